@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The genomatrix command line.
+
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ExitCode, GenomatrixError } from '../errors.js';
+import { removeTemporaries } from '../write/temporary-files.js';
+import { haplotypeCommand } from './commands/haplotype.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`genomatrix: ${message}\n`);
+  removeTemporaries();
+  process.exit(code);
+}
+
+for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]] as const) {
+  process.on(signal, () => {
+    removeTemporaries();
+    process.exit(code);
+  });
+}
+
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName('genomatrix')
+    .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
+    .command(haplotypeCommand)
+    .demandCommand(1, 'Give a command: haplotype')
+    .strict()
+    .version(version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      fail(`${message} (see genomatrix --help)`, ExitCode.usageError);
+    })
+    .parseAsync();
+} catch (error) {
+  if (error instanceof GenomatrixError) {
+    if (error.exitCode === ExitCode.ok) process.exit(0); // closed output pipe
+    fail(error.message, error.exitCode);
+  }
+  throw error;
+}

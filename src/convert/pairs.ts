@@ -1,0 +1,63 @@
+// Diploid pairs of haplotype columns (MISSION.md): members ordered by name, the pair named by
+// the two names concatenated; found automatically from `<stem>a` / `<stem>b` names or given.
+
+import { UsageError } from '../errors.js';
+
+/** Two haplotype columns read as one diploid sample. */
+export interface HaplotypePair {
+  /** `<first><second>`, e.g. `10a10b`. */
+  name: string;
+  members: [string, string];
+  /** Indices of the members among the haplotype columns. */
+  columns: [number, number];
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Pairs from `"10a:10b,13a:13b"`, from a list of name pairs, or automatic when `spec` is undefined. */
+export function resolvePairs(samples: readonly string[], spec?: string | readonly (readonly [string, string])[]): HaplotypePair[] {
+  if (spec === undefined) return automaticPairs(samples);
+  const given = typeof spec === 'string' ? parsePairSpec(spec) : spec;
+  const used = new Set<string>();
+  return given.map(([x, y]) => {
+    for (const name of [x, y]) {
+      if (!samples.includes(name)) throw new UsageError(`--pairs: '${name}' is not a haplotype column (columns: ${abbreviate(samples)})`);
+      if (used.has(name)) throw new UsageError(`--pairs: '${name}' is in more than one pair`);
+      used.add(name);
+    }
+    return makePair(samples, x, y);
+  });
+}
+
+/** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */
+export function automaticPairs(samples: readonly string[]): HaplotypePair[] {
+  const names = new Set(samples);
+  const pairs: HaplotypePair[] = [];
+  for (const name of samples) {
+    if (!name.endsWith('a') || name.length < 2) continue;
+    const mate = `${name.slice(0, -1)}b`;
+    if (names.has(mate)) pairs.push(makePair(samples, name, mate));
+  }
+  return pairs.sort((p, q) => byString(p.name, q.name));
+}
+
+function makePair(samples: readonly string[], x: string, y: string): HaplotypePair {
+  if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
+  const [first, second] = [x, y].sort(byString) as [string, string];
+  return { name: first + second, members: [first, second], columns: [samples.indexOf(first), samples.indexOf(second)] };
+}
+
+function parsePairSpec(spec: string): [string, string][] {
+  return spec
+    .split(',')
+    .filter((item) => item.trim() !== '')
+    .map((item) => {
+      const parts = item.split(':').map((part) => part.trim());
+      if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`--pairs: expected NAME:NAME[,NAME:NAME...], got '${item}'`);
+      return [parts[0], parts[1]];
+    });
+}
+
+function abbreviate(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, ... (${names.length} in all)`;
+}

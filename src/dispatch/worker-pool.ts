@@ -1,0 +1,52 @@
+// The pool of worker threads every parallel step runs on (tinypool, worker_threads runtime, so
+// SharedArrayBuffers in a task are shared, never copied).
+
+import { availableParallelism } from 'node:os';
+import { Tinypool } from 'tinypool';
+import { UsageError } from '../errors.js';
+import type { EncodedChunk, HaplotypeTask, ParseResult, ParseTask, RemapTask, WorkerTask } from '../worker/messages.js';
+
+/** The compiled worker entry, next to this module in the build output. */
+const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
+
+type ResultOf<T extends WorkerTask> = T extends ParseTask
+  ? ParseResult
+  : T extends HaplotypeTask
+    ? EncodedChunk
+    : T extends RemapTask
+      ? number
+      : never;
+
+/** Checks a `threads` option; the default is the usable core count. */
+export function resolveThreads(threads: number | undefined): number {
+  if (threads === undefined) return availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
+    throw new UsageError(`--threads must be a whole number from 1 to 1024, got ${threads}`);
+  }
+  return threads;
+}
+
+/** A fixed-size pool of worker threads running genomatrix kernels. */
+export class WorkerPool {
+  readonly threads: number;
+  private readonly pool: Tinypool;
+
+  constructor(threads?: number) {
+    this.threads = resolveThreads(threads);
+    this.pool = new Tinypool({
+      filename: WORKER_ENTRY,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+    });
+  }
+
+  /** Runs one task on the next free worker. */
+  run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
+    return this.pool.run(task, signal ? { signal } : {}) as Promise<ResultOf<T>>;
+  }
+
+  /** Stops every worker; pending tasks are rejected. */
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

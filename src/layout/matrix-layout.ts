@@ -1,0 +1,69 @@
+// The in-memory layout of a loaded matrix, as posted to worker threads. It is plain data
+// (SharedArrayBuffers, numbers, strings) so structured clone shares the buffers instead of
+// copying them. native-layout/README.md specifies it for readers in other languages.
+
+/** Version of the layout described in native-layout/README.md. */
+export const LAYOUT_VERSION = 1;
+
+/** Alignment, in bytes, of every column buffer's start. */
+export const COLUMN_ALIGNMENT = 64;
+
+/** Where one column of one batch starts: a buffer of `MatrixLayout.buffers` and a byte offset in it. */
+export interface BufferRef {
+  buffer: number;
+  byteOffset: number;
+}
+
+/**
+ * A batch is the rows of one contig, held as one segment per column: `POS` (Int32, 4 bytes a row),
+ * `REF` and each haplotype (Uint8 allele codes, 1 byte a row).
+ */
+export interface BatchLayout {
+  /** Index into `MatrixLayout.contigs`. */
+  contig: number;
+  rows: number;
+  pos: BufferRef;
+  ref: BufferRef;
+  haplotypes: BufferRef[];
+}
+
+/** Everything a worker needs to rebuild zero-copy views of the matrix. */
+export interface MatrixLayout {
+  version: typeof LAYOUT_VERSION;
+  buffers: SharedArrayBuffer[];
+  /** The allele dictionary buffer (see layout/allele-dictionary.ts). */
+  alleles: SharedArrayBuffer;
+  samples: string[];
+  contigs: string[];
+  /** One batch per contig, in contig order. */
+  batches: BatchLayout[];
+}
+
+/** Raw typed-array views of one batch, rows `[from, to)`. */
+export interface BatchViews {
+  pos: Int32Array;
+  ref: Uint8Array;
+  haplotypes: Uint8Array[];
+}
+
+/** Zero-copy typed arrays over rows `[from, to)` of a batch. */
+export function batchViews(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, from = 0, to = batch.rows): BatchViews {
+  const rows = to - from;
+  const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + from, rows);
+  return {
+    pos: new Int32Array(bufferOf(layout, batch.pos), batch.pos.byteOffset + 4 * from, rows),
+    ref: bytes(batch.ref),
+    haplotypes: batch.haplotypes.map(bytes),
+  };
+}
+
+function bufferOf(layout: Pick<MatrixLayout, 'buffers'>, ref: BufferRef): SharedArrayBuffer {
+  const buffer = layout.buffers[ref.buffer];
+  if (!buffer) throw new Error(`layout has no buffer ${ref.buffer}`);
+  return buffer;
+}
+
+/** Rounds `n` up to a multiple of `COLUMN_ALIGNMENT`. */
+export function alignUp(n: number): number {
+  return Math.ceil(n / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
+}

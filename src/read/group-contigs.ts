@@ -1,0 +1,90 @@
+// After a parallel parse every chunk holds its rows at the start of its own row region, in file
+// order. This plans where each contig's rows go so that a contig becomes one row range (contigs in
+// order of first appearance, each contig's rows in file order), and moves them there.
+
+import { COLUMN_ALIGNMENT } from '../layout/matrix-layout.js';
+
+/** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
+export interface PlacedRun {
+  contig: string;
+  src: number;
+  rows: number;
+}
+
+/** A contig's final row range `[start, start + rows)` in the column buffers. */
+export interface ContigPlacement {
+  name: string;
+  start: number;
+  rows: number;
+}
+
+export interface RowMove {
+  src: number;
+  dest: number;
+  rows: number;
+}
+
+export interface RowPlan {
+  contigs: ContigPlacement[];
+  /** In the order they must run when done in place. */
+  moves: RowMove[];
+  /** Rows the buffers need, alignment padding included. */
+  extent: number;
+  /** True when running `moves` in order inside the same buffers never overwrites rows not yet moved. */
+  inPlace: boolean;
+}
+
+/** Groups runs by contig; each contig starts on a `COLUMN_ALIGNMENT`-row boundary. */
+export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
+  const byContig = new Map<string, PlacedRun[]>();
+  for (const run of runs) {
+    if (run.rows === 0) continue;
+    const list = byContig.get(run.contig);
+    if (list) list.push(run);
+    else byContig.set(run.contig, [run]);
+  }
+  const contigs: ContigPlacement[] = [];
+  const moves: RowMove[] = [];
+  let dest = 0;
+  for (const [name, list] of byContig) {
+    dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
+    const start = dest;
+    for (const run of list) {
+      const previous = moves[moves.length - 1];
+      if (previous && previous.src + previous.rows === run.src && previous.dest + previous.rows === dest) previous.rows += run.rows;
+      else moves.push({ src: run.src, dest, rows: run.rows });
+      dest += run.rows;
+    }
+    contigs.push({ name, start, rows: dest - start });
+  }
+  // In place is safe when no move writes over the source of a move that runs after it.
+  let inPlace = dest <= capacity;
+  let laterSrc = Infinity;
+  for (let i = moves.length - 1; i >= 0 && inPlace; i--) {
+    const move = moves[i] as RowMove;
+    if (move.dest + move.rows > laterSrc) inPlace = false;
+    laterSrc = Math.min(laterSrc, move.src);
+  }
+  return { contigs, moves, extent: dest, inPlace };
+}
+
+/**
+ * Applies a plan to column buffers of `bytesPerRow` bytes a row. In place when the plan allows;
+ * otherwise into a new buffer per column (one column at a time, so the extra memory is one column).
+ */
+export function applyRowPlan(plan: RowPlan, buffers: SharedArrayBuffer[], bytesPerRow: readonly number[]): SharedArrayBuffer[] {
+  return buffers.map((buffer, i) => {
+    const width = bytesPerRow[i] ?? 1;
+    const from = new Uint8Array(buffer);
+    if (plan.inPlace) {
+      for (const { src, dest, rows } of plan.moves) {
+        if (src !== dest) from.copyWithin(dest * width, src * width, (src + rows) * width);
+      }
+      return buffer;
+    }
+    const target = new SharedArrayBuffer(Math.max(plan.extent * width, width));
+    const to = new Uint8Array(target);
+    for (const { src, dest, rows } of plan.moves) to.set(from.subarray(src * width, (src + rows) * width), dest * width);
+    return target;
+  });
+}

@@ -1,0 +1,66 @@
+// Column names of a genome matrix: `CHROM POS REF <haplotype>...`, from the data's first line or
+// from a separate header file.
+
+import { readFileSync } from 'node:fs';
+import { InputError, UsageError } from '../errors.js';
+
+/** The leading columns every matrix has before its haplotype columns. */
+export const SITE_COLUMNS = ['CHROM', 'POS', 'REF'] as const;
+
+/** True when a data line is a header line (it starts with `CHROM` or `#CHROM`). */
+export function isHeaderLine(line: string): boolean {
+  return line.startsWith('CHROM') || line.startsWith('#CHROM');
+}
+
+/** Splits and checks a header line; returns the haplotype (sample) names. */
+export function parseHeaderLine(line: string, file: string, lineNumber = 1): string[] {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const names = text.split('\t');
+  const at = { file, line: lineNumber };
+  if (names.length < 4) {
+    throw new InputError(at, `expected a header of at least 4 tab-separated columns (CHROM, POS, REF and one haplotype), found ${names.length}`);
+  }
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') throw new InputError({ ...at, column: i + 1 }, 'empty column name in header');
+    const before = seen.get(name);
+    if (before !== undefined) throw new InputError({ ...at, column: i + 1 }, `duplicate column name '${name}' (also column ${before + 1})`);
+    seen.set(name, i);
+  });
+  return names.slice(SITE_COLUMNS.length);
+}
+
+/** Reads a header file: one tab-separated line of column names. */
+export function readHeaderFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read header file ${path}: ${describeFsError(error)}`);
+  }
+  const lines = text.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
+  const first = lines[0];
+  if (first === undefined || first === '') throw new InputError({ file: path, line: 1 }, 'empty header file: expected one tab-separated line of column names');
+  if (lines.length > 1) throw new InputError({ file: path, line: 2 }, 'expected a single header line');
+  return parseHeaderLine(first, path);
+}
+
+/** A short reason for a failed file operation, without a stack: "no such file", "permission denied". */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

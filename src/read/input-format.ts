@@ -1,0 +1,46 @@
+// Which kind of file an input is, told from its first bytes (never from its name).
+
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { describeFsError } from './header.js';
+
+export const InputFormat = {
+  text: 'text',
+  gzip: 'gzip',
+  arrow: 'arrow',
+} as const;
+export type InputFormat = (typeof InputFormat)[keyof typeof InputFormat];
+
+export interface InputFile {
+  path: string;
+  format: InputFormat;
+  /** Size on disk, in bytes. */
+  size: number;
+}
+
+const ARROW_MAGIC = 'ARROW1';
+
+/** Opens `path` to read its magic bytes; a missing or unreadable file is a usage error. */
+export function detectInput(path: string): InputFile {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new UsageError(`cannot open ${path}: ${describeFsError(error)}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: is a directory`);
+    const head = Buffer.alloc(8);
+    const n = readSync(fd, head, 0, 8, 0);
+    let format: InputFormat = InputFormat.text;
+    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) format = InputFormat.gzip;
+    else if (n >= 6 && head.toString('latin1', 0, 6) === ARROW_MAGIC) format = InputFormat.arrow;
+    return { path, format, size: stat.size };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,295 @@
+// Loads a text genome matrix (plain or gzip) into shared columns, in parallel:
+//
+//   plain: the file is cut into byte ranges; each worker reads its range and parses it straight
+//          into its own row region of the shared columns (a region large enough for any line count
+//          the range could hold: every line has at least 2 bytes a field);
+//   gzip:  the main thread inflates one stream into shared blocks of whole lines, and workers
+//          parse the blocks as they come, into row regions taken in turn;
+//
+// then the chunks' contig runs are grouped so each contig is one row range (group-contigs.ts),
+// and the allele dictionary is renumbered into its canonical order.
+
+import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { GenomatrixError, InputError, UsageError } from '../errors.js';
+import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
+import type { WorkerPool } from '../dispatch/worker-pool.js';
+import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
+import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
+import { isHeaderLine, parseHeaderLine, readHeaderFile } from './header.js';
+import { InputFormat, type InputFile } from './input-format.js';
+
+/** Options of a text load. */
+export interface TextLoadOptions {
+  /** A file holding the header line, for data files without one. */
+  header?: string;
+  /** Accept decreasing POS inside a contig run. */
+  allowUnsorted?: boolean;
+  /** Bytes of input per parse task. */
+  chunkBytes?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_CHUNK_BYTES = 8 << 20;
+/** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
+const MAX_STREAM_ROWS = 2 ** 30 - 64;
+
+interface Chunk {
+  rowStart: number;
+  rowCapacity: number;
+  result: Promise<ParseResult>;
+}
+
+interface Header {
+  samples: string[];
+  /** Lines before the data (0 or 1). */
+  lines: number;
+}
+
+/** Parses a plain or gzip text matrix into a shared-memory layout. */
+export async function loadText(input: InputFile, pool: WorkerPool, options: TextLoadOptions = {}): Promise<MatrixLayout> {
+  const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
+  const alleles = AlleleDictionary.create();
+  const loaded =
+    input.format === InputFormat.gzip
+      ? await parseGzip(input, pool, alleles, headerFile, options)
+      : await parsePlain(input, pool, alleles, headerFile, options);
+  const { header, chunks, columns } = loaded;
+  const results = await settle(chunks);
+  const runs = collectRuns(input.path, header.lines, chunks, results, options.allowUnsorted ?? false);
+  const plan = planContigs(runs, columns.capacity);
+  const buffers = applyRowPlan(plan, columns.buffers, [4, ...columns.buffers.slice(1).map(() => 1)]);
+  const remap = alleles.canonicalize();
+  if (remap) await Promise.all(buffers.slice(1).map((buffer) => pool.run({ kind: 'remap', columns: [buffer], rows: plan.extent, map: remap })));
+  return {
+    version: LAYOUT_VERSION,
+    buffers,
+    alleles: alleles.buffer,
+    samples: header.samples,
+    contigs: plan.contigs.map((contig) => contig.name),
+    batches: plan.contigs.map((contig, i) => ({
+      contig: i,
+      rows: contig.rows,
+      pos: { buffer: 0, byteOffset: 4 * contig.start },
+      ref: { buffer: 1, byteOffset: contig.start },
+      haplotypes: header.samples.map((_, h) => ({ buffer: 2 + h, byteOffset: contig.start })),
+    })),
+  };
+}
+
+interface ColumnSet {
+  buffers: SharedArrayBuffer[];
+  capacity: number;
+}
+
+function allocateColumns(fields: number, rows: number, growable: boolean): ColumnSet {
+  const make = (width: number): SharedArrayBuffer =>
+    growable ? new SharedArrayBuffer(rows * width, { maxByteLength: MAX_STREAM_ROWS * width }) : new SharedArrayBuffer(Math.max(rows * width, 8));
+  return { buffers: [make(4), ...Array.from({ length: fields - 2 }, () => make(1))], capacity: rows };
+}
+
+/** Most lines a byte range can hold: a line has at least one byte and one separator per field. */
+function rowBound(bytes: number, fields: number): number {
+  return Math.floor(bytes / (2 * fields)) + 1;
+}
+
+function parseTask(fields: number, columns: ColumnSet, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], allowUnsorted: boolean): ParseTask {
+  return { kind: 'parse', source, fields, columns: columns.buffers, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted };
+}
+
+async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions) {
+  const { line, bytes } = readFirstLine(input.path);
+  let header: Header;
+  let dataStart = 0;
+  if (line !== undefined && isHeaderLine(line)) {
+    header = { samples: headerFile ?? parseHeaderLine(line, input.path), lines: 1 };
+    dataStart = bytes;
+  } else if (headerFile) {
+    header = { samples: headerFile, lines: 0 };
+  } else {
+    throw missingHeader(input.path, line);
+  }
+  const fields = header.samples.length + 3;
+  const dataBytes = input.size - dataStart;
+  if (dataBytes <= 0) throw new InputError({ file: input.path }, 'no data lines after the header');
+  const chunkBytes = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const count = Math.max(1, Math.ceil(dataBytes / chunkBytes));
+  const ranges = Array.from({ length: count }, (_, i) => {
+    const start = dataStart + Math.floor((dataBytes * i) / count);
+    const end = dataStart + Math.floor((dataBytes * (i + 1)) / count);
+    return { start, end, capacity: rowBound(end - start, fields) };
+  });
+  const columns = allocateColumns(fields, ranges.reduce((sum, range) => sum + range.capacity, 0), false);
+  const chunks: Chunk[] = [];
+  let rowStart = 0;
+  for (const range of ranges) {
+    const source = { type: 'file', path: input.path, start: range.start, end: range.end, dataStart } as const;
+    const task = parseTask(fields, columns, alleles, rowStart, range.capacity, source, options.allowUnsorted ?? false);
+    chunks.push({ rowStart, rowCapacity: range.capacity, result: pool.run(task, options.signal) });
+    rowStart += range.capacity;
+  }
+  return { header, chunks, columns };
+}
+
+async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions) {
+  const blockBytes = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const chunks: Chunk[] = [];
+  const free: SharedArrayBuffer[] = Array.from({ length: pool.threads + 2 }, () => new SharedArrayBuffer(blockBytes + 1));
+  const busy: Promise<unknown>[] = [];
+  let header: Header | undefined;
+  let fields = 0;
+  let columns: ColumnSet | undefined;
+  let rowStart = 0;
+  let block = free.pop() as SharedArrayBuffer;
+  let view = new Uint8Array(block);
+  let filled = 0;
+
+  const dispatch = async (final: boolean): Promise<void> => {
+    let start = 0;
+    if (!header) {
+      const nl = view.subarray(0, filled).indexOf(10);
+      if (nl < 0 && !final) return grow();
+      const end = nl < 0 ? filled : nl;
+      const line = Buffer.from(block, 0, end).toString('utf8');
+      if (isHeaderLine(line)) {
+        header = { samples: headerFile ?? parseHeaderLine(line, input.path), lines: 1 };
+        start = nl < 0 ? filled : nl + 1;
+      } else if (headerFile) header = { samples: headerFile, lines: 0 };
+      else throw missingHeader(input.path, filled === 0 ? undefined : line);
+      fields = header.samples.length + 3;
+    }
+    let end = view.lastIndexOf(10, filled - 1) + 1;
+    if (final && end < filled) {
+      view[filled++] = 10; // the last line has no line end
+      end = filled;
+    }
+    if (end <= start) {
+      if (final) return;
+      if (start > 0) return shift(start);
+      return grow();
+    }
+    if (start > 0) view.copyWithin(0, start, end);
+    const length = end - start;
+    const capacity = rowBound(length, fields);
+    if (!columns) columns = allocateColumns(fields, Math.min(MAX_STREAM_ROWS, 4 * capacity), true);
+    if (rowStart + capacity > columns.capacity) columns = growColumns(columns, rowStart + capacity, input.path);
+    const source = { type: 'block', bytes: block, length } as const;
+    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options.allowUnsorted ?? false);
+    const used = block;
+    const result = pool.run(task, options.signal);
+    const settled = result.then(
+      () => free.push(used),
+      () => free.push(used),
+    );
+    busy.push(settled);
+    chunks.push({ rowStart, rowCapacity: capacity, result });
+    rowStart += capacity;
+    // Carry the partial last line into the next free block.
+    while (free.length === 0) await busy.shift();
+    const next = free.pop() as SharedArrayBuffer;
+    const nextView = new Uint8Array(next);
+    nextView.set(new Uint8Array(used, end, filled - end));
+    filled -= end;
+    block = next;
+    view = nextView;
+  };
+  const shift = (start: number): void => {
+    view.copyWithin(0, start, filled);
+    filled -= start;
+  };
+  const grow = (): void => {
+    const bigger = new SharedArrayBuffer(2 * block.byteLength);
+    new Uint8Array(bigger).set(view.subarray(0, filled));
+    block = bigger;
+    view = new Uint8Array(bigger);
+  };
+
+  const gunzip = createReadStream(input.path).pipe(createGunzip({ chunkSize: 1 << 20 }));
+  try {
+    for await (const piece of gunzip as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < piece.length) {
+        const n = Math.min(piece.length - offset, view.length - 1 - filled);
+        view.set(piece.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === view.length - 1) await dispatch(false);
+      }
+    }
+  } catch (error) {
+    if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
+    const reason = (error as Error).message;
+    throw new InputError({ file: input.path }, `corrupt or truncated gzip stream (${reason})`);
+  }
+  await dispatch(true);
+  if (!header || !columns) throw new InputError({ file: input.path }, header ? 'no data lines after the header' : 'empty file: expected a genome matrix');
+  return { header, chunks, columns };
+}
+
+function growColumns(columns: ColumnSet, rows: number, file: string): ColumnSet {
+  if (rows > MAX_STREAM_ROWS) throw new InputError({ file }, `more than ${MAX_STREAM_ROWS} rows in a compressed stream are not supported`);
+  const capacity = Math.min(MAX_STREAM_ROWS, Math.max(rows, 2 * columns.capacity));
+  columns.buffers.forEach((buffer, i) => buffer.grow(capacity * (i === 0 ? 4 : 1)));
+  return { buffers: columns.buffers, capacity };
+}
+
+/** Waits for every chunk; the first failure in file order wins, so line numbers can be counted. */
+async function settle(chunks: Chunk[]): Promise<(ParseResult | Error)[]> {
+  const settled = await Promise.allSettled(chunks.map((chunk) => chunk.result));
+  return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error)));
+}
+
+/** Turns chunk results into placed runs, or throws the first problem with its absolute line number. */
+function collectRuns(file: string, headerLines: number, chunks: Chunk[], results: (ParseResult | Error)[], allowUnsorted: boolean): PlacedRun[] {
+  const runs: PlacedRun[] = [];
+  let line = headerLines;
+  let previous: ContigRun | undefined;
+  chunks.forEach((chunk, i) => {
+    const result = results[i];
+    if (result instanceof Error || result === undefined) throw result ?? new Error('parse chunk lost');
+    if (result.problem) {
+      const { problem, column } = result.problem;
+      throw new InputError(column === undefined ? { file, line: line + result.problem.line + 1 } : { file, line: line + result.problem.line + 1, column }, problem);
+    }
+    let src = chunk.rowStart;
+    result.runs.forEach((run, k) => {
+      if (k === 0 && previous && previous.contig === run.contig && run.firstPos < previous.lastPos && !allowUnsorted) {
+        throw new InputError({ file, line: line + 1, column: 2 }, `POS ${run.firstPos} is smaller than the previous POS ${previous.lastPos} of contig ${run.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
+      }
+      runs.push({ contig: run.contig, src, rows: run.rows });
+      src += run.rows;
+      previous = run;
+    });
+    line += result.rows;
+  });
+  if (runs.length === 0) throw new InputError({ file }, 'no data lines');
+  return runs;
+}
+
+function readFirstLine(path: string): { line: string | undefined; bytes: number } {
+  const fd = openSync(path, 'r');
+  try {
+    let buffer = Buffer.alloc(1 << 16);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, length);
+      length += n;
+      const nl = buffer.subarray(0, length).indexOf(10);
+      if (nl >= 0) return { line: buffer.toString('utf8', 0, nl), bytes: nl + 1 };
+      if (n === 0) return length === 0 ? { line: undefined, bytes: 0 } : { line: buffer.toString('utf8', 0, length), bytes: length };
+      if (length === buffer.length) {
+        const bigger = Buffer.alloc(2 * buffer.length);
+        buffer.copy(bigger);
+        buffer = bigger;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
+  if (firstLine === undefined) return new InputError({ file }, 'empty file: expected a genome matrix');
+  return new UsageError(`${file}: no header line (a first line starting with CHROM) and no --header file given`);
+}

@@ -1,0 +1,40 @@
+// Entry point of every worker thread of the pool: dispatches a task to its kernel. The task's
+// SharedArrayBuffers arrive shared (worker_threads), so kernels read and write the main thread's memory.
+
+import { Tinypool } from 'tinypool';
+import { runHaplotypeTask } from './haplotype-chunk.js';
+import type { EncodedChunk, ParseResult, RemapTask, WorkerTask } from './messages.js';
+import { runParseTask } from './parse-chunk.js';
+import { contigView, type ContigTask } from './contig-view.js';
+
+export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | number | unknown> {
+  switch (task.kind) {
+    case 'parse':
+      return runParseTask(task);
+    case 'haplotype': {
+      const chunk = runHaplotypeTask(task);
+      // Hand the encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned.
+      const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
+      return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as EncodedChunk;
+    }
+    case 'remap':
+      return runRemapTask(task);
+    case 'custom': {
+      const module = (await import(task.module)) as { default?: ContigTask };
+      if (typeof module.default !== 'function') throw new TypeError(`task module ${task.module} has no default export function`);
+      const batch = task.layout.batches[0];
+      if (!batch) throw new RangeError('custom task without a batch');
+      return module.default(contigView(task.layout, batch, task.index), task.args);
+    }
+  }
+}
+
+/** Rewrites allele codes in place through the map; returns the rows done. */
+function runRemapTask(task: RemapTask): number {
+  const map = task.map;
+  for (const buffer of task.columns) {
+    const codes = new Uint8Array(buffer, 0, task.rows);
+    for (let r = 0; r < codes.length; r++) codes[r] = map[codes[r] as number] as number;
+  }
+  return task.rows;
+}

@@ -1,0 +1,396 @@
+// The parse kernel: bytes of genome-matrix lines -> POS integers and one-byte allele codes written
+// straight into the shared columns. No per-cell string is made: a one-byte allele is mapped to its
+// code through a 256-entry lookup table; only alleles of several bytes consult the dictionary.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
+import type { ContigRun, FileRangeSource, ParseProblem, ParseResult, ParseTask } from './messages.js';
+
+const TAB = 9;
+const NL = 10;
+const CR = 13;
+const ZERO = 48;
+const MAX_POS = 2147483647;
+/** Bytes read from the file at a time by one worker. */
+const READ_BLOCK = 4 << 20;
+
+const UNKNOWN = -1;
+const INVALID = -2;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Raised inside the kernel; turned into a `ParseProblem` carrying the line. */
+class LineProblem extends Error {
+  constructor(
+    readonly column: number | undefined,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
+const Status = {
+  done: 0,
+  newContig: 1,
+  capacity: 2,
+  shortLine: 3,
+  longLine: 4,
+  badPos: 5,
+  unsorted: 6,
+  allele: 7,
+} as const;
+
+/** What the hot loop hands back when it stops: why, and where. */
+interface LoopState {
+  status: number;
+  row: number;
+  lastPos: number;
+  /** Byte offset where the stop happened (e.g. the end of a new contig name). */
+  at: number;
+  /** 1-based field number of a problem. */
+  column: number;
+  value: number;
+}
+
+/**
+ * The hot loop, kept apart from the class so that it sees only locals and typed arrays (V8 then
+ * compiles it once and keeps it). Parses rows until `end`/`stop`, a new contig or a problem;
+ * returns the offset of the line it stopped at (after the last line when done).
+ */
+function parseRows(
+  buf: Uint8Array,
+  p: number,
+  end: number,
+  stop: number,
+  codes: Uint8Array[],
+  lut: Int16Array,
+  pos: Int32Array,
+  contig: Uint8Array,
+  contigLength: number,
+  allowUnsorted: boolean,
+  lookup: (buf: Uint8Array, start: number, end: number) => number,
+  state: LoopState,
+): number {
+  const last = codes.length - 1;
+  const capacity = pos.length;
+  let row = state.row;
+  let lastPos = state.lastPos;
+  let status: number = Status.done;
+  let at = 0;
+  let column = 0;
+  let value = 0;
+  rows: while (p < end && p < stop) {
+    if (row >= capacity) {
+      status = Status.capacity;
+      break;
+    }
+    // CHROM: compared with the current contig's bytes.
+    let q = p;
+    let b = buf[q] as number;
+    while (b !== TAB) {
+      if (b === NL) {
+        status = Status.shortLine;
+        at = q;
+        column = 2;
+        break rows;
+      }
+      b = buf[++q] as number;
+    }
+    if (q - p !== contigLength) {
+      status = Status.newContig;
+      at = q;
+      break;
+    }
+    for (let k = 0; k < contigLength; k++) {
+      if (buf[p + k] !== contig[k]) {
+        status = Status.newContig;
+        at = q;
+        break rows;
+      }
+    }
+    // POS
+    const posStart = ++q;
+    value = 0;
+    b = buf[q] as number;
+    while (b !== TAB) {
+      const digit = b - ZERO;
+      if (digit < 0 || digit > 9 || value > MAX_POS) break;
+      value = value * 10 + digit;
+      b = buf[++q] as number;
+    }
+    if (b !== TAB || q === posStart || value === 0 || value > MAX_POS) {
+      status = b === NL ? Status.shortLine : Status.badPos;
+      at = b === NL ? q : posStart;
+      column = 3;
+      break;
+    }
+    if (value < lastPos && !allowUnsorted) {
+      status = Status.unsorted;
+      break;
+    }
+    q++;
+    // REF, then one allele per haplotype: a one-byte allele through the lookup table.
+    for (let c = 0; c <= last; c++) {
+      const first = buf[q] as number;
+      const next = buf[q + 1];
+      let code: number;
+      let separator: number;
+      if (next === TAB || next === NL) {
+        code = lut[first] as number;
+        if (code < 0) code = lookup(buf, q, first === TAB || first === NL ? q : q + 1);
+        separator = first === TAB || first === NL ? first : next;
+        q += first === TAB || first === NL ? 1 : 2;
+      } else if (next === CR && buf[q + 2] === NL && c === last) {
+        code = lut[first] as number;
+        if (code < 0) code = lookup(buf, q, q + 1);
+        separator = NL;
+        q += 3;
+      } else {
+        let e = q;
+        let x = first;
+        while (x !== TAB && x !== NL) x = buf[++e] as number;
+        separator = x;
+        code = lookup(buf, q, x === NL && buf[e - 1] === CR && c === last ? e - 1 : e);
+        q = e + 1;
+      }
+      if (code < 0) {
+        status = Status.allele;
+        column = c + 3;
+        break rows;
+      }
+      if (separator === NL && c < last) {
+        status = Status.shortLine;
+        at = q - 1;
+        column = c + 4;
+        break rows;
+      }
+      if (separator === TAB && c === last) {
+        status = Status.longLine;
+        break rows;
+      }
+      (codes[c] as Uint8Array)[row] = code;
+    }
+    pos[row] = value;
+    lastPos = value;
+    row++;
+    p = q;
+  }
+  state.status = status;
+  state.row = row;
+  state.lastPos = lastPos;
+  state.at = at;
+  state.column = column;
+  state.value = value;
+  return p;
+}
+
+/** Parses complete lines into the columns of one chunk's row region. */
+export class ChunkParser {
+  readonly runs: ContigRun[] = [];
+  /** Rows written so far (= lines parsed, since every line is a row). */
+  rows = 0;
+  private readonly pos: Int32Array;
+  private readonly codes: Uint8Array[];
+  private readonly lut = new Int16Array(256);
+  private readonly dictionary: AlleleDictionary;
+  private contigBytes = new Uint8Array(64);
+  private contigLength = -1;
+  private run: ContigRun | undefined;
+  private runStart = 0;
+
+  constructor(private readonly task: ParseTask) {
+    const { columns, rowStart, rowCapacity } = task;
+    const [posBuffer, ...codeBuffers] = columns;
+    if (!posBuffer || codeBuffers.length !== task.fields - 2) throw new Error('parse task: column count mismatch');
+    this.pos = new Int32Array(posBuffer, rowStart * 4, rowCapacity);
+    this.codes = codeBuffers.map((buffer) => new Uint8Array(buffer, rowStart, rowCapacity));
+    this.dictionary = AlleleDictionary.attach(task.alleles);
+    this.lut.fill(UNKNOWN);
+    for (let b = 0; b < 256; b++) if (b < 0x21 || b > 0x7e) this.lut[b] = INVALID;
+  }
+
+  /**
+   * Parses the lines that start in `[p, stop)`; every line starting before `end` must end with
+   * `\n` before `end`. Returns the offset after the last line parsed.
+   */
+  parse(buf: Uint8Array, p: number, end: number, stop: number): number {
+    const loop = this.loop;
+    loop.row = this.rows;
+    loop.lastPos = this.run ? this.run.lastPos : 0;
+    for (;;) {
+      p = parseRows(buf, p, end, stop, this.codes, this.lut, this.pos, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
+      this.rows = loop.row;
+      if (loop.status === Status.done) break;
+      if (loop.status === Status.newContig) {
+        this.closeRun(loop.lastPos);
+        this.startRun(buf, p, loop.at);
+        loop.lastPos = 0;
+        continue;
+      }
+      this.closeRun(loop.lastPos);
+      throw this.describe(buf, p, loop);
+    }
+    this.closeRun(loop.lastPos);
+    return p;
+  }
+
+  private readonly loop: LoopState = { status: 0, row: 0, lastPos: 0, at: 0, column: 0, value: 0 };
+
+  /** Turns a stop of the hot loop into a problem with its column. */
+  private describe(buf: Uint8Array, lineStart: number, loop: LoopState): LineProblem {
+    const { column, at } = loop;
+    const fields = this.task.fields;
+    switch (loop.status) {
+      case Status.capacity:
+        return new Error('parse task: row capacity exceeded') as LineProblem;
+      case Status.shortLine:
+        if (at === lineStart || (at === lineStart + 1 && buf[lineStart] === CR)) return new LineProblem(undefined, 'empty line');
+        return new LineProblem(column, `expected ${fields} tab-separated fields, found ${column - 1}`);
+      case Status.longLine:
+        return new LineProblem(undefined, `expected ${fields} tab-separated fields, found more`);
+      case Status.badPos:
+        return this.badPos(buf, at);
+      case Status.unsorted:
+        return new LineProblem(2, `POS ${loop.value} is smaller than the previous POS ${loop.lastPos} of contig ${this.run?.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
+      default:
+        return new LineProblem(column, this.alleleProblem);
+    }
+  }
+
+  private startRun(buf: Uint8Array, start: number, end: number): void {
+    if (end === start) throw new LineProblem(1, 'empty CHROM');
+    let name: string;
+    try {
+      name = utf8.decode(buf.subarray(start, end));
+    } catch {
+      throw new LineProblem(1, 'CHROM is not valid UTF-8 text (is this a binary file?)');
+    }
+    for (let k = start; k < end; k++) {
+      const b = buf[k] ?? 0;
+      if (b < 0x20 || b === 0x7f) throw new LineProblem(1, `unexpected byte 0x${b.toString(16).padStart(2, '0')} in CHROM (is this a binary file?)`);
+    }
+    if (end - start > this.contigBytes.length) this.contigBytes = new Uint8Array(2 * (end - start));
+    this.contigBytes.set(buf.subarray(start, end));
+    this.contigLength = end - start;
+    this.run = { contig: name, rows: 0, firstPos: 0, lastPos: 0 };
+    this.runStart = this.rows;
+    this.runs.push(this.run);
+  }
+
+  /** Records the open run's row count and first and last POS, as of `this.rows`. */
+  private closeRun(lastPos: number): void {
+    const run = this.run;
+    if (!run) return;
+    run.rows = this.rows - this.runStart;
+    if (run.rows > 0) {
+      run.firstPos = this.pos[this.runStart] ?? 0;
+      run.lastPos = lastPos;
+    }
+  }
+
+  private alleleProblem = '';
+
+  /**
+   * Code of the allele at `buf[start, end)` that the lookup table could not give (a first-seen
+   * one-byte allele or a longer one), or -1 with `alleleProblem` set.
+   */
+  private readonly lookup = (buf: Uint8Array, start: number, end: number): number => {
+    if (end === start) return this.refuse('empty cell');
+    for (let k = start; k < end; k++) {
+      const b = buf[k] ?? 0;
+      if (this.lut[b] === INVALID) {
+        if (b === CR) return this.refuse('unexpected carriage return');
+        return this.refuse(`unexpected byte 0x${b.toString(16).padStart(2, '0')} in an allele: alleles are printable ASCII (is this a binary or non-UTF-8 file?)`);
+      }
+    }
+    try {
+      const code = this.dictionary.intern(buf, start, end);
+      if (end - start === 1) this.lut[buf[start] ?? 0] = code;
+      return code;
+    } catch (error) {
+      if (error instanceof DictionaryFullError) return this.refuse(error.message);
+      throw error;
+    }
+  };
+
+  private refuse(problem: string): number {
+    this.alleleProblem = problem;
+    return -1;
+  }
+
+  private badPos(buf: Uint8Array, start: number): LineProblem {
+    let end = start;
+    while (end < buf.length && buf[end] !== TAB && buf[end] !== NL && end - start < 40) end++;
+    const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+    return new LineProblem(2, `POS '${text}' is not a positive integer (1 to ${MAX_POS})`);
+  }
+}
+
+/** Runs a parse task: reads its source and fills its row region. */
+export function runParseTask(task: ParseTask): ParseResult {
+  const parser = new ChunkParser(task);
+  try {
+    if (task.source.type === 'block') {
+      const bytes = new Uint8Array(task.source.bytes, 0, task.source.length);
+      parser.parse(bytes, 0, bytes.length, bytes.length);
+    } else {
+      parseFileRange(task.source, parser);
+    }
+  } catch (error) {
+    if (!(error instanceof LineProblem)) throw error;
+    const problem: ParseProblem = { line: parser.rows, problem: error.problem };
+    if (error.column !== undefined) problem.column = error.column;
+    return { rows: parser.rows, runs: parser.runs, problem };
+  }
+  return { rows: parser.rows, runs: parser.runs };
+}
+
+/** Reads `[start, end)` of a file block by block (plus the tail of its last line) and parses it. */
+function parseFileRange(source: FileRangeSource, parser: ChunkParser): void {
+  const fd = openSync(source.path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(READ_BLOCK + 1);
+    // Read from one byte early: a chunk owns the lines that start inside it, so when the byte
+    // before `start` is not a line end, the first partial line belongs to the previous chunk.
+    let bufAt = source.start > source.dataStart ? source.start - 1 : source.start;
+    let length = 0;
+    let eof = false;
+    let p = -1;
+    for (;;) {
+      const n = eof ? 0 : readSync(fd, buf, length, buf.length - 1 - length, bufAt + length);
+      if (n === 0) eof = true;
+      length += n;
+      if (p < 0) {
+        if (source.start === source.dataStart) p = 0;
+        else {
+          const nl = buf.indexOf(NL, 0);
+          if (nl >= 0 && nl < length) p = nl + 1;
+          else if (eof) return;
+        }
+      }
+      if (p >= 0) {
+        let end = buf.lastIndexOf(NL, length - 1) + 1;
+        if (eof && end < length) {
+          buf[length++] = NL; // the last line of the file has no line end
+          end = length;
+        }
+        const stop = source.end - bufAt;
+        p = parser.parse(buf, p, Math.max(end, p), stop);
+        if (p >= stop || (eof && p >= length)) return;
+      }
+      // Keep the unparsed tail, then read more behind it; grow when one line fills the buffer.
+      const keep = p < 0 ? 0 : p;
+      if (keep === 0 && length >= buf.length - 1) {
+        const bigger = Buffer.allocUnsafe(2 * buf.length);
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      } else if (keep > 0) {
+        buf.copy(buf, 0, keep, length);
+        length -= keep;
+        bufAt += keep;
+        p = 0;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

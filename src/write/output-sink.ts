@@ -1,0 +1,96 @@
+// Where an output goes: a file written under a temporary name and renamed when complete (so a
+// failed run never leaves a file that looks finished), or standard output.
+
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { GenomatrixError, UsageError } from '../errors.js';
+import { describeFsError } from '../read/header.js';
+import { forgetTemporary, rememberTemporary } from './temporary-files.js';
+
+/** A sink of output bytes. */
+export interface OutputSink {
+  write(bytes: Uint8Array): Promise<void>;
+  /** Finishes the output: a file gets its final name. */
+  commit(): Promise<void>;
+  /** Gives up: a file's temporary is removed, the final name left untouched. */
+  abort(): Promise<void>;
+}
+
+/** Standard output was closed by its reader (`genomatrix ... | head`): stop quietly. */
+export class ClosedPipeError extends GenomatrixError {
+  constructor() {
+    super('output pipe closed', 0);
+  }
+}
+
+/** Opens `path` for writing through a temporary name, or standard output when `path` is undefined or `-`. */
+export async function openOutput(path?: string): Promise<OutputSink> {
+  if (path === undefined || path === '-') return stdoutSink();
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  let handle: FileHandle;
+  try {
+    handle = await open(temporary, 'wx');
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
+  }
+  rememberTemporary(temporary);
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return {
+    async write(bytes) {
+      try {
+        let at = 0;
+        while (at < bytes.length) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+      } catch (error) {
+        throw new GenomatrixError(`cannot write ${path}: ${describeFsError(error)}`);
+      }
+    },
+    async commit() {
+      try {
+        await close();
+        await rename(temporary, path);
+      } catch (error) {
+        throw new GenomatrixError(`cannot write ${path}: ${describeFsError(error)}`);
+      }
+      forgetTemporary(temporary);
+    },
+    async abort() {
+      await close().catch(() => undefined);
+      await unlink(temporary).catch(() => undefined);
+      forgetTemporary(temporary);
+    },
+  };
+}
+
+function stdoutSink(): OutputSink {
+  const stdout = process.stdout;
+  let failure: Error | undefined;
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    failure = error.code === 'EPIPE' ? new ClosedPipeError() : new GenomatrixError(`cannot write standard output: ${describeFsError(error)}`);
+  });
+  return {
+    async write(bytes) {
+      if (failure) throw failure;
+      if (!stdout.write(bytes)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            stdout.off('drain', done);
+            stdout.off('error', done);
+            resolve();
+          };
+          stdout.on('drain', done);
+          stdout.on('error', done);
+        });
+      }
+      if (failure) throw failure;
+    },
+    async commit() {
+      if (failure) throw failure;
+    },
+    async abort() {},
+  };
+}
