@@ -30,6 +30,8 @@ export interface LoadOptions {
   allowUnsorted?: boolean;
   /** Cancels the load. */
   signal?: AbortSignal;
+  /** Bytes of input each parse task takes (default 8 MiB); smaller gives more, shorter tasks. */
+  chunkBytes?: number;
 }
 
 /** Builds the Arrow table of a layout; apache-arrow is imported only by `loadMatrix`, never by the CLI. */

@@ -20,6 +20,7 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   const given = typeof spec === 'string' ? parsePairSpec(spec) : spec;
   const used = new Set<string>();
   return given.map(([x, y]) => {
+    if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
     for (const name of [x, y]) {
       if (!samples.includes(name)) throw new UsageError(`--pairs: '${name}' is not a haplotype column (columns: ${abbreviate(samples)})`);
       if (used.has(name)) throw new UsageError(`--pairs: '${name}' is in more than one pair`);
@@ -42,7 +43,6 @@ export function automaticPairs(samples: readonly string[]): HaplotypePair[] {
 }
 
 function makePair(samples: readonly string[], x: string, y: string): HaplotypePair {
-  if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
   const [first, second] = [x, y].sort(byString) as [string, string];
   return { name: first + second, members: [first, second], columns: [samples.indexOf(first), samples.indexOf(second)] };
 }

@@ -113,7 +113,7 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
   const fields = header.samples.length + 3;
   const dataBytes = input.size - dataStart;
   if (dataBytes <= 0) throw new InputError({ file: input.path }, 'no data lines after the header');
-  const chunkBytes = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const count = Math.max(1, Math.ceil(dataBytes / chunkBytes));
   const ranges = Array.from({ length: count }, (_, i) => {
     const start = dataStart + Math.floor((dataBytes * i) / count);
@@ -133,7 +133,7 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
 }
 
 async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions) {
-  const blockBytes = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const blockBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const chunks: Chunk[] = [];
   const free: SharedArrayBuffer[] = Array.from({ length: pool.threads + 2 }, () => new SharedArrayBuffer(blockBytes + 1));
   const busy: Promise<unknown>[] = [];

@@ -1,0 +1,89 @@
+// The haplotype table of the stored fixtures, against expected outputs worked out by hand
+// (test/fixtures/README.md), through the built CLI and through the library.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { haplotype, loadMatrix } from 'genomatrix';
+import { fixture, runCli, scratchDir } from './helpers.js';
+
+const expected = readFileSync(fixture('small.expected.tsv'), 'utf8');
+const expectedPairs = readFileSync(fixture('small.pairs-10a-10b.expected.tsv'), 'utf8');
+
+describe('genomatrix haplotype (CLI)', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  for (const name of ['small.tsv', 'small.crlf.tsv', 'small.tsv.gz']) {
+    it(`converts ${name} to the expected table on stdout`, () => {
+      const run = runCli(['haplotype', fixture(name)]);
+      assert.equal(run.stderr, '');
+      assert.equal(run.status, 0);
+      assert.equal(run.stdout, expected);
+    });
+  }
+
+  it('takes the column names from --header for a matrix without a header line', () => {
+    const run = runCli(['haplotype', fixture('small.noheader.tsv'), '--header', fixture('small.header.tsv')]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expected);
+  });
+
+  it('uses explicit --pairs, members ordered by name', () => {
+    const run = runCli(['haplotype', fixture('small.tsv'), '--pairs', '10b:10a']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expectedPairs);
+  });
+
+  it('gives the same table with 1 and 3 threads', () => {
+    for (const threads of ['1', '3']) {
+      const run = runCli(['haplotype', fixture('small.tsv'), '--threads', threads]);
+      assert.equal(run.stdout, expected, `--threads ${threads}`);
+    }
+  });
+
+  it('writes -o FILE through a temporary name, leaving only the final file', () => {
+    const out = join(scratch.dir, 'out.tsv');
+    const run = runCli(['haplotype', fixture('small.tsv.gz'), '-o', out]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.equal(readFileSync(out, 'utf8'), expected);
+    assert.deepEqual(readdirSync(scratch.dir), ['out.tsv']);
+  });
+});
+
+describe('haplotype() (library)', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  it('writes the expected table and reports what it wrote', async () => {
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 2 });
+    try {
+      const out = join(scratch.dir, 'lib.tsv');
+      const summary = await haplotype(matrix, { output: out });
+      assert.equal(readFileSync(out, 'utf8'), expected);
+      assert.equal(summary.sites, 18);
+      assert.equal(summary.lines, expected.split('\n').length - 2);
+      assert.deepEqual(
+        summary.pairs.map((pair) => pair.name),
+        ['10a10b', '3a3b', '8a8b'],
+      );
+    } finally {
+      await matrix.close();
+    }
+  });
+
+  it('groups a contig split into two runs, contigs in order of first appearance', async () => {
+    const matrix = await loadMatrix(fixture('small.tsv'));
+    try {
+      assert.deepEqual(
+        matrix.contigs.map((c) => [c.name, c.sites]),
+        [['chr1', 11], ['chr2', 5], ['chr3', 2]],
+      );
+      assert.deepEqual(Array.from(matrix.contigViews('chr1').pos), [100, 101, 103, 104, 107, 108, 200, 201, 205, 206, 210]);
+    } finally {
+      await matrix.close();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+// Shared by the test files: where things are, and how to run the built CLI as a user would.
+
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (tests run from dist/test/). */
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const fixtures = join(root, 'test', 'fixtures');
+export const cliPath = join(root, 'dist', 'src', 'cli', 'main.js');
+export const generatorPath = join(root, 'dist', 'scripts', 'generate-matrix.js');
+
+export function fixture(name: string): string {
+  return join(fixtures, name);
+}
+
+/** Runs the built `genomatrix` binary. */
+export function runCli(args: string[], options: { input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [cliPath, ...args], {
+    encoding: 'utf8',
+    input: options.input,
+    timeout: options.timeout ?? 60_000,
+    maxBuffer: 1 << 28,
+  });
+}
+
+/** Runs the seeded matrix generator. */
+export function generate(out: string, args: string[]): void {
+  const result = spawnSync(process.execPath, [generatorPath, '--out', out, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`generator failed: ${result.stderr}`);
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export function scratchDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'genomatrix-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
