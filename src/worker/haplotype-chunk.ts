@@ -48,6 +48,18 @@ export function alleleBytes(dictionary: AlleleDictionary): AlleleBytes {
   return { heap, start, length, maxLength, missing: dictionary.find(N, 0, 1), deletion: dictionary.find(dash, 0, 1) };
 }
 
+/** Rows whose alleles are summarised together, column by column. */
+const BLOCK_ROWS = 1024;
+/** Codes 0-30 each own a bit of a row's allele mask; rarer codes share bit 31 (then the row is scanned). */
+const RARE = 1 << 31;
+
+/** Two ASCII digits for 0-99, for writing POS two digits per division. */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
 /** Encodes rows `[task.from, task.to)` of a batch; returns the bytes and the number of lines kept. */
 export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
   const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
@@ -62,6 +74,27 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
     contig.length + 14 + alleles.maxLength * (2 + Math.min(width, 256)) + width +
     pairs.length * (contig.length + 3 + 2 * alleles.maxLength) + 1;
 
+  // A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains
+  // are its alt alleles. One bit left (the common case) is the whole alt list; otherwise the row
+  // is scanned left to right for the order of first appearance.
+  const bitOf = new Int32Array(256);
+  for (let code = 0; code < 256; code++) bitOf[code] = code < 31 ? 1 << code : RARE;
+  const missingBit = missing >= 0 && missing < 31 ? 1 << missing : 0;
+  const mask = new Int32Array(BLOCK_ROWS);
+  // What a pair shows for a code: itself, except N and - which show the row's REF.
+  const shown = new Uint8Array(256).map((_, code) => code);
+  // Every allele one byte long (the usual case): pair fragments are `\t<contig>\tx|y`, fixed size.
+  const oneByte = alleles.maxLength === 1;
+  const alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
+  const fragment = contig.length + 5;
+  const pairTemplate = new Uint8Array(pairs.length * fragment);
+  for (let p = 0; p < pairs.length; p++) {
+    const at = p * fragment;
+    pairTemplate[at] = TAB;
+    pairTemplate.set(contig, at + 1);
+    pairTemplate[at + contig.length + 1] = TAB;
+    pairTemplate[at + contig.length + 3] = BAR;
+  }
   const seen = new Int32Array(256).fill(-1);
   const alts = new Uint8Array(256);
   const digits = new Uint8Array(12);
@@ -69,55 +102,89 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
   let o = 0;
   let lines = 0;
   const rows = pos.length;
-  for (let r = 0; r < rows; r++) {
-    const refCode = ref[r] as number;
-    let altCount = 0;
+  for (let base = 0; base < rows; base += BLOCK_ROWS) {
+    const n = Math.min(BLOCK_ROWS, rows - base);
+    mask.fill(0, 0, n);
     for (let h = 0; h < width; h++) {
-      const c = (haplotypes[h] as Uint8Array)[r] as number;
-      if (c !== missing && c !== refCode && seen[c] !== r) {
-        seen[c] = r;
-        alts[altCount++] = c;
+      const column = haplotypes[h] as Uint8Array;
+      for (let k = 0; k < n; k++) mask[k] = (mask[k] as number) | (bitOf[column[base + k] as number] as number);
+    }
+    for (let k = 0; k < n; k++) {
+      const r = base + k;
+      const refCode = ref[r] as number;
+      let m = (mask[k] as number) & ~missingBit;
+      if (refCode < 31) m &= ~(1 << refCode);
+      if (m === 0) continue;
+      let altCount = 0;
+      if ((m & (m - 1)) === 0 && m !== RARE) {
+        alts[0] = 31 - Math.clz32(m);
+        altCount = 1;
+      } else {
+        for (let h = 0; h < width; h++) {
+          const c = (haplotypes[h] as Uint8Array)[r] as number;
+          if (c !== missing && c !== refCode && seen[c] !== r) {
+            seen[c] = r;
+            alts[altCount++] = c;
+          }
+        }
+        if (altCount === 0) continue;
       }
-    }
-    if (altCount === 0) continue;
-    if (o + rowBound > out.length) {
-      const bigger = new Uint8Array(Math.max(2 * out.length, o + rowBound));
-      bigger.set(out.subarray(0, o));
-      out = scratch = bigger;
-    }
-    // contig \t pos \t ref \t alt[,alt...]
-    for (let k = 0; k < contig.length; k++) out[o++] = contig[k] as number;
-    out[o++] = TAB;
-    let value = pos[r] as number;
-    let n = 0;
-    do {
-      digits[n++] = 48 + (value % 10);
-      value = (value / 10) | 0;
-    } while (value > 0);
-    while (n > 0) out[o++] = digits[--n] as number;
-    out[o++] = TAB;
-    o = put(out, o, heap, start[refCode] as number, length[refCode] as number);
-    out[o++] = TAB;
-    for (let k = 0; k < altCount; k++) {
-      if (k > 0) out[o++] = COMMA;
-      const c = alts[k] as number;
-      o = put(out, o, heap, start[c] as number, length[c] as number);
-    }
-    // per pair: \t contig \t x|y, a missing or deleted cell shown as REF
-    for (let p = 0; p < pairs.length; p++) {
+      if (o + rowBound > out.length) {
+        const bigger = new Uint8Array(Math.max(2 * out.length, o + rowBound));
+        bigger.set(out.subarray(0, o));
+        out = scratch = bigger;
+      }
+      // contig \t pos \t ref \t alt[,alt...]
+      for (let i = 0; i < contig.length; i++) out[o++] = contig[i] as number;
       out[o++] = TAB;
-      for (let k = 0; k < contig.length; k++) out[o++] = contig[k] as number;
+      let value = pos[r] as number;
+      let d = 12;
+      while (value >= 100) {
+        const q = (value / 100) | 0;
+        const pair = 2 * (value - 100 * q);
+        digits[--d] = DIGIT_PAIRS[pair + 1] as number;
+        digits[--d] = DIGIT_PAIRS[pair] as number;
+        value = q;
+      }
+      if (value >= 10) {
+        digits[--d] = DIGIT_PAIRS[2 * value + 1] as number;
+        digits[--d] = DIGIT_PAIRS[2 * value] as number;
+      } else {
+        digits[--d] = 48 + value;
+      }
+      while (d < 12) out[o++] = digits[d++] as number;
       out[o++] = TAB;
-      let a = (pairA[p] as Uint8Array)[r] as number;
-      if (a === missing || a === deletion) a = refCode;
-      let b = (pairB[p] as Uint8Array)[r] as number;
-      if (b === missing || b === deletion) b = refCode;
-      o = put(out, o, heap, start[a] as number, length[a] as number);
-      out[o++] = BAR;
-      o = put(out, o, heap, start[b] as number, length[b] as number);
+      o = put(out, o, heap, start[refCode] as number, length[refCode] as number);
+      out[o++] = TAB;
+      for (let i = 0; i < altCount; i++) {
+        if (i > 0) out[o++] = COMMA;
+        const c = alts[i] as number;
+        o = put(out, o, heap, start[c] as number, length[c] as number);
+      }
+      // per pair: \t contig \t x|y, a missing or deleted cell shown as REF
+      if (missing >= 0) shown[missing] = refCode;
+      if (deletion >= 0) shown[deletion] = refCode;
+      if (oneByte) {
+        // Copy the constant part of every pair's fragment at once, then write the alleles in.
+        out.set(pairTemplate, o);
+        for (let p = 0, at = o + contig.length + 2; p < pairs.length; p++, at += fragment) {
+          out[at] = alleleByte[shown[(pairA[p] as Uint8Array)[r] as number] as number] as number;
+          out[at + 2] = alleleByte[shown[(pairB[p] as Uint8Array)[r] as number] as number] as number;
+        }
+        o += pairTemplate.length;
+      } else for (let p = 0; p < pairs.length; p++) {
+        out[o++] = TAB;
+        for (let i = 0; i < contig.length; i++) out[o++] = contig[i] as number;
+        out[o++] = TAB;
+        const a = shown[(pairA[p] as Uint8Array)[r] as number] as number;
+        const b = shown[(pairB[p] as Uint8Array)[r] as number] as number;
+        o = put(out, o, heap, start[a] as number, length[a] as number);
+        out[o++] = BAR;
+        o = put(out, o, heap, start[b] as number, length[b] as number);
+      }
+      out[o++] = NL;
+      lines++;
     }
-    out[o++] = NL;
-    lines++;
   }
   return { bytes: out.slice(0, o), lines };
 }
