@@ -48,10 +48,24 @@ export function alleleBytes(dictionary: AlleleDictionary): AlleleBytes {
   return { heap, start, length, maxLength, missing: dictionary.find(N, 0, 1), deletion: dictionary.find(dash, 0, 1) };
 }
 
-/** Rows whose alleles are summarised together, column by column. */
+/** Rows whose alleles are summarised together, column by column (a multiple of 4). */
 const BLOCK_ROWS = 1024;
-/** Codes 0-30 each own a bit of a row's allele mask; rarer codes share bit 31 (then the row is scanned). */
-const RARE = 1 << 31;
+/**
+ * A row's allele mask is one byte: codes 0-6 (A C G T N - and the first other allele) own a bit
+ * each; every rarer code sets bit 7, and such a row is scanned cell by cell instead.
+ */
+const RARE = 128;
+const HOT = new Uint8Array(256).map((_, code) => (code < 7 ? 1 << code : RARE));
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Masks of two cells at once: the codes of two rows (16 bits) -> their two mask bytes. */
+let hotPairs: Uint16Array | undefined;
+function twoCellMasks(): Uint16Array {
+  if (!hotPairs) {
+    hotPairs = new Uint16Array(65536);
+    for (let v = 0; v < 65536; v++) hotPairs[v] = (HOT[v & 255] as number) | ((HOT[v >>> 8] as number) << 8);
+  }
+  return hotPairs;
+}
 
 /** Two ASCII digits for 0-99, for writing POS two digits per division. */
 const DIGIT_PAIRS = new Uint8Array(200);
@@ -76,16 +90,22 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
 
   // A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains
   // are its alt alleles. One bit left (the common case) is the whole alt list; otherwise the row
-  // is scanned left to right for the order of first appearance.
-  const bitOf = new Int32Array(256);
-  for (let code = 0; code < 256; code++) bitOf[code] = code < 31 ? 1 << code : RARE;
-  const missingBit = missing >= 0 && missing < 31 ? 1 << missing : 0;
-  const mask = new Int32Array(BLOCK_ROWS);
+  // is scanned left to right for the order of first appearance. Masks are built column by
+  // column, four rows per 32-bit word when the columns are 4-byte aligned.
+  const missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
+  const words = new Uint32Array(BLOCK_ROWS / 4);
+  const mask = new Uint8Array(words.buffer);
+  const hot2 = twoCellMasks();
+  const wordColumns = LITTLE_ENDIAN && haplotypes.every((h) => h.byteOffset % 4 === 0)
+    ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset, h.length >>> 2))
+    : undefined;
   // What a pair shows for a code: itself, except N and - which show the row's REF.
   const shown = new Uint8Array(256).map((_, code) => code);
   // Every allele one byte long (the usual case): pair fragments are `\t<contig>\tx|y`, fixed size.
   const oneByte = alleles.maxLength === 1;
   const alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
+  // The byte a pair shows for a code, N and - showing the row's REF (set per row).
+  const shownByte = alleleByte.slice();
   const fragment = contig.length + 5;
   const pairTemplate = new Uint8Array(pairs.length * fragment);
   for (let p = 0; p < pairs.length; p++) {
@@ -104,16 +124,29 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
   const rows = pos.length;
   for (let base = 0; base < rows; base += BLOCK_ROWS) {
     const n = Math.min(BLOCK_ROWS, rows - base);
-    mask.fill(0, 0, n);
+    words.fill(0);
+    let scalarFrom = 0;
+    if (wordColumns) {
+      const n4 = n >>> 2;
+      const b4 = base >>> 2;
+      for (let h = 0; h < width; h++) {
+        const column = wordColumns[h] as Uint32Array;
+        for (let k = 0; k < n4; k++) {
+          const v = column[b4 + k] as number;
+          words[k] = (words[k] as number) | (hot2[v & 0xffff] as number) | ((hot2[v >>> 16] as number) << 16);
+        }
+      }
+      scalarFrom = 4 * n4;
+    }
     for (let h = 0; h < width; h++) {
       const column = haplotypes[h] as Uint8Array;
-      for (let k = 0; k < n; k++) mask[k] = (mask[k] as number) | (bitOf[column[base + k] as number] as number);
+      for (let k = scalarFrom; k < n; k++) mask[k] = (mask[k] as number) | (HOT[column[base + k] as number] as number);
     }
     for (let k = 0; k < n; k++) {
       const r = base + k;
       const refCode = ref[r] as number;
       let m = (mask[k] as number) & ~missingBit;
-      if (refCode < 31) m &= ~(1 << refCode);
+      if (refCode < 7) m &= ~(1 << refCode);
       if (m === 0) continue;
       let altCount = 0;
       if ((m & (m - 1)) === 0 && m !== RARE) {
@@ -162,17 +195,24 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
         o = put(out, o, heap, start[c] as number, length[c] as number);
       }
       // per pair: \t contig \t x|y, a missing or deleted cell shown as REF
-      if (missing >= 0) shown[missing] = refCode;
-      if (deletion >= 0) shown[deletion] = refCode;
       if (oneByte) {
         // Copy the constant part of every pair's fragment at once, then write the alleles in.
+        const refByte = alleleByte[refCode] as number;
+        if (missing >= 0) shownByte[missing] = refByte;
+        if (deletion >= 0) shownByte[deletion] = refByte;
         out.set(pairTemplate, o);
         for (let p = 0, at = o + contig.length + 2; p < pairs.length; p++, at += fragment) {
-          out[at] = alleleByte[shown[(pairA[p] as Uint8Array)[r] as number] as number] as number;
-          out[at + 2] = alleleByte[shown[(pairB[p] as Uint8Array)[r] as number] as number] as number;
+          out[at] = shownByte[(pairA[p] as Uint8Array)[r] as number] as number;
+          out[at + 2] = shownByte[(pairB[p] as Uint8Array)[r] as number] as number;
         }
         o += pairTemplate.length;
-      } else for (let p = 0; p < pairs.length; p++) {
+        out[o++] = NL;
+        lines++;
+        continue;
+      }
+      if (missing >= 0) shown[missing] = refCode;
+      if (deletion >= 0) shown[deletion] = refCode;
+      for (let p = 0; p < pairs.length; p++) {
         out[o++] = TAB;
         for (let i = 0; i < contig.length; i++) out[o++] = contig[i] as number;
         out[o++] = TAB;
