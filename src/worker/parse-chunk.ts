@@ -83,34 +83,31 @@ function parseRows(
       status = Status.capacity;
       break;
     }
-    // CHROM: compared with the current contig's bytes.
+    // CHROM: the current contig's name followed by a tab, or else the line starts a new run.
     let q = p;
-    let b = buf[q] as number;
-    while (b !== TAB) {
-      if (b === NL) {
-        status = Status.shortLine;
-        at = q;
-        column = 2;
-        break rows;
+    let same = buf[p + contigLength] === TAB;
+    for (let k = 0; same && k < contigLength; k++) same = buf[p + k] === contig[k];
+    if (same) {
+      q = p + contigLength;
+    } else {
+      let b = buf[q] as number;
+      while (b !== TAB) {
+        if (b === NL) {
+          status = Status.shortLine;
+          at = q;
+          column = 2;
+          break rows;
+        }
+        b = buf[++q] as number;
       }
-      b = buf[++q] as number;
-    }
-    if (q - p !== contigLength) {
       status = Status.newContig;
       at = q;
       break;
     }
-    for (let k = 0; k < contigLength; k++) {
-      if (buf[p + k] !== contig[k]) {
-        status = Status.newContig;
-        at = q;
-        break rows;
-      }
-    }
     // POS
     const posStart = ++q;
     value = 0;
-    b = buf[q] as number;
+    let b = buf[q] as number;
     while (b !== TAB) {
       const digit = b - ZERO;
       if (digit < 0 || digit > 9 || value > MAX_POS) break;
@@ -128,6 +125,28 @@ function parseRows(
       break;
     }
     q++;
+    // Fast path: every allele one byte, so the line is `x\tx\t...x\n`. Write the codes, checking
+    // once at the end; anything else (a longer or unknown allele, CRLF, a wrong field count)
+    // falls through to the field-by-field loop, which rewrites the row.
+    let known = 0;
+    let tabs = 0;
+    let f = q;
+    for (let c = 0; c < last; c++) {
+      const code = lut[buf[f] as number] as number;
+      known |= code;
+      tabs |= (buf[f + 1] as number) ^ TAB;
+      (codes[c] as Uint8Array)[row] = code;
+      f += 2;
+    }
+    const lastCode = lut[buf[f] as number] as number;
+    if ((known | lastCode) >= 0 && tabs === 0 && buf[f + 1] === NL) {
+      (codes[last] as Uint8Array)[row] = lastCode;
+      pos[row] = value;
+      lastPos = value;
+      row++;
+      p = f + 2;
+      continue;
+    }
     // REF, then one allele per haplotype: a one-byte allele through the lookup table.
     for (let c = 0; c <= last; c++) {
       const first = buf[q] as number;
