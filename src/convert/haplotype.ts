@@ -1,9 +1,11 @@
 // The haplotype table (MISSION.md): workers encode row ranges of each contig to bytes, and the
 // main thread writes them in genome order as they complete.
 
-import { runOrdered } from '../dispatch/run-ordered.js';
 import type { Matrix } from '../matrix.js';
+import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
+import type { HaplotypeTask } from '../worker/messages.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
+import { SLOT_BYTES, writeEncoded } from '../write/write-encoded.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** Options of `haplotype`. */
@@ -56,38 +58,37 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
 
 async function writeHaplotypes(matrix: Matrix, pairs: HaplotypePair[], sink: OutputSink, options: HaplotypeOptions): Promise<number> {
   await sink.write(Buffer.from(haplotypeHeader(pairs)));
-  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const { layout } = matrix;
+  // Rows per task: as many as fit an output slot, at most `chunkRows`.
+  const maxAllele = Math.max(...matrix.alleles.map((allele) => Buffer.byteLength(allele)));
+  const maxContig = Math.max(...layout.contigs.map((name) => Buffer.byteLength(name)));
+  const rowBound = haplotypeRowBound(maxContig, maxAllele, matrix.samples.length, pairs.length);
+  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBound)));
   const ranges = layout.batches.flatMap((batch) => {
     const out: { batch: typeof batch; from: number; to: number }[] = [];
     for (let from = 0; from < batch.rows; from += chunkRows) out.push({ batch, from, to: Math.min(batch.rows, from + chunkRows) });
     return out;
   });
   const columnPairs = pairs.map((pair) => pair.columns);
-  let lines = 0;
-  await runOrdered(
+  return writeEncoded(
     ranges.length,
     2 * matrix.threads,
-    (i) => {
+    Math.max(SLOT_BYTES, rowBound * chunkRows),
+    (i, output) => {
       const { batch, from, to } = ranges[i] as (typeof ranges)[number];
-      return matrix.pool.run(
-        {
-          kind: 'haplotype',
-          buffers: layout.buffers,
-          alleles: layout.alleles,
-          batch,
-          contig: layout.contigs[batch.contig] ?? '',
-          from,
-          to,
-          pairs: columnPairs,
-        },
-        options.signal,
-      );
+      const task: HaplotypeTask = {
+        kind: 'haplotype',
+        buffers: layout.buffers,
+        alleles: layout.alleles,
+        batch,
+        contig: layout.contigs[batch.contig] ?? '',
+        from,
+        to,
+        pairs: columnPairs,
+        output,
+      };
+      return matrix.pool.run(task, options.signal);
     },
-    async (chunk) => {
-      lines += chunk.lines;
-      await sink.write(chunk.bytes);
-    },
+    sink,
   );
-  return lines;
 }

@@ -1,7 +1,6 @@
 // Entry point of every worker thread of the pool: dispatches a task to its kernel. The task's
 // SharedArrayBuffers arrive shared (worker_threads), so kernels read and write the main thread's memory.
 
-import { Tinypool } from 'tinypool';
 import { runHaplotypeTask } from './haplotype-chunk.js';
 import type { EncodedChunk, ParseResult, RemapTask, WorkerTask } from './messages.js';
 import { runParseTask } from './parse-chunk.js';
@@ -11,12 +10,8 @@ export default async function runTask(task: WorkerTask): Promise<ParseResult | E
   switch (task.kind) {
     case 'parse':
       return runParseTask(task);
-    case 'haplotype': {
-      const chunk = runHaplotypeTask(task);
-      // Hand the encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned.
-      const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
-      return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as EncodedChunk;
-    }
+    case 'haplotype':
+      return runHaplotypeTask(task);
     case 'remap':
       return runRemapTask(task);
     case 'custom': {

@@ -11,9 +11,6 @@ const NL = 10;
 const COMMA = 44;
 const BAR = 124;
 
-/** Reused between tasks of one worker; grows when a chunk needs more. */
-let scratch = new Uint8Array(1 << 20);
-
 /** Allele code -> bytes, flattened for the hot loop. */
 export interface AlleleBytes {
   heap: Uint8Array;
@@ -74,7 +71,13 @@ for (let i = 0; i < 100; i++) {
   DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
 }
 
-/** Encodes rows `[task.from, task.to)` of a batch; returns the bytes and the number of lines kept. */
+/** Most bytes one site's line can take: contig, POS, REF, every allele as alt, and every pair. */
+export function haplotypeRowBound(contigBytes: number, maxAlleleBytes: number, haplotypes: number, pairs: number): number {
+  const alts = Math.min(haplotypes, 256);
+  return contigBytes + 14 + maxAlleleBytes * (1 + alts) + alts + pairs * (contigBytes + 3 + 2 * maxAlleleBytes) + 1;
+}
+
+/** Encodes rows `[task.from, task.to)` of a batch into its output slot; returns the bytes and lines written. */
 export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
   const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
   const alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
@@ -84,9 +87,6 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
   const pairA = pairs.map(([a]) => haplotypes[a] as Uint8Array);
   const pairB = pairs.map(([, b]) => haplotypes[b] as Uint8Array);
   const width = haplotypes.length;
-  const rowBound =
-    contig.length + 14 + alleles.maxLength * (2 + Math.min(width, 256)) + width +
-    pairs.length * (contig.length + 3 + 2 * alleles.maxLength) + 1;
 
   // A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains
   // are its alt alleles. One bit left (the common case) is the whole alt list; otherwise the row
@@ -118,10 +118,13 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
   const seen = new Int32Array(256).fill(-1);
   const alts = new Uint8Array(256);
   const digits = new Uint8Array(12);
-  let out = scratch;
+  const rows = pos.length;
+  const out = new Uint8Array(task.output);
+  if (out.length < haplotypeRowBound(contig.length, alleles.maxLength, width, pairs.length) * rows) {
+    throw new RangeError('haplotype task: output slot too small for its rows');
+  }
   let o = 0;
   let lines = 0;
-  const rows = pos.length;
   for (let base = 0; base < rows; base += BLOCK_ROWS) {
     const n = Math.min(BLOCK_ROWS, rows - base);
     words.fill(0);
@@ -161,11 +164,6 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
           }
         }
         if (altCount === 0) continue;
-      }
-      if (o + rowBound > out.length) {
-        const bigger = new Uint8Array(Math.max(2 * out.length, o + rowBound));
-        bigger.set(out.subarray(0, o));
-        out = scratch = bigger;
       }
       // contig \t pos \t ref \t alt[,alt...]
       for (let i = 0; i < contig.length; i++) out[o++] = contig[i] as number;
@@ -226,7 +224,7 @@ export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
       lines++;
     }
   }
-  return { bytes: out.slice(0, o), lines };
+  return { length: o, lines };
 }
 
 function put(out: Uint8Array, o: number, heap: Uint8Array, from: number, length: number): number {

@@ -66,10 +66,14 @@ export interface HaplotypeTask {
   to: number;
   /** Haplotype column indices of each pair's two members, in member order. */
   pairs: [number, number][];
+  /** Where to write the encoded lines: a slot lent by the main thread, large enough for any row range of this size. */
+  output: SharedArrayBuffer;
 }
 
+/** What an encoding task wrote into its output slot. */
 export interface EncodedChunk {
-  bytes: Uint8Array;
+  /** Bytes written at the start of the slot. */
+  length: number;
   /** Data lines written (sites kept). */
   lines: number;
 }

@@ -13,6 +13,8 @@ const ZERO = 48;
 const MAX_POS = 2147483647;
 /** Bytes read from the file at a time by one worker. */
 const READ_BLOCK = 4 << 20;
+/** The worker's read buffer, reused by every task it runs (grown for a line longer than it). */
+let readBuffer = Buffer.allocUnsafe(READ_BLOCK + 1);
 
 const UNKNOWN = -1;
 const INVALID = -2;
@@ -367,7 +369,7 @@ export function runParseTask(task: ParseTask): ParseResult {
 function parseFileRange(source: FileRangeSource, parser: ChunkParser): void {
   const fd = openSync(source.path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(READ_BLOCK + 1);
+    let buf = readBuffer;
     // Read from one byte early: a chunk owns the lines that start inside it, so when the byte
     // before `start` is not a line end, the first partial line belongs to the previous chunk.
     let bufAt = source.start > source.dataStart ? source.start - 1 : source.start;
@@ -401,7 +403,7 @@ function parseFileRange(source: FileRangeSource, parser: ChunkParser): void {
       if (keep === 0 && length >= buf.length - 1) {
         const bigger = Buffer.allocUnsafe(2 * buf.length);
         buf.copy(bigger, 0, 0, length);
-        buf = bigger;
+        buf = readBuffer = bigger;
       } else if (keep > 0) {
         buf.copy(buf, 0, keep, length);
         length -= keep;

@@ -9,6 +9,7 @@ import { forgetTemporary, rememberTemporary } from './temporary-files.js';
 
 /** A sink of output bytes. */
 export interface OutputSink {
+  /** Writes `bytes`; once the promise resolves the caller may reuse them. */
   write(bytes: Uint8Array): Promise<void>;
   /** Finishes the output: a file gets its final name. */
   commit(): Promise<void>;
@@ -75,17 +76,8 @@ function stdoutSink(): OutputSink {
   return {
     async write(bytes) {
       if (failure) throw failure;
-      if (!stdout.write(bytes)) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            stdout.off('drain', done);
-            stdout.off('error', done);
-            resolve();
-          };
-          stdout.on('drain', done);
-          stdout.on('error', done);
-        });
-      }
+      // Resolve only once the bytes are handed to the system: the caller reuses the buffer.
+      await new Promise<void>((resolve) => stdout.write(bytes, () => resolve()));
       if (failure) throw failure;
     },
     async commit() {
