@@ -12,7 +12,7 @@ const CR = 13;
 const ZERO = 48;
 const MAX_POS = 2147483647;
 /** Bytes read from the file at a time by one worker. */
-const READ_BLOCK = 4 << 20;
+const READ_BLOCK = 2 << 20;
 /** The worker's read buffer, reused by every task it runs (grown for a line longer than it). */
 let readBuffer = Buffer.allocUnsafe(READ_BLOCK + 1);
 

@@ -7,7 +7,7 @@ import type { EncodedChunk } from '../worker/messages.js';
 import type { OutputSink } from './output-sink.js';
 
 /** Default size of one output slot. */
-export const SLOT_BYTES = 4 << 20;
+export const SLOT_BYTES = 2 << 20;
 
 /**
  * Runs `count` encoding tasks, at most `window` at a time, each given a free slot of `slotBytes`,
