@@ -74,6 +74,7 @@ function parseRows(
 ): number {
   const last = codes.length - 1;
   const capacity = pos.length;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let row = state.row;
   let lastPos = state.lastPos;
   let status: number = Status.done;
@@ -127,27 +128,41 @@ function parseRows(
       break;
     }
     q++;
-    // Fast path: every allele one byte, so the line is `x\tx\t...x\n`. Write the codes, checking
-    // once at the end; anything else (a longer or unknown allele, CRLF, a wrong field count)
-    // falls through to the field-by-field loop, which rewrites the row.
-    let known = 0;
-    let tabs = 0;
-    let f = q;
-    for (let c = 0; c < last; c++) {
-      const code = lut[buf[f] as number] as number;
-      known |= code;
-      tabs |= (buf[f + 1] as number) ^ TAB;
-      (codes[c] as Uint8Array)[row] = code;
-      f += 2;
-    }
-    const lastCode = lut[buf[f] as number] as number;
-    if ((known | lastCode) >= 0 && tabs === 0 && buf[f + 1] === NL) {
-      (codes[last] as Uint8Array)[row] = lastCode;
-      pos[row] = value;
-      lastPos = value;
-      row++;
-      p = f + 2;
-      continue;
+    // Fast path: every allele one byte, so the line is `x\tx\t...x\n`. Two fields are read as one
+    // little-endian 32-bit word (`x\ty\t`), codes written, and the separators checked once for
+    // the line; anything else (a longer or unknown allele, CRLF, a wrong field count) falls
+    // through to the field-by-field loop, which rewrites the row.
+    if (q + 2 * last + 2 <= end) {
+      let known = 0;
+      let tabs = 0;
+      let f = q;
+      let c = 0;
+      for (; c + 1 < last; c += 2) {
+        const word = view.getUint32(f, true);
+        const c0 = lut[word & 255] as number;
+        const c1 = lut[(word >>> 16) & 255] as number;
+        known |= c0 | c1;
+        tabs |= (word & 0xff00ff00) ^ 0x09000900;
+        (codes[c] as Uint8Array)[row] = c0;
+        (codes[c + 1] as Uint8Array)[row] = c1;
+        f += 4;
+      }
+      for (; c < last; c++) {
+        const code = lut[buf[f] as number] as number;
+        known |= code;
+        tabs |= (buf[f + 1] as number) ^ TAB;
+        (codes[c] as Uint8Array)[row] = code;
+        f += 2;
+      }
+      const lastCode = lut[buf[f] as number] as number;
+      if ((known | lastCode) >= 0 && tabs === 0 && buf[f + 1] === NL) {
+        (codes[last] as Uint8Array)[row] = lastCode;
+        pos[row] = value;
+        lastPos = value;
+        row++;
+        p = f + 2;
+        continue;
+      }
     }
     // REF, then one allele per haplotype: a one-byte allele through the lookup table.
     for (let c = 0; c <= last; c++) {
