@@ -3,11 +3,13 @@
 
 import { Tinypool } from 'tinypool';
 import { runHaplotypeTask } from './haplotype-chunk.js';
-import type { EncodedChunk, ParseResult, RemapTask, WorkerTask } from './messages.js';
+import type { EncodedChunk, ParseResult, RemapTask, StatsCounts, WorkerTask } from './messages.js';
 import { runParseTask } from './parse-chunk.js';
 import { contigView, type ContigTask } from './contig-view.js';
+import { runStatsTask } from './stats-chunk.js';
+import { runVcfTask } from './vcf-chunk.js';
 
-export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | number | unknown> {
+export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | StatsCounts | number | unknown> {
   switch (task.kind) {
     case 'parse':
       return runParseTask(task);
@@ -17,6 +19,10 @@ export default async function runTask(task: WorkerTask): Promise<ParseResult | E
       const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
       return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as EncodedChunk;
     }
+    case 'vcf':
+      return moveChunk(runVcfTask(task));
+    case 'stats':
+      return runStatsTask(task);
     case 'remap':
       return runRemapTask(task);
     case 'custom': {
@@ -27,6 +33,12 @@ export default async function runTask(task: WorkerTask): Promise<ParseResult | E
       return module.default(contigView(task.layout, batch, task.index), task.args);
     }
   }
+}
+
+/** Hands encoded bytes back without a copy, as the haplotype case does. */
+function moveChunk(chunk: EncodedChunk): EncodedChunk {
+  const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
+  return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as EncodedChunk;
 }
 
 /** Rewrites allele codes in place through the map; returns the rows done. */
