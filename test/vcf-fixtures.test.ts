@@ -2,7 +2,7 @@
 // (test/fixtures/README.md, "VCF"), through the built CLI and through the library.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -79,6 +79,29 @@ describe('genomatrix vcf (CLI)', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.equal(readFileSync(out, 'utf8'), expected);
   });
+});
+
+describe('vcf and stats: errors', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  it('a contig name VCF cannot carry: exit 1, one line, no output file', () => {
+    const matrix = join(scratch.dir, 'space.tsv');
+    writeFileSync(matrix, 'CHROM\tPOS\tREF\ta\tb\nchr 1\t5\tA\tA\tC\n');
+    const out = join(scratch.dir, 'space.vcf');
+    const run = runCli(['vcf', matrix, '-o', out]);
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, `genomatrix: ${matrix}: contig name 'chr 1' cannot be a VCF contig ID (no whitespace, commas, angle brackets)\n`);
+    assert.deepEqual(readdirSync(scratch.dir), ['space.tsv']);
+  });
+
+  for (const command of ['vcf', 'stats']) {
+    it(`${command} --pairs naming no column: exit 2`, () => {
+      const run = runCli([command, fixture('small.tsv'), '--pairs', '3a:zz']);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /^genomatrix: --pairs: 'zz' is not a haplotype column/);
+    });
+  }
 });
 
 describe('vcf() (library)', () => {

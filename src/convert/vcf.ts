@@ -46,6 +46,7 @@ export function vcfHeader(
 ): string {
   const lines = [
     '##fileformat=VCFv4.2',
+    '##FILTER=<ID=PASS,Description="All filters passed">',
     `##source=genomatrix ${VERSION}`,
     ...contigs.map((contig) => `##contig=<ID=${contig.name},length=${contig.length}>`),
     ...altDeclarations,
