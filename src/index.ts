@@ -7,3 +7,16 @@ export { defineTask, type ContigTask, type ContigView } from './worker/contig-vi
 export { GenomatrixError, InputError, UsageError, ExitCode, type InputLocation } from './errors.js';
 export { LAYOUT_VERSION, COLUMN_ALIGNMENT, type MatrixLayout, type BatchLayout, type BufferRef, type BatchViews } from './layout/matrix-layout.js';
 export { MAX_ALLELES, MAX_ALLELE_BYTES, SEED_ALLELES } from './layout/allele-dictionary.js';
+export { vcf, vcfHeader, type VcfOptions, type VcfSummary } from './convert/vcf.js';
+export { vcfAltAllele, vcfRefAllele } from './convert/vcf-alleles.js';
+export {
+  stats,
+  type StatsOptions,
+  type MatrixStats,
+  type ContigStats,
+  type SiteStats,
+  type HaplotypeStats,
+  type AlleleCount,
+  type PairStats,
+} from './convert/stats.js';
+export { statsTable, STATS_COLUMNS, StatsStatistic } from './convert/stats-table.js';

@@ -7,6 +7,8 @@ import { hideBin } from 'yargs/helpers';
 import { ExitCode, GenomatrixError } from '../errors.js';
 import { removeTemporaries } from '../write/temporary-files.js';
 import { haplotypeCommand } from './commands/haplotype.js';
+import { statsCommand } from './commands/stats.js';
+import { vcfCommand } from './commands/vcf.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,7 +30,9 @@ try {
     .scriptName('genomatrix')
     .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
     .command(haplotypeCommand)
-    .demandCommand(1, 'Give a command: haplotype')
+    .command(vcfCommand)
+    .command(statsCommand)
+    .demandCommand(1, 'Give a command: haplotype, vcf, stats')
     .strict()
     .version(version)
     .help()

@@ -4,7 +4,18 @@
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import { UsageError } from '../errors.js';
-import type { EncodedChunk, HaplotypeTask, ParseResult, ParseTask, RemapTask, WorkerTask } from '../worker/messages.js';
+import type {
+  EncodedChunk,
+  TransferredChunk,
+  HaplotypeTask,
+  ParseResult,
+  ParseTask,
+  RemapTask,
+  StatsCounts,
+  StatsTask,
+  VcfTask,
+  WorkerTask,
+} from '../worker/messages.js';
 
 /** The compiled worker entry, next to this module in the build output. */
 const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
@@ -15,7 +26,11 @@ type ResultOf<T extends WorkerTask> = T extends ParseTask
     ? EncodedChunk
     : T extends RemapTask
       ? number
-      : never;
+      : T extends VcfTask
+        ? TransferredChunk
+        : T extends StatsTask
+          ? StatsCounts
+          : unknown;
 
 /** Checks a `threads` option; the default is the usable core count. */
 export function resolveThreads(threads: number | undefined): number {

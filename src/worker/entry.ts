@@ -2,16 +2,23 @@
 // SharedArrayBuffers arrive shared (worker_threads), so kernels read and write the main thread's memory.
 
 import { runHaplotypeTask } from './haplotype-chunk.js';
-import type { EncodedChunk, ParseResult, RemapTask, WorkerTask } from './messages.js';
+import { Tinypool } from 'tinypool';
+import type { EncodedChunk, ParseResult, RemapTask, StatsCounts, TransferredChunk, WorkerTask } from './messages.js';
 import { runParseTask } from './parse-chunk.js';
 import { contigView, type ContigTask } from './contig-view.js';
+import { runStatsTask } from './stats-chunk.js';
+import { runVcfTask } from './vcf-chunk.js';
 
-export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | number | unknown> {
+export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | TransferredChunk | StatsCounts | number | unknown> {
   switch (task.kind) {
     case 'parse':
       return runParseTask(task);
     case 'haplotype':
       return runHaplotypeTask(task);
+    case 'vcf':
+      return moveChunk(runVcfTask(task));
+    case 'stats':
+      return runStatsTask(task);
     case 'remap':
       return runRemapTask(task);
     case 'custom': {
@@ -22,6 +29,12 @@ export default async function runTask(task: WorkerTask): Promise<ParseResult | E
       return module.default(contigView(task.layout, batch, task.index), task.args);
     }
   }
+}
+
+/** Hands encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned. */
+function moveChunk(chunk: TransferredChunk): TransferredChunk {
+  const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
+  return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as TransferredChunk;
 }
 
 /** Rewrites allele codes in place through the map; returns the rows done. */

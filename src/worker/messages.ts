@@ -70,6 +70,13 @@ export interface HaplotypeTask {
   output: SharedArrayBuffer;
 }
 
+/** Encoded bytes handed back by transferring their ArrayBuffer (VCF, whose BGZF size is not bounded in advance). */
+export interface TransferredChunk {
+  bytes: Uint8Array;
+  /** Data lines written (sites kept). */
+  lines: number;
+}
+
 /** What an encoding task wrote into its output slot. */
 export interface EncodedChunk {
   /** Bytes written at the start of the slot. */
@@ -97,4 +104,51 @@ export interface CustomTask {
   index: number;
 }
 
-export type WorkerTask = ParseTask | HaplotypeTask | RemapTask | CustomTask;
+/** Encode rows `[from, to)` of one batch as VCF records (see convert/vcf-alleles.ts for the allele tables). */
+export interface VcfTask {
+  kind: 'vcf';
+  buffers: SharedArrayBuffer[];
+  alleles: SharedArrayBuffer;
+  batch: BatchLayout;
+  contig: string;
+  from: number;
+  to: number;
+  /** Haplotype column indices of each pair's two members, in member order. */
+  pairs: [number, number][];
+  /** Matrix allele code -> index into `altTexts`, or -1 when the allele is written as missing. */
+  altOf: Int16Array;
+  /** The distinct VCF ALT strings (`*`, base strings, `<ID>` symbolic alleles). */
+  altTexts: string[];
+  /** Matrix allele code -> the REF string written when a site's REF has that code. */
+  refTexts: string[];
+  /** Compress the records as BGZF blocks. */
+  bgzf: boolean;
+}
+
+/** Count rows `[from, to)` of one batch for the statistics (see convert/stats.ts). */
+export interface StatsTask {
+  kind: 'stats';
+  buffers: SharedArrayBuffer[];
+  alleles: SharedArrayBuffer;
+  batch: BatchLayout;
+  from: number;
+  to: number;
+  pairs: [number, number][];
+}
+
+/** Counts of one row range; summed over ranges on the main thread. */
+export interface StatsCounts {
+  sites: number;
+  /** Sites with a non-empty alt (the haplotype-table rule). */
+  variableSites: number;
+  /** Sites with two or more alt alleles. */
+  multiallelicSites: number;
+  /** Cells per haplotype and allele code: `cells[h * 256 + code]`. */
+  cells: Float64Array;
+  /** Per pair: sites where both members are called (not `N`, not `-`). */
+  pairCalled: Float64Array;
+  /** Per pair: called sites where the two members differ. */
+  pairHet: Float64Array;
+}
+
+export type WorkerTask = ParseTask | HaplotypeTask | RemapTask | CustomTask | VcfTask | StatsTask;

@@ -1,0 +1,34 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { stats } from '../../convert/stats.js';
+import { openMatrix } from '../../matrix.js';
+import { inputOptions, type InputArgs } from '../input-options.js';
+
+interface StatsArgs extends InputArgs {
+  pairs?: string;
+  output?: string;
+  json?: boolean;
+}
+
+/** `genomatrix stats <matrix>`: per-contig and genome statistics. */
+export const statsCommand: CommandModule<object, StatsArgs> = {
+  command: 'stats <matrix>',
+  describe: 'Write statistics per contig and for the genome: sites, missing, deletions, alleles, heterozygosity per pair',
+  builder: (yargs: Argv) =>
+    inputOptions(yargs)
+      .option('pairs', {
+        type: 'string',
+        describe: 'Explicit pairs NAME:NAME[,NAME:NAME...]; default: <stem>a/<stem>b columns',
+      })
+      .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
+      .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
+      .example('$0 stats matrix.tsv.gz -o stats.tsv', 'the TSV table')
+      .example('$0 stats matrix.tsv --json | jq .genome.variableSites', 'JSON') as unknown as Argv<StatsArgs>,
+  handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
+    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
+    try {
+      await stats(matrix, { pairs: argv.pairs, output: argv.output ?? '-', format: argv.json ? 'json' : 'tsv' });
+    } finally {
+      await matrix.close();
+    }
+  },
+};

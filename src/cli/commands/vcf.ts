@@ -1,0 +1,39 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { vcf } from '../../convert/vcf.js';
+import { openMatrix } from '../../matrix.js';
+import { inputOptions, type InputArgs } from '../input-options.js';
+
+interface VcfArgs extends InputArgs {
+  pairs?: string;
+  output?: string;
+  outputType?: 'v' | 'z';
+}
+
+/** `genomatrix vcf <matrix>`: VCF 4.2, one phased diploid sample per pair. */
+export const vcfCommand: CommandModule<object, VcfArgs> = {
+  command: 'vcf <matrix>',
+  describe: 'Write VCF 4.2: one record per site with an alt allele, one phased GT sample per pair',
+  builder: (yargs: Argv) =>
+    inputOptions(yargs)
+      .option('pairs', {
+        type: 'string',
+        describe: 'Explicit pairs NAME:NAME[,NAME:NAME...]; default: <stem>a/<stem>b columns',
+      })
+      .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
+      .option('output-type', {
+        alias: 'O',
+        choices: ['v', 'z'] as const,
+        describe: 'v: plain VCF, z: BGZF-compressed (default: z when the output name ends in .gz or .bgz)',
+      })
+      .example('$0 vcf matrix.tsv.gz -o matrix.vcf.gz', 'BGZF output, ready for bcftools index')
+      .example('$0 vcf matrix.tsv --pairs 10a:10b,13a:13b | bcftools view -H', 'explicit pairs, plain VCF on stdout') as unknown as Argv<VcfArgs>,
+  handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
+    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
+    try {
+      const bgzf = argv.outputType === undefined ? undefined : argv.outputType === 'z';
+      await vcf(matrix, { pairs: argv.pairs, output: argv.output, bgzf });
+    } finally {
+      await matrix.close();
+    }
+  },
+};

@@ -1,0 +1,65 @@
+// The statistics kernel: counts over rows of one contig, read straight from the allele codes.
+// Per haplotype, a histogram of codes (missing and deletion counts, allele counts come from it);
+// per site, the alt alleles by the haplotype-table rule; per pair, called and heterozygous sites.
+
+import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { batchViews } from '../layout/matrix-layout.js';
+import { alleleBytes } from './haplotype-chunk.js';
+import type { StatsCounts, StatsTask } from './messages.js';
+
+/** Counts rows `[task.from, task.to)` of a batch. */
+export function runStatsTask(task: StatsTask): StatsCounts {
+  const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
+  const { missing, deletion } = alleleBytes(AlleleDictionary.attach(task.alleles));
+  const rows = pos.length;
+  const width = haplotypes.length;
+
+  // Code histograms, one column at a time (sequential reads of each column).
+  const cells = new Float64Array(width * 256);
+  const histogram = new Uint32Array(256);
+  for (let h = 0; h < width; h++) {
+    const codes = haplotypes[h] as Uint8Array;
+    histogram.fill(0);
+    for (let r = 0; r < rows; r++) (histogram[codes[r] as number] as number)++;
+    for (let c = 0; c < 256; c++) cells[h * 256 + c] = histogram[c] as number;
+  }
+
+  // Alt alleles per site: distinct codes other than N and REF (`-` counts).
+  const seen = new Int32Array(256).fill(-1);
+  let variableSites = 0;
+  let multiallelicSites = 0;
+  for (let r = 0; r < rows; r++) {
+    const refCode = ref[r] as number;
+    let altCount = 0;
+    for (let h = 0; h < width && altCount < 2; h++) {
+      const c = (haplotypes[h] as Uint8Array)[r] as number;
+      if (c !== missing && c !== refCode && seen[c] !== r) {
+        seen[c] = r;
+        altCount++;
+      }
+    }
+    if (altCount > 0) variableSites++;
+    if (altCount > 1) multiallelicSites++;
+  }
+
+  // Pairs: both members called (neither N nor -), and whether they differ.
+  const pairCalled = new Float64Array(task.pairs.length);
+  const pairHet = new Float64Array(task.pairs.length);
+  task.pairs.forEach(([a, b], p) => {
+    const first = haplotypes[a] as Uint8Array;
+    const second = haplotypes[b] as Uint8Array;
+    let called = 0;
+    let het = 0;
+    for (let r = 0; r < rows; r++) {
+      const x = first[r] as number;
+      const y = second[r] as number;
+      if (x === missing || x === deletion || y === missing || y === deletion) continue;
+      called++;
+      if (x !== y) het++;
+    }
+    pairCalled[p] = called;
+    pairHet[p] = het;
+  });
+
+  return { sites: rows, variableSites, multiallelicSites, cells, pairCalled, pairHet };
+}

@@ -1,0 +1,46 @@
+// BGZF (the blocked gzip of htslib, SAM/BAM spec section 4.1): a series of gzip members of at
+// most 64 KiB each, whose extra field `BC` holds the member's size, ended by an empty member.
+// Blocks compressed independently concatenate into one valid BGZF file, so worker threads
+// compress their own chunks and the main thread only writes them in order, then `BGZF_EOF`.
+
+import { crc32, deflateRawSync } from 'node:zlib';
+
+/** Uncompressed bytes per block, as `bgzip` uses: the compressed block always fits in 64 KiB. */
+const BLOCK_INPUT = 0xff00;
+const HEADER_BYTES = 18;
+const FOOTER_BYTES = 8;
+
+/** The empty block that ends a BGZF file. */
+export const BGZF_EOF = Uint8Array.from([
+  0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00, 0x1b, 0x00, 0x03, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+]);
+
+/** Compresses `bytes` into BGZF blocks (no end block); the same input always gives the same bytes. */
+export function bgzfBlocks(bytes: Uint8Array, level = 6): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += BLOCK_INPUT) {
+    const input = bytes.subarray(at, Math.min(bytes.length, at + BLOCK_INPUT));
+    const data = deflateRawSync(input, { level });
+    const block = new Uint8Array(HEADER_BYTES + data.length + FOOTER_BYTES);
+    const view = new DataView(block.buffer);
+    block.set([0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00]);
+    view.setUint16(16, block.length - 1, true); // BSIZE: block size minus one
+    block.set(data, HEADER_BYTES);
+    view.setUint32(HEADER_BYTES + data.length, crc32(input), true);
+    view.setUint32(HEADER_BYTES + data.length + 4, input.length, true);
+    blocks.push(block);
+  }
+  return concat(blocks);
+}
+
+/** Joins blocks into a fresh Uint8Array of its own ArrayBuffer (never a pooled Buffer: it may be transferred). */
+function concat(blocks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(blocks.reduce((sum, block) => sum + block.length, 0));
+  let at = 0;
+  for (const block of blocks) {
+    out.set(block, at);
+    at += block.length;
+  }
+  return out;
+}

@@ -1,0 +1,188 @@
+// genomatrix stats: exact counts of the stored fixture worked out by hand (test/fixtures/README.md,
+// "Statistics"), and a seeded generated matrix against a plain computation over its text lines.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadMatrix, stats, type SiteStats } from 'genomatrix';
+import { fixture, generate, runCli, scratchDir } from './helpers.js';
+
+/** The counts of a SiteStats, rates left out (they follow from the counts). */
+function counts(site: SiteStats) {
+  return {
+    sites: site.sites,
+    variable: site.variableSites,
+    dropped: site.droppedSites,
+    multiallelic: site.multiallelicSites,
+    missing: Object.fromEntries(site.haplotypes.map((h) => [h.haplotype, h.missing])),
+    deletions: Object.fromEntries(site.haplotypes.map((h) => [h.haplotype, h.deletions])),
+    alleles: Object.fromEntries(site.alleles.filter((a) => a.cells > 0).map((a) => [a.allele, a.cells])),
+    pairs: Object.fromEntries(site.pairs.map((p) => [p.pair, [p.calledSites, p.hetSites]])),
+  };
+}
+
+// Haplotype columns in file order: 3b 3a 10a 10b 8a 8b out; pairs [called, het].
+const HAND = {
+  chr1: {
+    sites: 11, variable: 7, dropped: 4, multiallelic: 2,
+    missing: { '3b': 2, '3a': 1, '10a': 1, '10b': 1, '8a': 1, '8b': 1, out: 3 },
+    deletions: { '3b': 0, '3a': 1, '10a': 0, '10b': 2, '8a': 0, '8b': 0, out: 0 },
+    alleles: { A: 16, C: 13, G: 22, T: 12, N: 10, '-': 3, '*': 1 },
+    pairs: { '10a10b': [8, 2], '3a3b': [8, 2], '8a8b': [10, 1] },
+  },
+  chr2: {
+    sites: 5, variable: 4, dropped: 1, multiallelic: 1,
+    missing: { '3b': 1, '3a': 2, '10a': 2, '10b': 1, '8a': 1, '8b': 1, out: 0 },
+    deletions: { '3b': 1, '3a': 0, '10a': 0, '10b': 0, '8a': 1, '8b': 0, out: 0 },
+    alleles: { C: 6, G: 8, T: 9, N: 8, '-': 2, AT: 1, R: 1 },
+    pairs: { '10a10b': [3, 1], '3a3b': [2, 0], '8a8b': [3, 1] },
+  },
+  chr3: {
+    sites: 2, variable: 2, dropped: 0, multiallelic: 0,
+    missing: { '3b': 1, '3a': 1, '10a': 0, '10b': 1, '8a': 1, '8b': 1, out: 1 },
+    deletions: { '3b': 0, '3a': 0, '10a': 0, '10b': 0, '8a': 0, '8b': 0, out: 0 },
+    alleles: { A: 1, T: 6, N: 6, TA: 1 },
+    pairs: { '10a10b': [1, 0], '3a3b': [1, 1], '8a8b': [1, 0] },
+  },
+  genome: {
+    sites: 18, variable: 13, dropped: 5, multiallelic: 3,
+    missing: { '3b': 4, '3a': 4, '10a': 3, '10b': 3, '8a': 3, '8b': 3, out: 4 },
+    deletions: { '3b': 1, '3a': 1, '10a': 0, '10b': 2, '8a': 1, '8b': 0, out: 0 },
+    alleles: { A: 17, C: 19, G: 30, T: 27, N: 24, '-': 5, '*': 1, AT: 1, R: 1, TA: 1 },
+    pairs: { '10a10b': [12, 3], '3a3b': [11, 3], '8a8b': [14, 2] },
+  },
+};
+
+describe('stats() on the fixture', () => {
+  it('gives the counts worked out by hand, per contig and for the genome', async () => {
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 2 });
+    try {
+      for (const chunkRows of [1, 3, 65536]) {
+        const result = await stats(matrix, { chunkRows });
+        assert.deepEqual(result.contigs.map((c) => c.contig), ['chr1', 'chr2', 'chr3']);
+        for (const contig of result.contigs) assert.deepEqual(counts(contig), HAND[contig.contig as 'chr1'], `${contig.contig}, chunkRows ${chunkRows}`);
+        assert.deepEqual(counts(result.genome), HAND.genome, `genome, chunkRows ${chunkRows}`);
+        const pair = result.genome.pairs.find((p) => p.pair === '3a3b');
+        assert.equal(pair?.hetRate, 3 / 11);
+        assert.equal(result.genome.haplotypes.find((h) => h.haplotype === 'out')?.missingRate, 4 / 18);
+      }
+    } finally {
+      await matrix.close();
+    }
+  });
+
+  it('uses explicit --pairs', async () => {
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 1 });
+    try {
+      const result = await stats(matrix, { pairs: '8b:out' });
+      // 8b/out over the genome: called where neither is N or -; het where they differ.
+      // chr1: rows 1,2,5(G/A het),6(G/C het),12,13,14,15 called (3,4,16 have N in out) -> 8, 2 het
+      // chr2: rows 7,8,9(N/G no: 8b N),10,11(C/T het) -> 7,8,10,11 called -> 4, 1 het
+      // chr3: row 17 N, row 18 T/T -> 1, 0
+      assert.deepEqual(result.genome.pairs, [{ pair: '8bout', calledSites: 13, hetSites: 3, hetRate: 3 / 13 }]);
+    } finally {
+      await matrix.close();
+    }
+  });
+});
+
+describe('genomatrix stats (CLI)', () => {
+  it('writes the TSV table: documented columns, genome lines last under *', () => {
+    const run = runCli(['stats', fixture('small.tsv.gz')]);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], 'contig\tstatistic\titem\tcount\ttotal\trate');
+    assert.ok(lines.includes('chr1\tsites\t.\t11\t.\t.'));
+    assert.ok(lines.includes('chr2\tmultiallelic_sites\t.\t1\t5\t0.200000'));
+    assert.ok(lines.includes('chr1\tmissing\tout\t3\t11\t0.272727'));
+    assert.ok(lines.includes('*\tdeletions\t10b\t2\t18\t0.111111'));
+    assert.ok(lines.includes('*\tallele_cells\tG\t30\t126\t0.238095'));
+    assert.ok(lines.includes('*\tcalled_sites\t8a8b\t14\t18\t0.777778'));
+    assert.ok(lines.includes('*\thet_sites\t3a3b\t3\t11\t0.272727'));
+    assert.equal(lines.at(-1), '*\thet_sites\t8a8b\t2\t14\t0.142857');
+    for (const line of lines) assert.equal(line.split('\t').length, 6, line);
+  });
+
+  it('writes --json, the library result', async () => {
+    const run = runCli(['stats', fixture('small.tsv'), '--json']);
+    assert.equal(run.status, 0, run.stderr);
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 1 });
+    try {
+      assert.deepEqual(JSON.parse(run.stdout), await stats(matrix));
+    } finally {
+      await matrix.close();
+    }
+  });
+});
+
+describe('stats on a generated matrix', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  /** Straightforward counts over the text lines, in the shape `counts()` gives. */
+  function countLines(text: string) {
+    const [header, ...rows] = text.trimEnd().split('\n');
+    const names = (header as string).split('\t').slice(3);
+    const pairs = names.filter((n) => n.endsWith('a') && names.includes(`${n.slice(0, -1)}b`)).map((n) => [n, `${n.slice(0, -1)}b`]);
+    pairs.sort((p, q) => (p.join('') < q.join('') ? -1 : 1));
+    const fresh = () => ({
+      sites: 0, variable: 0, dropped: 0, multiallelic: 0,
+      missing: Object.fromEntries(names.map((n) => [n, 0])) as Record<string, number>,
+      deletions: Object.fromEntries(names.map((n) => [n, 0])) as Record<string, number>,
+      alleles: {} as Record<string, number>,
+      pairs: Object.fromEntries(pairs.map((p) => [p.join(''), [0, 0]])) as Record<string, number[]>,
+    });
+    const scopes = new Map<string, ReturnType<typeof fresh>>();
+    const genome = fresh();
+    for (const row of rows) {
+      const [contig, , ref, ...cells] = row.split('\t') as [string, string, string, ...string[]];
+      if (!scopes.has(contig)) scopes.set(contig, fresh());
+      for (const scope of [scopes.get(contig) as ReturnType<typeof fresh>, genome]) {
+        scope.sites++;
+        const alts = new Set(cells.filter((c) => c !== 'N' && c !== ref));
+        if (alts.size > 0) scope.variable++;
+        else scope.dropped++;
+        if (alts.size > 1) scope.multiallelic++;
+        cells.forEach((c, i) => {
+          const name = names[i] as string;
+          if (c === 'N') scope.missing[name]!++;
+          if (c === '-') scope.deletions[name]!++;
+          scope.alleles[c] = (scope.alleles[c] ?? 0) + 1;
+        });
+        for (const [a, b] of pairs) {
+          const x = cells[names.indexOf(a as string)] as string;
+          const y = cells[names.indexOf(b as string)] as string;
+          if ([x, y].some((c) => c === 'N' || c === '-')) continue;
+          const tally = scope.pairs[(a as string) + b] as number[];
+          tally[0]!++;
+          if (x !== y) tally[1]!++;
+        }
+      }
+    }
+    return { scopes, genome };
+  }
+
+  it('matches the plain count, with 1 and 3 threads', async () => {
+    const path = join(scratch.dir, 'generated.tsv');
+    generate(path, ['--contigs', '3', '--sites', '3000', '--haplotypes', '9', '--seed', '5', '--split-contigs', '--missing-rate', '0.1', '--deletion-rate', '0.05']);
+    const expected = countLines(readFileSync(path, 'utf8'));
+    assert.ok(expected.genome.multiallelic > 10 && expected.genome.deletions['1a']! > 10, 'the case has multi-allelic sites and deletions');
+    const outputs: string[] = [];
+    for (const threads of [1, 3]) {
+      const matrix = await loadMatrix(path, { threads, chunkBytes: 8192 });
+      try {
+        const result = await stats(matrix, { chunkRows: 500 });
+        assert.deepEqual(result.contigs.map((c) => c.contig), [...expected.scopes.keys()]);
+        for (const contig of result.contigs) assert.deepEqual(counts(contig), expected.scopes.get(contig.contig), contig.contig);
+        assert.deepEqual(counts(result.genome), expected.genome);
+      } finally {
+        await matrix.close();
+      }
+      const run = runCli(['stats', path, '--threads', String(threads)]);
+      assert.equal(run.status, 0, run.stderr);
+      outputs.push(run.stdout);
+    }
+    assert.equal(outputs[0], outputs[1], 'the TSV is the same with 1 and 3 threads');
+  });
+});

@@ -1,0 +1,139 @@
+// VCF output of the stored fixtures, against expected files written by hand from the rules
+// (test/fixtures/README.md, "VCF"), through the built CLI and through the library.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { loadMatrix, vcf, vcfAltAllele, vcfRefAllele } from 'genomatrix';
+import { fixture, root, runCli, scratchDir } from './helpers.js';
+
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+/** An expected file, its `##source` line naming the version under test. */
+const expectedVcf = (name: string): string =>
+  readFileSync(fixture(name), 'utf8').replace(/^##source=genomatrix .*$/m, `##source=genomatrix ${version}`);
+
+const expected = expectedVcf('small.expected.vcf');
+
+describe('genomatrix vcf (CLI)', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  for (const name of ['small.tsv', 'small.crlf.tsv', 'small.tsv.gz']) {
+    it(`converts ${name} to the expected VCF on stdout`, () => {
+      const run = runCli(['vcf', fixture(name)]);
+      assert.equal(run.stderr, '');
+      assert.equal(run.status, 0);
+      assert.equal(run.stdout, expected);
+    });
+  }
+
+  it('takes the column names from --header', () => {
+    const run = runCli(['vcf', fixture('small.noheader.tsv'), '--header', fixture('small.header.tsv')]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expected);
+  });
+
+  it('uses explicit --pairs: one sample 10a10b, records unchanged', () => {
+    const run = runCli(['vcf', fixture('small.tsv'), '--pairs', '10b:10a']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expectedVcf('small.pairs-10a-10b.expected.vcf'));
+  });
+
+  it('writes REF, ALT and GT of unusual alleles by the documented rules', () => {
+    const run = runCli(['vcf', fixture('vcf-alleles.tsv')]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expectedVcf('vcf-alleles.expected.vcf'));
+  });
+
+  it('gives the same bytes with 1 and 3 threads, plain and BGZF', () => {
+    for (const type of ['v', 'z']) {
+      const outputs = ['1', '3'].map((threads) => {
+        const out = join(scratch.dir, `threads-${threads}.${type}`);
+        const run = runCli(['vcf', fixture('small.tsv'), '--threads', threads, '-O', type, '-o', out]);
+        assert.equal(run.status, 0, run.stderr);
+        return readFileSync(out);
+      });
+      assert.ok(outputs[0]?.equals(outputs[1] as Buffer), `-O ${type}: 1 and 3 threads differ`);
+    }
+  });
+
+  it('writes BGZF for -o NAME.vcf.gz: gzip-readable, with the end-of-file block, only the final file left', () => {
+    const dir = join(scratch.dir, 'bgzf');
+    mkdirSync(dir);
+    const out = join(dir, 'small.vcf.gz');
+    const run = runCli(['vcf', fixture('small.tsv.gz'), '-o', out]);
+    assert.equal(run.status, 0, run.stderr);
+    const bytes = readFileSync(out);
+    assert.equal(gunzipSync(bytes).toString('utf8'), expected);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x1f, 0x8b, 0x08, 0x04], 'gzip member with FEXTRA');
+    assert.equal(bytes.subarray(12, 14).toString('latin1'), 'BC', 'BGZF extra subfield');
+    assert.equal(bytes.subarray(-28).toString('hex'), '1f8b08040000000000ff0600424302001b0003000000000000000000');
+    assert.deepEqual(readdirSync(dir), ['small.vcf.gz']);
+  });
+
+  it('-O v writes plain text even to a .gz name', () => {
+    const out = join(scratch.dir, 'plain.vcf.gz');
+    const run = runCli(['vcf', fixture('small.tsv'), '-O', 'v', '-o', out]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(readFileSync(out, 'utf8'), expected);
+  });
+});
+
+describe('vcf and stats: errors', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  it('a contig name VCF cannot carry: exit 1, one line, no output file', () => {
+    const matrix = join(scratch.dir, 'space.tsv');
+    writeFileSync(matrix, 'CHROM\tPOS\tREF\ta\tb\nchr 1\t5\tA\tA\tC\n');
+    const out = join(scratch.dir, 'space.vcf');
+    const run = runCli(['vcf', matrix, '-o', out]);
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, `genomatrix: ${matrix}: contig name 'chr 1' cannot be a VCF contig ID (no whitespace, commas, angle brackets)\n`);
+    assert.deepEqual(readdirSync(scratch.dir), ['space.tsv']);
+  });
+
+  for (const command of ['vcf', 'stats']) {
+    it(`${command} --pairs naming no column: exit 2`, () => {
+      const run = runCli([command, fixture('small.tsv'), '--pairs', '3a:zz']);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /^genomatrix: --pairs: 'zz' is not a haplotype column/);
+    });
+  }
+});
+
+describe('vcf() (library)', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  it('writes the expected VCF whatever the rows per task, and reports what it wrote', async () => {
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 2 });
+    try {
+      for (const chunkRows of [1, 2, 5, 1000]) {
+        const out = join(scratch.dir, `lib-${chunkRows}.vcf`);
+        const summary = await vcf(matrix, { output: out, chunkRows });
+        assert.equal(readFileSync(out, 'utf8'), expected, `chunkRows ${chunkRows}`);
+        assert.equal(summary.sites, 18);
+        assert.equal(summary.records, 13);
+        assert.deepEqual(
+          summary.pairs.map((pair) => pair.name),
+          ['10a10b', '3a3b', '8a8b'],
+        );
+      }
+    } finally {
+      await matrix.close();
+    }
+  });
+
+  it('maps single alleles to their VCF forms', () => {
+    const alt: [string, string | null][] = [
+      ['A', 'A'], ['AT', 'AT'], ['acg', 'acg'], ['NN', 'NN'], ['N', null], ['-', '*'], ['*', '*'],
+      ['R', '<R>'], ['y', '<y>'], ['x<y', null], ['a,b', null], ['DEL', null], ['.', null], ['"q', null],
+    ];
+    for (const [allele, form] of alt) assert.equal(vcfAltAllele(allele), form, allele);
+    const ref: [string, string][] = [['A', 'A'], ['N', 'N'], ['TTA', 'TTA'], ['-', 'N'], ['R', 'N'], ['*', 'N']];
+    for (const [allele, form] of ref) assert.equal(vcfRefAllele(allele), form, allele);
+  });
+});
