@@ -4,7 +4,8 @@
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import { UsageError } from '../errors.js';
-import type { EncodedChunk, HaplotypeTask, ParseResult, ParseTask, RemapTask, WorkerTask } from '../worker/messages.js';
+import { errorOfFailure } from '../worker/task-failure.js';
+import type { CustomTask, EncodedChunk, HaplotypeTask, ParseResult, ParseTask, RemapTask, WorkerTask } from '../worker/messages.js';
 
 /** The compiled worker entry, next to this module in the build output. */
 const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
@@ -43,6 +44,14 @@ export class WorkerPool {
   /** Runs one task on the next free worker. */
   run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
     return this.pool.run(task, signal ? { signal } : {}) as Promise<ResultOf<T>>;
+  }
+
+  /** Runs a user's task module (see `Matrix.mapContigs`). */
+  async runCustom(task: CustomTask, signal?: AbortSignal): Promise<unknown> {
+    const result = await this.run(task, signal);
+    const error = errorOfFailure(result);
+    if (error) throw error;
+    return result;
   }
 
   /** Stops every worker; pending tasks are rejected. */
