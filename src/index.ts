@@ -1,9 +1,11 @@
 // The public API of genomatrix.
 
 export { loadMatrix, Matrix, type Contig, type LoadOptions, type MapOptions } from './matrix.js';
-export { haplotype, haplotypeHeader, type HaplotypeOptions, type HaplotypeSummary } from './convert/haplotype.js';
+export { haplotype, haplotypeStream, haplotypeHeader, type HaplotypeOptions, type HaplotypeSummary } from './convert/haplotype.js';
 export { resolvePairs, automaticPairs, type HaplotypePair } from './convert/pairs.js';
-export { defineTask, type ContigTask, type ContigView } from './worker/contig-view.js';
+export { defineTask, AlleleCode, type ContigTask, type ContigView, type TaskArgs, type TaskResult } from './worker/contig-view.js';
+export type { ContigArrow, AlleleVector } from './worker/contig-arrow.js';
+export type { MatrixColumn, AlleleColumn, PositionColumn, Site } from './layout/matrix-column.js';
 export { GenomatrixError, InputError, UsageError, ExitCode, type InputLocation } from './errors.js';
 export { LAYOUT_VERSION, COLUMN_ALIGNMENT, type MatrixLayout, type BatchLayout, type BufferRef, type BatchViews } from './layout/matrix-layout.js';
 export { MAX_ALLELES, MAX_ALLELE_BYTES, SEED_ALLELES } from './layout/allele-dictionary.js';

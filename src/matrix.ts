@@ -3,12 +3,18 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Arrow from 'apache-arrow';
+import { resolvePairs, type HaplotypePair } from './convert/pairs.js';
+import { mapRanges, taskRanges, type MapOptions } from './dispatch/map-contigs.js';
 import { WorkerPool } from './dispatch/worker-pool.js';
 import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
+import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionColumn, type Site } from './layout/matrix-column.js';
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import { detectInput, InputFormat } from './read/input-format.js';
 import { loadText } from './read/load-text.js';
+import type { TaskArgs, TaskResult } from './worker/contig-view.js';
+
+export type { MapOptions } from './dispatch/map-contigs.js';
 
 /** One contig: its name, its number of sites, and its rows `[rowStart, rowEnd)` in table order. */
 export interface Contig {
@@ -32,13 +38,9 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Bytes of input each parse task takes (default 8 MiB); smaller gives more, shorter tasks. */
   chunkBytes?: number;
-}
-
-/** Builds the Arrow table of a layout; apache-arrow is imported only by `loadMatrix`, never by the CLI. */
-/** Options of `Matrix.mapContigs`. */
-export interface MapOptions {
-  signal?: AbortSignal;
-  /** Called after each contig's task with the contigs done and the total. */
+  /** Diploid pairs, as `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
+  pairs?: string | readonly (readonly [string, string])[];
+  /** Called as the input is read, with the bytes read and the file's size. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -49,16 +51,20 @@ function moduleUrl(module: string | URL): string {
   return pathToFileURL(resolve(module)).href;
 }
 
+/** Builds the Arrow table of a layout; apache-arrow is imported only by `loadMatrix`, never by the CLI. */
 type TableBuilder = (layout: MatrixLayout, rows: number) => Arrow.Table;
 
 /** A loaded matrix: shared column buffers, the contigs, and a pool of workers over them. */
 export class Matrix {
   /** Haplotype column names. */
   readonly samples: readonly string[];
+  /** Diploid pairs of haplotype columns: `LoadOptions.pairs`, or the automatic `<stem>a`/`<stem>b` pairs. */
+  readonly pairs: readonly HaplotypePair[];
   readonly contigs: readonly Contig[];
   /** Sites (rows) in all. */
   readonly sites: number;
   private tableCache: Arrow.Table | undefined;
+  private readonly sortedContigs: (boolean | undefined)[] = [];
   private closed = false;
 
   /** @internal use `loadMatrix` */
@@ -70,8 +76,10 @@ export class Matrix {
     /** @internal */
     readonly pool: WorkerPool,
     private readonly makeTable?: TableBuilder,
+    pairs?: LoadOptions['pairs'],
   ) {
     this.samples = layout.samples;
+    this.pairs = resolvePairs(layout.samples, pairs);
     let row = 0;
     this.contigs = layout.batches.map((batch, index) => {
       const contig = { name: layout.contigs[batch.contig] ?? '', index, sites: batch.rows, rowStart: row, rowEnd: row + batch.rows };
@@ -101,6 +109,49 @@ export class Matrix {
     return this.tableCache;
   }
 
+  /**
+   * One column (`POS`, `REF` or a haplotype) as zero-copy typed arrays, one per contig; an allele
+   * column comes with the allele dictionary that decodes its codes.
+   *
+   * @example
+   * const out = matrix.column('out');
+   * const chr1 = out.contig('chr1');             // Uint8Array of allele codes, a view
+   * console.log(out.alleles[chr1[0]!], out.get(0)); // the same allele, decoded two ways
+   */
+  column(name: 'POS'): PositionColumn;
+  column(name: string): AlleleColumn;
+  column(name: string): AlleleColumn | PositionColumn {
+    this.assertOpen();
+    const column = matrixColumn(this.layout, this.contigs, name, this.alleles);
+    if (!column) {
+      const hint = name === 'CHROM' ? ' (contigs are in matrix.contigs: each is a row range)' : '';
+      throw new UsageError(`no column ${name}${hint}; columns: POS, REF, ${this.samples.join(', ')}`);
+    }
+    return column;
+  }
+
+  /**
+   * The site at `pos` of `contig`, decoded, or undefined when the contig has no such site
+   * (a binary search; the first of equal positions).
+   *
+   * @example
+   * const site = matrix.site('chr1', 157963);
+   * if (site) console.log(site.ref, site.haplotypes.join(''));
+   */
+  site(contig: string | number, pos: number): Site | undefined {
+    this.assertOpen();
+    const found = typeof contig === 'number' ? this.contigs[contig] : this.contigs.find((c) => c.name === contig);
+    const batch = found && this.layout.batches[found.index];
+    if (!found || !batch) return undefined;
+    const views = batchViews(this.layout, batch);
+    const sorted = (this.sortedContigs[found.index] ??= isSorted(views.pos));
+    const r = findPosition(views.pos, pos, sorted);
+    if (r < 0) return undefined;
+    const alleles = this.alleles;
+    const decode = (code: number | undefined): string => alleles[code ?? -1] ?? '';
+    return { contig: found.name, pos, row: found.rowStart + r, ref: decode(views.ref[r]), haplotypes: views.haplotypes.map((codes) => decode(codes[r])) };
+  }
+
   /** Raw typed arrays (POS and allele codes) of one contig's rows: zero-copy views. */
   contigViews(contig: string | number): BatchViews {
     this.assertOpen();
@@ -111,24 +162,26 @@ export class Matrix {
   }
 
   /**
-   * Runs a task module's default export (see `defineTask`) once per contig in the worker threads,
-   * each call seeing its contig through zero-copy views; returns the results in contig order.
+   * Runs a task module's default export (see `defineTask`) in the worker threads, once per contig
+   * (or once per chunk of `chunkRows` rows), each call seeing its rows through zero-copy views;
+   * returns the results in genome order. `args` is structured-cloned to each task, except
+   * `SharedArrayBuffer`s, which stay shared: a task can write its results straight into one.
+   * A task's exception rejects the run with its message (and class, for the built-in error classes).
+   *
+   * The type parameter is either the task (`typeof import('./task.js').default`), which types `args`
+   * and the results, or the result type itself.
    *
    * @example
-   * const sites = await matrix.mapContigs(new URL('./count-sites.js', import.meta.url));
+   * const counts = await matrix.mapContigs<typeof import('./count-sites.js').default>(
+   *   new URL('./count-sites.js', import.meta.url),
+   *   { minCalled: 2 },
+   *   { chunkRows: 100_000, signal: AbortSignal.timeout(60_000), onProgress: (done, total) => console.error(`${done}/${total}`) },
+   * );
    */
-  async mapContigs<Result = unknown, Args = unknown>(taskModule: string | URL, args?: Args, options: MapOptions = {}): Promise<Result[]> {
+  async mapContigs<Task = unknown>(taskModule: string | URL, args?: TaskArgs<Task>, options: MapOptions = {}): Promise<TaskResult<Task>[]> {
     this.assertOpen();
-    const module = moduleUrl(taskModule);
-    let done = 0;
-    return Promise.all(
-      this.layout.batches.map(async (batch, index) => {
-        const layout = { ...this.layout, batches: [batch] };
-        const result = (await this.pool.run({ kind: 'custom', module, args, layout, index }, options.signal)) as Result;
-        options.onProgress?.(++done, this.contigs.length);
-        return result;
-      }),
-    );
+    const run = { pool: this.pool, layout: this.layout, pairs: [...this.pairs], module: moduleUrl(taskModule), args };
+    return (await mapRanges(run, taskRanges(this.contigs, options.chunkRows), options)) as TaskResult<Task>[];
   }
 
   /** Stops the worker threads and lets go of the shared buffers. */
@@ -155,8 +208,12 @@ export class Matrix {
  */
 export async function loadMatrix(path: string, options: LoadOptions = {}): Promise<Matrix> {
   const [matrix, { arrowTable }] = await Promise.all([openMatrix(path, options), import('./table/arrow-table.js')]);
-  return new Matrix(matrix.source, matrix.layout, matrix.pool, (layout, rows) =>
-    arrowTable(layout, new Int32Array(new SharedArrayBuffer(4 * Math.max(rows, 1)))),
+  return new Matrix(
+    matrix.source,
+    matrix.layout,
+    matrix.pool,
+    (layout, rows) => arrowTable(layout, new Int32Array(new SharedArrayBuffer(4 * Math.max(rows, 1)))),
+    options.pairs,
   );
 }
 
@@ -167,7 +224,7 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
   const pool = new WorkerPool(options.threads);
   try {
     const layout = await loadText(input, pool, options);
-    return new Matrix(path, layout, pool);
+    return new Matrix(path, layout, pool, undefined, options.pairs);
   } catch (error) {
     await pool.destroy();
     throw error;

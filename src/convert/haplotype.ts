@@ -1,22 +1,26 @@
 // The haplotype table (MISSION.md): workers encode row ranges of each contig to bytes, and the
 // main thread writes them in genome order as they complete.
 
+import { Readable } from 'node:stream';
 import type { Matrix } from '../matrix.js';
 import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
-import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { SLOT_BYTES, writeEncoded } from '../write/write-encoded.js';
+import { openOutput } from '../write/output-sink.js';
+import { encodedChunks, SLOT_BYTES } from '../write/write-encoded.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** Options of `haplotype`. */
 export interface HaplotypeOptions {
-  /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
+  /** `"10a:10b,13a:13b"` or name pairs; default: `matrix.pairs` (automatic `<stem>a`/`<stem>b` pairs unless given at load). */
   pairs?: string | readonly (readonly [string, string])[];
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
   /** Rows per worker task. */
   chunkRows?: number;
+  /** Aborts the run; a file output is then not created (an existing one is left untouched). */
   signal?: AbortSignal;
+  /** Called as rows are written, with the sites done and the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What a haplotype run wrote. */
@@ -36,7 +40,8 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
 }
 
 /**
- * Writes the haplotype table of a loaded matrix to a file or standard output.
+ * Writes the haplotype table of a loaded matrix to a file (or to standard output when `output` is
+ * not given) and resolves when it is complete. `haplotypeStream` gives the same bytes as a stream.
  *
  * @example
  * const matrix = await loadMatrix('matrix.tsv');
@@ -44,10 +49,14 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
  * await matrix.close();
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const pairs = resolvePairs(matrix.samples, options.pairs);
+  const pairs = pairsOf(matrix, options);
   const sink = await openOutput(options.output);
   try {
-    const lines = await writeHaplotypes(matrix, pairs, sink, options);
+    let lines = 0;
+    for await (const chunk of haplotypeChunks(matrix, pairs, options)) {
+      lines += chunk.lines;
+      await sink.write(chunk.bytes);
+    }
     await sink.commit();
     return { sites: matrix.sites, lines, pairs };
   } catch (error) {
@@ -56,8 +65,35 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
   }
 }
 
-async function writeHaplotypes(matrix: Matrix, pairs: HaplotypePair[], sink: OutputSink, options: HaplotypeOptions): Promise<number> {
-  await sink.write(Buffer.from(haplotypeHeader(pairs)));
+/**
+ * The haplotype table of a loaded matrix as a Node.js `Readable` of bytes (header line first).
+ * Rows are computed as the stream is read, a few chunks ahead: a slow reader holds back the
+ * workers instead of filling memory. `signal` or `stream.destroy()` stops the run.
+ *
+ * @example
+ * import { pipeline } from 'node:stream/promises';
+ * import { createGzip } from 'node:zlib';
+ * await pipeline(haplotypeStream(matrix), createGzip(), createWriteStream('haplotypes.tsv.gz'));
+ */
+export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 'output'> = {}): Readable {
+  const pairs = pairsOf(matrix, options);
+  return Readable.from(
+    (async function* bytes() {
+      // A stream keeps what it is given, and slots are reused: hand it a copy.
+      for await (const chunk of haplotypeChunks(matrix, pairs, options)) yield Buffer.from(chunk.bytes);
+    })(),
+    { objectMode: false },
+  );
+}
+
+function pairsOf(matrix: Matrix, options: HaplotypeOptions): HaplotypePair[] {
+  return options.pairs === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, options.pairs);
+}
+
+/** The header, then each row range's encoded lines, in genome order (views valid until the next chunk). */
+async function* haplotypeChunks(matrix: Matrix, pairs: HaplotypePair[], options: HaplotypeOptions): AsyncGenerator<{ bytes: Uint8Array; lines: number }> {
+  options.signal?.throwIfAborted();
+  yield { bytes: Buffer.from(haplotypeHeader(pairs)), lines: 0 };
   const { layout } = matrix;
   // Rows per task: as many as fit an output slot, at most `chunkRows`.
   const maxAllele = Math.max(...matrix.alleles.map((allele) => Buffer.byteLength(allele)));
@@ -70,25 +106,25 @@ async function writeHaplotypes(matrix: Matrix, pairs: HaplotypePair[], sink: Out
     return out;
   });
   const columnPairs = pairs.map((pair) => pair.columns);
-  return writeEncoded(
-    ranges.length,
-    2 * matrix.threads,
-    Math.max(SLOT_BYTES, rowBound * chunkRows),
-    (i, output) => {
-      const { batch, from, to } = ranges[i] as (typeof ranges)[number];
-      const task: HaplotypeTask = {
-        kind: 'haplotype',
-        buffers: layout.buffers,
-        alleles: layout.alleles,
-        batch,
-        contig: layout.contigs[batch.contig] ?? '',
-        from,
-        to,
-        pairs: columnPairs,
-        output,
-      };
-      return matrix.pool.run(task, options.signal);
-    },
-    sink,
-  );
+  let done = 0;
+  const chunks = encodedChunks(ranges.length, 2 * matrix.threads, Math.max(SLOT_BYTES, rowBound * chunkRows), (i, output) => {
+    const { batch, from, to } = ranges[i] as (typeof ranges)[number];
+    const task: HaplotypeTask = {
+      kind: 'haplotype',
+      buffers: layout.buffers,
+      alleles: layout.alleles,
+      batch,
+      contig: layout.contigs[batch.contig] ?? '',
+      from,
+      to,
+      pairs: columnPairs,
+      output,
+    };
+    return matrix.pool.run(task, options.signal);
+  });
+  for await (const chunk of chunks) {
+    yield chunk;
+    const range = ranges[chunk.index] as (typeof ranges)[number];
+    options.onProgress?.((done += range.to - range.from), matrix.sites);
+  }
 }

@@ -9,6 +9,14 @@ export async function runOrdered<T>(
   start: (index: number) => Promise<T>,
   consume: (result: T, index: number) => Promise<void> | void,
 ): Promise<void> {
+  for await (const [result, index] of orderedResults(count, window, start)) await consume(result, index);
+}
+
+/**
+ * The same as an async generator: yields `[result, index]` in index order, at most `window` tasks
+ * running or waiting to be taken. Ending the iteration early starts nothing more.
+ */
+export async function* orderedResults<T>(count: number, window: number, start: (index: number) => Promise<T>): AsyncGenerator<[T, number]> {
   const running: Promise<T>[] = [];
   let next = 0;
   const launch = (): void => {
@@ -20,6 +28,6 @@ export async function runOrdered<T>(
   for (let done = 0; done < count; done++) {
     const result = await (running.shift() as Promise<T>);
     if (next < count) launch();
-    await consume(result, done);
+    yield [result, done];
   }
 }

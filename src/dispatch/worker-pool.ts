@@ -4,7 +4,9 @@
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import { UsageError } from '../errors.js';
+import { errorOfFailure } from '../worker/task-failure.js';
 import type {
+  CustomTask,
   EncodedChunk,
   TransferredChunk,
   HaplotypeTask,
@@ -58,6 +60,14 @@ export class WorkerPool {
   /** Runs one task on the next free worker. */
   run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
     return this.pool.run(task, signal ? { signal } : {}) as Promise<ResultOf<T>>;
+  }
+
+  /** Runs a user's task module (see `Matrix.mapContigs`). */
+  async runCustom(task: CustomTask, signal?: AbortSignal): Promise<unknown> {
+    const result = await this.run(task, signal);
+    const error = errorOfFailure(result);
+    if (error) throw error;
+    return result;
   }
 
   /** Stops every worker; pending tasks are rejected. */

@@ -29,6 +29,8 @@ export interface TextLoadOptions {
   /** Bytes of input per parse task. */
   chunkBytes?: number;
   signal?: AbortSignal;
+  /** Called with the input bytes parsed (gzip: read) and the file's size. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const DEFAULT_CHUNK_BYTES = 8 << 20;
@@ -123,10 +125,13 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
   const columns = allocateColumns(fields, ranges.reduce((sum, range) => sum + range.capacity, 0), false);
   const chunks: Chunk[] = [];
   let rowStart = 0;
+  let parsed = dataStart;
   for (const range of ranges) {
     const source = { type: 'file', path: input.path, start: range.start, end: range.end, dataStart } as const;
     const task = parseTask(fields, columns, alleles, rowStart, range.capacity, source, options.allowUnsorted ?? false);
-    chunks.push({ rowStart, rowCapacity: range.capacity, result: pool.run(task, options.signal) });
+    const result = pool.run(task, options.signal);
+    if (options.onProgress) void result.then(() => options.onProgress?.((parsed += range.end - range.start), input.size), () => undefined);
+    chunks.push({ rowStart, rowCapacity: range.capacity, result });
     rowStart += range.capacity;
   }
   return { header, chunks, columns };
@@ -205,9 +210,11 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
     view = new Uint8Array(bigger);
   };
 
-  const gunzip = createReadStream(input.path).pipe(createGunzip({ chunkSize: 1 << 20 }));
+  const file = createReadStream(input.path);
+  const gunzip = file.pipe(createGunzip({ chunkSize: 1 << 20 }));
   try {
     for await (const piece of gunzip as AsyncIterable<Buffer>) {
+      options.onProgress?.(file.bytesRead, input.size);
       let offset = 0;
       while (offset < piece.length) {
         const n = Math.min(piece.length - offset, view.length - 1 - filled);

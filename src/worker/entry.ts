@@ -3,9 +3,10 @@
 
 import { runHaplotypeTask } from './haplotype-chunk.js';
 import { Tinypool } from 'tinypool';
-import type { EncodedChunk, ParseResult, RemapTask, StatsCounts, TransferredChunk, WorkerTask } from './messages.js';
+import type { CustomTask, EncodedChunk, ParseResult, RemapTask, StatsCounts, TransferredChunk, WorkerTask } from './messages.js';
 import { runParseTask } from './parse-chunk.js';
 import { contigView, type ContigTask } from './contig-view.js';
+import { taskFailure } from './task-failure.js';
 import { runStatsTask } from './stats-chunk.js';
 import { runVcfTask } from './vcf-chunk.js';
 
@@ -21,13 +22,23 @@ export default async function runTask(task: WorkerTask): Promise<ParseResult | E
       return runStatsTask(task);
     case 'remap':
       return runRemapTask(task);
-    case 'custom': {
-      const module = (await import(task.module)) as { default?: ContigTask };
-      if (typeof module.default !== 'function') throw new TypeError(`task module ${task.module} has no default export function`);
-      const batch = task.layout.batches[0];
-      if (!batch) throw new RangeError('custom task without a batch');
-      return module.default(contigView(task.layout, batch, task.index), task.args);
-    }
+    case 'custom':
+      return runCustomTask(task);
+  }
+}
+
+/** Runs a user's task; its exception comes back as a `TaskFailure` so its class name and properties survive. */
+async function runCustomTask(task: CustomTask): Promise<unknown> {
+  const module = (await import(task.module)) as { default?: ContigTask };
+  if (typeof module.default !== 'function') throw new TypeError(`task module ${task.module} has no default export function`);
+  const batch = task.layout.batches[0];
+  if (!batch) throw new RangeError('custom task without a batch');
+  try {
+    return await module.default(contigView(task.layout, batch, task, task.pairs), task.args);
+  } catch (error) {
+    const failure = taskFailure(error);
+    if (failure) return failure;
+    throw error;
   }
 }
 

@@ -1,7 +1,9 @@
 // Typed messages between the main thread and the worker threads (worker/entry.ts).
 // Only plain data and SharedArrayBuffers cross: the matrix itself is never copied.
 
+import type { HaplotypePair } from '../convert/pairs.js';
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import type { Contig } from '../matrix.js';
 
 /** A byte range of a plain-text file; the worker reads it itself. It owns the lines that start in `[start, end)`. */
 export interface FileRangeSource {
@@ -93,15 +95,17 @@ export interface RemapTask {
   map: Uint8Array;
 }
 
-/** Run the default export of a user's module over one contig. */
+/** Run the default export of a user's module over rows `[from, to)` of one contig. */
 export interface CustomTask {
   kind: 'custom';
   module: string;
   args: unknown;
   /** The shared buffers; its `batches` holds only the one this task reads. */
   layout: MatrixLayout;
-  /** Index of the contig in `Matrix.contigs`. */
-  index: number;
+  contig: Contig;
+  from: number;
+  to: number;
+  pairs: HaplotypePair[];
 }
 
 /** Encode rows `[from, to)` of one batch as VCF records (see convert/vcf-alleles.ts for the allele tables). */
