@@ -16,3 +16,16 @@ export function inputOptions(yargs: Argv) {
     .option('threads', { alias: 't', type: 'number', describe: 'Worker threads (default: usable cores)' })
     .option('allow-unsorted', { type: 'boolean', describe: 'Accept decreasing POS inside a contig run' });
 }
+
+/** Options of the commands that convert a matrix: pairs and where the output goes. */
+export interface ConversionArgs extends InputArgs {
+  pairs?: string;
+  output?: string;
+}
+
+/** Declares the input options plus `--pairs` and `-o/--output`. */
+export function conversionOptions(yargs: Argv) {
+  return inputOptions(yargs)
+    .option('pairs', { type: 'string', describe: 'Explicit pairs NAME:NAME[,NAME:NAME...]; default: <stem>a/<stem>b columns' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' });
+}

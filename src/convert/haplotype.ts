@@ -8,6 +8,7 @@ import type { HaplotypeTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { encodedChunks, SLOT_BYTES } from '../write/write-encoded.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
+import { DEFAULT_CHUNK_ROWS, rowRanges } from './row-ranges.js';
 
 /** Options of `haplotype`. */
 export interface HaplotypeOptions {
@@ -31,8 +32,6 @@ export interface HaplotypeSummary {
   lines: number;
   pairs: HaplotypePair[];
 }
-
-const DEFAULT_CHUNK_ROWS = 1 << 16;
 
 /** The header line: `contig pos ref alt`, then `<pair>_PI <pair>_PG_al` per pair. */
 export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
@@ -100,11 +99,7 @@ async function* haplotypeChunks(matrix: Matrix, pairs: HaplotypePair[], options:
   const maxContig = Math.max(...layout.contigs.map((name) => Buffer.byteLength(name)));
   const rowBound = haplotypeRowBound(maxContig, maxAllele, matrix.samples.length, pairs.length);
   const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBound)));
-  const ranges = layout.batches.flatMap((batch) => {
-    const out: { batch: typeof batch; from: number; to: number }[] = [];
-    for (let from = 0; from < batch.rows; from += chunkRows) out.push({ batch, from, to: Math.min(batch.rows, from + chunkRows) });
-    return out;
-  });
+  const ranges = rowRanges(layout, chunkRows);
   const columnPairs = pairs.map((pair) => pair.columns);
   let done = 0;
   const chunks = encodedChunks(ranges.length, 2 * matrix.threads, Math.max(SLOT_BYTES, rowBound * chunkRows), (i, output) => {

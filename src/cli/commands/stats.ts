@@ -1,11 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { stats } from '../../convert/stats.js';
 import { openMatrix } from '../../matrix.js';
-import { inputOptions, type InputArgs } from '../input-options.js';
+import { conversionOptions, type ConversionArgs } from '../input-options.js';
 
-interface StatsArgs extends InputArgs {
-  pairs?: string;
-  output?: string;
+interface StatsArgs extends ConversionArgs {
   json?: boolean;
 }
 
@@ -14,12 +12,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
   command: 'stats <matrix>',
   describe: 'Write statistics per contig and for the genome: sites, missing, deletions, alleles, heterozygosity per pair',
   builder: (yargs: Argv) =>
-    inputOptions(yargs)
-      .option('pairs', {
-        type: 'string',
-        describe: 'Explicit pairs NAME:NAME[,NAME:NAME...]; default: <stem>a/<stem>b columns',
-      })
-      .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
+    conversionOptions(yargs)
       .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
       .example('$0 stats matrix.tsv.gz -o stats.tsv', 'the TSV table')
       .example('$0 stats matrix.tsv --json | jq .genome.variableSites', 'JSON') as unknown as Argv<StatsArgs>,

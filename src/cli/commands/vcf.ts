@@ -1,11 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { vcf } from '../../convert/vcf.js';
 import { openMatrix } from '../../matrix.js';
-import { inputOptions, type InputArgs } from '../input-options.js';
+import { conversionOptions, type ConversionArgs } from '../input-options.js';
 
-interface VcfArgs extends InputArgs {
-  pairs?: string;
-  output?: string;
+interface VcfArgs extends ConversionArgs {
   outputType?: 'v' | 'z';
 }
 
@@ -14,12 +12,7 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
   command: 'vcf <matrix>',
   describe: 'Write VCF 4.2: one record per site with an alt allele, one phased GT sample per pair',
   builder: (yargs: Argv) =>
-    inputOptions(yargs)
-      .option('pairs', {
-        type: 'string',
-        describe: 'Explicit pairs NAME:NAME[,NAME:NAME...]; default: <stem>a/<stem>b columns',
-      })
-      .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
+    conversionOptions(yargs)
       .option('output-type', {
         alias: 'O',
         choices: ['v', 'z'] as const,
