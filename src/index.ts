@@ -7,3 +7,6 @@ export { defineTask, type ContigTask, type ContigView } from './worker/contig-vi
 export { GenomatrixError, InputError, UsageError, ExitCode, type InputLocation } from './errors.js';
 export { LAYOUT_VERSION, COLUMN_ALIGNMENT, type MatrixLayout, type BatchLayout, type BufferRef, type BatchViews } from './layout/matrix-layout.js';
 export { MAX_ALLELES, MAX_ALLELE_BYTES, SEED_ALLELES } from './layout/allele-dictionary.js';
+export { pack, type PackOptions, type PackSummary } from './convert/pack.js';
+export { describeMatrix, formatDescription, type MatrixDescription, type ColumnDescription } from './convert/describe-matrix.js';
+export type { MatrixOrigin } from './layout/matrix-origin.js';

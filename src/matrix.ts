@@ -1,13 +1,15 @@
 // A genome matrix loaded once into shared memory, and how to open one.
 
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Arrow from 'apache-arrow';
 import { WorkerPool } from './dispatch/worker-pool.js';
 import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
+import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { detectInput, InputFormat } from './read/input-format.js';
+import { loadArrow } from './read/load-arrow.js';
 import { loadText } from './read/load-text.js';
 
 /** One contig: its name, its number of sites, and its rows `[rowStart, rowEnd)` in table order. */
@@ -32,6 +34,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Bytes of input each parse task takes (default 8 MiB); smaller gives more, shorter tasks. */
   chunkBytes?: number;
+  /** @internal Largest SharedArrayBuffer an .arrow load makes (default 4 GiB); tests force a small one. */
+  maxBufferBytes?: number;
 }
 
 /** Builds the Arrow table of a layout; apache-arrow is imported only by `loadMatrix`, never by the CLI. */
@@ -70,6 +74,8 @@ export class Matrix {
     /** @internal */
     readonly pool: WorkerPool,
     private readonly makeTable?: TableBuilder,
+    /** The input's format, the text matrix it came from, and pairs stored with it. */
+    readonly origin: MatrixOrigin = { format: 'text', sourceName: basename(source), sourceSize: 0 },
   ) {
     this.samples = layout.samples;
     let row = 0;
@@ -145,7 +151,8 @@ export class Matrix {
 }
 
 /**
- * Loads a genome matrix (plain text or gzip/BGZF, told from its bytes) into shared Arrow columns.
+ * Loads a genome matrix (plain text, gzip/BGZF, or a packed `.arrow` file, told from its bytes) into
+ * shared Arrow columns. A packed file is read, not parsed: its columns are views of its bytes.
  *
  * @example
  * const matrix = await loadMatrix('matrix.tsv.gz');
@@ -155,19 +162,29 @@ export class Matrix {
  */
 export async function loadMatrix(path: string, options: LoadOptions = {}): Promise<Matrix> {
   const [matrix, { arrowTable }] = await Promise.all([openMatrix(path, options), import('./table/arrow-table.js')]);
-  return new Matrix(matrix.source, matrix.layout, matrix.pool, (layout, rows) =>
-    arrowTable(layout, new Int32Array(new SharedArrayBuffer(4 * Math.max(rows, 1)))),
+  return new Matrix(
+    matrix.source,
+    matrix.layout,
+    matrix.pool,
+    (layout, rows) => arrowTable(layout, new Int32Array(new SharedArrayBuffer(4 * Math.max(rows, 1)))),
+    matrix.origin,
   );
 }
 
 /** @internal Loads without importing apache-arrow (the CLI's path: it never needs the Table). */
 export async function openMatrix(path: string, options: LoadOptions = {}): Promise<Matrix> {
   const input = detectInput(path);
-  if (input.format === InputFormat.arrow) throw new UsageError(`${path}: Arrow IPC input is not supported yet`);
+  if (input.format === InputFormat.arrow && options.header !== undefined) {
+    throw new UsageError(`--header is for text matrices: ${path} is a packed .arrow matrix and holds its column names`);
+  }
   const pool = new WorkerPool(options.threads);
   try {
+    if (input.format === InputFormat.arrow) {
+      const { layout, origin } = await loadArrow(input, options);
+      return new Matrix(path, layout, pool, undefined, origin);
+    }
     const layout = await loadText(input, pool, options);
-    return new Matrix(path, layout, pool);
+    return new Matrix(path, layout, pool, undefined, { format: input.format, sourceName: basename(path), sourceSize: input.size });
   } catch (error) {
     await pool.destroy();
     throw error;

@@ -7,6 +7,8 @@ import { hideBin } from 'yargs/helpers';
 import { ExitCode, GenomatrixError } from '../errors.js';
 import { removeTemporaries } from '../write/temporary-files.js';
 import { haplotypeCommand } from './commands/haplotype.js';
+import { infoCommand } from './commands/info.js';
+import { packCommand } from './commands/pack.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,7 +30,9 @@ try {
     .scriptName('genomatrix')
     .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
     .command(haplotypeCommand)
-    .demandCommand(1, 'Give a command: haplotype')
+    .command(packCommand)
+    .command(infoCommand)
+    .demandCommand(1, 'Give a command: haplotype, pack, info')
     .strict()
     .version(version)
     .help()

@@ -8,7 +8,7 @@ import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** Options of `haplotype`. */
 export interface HaplotypeOptions {
-  /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
+  /** `"10a:10b,13a:13b"` or name pairs; default: the pairs packed with the matrix, else automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
@@ -42,7 +42,7 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
  * await matrix.close();
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const pairs = resolvePairs(matrix.samples, options.pairs);
+  const pairs = resolvePairs(matrix.samples, options.pairs ?? matrix.origin.pairs);
   const sink = await openOutput(options.output);
   try {
     const lines = await writeHaplotypes(matrix, pairs, sink, options);
