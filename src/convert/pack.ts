@@ -6,8 +6,7 @@ import { UsageError } from '../errors.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
-import { DictionaryId, matrixSchema } from '../table/arrow-table.js';
-import { ArrowFileWriter, type BodyBuffer } from '../write/arrow-file-writer.js';
+import type { BodyBuffer } from '../write/arrow-file-writer.js';
 import { openOutput } from '../write/output-sink.js';
 import { resolvePairs } from './pairs.js';
 
@@ -49,6 +48,9 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
       .map((pair) => pair.members.join(':'))
       .join(',');
   }
+  // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
+  // modules in workers do) stays light.
+  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
   const { layout } = matrix;
   const schema = matrixSchema(layout.samples, originMetadata(origin, layout.samples));
   const sink = await openOutput(options.output);

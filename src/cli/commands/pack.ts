@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pack } from '../../convert/pack.js';
 import { openMatrix } from '../../matrix.js';
 import { inputOptions, type InputArgs } from '../input-options.js';
 
@@ -17,8 +18,6 @@ export const packCommand: CommandModule<object, PackArgs> = {
       .option('pairs', { type: 'string', describe: 'Pairs NAME:NAME[,...] to store: the default of later commands' })
       .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow') as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
-    // apache-arrow (the metadata encoder) is imported here only: other commands start without it.
-    const { pack } = await import('../../convert/pack.js');
     const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
     try {
       await pack(matrix, { output: argv.output, pairs: argv.pairs });
