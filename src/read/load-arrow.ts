@@ -28,7 +28,7 @@ export interface ArrowLoadOptions {
 /** Default `maxBufferBytes`: one typed array over a buffer addresses at most 2^32 bytes. */
 export const MAX_BUFFER_BYTES = 2 ** 32;
 /** Bytes per read call; several are in flight at once (libuv's thread pool runs them in parallel). */
-const READ_PIECE_BYTES = 32 << 20;
+const READ_PIECE_BYTES = 8 << 20;
 const READS_IN_FLIGHT = 4;
 
 /** A byte range of the file that one SharedArrayBuffer stands for. */
