@@ -1,6 +1,6 @@
 // A genome matrix loaded once into shared memory, and how to open one.
 
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Arrow from 'apache-arrow';
 import { resolvePairs, type HaplotypePair } from './convert/pairs.js';
@@ -10,7 +10,9 @@ import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
 import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionColumn, type Site } from './layout/matrix-column.js';
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
+import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { detectInput, InputFormat } from './read/input-format.js';
+import { loadArrow } from './read/load-arrow.js';
 import { loadText } from './read/load-text.js';
 import type { TaskArgs, TaskResult } from './worker/contig-view.js';
 
@@ -38,8 +40,10 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Bytes of input each parse task takes (default 8 MiB); smaller gives more, shorter tasks. */
   chunkBytes?: number;
-  /** Diploid pairs, as `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
+  /** Diploid pairs, as `"10a:10b,13a:13b"` or name pairs; default: the pairs packed with an .arrow matrix, else automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** @internal Largest SharedArrayBuffer an .arrow load makes (default 4 GiB); tests force a small one. */
+  maxBufferBytes?: number;
   /** Called as the input is read, with the bytes read and the file's size. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -76,10 +80,12 @@ export class Matrix {
     /** @internal */
     readonly pool: WorkerPool,
     private readonly makeTable?: TableBuilder,
+    /** The input's format, the text matrix it came from, and pairs stored with it. */
+    readonly origin: MatrixOrigin = { format: 'text', sourceName: basename(source), sourceSize: 0 },
     pairs?: LoadOptions['pairs'],
   ) {
     this.samples = layout.samples;
-    this.pairs = resolvePairs(layout.samples, pairs);
+    this.pairs = resolvePairs(layout.samples, pairs ?? origin.pairs);
     let row = 0;
     this.contigs = layout.batches.map((batch, index) => {
       const contig = { name: layout.contigs[batch.contig] ?? '', index, sites: batch.rows, rowStart: row, rowEnd: row + batch.rows };
@@ -198,7 +204,8 @@ export class Matrix {
 }
 
 /**
- * Loads a genome matrix (plain text or gzip/BGZF, told from its bytes) into shared Arrow columns.
+ * Loads a genome matrix (plain text, gzip/BGZF, or a packed `.arrow` file, told from its bytes) into
+ * shared Arrow columns. A packed file is read, not parsed: its columns are views of its bytes.
  *
  * @example
  * const matrix = await loadMatrix('matrix.tsv.gz');
@@ -213,6 +220,7 @@ export async function loadMatrix(path: string, options: LoadOptions = {}): Promi
     matrix.layout,
     matrix.pool,
     (layout, rows) => arrowTable(layout, new Int32Array(new SharedArrayBuffer(4 * Math.max(rows, 1)))),
+    matrix.origin,
     options.pairs,
   );
 }
@@ -220,11 +228,17 @@ export async function loadMatrix(path: string, options: LoadOptions = {}): Promi
 /** @internal Loads without importing apache-arrow (the CLI's path: it never needs the Table). */
 export async function openMatrix(path: string, options: LoadOptions = {}): Promise<Matrix> {
   const input = detectInput(path);
-  if (input.format === InputFormat.arrow) throw new UsageError(`${path}: Arrow IPC input is not supported yet`);
+  if (input.format === InputFormat.arrow && options.header !== undefined) {
+    throw new UsageError(`--header is for text matrices: ${path} is a packed .arrow matrix and holds its column names`);
+  }
   const pool = new WorkerPool(options.threads);
   try {
+    if (input.format === InputFormat.arrow) {
+      const { layout, origin } = await loadArrow(input, options);
+      return new Matrix(path, layout, pool, undefined, origin, options.pairs);
+    }
     const layout = await loadText(input, pool, options);
-    return new Matrix(path, layout, pool, undefined, options.pairs);
+    return new Matrix(path, layout, pool, undefined, { format: input.format, sourceName: basename(path), sourceSize: input.size }, options.pairs);
   } catch (error) {
     await pool.destroy();
     throw error;

@@ -9,6 +9,8 @@ import { removeTemporaries } from '../write/temporary-files.js';
 import { haplotypeCommand } from './commands/haplotype.js';
 import { statsCommand } from './commands/stats.js';
 import { vcfCommand } from './commands/vcf.js';
+import { infoCommand } from './commands/info.js';
+import { packCommand } from './commands/pack.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -32,7 +34,9 @@ try {
     .command(haplotypeCommand)
     .command(vcfCommand)
     .command(statsCommand)
-    .demandCommand(1, 'Give a command: haplotype, vcf, stats')
+    .command(packCommand)
+    .command(infoCommand)
+    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info')
     .strict()
     .version(version)
     .help()

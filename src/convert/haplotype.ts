@@ -7,7 +7,7 @@ import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { encodedChunks, SLOT_BYTES } from '../write/write-encoded.js';
-import { resolvePairs, type HaplotypePair } from './pairs.js';
+import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { DEFAULT_CHUNK_ROWS, rowRanges } from './row-ranges.js';
 
 /** Options of `haplotype`. */
@@ -48,7 +48,7 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
  * await matrix.close();
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const pairs = pairsOf(matrix, options);
+  const pairs = conversionPairs(matrix, options.pairs);
   const sink = await openOutput(options.output);
   try {
     let lines = 0;
@@ -75,7 +75,7 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
  * await pipeline(haplotypeStream(matrix), createGzip(), createWriteStream('haplotypes.tsv.gz'));
  */
 export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 'output'> = {}): Readable {
-  const pairs = pairsOf(matrix, options);
+  const pairs = conversionPairs(matrix, options.pairs);
   return Readable.from(
     (async function* bytes() {
       // A stream keeps what it is given, and slots are reused: hand it a copy.
@@ -83,10 +83,6 @@ export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 
     })(),
     { objectMode: false },
   );
-}
-
-function pairsOf(matrix: Matrix, options: HaplotypeOptions): HaplotypePair[] {
-  return options.pairs === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, options.pairs);
 }
 
 /** The header, then each row range's encoded lines, in genome order (views valid until the next chunk). */

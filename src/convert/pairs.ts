@@ -30,6 +30,14 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   });
 }
 
+/** The pairs a conversion uses: the ones given, else the matrix's own (given at load, packed with it, or automatic). */
+export function conversionPairs(
+  matrix: { readonly samples: readonly string[]; readonly pairs: readonly HaplotypePair[] },
+  spec?: string | readonly (readonly [string, string])[],
+): HaplotypePair[] {
+  return spec === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, spec);
+}
+
 /** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */
 export function automaticPairs(samples: readonly string[]): HaplotypePair[] {
   const names = new Set(samples);

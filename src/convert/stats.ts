@@ -5,7 +5,7 @@ import { runOrdered } from '../dispatch/run-ordered.js';
 import type { Matrix } from '../matrix.js';
 import type { StatsCounts } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
-import { resolvePairs } from './pairs.js';
+import { conversionPairs } from './pairs.js';
 import { rowRanges } from './row-ranges.js';
 import { statsTable } from './stats-table.js';
 
@@ -87,7 +87,7 @@ export interface MatrixStats {
  * await matrix.close();
  */
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
-  const pairs = resolvePairs(matrix.samples, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs);
   const { layout } = matrix;
   const width = matrix.samples.length;
   const totals = matrix.contigs.map(() => emptyCounts(width, pairs.length));

@@ -8,7 +8,7 @@ import type { Matrix } from '../matrix.js';
 import { VERSION } from '../version.js';
 import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { resolvePairs, type HaplotypePair } from './pairs.js';
+import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { rowRanges } from './row-ranges.js';
 import { vcfAlleleTables, type VcfAlleleTables } from './vcf-alleles.js';
 
@@ -65,7 +65,7 @@ export function vcfHeader(
  * await matrix.close();
  */
 export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<VcfSummary> {
-  const pairs = resolvePairs(matrix.samples, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs);
   const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
   if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
   const contigs = matrix.contigs.map((contig) => {

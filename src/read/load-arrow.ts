@@ -1,0 +1,234 @@
+// Opens a packed matrix (an Arrow IPC file written by `genomatrix pack`) without parsing anything:
+// the file's bytes are read into SharedArrayBuffers and every column of every record batch becomes
+// a `BufferRef` into them, so the kernels read the file's own bytes (no second copy).
+//
+// One SharedArrayBuffer stands for the whole file: file offset = buffer offset, so the body buffers
+// keep the 64-byte alignment `pack` gives them (any Arrow writer gives 8). Only the column bytes
+// (POS, REF, haplotypes) are read into it; the metadata, the dictionaries and CHROM are read apart
+// (they are small, or one code per batch), and the pages they span are never touched, so they
+// cost no memory. A file larger than `maxBufferBytes` (4 GiB: what one typed array can address)
+// gets one buffer per record batch instead, and a batch larger than that one buffer per column.
+
+import { closeSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { InputError, UsageError } from '../errors.js';
+import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allele-dictionary.js';
+import { LAYOUT_VERSION, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
+import { ArrowTypeId, readArrowFileIndex, readBytes, type ArrowField, type ArrowFileIndex, type RecordBatchEntry } from './arrow-file-index.js';
+import type { InputFile } from './input-format.js';
+
+/** Options of an .arrow load. */
+export interface ArrowLoadOptions {
+  signal?: AbortSignal;
+  /** Largest SharedArrayBuffer to make (default 4 GiB); tests force a small one. */
+  maxBufferBytes?: number;
+}
+
+/** Default `maxBufferBytes`: one typed array over a buffer addresses at most 2^32 bytes. */
+export const MAX_BUFFER_BYTES = 2 ** 32;
+/** Bytes per read call; several are in flight at once (libuv's thread pool runs them in parallel). */
+const READ_PIECE_BYTES = 8 << 20;
+const READS_IN_FLIGHT = 4;
+
+/** A byte range of the file that one SharedArrayBuffer stands for. */
+export interface FileRegion {
+  start: number;
+  length: number;
+}
+
+/** Bytes `[position, position + length)` of the file, read to offset `at` of region `region`'s buffer. */
+export interface FileRead {
+  region: number;
+  at: number;
+  length: number;
+  position: number;
+}
+
+/** Loads a packed matrix into a shared-memory layout plus what its metadata says about its origin. */
+export async function loadArrow(input: InputFile, options: ArrowLoadOptions = {}): Promise<{ layout: MatrixLayout; origin: MatrixOrigin }> {
+  const fail = (problem: string): InputError => new InputError({ file: input.path }, problem);
+  const fd = openSync(input.path, 'r');
+  let index: ArrowFileIndex;
+  let alleles: string[];
+  let contigs: string[];
+  let contigCodes: number[];
+  try {
+    index = readArrowFileIndex(input.path, fd, input.size);
+    checkSchema(index.fields, fail);
+    const alleleId = index.fields[2]?.dictionary?.id ?? 0;
+    const contigId = index.fields[0]?.dictionary?.id ?? 1;
+    alleles = readDictionary(fd, index, alleleId, fail);
+    contigs = readDictionary(fd, index, contigId, fail);
+    index.recordBatches.forEach((batch) => checkBatch(batch, index.fields.length, fail));
+    contigCodes = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
+  } finally {
+    closeSync(fd);
+  }
+  const metadata = readOriginMetadata(index.metadata);
+  if (typeof metadata === 'string') throw fail(metadata);
+  const samples = index.fields.slice(3).map((field) => field.name);
+  if (JSON.stringify(metadata.samples) !== JSON.stringify(samples)) throw fail('the samples in the schema metadata differ from the haplotype columns');
+  checkAlleles(alleles, fail);
+  if (index.recordBatches.length === 0) throw fail('no record batches: the matrix has no sites');
+
+  const regions = planRegions(input.size, index.recordBatches, options.maxBufferBytes ?? MAX_BUFFER_BYTES, fail);
+  const buffers = await readRegions(input.path, regions.list, regions.reads, options.signal);
+  const batches = index.recordBatches.map((entry, b): BatchLayout => {
+    const ref = (field: number): BufferRef => regions.locate(b, entry.bodyStart + (entry.buffers[2 * field + 1]?.offset ?? 0));
+    const batch: BatchLayout = { contig: 0, rows: entry.rows, pos: ref(1), ref: ref(2), haplotypes: samples.map((_, h) => ref(3 + h)) };
+    if (batch.pos.byteOffset % 4 !== 0) throw fail(`record batch ${b}: the POS buffer is not 4-byte aligned`);
+    batch.contig = contigCodes[b] as number;
+    return batch;
+  });
+  const layout: MatrixLayout = { version: LAYOUT_VERSION, buffers, alleles: AlleleDictionary.create(alleles).buffer, samples, contigs, batches };
+  return { layout, origin: metadata.origin };
+}
+
+/** The schema `pack` writes: CHROM (Utf8 dictionary, Int32 indices), POS (Int32), REF and haplotypes (Utf8 dictionary, Uint8 indices, one dictionary). */
+function checkSchema(fields: ArrowField[], fail: (problem: string) => InputError): void {
+  const [chrom, pos, ref] = fields;
+  const isInt = (type: ArrowField['type'] | undefined, bits: number, signed: boolean) => type?.typeId === ArrowTypeId.int && type.bitWidth === bits && type.signed === signed;
+  const expect = (ok: boolean, what: string) => {
+    if (!ok) throw fail(`not a genomatrix matrix file: expected ${what}`);
+  };
+  expect(chrom?.name === 'CHROM' && chrom.type.typeId === ArrowTypeId.utf8 && isInt(chrom.dictionary?.indexType, 32, true), 'column 1 CHROM, a Utf8 dictionary with Int32 indices');
+  expect(pos?.name === 'POS' && !pos.dictionary && isInt(pos.type, 32, true), 'column 2 POS, Int32');
+  const alleleId = ref?.dictionary?.id;
+  fields.slice(2).forEach((field, k) => {
+    const what = `column ${k + 3} ${k === 0 ? 'REF' : `(${field.name})`}, a Utf8 dictionary with Uint8 indices shared with REF`;
+    expect((k > 0 || field.name === 'REF') && field.type.typeId === ArrowTypeId.utf8 && isInt(field.dictionary?.indexType, 8, false) && field.dictionary?.id === alleleId, what);
+  });
+  expect(alleleId !== chrom?.dictionary?.id, 'separate allele and contig dictionaries');
+}
+
+function checkBatch(entry: RecordBatchEntry, fields: number, fail: (problem: string) => InputError): void {
+  if (entry.rows <= 0) throw fail('a record batch has no rows (a contig is a record batch of its sites)');
+  if (entry.nodes.length !== fields || entry.buffers.length !== 2 * fields) throw fail(`a record batch has ${entry.nodes.length} columns, the schema ${fields}`);
+  entry.nodes.forEach((node, f) => {
+    if (node.length !== entry.rows) throw fail(`a record batch of ${entry.rows} rows has a column of ${node.length}`);
+    if (node.nullCount !== 0) throw fail('null values are not supported in a genome matrix');
+    const width = f < 2 ? 4 : 1;
+    if ((entry.buffers[2 * f + 1]?.length ?? 0) < entry.rows * width) throw fail(`record batch column ${f + 1} is shorter than its ${entry.rows} rows`);
+  });
+}
+
+function checkAlleles(alleles: string[], fail: (problem: string) => InputError): void {
+  if (alleles.length > MAX_ALLELES) throw fail(`${alleles.length} alleles; a one-byte dictionary index holds ${MAX_ALLELES}`);
+  if (new Set(alleles).size !== alleles.length) throw fail('the allele dictionary holds an allele twice');
+  const long = alleles.find((allele) => Buffer.byteLength(allele) > MAX_ALLELE_BYTES);
+  if (long !== undefined) throw fail(`allele of ${Buffer.byteLength(long)} bytes is longer than the ${MAX_ALLELE_BYTES} accepted`);
+}
+
+/** The strings of dictionary `id` (one batch, no deltas: what `pack` writes). */
+function readDictionary(fd: number, index: ArrowFileIndex, id: number, fail: (problem: string) => InputError): string[] {
+  const batches = index.dictionaries.filter((dictionary) => dictionary.id === id);
+  const [batch] = batches;
+  if (!batch || batches.length > 1 || batch.isDelta) throw fail(`expected exactly one batch for dictionary ${id}`);
+  const { data } = batch;
+  const [, offsetsAt, valuesAt] = data.buffers;
+  if (!offsetsAt || !valuesAt || offsetsAt.length < 4 * (data.rows + 1)) throw fail(`dictionary ${id} is not a Utf8 array`);
+  const offsetBytes = readBytes(fd, data.bodyStart + offsetsAt.offset, 4 * (data.rows + 1));
+  const offsets = new Int32Array(offsetBytes.buffer, 0, Math.floor(offsetBytes.length / 4));
+  const values = readBytes(fd, data.bodyStart + valuesAt.offset, valuesAt.length);
+  return Array.from({ length: data.rows }, (_, i) => {
+    const from = offsets[i] ?? 0;
+    const to = offsets[i + 1] ?? 0;
+    if (from < 0 || to < from || to > values.length) throw fail(`dictionary ${id} has a bad offset`);
+    return values.toString('utf8', from, to);
+  });
+}
+
+/** The contig code of a record batch: its CHROM column must hold one code, of a known contig (first and last row are checked). */
+function contigOf(fd: number, batch: RecordBatchEntry, contigs: number, b: number, fail: (problem: string) => InputError): number {
+  const chrom = batch.bodyStart + (batch.buffers[1]?.offset ?? 0);
+  const first = readBytes(fd, chrom, 4).readInt32LE(0);
+  const last = readBytes(fd, chrom + 4 * (batch.rows - 1), 4).readInt32LE(0);
+  if (first !== last || first < 0 || first >= contigs) throw fail(`record batch ${b}: CHROM must hold one contig of the dictionary (a contig is a record batch)`);
+  return first;
+}
+
+/** The buffers of a record batch that become layout columns: POS, REF and the haplotypes (not CHROM). */
+function columnBuffers(batch: RecordBatchEntry): { offset: number; length: number }[] {
+  return batch.buffers.filter((_, k) => k % 2 === 1 && k >= 3);
+}
+
+/**
+ * Which SharedArrayBuffers to make and which byte ranges of the file to read into them (see the
+ * top of this file), and `locate(batch, fileOffset)`, the buffer and offset of a column start.
+ * Only the column bytes are read; what else a buffer spans (metadata, CHROM) stays untouched
+ * zeros, which costs no memory until written.
+ */
+export function planRegions(fileSize: number, batches: readonly RecordBatchEntry[], limit: number, fail: (problem: string) => InputError) {
+  const list: FileRegion[] = [];
+  const reads: FileRead[] = [];
+  const owner: number[][] = []; // per batch: the regions its columns lie in
+  const span = (batch: RecordBatchEntry) => {
+    const columns = columnBuffers(batch);
+    const start = Math.min(...columns.map((buffer) => buffer.offset));
+    const end = Math.max(...columns.map((buffer) => buffer.offset + buffer.length));
+    return { start: batch.bodyStart + start, length: end - start };
+  };
+  if (fileSize <= limit) {
+    list.push({ start: 0, length: fileSize });
+    for (const batch of batches) {
+      const { start, length } = span(batch);
+      reads.push({ region: 0, at: start, length, position: start });
+      owner.push([0]);
+    }
+  } else {
+    for (const batch of batches) {
+      const whole = span(batch);
+      const pieces = whole.length <= limit ? [whole] : columnBuffers(batch).map((buffer) => ({ start: batch.bodyStart + buffer.offset, length: buffer.length }));
+      owner.push(
+        pieces.map(({ start, length }) => {
+          if (length > limit) throw fail(`a column of ${length} bytes is larger than the ${limit} bytes one buffer can hold: pack it with fewer sites per contig`);
+          list.push({ start, length });
+          reads.push({ region: list.length - 1, at: 0, length, position: start });
+          return list.length - 1;
+        }),
+      );
+    }
+  }
+  const locate = (batch: number, fileOffset: number): BufferRef => {
+    for (const r of owner[batch] ?? []) {
+      const region = list[r] as FileRegion;
+      if (fileOffset >= region.start && fileOffset < region.start + region.length) return { buffer: r, byteOffset: fileOffset - region.start };
+    }
+    throw new RangeError(`no region holds offset ${fileOffset} of record batch ${batch}`);
+  };
+  return { list, reads, locate };
+}
+
+/** Makes one SharedArrayBuffer per region and reads the planned ranges into them, several reads in flight. */
+async function readRegions(path: string, regions: readonly FileRegion[], reads: readonly FileRead[], signal?: AbortSignal): Promise<SharedArrayBuffer[]> {
+  const buffers = regions.map((region) => new SharedArrayBuffer(Math.max(region.length, 8)));
+  const pieces = reads.flatMap((read) => {
+    const out: FileRead[] = [];
+    for (let done = 0; done < read.length; done += READ_PIECE_BYTES) {
+      out.push({ region: read.region, at: read.at + done, length: Math.min(READ_PIECE_BYTES, read.length - done), position: read.position + done });
+    }
+    return out;
+  });
+  const handle = await open(path, 'r');
+  try {
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < pieces.length) {
+        signal?.throwIfAborted();
+        const piece = pieces[next++] as (typeof pieces)[number];
+        const view = new Uint8Array(buffers[piece.region] as SharedArrayBuffer, piece.at, piece.length);
+        let done = 0;
+        while (done < piece.length) {
+          const { bytesRead } = await handle.read(view, done, piece.length - done, piece.position + done);
+          if (bytesRead === 0) throw new UsageError(`${path}: the file shrank while it was read`);
+          done += bytesRead;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: READS_IN_FLIGHT }, reader));
+  } finally {
+    await handle.close();
+  }
+  return buffers;
+}

@@ -1,0 +1,128 @@
+// Writes an Arrow IPC file (the random-access "file" format) message by message, straight from
+// column buffers, so a matrix is never copied to be written. The metadata flatbuffers are encoded
+// by apache-arrow; the framing is ours, because apache-arrow's writer aligns buffers to 8 bytes
+// and genomatrix wants 64 (native-layout/README.md, "The file layout"):
+//
+//   - every message starts at a multiple of 64 bytes, its metadata padded so its body does too;
+//   - every body buffer starts at a multiple of 64 bytes of the body; its recorded length is its
+//     exact byte length, the padding after it zeros.
+//
+// Nothing in the output depends on time or the machine, so the same input gives the same bytes.
+
+import { MetadataVersion, Message, type Schema } from 'apache-arrow';
+import { FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
+import { BufferRegion, DictionaryBatch, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
+import type { OutputSink } from './output-sink.js';
+
+/** Alignment of messages and body buffers in the files genomatrix writes. */
+export const FILE_ALIGNMENT = 64;
+const MAGIC = new TextEncoder().encode('ARROW1');
+const ZEROS = new Uint8Array(FILE_ALIGNMENT);
+/** Largest single write (one write call takes at most 2 GiB). */
+const WRITE_PIECE_BYTES = 1 << 30;
+
+/** A body buffer: bytes, or a length and the pieces that make it up (for buffers built on the fly). */
+export type BodyBuffer = Uint8Array | { byteLength: number; pieces(): Iterable<Uint8Array> };
+
+/** An Arrow IPC file being written to a sink (a temporary file renamed by `commit`). */
+export class ArrowFileWriter {
+  private position = 0;
+  private readonly dictionaryBlocks: FileBlock[] = [];
+  private readonly recordBatchBlocks: FileBlock[] = [];
+
+  /** Starts the file: magic, then the schema message. */
+  static async start(sink: OutputSink, schema: Schema): Promise<ArrowFileWriter> {
+    const writer = new ArrowFileWriter(sink, schema);
+    await writer.write(MAGIC);
+    await writer.pad();
+    await writer.writeMessage(Message.from(schema));
+    return writer;
+  }
+
+  private constructor(
+    private readonly sink: OutputSink,
+    private readonly schema: Schema,
+  ) {}
+
+  /** Bytes written so far. */
+  get bytesWritten(): number {
+    return this.position;
+  }
+
+  /** A dictionary batch holding `values` as a Utf8 array. */
+  async writeDictionary(id: number, values: readonly string[]): Promise<void> {
+    const encoded = values.map((value) => Buffer.from(value, 'utf8'));
+    const offsets = new Int32Array(values.length + 1);
+    encoded.forEach((bytes, i) => (offsets[i + 1] = (offsets[i] ?? 0) + bytes.length));
+    const data = new Uint8Array(offsets[values.length] ?? 0);
+    encoded.reduce((at, bytes) => (data.set(bytes, at), at + bytes.length), 0);
+    const body = [new Uint8Array(0), new Uint8Array(offsets.buffer), data];
+    const { regions, length } = bodyRegions(body);
+    const header = new DictionaryBatch(new RecordBatch(values.length, [new FieldNode(values.length, 0)], regions, null), id, false);
+    this.dictionaryBlocks.push(await this.writeMessage(Message.from(header, length)));
+    await this.writeBody(body);
+  }
+
+  /** A record batch of `rows` rows: one values buffer per field, no nulls (empty validity buffers). */
+  async writeRecordBatch(rows: number, columns: readonly BodyBuffer[]): Promise<void> {
+    const body = columns.flatMap((values) => [new Uint8Array(0), values]);
+    const { regions, length } = bodyRegions(body);
+    const header = new RecordBatch(rows, columns.map(() => new FieldNode(rows, 0)), regions, null);
+    this.recordBatchBlocks.push(await this.writeMessage(Message.from(header, length)));
+    await this.writeBody(body);
+  }
+
+  /** Ends the stream and writes the footer; the caller commits the sink. */
+  async finish(): Promise<void> {
+    await this.write(Int32Array.of(-1, 0)); // end-of-stream marker, for readers of the stream inside
+    const footer = Footer.encode(new Footer(this.schema, MetadataVersion.V5, this.recordBatchBlocks, this.dictionaryBlocks));
+    await this.write(footer);
+    await this.write(Int32Array.of(footer.byteLength));
+    await this.write(MAGIC);
+  }
+
+  /** Writes 0xFFFFFFFF, the metadata length, the metadata padded to 64; returns its file block. */
+  private async writeMessage(message: Message): Promise<FileBlock> {
+    const metadata = Message.encode(message);
+    const framed = alignUp(8 + metadata.byteLength);
+    const block = new FileBlock(framed, message.bodyLength, this.position);
+    await this.write(Int32Array.of(-1, framed - 8));
+    await this.write(metadata);
+    await this.pad();
+    return block;
+  }
+
+  private async writeBody(buffers: readonly BodyBuffer[]): Promise<void> {
+    for (const buffer of buffers) {
+      if (buffer instanceof Uint8Array) await this.write(buffer);
+      else for (const piece of buffer.pieces()) await this.write(piece);
+      await this.pad();
+    }
+  }
+
+  private async write(bytes: ArrayBufferView): Promise<void> {
+    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let at = 0; at < view.byteLength; at += WRITE_PIECE_BYTES) await this.sink.write(view.subarray(at, at + WRITE_PIECE_BYTES));
+    this.position += view.byteLength;
+  }
+
+  /** Zeros up to the next multiple of 64. */
+  private async pad(): Promise<void> {
+    await this.write(ZEROS.subarray(0, alignUp(this.position) - this.position));
+  }
+}
+
+/** Body offsets: each buffer at a multiple of 64, recorded with its exact length. */
+function bodyRegions(buffers: readonly BodyBuffer[]): { regions: BufferRegion[]; length: number } {
+  let at = 0;
+  const regions = buffers.map((buffer) => {
+    const region = new BufferRegion(at, buffer.byteLength);
+    at = alignUp(at + buffer.byteLength);
+    return region;
+  });
+  return { regions, length: at };
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / FILE_ALIGNMENT) * FILE_ALIGNMENT;
+}

@@ -1,0 +1,93 @@
+// A packed file opens in other Arrow implementations with the right types and the matrix's
+// values: apache-arrow (JS) and polars (Rust, through nodejs-polars). Its layout (64-byte aligned
+// messages and buffers, one record batch per contig, dictionaries) is checked with apache-arrow's
+// own metadata decoders, independently of genomatrix's reader.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as arrow from 'apache-arrow';
+import { Footer } from 'apache-arrow/ipc/metadata/file';
+import { Message } from 'apache-arrow/ipc/metadata/message';
+import { loadMatrix, pack, type Matrix } from 'genomatrix';
+import { generate, scratchDir } from './helpers.js';
+
+type Polars = typeof import('nodejs-polars').default;
+let polars: Polars | undefined;
+try {
+  polars = (await import('nodejs-polars')).default;
+} catch (error) {
+  if (process.env.CI) throw error; // CI must run the real thing
+}
+
+describe('a packed file in other Arrow readers', () => {
+  const scratch = scratchDir();
+  const text = join(scratch.dir, 'gen.tsv');
+  const packed = join(scratch.dir, 'gen.arrow');
+  let matrix: Matrix;
+  let bytes: Buffer;
+  /** The matrix's rows, decoded from its own columns: [CHROM, POS, REF, ...haplotypes]. */
+  let rows: (string | number)[][];
+  before(async () => {
+    generate(text, ['--contigs', '3', '--sites', '700', '--haplotypes', '5', '--seed', '5', '--split-contigs']);
+    matrix = await loadMatrix(text, { threads: 2 });
+    await pack(matrix, { output: packed, pairs: '1a:1b' });
+    bytes = readFileSync(packed);
+    const alleles = matrix.alleles;
+    rows = matrix.contigs.flatMap((contig) => {
+      const views = matrix.contigViews(contig.name);
+      return Array.from(views.pos, (pos, r) => [contig.name, pos, alleles[views.ref[r] as number] as string, ...views.haplotypes.map((codes) => alleles[codes[r] as number] as string)]);
+    });
+  });
+  after(async () => {
+    await matrix.close();
+    scratch.cleanup();
+  });
+
+  it('apache-arrow tableFromIPC: dictionary columns, one record batch per contig, the same values', () => {
+    const table = arrow.tableFromIPC(bytes);
+    assert.deepEqual(table.schema.fields.map((field) => `${field.name}:${field.type}`), [
+      'CHROM:Dictionary<Int32, Utf8>',
+      'POS:Int32',
+      ...['REF', ...matrix.samples].map((name) => `${name}:Dictionary<Uint8, Utf8>`),
+    ]);
+    assert.deepEqual(table.batches.map((batch) => batch.numRows), matrix.contigs.map((contig) => contig.sites));
+    const names = table.schema.fields.map((field) => field.name);
+    assert.deepEqual(table.toArray().map((row) => names.map((name) => row[name])), rows);
+    // The dictionary order is the matrix's: codes in the file are the codes in memory.
+    const ref = table.getChild('REF')?.data[0];
+    assert.deepEqual(ref?.dictionary?.toArray(), matrix.alleles);
+    assert.deepEqual(ref?.values, matrix.contigViews(0).ref);
+    assert.equal(table.schema.metadata.get('genomatrix.pairs'), '1a:1b');
+    assert.deepEqual(JSON.parse(table.schema.metadata.get('genomatrix.samples') ?? ''), matrix.samples);
+    assert.equal(table.schema.metadata.get('genomatrix.layout_version'), '1');
+  });
+
+  it('polars readIPC: Categorical allele and contig columns, Int32 POS, the same values', { skip: polars ? false : 'nodejs-polars is not installed' }, () => {
+    const pl = polars as Polars;
+    // readIPC treats a string without an .ipc extension as file content: give it the bytes.
+    const frame = pl.readIPC(bytes);
+    assert.deepEqual(frame.columns, ['CHROM', 'POS', 'REF', ...matrix.samples]);
+    assert.deepEqual(frame.dtypes.map(String), ['Categorical', 'Int32', ...['REF', ...matrix.samples].map(() => 'Categorical')].map((type) => `DataType(${type})`));
+    assert.equal(frame.height, matrix.sites);
+    const columns = frame.columns.map((name) => frame.getColumn(name).toArray() as (string | number)[]);
+    assert.deepEqual(rows.map((_, r) => columns.map((column) => column[r])), rows);
+  });
+
+  it('messages and body buffers start at multiples of 64 bytes (checked with apache-arrow decoders)', () => {
+    const footerLength = bytes.readInt32LE(bytes.length - 10);
+    const footer = Footer.decode(bytes.subarray(bytes.length - 10 - footerLength, bytes.length - 10));
+    assert.equal(footer.numRecordBatches, matrix.contigs.length);
+    assert.equal(footer.numDictionaries, 2);
+    for (const block of [...footer.dictionaryBatches(), ...footer.recordBatches()]) {
+      assert.equal(block.offset % 64, 0);
+      assert.equal(block.metaDataLength % 64, 0);
+      assert.equal(bytes.readInt32LE(block.offset), -1, 'continuation marker');
+      const message = Message.decode(bytes.subarray(block.offset + 8, block.offset + block.metaDataLength));
+      const header = message.isDictionaryBatch() ? message.header().data : message.isRecordBatch() ? message.header() : undefined;
+      assert.ok(header, 'a dictionary or record batch');
+      for (const buffer of header.buffers) assert.equal(buffer.offset % 64, 0, `buffer at ${buffer.offset}`);
+    }
+  });
+});
