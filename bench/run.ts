@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     machine,
     options: { sizes, threads: threadCounts, runs, ...shape, intervalMs },
     matrices: [],
+    partial: true,
     cells: [],
     ratios: [],
     speedups: [],
@@ -145,23 +146,31 @@ async function main(): Promise<void> {
     for (const threads of threadCounts) results.cells.push(...(await measureSize(matrix, threads, reference)));
     rmSync(outputDir, { recursive: true, force: true });
     mkdirSync(outputDir, { recursive: true });
+    // Saved after every size, so that a long run cut short keeps what it measured.
+    if (sites !== sizes[sizes.length - 1]) saveResults(results, true);
   }
-  Object.assign(results, compareCells(results.cells));
-
-  const name = args.quick ? 'quick' : 'latest';
-  mkdirSync(args['results-dir'], { recursive: true });
-  const report = formatReport(results);
-  writeFileSync(join(args['results-dir'], `${name}.json`), JSON.stringify(results, null, 2) + '\n');
-  const svg = chartSvg(results);
-  writeFileSync(join(args['results-dir'], `${name === 'latest' ? 'chart' : `${name}-chart`}.svg`), svg);
-  writeFileSync(join(args['results-dir'], `${name === 'latest' ? 'chart' : `${name}-chart`}.html`), chartPage(svg, report, results.command));
-  log(`results: ${join(args['results-dir'], `${name}.json`)}`);
+  const report = saveResults(results, false);
   if (args.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else process.stdout.write(report + '\n');
   if (results.cells.some((cell) => cell.comparison?.agreement === Agreement.mismatch)) {
     log('bench: some outputs differ from genomatrix (see MISMATCH above)');
     process.exitCode = 1;
   }
+}
+
+/** Writes the JSON, the chart and its page; returns the Markdown report. */
+function saveResults(results: BenchResults, partial: boolean): string {
+  Object.assign(results, compareCells(results.cells), { partial });
+  const name = args.quick ? 'quick' : 'latest';
+  const chart = name === 'latest' ? 'chart' : `${name}-chart`;
+  mkdirSync(args['results-dir'], { recursive: true });
+  const report = formatReport(results);
+  const svg = chartSvg(results);
+  writeFileSync(join(args['results-dir'], `${name}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(args['results-dir'], `${chart}.svg`), svg);
+  writeFileSync(join(args['results-dir'], `${chart}.html`), chartPage(svg, report, results.command));
+  log(`results${partial ? ' so far' : ''}: ${join(args['results-dir'], `${name}.json`)}`);
+  return report;
 }
 
 /** A small self-contained HTML page: the chart and the table. */

@@ -39,6 +39,7 @@ export function formatReport(results: BenchResults): string {
     lines.push('', 'Parallel speed-up (median wall time):');
     for (const s of results.speedups) lines.push(`- ${s.approach}, ${count(s.sites)} sites: ${s.fromThreads} -> ${s.toThreads} threads ${s.speedup.toFixed(2)}x`);
   }
+  if (results.partial) lines.push('', '(Partial results: the run did not reach all its sizes.)');
   lines.push(
     '',
     `${options.runs} runs after 1 warm-up; matrices of ${options.contigs} contigs x ${options.haplotypes} haplotypes (seed ${options.seed}); ` +

@@ -76,6 +76,8 @@ export interface BenchResults {
   command: string;
   machine: MachineInfo;
   options: { sizes: number[]; threads: number[]; runs: number; contigs: number; haplotypes: number; seed: number; intervalMs: number };
+  /** True while (or when) the run did not finish all its sizes. */
+  partial: boolean;
   matrices: { sites: number; file: string; bytes: number; contigs: number; haplotypes: number }[];
   cells: ResultCell[];
   ratios: Ratio[];
