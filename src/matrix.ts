@@ -8,7 +8,7 @@ import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import { detectInput, InputFormat } from './read/input-format.js';
-import { loadText } from './read/load-text.js';
+import { loadText, type LoadProgress } from './read/load-text.js';
 
 /** One contig: its name, its number of sites, and its rows `[rowStart, rowEnd)` in table order. */
 export interface Contig {
@@ -32,6 +32,10 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Bytes of input each parse task takes (default 8 MiB); smaller gives more, shorter tasks. */
   chunkBytes?: number;
+  /** Called on the main thread after each parsed chunk (bytes of the input done, sites parsed). */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Receives warnings, such as the decreasing POS `allowUnsorted` accepted; default: `process.emitWarning`. */
+  onWarning?: (message: string) => void;
 }
 
 /** Builds the Arrow table of a layout; apache-arrow is imported only by `loadMatrix`, never by the CLI. */
@@ -121,14 +125,23 @@ export class Matrix {
     this.assertOpen();
     const module = moduleUrl(taskModule);
     let done = 0;
-    return Promise.all(
-      this.layout.batches.map(async (batch, index) => {
-        const layout = { ...this.layout, batches: [batch] };
-        const result = (await this.pool.run({ kind: 'custom', module, args, layout, index }, options.signal)) as Result;
-        options.onProgress?.(++done, this.contigs.length);
-        return result;
-      }),
-    );
+    // The first failure cancels the other contigs' tasks (their workers are replaced), so a task
+    // that throws never leaves the rest running, or hanging, behind it.
+    const cancel = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
+    try {
+      return await Promise.all(
+        this.layout.batches.map(async (batch, index) => {
+          const layout = { ...this.layout, batches: [batch] };
+          const result = (await this.pool.run({ kind: 'custom', module, args, layout, index }, signal)) as Result;
+          options.onProgress?.(++done, this.contigs.length);
+          return result;
+        }),
+      );
+    } catch (error) {
+      cancel.abort();
+      throw error;
+    }
   }
 
   /** Stops the worker threads and lets go of the shared buffers. */

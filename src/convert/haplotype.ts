@@ -2,6 +2,8 @@
 // main thread writes them in genome order as they complete.
 
 import { runOrdered } from '../dispatch/run-ordered.js';
+import type { WorkerPool } from '../dispatch/worker-pool.js';
+import type { MatrixLayout } from '../layout/matrix-layout.js';
 import type { Matrix } from '../matrix.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
@@ -15,6 +17,16 @@ export interface HaplotypeOptions {
   /** Rows per worker task. */
   chunkRows?: number;
   signal?: AbortSignal;
+  /** Called on the main thread as output is written: sites done (of `totalSites`) and contigs done. */
+  onProgress?: (progress: HaplotypeProgress) => void;
+}
+
+/** How far a haplotype run has come. */
+export interface HaplotypeProgress {
+  sites: number;
+  totalSites: number;
+  contigs: number;
+  totalContigs: number;
 }
 
 /** What a haplotype run wrote. */
@@ -56,8 +68,27 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
 
 async function writeHaplotypes(matrix: Matrix, pairs: HaplotypePair[], sink: OutputSink, options: HaplotypeOptions): Promise<number> {
   await sink.write(Buffer.from(haplotypeHeader(pairs)));
+  const progress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: matrix.contigs.length };
+  return writeLayoutHaplotypes(matrix.layout, matrix.pool, pairs, sink, options, (sites, contigEnd) => {
+    progress.sites += sites;
+    if (contigEnd) progress.contigs++;
+    options.onProgress?.(progress);
+  });
+}
+
+/**
+ * Writes the haplotype lines of every batch of `layout` (no header) in genome order; `written`
+ * hears of each chunk's sites and whether it ended a contig.
+ */
+export async function writeLayoutHaplotypes(
+  layout: MatrixLayout,
+  pool: WorkerPool,
+  pairs: HaplotypePair[],
+  sink: OutputSink,
+  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal'>,
+  written?: (sites: number, contigEnd: boolean) => void,
+): Promise<number> {
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
-  const { layout } = matrix;
   const ranges = layout.batches.flatMap((batch) => {
     const out: { batch: typeof batch; from: number; to: number }[] = [];
     for (let from = 0; from < batch.rows; from += chunkRows) out.push({ batch, from, to: Math.min(batch.rows, from + chunkRows) });
@@ -67,10 +98,10 @@ async function writeHaplotypes(matrix: Matrix, pairs: HaplotypePair[], sink: Out
   let lines = 0;
   await runOrdered(
     ranges.length,
-    2 * matrix.threads,
+    2 * pool.threads,
     (i) => {
       const { batch, from, to } = ranges[i] as (typeof ranges)[number];
-      return matrix.pool.run(
+      return pool.run(
         {
           kind: 'haplotype',
           buffers: layout.buffers,
@@ -84,9 +115,11 @@ async function writeHaplotypes(matrix: Matrix, pairs: HaplotypePair[], sink: Out
         options.signal,
       );
     },
-    async (chunk) => {
+    async (chunk, i) => {
       lines += chunk.lines;
       await sink.write(chunk.bytes);
+      const { batch, from, to } = ranges[i] as (typeof ranges)[number];
+      written?.(to - from, to === batch.rows);
     },
   );
   return lines;
