@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { haplotype, loadMatrix, streamHaplotype } from 'genomatrix';
 import { WorkerPool } from '../src/dispatch/worker-pool.js';
 import { detectInput } from '../src/read/input-format.js';
-import { GROW_ROWS, streamContigs } from '../src/read/stream-contigs.js';
+import { streamContigs } from '../src/read/stream-contigs.js';
 import { generate, runCli, scratchDir } from './helpers.js';
 
 describe('--low-memory', () => {
@@ -59,18 +59,23 @@ describe('--low-memory', () => {
     }
   });
 
-  it('holds one contig at a time: column buffers sized by the largest contig, not the matrix', async () => {
+  it('holds one contig at a time: segments for the largest contig, not the matrix, reused', async () => {
     const pool = new WorkerPool(2);
+    const segmentRows = 1024;
     try {
-      const seen: [string, number, number][] = [];
-      for await (const contig of streamContigs(detectInput(plain), pool, { chunkBytes: 2048 })) {
-        const rows = contig.layout.batches[0]?.rows ?? 0;
-        seen.push([contig.name, rows, contig.layout.buffers[1]?.byteLength ?? 0]);
+      const seen: [string, number][] = [];
+      const allocated = new Set<SharedArrayBuffer>();
+      for await (const contig of streamContigs(detectInput(plain), pool, { chunkBytes: 2048, segmentRows })) {
+        const rows = contig.layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
+        seen.push([contig.name, rows]);
+        assert.equal(contig.layout.batches.length, Math.ceil(rows / segmentRows), contig.name);
+        for (const buffer of contig.layout.buffers) allocated.add(buffer);
       }
-      assert.deepEqual(seen.map(([name, rows]) => [name, rows]), sizes.map((sites, i) => [`ctg${i}`, sites]));
-      const bound = Math.ceil(Math.max(...sizes) / GROW_ROWS) * GROW_ROWS;
-      assert.ok(bound < sizes.reduce((a, b) => a + b), 'the test matrix tells one contig from the whole');
-      for (const [name, rows, bytes] of seen) assert.ok(bytes >= rows && bytes <= bound, `${name}: ${bytes} bytes of REF column for ${rows} rows`);
+      assert.deepEqual(seen, sizes.map((sites, i) => [`ctg${i}`, sites]));
+      const columns = 9 + 2;
+      const largest = Math.ceil(Math.max(...sizes) / segmentRows);
+      assert.equal(allocated.size, largest * columns, 'as many segments as the largest contig needs, reused by the others');
+      assert.ok(largest < Math.ceil(sizes.reduce((a, b) => a + b) / segmentRows), 'the test matrix tells one contig from the whole');
     } finally {
       await pool.destroy();
     }

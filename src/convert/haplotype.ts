@@ -3,7 +3,7 @@
 
 import { runOrdered } from '../dispatch/run-ordered.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import type { MatrixLayout } from '../layout/matrix-layout.js';
+import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Matrix } from '../matrix.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
@@ -101,12 +101,13 @@ export async function writeLayoutHaplotypes(
     2 * pool.threads,
     (i) => {
       const { batch, from, to } = ranges[i] as (typeof ranges)[number];
+      const own = batchBuffers(layout, batch);
       return pool.run(
         {
           kind: 'haplotype',
-          buffers: layout.buffers,
+          buffers: own.buffers,
           alleles: layout.alleles,
-          batch,
+          batch: own.batch,
           contig: layout.contigs[batch.contig] ?? '',
           from,
           to,
@@ -123,4 +124,18 @@ export async function writeLayoutHaplotypes(
     },
   );
   return lines;
+}
+
+/**
+ * The buffers a task on `batch` needs, and the batch renumbered over them: a streamed contig's
+ * layout holds many segments, and posting all of them with every task would cost a clone each.
+ */
+function batchBuffers(layout: MatrixLayout, batch: BatchLayout): { buffers: SharedArrayBuffer[]; batch: BatchLayout } {
+  if (layout.buffers.length <= 2 + batch.haplotypes.length) return { buffers: layout.buffers, batch };
+  const buffers: SharedArrayBuffer[] = [];
+  const take = (ref: BufferRef): BufferRef => {
+    buffers.push(layout.buffers[ref.buffer] as SharedArrayBuffer);
+    return { buffer: buffers.length - 1, byteOffset: ref.byteOffset };
+  };
+  return { buffers, batch: { contig: batch.contig, rows: batch.rows, pos: take(batch.pos), ref: take(batch.ref), haplotypes: batch.haplotypes.map(take) } };
 }

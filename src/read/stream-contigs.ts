@@ -3,10 +3,10 @@
 //
 //   chunks   byte ranges (plain) or inflated line blocks (gzip), parsed by workers, a few at a time,
 //            into small staging columns of their own;
-//   contig   the main thread appends each chunk's rows, in file order, to one set of contig columns
-//            (growable SharedArrayBuffers: growing commits pages in place, nothing is copied);
-//   hand-on  when a new contig name appears, the finished contig is yielded as a one-batch layout
-//            (zero-copy views for the workers, as in memory) and its columns are reused after.
+//   contig   the main thread appends each chunk's rows, in file order, to the contig's columns:
+//            fixed-size segments (one batch each), reused from contig to contig;
+//   hand-on  when a new contig name appears, the finished contig is yielded as a layout (zero-copy
+//            views for the workers, as in memory) and its segments are reused after.
 //
 // A contig whose rows are split into several runs cannot be streamed this way: that is an error
 // naming the line where the contig comes back.
@@ -29,14 +29,14 @@ export interface StreamedContig {
   /** Position in file order. */
   index: number;
   samples: string[];
-  /** A layout with this contig as its only batch. */
+  /** A layout holding this contig only, as one batch per segment. */
   layout: MatrixLayout;
 }
 
 /** Most rows of one contig in low-memory mode: POS then fills a 4 GiB growable buffer. */
 const MAX_CONTIG_ROWS = 2 ** 30 - 64;
-/** Contig columns grow by at least this many rows at a time. */
-export const GROW_ROWS = 1 << 12;
+/** Rows of one segment of the contig columns (9.4 MB for 31 haplotypes). */
+export const SEGMENT_ROWS = 1 << 18;
 
 interface Staging {
   buffers: SharedArrayBuffer[];
@@ -63,7 +63,7 @@ interface Source {
  * Parses a text matrix in file order and yields its contigs one at a time (see the top of this file).
  * The consumer must be done with a contig's layout before it asks for the next one.
  */
-export async function* streamContigs(input: InputFile, pool: WorkerPool, options: TextLoadOptions = {}): AsyncGenerator<StreamedContig> {
+export async function* streamContigs(input: InputFile, pool: WorkerPool, options: TextLoadOptions & { segmentRows?: number } = {}): AsyncGenerator<StreamedContig> {
   if (input.format === InputFormat.arrow) throw new UsageError(`${input.path}: Arrow IPC input is not supported yet`);
   const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
   const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
@@ -74,7 +74,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   const alleles = AlleleDictionary.create();
   const allowUnsorted = options.allowUnsorted ?? false;
   const tally = allowUnsorted ? new UnsortedTally(input.path) : undefined;
-  const contig = new ContigColumns(fields);
+  const contig = new ContigColumns(fields, options.segmentRows ?? SEGMENT_ROWS);
   const free: Staging[] = [];
   const inFlight: InFlight[] = [];
   const finished = new Set<string>();
@@ -213,17 +213,21 @@ function makeStaging(fields: number, rows: number): Staging {
   return { buffers: [new SharedArrayBuffer(4 * rows), ...Array.from({ length: fields - 2 }, () => new SharedArrayBuffer(Math.max(rows, 8)))], capacity: rows };
 }
 
-/** The columns of the contig being filled: growable buffers, reused from one contig to the next. */
+/**
+ * The columns of the contig being filled, as segments of `segmentRows` rows (one batch each):
+ * plain SharedArrayBuffers of a fixed size, kept from one contig to the next and added only when
+ * a contig is longer than any before it. Typed arrays over growable buffers would avoid the
+ * segments, but V8 runs the kernels markedly slower over them.
+ */
 class ContigColumns {
   name: string | undefined;
   private rows = 0;
-  private capacity = 0;
-  private readonly buffers: SharedArrayBuffer[];
+  private readonly segments: SharedArrayBuffer[][] = [];
 
-  constructor(fields: number) {
-    const make = (width: number): SharedArrayBuffer => new SharedArrayBuffer(0, { maxByteLength: MAX_CONTIG_ROWS * width });
-    this.buffers = [make(4), ...Array.from({ length: fields - 2 }, () => make(1))];
-  }
+  constructor(
+    private readonly fields: number,
+    private readonly segmentRows: number,
+  ) {}
 
   start(name: string, file: string): void {
     if (name === '') throw new InputError({ file }, 'empty CHROM');
@@ -233,36 +237,48 @@ class ContigColumns {
 
   /** Copies rows `[src, src + rows)` of a staging set behind the rows already held. */
   append(staging: Staging, src: number, rows: number, file: string): void {
-    const needed = this.rows + rows;
-    if (needed > this.capacity) {
-      if (needed > MAX_CONTIG_ROWS) throw new InputError({ file }, `contig ${this.name} has more than ${MAX_CONTIG_ROWS} rows, the most --low-memory holds`);
-      this.capacity = Math.min(MAX_CONTIG_ROWS, Math.ceil(needed / GROW_ROWS) * GROW_ROWS);
-      this.buffers.forEach((buffer, i) => buffer.grow(this.capacity * (i === 0 ? 4 : 1)));
+    if (this.rows + rows > MAX_CONTIG_ROWS) throw new InputError({ file }, `contig ${this.name} has more than ${MAX_CONTIG_ROWS} rows, the most --low-memory holds`);
+    while (rows > 0) {
+      const segment = Math.floor(this.rows / this.segmentRows);
+      const at = this.rows - segment * this.segmentRows;
+      const n = Math.min(rows, this.segmentRows - at);
+      const buffers = this.segment(segment);
+      buffers.forEach((buffer, i) => {
+        const width = i === 0 ? 4 : 1;
+        new Uint8Array(buffer).set(new Uint8Array(staging.buffers[i] as SharedArrayBuffer, src * width, n * width), at * width);
+      });
+      this.rows += n;
+      src += n;
+      rows -= n;
     }
-    this.buffers.forEach((buffer, i) => {
-      const width = i === 0 ? 4 : 1;
-      new Uint8Array(buffer).set(new Uint8Array(staging.buffers[i] as SharedArrayBuffer, src * width, rows * width), this.rows * width);
-    });
-    this.rows = needed;
   }
 
-  /** The contig as a one-batch layout over the shared buffers. */
+  /** The contig as a layout of one batch per segment in use, over the shared buffers. */
   layout(samples: string[], alleles: SharedArrayBuffer): MatrixLayout {
+    const used = Math.ceil(this.rows / this.segmentRows);
+    const width = this.fields - 1; // POS, REF and the haplotypes
     return {
       version: LAYOUT_VERSION,
-      buffers: this.buffers,
+      buffers: this.segments.slice(0, used).flat(),
       alleles,
       samples,
       contigs: [this.name ?? ''],
-      batches: [
-        {
-          contig: 0,
-          rows: this.rows,
-          pos: { buffer: 0, byteOffset: 0 },
-          ref: { buffer: 1, byteOffset: 0 },
-          haplotypes: samples.map((_, h) => ({ buffer: 2 + h, byteOffset: 0 })),
-        },
-      ],
+      batches: Array.from({ length: used }, (_, k) => ({
+        contig: 0,
+        rows: Math.min(this.segmentRows, this.rows - k * this.segmentRows),
+        pos: { buffer: k * width, byteOffset: 0 },
+        ref: { buffer: k * width + 1, byteOffset: 0 },
+        haplotypes: samples.map((_, h) => ({ buffer: k * width + 2 + h, byteOffset: 0 })),
+      })),
     };
+  }
+
+  private segment(k: number): SharedArrayBuffer[] {
+    let buffers = this.segments[k];
+    if (!buffers) {
+      buffers = [new SharedArrayBuffer(4 * this.segmentRows), ...Array.from({ length: this.fields - 2 }, () => new SharedArrayBuffer(this.segmentRows))];
+      this.segments.push(buffers);
+    }
+    return buffers;
   }
 }
