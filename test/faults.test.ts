@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadMatrix } from 'genomatrix';
@@ -68,6 +68,18 @@ describe('faults', () => {
     } finally {
       await loaded.close();
     }
+  });
+
+  it('a failing parse chunk cancels the chunks after it', async () => {
+    const lines = readFileSync(matrix, 'utf8').split('\n').slice(0, 6000);
+    lines[2] = lines[2]?.replace(/\t/, '\tx') ?? ''; // a bad POS on line 3, in the first chunk
+    const bad = join(scratch.dir, 'bad-early.tsv');
+    writeFileSync(bad, lines.join('\n') + '\n');
+    const chunks = Math.ceil(statSync(bad).size / 1024);
+    let parsed = 0;
+    await assert.rejects(loadMatrix(bad, { threads: 2, chunkBytes: 1024, onProgress: () => parsed++ }), /bad-early.tsv:3:2: POS 'x/);
+    assert.ok(chunks > 300, `${chunks} chunks`);
+    assert.ok(parsed < chunks / 2, `${parsed} of ${chunks} chunks parsed after the first one failed`);
   });
 
   it('output into a closed pipe ends quietly with exit 0', () => {

@@ -9,13 +9,14 @@
 // then the chunks' contig runs are grouped so each contig is one row range (group-contigs.ts),
 // and the allele dictionary is renumbered into its canonical order.
 
-import { createReadStream, closeSync, openSync, readSync, type ReadStream } from 'node:fs';
+import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { GenomatrixError, InputError, UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
+import { ChunkWatch, type Chunk } from './chunk-watch.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
 import { isHeaderLine, parseHeaderLine, readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -51,14 +52,6 @@ export interface LoadProgress {
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 /** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
 const MAX_STREAM_ROWS = 2 ** 30 - 64;
-
-interface Chunk {
-  rowStart: number;
-  rowCapacity: number;
-  result: Promise<ParseResult>;
-  /** Cancels this chunk's parse (when an earlier chunk failed, nothing after it is needed). */
-  cancel: AbortController;
-}
 
 /** The column names of a text matrix and where they came from. */
 export interface Header {
@@ -340,48 +333,6 @@ function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: Pa
     line += result.rows;
   });
   emitWarning(tally.warning(), onWarning);
-}
-
-/**
- * Starts chunk parses and follows them on the main thread: reports progress as each one ends, and
- * when one fails cancels every later one (the first failure in file order is the one reported).
- */
-class ChunkWatch {
-  failed = false;
-  /** The compressed file being read, for gzip inputs: progress counts its bytes. */
-  compressed: ReadStream | undefined;
-  bytes = 0;
-  private sites = 0;
-
-  constructor(
-    private readonly totalBytes: number,
-    private readonly options: Pick<TextLoadOptions, 'signal' | 'onProgress'>,
-  ) {}
-
-  /** Starts the chunk that will be `chunks[chunks.length]`, parsing `bytes` of input. */
-  start(chunks: readonly Chunk[], rowStart: number, rowCapacity: number, bytes: number, run: (signal: AbortSignal) => Promise<ParseResult>): Chunk {
-    const index = chunks.length;
-    const cancel = new AbortController();
-    if (this.failed) cancel.abort();
-    const outer = this.options.signal;
-    const result = run(outer ? AbortSignal.any([outer, cancel.signal]) : cancel.signal);
-    result.then(
-      (parsed) => (parsed.problem ? this.fail(chunks, index) : this.advance(bytes, parsed.rows)),
-      () => this.fail(chunks, index),
-    );
-    return { rowStart, rowCapacity, result, cancel };
-  }
-
-  private advance(bytes: number, rows: number): void {
-    this.bytes = this.compressed ? this.compressed.bytesRead : this.bytes + bytes;
-    this.sites += rows;
-    this.options.onProgress?.({ bytes: this.bytes, totalBytes: this.totalBytes, sites: this.sites });
-  }
-
-  private fail(chunks: readonly Chunk[], index: number): void {
-    this.failed = true;
-    for (const later of chunks.slice(index + 1)) later.cancel.abort();
-  }
 }
 
 /** The first line of a file, and its first `TEXT_SAMPLE_BYTES` (or more, when the line is longer). */
