@@ -13,10 +13,11 @@ import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-
 import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { detectInput, InputFormat } from './read/input-format.js';
 import { loadArrow } from './read/load-arrow.js';
-import { loadText } from './read/load-text.js';
+import { loadText, type LoadProgress } from './read/load-text.js';
 import type { TaskArgs, TaskResult } from './worker/contig-view.js';
 
 export type { MapOptions } from './dispatch/map-contigs.js';
+export type { LoadProgress } from './read/load-text.js';
 
 /** One contig: its name, its number of sites, and its rows `[rowStart, rowEnd)` in table order. */
 export interface Contig {
@@ -44,8 +45,13 @@ export interface LoadOptions {
   pairs?: string | readonly (readonly [string, string])[];
   /** @internal Largest SharedArrayBuffer an .arrow load makes (default 4 GiB); tests force a small one. */
   maxBufferBytes?: number;
-  /** Called as the input is read, with the bytes read and the file's size. */
-  onProgress?: (done: number, total: number) => void;
+  /** Receives warnings, such as the decreasing POS `allowUnsorted` accepted; default: `process.emitWarning`. */
+  onWarning?: (message: string) => void;
+  /**
+   * Called on the main thread as the input is read: input bytes done (gzip: compressed bytes read),
+   * the file's size, and the details (sites parsed so far).
+   */
+  onProgress?: (done: number, total: number, progress: LoadProgress) => void;
 }
 
 /** A module specifier for a worker: URLs as they are, file paths made absolute. */
@@ -237,7 +243,11 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
       const { layout, origin } = await loadArrow(input, options);
       return new Matrix(path, layout, pool, undefined, origin, options.pairs);
     }
-    const layout = await loadText(input, pool, options);
+    const { onProgress } = options;
+    const layout = await loadText(input, pool, {
+      ...options,
+      onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
+    });
     return new Matrix(path, layout, pool, undefined, { format: input.format, sourceName: basename(path), sourceSize: input.size }, options.pairs);
   } catch (error) {
     await pool.destroy();

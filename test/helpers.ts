@@ -1,5 +1,6 @@
 // Shared by the test files: where things are, and how to run the built CLI as a user would.
 
+import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +18,14 @@ export function fixture(name: string): string {
 }
 
 /** Runs the built `genomatrix` binary. */
-export function runCli(args: string[], options: { input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+export function runCli(args: string[], options: { input?: string; timeout?: number; uid?: number; gid?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',
     input: options.input,
     timeout: options.timeout ?? 60_000,
     maxBuffer: 1 << 28,
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
 }
 
@@ -36,4 +39,10 @@ export function generate(out: string, args: string[]): void {
 export function scratchDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'genomatrix-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Exactly one line on stderr, `genomatrix: ...`, and no stack frame. */
+export function assertOneLine(stderr: string): void {
+  assert.match(stderr, /^genomatrix: [^\n]*\n$/, `one line: ${stderr}`);
+  assert.doesNotMatch(stderr, /\n\s+at /);
 }

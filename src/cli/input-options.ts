@@ -6,6 +6,8 @@ export interface InputArgs {
   header?: string;
   threads?: number;
   allowUnsorted?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
 }
 
 /** Declares the input options shared by the commands. */
@@ -14,7 +16,9 @@ export function inputOptions(yargs: Argv) {
     .positional('matrix', { type: 'string', demandOption: true, describe: 'Genome matrix: text, gzip, BGZF or packed .arrow (told from its bytes)' })
     .option('header', { type: 'string', describe: 'File holding the header line, for a matrix without one' })
     .option('threads', { alias: 't', type: 'number', describe: 'Worker threads (default: usable cores)' })
-    .option('allow-unsorted', { type: 'boolean', describe: 'Accept decreasing POS inside a contig run' });
+    .option('allow-unsorted', { type: 'boolean', describe: 'Accept decreasing POS inside a contig run (with one warning)' })
+    .option('progress', { type: 'boolean', describe: 'Show a progress bar on stderr even when it is not a terminal' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar and no notes (warnings and errors still print)' });
 }
 
 /** Options of the commands that convert a matrix: pairs and where the output goes. */

@@ -11,10 +11,12 @@ import { statsCommand } from './commands/stats.js';
 import { vcfCommand } from './commands/vcf.js';
 import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
+import { stopProgressBars } from './progress-bar.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function fail(message: string, code: number): never {
+  stopProgressBars();
   process.stderr.write(`genomatrix: ${message}\n`);
   removeTemporaries();
   process.exit(code);
@@ -22,6 +24,8 @@ function fail(message: string, code: number): never {
 
 for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]] as const) {
   process.on(signal, () => {
+    // Exiting ends the worker threads with the process; temporaries go first.
+    stopProgressBars();
     removeTemporaries();
     process.exit(code);
   });
@@ -52,5 +56,7 @@ try {
     if (error.exitCode === ExitCode.ok) process.exit(0); // closed output pipe
     fail(error.message, error.exitCode);
   }
-  throw error;
+  // Not a user mistake: still one line (the stack on request), and nothing left behind.
+  if (process.env.GENOMATRIX_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  fail(`internal error: ${error instanceof Error ? error.message : String(error)}${process.env.GENOMATRIX_DEBUG ? '' : ' (GENOMATRIX_DEBUG=1 shows the stack)'}`, ExitCode.dataError);
 }

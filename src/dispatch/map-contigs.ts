@@ -63,8 +63,12 @@ export interface CustomRun {
 
 /** Runs the task module over each range; resolves to the results in range order. */
 export async function mapRanges(run: CustomRun, ranges: readonly TaskRange[], options: MapOptions): Promise<unknown[]> {
-  const { signal, onProgress } = options;
-  signal?.throwIfAborted();
+  const { onProgress } = options;
+  options.signal?.throwIfAborted();
+  // The first failure cancels the tasks still running (their threads are replaced), so a task
+  // that throws never leaves the others running, or hanging, behind it.
+  const cancel = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
   const concurrency = taskConcurrency(options.threads, run.pool.threads);
   const results: unknown[] = new Array(ranges.length);
   let next = 0;
@@ -90,8 +94,10 @@ export async function mapRanges(run: CustomRun, ranges: readonly TaskRange[], op
         results[i] = await run.pool.runCustom(task, signal);
         onProgress?.(++done, ranges.length);
       } catch (error) {
-        failed = true; // the other lanes start nothing more; what runs finishes and is dropped
-        throw signal?.aborted ? signal.reason : error;
+        const first = !failed;
+        failed = true; // the other lanes start nothing more
+        if (first && !options.signal?.aborted) cancel.abort(error);
+        throw options.signal?.aborted ? options.signal.reason : error;
       }
     }
   };

@@ -1,6 +1,6 @@
 // Which kind of file an input is, told from its first bytes (never from its name).
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { describeFsError } from './header.js';
 
@@ -23,6 +23,16 @@ const ARROW_MAGIC = 'ARROW1';
 /** Opens `path` to read its magic bytes; a missing or unreadable file is a usage error. */
 export function detectInput(path: string): InputFile {
   let fd: number;
+  try {
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    const kind = statSync(path);
+    if (!kind.isFile() && !kind.isDirectory()) {
+      throw new UsageError(`cannot read ${path}: not a regular file (a pipe, socket or device); genomatrix reads its input in parallel byte ranges, so give a file`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot open ${path}: ${describeFsError(error)}`);
+  }
   try {
     fd = openSync(path, 'r');
   } catch (error) {

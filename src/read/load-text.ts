@@ -15,10 +15,13 @@ import { GenomatrixError, InputError, UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
+import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
+import { ChunkWatch, type Chunk } from './chunk-watch.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
 import { isHeaderLine, parseHeaderLine, readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
+import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
+import { emitWarning, UnsortedTally } from './unsorted-tally.js';
 
 /** Options of a text load. */
 export interface TextLoadOptions {
@@ -29,37 +32,49 @@ export interface TextLoadOptions {
   /** Bytes of input per parse task. */
   chunkBytes?: number;
   signal?: AbortSignal;
-  /** Called with the input bytes parsed (gzip: read) and the file's size. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called on the main thread after each parsed chunk: input bytes done (of `total`) and rows parsed so far. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Receives warnings (e.g. decreasing POS accepted by `allowUnsorted`); default: `process.emitWarning`. */
+  onWarning?: (message: string) => void;
 }
 
-const DEFAULT_CHUNK_BYTES = 8 << 20;
+/** How far a load has come. */
+export interface LoadProgress {
+  /** Input bytes parsed (compressed bytes read, for gzip). */
+  bytes: number;
+  /** Size of the input file in bytes. */
+  totalBytes: number;
+  /** Rows (sites) parsed. */
+  sites: number;
+}
+
+/** Bytes of input per parse task, unless told otherwise. */
+export const DEFAULT_CHUNK_BYTES = 8 << 20;
 /** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
 const MAX_STREAM_ROWS = 2 ** 30 - 64;
 
-interface Chunk {
-  rowStart: number;
-  rowCapacity: number;
-  result: Promise<ParseResult>;
-}
-
-interface Header {
+/** The column names of a text matrix and where they came from. */
+export interface Header {
   samples: string[];
   /** Lines before the data (0 or 1). */
   lines: number;
+  /** The `--header` file the names came from, when they did. */
+  file?: string;
 }
 
 /** Parses a plain or gzip text matrix into a shared-memory layout. */
 export async function loadText(input: InputFile, pool: WorkerPool, options: TextLoadOptions = {}): Promise<MatrixLayout> {
   const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
   const alleles = AlleleDictionary.create();
+  const watch = new ChunkWatch(input.size, options);
   const loaded =
     input.format === InputFormat.gzip
-      ? await parseGzip(input, pool, alleles, headerFile, options)
-      : await parsePlain(input, pool, alleles, headerFile, options);
+      ? await parseGzip(input, pool, alleles, headerFile, options, watch)
+      : await parsePlain(input, pool, alleles, headerFile, options, watch);
   const { header, chunks, columns } = loaded;
   const results = await settle(chunks);
-  const runs = collectRuns(input.path, header.lines, chunks, results, options.allowUnsorted ?? false);
+  const runs = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
+  if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], columns.buffers[0] as SharedArrayBuffer, options.onWarning);
   const plan = planContigs(runs, columns.capacity);
   const buffers = applyRowPlan(plan, columns.buffers, [4, ...columns.buffers.slice(1).map(() => 1)]);
   const remap = alleles.canonicalize();
@@ -92,7 +107,7 @@ function allocateColumns(fields: number, rows: number, growable: boolean): Colum
 }
 
 /** Most lines a byte range can hold: a line has at least one byte and one separator per field. */
-function rowBound(bytes: number, fields: number): number {
+export function rowBound(bytes: number, fields: number): number {
   return Math.floor(bytes / (2 * fields)) + 1;
 }
 
@@ -100,44 +115,55 @@ function parseTask(fields: number, columns: ColumnSet, alleles: AlleleDictionary
   return { kind: 'parse', source, fields, columns: columns.buffers, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted };
 }
 
-async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions) {
-  const { line, bytes } = readFirstLine(input.path);
+/** The header of a plain text matrix and the offset of its first data line. */
+export function plainHeader(input: InputFile, headerFile: string[] | undefined, headerPath: string | undefined): { header: Header; dataStart: number } {
+  const { line, bytes, sample, complete } = readFirstLine(input.path);
+  assertTextSample(sample, input.path, complete);
   let header: Header;
   let dataStart = 0;
   if (line !== undefined && isHeaderLine(line)) {
     header = { samples: headerFile ?? parseHeaderLine(line, input.path), lines: 1 };
+    if (headerFile && headerPath !== undefined) header.file = headerPath;
     dataStart = bytes;
-  } else if (headerFile) {
-    header = { samples: headerFile, lines: 0 };
+  } else if (headerFile && headerPath !== undefined) {
+    header = { samples: headerFile, lines: 0, file: headerPath };
   } else {
     throw missingHeader(input.path, line);
   }
-  const fields = header.samples.length + 3;
-  const dataBytes = input.size - dataStart;
-  if (dataBytes <= 0) throw new InputError({ file: input.path }, 'no data lines after the header');
-  const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  if (input.size - dataStart <= 0) throw new InputError({ file: input.path }, 'no data lines after the header');
+  return { header, dataStart };
+}
+
+/** Cuts `[dataStart, size)` into byte ranges of about `chunkBytes`, each with the most rows it can hold. */
+export function byteRanges(dataStart: number, size: number, chunkBytes: number, fields: number): { start: number; end: number; capacity: number }[] {
+  const dataBytes = size - dataStart;
   const count = Math.max(1, Math.ceil(dataBytes / chunkBytes));
-  const ranges = Array.from({ length: count }, (_, i) => {
+  return Array.from({ length: count }, (_, i) => {
     const start = dataStart + Math.floor((dataBytes * i) / count);
     const end = dataStart + Math.floor((dataBytes * (i + 1)) / count);
     return { start, end, capacity: rowBound(end - start, fields) };
   });
+}
+
+async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
+  const { header, dataStart } = plainHeader(input, headerFile, options.header);
+  const fields = header.samples.length + 3;
+  const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const ranges = byteRanges(dataStart, input.size, chunkBytes, fields);
   const columns = allocateColumns(fields, ranges.reduce((sum, range) => sum + range.capacity, 0), false);
   const chunks: Chunk[] = [];
+  watch.bytes = dataStart; // the header line counts as read
   let rowStart = 0;
-  let parsed = dataStart;
   for (const range of ranges) {
     const source = { type: 'file', path: input.path, start: range.start, end: range.end, dataStart } as const;
     const task = parseTask(fields, columns, alleles, rowStart, range.capacity, source, options.allowUnsorted ?? false);
-    const result = pool.run(task, options.signal);
-    if (options.onProgress) void result.then(() => options.onProgress?.((parsed += range.end - range.start), input.size), () => undefined);
-    chunks.push({ rowStart, rowCapacity: range.capacity, result });
+    chunks.push(watch.start(chunks, rowStart, range.capacity, range.end - range.start, (signal) => pool.run(task, signal)));
     rowStart += range.capacity;
   }
   return { header, chunks, columns };
 }
 
-async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions) {
+async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
   const blockBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const chunks: Chunk[] = [];
   const free: SharedArrayBuffer[] = Array.from({ length: pool.threads + 2 }, () => new SharedArrayBuffer(blockBytes + 1));
@@ -156,11 +182,13 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
       const nl = view.subarray(0, filled).indexOf(10);
       if (nl < 0 && !final) return grow();
       const end = nl < 0 ? filled : nl;
+      assertTextSample(view.subarray(0, Math.min(filled, TEXT_SAMPLE_BYTES)), input.path, final && filled <= TEXT_SAMPLE_BYTES);
       const line = Buffer.from(block, 0, end).toString('utf8');
       if (isHeaderLine(line)) {
         header = { samples: headerFile ?? parseHeaderLine(line, input.path), lines: 1 };
+        if (headerFile && options.header !== undefined) header.file = options.header;
         start = nl < 0 ? filled : nl + 1;
-      } else if (headerFile) header = { samples: headerFile, lines: 0 };
+      } else if (headerFile && options.header !== undefined) header = { samples: headerFile, lines: 0, file: options.header };
       else throw missingHeader(input.path, filled === 0 ? undefined : line);
       fields = header.samples.length + 3;
     }
@@ -182,13 +210,13 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
     const source = { type: 'block', bytes: block, length } as const;
     const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options.allowUnsorted ?? false);
     const used = block;
-    const result = pool.run(task, options.signal);
-    const settled = result.then(
+    const chunk = watch.start(chunks, rowStart, capacity, 0, (signal) => pool.run(task, signal));
+    const settled = chunk.result.then(
       () => free.push(used),
       () => free.push(used),
     );
     busy.push(settled);
-    chunks.push({ rowStart, rowCapacity: capacity, result });
+    chunks.push(chunk);
     rowStart += capacity;
     // Carry the partial last line into the next free block.
     while (free.length === 0) await busy.shift();
@@ -211,10 +239,11 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
   };
 
   const file = createReadStream(input.path);
+  watch.compressed = file;
   const gunzip = file.pipe(createGunzip({ chunkSize: 1 << 20 }));
   try {
     for await (const piece of gunzip as AsyncIterable<Buffer>) {
-      options.onProgress?.(file.bytesRead, input.size);
+      if (watch.failed) break; // an earlier chunk failed: its error is all that is left to report
       let offset = 0;
       while (offset < piece.length) {
         const n = Math.min(piece.length - offset, view.length - 1 - filled);
@@ -228,6 +257,11 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
     if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
     const reason = (error as Error).message;
     throw new InputError({ file: input.path }, `corrupt or truncated gzip stream (${reason})`);
+  }
+  if (watch.failed) {
+    file.destroy();
+    if (!header || !columns) throw new Error('gzip load stopped before its first chunk');
+    return { header, chunks, columns };
   }
   await dispatch(true);
   if (!header || !columns) throw new InputError({ file: input.path }, header ? 'no data lines after the header' : 'empty file: expected a genome matrix');
@@ -247,22 +281,37 @@ async function settle(chunks: Chunk[]): Promise<(ParseResult | Error)[]> {
   return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error)));
 }
 
+/**
+ * The error of a chunk that stopped on a problem, at its absolute line (`line` = lines before the
+ * chunk); a field-count problem with names from a header file says that file is the likely cause.
+ */
+export function chunkProblem(file: string, header: Header, line: number, problem: ParseProblem): InputError {
+  const at = line + problem.line + 1;
+  let text = problem.problem;
+  if (header.file !== undefined && /^expected \d+ tab-separated fields/.test(text)) {
+    text += `; the header file ${header.file} names ${header.samples.length + 3} columns: does it belong to this matrix?`;
+  }
+  return new InputError(problem.column === undefined ? { file, line: at } : { file, line: at, column: problem.column }, text);
+}
+
+/** The error for POS decreasing across a chunk boundary (inside a chunk, the kernel finds it). */
+export function unsortedAcrossChunks(file: string, line: number, run: ContigRun, previous: ContigRun): InputError {
+  return new InputError({ file, line: line + 1, column: 2 }, `POS ${run.firstPos} is smaller than the previous POS ${previous.lastPos} of contig ${run.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
+}
+
 /** Turns chunk results into placed runs, or throws the first problem with its absolute line number. */
-function collectRuns(file: string, headerLines: number, chunks: Chunk[], results: (ParseResult | Error)[], allowUnsorted: boolean): PlacedRun[] {
+function collectRuns(file: string, header: Header, chunks: Chunk[], results: (ParseResult | Error)[], allowUnsorted: boolean): PlacedRun[] {
   const runs: PlacedRun[] = [];
-  let line = headerLines;
+  let line = header.lines;
   let previous: ContigRun | undefined;
   chunks.forEach((chunk, i) => {
     const result = results[i];
     if (result instanceof Error || result === undefined) throw result ?? new Error('parse chunk lost');
-    if (result.problem) {
-      const { problem, column } = result.problem;
-      throw new InputError(column === undefined ? { file, line: line + result.problem.line + 1 } : { file, line: line + result.problem.line + 1, column }, problem);
-    }
+    if (result.problem) throw chunkProblem(file, header, line, result.problem);
     let src = chunk.rowStart;
     result.runs.forEach((run, k) => {
-      if (k === 0 && previous && previous.contig === run.contig && run.firstPos < previous.lastPos && !allowUnsorted) {
-        throw new InputError({ file, line: line + 1, column: 2 }, `POS ${run.firstPos} is smaller than the previous POS ${previous.lastPos} of contig ${run.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
+      if (k === 0 && previous && previous.contig === run.contig && run.rows > 0 && run.firstPos < previous.lastPos && !allowUnsorted) {
+        throw unsortedAcrossChunks(file, line, run, previous);
       }
       runs.push({ contig: run.contig, src, rows: run.rows });
       src += run.rows;
@@ -274,17 +323,31 @@ function collectRuns(file: string, headerLines: number, chunks: Chunk[], results
   return runs;
 }
 
-function readFirstLine(path: string): { line: string | undefined; bytes: number } {
+function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: ParseResult[], posBuffer: SharedArrayBuffer, onWarning?: (message: string) => void): void {
+  const tally = new UnsortedTally(file);
+  const pos = new Int32Array(posBuffer);
+  let line = header.lines;
+  chunks.forEach((chunk, i) => {
+    const result = results[i] as ParseResult;
+    tally.scan(pos, chunk.rowStart, result.runs, line);
+    line += result.rows;
+  });
+  emitWarning(tally.warning(), onWarning);
+}
+
+/** The first line of a file, and its first `TEXT_SAMPLE_BYTES` (or more, when the line is longer). */
+function readFirstLine(path: string): { line: string | undefined; bytes: number; sample: Uint8Array; complete: boolean } {
   const fd = openSync(path, 'r');
   try {
-    let buffer = Buffer.alloc(1 << 16);
+    let buffer = Buffer.alloc(TEXT_SAMPLE_BYTES);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, length);
       length += n;
       const nl = buffer.subarray(0, length).indexOf(10);
-      if (nl >= 0) return { line: buffer.toString('utf8', 0, nl), bytes: nl + 1 };
-      if (n === 0) return length === 0 ? { line: undefined, bytes: 0 } : { line: buffer.toString('utf8', 0, length), bytes: length };
+      const sample = buffer.subarray(0, length);
+      if (nl >= 0 && (n === 0 || length === buffer.length)) return { line: buffer.toString('utf8', 0, nl), bytes: nl + 1, sample, complete: n === 0 };
+      if (n === 0) return { line: length === 0 ? undefined : buffer.toString('utf8', 0, length), bytes: length, sample, complete: true };
       if (length === buffer.length) {
         const bigger = Buffer.alloc(2 * buffer.length);
         buffer.copy(bigger);
@@ -296,7 +359,8 @@ function readFirstLine(path: string): { line: string | undefined; bytes: number 
   }
 }
 
-function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
+/** The error for a matrix without a header line and no header file: usage, or an empty file. */
+export function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
   if (firstLine === undefined) return new InputError({ file }, 'empty file: expected a genome matrix');
   return new UsageError(`${file}: no header line (a first line starting with CHROM) and no --header file given`);
 }

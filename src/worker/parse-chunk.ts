@@ -282,7 +282,7 @@ export class ChunkParser {
         if (at === lineStart || (at === lineStart + 1 && buf[lineStart] === CR)) return new LineProblem(undefined, 'empty line');
         return new LineProblem(column, `expected ${fields} tab-separated fields, found ${column - 1}`);
       case Status.longLine:
-        return new LineProblem(undefined, `expected ${fields} tab-separated fields, found more`);
+        return new LineProblem(fields + 1, `expected ${fields} tab-separated fields, found ${countFields(buf, lineStart)}`);
       case Status.badPos:
         return this.badPos(buf, at);
       case Status.unsorted:
@@ -359,6 +359,13 @@ export class ChunkParser {
     const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
     return new LineProblem(2, `POS '${text}' is not a positive integer (1 to ${MAX_POS})`);
   }
+}
+
+/** Fields of the line starting at `start` (up to its line end, or the end of the buffer). */
+function countFields(buf: Uint8Array, start: number): number {
+  let fields = 1;
+  for (let k = start; k < buf.length && buf[k] !== NL; k++) if (buf[k] === TAB) fields++;
+  return fields;
 }
 
 /** Runs a parse task: reads its source and fills its row region. */

@@ -1,6 +1,7 @@
 // Where an output goes: a file written under a temporary name and renamed when complete (so a
 // failed run never leaves a file that looks finished), or standard output.
 
+import { statSync, type Stats } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GenomatrixError, UsageError } from '../errors.js';
@@ -27,6 +28,10 @@ export class ClosedPipeError extends GenomatrixError {
 /** Opens `path` for writing through a temporary name, or standard output when `path` is undefined or `-`. */
 export async function openOutput(path?: string): Promise<OutputSink> {
   if (path === undefined || path === '-') return stdoutSink();
+  const kind = statOrUndefined(path);
+  if (kind?.isDirectory()) throw new UsageError(`cannot write ${path}: is a directory`);
+  // A device or a pipe (/dev/stdout, /dev/full, a FIFO) is written as it is: never renamed over.
+  if (kind && !kind.isFile()) return deviceSink(path);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
   let handle: FileHandle;
   try {
@@ -64,6 +69,37 @@ export async function openOutput(path?: string): Promise<OutputSink> {
       await unlink(temporary).catch(() => undefined);
       forgetTemporary(temporary);
     },
+  };
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+async function deviceSink(path: string): Promise<OutputSink> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'w');
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
+  }
+  const close = (): Promise<void> => handle.close().catch(() => undefined);
+  return {
+    async write(bytes) {
+      try {
+        let at = 0;
+        while (at < bytes.length) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw new ClosedPipeError();
+        throw new GenomatrixError(`cannot write ${path}: ${describeFsError(error)}`);
+      }
+    },
+    commit: close,
+    abort: close,
   };
 }
 

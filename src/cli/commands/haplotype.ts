@@ -1,22 +1,55 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype } from '../../convert/haplotype.js';
+import { lowMemoryHaplotype, tooLargeForMemory } from '../../convert/low-memory-haplotype.js';
 import { openMatrix } from '../../matrix.js';
+import { detectInput } from '../../read/input-format.js';
 import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { note, warn } from '../messages.js';
+import { ProgressBar, progressWanted } from '../progress-bar.js';
+
+interface HaplotypeArgs extends ConversionArgs {
+  lowMemory?: boolean;
+}
 
 /** `genomatrix haplotype <matrix>`: the haplotype table. */
-export const haplotypeCommand: CommandModule<object, ConversionArgs> = {
+export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
   command: 'haplotype <matrix>',
   describe: 'Write the haplotype table (contig pos ref alt, then <pair>_PI <pair>_PG_al per pair)',
   builder: (yargs: Argv) =>
     conversionOptions(yargs)
+      .option('low-memory', {
+        type: 'boolean',
+        describe: 'Stream contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
+      })
       .example('$0 haplotype matrix.tsv.gz -o haplotypes.tsv', 'automatic pairs')
-      .example('$0 haplotype matrix.tsv --header names.tsv --pairs 10a:10b,13a:13b', 'explicit pairs') as unknown as Argv<ConversionArgs>,
-  handler: async (argv: ArgumentsCamelCase<ConversionArgs>) => {
-    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
+      .example('$0 haplotype matrix.tsv --header names.tsv --pairs 10a:10b,13a:13b', 'explicit pairs')
+      .example('$0 haplotype huge.tsv --low-memory -o haplotypes.tsv', 'one contig in memory at a time') as unknown as Argv<HaplotypeArgs>,
+  handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
+    const bar = new ProgressBar(progressWanted(argv));
+    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, onWarning: warn };
     try {
-      await haplotype(matrix, { pairs: argv.pairs, output: argv.output });
+      if (lowMemory(argv)) {
+        await lowMemoryHaplotype(argv.matrix, { ...input, pairs: argv.pairs, output: argv.output, onProgress: (progress) => bar.load(progress) });
+        return;
+      }
+      const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
+      try {
+        await haplotype(matrix, { pairs: argv.pairs, output: argv.output, onProgress: (_done, _total, progress) => bar.convert(progress) });
+      } finally {
+        await matrix.close();
+      }
     } finally {
-      await matrix.close();
+      bar.stop();
     }
   },
 };
+
+/** `--low-memory` as given, or chosen (and said) when the input is large for the free memory. */
+function lowMemory(argv: HaplotypeArgs): boolean {
+  if (argv.lowMemory !== undefined) return argv.lowMemory;
+  const tooLarge = tooLargeForMemory(detectInput(argv.matrix));
+  if (!tooLarge) return false;
+  const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
+  if (!argv.quiet) note(`${argv.matrix} needs about ${gb(tooLarge.needed)} in memory, more than half of the ${gb(tooLarge.free)} free: streaming contig by contig (--low-memory; --no-low-memory to refuse)`);
+  return true;
+}

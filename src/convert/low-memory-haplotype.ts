@@ -1,0 +1,89 @@
+// The haplotype table in low-memory mode: contigs are streamed from the input one at a time
+// (read/stream-contigs.ts) and each is converted by the workers, through zero-copy views as in
+// memory, before the next one takes its place. Peak memory: the largest contig's columns, plus a
+// few parse chunks and output chunks.
+
+import { freemem } from 'node:os';
+import { WorkerPool } from '../dispatch/worker-pool.js';
+import { detectInput, InputFormat, type InputFile } from '../read/input-format.js';
+import type { LoadProgress } from '../read/load-text.js';
+import { streamContigs } from '../read/stream-contigs.js';
+import { openOutput } from '../write/output-sink.js';
+import { haplotypeHeader, writeLayoutHaplotypes, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
+import { resolvePairs, type HaplotypePair } from './pairs.js';
+
+/** Options of `lowMemoryHaplotype`: those of `loadMatrix` and of `haplotype` together. */
+export interface LowMemoryHaplotypeOptions extends Omit<HaplotypeOptions, 'onProgress'> {
+  header?: string;
+  threads?: number;
+  allowUnsorted?: boolean;
+  /** Bytes of input each parse task takes (default 8 MiB). */
+  chunkBytes?: number;
+  /** Called on the main thread after each parsed chunk, with the contigs written so far. */
+  onProgress?: (progress: LoadProgress & { contigs: number }) => void;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Writes the haplotype table of a matrix file contig by contig, holding one contig in memory at
+ * a time (the CLI's `--low-memory`). Each contig's rows must be together in the file.
+ *
+ * @example
+ * const { lines } = await lowMemoryHaplotype('big.tsv.gz', { output: 'haplotypes.tsv' });
+ */
+export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
+  const input = detectInput(path);
+  const pool = new WorkerPool(options.threads);
+  const sink = await openOutput(options.output).catch(async (error: unknown) => {
+    await pool.destroy();
+    throw error;
+  });
+  let pairs: HaplotypePair[] | undefined;
+  let sites = 0;
+  let lines = 0;
+  let contigs = 0;
+  let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
+  const report = (): void => options.onProgress?.({ ...loaded, contigs });
+  try {
+    const stream = streamContigs(input, pool, {
+      ...options,
+      onProgress: (progress) => {
+        loaded = progress;
+        report();
+      },
+    });
+    for await (const contig of stream) {
+      if (!pairs) {
+        pairs = resolvePairs(contig.samples, options.pairs);
+        await sink.write(Buffer.from(haplotypeHeader(pairs)));
+      }
+      lines += await writeLayoutHaplotypes(contig.layout, pool, pairs, sink, options);
+      sites += contig.layout.batches[0]?.rows ?? 0;
+      contigs++;
+      report();
+    }
+    await sink.commit();
+    return { sites, lines, pairs: pairs ?? [] };
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Share of the free memory an in-memory load may take before low-memory mode is chosen. */
+export const LOW_MEMORY_SHARE = 0.5;
+/** How many times its size a gzip input is assumed to inflate to (the size inside is not known up front). */
+const GZIP_RATIO = 10;
+
+/**
+ * Whether a file is too large to load in memory: an in-memory load of a text matrix peaks at about
+ * 0.6 times its text size (one byte a cell plus row regions), against `LOW_MEMORY_SHARE` of free
+ * memory. Returns the estimate when it is too large.
+ */
+export function tooLargeForMemory(input: InputFile, free = freemem()): { needed: number; free: number } | undefined {
+  const text = input.format === InputFormat.gzip ? input.size * GZIP_RATIO : input.size;
+  const needed = Math.round(0.6 * text);
+  return needed > LOW_MEMORY_SHARE * free ? { needed, free } : undefined;
+}

@@ -1,0 +1,100 @@
+// Inflates a gzip (or BGZF) file on the main thread into shared blocks of whole lines, for the
+// low-memory loader: blocks come from a small free list, so memory stays a few blocks whatever
+// the file's size, and a block is reused once the worker that parsed it is done.
+
+import { createReadStream, type ReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../errors.js';
+
+/** Whole lines at `bytes[0, length)`; `release()` hands the block back for reuse. */
+export interface LineBlock {
+  bytes: SharedArrayBuffer;
+  length: number;
+  release(): void;
+}
+
+/** A reader of a gzip file's lines in blocks, at most `blocks` of them out at a time. */
+export class GzipLineBlocks {
+  readonly file: ReadStream;
+  private readonly free: SharedArrayBuffer[];
+  private waiting: (() => void) | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly blockBytes: number,
+    blocks: number,
+  ) {
+    this.free = Array.from({ length: blocks }, () => new SharedArrayBuffer(blockBytes + 1));
+    this.file = createReadStream(path);
+  }
+
+  /** Compressed bytes read so far. */
+  get bytesRead(): number {
+    return this.file.bytesRead;
+  }
+
+  /** Yields blocks of whole lines in file order; the last line gets a line end when it lacks one. */
+  async *blocks(): AsyncGenerator<LineBlock> {
+    const gunzip = this.file.pipe(createGunzip({ chunkSize: 1 << 20 }));
+    let block = await this.take();
+    let view = new Uint8Array(block);
+    let filled = 0;
+    try {
+      for await (const piece of gunzip as AsyncIterable<Buffer>) {
+        let offset = 0;
+        while (offset < piece.length) {
+          const n = Math.min(piece.length - offset, view.length - 1 - filled);
+          view.set(piece.subarray(offset, offset + n), filled);
+          filled += n;
+          offset += n;
+          if (filled < view.length - 1) continue;
+          const end = view.lastIndexOf(10, filled - 1) + 1;
+          if (end === 0) {
+            // One line longer than a block: a bigger block for it (rare).
+            const bigger = new SharedArrayBuffer(2 * block.byteLength);
+            new Uint8Array(bigger).set(view.subarray(0, filled));
+            if (block.byteLength === this.blockBytes + 1) this.free.push(block);
+            block = bigger;
+            view = new Uint8Array(bigger);
+            continue;
+          }
+          const rest = filled - end;
+          const next = rest >= this.blockBytes ? new SharedArrayBuffer(2 * rest + 1) : await this.take();
+          const nextView = new Uint8Array(next);
+          nextView.set(view.subarray(end, filled));
+          yield this.lend(block, end);
+          filled -= end;
+          block = next;
+          view = nextView;
+        }
+      }
+    } catch (error) {
+      if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
+      throw new InputError({ file: this.path }, `corrupt or truncated gzip stream (${(error as Error).message})`);
+    } finally {
+      this.file.destroy();
+    }
+    if (filled > 0 && view[filled - 1] !== 10) view[filled++] = 10;
+    if (filled > 0) yield this.lend(block, filled);
+  }
+
+  private lend(bytes: SharedArrayBuffer, length: number): LineBlock {
+    let released = false;
+    return {
+      bytes,
+      length,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (bytes.byteLength === this.blockBytes + 1) this.free.push(bytes);
+        this.waiting?.();
+      },
+    };
+  }
+
+  private async take(): Promise<SharedArrayBuffer> {
+    while (this.free.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
+    this.waiting = undefined;
+    return this.free.pop() as SharedArrayBuffer;
+  }
+}

@@ -1,0 +1,284 @@
+// The low-memory loader (--low-memory): the matrix is parsed in file order and handed on one
+// contig at a time, so memory holds the largest contig instead of the whole matrix.
+//
+//   chunks   byte ranges (plain) or inflated line blocks (gzip), parsed by workers, a few at a time,
+//            into small staging columns of their own;
+//   contig   the main thread appends each chunk's rows, in file order, to the contig's columns:
+//            fixed-size segments (one batch each), reused from contig to contig;
+//   hand-on  when a new contig name appears, the finished contig is yielded as a layout (zero-copy
+//            views for the workers, as in memory) and its segments are reused after.
+//
+// A contig whose rows are split into several runs cannot be streamed this way: that is an error
+// naming the line where the contig comes back.
+
+import { InputError, UsageError } from '../errors.js';
+import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
+import type { WorkerPool } from '../dispatch/worker-pool.js';
+import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
+import { GzipLineBlocks } from './gzip-line-blocks.js';
+import { isHeaderLine, parseHeaderLine, readHeaderFile } from './header.js';
+import { InputFormat, type InputFile } from './input-format.js';
+import { byteRanges, chunkProblem, DEFAULT_CHUNK_BYTES, missingHeader, plainHeader, rowBound, unsortedAcrossChunks, type Header, type TextLoadOptions } from './load-text.js';
+import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
+import { emitWarning, UnsortedTally } from './unsorted-tally.js';
+
+/** One contig of a streamed matrix; its buffers are reused once the consumer asks for the next. */
+export interface StreamedContig {
+  name: string;
+  /** Position in file order. */
+  index: number;
+  samples: string[];
+  /** A layout holding this contig only, as one batch per segment. */
+  layout: MatrixLayout;
+}
+
+/** Most rows of one contig in low-memory mode: POS then fills a 4 GiB growable buffer. */
+const MAX_CONTIG_ROWS = 2 ** 30 - 64;
+/** Rows of one segment of the contig columns (9.4 MB for 31 haplotypes). */
+export const SEGMENT_ROWS = 1 << 18;
+
+interface Staging {
+  buffers: SharedArrayBuffer[];
+  capacity: number;
+}
+
+interface InFlight {
+  result: Promise<ParseResult>;
+  staging: Staging;
+  bytes: number;
+  release?: () => void;
+  cancel: AbortController;
+}
+
+interface Source {
+  source: ParseTask['source'];
+  /** Input bytes this chunk covers (plain files), for progress. */
+  bytes: number;
+  rows: number;
+  release?: () => void;
+}
+
+/**
+ * Parses a text matrix in file order and yields its contigs one at a time (see the top of this file).
+ * The consumer must be done with a contig's layout before it asks for the next one.
+ */
+export async function* streamContigs(input: InputFile, pool: WorkerPool, options: TextLoadOptions & { segmentRows?: number } = {}): AsyncGenerator<StreamedContig> {
+  if (input.format === InputFormat.arrow) throw new UsageError(`${input.path}: Arrow IPC input is not supported yet`);
+  const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
+  const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const window = pool.threads + 1;
+  const gzip = input.format === InputFormat.gzip ? new GzipLineBlocks(input.path, chunkBytes, window + 2) : undefined;
+  const { header, sources } = gzip ? await gzipSources(input, gzip, headerFile, options.header) : plainSources(input, chunkBytes, headerFile, options.header);
+  const fields = header.samples.length + 3;
+  const alleles = AlleleDictionary.create();
+  const allowUnsorted = options.allowUnsorted ?? false;
+  const tally = allowUnsorted ? new UnsortedTally(input.path) : undefined;
+  const contig = new ContigColumns(fields, options.segmentRows ?? SEGMENT_ROWS);
+  const free: Staging[] = [];
+  const inFlight: InFlight[] = [];
+  const finished = new Set<string>();
+  let exhausted = false;
+  let closed = false;
+  let filling: Promise<void> | undefined;
+
+  const launch = (next: Source): void => {
+    if (closed) return next.release?.();
+    let staging = free.pop();
+    if (!staging || staging.capacity < next.rows) staging = makeStaging(fields, Math.max(next.rows, rowBound(chunkBytes, fields)));
+    const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
+    const cancel = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
+    const flight: InFlight = { result: pool.run(task, signal), staging, bytes: next.bytes, cancel };
+    if (next.release) flight.release = next.release;
+    flight.result.catch(() => undefined); // reported when its turn comes
+    inFlight.push(flight);
+  };
+  const fill = (): Promise<void> =>
+    (filling ??= (async () => {
+      while (!exhausted && inFlight.length < window) {
+        const next = await sources.next();
+        if (next.done) exhausted = true;
+        else launch(next.value);
+      }
+    })().finally(() => (filling = undefined)));
+
+  let line = header.lines;
+  let bytes = input.size - sources.dataBytes; // the header line counts as read
+  let sites = 0;
+  let index = 0;
+  let previous: ContigRun | undefined;
+  try {
+    await fill();
+    while (inFlight.length > 0) {
+      const flight = inFlight.shift() as InFlight;
+      const more = fill(); // keep the workers busy while this chunk is appended
+      more.catch(() => undefined);
+      const result = await flight.result;
+      flight.release?.();
+      if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
+      tally?.scan(new Int32Array(flight.staging.buffers[0] as SharedArrayBuffer), 0, result.runs, line);
+      let src = 0;
+      let at = line;
+      for (const run of result.runs) {
+        if (run.rows === 0) continue;
+        if (run.contig !== contig.name) {
+          if (contig.name !== undefined) {
+            yield { name: contig.name, index: index++, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
+            finished.add(contig.name);
+          }
+          if (finished.has(run.contig)) {
+            throw new InputError({ file: input.path, line: at + 1, column: 1 }, `contig ${run.contig} comes back after other contigs: --low-memory streams one contig at a time and needs each contig's rows together (group the rows by contig, or run without --low-memory)`);
+          }
+          contig.start(run.contig, input.path);
+        } else if (previous && previous.contig === run.contig && run.firstPos < previous.lastPos && !allowUnsorted) {
+          throw unsortedAcrossChunks(input.path, at, run, previous);
+        }
+        contig.append(flight.staging, src, run.rows, input.path);
+        previous = run;
+        src += run.rows;
+        at += run.rows;
+      }
+      line += result.rows;
+      sites += result.rows;
+      bytes = gzip ? gzip.bytesRead : bytes + flight.bytes;
+      free.push(flight.staging);
+      options.onProgress?.({ bytes, totalBytes: input.size, sites });
+      await more;
+    }
+    if (contig.name === undefined) throw new InputError({ file: input.path }, 'no data lines after the header');
+    yield { name: contig.name, index, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
+    emitWarning(tally?.warning(), options.onWarning);
+  } finally {
+    closed = exhausted = true;
+    for (const flight of inFlight) {
+      flight.cancel.abort();
+      flight.release?.();
+    }
+    await filling?.catch(() => undefined);
+    await sources.return(undefined);
+  }
+}
+
+/** Byte ranges of a plain file, each parsed by a worker that reads it itself. */
+function plainSources(input: InputFile, chunkBytes: number, headerFile: string[] | undefined, headerPath: string | undefined) {
+  const { header, dataStart } = plainHeader(input, headerFile, headerPath);
+  const fields = header.samples.length + 3;
+  const ranges = byteRanges(dataStart, input.size, chunkBytes, fields);
+  async function* sources(): AsyncGenerator<Source> {
+    for (const range of ranges) {
+      yield { source: { type: 'file', path: input.path, start: range.start, end: range.end, dataStart }, bytes: range.end - range.start, rows: range.capacity };
+    }
+  }
+  return { header, sources: Object.assign(sources(), { dataBytes: input.size - dataStart }) };
+}
+
+/** Inflated line blocks of a gzip file; the header is read from the first block. */
+async function gzipSources(input: InputFile, gzip: GzipLineBlocks, headerFile: string[] | undefined, headerPath: string | undefined) {
+  const blocks = gzip.blocks();
+  const first = await blocks.next();
+  let header: Header;
+  let skip = 0;
+  let fields = 0;
+  if (first.done) {
+    if (headerFile) throw new InputError({ file: input.path }, 'no data lines');
+    throw missingHeader(input.path, undefined);
+  }
+  {
+    const view = new Uint8Array(first.value.bytes, 0, first.value.length);
+    assertTextSample(view.subarray(0, Math.min(view.length, TEXT_SAMPLE_BYTES)), input.path, false);
+    const nl = view.indexOf(10);
+    const text = Buffer.from(first.value.bytes, 0, nl < 0 ? view.length : nl).toString('utf8');
+    if (isHeaderLine(text)) {
+      header = { samples: headerFile ?? parseHeaderLine(text, input.path), lines: 1 };
+      if (headerFile && headerPath !== undefined) header.file = headerPath;
+      skip = nl + 1;
+    } else if (headerFile && headerPath !== undefined) header = { samples: headerFile, lines: 0, file: headerPath };
+    else throw missingHeader(input.path, text);
+    fields = header.samples.length + 3;
+    if (skip > 0) view.copyWithin(0, skip);
+  }
+  async function* sources(): AsyncGenerator<Source> {
+    const length = first.value.length - skip;
+    if (length > 0) yield { source: { type: 'block', bytes: first.value.bytes, length }, bytes: 0, rows: rowBound(length, fields), release: first.value.release };
+    else first.value.release();
+    for await (const block of blocks) {
+      yield { source: { type: 'block', bytes: block.bytes, length: block.length }, bytes: 0, rows: rowBound(block.length, fields), release: block.release };
+    }
+  }
+  return { header, sources: Object.assign(sources(), { dataBytes: input.size }) };
+}
+
+function makeStaging(fields: number, rows: number): Staging {
+  return { buffers: [new SharedArrayBuffer(4 * rows), ...Array.from({ length: fields - 2 }, () => new SharedArrayBuffer(Math.max(rows, 8)))], capacity: rows };
+}
+
+/**
+ * The columns of the contig being filled, as segments of `segmentRows` rows (one batch each):
+ * plain SharedArrayBuffers of a fixed size, kept from one contig to the next and added only when
+ * a contig is longer than any before it. Typed arrays over growable buffers would avoid the
+ * segments, but V8 runs the kernels markedly slower over them.
+ */
+class ContigColumns {
+  name: string | undefined;
+  private rows = 0;
+  private readonly segments: SharedArrayBuffer[][] = [];
+
+  constructor(
+    private readonly fields: number,
+    private readonly segmentRows: number,
+  ) {}
+
+  start(name: string, file: string): void {
+    if (name === '') throw new InputError({ file }, 'empty CHROM');
+    this.name = name;
+    this.rows = 0;
+  }
+
+  /** Copies rows `[src, src + rows)` of a staging set behind the rows already held. */
+  append(staging: Staging, src: number, rows: number, file: string): void {
+    if (this.rows + rows > MAX_CONTIG_ROWS) throw new InputError({ file }, `contig ${this.name} has more than ${MAX_CONTIG_ROWS} rows, the most --low-memory holds`);
+    while (rows > 0) {
+      const segment = Math.floor(this.rows / this.segmentRows);
+      const at = this.rows - segment * this.segmentRows;
+      const n = Math.min(rows, this.segmentRows - at);
+      const buffers = this.segment(segment);
+      buffers.forEach((buffer, i) => {
+        const width = i === 0 ? 4 : 1;
+        new Uint8Array(buffer).set(new Uint8Array(staging.buffers[i] as SharedArrayBuffer, src * width, n * width), at * width);
+      });
+      this.rows += n;
+      src += n;
+      rows -= n;
+    }
+  }
+
+  /** The contig as a layout of one batch per segment in use, over the shared buffers. */
+  layout(samples: string[], alleles: SharedArrayBuffer): MatrixLayout {
+    const used = Math.ceil(this.rows / this.segmentRows);
+    const width = this.fields - 1; // POS, REF and the haplotypes
+    return {
+      version: LAYOUT_VERSION,
+      buffers: this.segments.slice(0, used).flat(),
+      alleles,
+      samples,
+      contigs: [this.name ?? ''],
+      batches: Array.from({ length: used }, (_, k) => ({
+        contig: 0,
+        rows: Math.min(this.segmentRows, this.rows - k * this.segmentRows),
+        pos: { buffer: k * width, byteOffset: 0 },
+        ref: { buffer: k * width + 1, byteOffset: 0 },
+        haplotypes: samples.map((_, h) => ({ buffer: k * width + 2 + h, byteOffset: 0 })),
+      })),
+    };
+  }
+
+  private segment(k: number): SharedArrayBuffer[] {
+    let buffers = this.segments[k];
+    if (!buffers) {
+      buffers = [new SharedArrayBuffer(4 * this.segmentRows), ...Array.from({ length: this.fields - 2 }, () => new SharedArrayBuffer(this.segmentRows))];
+      this.segments.push(buffers);
+    }
+    return buffers;
+  }
+}
