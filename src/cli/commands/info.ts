@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { describeMatrix, formatDescription } from '../../convert/describe-matrix.js';
-import { openMatrix } from '../../matrix.js';
 import { inputOptions, type InputArgs } from '../input-options.js';
+import { withInput } from '../open-input.js';
 
 interface InfoArgs extends InputArgs {
   json?: boolean;
@@ -16,12 +16,9 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       .option('json', { type: 'boolean', describe: 'Print the description as JSON' })
       .example('$0 info matrix.arrow', '') as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
-    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
-    try {
+    await withInput(argv, async (matrix) => {
       const description = describeMatrix(matrix);
       process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));
-    } finally {
-      await matrix.close();
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { pack } from '../../convert/pack.js';
-import { openMatrix } from '../../matrix.js';
 import { inputOptions, type InputArgs } from '../input-options.js';
+import { withInput } from '../open-input.js';
 
 interface PackArgs extends InputArgs {
   output: string;
@@ -18,11 +18,8 @@ export const packCommand: CommandModule<object, PackArgs> = {
       .option('pairs', { type: 'string', describe: 'Pairs NAME:NAME[,...] to store: the default of later commands' })
       .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow') as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
-    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
-    try {
+    await withInput(argv, async (matrix) => {
       await pack(matrix, { output: argv.output, pairs: argv.pairs });
-    } finally {
-      await matrix.close();
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { stats } from '../../convert/stats.js';
-import { openMatrix } from '../../matrix.js';
 import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { withInput } from '../open-input.js';
 
 interface StatsArgs extends ConversionArgs {
   json?: boolean;
@@ -17,11 +17,8 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       .example('$0 stats matrix.tsv.gz -o stats.tsv', 'the TSV table')
       .example('$0 stats matrix.tsv --json | jq .genome.variableSites', 'JSON') as unknown as Argv<StatsArgs>,
   handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
-    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
-    try {
+    await withInput(argv, async (matrix) => {
       await stats(matrix, { pairs: argv.pairs, output: argv.output ?? '-', format: argv.json ? 'json' : 'tsv' });
-    } finally {
-      await matrix.close();
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { vcf } from '../../convert/vcf.js';
-import { openMatrix } from '../../matrix.js';
 import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { withInput } from '../open-input.js';
 
 interface VcfArgs extends ConversionArgs {
   outputType?: 'v' | 'z';
@@ -21,12 +21,9 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
       .example('$0 vcf matrix.tsv.gz -o matrix.vcf.gz', 'BGZF output, ready for bcftools index')
       .example('$0 vcf matrix.tsv --pairs 10a:10b,13a:13b | bcftools view -H', 'explicit pairs, plain VCF on stdout') as unknown as Argv<VcfArgs>,
   handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
-    const matrix = await openMatrix(argv.matrix, { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted });
-    try {
+    await withInput(argv, async (matrix) => {
       const bgzf = argv.outputType === undefined ? undefined : argv.outputType === 'z';
       await vcf(matrix, { pairs: argv.pairs, output: argv.output, bgzf });
-    } finally {
-      await matrix.close();
-    }
+    });
   },
 };
