@@ -2,7 +2,7 @@
 // from a separate header file.
 
 import { readFileSync } from 'node:fs';
-import { InputError, UsageError } from '../errors.js';
+import { GenomatrixError, InputError, UsageError } from '../errors.js';
 
 /** The leading columns every matrix has before its haplotype columns. */
 export const SITE_COLUMNS = ['CHROM', 'POS', 'REF'] as const;
@@ -63,4 +63,19 @@ export function describeFsError(error: unknown): string {
     default:
       return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The column names of a matrix and where they came from. */
+export interface Header {
+  samples: string[];
+  /** Lines before the data (0 or 1). */
+  lines: number;
+  /** The `--header` file the names came from, when they did. */
+  file?: string;
+}
+
+/** The error for a matrix whose first line is not a header and no `--header` was given (or an empty file). */
+export function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
+  if (firstLine === undefined) return new InputError({ file }, 'empty file: expected a genome matrix');
+  return new UsageError(`${file}: no header line (a first line starting with CHROM) and no --header file given`);
 }

@@ -9,16 +9,17 @@
 // then the chunks' contig runs are grouped so each contig is one row range (group-contigs.ts),
 // and the allele dictionary is renumbered into its canonical order.
 
-import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { GenomatrixError, InputError, UsageError } from '../errors.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
 import { ChunkWatch, type Chunk } from './chunk-watch.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
-import { isHeaderLine, parseHeaderLine, readHeaderFile } from './header.js';
+import { byteRanges, DEFAULT_CHUNK_BYTES } from './chunk-plan.js';
+import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
+import { isHeaderLine, missingHeader, parseHeaderLine, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
 import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
 import { emitWarning, UnsortedTally } from './unsorted-tally.js';
@@ -48,19 +49,8 @@ export interface LoadProgress {
   sites: number;
 }
 
-/** Bytes of input per parse task, unless told otherwise. */
-export const DEFAULT_CHUNK_BYTES = 8 << 20;
 /** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
 const MAX_STREAM_ROWS = 2 ** 30 - 64;
-
-/** The column names of a text matrix and where they came from. */
-export interface Header {
-  samples: string[];
-  /** Lines before the data (0 or 1). */
-  lines: number;
-  /** The `--header` file the names came from, when they did. */
-  file?: string;
-}
 
 /** Parses a plain or gzip text matrix into a shared-memory layout. */
 export async function loadText(input: InputFile, pool: WorkerPool, options: TextLoadOptions = {}): Promise<MatrixLayout> {
@@ -106,11 +96,6 @@ function allocateColumns(fields: number, rows: number, growable: boolean): Colum
   return { buffers: [make(4), ...Array.from({ length: fields - 2 }, () => make(1))], capacity: rows };
 }
 
-/** Most lines a byte range can hold: a line has at least one byte and one separator per field. */
-export function rowBound(bytes: number, fields: number): number {
-  return Math.floor(bytes / (2 * fields)) + 1;
-}
-
 function parseTask(fields: number, columns: ColumnSet, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], allowUnsorted: boolean): ParseTask {
   return { kind: 'parse', source, fields, columns: columns.buffers, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted };
 }
@@ -134,17 +119,6 @@ export function plainHeader(input: InputFile, headerFile: string[] | undefined, 
   return { header, dataStart };
 }
 
-/** Cuts `[dataStart, size)` into byte ranges of about `chunkBytes`, each with the most rows it can hold. */
-export function byteRanges(dataStart: number, size: number, chunkBytes: number, fields: number): { start: number; end: number; capacity: number }[] {
-  const dataBytes = size - dataStart;
-  const count = Math.max(1, Math.ceil(dataBytes / chunkBytes));
-  return Array.from({ length: count }, (_, i) => {
-    const start = dataStart + Math.floor((dataBytes * i) / count);
-    const end = dataStart + Math.floor((dataBytes * (i + 1)) / count);
-    return { start, end, capacity: rowBound(end - start, fields) };
-  });
-}
-
 async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
   const { header, dataStart } = plainHeader(input, headerFile, options.header);
   const fields = header.samples.length + 3;
@@ -165,106 +139,28 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
 
 async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
   const blockBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  // A few blocks in flight: a block goes back to the reader once the worker that parsed it is done.
+  const reader = new GzipLineBlocks(input.path, blockBytes, pool.threads + 2);
+  watch.compressed = reader.file;
+  const { header, sources } = await gzipSources(input, reader, headerFile, options.header);
+  const fields = header.samples.length + 3;
   const chunks: Chunk[] = [];
-  const free: SharedArrayBuffer[] = Array.from({ length: pool.threads + 2 }, () => new SharedArrayBuffer(blockBytes + 1));
-  const busy: Promise<unknown>[] = [];
-  let header: Header | undefined;
-  let fields = 0;
   let columns: ColumnSet | undefined;
   let rowStart = 0;
-  let block = free.pop() as SharedArrayBuffer;
-  let view = new Uint8Array(block);
-  let filled = 0;
-
-  const dispatch = async (final: boolean): Promise<void> => {
-    let start = 0;
-    if (!header) {
-      const nl = view.subarray(0, filled).indexOf(10);
-      if (nl < 0 && !final) return grow();
-      const end = nl < 0 ? filled : nl;
-      assertTextSample(view.subarray(0, Math.min(filled, TEXT_SAMPLE_BYTES)), input.path, final && filled <= TEXT_SAMPLE_BYTES);
-      const line = Buffer.from(block, 0, end).toString('utf8');
-      if (isHeaderLine(line)) {
-        header = { samples: headerFile ?? parseHeaderLine(line, input.path), lines: 1 };
-        if (headerFile && options.header !== undefined) header.file = options.header;
-        start = nl < 0 ? filled : nl + 1;
-      } else if (headerFile && options.header !== undefined) header = { samples: headerFile, lines: 0, file: options.header };
-      else throw missingHeader(input.path, filled === 0 ? undefined : line);
-      fields = header.samples.length + 3;
+  for await (const { source, rows, release } of sources) {
+    if (watch.failed) {
+      release?.();
+      break; // an earlier chunk failed: its error is all that is left to report
     }
-    let end = view.lastIndexOf(10, filled - 1) + 1;
-    if (final && end < filled) {
-      view[filled++] = 10; // the last line has no line end
-      end = filled;
-    }
-    if (end <= start) {
-      if (final) return;
-      if (start > 0) return shift(start);
-      return grow();
-    }
-    if (start > 0) view.copyWithin(0, start, end);
-    const length = end - start;
-    const capacity = rowBound(length, fields);
-    if (!columns) columns = allocateColumns(fields, Math.min(MAX_STREAM_ROWS, 4 * capacity), true);
-    if (rowStart + capacity > columns.capacity) columns = growColumns(columns, rowStart + capacity, input.path);
-    const source = { type: 'block', bytes: block, length } as const;
-    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options.allowUnsorted ?? false);
-    const used = block;
-    const chunk = watch.start(chunks, rowStart, capacity, 0, (signal) => pool.run(task, signal));
-    const settled = chunk.result.then(
-      () => free.push(used),
-      () => free.push(used),
-    );
-    busy.push(settled);
+    if (!columns) columns = allocateColumns(fields, Math.min(MAX_STREAM_ROWS, 4 * rows), true);
+    if (rowStart + rows > columns.capacity) columns = growColumns(columns, rowStart + rows, input.path);
+    const task = parseTask(fields, columns, alleles, rowStart, rows, source, options.allowUnsorted ?? false);
+    const chunk = watch.start(chunks, rowStart, rows, 0, (signal) => pool.run(task, signal));
+    void chunk.result.then(release, release);
     chunks.push(chunk);
-    rowStart += capacity;
-    // Carry the partial last line into the next free block.
-    while (free.length === 0) await busy.shift();
-    const next = free.pop() as SharedArrayBuffer;
-    const nextView = new Uint8Array(next);
-    nextView.set(new Uint8Array(used, end, filled - end));
-    filled -= end;
-    block = next;
-    view = nextView;
-  };
-  const shift = (start: number): void => {
-    view.copyWithin(0, start, filled);
-    filled -= start;
-  };
-  const grow = (): void => {
-    const bigger = new SharedArrayBuffer(2 * block.byteLength);
-    new Uint8Array(bigger).set(view.subarray(0, filled));
-    block = bigger;
-    view = new Uint8Array(bigger);
-  };
-
-  const file = createReadStream(input.path);
-  watch.compressed = file;
-  const gunzip = file.pipe(createGunzip({ chunkSize: 1 << 20 }));
-  try {
-    for await (const piece of gunzip as AsyncIterable<Buffer>) {
-      if (watch.failed) break; // an earlier chunk failed: its error is all that is left to report
-      let offset = 0;
-      while (offset < piece.length) {
-        const n = Math.min(piece.length - offset, view.length - 1 - filled);
-        view.set(piece.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === view.length - 1) await dispatch(false);
-      }
-    }
-  } catch (error) {
-    if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
-    const reason = (error as Error).message;
-    throw new InputError({ file: input.path }, `corrupt or truncated gzip stream (${reason})`);
+    rowStart += rows;
   }
-  if (watch.failed) {
-    file.destroy();
-    if (!header || !columns) throw new Error('gzip load stopped before its first chunk');
-    return { header, chunks, columns };
-  }
-  await dispatch(true);
-  if (!header || !columns) throw new InputError({ file: input.path }, header ? 'no data lines after the header' : 'empty file: expected a genome matrix');
+  if (!columns) throw new InputError({ file: input.path }, 'no data lines after the header');
   return { header, chunks, columns };
 }
 
@@ -357,10 +253,4 @@ function readFirstLine(path: string): { line: string | undefined; bytes: number;
   } finally {
     closeSync(fd);
   }
-}
-
-/** The error for a matrix without a header line and no header file: usage, or an empty file. */
-export function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
-  if (firstLine === undefined) return new InputError({ file }, 'empty file: expected a genome matrix');
-  return new UsageError(`${file}: no header line (a first line starting with CHROM) and no --header file given`);
 }

@@ -16,11 +16,11 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
-import { GzipLineBlocks } from './gzip-line-blocks.js';
-import { isHeaderLine, parseHeaderLine, readHeaderFile } from './header.js';
+import { GzipLineBlocks, gzipSources, type Source } from './gzip-line-blocks.js';
+import { readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
-import { byteRanges, chunkProblem, DEFAULT_CHUNK_BYTES, missingHeader, plainHeader, rowBound, unsortedAcrossChunks, type Header, type TextLoadOptions } from './load-text.js';
-import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
+import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound } from './chunk-plan.js';
+import { chunkProblem, plainHeader, unsortedAcrossChunks, type TextLoadOptions } from './load-text.js';
 import { emitWarning, UnsortedTally } from './unsorted-tally.js';
 
 /** One contig of a streamed matrix; its buffers are reused once the consumer asks for the next. */
@@ -49,14 +49,6 @@ interface InFlight {
   bytes: number;
   release?: () => void;
   cancel: AbortController;
-}
-
-interface Source {
-  source: ParseTask['source'];
-  /** Input bytes this chunk covers (plain files), for progress. */
-  bytes: number;
-  rows: number;
-  release?: () => void;
 }
 
 /**
@@ -171,42 +163,6 @@ function plainSources(input: InputFile, chunkBytes: number, headerFile: string[]
     }
   }
   return { header, sources: Object.assign(sources(), { dataBytes: input.size - dataStart }) };
-}
-
-/** Inflated line blocks of a gzip file; the header is read from the first block. */
-async function gzipSources(input: InputFile, gzip: GzipLineBlocks, headerFile: string[] | undefined, headerPath: string | undefined) {
-  const blocks = gzip.blocks();
-  const first = await blocks.next();
-  let header: Header;
-  let skip = 0;
-  let fields = 0;
-  if (first.done) {
-    if (headerFile) throw new InputError({ file: input.path }, 'no data lines');
-    throw missingHeader(input.path, undefined);
-  }
-  {
-    const view = new Uint8Array(first.value.bytes, 0, first.value.length);
-    assertTextSample(view.subarray(0, Math.min(view.length, TEXT_SAMPLE_BYTES)), input.path, false);
-    const nl = view.indexOf(10);
-    const text = Buffer.from(first.value.bytes, 0, nl < 0 ? view.length : nl).toString('utf8');
-    if (isHeaderLine(text)) {
-      header = { samples: headerFile ?? parseHeaderLine(text, input.path), lines: 1 };
-      if (headerFile && headerPath !== undefined) header.file = headerPath;
-      skip = nl + 1;
-    } else if (headerFile && headerPath !== undefined) header = { samples: headerFile, lines: 0, file: headerPath };
-    else throw missingHeader(input.path, text);
-    fields = header.samples.length + 3;
-    if (skip > 0) view.copyWithin(0, skip);
-  }
-  async function* sources(): AsyncGenerator<Source> {
-    const length = first.value.length - skip;
-    if (length > 0) yield { source: { type: 'block', bytes: first.value.bytes, length }, bytes: 0, rows: rowBound(length, fields), release: first.value.release };
-    else first.value.release();
-    for await (const block of blocks) {
-      yield { source: { type: 'block', bytes: block.bytes, length: block.length }, bytes: 0, rows: rowBound(block.length, fields), release: block.release };
-    }
-  }
-  return { header, sources: Object.assign(sources(), { dataBytes: input.size }) };
 }
 
 function makeStaging(fields: number, rows: number): Staging {

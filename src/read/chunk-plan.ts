@@ -1,0 +1,21 @@
+// How a text input is cut into parse chunks, and how many rows a chunk may hold: the bound that
+// sizes each chunk's row region in the shared columns before its lines are counted.
+
+/** Bytes of input per parse task, unless told otherwise. */
+export const DEFAULT_CHUNK_BYTES = 8 << 20;
+
+/** Most lines a byte range can hold: a line has at least one byte and one separator per field. */
+export function rowBound(bytes: number, fields: number): number {
+  return Math.floor(bytes / (2 * fields)) + 1;
+}
+
+/** Cuts `[dataStart, size)` into byte ranges of about `chunkBytes`, each with the most rows it can hold. */
+export function byteRanges(dataStart: number, size: number, chunkBytes: number, fields: number): { start: number; end: number; capacity: number }[] {
+  const dataBytes = size - dataStart;
+  const count = Math.max(1, Math.ceil(dataBytes / chunkBytes));
+  return Array.from({ length: count }, (_, i) => {
+    const start = dataStart + Math.floor((dataBytes * i) / count);
+    const end = dataStart + Math.floor((dataBytes * (i + 1)) / count);
+    return { start, end, capacity: rowBound(end - start, fields) };
+  });
+}
