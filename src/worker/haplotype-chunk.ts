@@ -79,152 +79,231 @@ export function haplotypeRowBound(contigBytes: number, maxAlleleBytes: number, h
 
 /** Encodes rows `[task.from, task.to)` of a batch into its output slot; returns the bytes and lines written. */
 export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
-  const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
-  const alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
-  const { heap, start, length, missing, deletion } = alleles;
-  const contig = new TextEncoder().encode(task.contig);
-  const pairs = task.pairs;
-  const pairA = pairs.map(([a]) => haplotypes[a] as Uint8Array);
-  const pairB = pairs.map(([, b]) => haplotypes[b] as Uint8Array);
-  const width = haplotypes.length;
-
-  // A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains
-  // are its alt alleles. One bit left (the common case) is the whole alt list; otherwise the row
-  // is scanned left to right for the order of first appearance. Masks are built column by
-  // column, four rows per 32-bit word when the columns are 4-byte aligned.
-  const missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
-  const words = new Uint32Array(BLOCK_ROWS / 4);
-  const mask = new Uint8Array(words.buffer);
-  const hot2 = twoCellMasks();
-  const wordColumns = LITTLE_ENDIAN && haplotypes.every((h) => h.byteOffset % 4 === 0)
-    ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset, h.length >>> 2))
-    : undefined;
-  // What a pair shows for a code: itself, except N and - which show the row's REF.
-  const shown = new Uint8Array(256).map((_, code) => code);
-  // Every allele one byte long (the usual case): pair fragments are `\t<contig>\tx|y`, fixed size.
-  const oneByte = alleles.maxLength === 1;
-  const alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
-  // The byte a pair shows for a code, N and - showing the row's REF (set per row).
-  const shownByte = alleleByte.slice();
-  const fragment = contig.length + 5;
-  const pairTemplate = new Uint8Array(pairs.length * fragment);
-  for (let p = 0; p < pairs.length; p++) {
-    const at = p * fragment;
-    pairTemplate[at] = TAB;
-    pairTemplate.set(contig, at + 1);
-    pairTemplate[at + contig.length + 1] = TAB;
-    pairTemplate[at + contig.length + 3] = BAR;
-  }
-  const seen = new Int32Array(256).fill(-1);
-  const alts = new Uint8Array(256);
-  const digits = new Uint8Array(12);
-  const rows = pos.length;
-  const out = new Uint8Array(task.output);
-  if (out.length < haplotypeRowBound(contig.length, alleles.maxLength, width, pairs.length) * rows) {
+  const encoder = new RowEncoder(task);
+  const rows = encoder.pos.length;
+  if (encoder.out.length < haplotypeRowBound(encoder.contig.length, encoder.alleles.maxLength, encoder.haplotypes.length, encoder.pairA.length) * rows) {
     throw new RangeError('haplotype task: output slot too small for its rows');
   }
+  // The work is cut into blocks of rows, each done by small functions called thousands of times a
+  // run: V8 then optimises them with complete type feedback, where one long loop per task would be
+  // compiled on the fly mid-loop and thrown away again on every path it had not yet seen.
   let o = 0;
-  let lines = 0;
   for (let base = 0; base < rows; base += BLOCK_ROWS) {
     const n = Math.min(BLOCK_ROWS, rows - base);
-    words.fill(0);
-    let scalarFrom = 0;
-    if (wordColumns) {
-      const n4 = n >>> 2;
-      const b4 = base >>> 2;
-      for (let h = 0; h < width; h++) {
-        const column = wordColumns[h] as Uint32Array;
-        for (let k = 0; k < n4; k++) {
-          const v = column[b4 + k] as number;
-          words[k] = (words[k] as number) | (hot2[v & 0xffff] as number) | ((hot2[v >>> 16] as number) << 16);
-        }
-      }
-      scalarFrom = 4 * n4;
-    }
-    for (let h = 0; h < width; h++) {
-      const column = haplotypes[h] as Uint8Array;
-      for (let k = scalarFrom; k < n; k++) mask[k] = (mask[k] as number) | (HOT[column[base + k] as number] as number);
-    }
-    for (let k = 0; k < n; k++) {
-      const r = base + k;
-      const refCode = ref[r] as number;
-      let m = (mask[k] as number) & ~missingBit;
-      if (refCode < 7) m &= ~(1 << refCode);
-      if (m === 0) continue;
-      let altCount = 0;
-      if ((m & (m - 1)) === 0 && m !== RARE) {
-        alts[0] = 31 - Math.clz32(m);
-        altCount = 1;
-      } else {
-        for (let h = 0; h < width; h++) {
-          const c = (haplotypes[h] as Uint8Array)[r] as number;
-          if (c !== missing && c !== refCode && seen[c] !== r) {
-            seen[c] = r;
-            alts[altCount++] = c;
-          }
-        }
-        if (altCount === 0) continue;
-      }
-      // contig \t pos \t ref \t alt[,alt...]
-      for (let i = 0; i < contig.length; i++) out[o++] = contig[i] as number;
-      out[o++] = TAB;
-      let value = pos[r] as number;
-      let d = 12;
-      while (value >= 100) {
-        const q = (value / 100) | 0;
-        const pair = 2 * (value - 100 * q);
-        digits[--d] = DIGIT_PAIRS[pair + 1] as number;
-        digits[--d] = DIGIT_PAIRS[pair] as number;
-        value = q;
-      }
-      if (value >= 10) {
-        digits[--d] = DIGIT_PAIRS[2 * value + 1] as number;
-        digits[--d] = DIGIT_PAIRS[2 * value] as number;
-      } else {
-        digits[--d] = 48 + value;
-      }
-      while (d < 12) out[o++] = digits[d++] as number;
-      out[o++] = TAB;
-      o = put(out, o, heap, start[refCode] as number, length[refCode] as number);
-      out[o++] = TAB;
-      for (let i = 0; i < altCount; i++) {
-        if (i > 0) out[o++] = COMMA;
-        const c = alts[i] as number;
-        o = put(out, o, heap, start[c] as number, length[c] as number);
-      }
-      // per pair: \t contig \t x|y, a missing or deleted cell shown as REF
-      if (oneByte) {
-        // Copy the constant part of every pair's fragment at once, then write the alleles in.
-        const refByte = alleleByte[refCode] as number;
-        if (missing >= 0) shownByte[missing] = refByte;
-        if (deletion >= 0) shownByte[deletion] = refByte;
-        out.set(pairTemplate, o);
-        for (let p = 0, at = o + contig.length + 2; p < pairs.length; p++, at += fragment) {
-          out[at] = shownByte[(pairA[p] as Uint8Array)[r] as number] as number;
-          out[at + 2] = shownByte[(pairB[p] as Uint8Array)[r] as number] as number;
-        }
-        o += pairTemplate.length;
-        out[o++] = NL;
-        lines++;
-        continue;
-      }
-      if (missing >= 0) shown[missing] = refCode;
-      if (deletion >= 0) shown[deletion] = refCode;
-      for (let p = 0; p < pairs.length; p++) {
-        out[o++] = TAB;
-        for (let i = 0; i < contig.length; i++) out[o++] = contig[i] as number;
-        out[o++] = TAB;
-        const a = shown[(pairA[p] as Uint8Array)[r] as number] as number;
-        const b = shown[(pairB[p] as Uint8Array)[r] as number] as number;
-        o = put(out, o, heap, start[a] as number, length[a] as number);
-        out[o++] = BAR;
-        o = put(out, o, heap, start[b] as number, length[b] as number);
-      }
-      out[o++] = NL;
-      lines++;
+    if (encoder.wordColumns) wordMasks(encoder, base, n);
+    else byteMasks(encoder, base, 0, n);
+    o = encodeBlock(encoder, base, n, o);
+  }
+  return { length: o, lines: encoder.lines };
+}
+
+/** What the block functions read: the task's views and tables, built once per task (one class, one shape). */
+class RowEncoder {
+  readonly pos: Int32Array;
+  readonly ref: Uint8Array;
+  readonly haplotypes: Uint8Array[];
+  /** The haplotype columns as 32-bit words (four rows each), when they are 4-byte aligned. */
+  readonly wordColumns: Uint32Array[] | undefined;
+  readonly pairA: Uint8Array[];
+  readonly pairB: Uint8Array[];
+  readonly contig: Uint8Array;
+  readonly alleles: AlleleBytes;
+  readonly out: Uint8Array;
+  /** Allele masks of the block's rows, one byte each, and the same bytes as words. */
+  readonly words = new Uint32Array(BLOCK_ROWS / 4);
+  readonly mask = new Uint8Array(this.words.buffer);
+  /** The mask bit of `N`, cleared from every row's mask. */
+  readonly missingBit: number;
+  /** The first byte of each code's allele (all of it, when every allele is one byte). */
+  readonly alleleByte: Uint8Array;
+  /** The byte a pair shows for a code: itself, except N and - which show the row's REF (set per row). */
+  readonly shownByte: Uint8Array;
+  /** The same for alleles of any length, as codes. */
+  readonly shown = new Uint8Array(256).map((_, code) => code);
+  /** Every pair's `\t<contig>\tx|y` with the alleles left blank, for one-byte alleles. */
+  readonly pairTemplate: Uint8Array;
+  readonly fragment: number;
+  /** Row each code was last seen as an alt in, and the current row's alts in order. */
+  readonly seen = new Int32Array(256).fill(-1);
+  readonly alts = new Uint8Array(256);
+  readonly digits = new Uint8Array(12);
+  lines = 0;
+
+  constructor(task: HaplotypeTask) {
+    const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
+    this.pos = pos;
+    this.ref = ref;
+    this.haplotypes = haplotypes;
+    this.wordColumns = LITTLE_ENDIAN && haplotypes.every((h) => h.byteOffset % 4 === 0)
+      ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset, h.length >>> 2))
+      : undefined;
+    this.pairA = task.pairs.map(([a]) => haplotypes[a] as Uint8Array);
+    this.pairB = task.pairs.map(([, b]) => haplotypes[b] as Uint8Array);
+    this.contig = new TextEncoder().encode(task.contig);
+    this.alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
+    this.out = new Uint8Array(task.output);
+    const { heap, start, missing } = this.alleles;
+    this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
+    this.alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
+    this.shownByte = this.alleleByte.slice();
+    const contig = this.contig;
+    this.fragment = contig.length + 5;
+    this.pairTemplate = new Uint8Array(task.pairs.length * this.fragment);
+    for (let p = 0; p < task.pairs.length; p++) {
+      const at = p * this.fragment;
+      this.pairTemplate[at] = TAB;
+      this.pairTemplate.set(contig, at + 1);
+      this.pairTemplate[at + contig.length + 1] = TAB;
+      this.pairTemplate[at + contig.length + 3] = BAR;
     }
   }
-  return { length: o, lines };
+}
+
+// A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains are
+// its alt alleles. One bit left (the common case) is the whole alt list; otherwise the row is
+// scanned left to right for the order of first appearance. Masks are built column by column.
+
+/** Masks of rows `[base, base + n)`, four rows per 32-bit word (the columns are 4-byte aligned). */
+function wordMasks(e: RowEncoder, base: number, n: number): void {
+  const words = e.words;
+  const columns = e.wordColumns as Uint32Array[];
+  const hot2 = twoCellMasks();
+  const n4 = n >>> 2;
+  const b4 = base >>> 2;
+  words.fill(0);
+  for (let h = 0; h < columns.length; h++) {
+    const column = columns[h] as Uint32Array;
+    for (let k = 0; k < n4; k++) {
+      const v = column[b4 + k] as number;
+      words[k] = (words[k] as number) | (hot2[v & 0xffff] as number) | ((hot2[v >>> 16] as number) << 16);
+    }
+  }
+  if (4 * n4 < n) byteMasks(e, base, 4 * n4, n);
+}
+
+/** Masks of rows `base + [from, to)`, a byte at a time. */
+function byteMasks(e: RowEncoder, base: number, from: number, to: number): void {
+  const mask = e.mask;
+  const haplotypes = e.haplotypes;
+  mask.fill(0, from, to);
+  for (let h = 0; h < haplotypes.length; h++) {
+    const column = haplotypes[h] as Uint8Array;
+    for (let k = from; k < to; k++) mask[k] = (mask[k] as number) | (HOT[column[base + k] as number] as number);
+  }
+}
+
+/** Writes the lines of the block's rows that have an alt, from output offset `o`; returns the new offset. */
+function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number {
+  const { out, mask, ref, pos, contig, alts, pairA, pairB } = e;
+  const { heap, start, length, missing, deletion } = e.alleles;
+  const missingBit = e.missingBit;
+  const oneByte = e.alleles.maxLength === 1;
+  let lines = 0;
+  for (let k = 0; k < n; k++) {
+    const r = base + k;
+    const refCode = ref[r] as number;
+    let m = (mask[k] as number) & ~missingBit;
+    if (refCode < 7) m &= ~(1 << refCode);
+    if (m === 0) continue;
+    let altCount = 1;
+    if ((m & (m - 1)) === 0 && m !== RARE) alts[0] = 31 - Math.clz32(m);
+    else {
+      altCount = scanAlts(e, r, refCode);
+      if (altCount === 0) continue;
+    }
+    // contig \t pos \t ref \t alt[,alt...]
+    out.set(contig, o);
+    o += contig.length;
+    out[o++] = TAB;
+    o = writePos(out, o, pos[r] as number, e.digits);
+    out[o++] = TAB;
+    o = put(out, o, heap, start[refCode] as number, length[refCode] as number);
+    out[o++] = TAB;
+    for (let i = 0; i < altCount; i++) {
+      if (i > 0) out[o++] = COMMA;
+      const c = alts[i] as number;
+      o = put(out, o, heap, start[c] as number, length[c] as number);
+    }
+    // per pair: \t contig \t x|y, a missing or deleted cell shown as REF
+    if (oneByte) {
+      // Copy the constant part of every pair's fragment at once, then write the alleles in.
+      const shownByte = e.shownByte;
+      const refByte = e.alleleByte[refCode] as number;
+      if (missing >= 0) shownByte[missing] = refByte;
+      if (deletion >= 0) shownByte[deletion] = refByte;
+      out.set(e.pairTemplate, o);
+      const fragment = e.fragment;
+      for (let p = 0, at = o + contig.length + 2; p < pairA.length; p++, at += fragment) {
+        out[at] = shownByte[(pairA[p] as Uint8Array)[r] as number] as number;
+        out[at + 2] = shownByte[(pairB[p] as Uint8Array)[r] as number] as number;
+      }
+      o += e.pairTemplate.length;
+    } else {
+      o = writePairs(e, r, refCode, o);
+    }
+    out[o++] = NL;
+    lines++;
+  }
+  e.lines += lines;
+  return o;
+}
+
+/** The alts of row `r` in order of first appearance, into `e.alts`; returns how many. */
+function scanAlts(e: RowEncoder, r: number, refCode: number): number {
+  const { haplotypes, seen, alts } = e;
+  const missing = e.alleles.missing;
+  let count = 0;
+  for (let h = 0; h < haplotypes.length; h++) {
+    const c = (haplotypes[h] as Uint8Array)[r] as number;
+    if (c !== missing && c !== refCode && seen[c] !== r) {
+      seen[c] = r;
+      alts[count++] = c;
+    }
+  }
+  return count;
+}
+
+/** Every pair's `\t<contig>\tx|y` of row `r`, for alleles of any length. */
+function writePairs(e: RowEncoder, r: number, refCode: number, o: number): number {
+  const { out, contig, shown, pairA, pairB } = e;
+  const { heap, start, length, missing, deletion } = e.alleles;
+  if (missing >= 0) shown[missing] = refCode;
+  if (deletion >= 0) shown[deletion] = refCode;
+  for (let p = 0; p < pairA.length; p++) {
+    out[o++] = TAB;
+    out.set(contig, o);
+    o += contig.length;
+    out[o++] = TAB;
+    const a = shown[(pairA[p] as Uint8Array)[r] as number] as number;
+    const b = shown[(pairB[p] as Uint8Array)[r] as number] as number;
+    o = put(out, o, heap, start[a] as number, length[a] as number);
+    out[o++] = BAR;
+    o = put(out, o, heap, start[b] as number, length[b] as number);
+  }
+  return o;
+}
+
+/** POS in decimal, two digits per division. */
+function writePos(out: Uint8Array, o: number, value: number, digits: Uint8Array): number {
+  let d = 12;
+  while (value >= 100) {
+    const q = (value / 100) | 0;
+    const pair = 2 * (value - 100 * q);
+    d -= 2;
+    digits[d] = DIGIT_PAIRS[pair] as number;
+    digits[d + 1] = DIGIT_PAIRS[pair + 1] as number;
+    value = q;
+  }
+  if (value >= 10) {
+    d -= 2;
+    digits[d] = DIGIT_PAIRS[2 * value] as number;
+    digits[d + 1] = DIGIT_PAIRS[2 * value + 1] as number;
+  } else {
+    d -= 1;
+    digits[d] = 48 + value;
+  }
+  for (; d < 12; d++) out[o++] = digits[d] as number;
+  return o;
 }
 
 function put(out: Uint8Array, o: number, heap: Uint8Array, from: number, length: number): number {
