@@ -30,7 +30,9 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 describe('faults', () => {
   const scratch = scratchDir();
   const matrix = join(scratch.dir, 'matrix.tsv');
-  before(() => generate(matrix, ['--contigs', '3', '--sites', '200000', '--seed', '5']));
+  // Large enough, and run on one thread, that each phase lasts a good fraction of a second after its
+  // progress line appears: the signal must land inside the phase, never after the run has ended.
+  before(() => generate(matrix, ['--contigs', '3', '--sites', '400000', '--seed', '5']));
 
   const cases = [
     ['SIGINT', 130, 'while loading', [], /reading .*\d+ sites/],
@@ -42,7 +44,7 @@ describe('faults', () => {
     it(`${signal} ${when}: exit ${code}, workers gone, no file left`, { timeout: 30_000 }, async () => {
       const dir = join(scratch.dir, `${signal}-${code}-${extra.length}-${when.length}`);
       mkdirSync(dir);
-      const run = startCli(['haplotype', matrix, '--threads', '2', '--progress', '-o', join(dir, 'out.tsv'), ...extra], marker);
+      const run = startCli(['haplotype', matrix, '--threads', '1', '--progress', '-o', join(dir, 'out.tsv'), ...extra], marker);
       const done = exited(run.child);
       await run.seen;
       const sent = Date.now();

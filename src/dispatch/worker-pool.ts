@@ -43,22 +43,23 @@ export function resolveThreads(threads: number | undefined): number {
   return threads;
 }
 
-/** A fixed-size pool of worker threads running genomatrix kernels. */
+/**
+ * A fixed-size pool of worker threads running genomatrix kernels. The threads start with the first
+ * task: a matrix opened from an .arrow file and only looked at (`site`, `column`, `info`) starts none.
+ */
 export class WorkerPool {
   readonly threads: number;
-  private readonly pool: Tinypool;
+  private pool: Tinypool | undefined;
+  private destroyed = false;
 
   constructor(threads?: number) {
     this.threads = resolveThreads(threads);
-    this.pool = new Tinypool({
-      filename: WORKER_ENTRY,
-      minThreads: this.threads,
-      maxThreads: this.threads,
-    });
   }
 
   /** Runs one task on the next free worker. */
   run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
+    if (this.destroyed) return Promise.reject(new Error('the worker pool is closed'));
+    this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: this.threads, maxThreads: this.threads });
     return this.pool.run(task, signal ? { signal } : {}) as Promise<ResultOf<T>>;
   }
 
@@ -72,6 +73,7 @@ export class WorkerPool {
 
   /** Stops every worker; pending tasks are rejected. */
   async destroy(): Promise<void> {
-    await this.pool.destroy();
+    this.destroyed = true;
+    await this.pool?.destroy();
   }
 }
