@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { placeColumn, planContigs } from '../src/read/group-contigs.js';
+import { applyRowPlan, planContigs } from '../src/read/group-contigs.js';
 
 /** Column of one-byte rows where row i of the parse regions holds `label`. */
 function column(capacity: number, runs: { src: number; rows: number; label: number }[]): SharedArrayBuffer {
@@ -20,8 +20,8 @@ describe('grouping contig runs', () => {
     const plan = planContigs(runs, 400);
     assert.equal(plan.inPlace, true);
     assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 120 }, { name: 'b', start: 128, rows: 30 }]);
-    const out = placeColumn(plan, column(400, runs), 1);
-    const bytes = new Uint8Array(out);
+    const [out] = applyRowPlan(plan, [column(400, runs)], [1]);
+    const bytes = new Uint8Array(out as SharedArrayBuffer);
     assert.deepEqual([bytes[0], bytes[99], bytes[100], bytes[119], bytes[128], bytes[157]], [1, 1, 2, 2, 3, 3]);
   });
 
@@ -34,8 +34,8 @@ describe('grouping contig runs', () => {
     const plan = planContigs(runs, 200);
     assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 74 }, { name: 'b', start: 128, rows: 64 }]);
     assert.equal(plan.inPlace, false);
-    const out = placeColumn(plan, column(200, runs), 1);
-    const bytes = new Uint8Array(out);
+    const [out] = applyRowPlan(plan, [column(200, runs)], [1]);
+    const bytes = new Uint8Array(out as SharedArrayBuffer);
     assert.deepEqual([bytes[63], bytes[64], bytes[73], bytes[128], bytes[191]], [1, 3, 3, 2, 2]);
   });
 
@@ -43,17 +43,7 @@ describe('grouping contig runs', () => {
     const plan = planContigs([{ contig: 'a', src: 10, rows: 3 }], 20);
     const buffer = new SharedArrayBuffer(80);
     new Int32Array(buffer).set([7, 8, 9], 10);
-    const out = placeColumn(plan, buffer, 4);
-    assert.deepEqual(Array.from(new Int32Array(out, 0, 3)), [7, 8, 9]);
-  });
-
-  it('renumbers allele codes through the map after moving them', () => {
-    const runs = [
-      { contig: 'a', src: 0, rows: 10, label: 1 },
-      { contig: 'a', src: 20, rows: 5, label: 2 },
-    ];
-    const map = new Uint8Array(256).map((_, code) => 255 - code);
-    const out = placeColumn(planContigs(runs, 40), column(40, runs), 1, map);
-    assert.deepEqual(Array.from(new Uint8Array(out, 0, 15)), [...Array(10).fill(254), ...Array(5).fill(253)]);
+    const [out] = applyRowPlan(plan, [buffer], [4]);
+    assert.deepEqual(Array.from(new Int32Array(out as SharedArrayBuffer, 0, 3)), [7, 8, 9]);
   });
 });

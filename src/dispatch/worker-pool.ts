@@ -12,7 +12,7 @@ import type {
   HaplotypeTask,
   ParseResult,
   ParseTask,
-  PlaceTask,
+  RemapTask,
   StatsCounts,
   StatsTask,
   VcfTask,
@@ -26,8 +26,8 @@ type ResultOf<T extends WorkerTask> = T extends ParseTask
   ? ParseResult
   : T extends HaplotypeTask
     ? EncodedChunk
-    : T extends PlaceTask
-      ? SharedArrayBuffer
+    : T extends RemapTask
+      ? number
       : T extends VcfTask
         ? TransferredChunk
         : T extends StatsTask

@@ -69,30 +69,22 @@ export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPl
 }
 
 /**
- * Puts one column's rows (`width` bytes each) where `plan` says, then renumbers its allele codes
- * through `map` when one is given. In place when the plan allows; otherwise into a new buffer,
- * which is returned. The loader runs it in the workers, a column per task.
+ * Applies a plan to column buffers of `bytesPerRow` bytes a row. In place when the plan allows;
+ * otherwise into a new buffer per column (one column at a time, so the extra memory is one column).
  */
-export function placeColumn(plan: Omit<RowPlan, 'contigs'>, buffer: SharedArrayBuffer, width: number, map?: Uint8Array): SharedArrayBuffer {
-  const from = new Uint8Array(buffer);
-  let target = buffer;
-  if (plan.inPlace) {
-    for (const { src, dest, rows } of plan.moves) {
-      if (src !== dest) from.copyWithin(dest * width, src * width, (src + rows) * width);
+export function applyRowPlan(plan: RowPlan, buffers: SharedArrayBuffer[], bytesPerRow: readonly number[]): SharedArrayBuffer[] {
+  return buffers.map((buffer, i) => {
+    const width = bytesPerRow[i] ?? 1;
+    const from = new Uint8Array(buffer);
+    if (plan.inPlace) {
+      for (const { src, dest, rows } of plan.moves) {
+        if (src !== dest) from.copyWithin(dest * width, src * width, (src + rows) * width);
+      }
+      return buffer;
     }
-  } else {
-    target = new SharedArrayBuffer(Math.max(plan.extent * width, width));
+    const target = new SharedArrayBuffer(Math.max(plan.extent * width, width));
     const to = new Uint8Array(target);
     for (const { src, dest, rows } of plan.moves) to.set(from.subarray(src * width, (src + rows) * width), dest * width);
-  }
-  if (map) {
-    const codes = new Uint8Array(target, 0, plan.extent);
-    for (let r = 0; r < codes.length; r++) codes[r] = map[codes[r] as number] as number;
-  }
-  return target;
-}
-
-/** True when placing leaves every row where it is (one run per contig, already in place). */
-export function placedAlready(plan: RowPlan): boolean {
-  return plan.inPlace && plan.moves.every((move) => move.src === move.dest);
+    return target;
+  });
 }

@@ -16,7 +16,7 @@ import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
 import { ChunkWatch, type Chunk } from './chunk-watch.js';
-import { placedAlready, planContigs, type PlacedRun, type RowPlan } from './group-contigs.js';
+import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
 import { byteRanges, DEFAULT_CHUNK_BYTES } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { isHeaderLine, missingHeader, parseHeaderLine, readHeaderFile, type Header } from './header.js';
@@ -66,7 +66,9 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const runs = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
   if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], columns.buffers[0] as SharedArrayBuffer, options.onWarning);
   const plan = planContigs(runs, columns.capacity);
-  const buffers = await placeColumns(pool, plan, columns.buffers, alleles.canonicalize());
+  const buffers = applyRowPlan(plan, columns.buffers, [4, ...columns.buffers.slice(1).map(() => 1)]);
+  const remap = alleles.canonicalize();
+  if (remap) await Promise.all(buffers.slice(1).map((buffer) => pool.run({ kind: 'remap', columns: [buffer], rows: plan.extent, map: remap })));
   return {
     version: LAYOUT_VERSION,
     buffers,
@@ -81,21 +83,6 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
       haplotypes: header.samples.map((_, h) => ({ buffer: 2 + h, byteOffset: contig.start })),
     })),
   };
-}
-
-/**
- * Moves each column's rows into their contig's place and renumbers allele codes when the
- * dictionary changed order (`remap`): a worker task per column, so the columns move in parallel.
- */
-async function placeColumns(pool: WorkerPool, plan: RowPlan, columns: SharedArrayBuffer[], remap: Uint8Array | null): Promise<SharedArrayBuffer[]> {
-  const { moves, extent, inPlace } = plan;
-  return Promise.all(
-    columns.map((column, i) => {
-      const map = i > 0 && remap ? remap : undefined;
-      if (!map && placedAlready(plan)) return column;
-      return pool.run({ kind: 'place', column, width: i === 0 ? 4 : 1, plan: { moves, extent, inPlace }, ...(map ? { map } : {}) });
-    }),
-  );
 }
 
 interface ColumnSet {

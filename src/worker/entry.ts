@@ -3,15 +3,14 @@
 
 import { runHaplotypeTask } from './haplotype-chunk.js';
 import { Tinypool } from 'tinypool';
-import { placeColumn } from '../read/group-contigs.js';
-import type { CustomTask, EncodedChunk, ParseResult, StatsCounts, TransferredChunk, WorkerTask } from './messages.js';
+import type { CustomTask, EncodedChunk, ParseResult, RemapTask, StatsCounts, TransferredChunk, WorkerTask } from './messages.js';
 import { runParseTask } from './parse-chunk.js';
 import { contigView, type ContigTask } from './contig-view.js';
 import { taskFailure } from './task-failure.js';
 import { runStatsTask } from './stats-chunk.js';
 import { runVcfTask } from './vcf-chunk.js';
 
-export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | TransferredChunk | StatsCounts | SharedArrayBuffer | unknown> {
+export default async function runTask(task: WorkerTask): Promise<ParseResult | EncodedChunk | TransferredChunk | StatsCounts | number | unknown> {
   switch (task.kind) {
     case 'parse':
       return runParseTask(task);
@@ -21,8 +20,8 @@ export default async function runTask(task: WorkerTask): Promise<ParseResult | E
       return moveChunk(runVcfTask(task));
     case 'stats':
       return runStatsTask(task);
-    case 'place':
-      return placeColumn(task.plan, task.column, task.width, task.map);
+    case 'remap':
+      return runRemapTask(task);
     case 'custom':
       return runCustomTask(task);
   }
@@ -47,4 +46,14 @@ async function runCustomTask(task: CustomTask): Promise<unknown> {
 function moveChunk(chunk: TransferredChunk): TransferredChunk {
   const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
   return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as TransferredChunk;
+}
+
+/** Rewrites allele codes in place through the map; returns the rows done. */
+function runRemapTask(task: RemapTask): number {
+  const map = task.map;
+  for (const buffer of task.columns) {
+    const codes = new Uint8Array(buffer, 0, task.rows);
+    for (let r = 0; r < codes.length; r++) codes[r] = map[codes[r] as number] as number;
+  }
+  return task.rows;
 }

@@ -4,7 +4,6 @@
 import type { HaplotypePair } from '../convert/pairs.js';
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig } from '../matrix.js';
-import type { RowPlan } from '../read/group-contigs.js';
 
 /** A byte range of a plain-text file; the worker reads it itself. It owns the lines that start in `[start, end)`. */
 export interface FileRangeSource {
@@ -88,15 +87,12 @@ export interface EncodedChunk {
   lines: number;
 }
 
-/** Put one column's rows in their contigs' places after a parse (read/group-contigs.ts), renumbering allele codes through `map`. */
-export interface PlaceTask {
-  kind: 'place';
-  column: SharedArrayBuffer;
-  /** Bytes a row: 4 for POS, 1 for allele codes. */
-  width: number;
-  plan: Omit<RowPlan, 'contigs'>;
-  /** Old allele code -> new code, when the dictionary was renumbered (allele columns only). */
-  map?: Uint8Array;
+/** Rewrite allele codes through `map` in `columns[c][0, rows)` (dictionary canonicalisation). */
+export interface RemapTask {
+  kind: 'remap';
+  columns: SharedArrayBuffer[];
+  rows: number;
+  map: Uint8Array;
 }
 
 /** Run the default export of a user's module over rows `[from, to)` of one contig. */
@@ -159,4 +155,4 @@ export interface StatsCounts {
   pairHet: Float64Array;
 }
 
-export type WorkerTask = ParseTask | HaplotypeTask | PlaceTask | CustomTask | VcfTask | StatsTask;
+export type WorkerTask = ParseTask | HaplotypeTask | RemapTask | CustomTask | VcfTask | StatsTask;
