@@ -179,6 +179,8 @@ export class Matrix {
    * returns the results in genome order. `args` is structured-cloned to each task, except
    * `SharedArrayBuffer`s, which stay shared: a task can write its results straight into one.
    * A task's exception rejects the run with its message (and class, for the built-in error classes).
+   * A task that tinypool hands to a thread being stopped (by a cancellation) is run again, so a task
+   * should only write results for its own rows: it may, rarely, run twice.
    *
    * The type parameter is either the task (`typeof import('./task.js').default`), which types `args`
    * and the results, or the result type itself.

@@ -116,6 +116,18 @@ describe('Matrix.mapContigs', () => {
     assert.deepEqual([...new Int32Array(args.out)], derivedCounts, 'the matrix still works');
   });
 
+  it('a run right after a cancelled one never fails because of the threads the cancellation stops', async () => {
+    // Each failing run cancels its other tasks, whose threads are stopped; the next run's tasks
+    // must not be lost to a stopping thread ("Terminating worker thread"). Many cycles, because
+    // whether a task meets a stopping thread depends on the scheduling of each cycle.
+    for (let cycle = 0; cycle < 100; cycle++) {
+      await assert.rejects(matrix.mapContigs(task('fail-on-contig'), { contig: 'chr2' }), /boom on chr2/);
+      const args = siteSumsArgs();
+      await matrix.mapContigs(task('site-sums'), args);
+      assert.deepEqual([...new Int32Array(args.out)], derivedCounts, `cycle ${cycle}`);
+    }
+  });
+
   it('a module without a default export function is a TypeError naming it', async () => {
     await assert.rejects(matrix.mapContigs(new URL('../test/matrix-text.js', import.meta.url)), (error: unknown) => error instanceof TypeError && /matrix-text\.js has no default export function/.test(error.message));
   });

@@ -34,6 +34,14 @@ type ResultOf<T extends WorkerTask> = T extends ParseTask
           ? StatsCounts
           : unknown;
 
+/** Runs of one task when tinypool stops its thread under it (see `WorkerPool.run`). */
+const MAX_ATTEMPTS = 3;
+
+/** The error tinypool rejects a task with when it stops the task's thread. */
+function isThreadTermination(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Terminating worker thread';
+}
+
 /** Checks a `threads` option; the default is the usable core count. */
 export function resolveThreads(threads: number | undefined): number {
   if (threads === undefined) return availableParallelism();
@@ -57,10 +65,20 @@ export class WorkerPool {
   }
 
   /** Runs one task on the next free worker. */
-  run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
-    if (this.destroyed) return Promise.reject(new Error('the worker pool is closed'));
-    this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: this.threads, maxThreads: this.threads });
-    return this.pool.run(task, signal ? { signal } : {}) as Promise<ResultOf<T>>;
+  async run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.destroyed) throw new Error('the worker pool is closed');
+      this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: this.threads, maxThreads: this.threads });
+      try {
+        return (await this.pool.run(task, signal ? { signal } : {})) as ResultOf<T>;
+      } catch (error) {
+        // When a cancelled task's thread is being stopped and a reply it had already sent arrives,
+        // tinypool can hand that thread the next queued task, which then fails with this error
+        // through no fault of its own (seen after a mapContigs run cancelled on a failure): run it
+        // again on a live thread. Not when this task was cancelled or the pool is closing.
+        if (!isThreadTermination(error) || signal?.aborted || this.destroyed || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** Runs a user's task module (see `Matrix.mapContigs`). */
