@@ -26,6 +26,7 @@ export class ProgressBar {
 
   /** Reading the input: bytes of the file and sites parsed (and contigs done, when streaming). */
   load(progress: LoadProgress & { contigs?: number }): void {
+    if (!this.enabled) return; // formatting numbers costs the main thread, chunk after chunk
     const contigs = progress.contigs === undefined ? '' : `, ${progress.contigs} contigs done`;
     const detail = `${formatBytes(progress.bytes)}/${formatBytes(progress.totalBytes)}, ${formatCount(progress.sites)} sites${contigs}`;
     this.show(progress.contigs === undefined ? 'reading  ' : 'streaming', progress.bytes, progress.totalBytes, detail, (seconds) => `${formatBytes(progress.bytes / seconds)}/s`);
@@ -33,6 +34,7 @@ export class ProgressBar {
 
   /** Writing the haplotype table: sites and contigs done of all. */
   convert(progress: HaplotypeProgress): void {
+    if (!this.enabled) return;
     const detail = `${formatCount(progress.sites)}/${formatCount(progress.totalSites)} sites, contigs ${progress.contigs}/${progress.totalContigs}`;
     this.show('haplotype', progress.sites, progress.totalSites, detail, (seconds) => `${formatCount(progress.sites / seconds)} sites/s`);
   }
