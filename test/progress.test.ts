@@ -37,7 +37,7 @@ describe('progress', () => {
       const last = lines.filter((line) => line.startsWith(phase)).pop() ?? '';
       const size = (readFileSync(matrix).length / 1e6).toFixed(1);
       assert.match(last, new RegExp(`\\| ${size} MB/${size} MB, 300,000 sites`), last);
-      assert.match(last, /MB\/s \| ETA/);
+      assert.match(last, /\| [\d.]+ [KMGT]?B\/s \| ETA/);
       if (mode.length) assert.match(lines.at(-1) ?? '', /300,000 sites, 2 contigs done/);
       else assert.match(lines.at(-1) ?? '', /^haplotype \|.*\| 100% \| 300,000\/300,000 sites, contigs 2\/2 \| [\d,]+ sites\/s/);
     });
