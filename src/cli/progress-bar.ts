@@ -48,7 +48,6 @@ export class ProgressBar {
   }
 
   private show(phase: string, value: number, total: number, detail: string, speed: (seconds: number) => string): void {
-    if (!this.enabled) return;
     if (phase !== this.phase) {
       this.bar?.stop();
       this.phase = phase;

@@ -1,6 +1,8 @@
 // How a text input is cut into parse chunks, and how many rows a chunk may hold: the bound that
 // sizes each chunk's row region in the shared columns before its lines are counted.
 
+import type { ParseTask } from '../worker/messages.js';
+
 /** Bytes of input per parse task, unless told otherwise. */
 export const DEFAULT_CHUNK_BYTES = 8 << 20;
 
@@ -18,4 +20,14 @@ export function byteRanges(dataStart: number, size: number, chunkBytes: number, 
     const end = dataStart + Math.floor((dataBytes * (i + 1)) / count);
     return { start, end, capacity: rowBound(end - start, fields) };
   });
+}
+
+/** One parse chunk's input: where its lines are, the bytes of the file it covers, the rows it may hold. */
+export interface Source {
+  source: ParseTask['source'];
+  /** Input bytes this chunk covers (plain files), for progress. */
+  bytes: number;
+  rows: number;
+  /** Hands a gzip block back to its reader once the chunk is parsed. */
+  release?: () => void;
 }

@@ -5,9 +5,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
-import type { ParseTask } from '../worker/messages.js';
-import { rowBound } from './chunk-plan.js';
-import { isHeaderLine, missingHeader, parseHeaderLine, type Header } from './header.js';
+import { rowBound, type Source } from './chunk-plan.js';
+import { matrixHeader, missingHeader } from './header.js';
 import type { InputFile } from './input-format.js';
 import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
 
@@ -104,40 +103,21 @@ export class GzipLineBlocks {
   }
 }
 
-/** One parse chunk's input: where its lines are, the bytes of the file it covers, the rows it may hold. */
-export interface Source {
-  source: ParseTask['source'];
-  /** Input bytes this chunk covers (plain files), for progress. */
-  bytes: number;
-  rows: number;
-  release?: () => void;
-}
-
 /** Inflated line blocks of a gzip file; the header is read from the first block. */
 export async function gzipSources(input: InputFile, gzip: GzipLineBlocks, headerFile: string[] | undefined, headerPath: string | undefined) {
   const blocks = gzip.blocks();
   const first = await blocks.next();
-  let header: Header;
-  let skip = 0;
-  let fields = 0;
   if (first.done) {
     if (headerFile) throw new InputError({ file: input.path }, 'no data lines');
     throw missingHeader(input.path, undefined);
   }
-  {
-    const view = new Uint8Array(first.value.bytes, 0, first.value.length);
-    assertTextSample(view.subarray(0, Math.min(view.length, TEXT_SAMPLE_BYTES)), input.path, false);
-    const nl = view.indexOf(10);
-    const text = Buffer.from(first.value.bytes, 0, nl < 0 ? view.length : nl).toString('utf8');
-    if (isHeaderLine(text)) {
-      header = { samples: headerFile ?? parseHeaderLine(text, input.path), lines: 1 };
-      if (headerFile && headerPath !== undefined) header.file = headerPath;
-      skip = nl + 1;
-    } else if (headerFile && headerPath !== undefined) header = { samples: headerFile, lines: 0, file: headerPath };
-    else throw missingHeader(input.path, text);
-    fields = header.samples.length + 3;
-    if (skip > 0) view.copyWithin(0, skip);
-  }
+  const view = new Uint8Array(first.value.bytes, 0, first.value.length);
+  assertTextSample(view.subarray(0, Math.min(view.length, TEXT_SAMPLE_BYTES)), input.path, false);
+  const nl = view.indexOf(10);
+  const header = matrixHeader(input.path, Buffer.from(first.value.bytes, 0, nl < 0 ? view.length : nl).toString('utf8'), headerFile, headerPath);
+  const fields = header.samples.length + 3;
+  const skip = header.lines > 0 ? nl + 1 : 0;
+  if (skip > 0) view.copyWithin(0, skip);
   async function* sources(): AsyncGenerator<Source> {
     const length = first.value.length - skip;
     if (length > 0) yield { source: { type: 'block', bytes: first.value.bytes, length }, bytes: 0, rows: rowBound(length, fields), release: first.value.release };

@@ -74,6 +74,18 @@ export interface Header {
   file?: string;
 }
 
+/**
+ * The header of a matrix whose first line is `firstLine` (undefined for an empty file): that line
+ * when it is a header line (`lines: 1`, names from `headerFile` when one is given), else the names
+ * of `headerFile` (`lines: 0`), else an error.
+ */
+export function matrixHeader(file: string, firstLine: string | undefined, headerFile: string[] | undefined, headerPath: string | undefined): Header {
+  const fromFile = headerFile && headerPath !== undefined ? { samples: headerFile, file: headerPath } : undefined;
+  if (firstLine !== undefined && isHeaderLine(firstLine)) return { ...(fromFile ?? { samples: parseHeaderLine(firstLine, file) }), lines: 1 };
+  if (fromFile) return { ...fromFile, lines: 0 };
+  throw missingHeader(file, firstLine);
+}
+
 /** The error for a matrix whose first line is not a header and no `--header` was given (or an empty file). */
 export function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
   if (firstLine === undefined) return new InputError({ file }, 'empty file: expected a genome matrix');

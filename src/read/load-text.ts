@@ -19,7 +19,7 @@ import { ChunkWatch, type Chunk } from './chunk-watch.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
 import { byteRanges, DEFAULT_CHUNK_BYTES } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
-import { isHeaderLine, missingHeader, parseHeaderLine, readHeaderFile, type Header } from './header.js';
+import { matrixHeader, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
 import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
 import { emitWarning, UnsortedTally } from './unsorted-tally.js';
@@ -104,17 +104,8 @@ function parseTask(fields: number, columns: ColumnSet, alleles: AlleleDictionary
 export function plainHeader(input: InputFile, headerFile: string[] | undefined, headerPath: string | undefined): { header: Header; dataStart: number } {
   const { line, bytes, sample, complete } = readFirstLine(input.path);
   assertTextSample(sample, input.path, complete);
-  let header: Header;
-  let dataStart = 0;
-  if (line !== undefined && isHeaderLine(line)) {
-    header = { samples: headerFile ?? parseHeaderLine(line, input.path), lines: 1 };
-    if (headerFile && headerPath !== undefined) header.file = headerPath;
-    dataStart = bytes;
-  } else if (headerFile && headerPath !== undefined) {
-    header = { samples: headerFile, lines: 0, file: headerPath };
-  } else {
-    throw missingHeader(input.path, line);
-  }
+  const header = matrixHeader(input.path, line, headerFile, headerPath);
+  const dataStart = header.lines > 0 ? bytes : 0;
   if (input.size - dataStart <= 0) throw new InputError({ file: input.path }, 'no data lines after the header');
   return { header, dataStart };
 }

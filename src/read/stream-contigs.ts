@@ -16,10 +16,10 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
-import { GzipLineBlocks, gzipSources, type Source } from './gzip-line-blocks.js';
+import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
-import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound } from './chunk-plan.js';
+import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
 import { chunkProblem, plainHeader, unsortedAcrossChunks, type TextLoadOptions } from './load-text.js';
 import { emitWarning, UnsortedTally } from './unsorted-tally.js';
 
