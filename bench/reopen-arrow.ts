@@ -1,10 +1,18 @@
 // Reopen time: parsing a text matrix vs opening its packed .arrow file (each run a fresh load,
 // workers started and stopped, as a command does). Ratios first, then min and median.
 //
+// Two floors, measured in the same runs, say what any open into fresh memory costs on this machine
+// (no genomatrix code in either):
+// - raw read: the whole .arrow file read into a fresh SharedArrayBuffer, with the same piece size
+//   and reads in flight as the loader;
+// - first touch: one write per 4 KiB page of a fresh SharedArrayBuffer of the file's size, on one
+//   thread; that is the page faults alone, without copying a byte.
+//
 //   node dist/bench/reopen-arrow.js [matrix.tsv] [--runs 5] [--json]
 // The .arrow file is packed next to the system temporary directory once, before the runs.
 
 import { rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadMatrix, pack } from 'genomatrix';
@@ -22,6 +30,7 @@ const arrowFile = join(tmpdir(), `reopen-bench-${process.pid}-${basename(text)}.
 const packing = await loadMatrix(text);
 await pack(packing, { output: arrowFile });
 await packing.close();
+const arrowBytes = statSync(arrowFile).size;
 
 async function timeOpen(path: string): Promise<number> {
   const start = performance.now();
@@ -31,13 +40,51 @@ async function timeOpen(path: string): Promise<number> {
   return elapsed;
 }
 
-const times: Record<'text' | 'arrow', number[]> = { text: [], arrow: [] };
+/** The raw-read floor: the file into a fresh SharedArrayBuffer, 8 MiB pieces, 4 in flight (as the loader reads). */
+async function timeRawRead(path: string): Promise<number> {
+  const start = performance.now();
+  const size = arrowBytes;
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  const handle = await open(path, 'r');
+  try {
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < size) {
+        const at = next;
+        next += 8 << 20;
+        const end = Math.min(next, size);
+        for (let done = at; done < end; ) {
+          const { bytesRead } = await handle.read(bytes, done, end - done, done);
+          if (bytesRead === 0) throw new Error(`${path} shrank while it was read`);
+          done += bytesRead;
+        }
+      }
+    };
+    await Promise.all([reader(), reader(), reader(), reader()]);
+  } finally {
+    await handle.close();
+  }
+  return performance.now() - start;
+}
+
+/** The page-fault floor: one write per 4 KiB page of fresh shared memory of the file's size. */
+function timeFirstTouch(): number {
+  const start = performance.now();
+  const bytes = new Uint8Array(new SharedArrayBuffer(arrowBytes));
+  for (let at = 0; at < bytes.length; at += 4096) bytes[at] = 1;
+  return performance.now() - start;
+}
+
+const times: Record<'text' | 'arrow' | 'rawRead' | 'firstTouch', number[]> = { text: [], arrow: [], rawRead: [], firstTouch: [] };
 try {
   await timeOpen(text); // warm-up: page cache, module loading
   await timeOpen(arrowFile);
+  await timeRawRead(arrowFile);
   for (let run = 0; run < runs; run++) {
     times.text.push(await timeOpen(text));
     times.arrow.push(await timeOpen(arrowFile));
+    times.rawRead.push(await timeRawRead(arrowFile));
+    times.firstTouch.push(timeFirstTouch());
   }
 } finally {
   rmSync(arrowFile, { force: true });
@@ -56,6 +103,9 @@ const summary = {
   ratioMin: Math.min(...times.text) / Math.min(...times.arrow),
   textMs: { min: Math.min(...times.text), median: median(times.text), all: times.text },
   arrowMs: { min: Math.min(...times.arrow), median: median(times.arrow), all: times.arrow },
+  arrowBytes,
+  rawReadMs: { min: Math.min(...times.rawRead), median: median(times.rawRead), all: times.rawRead },
+  firstTouchMs: { min: Math.min(...times.firstTouch), median: median(times.firstTouch), all: times.firstTouch },
 };
 if (args.includes('--json')) console.log(JSON.stringify(summary, null, 2));
 else {
@@ -63,4 +113,7 @@ else {
   console.log(`  .arrow is ${summary.ratioMedian.toFixed(1)}x faster (median), ${summary.ratioMin.toFixed(1)}x (min)`);
   console.log(`  text parse  min ${summary.textMs.min.toFixed(0)} ms  median ${summary.textMs.median.toFixed(0)} ms`);
   console.log(`  .arrow open min ${summary.arrowMs.min.toFixed(0)} ms  median ${summary.arrowMs.median.toFixed(0)} ms`);
+  console.log('  floors, the .arrow file into fresh shared memory without genomatrix:');
+  console.log(`  raw read    min ${summary.rawReadMs.min.toFixed(0)} ms  median ${summary.rawReadMs.median.toFixed(0)} ms`);
+  console.log(`  first touch min ${summary.firstTouchMs.min.toFixed(0)} ms  median ${summary.firstTouchMs.median.toFixed(0)} ms  (page faults alone, one thread)`);
 }
