@@ -11,6 +11,7 @@ import { AlleleDictionary } from './layout/allele-dictionary.js';
 import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionColumn, type Site } from './layout/matrix-column.js';
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import type { MatrixOrigin } from './layout/matrix-origin.js';
+import { selectLayout } from './layout/select-contigs.js';
 import { detectInput, InputFormat } from './read/input-format.js';
 import { loadArrow } from './read/load-arrow.js';
 import { loadText, type LoadProgress } from './read/load-text.js';
@@ -41,6 +42,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Bytes of input each parse task takes (default 8 MiB); smaller gives more, shorter tasks. */
   chunkBytes?: number;
+  /**
+   * Only these contigs, by name; they keep the matrix's order. A packed `.arrow` input reads only
+   * their bytes; a text input is still read and parsed whole. A name the matrix lacks is an error.
+   */
+  contigs?: readonly string[];
   /** Diploid pairs, as `"10a:10b,13a:13b"` or name pairs; default: the pairs packed with an .arrow matrix, else automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
   /** @internal Largest SharedArrayBuffer an .arrow load makes (default 4 GiB); tests force a small one. */
@@ -246,10 +252,11 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
       return new Matrix(path, layout, pool, undefined, origin, options.pairs);
     }
     const { onProgress } = options;
-    const layout = await loadText(input, pool, {
+    const loaded = await loadText(input, pool, {
       ...options,
       onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
     });
+    const layout = options.contigs ? selectLayout(path, loaded, options.contigs) : loaded;
     return new Matrix(path, layout, pool, undefined, { format: input.format, sourceName: basename(path), sourceSize: input.size }, options.pairs);
   } catch (error) {
     await pool.destroy();

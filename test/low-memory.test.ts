@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { haplotype, loadMatrix, lowMemoryHaplotype } from 'genomatrix';
 import { WorkerPool } from '../src/dispatch/worker-pool.js';
 import { detectInput } from '../src/read/input-format.js';
-import { streamContigs } from '../src/read/stream-contigs.js';
+import { SEGMENT_ROWS, streamContigs } from '../src/read/stream-contigs.js';
 import { generate, runCli, scratchDir } from './helpers.js';
 
 describe('--low-memory', () => {
@@ -78,6 +78,48 @@ describe('--low-memory', () => {
       assert.ok(largest < Math.ceil(sizes.reduce((a, b) => a + b) / segmentRows), 'the test matrix tells one contig from the whole');
     } finally {
       await pool.destroy();
+    }
+  });
+
+  it('a packed .arrow input: read one contig at a time, the same table', async () => {
+    const arrow = join(scratch.dir, 'matrix.arrow');
+    const packed = runCli(['pack', plain, '-o', arrow, '--quiet']);
+    assert.equal(packed.status, 0, packed.stderr);
+    const output = join(scratch.dir, 'arrow.out');
+    const summary = await lowMemoryHaplotype(arrow, { output, threads: 2 });
+    assert.equal(readFileSync(output, 'utf8'), expected);
+    assert.equal(summary.sites, sizes.reduce((a, b) => a + b));
+    const run = runCli(['haplotype', arrow, '--low-memory', '--threads', '2']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expected);
+  });
+
+  it('--contigs: only those contigs, in matrix order, from text and .arrow', async () => {
+    const arrow = join(scratch.dir, 'matrix.arrow');
+    const wanted = expected.split('\n').filter((line, i) => i === 0 || /^ctg[41]\t/.test(line));
+    assert.ok(wanted.some((line) => line.startsWith('ctg1\t')) && wanted.some((line) => line.startsWith('ctg4\t')), 'both contigs have lines');
+    for (const input of [plain, gzip, arrow]) {
+      const output = join(scratch.dir, 'selected.out');
+      const summary = await lowMemoryHaplotype(input, { output, threads: 2, contigs: ['ctg4', 'ctg1'] });
+      assert.equal(readFileSync(output, 'utf8'), wanted.join('\n') + '\n', input);
+      assert.equal(summary.sites, sizes[1]! + sizes[4]!, input);
+      await assert.rejects(lowMemoryHaplotype(input, { output, contigs: ['ctg1', 'chrX'] }), { name: 'UsageError', message: `${input}: no contig chrX; its contigs are ctg0, ctg1, ctg2, ctg3, ctg4` });
+    }
+  });
+
+  it('counts every site of a contig longer than one segment', async () => {
+    const long = join(scratch.dir, 'long.tsv');
+    generate(long, ['--contigs', '2', '--sites', String(SEGMENT_ROWS + 1000), '--haplotypes', '2']);
+    const output = join(scratch.dir, 'long.out');
+    const summary = await lowMemoryHaplotype(long, { output, threads: 2 });
+    assert.equal(summary.sites, 2 * (SEGMENT_ROWS + 1000));
+    const matrix = await loadMatrix(long, { threads: 2 });
+    try {
+      const inMemory = await haplotype(matrix, { output: join(scratch.dir, 'long.expected') });
+      assert.equal(summary.lines, inMemory.lines);
+      assert.equal(readFileSync(output, 'utf8'), readFileSync(join(scratch.dir, 'long.expected'), 'utf8'));
+    } finally {
+      await matrix.close();
     }
   });
 });

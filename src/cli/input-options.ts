@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { parseContigList } from '../layout/select-contigs.js';
 
 /** Options every command that reads a matrix takes. */
 export interface InputArgs {
@@ -8,6 +9,7 @@ export interface InputArgs {
   allowUnsorted?: boolean;
   quiet?: boolean;
   progress?: boolean;
+  contigs?: string;
 }
 
 /** Declares the input options shared by the commands. */
@@ -16,6 +18,7 @@ export function inputOptions(yargs: Argv) {
     .positional('matrix', { type: 'string', demandOption: true, describe: 'Genome matrix: text, gzip, BGZF or packed .arrow (told from its bytes)' })
     .option('header', { type: 'string', describe: 'File holding the header line, for a matrix without one' })
     .option('threads', { alias: 't', type: 'number', describe: 'Worker threads (default: usable cores)' })
+    .option('contigs', { type: 'string', describe: 'Only these contigs, NAME[,NAME...], kept in matrix order (an .arrow input reads only their bytes)' })
     .option('allow-unsorted', { type: 'boolean', describe: 'Accept decreasing POS inside a contig run (with one warning)' })
     .option('progress', { type: 'boolean', describe: 'Show a progress bar on stderr even when it is not a terminal' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar and no notes (warnings and errors still print)' });
@@ -32,4 +35,9 @@ export function conversionOptions(yargs: Argv) {
   return inputOptions(yargs)
     .option('pairs', { type: 'string', describe: 'Explicit pairs NAME:NAME[,NAME:NAME...]; default: <stem>a/<stem>b columns' })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' });
+}
+
+/** `--contigs` as the load option: the names, or undefined when not given. */
+export function contigsOption(argv: InputArgs): string[] | undefined {
+  return argv.contigs === undefined ? undefined : parseContigList(argv.contigs);
 }

@@ -2,7 +2,7 @@
 // stderr, and a progress bar for the load.
 
 import { openMatrix, type Matrix } from '../matrix.js';
-import type { InputArgs } from './input-options.js';
+import { contigsOption, type InputArgs } from './input-options.js';
 import { warn } from './messages.js';
 import { ProgressBar, progressWanted } from './progress-bar.js';
 
@@ -14,6 +14,7 @@ export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Pr
       header: argv.header,
       threads: argv.threads,
       allowUnsorted: argv.allowUnsorted,
+      contigs: contigsOption(argv),
       onWarning: warn,
       onProgress: (_done, _total, progress) => bar.load(progress),
     });

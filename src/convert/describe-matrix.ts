@@ -2,7 +2,12 @@
 
 import { ALLELE_DICTIONARY_BYTES } from '../layout/allele-dictionary.js';
 import type { MatrixOrigin } from '../layout/matrix-origin.js';
+import { UsageError } from '../errors.js';
+import { selectBatches } from '../layout/select-contigs.js';
 import type { Matrix } from '../matrix.js';
+import type { RecordBatchEntry } from '../read/arrow-file-index.js';
+import { detectInput, InputFormat } from '../read/input-format.js';
+import { plannedBuffers, readArrowMatrix } from '../read/load-arrow.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** One column of the matrix and the bytes its values take in shared memory. */
@@ -40,23 +45,63 @@ export interface MatrixDescription {
  * console.log(formatDescription(describeMatrix(matrix)));
  */
 export function describeMatrix(matrix: Matrix): MatrixDescription {
-  const { layout } = matrix;
-  const stored = matrix.origin.pairs;
-  return {
+  const { buffers } = matrix.layout;
+  return describe({
     source: matrix.source,
-    origin: { ...matrix.origin },
-    samples: [...matrix.samples],
-    pairs: resolvePairs(matrix.samples, stored),
-    pairsFrom: stored === undefined ? 'automatic' : 'stored',
-    contigs: matrix.contigs.map((contig) => ({ name: contig.name, sites: contig.sites })),
-    sites: matrix.sites,
+    origin: matrix.origin,
+    samples: matrix.samples,
+    contigs: matrix.contigs,
     alleles: matrix.alleles,
+    sharedBuffers: { count: buffers.length, bytes: buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0) },
+  });
+}
+
+/**
+ * Describes a packed `.arrow` matrix from its metadata alone, without reading its columns: the
+ * same description as `describeMatrix` of it loaded (with the same `contigs` selection), instantly
+ * whatever the file's size.
+ */
+export function describePackedMatrix(path: string, contigs?: readonly string[]): MatrixDescription {
+  const input = detectInput(path);
+  if (input.format !== InputFormat.arrow) throw new UsageError(`${path} is not a packed .arrow matrix`);
+  const file = readArrowMatrix(input);
+  const keep = contigs ? selectBatches(path, file.contigs, file.batchContigs, contigs) : file.batchContigs.map((_, b) => b);
+  const regions = plannedBuffers(file, keep.length < file.batchContigs.length ? keep : undefined);
+  return describe({
+    source: path,
+    origin: file.origin,
+    samples: file.samples,
+    contigs: keep.map((b) => ({ name: file.contigs[file.batchContigs[b] as number] ?? '', sites: (file.index.recordBatches[b] as RecordBatchEntry).rows })),
+    alleles: file.alleles,
+    sharedBuffers: { count: regions.length, bytes: regions.reduce((sum, region) => sum + Math.max(region.length, 8), 0) },
+  });
+}
+
+function describe(m: {
+  source: string;
+  origin: MatrixOrigin;
+  samples: readonly string[];
+  contigs: readonly { name: string; sites: number }[];
+  alleles: string[];
+  sharedBuffers: MatrixDescription['sharedBuffers'];
+}): MatrixDescription {
+  const stored = m.origin.pairs;
+  const sites = m.contigs.reduce((sum, contig) => sum + contig.sites, 0);
+  return {
+    source: m.source,
+    origin: { ...m.origin },
+    samples: [...m.samples],
+    pairs: resolvePairs(m.samples, stored),
+    pairsFrom: stored === undefined ? 'automatic' : 'stored',
+    contigs: m.contigs.map((contig) => ({ name: contig.name, sites: contig.sites })),
+    sites,
+    alleles: m.alleles,
     columns: [
-      { name: 'POS', type: 'int32', bytes: 4 * matrix.sites },
-      { name: 'REF', type: 'uint8', bytes: matrix.sites },
-      ...matrix.samples.map((name): ColumnDescription => ({ name, type: 'uint8', bytes: matrix.sites })),
+      { name: 'POS', type: 'int32', bytes: 4 * sites },
+      { name: 'REF', type: 'uint8', bytes: sites },
+      ...m.samples.map((name): ColumnDescription => ({ name, type: 'uint8', bytes: sites })),
     ],
-    sharedBuffers: { count: layout.buffers.length, bytes: layout.buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0) },
+    sharedBuffers: m.sharedBuffers,
     alleleDictionaryBytes: ALLELE_DICTIONARY_BYTES,
   };
 }

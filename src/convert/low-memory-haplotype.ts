@@ -1,13 +1,18 @@
 // The haplotype table in low-memory mode: contigs are streamed from the input one at a time
-// (read/stream-contigs.ts) and each is converted by the workers, through zero-copy views as in
-// memory, before the next one takes its place. Peak memory: the largest contig's columns, plus a
-// few parse chunks and output chunks.
+// (read/stream-contigs.ts; a packed .arrow input is read one contig's record batches at a time)
+// and each is converted by the workers, through zero-copy views as in memory, before the next one
+// takes its place. Peak memory: the largest contig's columns, plus a few parse chunks and output
+// chunks.
 
 import { freemem } from 'node:os';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { detectInput, InputFormat, type InputFile } from '../read/input-format.js';
 import type { LoadProgress } from '../read/load-text.js';
 import { streamContigs } from '../read/stream-contigs.js';
+import type { RecordBatchEntry } from '../read/arrow-file-index.js';
+import { loadArrowBatches, readArrowMatrix } from '../read/load-arrow.js';
+import { missingContigs, noContigs, selectBatches } from '../layout/select-contigs.js';
+import type { MatrixLayout } from '../layout/matrix-layout.js';
 import { openOutput } from '../write/output-sink.js';
 import { haplotypeHeader, writeLayoutHaplotypes, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
@@ -22,6 +27,8 @@ export interface LowMemoryHaplotypeOptions extends Omit<HaplotypeOptions, 'onPro
   /** Called on the main thread after each parsed chunk, with the contigs written so far. */
   onProgress?: (progress: LoadProgress & { contigs: number }) => void;
   onWarning?: (message: string) => void;
+  /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
+  contigs?: readonly string[];
 }
 
 /**
@@ -45,7 +52,7 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
   let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
   const report = (): void => options.onProgress?.({ ...loaded, contigs });
   try {
-    const stream = streamContigs(input, pool, {
+    const stream = contigLayouts(input, pool, {
       ...options,
       onProgress: (progress) => {
         loaded = progress;
@@ -58,7 +65,7 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
         await sink.write(Buffer.from(haplotypeHeader(pairs)));
       }
       lines += await writeLayoutHaplotypes(contig.layout, pool, pairs, sink, options);
-      sites += contig.layout.batches[0]?.rows ?? 0;
+      sites += contig.layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
       contigs++;
       report();
     }
@@ -72,6 +79,39 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
   }
 }
 
+/** The selected contigs of the input, one at a time, each as a layout of its own (the consumer must be done with one before it asks for the next). */
+async function* contigLayouts(input: InputFile, pool: WorkerPool, options: LowMemoryHaplotypeOptions & { onProgress: (progress: LoadProgress) => void }): AsyncGenerator<{ samples: string[]; layout: MatrixLayout }> {
+  if (input.format === InputFormat.arrow) {
+    const file = readArrowMatrix(input);
+    const keep = new Set(options.contigs ? selectBatches(input.path, file.contigs, file.batchContigs, options.contigs) : file.batchContigs.keys());
+    const byContig = new Map<number, number[]>(); // contig code -> its kept batches, in file order
+    file.batchContigs.forEach((code, b) => {
+      if (keep.has(b)) byContig.set(code, [...(byContig.get(code) ?? []), b]);
+    });
+    const progress: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
+    for (const batches of byContig.values()) {
+      const layout = await loadArrowBatches(file, batches, options);
+      for (const b of batches) {
+        const entry = file.index.recordBatches[b] as RecordBatchEntry;
+        progress.bytes += entry.bodyLength;
+        progress.sites += entry.rows;
+      }
+      options.onProgress(progress);
+      yield { samples: file.samples, layout };
+    }
+    return;
+  }
+  if (options.contigs?.length === 0) throw noContigs(input.path);
+  const wanted = options.contigs && new Set(options.contigs);
+  const seen = new Set<string>();
+  for await (const contig of streamContigs(input, pool, options)) {
+    seen.add(contig.name);
+    if (!wanted || wanted.has(contig.name)) yield contig;
+  }
+  const missing = wanted && [...wanted].filter((name) => !seen.has(name));
+  if (missing?.length) throw missingContigs(input.path, missing, [...seen]);
+}
+
 /** Share of the free memory an in-memory load may take before low-memory mode is chosen. */
 export const LOW_MEMORY_SHARE = 0.5;
 /** How many times its size a gzip input is assumed to inflate to (the size inside is not known up front). */
@@ -79,11 +119,11 @@ const GZIP_RATIO = 10;
 
 /**
  * Whether a file is too large to load in memory: an in-memory load of a text matrix peaks at about
- * 0.6 times its text size (one byte a cell plus row regions), against `LOW_MEMORY_SHARE` of free
- * memory. Returns the estimate when it is too large.
+ * 0.6 times its text size (one byte a cell plus row regions), that of a packed .arrow matrix at its
+ * size, against `LOW_MEMORY_SHARE` of free memory. Returns the estimate when it is too large.
  */
 export function tooLargeForMemory(input: InputFile, free = freemem()): { needed: number; free: number } | undefined {
   const text = input.format === InputFormat.gzip ? input.size * GZIP_RATIO : input.size;
-  const needed = Math.round(0.6 * text);
+  const needed = input.format === InputFormat.arrow ? input.size : Math.round(0.6 * text);
   return needed > LOW_MEMORY_SHARE * free ? { needed, free } : undefined;
 }

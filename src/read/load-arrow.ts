@@ -8,6 +8,8 @@
 // (they are small, or one code per batch), and the pages they span are never touched, so they
 // cost no memory. A file larger than `maxBufferBytes` (4 GiB: what one typed array can address)
 // gets one buffer per record batch instead, and a batch larger than that one buffer per column.
+// A contig selection (`--contigs`, a `--low-memory` pass) reads only the selected contigs' record
+// batches, each into a buffer of its own.
 
 import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { InputError, UsageError } from '../errors.js';
 import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
+import { selectBatches } from '../layout/select-contigs.js';
 import { ArrowTypeId, readArrowFileIndex, readBytes, type ArrowField, type ArrowFileIndex, type RecordBatchEntry } from './arrow-file-index.js';
 import type { InputFile } from './input-format.js';
 
@@ -23,6 +26,8 @@ export interface ArrowLoadOptions {
   signal?: AbortSignal;
   /** Largest SharedArrayBuffer to make (default 4 GiB); tests force a small one. */
   maxBufferBytes?: number;
+  /** Only these contigs' record batches are read (see layout/select-contigs.ts). */
+  contigs?: readonly string[];
 }
 
 /** Default `maxBufferBytes`: one typed array over a buffer addresses at most 2^32 bytes. */
@@ -45,14 +50,34 @@ export interface FileRead {
   position: number;
 }
 
+/** What a packed matrix's metadata says, read without touching the column bytes. */
+export interface ArrowMatrixFile {
+  input: InputFile;
+  index: ArrowFileIndex;
+  alleles: string[];
+  /** The contig dictionary. */
+  contigs: string[];
+  /** The contig code of each record batch. */
+  batchContigs: number[];
+  samples: string[];
+  origin: MatrixOrigin;
+}
+
 /** Loads a packed matrix into a shared-memory layout plus what its metadata says about its origin. */
 export async function loadArrow(input: InputFile, options: ArrowLoadOptions = {}): Promise<{ layout: MatrixLayout; origin: MatrixOrigin }> {
+  const file = readArrowMatrix(input);
+  const keep = options.contigs ? selectBatches(input.path, file.contigs, file.batchContigs, options.contigs) : undefined;
+  return { layout: await loadArrowBatches(file, keep, options), origin: file.origin };
+}
+
+/** Reads and checks a packed matrix's footer, schema, metadata and dictionaries (no column bytes). */
+export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
   const fail = (problem: string): InputError => new InputError({ file: input.path }, problem);
   const fd = openSync(input.path, 'r');
   let index: ArrowFileIndex;
   let alleles: string[];
   let contigs: string[];
-  let contigCodes: number[];
+  let batchContigs: number[];
   try {
     index = readArrowFileIndex(input.path, fd, input.size);
     checkSchema(index.fields, fail);
@@ -61,7 +86,7 @@ export async function loadArrow(input: InputFile, options: ArrowLoadOptions = {}
     alleles = readDictionary(fd, index, alleleId, fail);
     contigs = readDictionary(fd, index, contigId, fail);
     index.recordBatches.forEach((batch) => checkBatch(batch, index.fields.length, fail));
-    contigCodes = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
+    batchContigs = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
   } finally {
     closeSync(fd);
   }
@@ -71,18 +96,39 @@ export async function loadArrow(input: InputFile, options: ArrowLoadOptions = {}
   if (JSON.stringify(metadata.samples) !== JSON.stringify(samples)) throw fail('the samples in the schema metadata differ from the haplotype columns');
   checkAlleles(alleles, fail);
   if (index.recordBatches.length === 0) throw fail('no record batches: the matrix has no sites');
+  return { input, index, alleles, contigs, batchContigs, samples, origin: metadata.origin };
+}
 
-  const regions = planRegions(input.size, index.recordBatches, options.maxBufferBytes ?? MAX_BUFFER_BYTES, fail);
+/**
+ * Reads record batches `keep` (default: all) of a packed matrix into shared memory: a layout of
+ * those batches, in file order. A selection gets one buffer per batch; the whole file one buffer
+ * for the file (see the top of this file).
+ */
+export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly number[] | undefined, options: ArrowLoadOptions = {}): Promise<MatrixLayout> {
+  const { input, index, samples } = file;
+  const fail = (problem: string): InputError => new InputError({ file: input.path }, problem);
+  const kept = keep ?? index.recordBatches.map((_, b) => b);
+  const entries = kept.map((b) => index.recordBatches[b] as RecordBatchEntry);
+  const regions = batchRegions(file, entries, keep !== undefined, options.maxBufferBytes, fail);
   const buffers = await readRegions(input.path, regions.list, regions.reads, options.signal);
-  const batches = index.recordBatches.map((entry, b): BatchLayout => {
+  const batches = entries.map((entry, b): BatchLayout => {
     const ref = (field: number): BufferRef => regions.locate(b, entry.bodyStart + (entry.buffers[2 * field + 1]?.offset ?? 0));
     const batch: BatchLayout = { contig: 0, rows: entry.rows, pos: ref(1), ref: ref(2), haplotypes: samples.map((_, h) => ref(3 + h)) };
-    if (batch.pos.byteOffset % 4 !== 0) throw fail(`record batch ${b}: the POS buffer is not 4-byte aligned`);
-    batch.contig = contigCodes[b] as number;
+    if (batch.pos.byteOffset % 4 !== 0) throw fail(`record batch ${kept[b]}: the POS buffer is not 4-byte aligned`);
+    batch.contig = file.batchContigs[kept[b] as number] as number;
     return batch;
   });
-  const layout: MatrixLayout = { version: LAYOUT_VERSION, buffers, alleles: AlleleDictionary.create(alleles).buffer, samples, contigs, batches };
-  return { layout, origin: metadata.origin };
+  return { version: LAYOUT_VERSION, buffers, alleles: AlleleDictionary.create(file.alleles).buffer, samples, contigs: file.contigs, batches };
+}
+
+/** The buffers loading batches `keep` (default: all) would make, without reading anything. */
+export function plannedBuffers(file: ArrowMatrixFile, keep?: readonly number[]): FileRegion[] {
+  const entries = (keep ?? file.index.recordBatches.map((_, b) => b)).map((b) => file.index.recordBatches[b] as RecordBatchEntry);
+  return batchRegions(file, entries, keep !== undefined, undefined, (problem) => new InputError({ file: file.input.path }, problem)).list;
+}
+
+function batchRegions(file: ArrowMatrixFile, entries: readonly RecordBatchEntry[], selection: boolean, maxBufferBytes = MAX_BUFFER_BYTES, fail: (problem: string) => InputError) {
+  return planRegions(file.input.size, entries, { limit: maxBufferBytes, wholeFile: !selection && file.input.size <= maxBufferBytes }, fail);
 }
 
 /** The schema `pack` writes: CHROM (Utf8 dictionary, Int32 indices), POS (Int32), REF and haplotypes (Utf8 dictionary, Uint8 indices, one dictionary). */
@@ -156,10 +202,12 @@ function columnBuffers(batch: RecordBatchEntry): { offset: number; length: numbe
 /**
  * Which SharedArrayBuffers to make and which byte ranges of the file to read into them (see the
  * top of this file), and `locate(batch, fileOffset)`, the buffer and offset of a column start.
+ * `wholeFile`: one buffer for the file; else one per batch, or per column of a batch over `limit`.
  * Only the column bytes are read; what else a buffer spans (metadata, CHROM) stays untouched
  * zeros, which costs no memory until written.
  */
-export function planRegions(fileSize: number, batches: readonly RecordBatchEntry[], limit: number, fail: (problem: string) => InputError) {
+export function planRegions(fileSize: number, batches: readonly RecordBatchEntry[], plan: { limit: number; wholeFile: boolean }, fail: (problem: string) => InputError) {
+  const { limit } = plan;
   const list: FileRegion[] = [];
   const reads: FileRead[] = [];
   const owner: number[][] = []; // per batch: the regions its columns lie in
@@ -169,7 +217,7 @@ export function planRegions(fileSize: number, batches: readonly RecordBatchEntry
     const end = Math.max(...columns.map((buffer) => buffer.offset + buffer.length));
     return { start: batch.bodyStart + start, length: end - start };
   };
-  if (fileSize <= limit) {
+  if (plan.wholeFile) {
     list.push({ start: 0, length: fileSize });
     for (const batch of batches) {
       const { start, length } = span(batch);

@@ -3,7 +3,7 @@ import { haplotype } from '../../convert/haplotype.js';
 import { lowMemoryHaplotype, tooLargeForMemory } from '../../convert/low-memory-haplotype.js';
 import { openMatrix } from '../../matrix.js';
 import { detectInput } from '../../read/input-format.js';
-import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { contigsOption, conversionOptions, type ConversionArgs } from '../input-options.js';
 import { note, warn } from '../messages.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
 
@@ -23,10 +23,11 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
       })
       .example('$0 haplotype matrix.tsv.gz -o haplotypes.tsv', 'automatic pairs')
       .example('$0 haplotype matrix.tsv --header names.tsv --pairs 10a:10b,13a:13b', 'explicit pairs')
-      .example('$0 haplotype huge.tsv --low-memory -o haplotypes.tsv', 'one contig in memory at a time') as unknown as Argv<HaplotypeArgs>,
+      .example('$0 haplotype huge.tsv --low-memory -o haplotypes.tsv', 'one contig in memory at a time')
+      .example('$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv', 'a shard: reads only these contigs') as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
     const bar = new ProgressBar(progressWanted(argv));
-    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, onWarning: warn };
+    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, contigs: contigsOption(argv), onWarning: warn };
     try {
       if (lowMemory(argv)) {
         await lowMemoryHaplotype(argv.matrix, { ...input, pairs: argv.pairs, output: argv.output, onProgress: (progress) => bar.load(progress) });

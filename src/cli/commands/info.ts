@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { describeMatrix, formatDescription } from '../../convert/describe-matrix.js';
-import { inputOptions, type InputArgs } from '../input-options.js';
+import { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription } from '../../convert/describe-matrix.js';
+import { detectInput, InputFormat } from '../../read/input-format.js';
+import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
 import { withInput } from '../open-input.js';
 
 interface InfoArgs extends InputArgs {
@@ -16,9 +17,11 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       .option('json', { type: 'boolean', describe: 'Print the description as JSON' })
       .example('$0 info matrix.arrow', '') as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
-    await withInput(argv, async (matrix) => {
-      const description = describeMatrix(matrix);
+    const show = (description: MatrixDescription): void => {
       process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));
-    });
+    };
+    // A packed matrix is described from its metadata: nothing to read, however large the file.
+    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined) show(describePackedMatrix(argv.matrix, contigsOption(argv)));
+    else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
   },
 };

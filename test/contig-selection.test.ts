@@ -1,0 +1,123 @@
+// `--contigs` (LoadOptions.contigs): a run over some contigs of a matrix gives exactly those
+// contigs' part of the whole run, in matrix order, from every input form; a packed input reads only
+// their bytes; a name the matrix lacks is a one-line usage error that writes nothing.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { describeMatrix, loadMatrix, type MatrixDescription, type MatrixStats } from 'genomatrix';
+import { assertOneLine, fixture, runCli, scratchDir } from './helpers.js';
+
+/** The header line(s) and the data lines of `text` whose first field is in `contigs`. */
+function partOf(text: string, contigs: string[], isHeader: (line: string) => boolean): string {
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && (isHeader(line) || contigs.includes(line.slice(0, line.indexOf('\t')))))
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+function cli(args: string[]): string {
+  const run = runCli([...args, '--quiet']);
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+describe('--contigs', () => {
+  const scratch = scratchDir();
+  const arrow = join(scratch.dir, 'small.arrow');
+  // small.tsv: chr1 in two runs (lines 2-7 and 13-17), then chr2 between them, chr3 last.
+  const inputs = [fixture('small.tsv'), fixture('small.tsv.gz'), arrow];
+  before(() => cli(['pack', fixture('small.tsv'), '-o', arrow]));
+  after(scratch.cleanup);
+
+  for (const input of inputs.map((path, i) => ({ path, name: ['text', 'gzip', '.arrow'][i] }))) {
+    it(`haplotype, ${input.name}: the selected contigs' lines of the whole table, in matrix order`, () => {
+      const whole = readFileSync(fixture('small.expected.tsv'), 'utf8');
+      const isHeader = (line: string) => line.startsWith('contig\t');
+      assert.equal(cli(['haplotype', input.path, '--contigs', 'chr3,chr1']), partOf(whole, ['chr1', 'chr3'], isHeader));
+      assert.equal(cli(['haplotype', input.path, '--contigs', 'chr2']), partOf(whole, ['chr2'], isHeader));
+      assert.equal(cli(['haplotype', input.path, '--contigs', ' chr1 , chr2,chr3 ']), whole);
+    });
+
+    it(`vcf and stats, ${input.name}: the selected contigs' records and rows`, () => {
+      const records = (vcf: string) => vcf.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+      const whole = cli(['vcf', input.path]);
+      const shard = cli(['vcf', input.path, '--contigs', 'chr1']);
+      assert.deepEqual(records(shard), records(whole).filter((line) => line.startsWith('chr1\t')));
+      assert.ok(records(shard).length > 0);
+      assert.match(shard, /^##contig=<ID=chr1,length=\d+>$/m);
+      assert.doesNotMatch(shard, /^##contig=<ID=chr[23],/m);
+
+      const all = JSON.parse(cli(['stats', input.path, '--json'])) as MatrixStats;
+      const some = JSON.parse(cli(['stats', input.path, '--json', '--contigs', 'chr2,chr3'])) as MatrixStats;
+      assert.deepEqual(some.contigs, all.contigs.filter((contig) => contig.contig !== 'chr1'));
+      assert.equal(some.genome.sites, 7);
+    });
+  }
+
+  it('shards concatenate to the whole run', () => {
+    const whole = cli(['haplotype', arrow]);
+    const shards = ['chr1', 'chr2', 'chr3'].map((contig) => cli(['haplotype', arrow, '--contigs', contig]));
+    assert.equal(shards[0]! + shards.slice(1).map((shard) => shard.slice(shard.indexOf('\n') + 1)).join(''), whole);
+  });
+
+  it('pack --contigs writes a smaller matrix of those contigs; info describes it', () => {
+    const part = join(scratch.dir, 'part.arrow');
+    cli(['pack', fixture('small.tsv'), '--contigs', 'chr2', '-o', part]);
+    const described = JSON.parse(cli(['info', part, '--json'])) as MatrixDescription;
+    assert.deepEqual(described.contigs, [{ name: 'chr2', sites: 5 }]);
+    assert.equal(cli(['haplotype', part]), cli(['haplotype', arrow, '--contigs', 'chr2']));
+  });
+
+  it('a packed input reads only the selected contigs: one buffer per record batch, of its columns', async () => {
+    const whole = await loadMatrix(arrow);
+    const some = await loadMatrix(arrow, { contigs: ['chr2'] });
+    try {
+      assert.deepEqual(some.contigs.map((contig) => [contig.name, contig.sites, contig.rowStart]), [['chr2', 5, 0]]);
+      assert.equal(some.layout.buffers.length, 1);
+      const columns = 4 * 5 + 8 * 5; // POS, then REF and 7 haplotypes, one byte a site
+      assert.ok(some.layout.buffers[0]!.byteLength >= columns && some.layout.buffers[0]!.byteLength < columns + 64 * 9, `${some.layout.buffers[0]!.byteLength} bytes`);
+      assert.deepEqual([...some.column('3b').contig('chr2')], [...whole.column('3b').contig('chr2')]);
+      assert.equal(some.table.numRows, 5);
+      assert.deepEqual(some.table.getChild('POS')?.toArray(), whole.contigViews('chr2').pos);
+    } finally {
+      await Promise.all([whole.close(), some.close()]);
+    }
+  });
+
+  it('info of a packed matrix comes from its metadata, and says what a load would hold', async () => {
+    for (const contigs of [undefined, ['chr3', 'chr2']]) {
+      const matrix = await loadMatrix(arrow, { contigs });
+      try {
+        const fromMetadata = JSON.parse(cli(['info', arrow, '--json', ...(contigs ? ['--contigs', contigs.join(',')] : [])])) as MatrixDescription;
+        assert.deepEqual(fromMetadata, JSON.parse(JSON.stringify(describeMatrix(matrix))));
+      } finally {
+        await matrix.close();
+      }
+    }
+  });
+
+  for (const input of inputs) {
+    for (const mode of input.endsWith('.arrow') ? [[], ['--low-memory']] : [[]]) {
+      it(`a contig the matrix lacks: exit 2, one line naming the file and the contig, no output (${input.split('/').pop()} ${mode.join(' ')})`, () => {
+        const out = join(scratch.dir, 'missing.tsv');
+        const run = runCli(['haplotype', input, '--contigs', 'chr2,chrX,chrY', '-o', out, ...mode]);
+        assert.equal(run.status, 2);
+        assertOneLine(run.stderr);
+        assert.equal(run.stderr, `genomatrix: ${input}: no contigs chrX, chrY; its contigs are chr1, chr2, chr3\n`);
+        assert.equal(existsSync(out), false);
+      });
+    }
+  }
+
+  it('an empty name: exit 2, one line', () => {
+    for (const value of ['', 'chr1,,chr2', ',']) {
+      const run = runCli(['stats', arrow, '--contigs', value]);
+      assert.equal(run.status, 2, value);
+      assertOneLine(run.stderr);
+      assert.match(run.stderr, /--contigs .*: expected contig names separated by commas, with no empty name/);
+    }
+  });
+});
