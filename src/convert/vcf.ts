@@ -38,7 +38,11 @@ export interface VcfSummary {
 /** A contig name VCF 4.3 accepts as a `##contig` ID (section 1.4.7), which 4.2 readers accept too. */
 const CONTIG_ID = /^[0-9A-Za-z!#$%&+./:;?@^_|~-][0-9A-Za-z!#$%&*+./:;=?@^_|~-]*$/;
 
-/** The meta lines and the `#CHROM` line; a contig's length is its largest POS in the matrix. */
+/**
+ * The meta lines and the `#CHROM` line; a contig's length is its largest POS in the matrix. The
+ * `##contig` lines come last, so that `bcftools concat` of per-contig shards (which appends the
+ * contig lines the first shard lacks) gives the header of the whole run.
+ */
 export function vcfHeader(
   contigs: readonly { name: string; length: number }[],
   pairs: readonly HaplotypePair[],
@@ -48,9 +52,9 @@ export function vcfHeader(
     '##fileformat=VCFv4.2',
     '##FILTER=<ID=PASS,Description="All filters passed">',
     `##source=genomatrix ${VERSION}`,
-    ...contigs.map((contig) => `##contig=<ID=${contig.name},length=${contig.length}>`),
     ...altDeclarations,
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Phased genotype">',
+    ...contigs.map((contig) => `##contig=<ID=${contig.name},length=${contig.length}>`),
     ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', ...(pairs.length > 0 ? ['FORMAT'] : []), ...pairs.map((pair) => pair.name)].join('\t'),
   ];
   return lines.join('\n') + '\n';
