@@ -75,6 +75,19 @@ describe('the Snakemake workflow', { skip }, () => {
     });
   }
 
+  it('a packed matrix is read as it is: no pack job, the same outputs', () => {
+    const packed = join(scratch.dir, 'packed.arrow');
+    assert.equal(runCli(['pack', matrix, '-o', packed, '--quiet']).status, 0);
+    const out = join(scratch.dir, 'out-packed');
+    const run = snakemake(out, [`matrix=${packed}`, 'shards=3']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.doesNotMatch(run.stdout + run.stderr, /rule pack:/);
+    assert.equal(existsSync(join(out, 'matrix.arrow')), false);
+    assert.equal(readFileSync(join(out, 'haplotypes.tsv'), 'utf8'), single.haplotypes);
+    assert.equal(gunzipSync(readFileSync(join(out, 'matrix.vcf.gz'))).toString('utf8'), single.vcf);
+    assert.equal(readFileSync(join(out, 'stats.tsv'), 'utf8'), single.stats);
+  });
+
   it('a text matrix without a header line, with a header file and explicit pairs', () => {
     const out = join(scratch.dir, 'out-noheader');
     const run = snakemake(out, [`matrix=${noHeader}`, `header=${names}`, 'pairs=2a:2b,1b:1a', 'shards=2']);
