@@ -88,7 +88,7 @@ describe('--contigs', () => {
   });
 
   it('info of a packed matrix comes from its metadata, and says what a load would hold', async () => {
-    for (const contigs of [undefined, ['chr3', 'chr2']]) {
+    for (const contigs of [undefined, ['chr3', 'chr2'], ['chr2', 'chr1', 'chr3']]) {
       const matrix = await loadMatrix(arrow, { contigs });
       try {
         const fromMetadata = JSON.parse(cli(['info', arrow, '--json', ...(contigs ? ['--contigs', contigs.join(',')] : [])])) as MatrixDescription;

@@ -66,7 +66,7 @@ export function describePackedMatrix(path: string, contigs?: readonly string[]):
   if (input.format !== InputFormat.arrow) throw new UsageError(`${path} is not a packed .arrow matrix`);
   const file = readArrowMatrix(input);
   const keep = contigs ? selectBatches(path, file.contigs, file.batchContigs, contigs) : file.batchContigs.map((_, b) => b);
-  const regions = plannedBuffers(file, keep.length < file.batchContigs.length ? keep : undefined);
+  const regions = plannedBuffers(file, keep);
   return describe({
     source: path,
     origin: file.origin,

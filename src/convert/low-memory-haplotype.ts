@@ -1,5 +1,5 @@
 // The haplotype table in low-memory mode: contigs are streamed from the input one at a time
-// (read/stream-contigs.ts; a packed .arrow input is read one contig's record batches at a time)
+// (read/stream-contigs.ts; a packed .arrow input is read one record batch, a contig, at a time)
 // and each is converted by the workers, through zero-copy views as in memory, before the next one
 // takes its place. Peak memory: the largest contig's columns, plus a few parse chunks and output
 // chunks.
@@ -82,20 +82,15 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
 /** The selected contigs of the input, one at a time, each as a layout of its own (the consumer must be done with one before it asks for the next). */
 async function* contigLayouts(input: InputFile, pool: WorkerPool, options: LowMemoryHaplotypeOptions & { onProgress: (progress: LoadProgress) => void }): AsyncGenerator<{ samples: string[]; layout: MatrixLayout }> {
   if (input.format === InputFormat.arrow) {
+    // A record batch at a time, in file order (as the in-memory mode goes through them).
     const file = readArrowMatrix(input);
-    const keep = new Set(options.contigs ? selectBatches(input.path, file.contigs, file.batchContigs, options.contigs) : file.batchContigs.keys());
-    const byContig = new Map<number, number[]>(); // contig code -> its kept batches, in file order
-    file.batchContigs.forEach((code, b) => {
-      if (keep.has(b)) byContig.set(code, [...(byContig.get(code) ?? []), b]);
-    });
+    const keep = options.contigs ? selectBatches(input.path, file.contigs, file.batchContigs, options.contigs) : [...file.batchContigs.keys()];
     const progress: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
-    for (const batches of byContig.values()) {
-      const layout = await loadArrowBatches(file, batches, options);
-      for (const b of batches) {
-        const entry = file.index.recordBatches[b] as RecordBatchEntry;
-        progress.bytes += entry.bodyLength;
-        progress.sites += entry.rows;
-      }
+    for (const b of keep) {
+      const layout = await loadArrowBatches(file, [b], options);
+      const entry = file.index.recordBatches[b] as RecordBatchEntry;
+      progress.bytes += entry.bodyLength;
+      progress.sites += entry.rows;
       options.onProgress(progress);
       yield { samples: file.samples, layout };
     }

@@ -22,7 +22,7 @@ export function selectBatches(path: string, contigNames: readonly string[], batc
   const keep = batchContigs.flatMap((code, b) => (wantedSet.has(contigNames[code] ?? '') ? [b] : []));
   const present = new Set(keep.map((b) => contigNames[batchContigs[b] as number]));
   const missing = [...wantedSet].filter((name) => !present.has(name));
-  if (missing.length > 0) throw missingContigs(path, missing, batchContigs.map((code) => contigNames[code] ?? ''));
+  if (missing.length > 0) throw missingContigs(path, missing, [...new Set(batchContigs.map((code) => contigNames[code] ?? ''))]);
   return keep;
 }
 
