@@ -25,6 +25,8 @@ export class ChunkWatch {
   compressed: ReadStream | undefined;
   bytes = 0;
   private sites = 0;
+  /** Index of the earliest chunk that failed (chunks after it are cancelled). */
+  private earliestFailure = Infinity;
 
   constructor(
     private readonly totalBytes: number,
@@ -51,8 +53,16 @@ export class ChunkWatch {
     this.options.onProgress?.({ bytes: this.bytes, totalBytes: this.totalBytes, sites: this.sites });
   }
 
+  /**
+   * Cancels the chunks after `index` up to the earliest failure so far (those after it are
+   * cancelled already). Each cancelled chunk ends here too, so anything more is quadratic, and
+   * aborting an AbortController costs a DOMException even when it is aborted already: 4,400
+   * cancelled 1 KiB chunks once took 45 s of main thread.
+   */
   private fail(chunks: readonly Chunk[], index: number): void {
     this.failed = true;
-    for (const later of chunks.slice(index + 1)) later.cancel.abort();
+    const end = Math.min(chunks.length, this.earliestFailure);
+    for (let later = index + 1; later < end; later++) (chunks[later] as Chunk).cancel.abort();
+    this.earliestFailure = Math.min(this.earliestFailure, index);
   }
 }
