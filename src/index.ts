@@ -14,6 +14,7 @@ export { vcf, vcfHeader, type VcfOptions, type VcfSummary } from './convert/vcf.
 export { vcfAltAllele, vcfRefAllele } from './convert/vcf-alleles.js';
 export {
   stats,
+  mergeStats,
   type StatsOptions,
   type MatrixStats,
   type ContigStats,

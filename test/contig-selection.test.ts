@@ -3,10 +3,10 @@
 // their bytes; a name the matrix lacks is a one-line usage error that writes nothing.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { describeMatrix, loadMatrix, type MatrixDescription, type MatrixStats } from 'genomatrix';
+import { describeMatrix, loadMatrix, mergeStats, type MatrixDescription, type MatrixStats } from 'genomatrix';
 import { assertOneLine, fixture, runCli, scratchDir } from './helpers.js';
 
 /** The header line(s) and the data lines of `text` whose first field is in `contigs`. */
@@ -61,6 +61,44 @@ describe('--contigs', () => {
     const whole = cli(['haplotype', arrow]);
     const shards = ['chr1', 'chr2', 'chr3'].map((contig) => cli(['haplotype', arrow, '--contigs', contig]));
     assert.equal(shards[0]! + shards.slice(1).map((shard) => shard.slice(shard.indexOf('\n') + 1)).join(''), whole);
+  });
+
+  it('merge-stats: the statistics of shards make those of the whole matrix, TSV and JSON', () => {
+    const part = (contigs: string, pairs: string[] = []) => {
+      const out = join(scratch.dir, `stats-${contigs}${pairs.length ? '-paired' : ''}.json`);
+      cli(['stats', arrow, '--json', '--contigs', contigs, ...pairs, '-o', out]);
+      return out;
+    };
+    const parts = [part('chr1'), part('chr2,chr3')];
+    assert.equal(cli(['merge-stats', ...parts]), cli(['stats', arrow]));
+    assert.deepEqual(JSON.parse(cli(['merge-stats', ...parts, '--json'])), JSON.parse(cli(['stats', arrow, '--json'])));
+    const paired = ['--pairs', '8b:3a,10a:10b'];
+    assert.equal(cli(['merge-stats', part('chr1', paired), part('chr2', paired), part('chr3', paired)]), cli(['stats', arrow, ...paired]));
+    const merged = mergeStats(parts.map((path) => JSON.parse(readFileSync(path, 'utf8')) as MatrixStats));
+    assert.deepEqual(merged, JSON.parse(cli(['stats', arrow, '--json'])));
+  });
+
+  it('merge-stats refuses parts that are not shards of one matrix, or not statistics: one line', () => {
+    const chr1 = join(scratch.dir, 'stats-chr1.json');
+    const otherPairs = join(scratch.dir, 'stats-chr2-other.json');
+    cli(['stats', arrow, '--json', '--contigs', 'chr2', '--pairs', '8a:8b', '-o', otherPairs]);
+    const notJson = join(scratch.dir, 'not.json');
+    const notStats = join(scratch.dir, 'other.json');
+    writeFileSync(notJson, '{"contigs": [');
+    writeFileSync(notStats, '{"contigs": [], "genome": {"sites": 1}}');
+    for (const [parts, status, message] of [
+      [[chr1, chr1], 2, `${chr1}: contig chr1 is in an earlier part already`],
+      [[chr1, otherPairs], 2, `${otherPairs}: other haplotypes, alleles or pairs than ${chr1}: not shards of one matrix`],
+      [[chr1, notJson], 1, `${notJson}: not JSON`],
+      [[notStats], 1, `${notStats}: expected the output of genomatrix stats --json (contigs and genome statistics)`],
+    ] as const) {
+      const out = join(scratch.dir, 'merged.tsv');
+      const run = runCli(['merge-stats', ...parts, '-o', out]);
+      assert.equal(run.status, status, run.stderr);
+      assertOneLine(run.stderr);
+      assert.ok(run.stderr.startsWith(`genomatrix: ${message}`), run.stderr);
+      assert.equal(existsSync(out), false);
+    }
   });
 
   it('pack --contigs writes a smaller matrix of those contigs; info describes it', () => {

@@ -11,6 +11,7 @@ import { statsCommand } from './commands/stats.js';
 import { vcfCommand } from './commands/vcf.js';
 import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
+import { mergeStatsCommand } from './commands/merge-stats.js';
 import { stopProgressBars } from './progress-bar.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -40,7 +41,8 @@ try {
     .command(statsCommand)
     .command(packCommand)
     .command(infoCommand)
-    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info')
+    .command(mergeStatsCommand)
+    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats')
     .strict()
     .version(version)
     .help()

@@ -2,6 +2,7 @@
 // (stats-chunk.ts); the main thread adds the counts of each contig's ranges, then derives rates.
 
 import { runOrdered } from '../dispatch/run-ordered.js';
+import { UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { StatsCounts } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
@@ -117,7 +118,60 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
   return result;
 }
 
-async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json'): Promise<void> {
+/**
+ * The statistics of a whole matrix from those of shards of its contigs (`stats --contigs`): the
+ * contigs of every part in order, and the genome summed from them. The same as `stats` of the whole
+ * matrix when the parts together hold each of its contigs once, in matrix order. Throws a
+ * `UsageError` when the parts do not fit together (other haplotypes, alleles or pairs, or a contig
+ * twice); `names` name the parts in the messages.
+ *
+ * @example
+ * const whole = mergeStats([await stats(shard1), await stats(shard2)]);
+ */
+export function mergeStats(parts: readonly MatrixStats[], names: readonly string[] = parts.map((_, i) => `part ${i + 1}`)): MatrixStats {
+  const [first] = parts;
+  if (!first) throw new UsageError('no statistics to merge');
+  const keyOf = (stats: SiteStats) => JSON.stringify([stats.haplotypes.map((h) => h.haplotype), stats.alleles.map((a) => a.allele), stats.pairs.map((p) => p.pair)]);
+  const key = keyOf(first.genome);
+  const seen = new Set<string>();
+  parts.forEach((part, i) => {
+    if (keyOf(part.genome) !== key || part.contigs.some((contig) => keyOf(contig) !== key)) {
+      throw new UsageError(`${names[i]}: other haplotypes, alleles or pairs than ${names[0]}: not shards of one matrix`);
+    }
+    for (const contig of part.contigs) {
+      if (seen.has(contig.contig)) throw new UsageError(`${names[i]}: contig ${contig.contig} is in an earlier part already`);
+      seen.add(contig.contig);
+    }
+  });
+  const contigs = parts.flatMap((part) => part.contigs);
+  return { contigs, genome: sumSiteStats(contigs, first.genome) };
+}
+
+/** The statistics of the union of `scopes`, disjoint sets of sites; `shape` gives the names when there are none. */
+function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats {
+  const sum = (of: (stats: SiteStats) => number): number => scopes.reduce((total, stats) => total + of(stats), 0);
+  const sites = sum((stats) => stats.sites);
+  return {
+    sites,
+    variableSites: sum((stats) => stats.variableSites),
+    droppedSites: sum((stats) => stats.droppedSites),
+    multiallelicSites: sum((stats) => stats.multiallelicSites),
+    haplotypes: shape.haplotypes.map(({ haplotype }, h) => {
+      const missing = sum((stats) => stats.haplotypes[h]?.missing ?? 0);
+      const deletions = sum((stats) => stats.haplotypes[h]?.deletions ?? 0);
+      return { haplotype, missing, missingRate: perSite(missing, sites), deletions, deletionRate: perSite(deletions, sites) };
+    }),
+    alleles: shape.alleles.map(({ allele }, a) => ({ allele, cells: sum((stats) => stats.alleles[a]?.cells ?? 0) })),
+    pairs: shape.pairs.map(({ pair }, p) => {
+      const calledSites = sum((stats) => stats.pairs[p]?.calledSites ?? 0);
+      const hetSites = sum((stats) => stats.pairs[p]?.hetSites ?? 0);
+      return { pair, calledSites, hetSites, hetRate: hetRate(hetSites, calledSites) };
+    }),
+  };
+}
+
+/** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
+export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json'): Promise<void> {
   const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : statsTable(result);
   const sink = await openOutput(output);
   try {
@@ -149,9 +203,18 @@ function addCounts(into: StatsCounts, counts: StatsCounts): void {
   counts.pairHet.forEach((n, i) => (into.pairHet[i] = (into.pairHet[i] as number) + n));
 }
 
+/** A count per site of a scope (0 for a scope without sites). */
+function perSite(n: number, sites: number): number {
+  return sites > 0 ? n / sites : 0;
+}
+
+/** Heterozygous sites per called site of a pair (null when no site is called). */
+function hetRate(hetSites: number, calledSites: number): number | null {
+  return calledSites > 0 ? hetSites / calledSites : null;
+}
+
 function siteStats(counts: StatsCounts, names: { samples: readonly string[]; alleles: readonly string[]; pairs: readonly string[] }): SiteStats {
   const { sites, cells } = counts;
-  const perSite = (n: number): number => (sites > 0 ? n / sites : 0);
   const cellsOf = (h: number, allele: string): number => {
     const code = names.alleles.indexOf(allele);
     return code < 0 ? 0 : (cells[h * 256 + code] as number);
@@ -164,7 +227,7 @@ function siteStats(counts: StatsCounts, names: { samples: readonly string[]; all
     haplotypes: names.samples.map((haplotype, h) => {
       const missing = cellsOf(h, 'N');
       const deletions = cellsOf(h, '-');
-      return { haplotype, missing, missingRate: perSite(missing), deletions, deletionRate: perSite(deletions) };
+      return { haplotype, missing, missingRate: perSite(missing, sites), deletions, deletionRate: perSite(deletions, sites) };
     }),
     alleles: names.alleles.map((allele, code) => {
       let total = 0;
@@ -174,7 +237,7 @@ function siteStats(counts: StatsCounts, names: { samples: readonly string[]; all
     pairs: names.pairs.map((pair, p) => {
       const calledSites = counts.pairCalled[p] as number;
       const hetSites = counts.pairHet[p] as number;
-      return { pair, calledSites, hetSites, hetRate: calledSites > 0 ? hetSites / calledSites : null };
+      return { pair, calledSites, hetSites, hetRate: hetRate(hetSites, calledSites) };
     }),
   };
 }

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { mergeStats, writeStats, type MatrixStats, type SiteStats } from '../../convert/stats.js';
+import { InputError, UsageError } from '../../errors.js';
+import { describeFsError } from '../../read/header.js';
+
+interface MergeStatsArgs {
+  parts: string[];
+  output?: string;
+  json?: boolean;
+}
+
+/** `genomatrix merge-stats <parts..>`: the statistics of a matrix from those of its shards. */
+export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
+  command: 'merge-stats <parts..>',
+  describe: 'Merge the statistics of shards of a matrix (stats --json --contigs ...) into those of the whole matrix',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('parts', { type: 'string', array: true, demandOption: true, describe: 'JSON statistics of the shards (stats --json), in matrix order' })
+      .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
+      .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Accepted as by every command (merging prints nothing but errors)' })
+      .example('$0 merge-stats shard1.json shard2.json -o stats.tsv', 'the table of the whole matrix') as unknown as Argv<MergeStatsArgs>,
+  handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
+    const merged = mergeStats(argv.parts.map(readStats), argv.parts);
+    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv');
+  },
+};
+
+/** Reads one part: the JSON `stats --json` writes. */
+function readStats(path: string): MatrixStats {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot open ${path}: ${describeFsError(error)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError({ file: path }, `not JSON (${(error as Error).message}): expected the output of genomatrix stats --json`);
+  }
+  const stats = value as MatrixStats;
+  if (!isSiteStats(stats?.genome) || !Array.isArray(stats.contigs) || !stats.contigs.every((contig) => typeof contig?.contig === 'string' && isSiteStats(contig))) {
+    throw new InputError({ file: path }, 'expected the output of genomatrix stats --json (contigs and genome statistics)');
+  }
+  return stats;
+}
+
+function isSiteStats(value: SiteStats | undefined): value is SiteStats {
+  const counts = (list: unknown, fields: string[]) => Array.isArray(list) && list.every((item: Record<string, unknown>) => fields.every((field) => typeof item?.[field] === 'number'));
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ['sites', 'variableSites', 'droppedSites', 'multiallelicSites'].every((field) => typeof (value as unknown as Record<string, unknown>)[field] === 'number') &&
+    counts(value.haplotypes, ['missing', 'deletions']) &&
+    counts(value.alleles, ['cells']) &&
+    counts(value.pairs, ['calledSites', 'hetSites'])
+  );
+}
