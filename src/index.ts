@@ -1,7 +1,7 @@
 // The public API of genomatrix.
 
-export { loadMatrix, Matrix, type Contig, type LoadOptions, type MapOptions } from './matrix.js';
-export { haplotype, haplotypeStream, haplotypeHeader, type HaplotypeOptions, type HaplotypeSummary } from './convert/haplotype.js';
+export { loadMatrix, Matrix, type Contig, type LoadOptions, type LoadProgress, type MapOptions } from './matrix.js';
+export { haplotype, haplotypeStream, haplotypeHeader, type HaplotypeOptions, type HaplotypeProgress, type HaplotypeSummary } from './convert/haplotype.js';
 export { lowMemoryHaplotype, type LowMemoryHaplotypeOptions } from './convert/low-memory-haplotype.js';
 export { resolvePairs, automaticPairs, type HaplotypePair } from './convert/pairs.js';
 export { defineTask, AlleleCode, type ContigTask, type ContigView, type TaskArgs, type TaskResult } from './worker/contig-view.js';
