@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -106,5 +106,14 @@ describe('the Snakemake workflow', { skip }, () => {
     assert.match(run.stderr, /^genomatrix: .*bad\.tsv:3:2: POS 'x' is not a positive integer/m);
     assert.equal(existsSync(join(out, 'matrix.arrow')), false);
     assert.equal(existsSync(join(out, 'haplotypes.tsv')), false);
+
+    // A damaged packed matrix fails the first job that reads it, with the same kind of message.
+    const packed = join(scratch.dir, 'damaged.arrow');
+    assert.equal(runCli(['pack', matrix, '-o', packed, '--quiet']).status, 0);
+    truncateSync(packed, statSync(packed).size - 100);
+    const damaged = snakemake(join(scratch.dir, 'out-damaged'), [`matrix=${packed}`]);
+    assert.notEqual(damaged.status, 0);
+    assert.match(damaged.stderr, /^genomatrix: .*damaged\.arrow: truncated Arrow IPC file/m);
+    assert.equal(existsSync(join(scratch.dir, 'out-damaged', 'shards.json')), false);
   });
 });
