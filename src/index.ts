@@ -24,6 +24,6 @@ export {
   type PairStats,
 } from './convert/stats.js';
 export { statsTable, STATS_COLUMNS, StatsStatistic } from './convert/stats-table.js';
-export { pack, type PackOptions, type PackSummary } from './convert/pack.js';
+export { pack, lowMemoryPack, type PackOptions, type LowMemoryPackOptions, type PackSummary } from './convert/pack.js';
 export { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription, type ColumnDescription } from './convert/describe-matrix.js';
 export type { MatrixOrigin } from './layout/matrix-origin.js';

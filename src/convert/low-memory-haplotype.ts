@@ -8,11 +8,7 @@ import { freemem } from 'node:os';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { detectInput, InputFormat, type InputFile } from '../read/input-format.js';
 import type { LoadProgress } from '../read/load-text.js';
-import { streamContigs } from '../read/stream-contigs.js';
-import type { RecordBatchEntry } from '../read/arrow-file-index.js';
-import { loadArrowBatches, readArrowMatrix } from '../read/load-arrow.js';
-import { missingContigs, noContigs, selectBatches } from '../layout/select-contigs.js';
-import type { MatrixLayout } from '../layout/matrix-layout.js';
+import { contigLayouts } from '../read/contig-by-contig.js';
 import { openOutput } from '../write/output-sink.js';
 import { haplotypeHeader, writeLayoutHaplotypes, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
@@ -77,34 +73,6 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
   } finally {
     await pool.destroy();
   }
-}
-
-/** The selected contigs of the input, one at a time, each as a layout of its own (the consumer must be done with one before it asks for the next). */
-async function* contigLayouts(input: InputFile, pool: WorkerPool, options: LowMemoryHaplotypeOptions & { onProgress: (progress: LoadProgress) => void }): AsyncGenerator<{ samples: string[]; layout: MatrixLayout }> {
-  if (input.format === InputFormat.arrow) {
-    // A record batch at a time, in file order (as the in-memory mode goes through them).
-    const file = readArrowMatrix(input);
-    const keep = options.contigs ? selectBatches(input.path, file.contigs, file.batchContigs, options.contigs) : [...file.batchContigs.keys()];
-    const progress: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
-    for (const b of keep) {
-      const layout = await loadArrowBatches(file, [b], options);
-      const entry = file.index.recordBatches[b] as RecordBatchEntry;
-      progress.bytes += entry.bodyLength;
-      progress.sites += entry.rows;
-      options.onProgress(progress);
-      yield { samples: file.samples, layout };
-    }
-    return;
-  }
-  if (options.contigs?.length === 0) throw noContigs(input.path);
-  const wanted = options.contigs && new Set(options.contigs);
-  const seen = new Set<string>();
-  for await (const contig of streamContigs(input, pool, options)) {
-    seen.add(contig.name);
-    if (!wanted || wanted.has(contig.name)) yield contig;
-  }
-  const missing = wanted && [...wanted].filter((name) => !seen.has(name));
-  if (missing?.length) throw missingContigs(input.path, missing, [...seen]);
 }
 
 /** Share of the free memory an in-memory load may take before low-memory mode is chosen. */

@@ -2,11 +2,18 @@
 // and that any Arrow reader opens. One record batch per contig, written batch by batch from the
 // shared columns themselves, through a temporary file renamed when complete.
 
+import { basename } from 'node:path';
+import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
-import { batchViews } from '../layout/matrix-layout.js';
+import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import { originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
-import type { BodyBuffer } from '../write/arrow-file-writer.js';
+import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
+import { contigLayouts } from '../read/contig-by-contig.js';
+import { detectInput, InputFormat } from '../read/input-format.js';
+import { readArrowMatrix } from '../read/load-arrow.js';
+import type { LoadProgress } from '../read/load-text.js';
 import { openOutput } from '../write/output-sink.js';
 import { resolvePairs } from './pairs.js';
 
@@ -28,6 +35,19 @@ export interface PackSummary {
   sites: number;
 }
 
+/** Options of `lowMemoryPack`: those of `pack` and of a text load. */
+export interface LowMemoryPackOptions extends PackOptions {
+  header?: string;
+  threads?: number;
+  allowUnsorted?: boolean;
+  /** Bytes of input each parse task takes (default 8 MiB). */
+  chunkBytes?: number;
+  /** Only these contigs (see `LoadOptions.contigs`). */
+  contigs?: readonly string[];
+  onProgress?: (progress: LoadProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
 /** Rows of CHROM codes written per piece (the column is not in memory: it is one code per batch). */
 const CHROM_PIECE_ROWS = 1 << 16;
 
@@ -43,11 +63,7 @@ const CHROM_PIECE_ROWS = 1 << 16;
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
   if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
   const origin: MatrixOrigin = { ...matrix.origin };
-  if (options.pairs !== undefined) {
-    origin.pairs = resolvePairs(matrix.samples, options.pairs)
-      .map((pair) => pair.members.join(':'))
-      .join(',');
-  }
+  if (options.pairs !== undefined) origin.pairs = storedPairs(matrix.samples, options.pairs);
   // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
   // modules in workers do) stays light.
   const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
@@ -72,6 +88,78 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
     await sink.abort();
     throw error;
   }
+}
+
+/**
+ * Packs a matrix file contig by contig (the CLI's `pack --low-memory`), holding one contig in memory
+ * at a time: a record batch is written as each contig is parsed, and the dictionaries, complete
+ * only at the end, follow the record batches (the IPC file format allows that: readers take them
+ * from the footer). The same matrix as `pack` writes; each contig's rows must be together in a text
+ * file.
+ *
+ * @example
+ * await lowMemoryPack('huge.tsv.gz', { output: 'huge.arrow' });
+ */
+export async function lowMemoryPack(path: string, options: LowMemoryPackOptions): Promise<PackSummary> {
+  if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
+  const input = detectInput(path);
+  const origin: MatrixOrigin = input.format === InputFormat.arrow ? readArrowMatrix(input).origin : { format: input.format, sourceName: basename(path), sourceSize: input.size };
+  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
+  const pool = new WorkerPool(options.threads);
+  const sink = await openOutput(options.output).catch(async (error: unknown) => {
+    await pool.destroy();
+    throw error;
+  });
+  try {
+    let writer: ArrowFileWriter | undefined;
+    let alleles: SharedArrayBuffer | undefined;
+    const contigCodes = new Map<string, number>();
+    let sites = 0;
+    let batches = 0;
+    for await (const { samples, layout } of contigLayouts(input, pool, { ...options, onProgress: (progress) => options.onProgress?.(progress) })) {
+      options.signal?.throwIfAborted();
+      if (!writer) {
+        if (options.pairs !== undefined) origin.pairs = storedPairs(samples, options.pairs);
+        writer = await ArrowFileWriter.start(sink, matrixSchema(samples, originMetadata(origin, samples)));
+      }
+      alleles = layout.alleles;
+      const name = layout.contigs[layout.batches[0]?.contig ?? 0] ?? '';
+      const code = contigCodes.get(name) ?? contigCodes.size;
+      contigCodes.set(name, code);
+      // One record batch for the contig, whatever segments it is held in.
+      const views = layout.batches.map((batch) => batchViews(layout, batch));
+      const rows = layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
+      const bytes = (array: Int32Array | Uint8Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      const column = (of: (view: BatchViews) => Int32Array | Uint8Array): BodyBuffer =>
+        views.length === 1 ? bytes(of(views[0] as BatchViews)) : { byteLength: views.reduce((sum, view) => sum + of(view).byteLength, 0), pieces: () => views.map((view) => bytes(of(view))) };
+      await writer.writeRecordBatch(rows, [
+        repeatedInt32(code, rows),
+        column((view) => view.pos),
+        column((view) => view.ref),
+        ...samples.map((_, h) => column((view) => view.haplotypes[h] as Uint8Array)),
+      ]);
+      sites += rows;
+      batches++;
+    }
+    if (!writer || !alleles) throw new UsageError(`${path}: no sites to pack`);
+    await writer.writeDictionary(DictionaryId.alleles, AlleleDictionary.attach(alleles).toStrings());
+    await writer.writeDictionary(DictionaryId.contigs, [...contigCodes.keys()]);
+    await writer.finish();
+    await sink.commit();
+    return { output: options.output, bytes: writer.bytesWritten, contigs: batches, sites };
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Pairs as `pack` stores them in the metadata: `a:b,c:d`. */
+function storedPairs(samples: readonly string[], pairs: NonNullable<PackOptions['pairs']>): string {
+  return resolvePairs(samples, pairs)
+    .map((pair) => pair.members.join(':'))
+    .join(',');
 }
 
 /** An Int32 column holding `value` `rows` times, produced piece by piece. */

@@ -1,10 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype } from '../../convert/haplotype.js';
-import { lowMemoryHaplotype, tooLargeForMemory } from '../../convert/low-memory-haplotype.js';
+import { lowMemoryHaplotype } from '../../convert/low-memory-haplotype.js';
 import { openMatrix } from '../../matrix.js';
-import { detectInput } from '../../read/input-format.js';
 import { contigsOption, conversionOptions, type ConversionArgs } from '../input-options.js';
-import { note, warn } from '../messages.js';
+import { warn } from '../messages.js';
+import { lowMemoryWanted } from '../open-input.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
 
 interface HaplotypeArgs extends ConversionArgs {
@@ -29,7 +29,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     const bar = new ProgressBar(progressWanted(argv));
     const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, contigs: contigsOption(argv), onWarning: warn };
     try {
-      if (lowMemory(argv)) {
+      if (lowMemoryWanted(argv)) {
         await lowMemoryHaplotype(argv.matrix, { ...input, pairs: argv.pairs, output: argv.output, onProgress: (progress) => bar.load(progress) });
         return;
       }
@@ -44,13 +44,3 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     }
   },
 };
-
-/** `--low-memory` as given, or chosen (and said) when the input is large for the free memory. */
-function lowMemory(argv: HaplotypeArgs): boolean {
-  if (argv.lowMemory !== undefined) return argv.lowMemory;
-  const tooLarge = tooLargeForMemory(detectInput(argv.matrix));
-  if (!tooLarge) return false;
-  const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
-  if (!argv.quiet) note(`${argv.matrix} needs about ${gb(tooLarge.needed)} in memory, more than half of the ${gb(tooLarge.free)} free: streaming contig by contig (--low-memory; --no-low-memory to refuse)`);
-  return true;
-}

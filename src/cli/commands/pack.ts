@@ -1,11 +1,14 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { pack } from '../../convert/pack.js';
-import { inputOptions, type InputArgs } from '../input-options.js';
-import { withInput } from '../open-input.js';
+import { lowMemoryPack, pack } from '../../convert/pack.js';
+import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { warn } from '../messages.js';
+import { lowMemoryWanted, withInput } from '../open-input.js';
+import { ProgressBar, progressWanted } from '../progress-bar.js';
 
 interface PackArgs extends InputArgs {
   output: string;
   pairs?: string;
+  lowMemory?: boolean;
 }
 
 /** `genomatrix pack <matrix> -o matrix.arrow`: parse once into an Arrow IPC file that reopens instantly. */
@@ -16,8 +19,23 @@ export const packCommand: CommandModule<object, PackArgs> = {
     inputOptions(yargs)
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'The .arrow file to write' })
       .option('pairs', { type: 'string', describe: 'Pairs NAME:NAME[,...] to store: the default of later commands' })
-      .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow') as unknown as Argv<PackArgs>,
+      .option('low-memory', {
+        type: 'boolean',
+        describe: 'Pack contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
+      })
+      .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow')
+      .example('$0 pack huge.tsv.gz --low-memory -o huge.arrow', 'one contig in memory at a time') as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
+    if (lowMemoryWanted(argv)) {
+      const bar = new ProgressBar(progressWanted(argv));
+      try {
+        const { header, threads, allowUnsorted, pairs, output } = argv;
+        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, contigs: contigsOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
+      } finally {
+        bar.stop();
+      }
+      return;
+    }
     await withInput(argv, async (matrix) => {
       await pack(matrix, { output: argv.output, pairs: argv.pairs });
     });
