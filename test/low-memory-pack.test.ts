@@ -11,14 +11,8 @@ import * as arrow from 'apache-arrow';
 import { loadMatrix, lowMemoryPack, pack } from 'genomatrix';
 import { SEGMENT_ROWS } from '../src/read/stream-contigs.js';
 import { assertOneLine, fixture, generate, runCli, scratchDir } from './helpers.js';
+import { polars } from './polars.js';
 
-type Polars = typeof import('nodejs-polars').default;
-let polars: Polars | undefined;
-try {
-  polars = (await import('nodejs-polars')).default;
-} catch (error) {
-  if (process.env.CI) throw error; // CI must run the real thing
-}
 
 describe('pack --low-memory', () => {
   const scratch = scratchDir();
