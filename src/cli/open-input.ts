@@ -37,6 +37,6 @@ export function lowMemoryWanted(argv: InputArgs & { lowMemory?: boolean }): bool
   const tooLarge = tooLargeForMemory(detectInput(argv.matrix));
   if (!tooLarge) return false;
   const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
-  if (!argv.quiet) note(`${argv.matrix} needs about ${gb(tooLarge.needed)} in memory, more than half of the ${gb(tooLarge.free)} free: streaming contig by contig (--low-memory; --no-low-memory to refuse)`);
+  if (!argv.quiet) note(`${argv.matrix} needs about ${gb(tooLarge.needed)} in memory, more than half of the ${gb(tooLarge.free)} available: streaming contig by contig (--low-memory; --no-low-memory to refuse)`);
   return true;
 }
