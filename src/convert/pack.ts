@@ -76,10 +76,7 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
     await writer.writeDictionary(DictionaryId.contigs, layout.contigs);
     for (const batch of layout.batches) {
       options.signal?.throwIfAborted();
-      const views = batchViews(layout, batch);
-      const bytes = (array: Int32Array | Uint8Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-      const columns: BodyBuffer[] = [repeatedInt32(batch.contig, batch.rows), bytes(views.pos), views.ref, ...views.haplotypes];
-      await writer.writeRecordBatch(batch.rows, columns);
+      await writer.writeRecordBatch(batch.rows, recordBatchColumns(batch.contig, [batchViews(layout, batch)]));
     }
     await writer.finish();
     await sink.commit();
@@ -127,17 +124,8 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
       const code = contigCodes.get(name) ?? contigCodes.size;
       contigCodes.set(name, code);
       // One record batch for the contig, whatever segments it is held in.
-      const views = layout.batches.map((batch) => batchViews(layout, batch));
       const rows = layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
-      const bytes = (array: Int32Array | Uint8Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-      const column = (of: (view: BatchViews) => Int32Array | Uint8Array): BodyBuffer =>
-        views.length === 1 ? bytes(of(views[0] as BatchViews)) : { byteLength: views.reduce((sum, view) => sum + of(view).byteLength, 0), pieces: () => views.map((view) => bytes(of(view))) };
-      await writer.writeRecordBatch(rows, [
-        repeatedInt32(code, rows),
-        column((view) => view.pos),
-        column((view) => view.ref),
-        ...samples.map((_, h) => column((view) => view.haplotypes[h] as Uint8Array)),
-      ]);
+      await writer.writeRecordBatch(rows, recordBatchColumns(code, layout.batches.map((batch) => batchViews(layout, batch))));
       sites += rows;
       batches++;
     }
@@ -160,6 +148,19 @@ function storedPairs(samples: readonly string[], pairs: NonNullable<PackOptions[
   return resolvePairs(samples, pairs)
     .map((pair) => pair.members.join(':'))
     .join(',');
+}
+
+/**
+ * The body buffers of one record batch: CHROM (contig `code` on every row), then POS, REF and the
+ * haplotypes, each the rows of `views` one after the other (a contig held in one or more pieces).
+ */
+function recordBatchColumns(code: number, views: readonly BatchViews[]): BodyBuffer[] {
+  const rows = views.reduce((sum, view) => sum + view.pos.length, 0);
+  const bytes = (array: Int32Array | Uint8Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  const column = (of: (view: BatchViews) => Int32Array | Uint8Array): BodyBuffer =>
+    views.length === 1 ? bytes(of(views[0] as BatchViews)) : { byteLength: views.reduce((sum, view) => sum + of(view).byteLength, 0), pieces: () => views.map((view) => bytes(of(view))) };
+  const haplotypes = views[0]?.haplotypes.length ?? 0;
+  return [repeatedInt32(code, rows), column((view) => view.pos), column((view) => view.ref), ...Array.from({ length: haplotypes }, (_, h) => column((view) => view.haplotypes[h] as Uint8Array))];
 }
 
 /** An Int32 column holding `value` `rows` times, produced piece by piece. */

@@ -45,4 +45,3 @@ export async function* contigLayouts(input: InputFile, pool: WorkerPool, options
   const missing = wanted && [...wanted].filter((name) => !seen.has(name));
   if (missing?.length) throw missingContigs(input.path, missing, [...seen]);
 }
-

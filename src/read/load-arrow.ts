@@ -105,11 +105,9 @@ export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
  * (see the top of this file).
  */
 export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly number[] | undefined, options: ArrowLoadOptions = {}): Promise<MatrixLayout> {
-  const { input, index, samples } = file;
+  const { input, samples } = file;
   const fail = (problem: string): InputError => new InputError({ file: input.path }, problem);
-  const kept = keep ?? index.recordBatches.map((_, b) => b);
-  const entries = kept.map((b) => index.recordBatches[b] as RecordBatchEntry);
-  const regions = batchRegions(file, entries, options.maxBufferBytes, fail);
+  const { kept, entries, ...regions } = batchRegions(file, keep, options.maxBufferBytes);
   const buffers = await readRegions(input.path, regions.list, regions.reads, options.signal);
   const batches = entries.map((entry, b): BatchLayout => {
     const ref = (field: number): BufferRef => regions.locate(b, entry.bodyStart + (entry.buffers[2 * field + 1]?.offset ?? 0));
@@ -123,14 +121,19 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
 
 /** The buffers loading batches `keep` (default: all) would make, without reading anything. */
 export function plannedBuffers(file: ArrowMatrixFile, keep?: readonly number[]): FileRegion[] {
-  const entries = (keep ?? file.index.recordBatches.map((_, b) => b)).map((b) => file.index.recordBatches[b] as RecordBatchEntry);
-  return batchRegions(file, entries, undefined, (problem) => new InputError({ file: file.input.path }, problem)).list;
+  return batchRegions(file, keep).list;
 }
 
-/** The regions of `entries`: the whole file in one buffer when they are all its batches and it fits, else a buffer per batch. */
-function batchRegions(file: ArrowMatrixFile, entries: readonly RecordBatchEntry[], maxBufferBytes = MAX_BUFFER_BYTES, fail: (problem: string) => InputError) {
-  const all = entries.length === file.index.recordBatches.length;
-  return planRegions(file.input.size, entries, { limit: maxBufferBytes, wholeFile: all && file.input.size <= maxBufferBytes }, fail);
+/**
+ * Record batches `keep` (default: all), their entries, and the regions loading them takes: the
+ * whole file in one buffer when they are all its batches and it fits, else a buffer per batch.
+ */
+function batchRegions(file: ArrowMatrixFile, keep: readonly number[] | undefined, maxBufferBytes = MAX_BUFFER_BYTES) {
+  const kept = keep ?? file.index.recordBatches.map((_, b) => b);
+  const entries = kept.map((b) => file.index.recordBatches[b] as RecordBatchEntry);
+  const wholeFile = kept.length === file.index.recordBatches.length && file.input.size <= maxBufferBytes;
+  const fail = (problem: string): InputError => new InputError({ file: file.input.path }, problem);
+  return { kept, entries, ...planRegions(file.input.size, entries, { limit: maxBufferBytes, wholeFile }, fail) };
 }
 
 /** The schema `pack` writes: CHROM (Utf8 dictionary, Int32 indices), POS (Int32), REF and haplotypes (Utf8 dictionary, Uint8 indices, one dictionary). */
