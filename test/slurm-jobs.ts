@@ -116,7 +116,7 @@ export interface WatchedRun {
 }
 
 /** Runs a command in cwd (ended after timeoutMs), asking `scontrol show job` about cwd's jobs every second until it ends. */
-export async function runWatched(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 280_000): Promise<WatchedRun> {
+export async function runWatched(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<WatchedRun> {
   const started = performance.now();
   const seen = new Map<string, SlurmJob>();
   let running = true;
