@@ -89,8 +89,8 @@ export class ProgressBar {
       }
     }
     // No rate or ETA in the first quarter second (guesses from a chunk or two), unless it is done.
-    const seconds = (Date.now() - this.started) / 1000;
-    const measured = value > 0 && seconds > 0 && (seconds >= 0.25 || value >= total);
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    const measured = value > 0 && (seconds >= 0.25 || value >= total);
     this.state = { phase, value, total, detail, speed: measured ? speed(seconds) : '', eta: measured ? (seconds * (total - value)) / value : undefined };
     if (this.bar) this.bar.update(value);
     else this.writePlain(this.state, false, contigs);
