@@ -21,7 +21,7 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
       }),
       [
         { what: 'BGZF output (by the .gz name), then an index', commands: ['$0 vcf matrix.tsv.gz -o matrix.vcf.gz', 'bcftools index matrix.vcf.gz'] },
-        { what: 'explicit pairs, plain VCF on standard output', commands: ['$0 vcf matrix.tsv --pairs 10a:10b,13a:13b | bcftools view -H | head -n 3'] },
+        { what: 'explicit pairs, plain VCF on standard output', commands: ['$0 vcf matrix.tsv --pairs 10a:10b | bcftools view -H | head -n 3'] },
       ],
     ) as unknown as Argv<VcfArgs>,
   handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
