@@ -1,6 +1,5 @@
 // The package as a new user gets it: `npm pack`, installed from the tarball into a scratch project,
-// the README's library example copied into a file and run, the `genomatrix` binary, the Snakemake
-// workflow, the types.
+// the README's library example copied into a file and run, the `genomatrix` binary, the types.
 
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -56,16 +55,8 @@ describe('the packed package, installed as a user would', () => {
     assert.equal(readFileSync(join(project, 'cli.tsv'), 'utf8'), readFileSync(join(project, 'haplotypes.tsv'), 'utf8'));
   });
 
-  // CI installs snakemake (.ci/run): there this must run, never be skipped.
-  const noSnakemake = !process.env.CI && spawnSync('snakemake', ['--version']).status !== 0 ? 'snakemake is not installed' : false;
-  it('ships the Snakemake workflow, which runs with the installed binary as the README says', { skip: noSnakemake }, () => {
-    const snakefile = join(project, 'node_modules', 'genomatrix', 'workflow', 'Snakefile');
-    assert.ok(existsSync(snakefile) && existsSync(join(project, 'node_modules', 'genomatrix', 'workflow', 'config.yaml')));
-    const demo = 'node_modules/genomatrix/examples/data/demo.tsv.gz';
-    run('snakemake', ['-s', snakefile, '--cores', '2', '--config', `matrix=${demo}`, 'outdir=wf', `genomatrix=${join(project, 'node_modules', '.bin', 'genomatrix')}`], project);
-    run(join(project, 'node_modules', '.bin', 'genomatrix'), ['haplotype', demo, '-o', 'direct.tsv', '--quiet'], project);
-    assert.equal(readFileSync(join(project, 'wf', 'haplotypes.tsv'), 'utf8'), readFileSync(join(project, 'direct.tsv'), 'utf8'));
-  });
+  // The shipped Snakemake workflow, run from an installed package with its installed binary: the
+  // README's scale-out command does that in test/pasteable.test.ts, against single runs.
 
   it('ships type declarations that type a task and its results', () => {
     assert.ok(existsSync(join(project, 'node_modules', 'genomatrix', 'dist', 'src', 'index.d.ts')));

@@ -1,5 +1,8 @@
+import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
 import { parseContigList } from '../layout/select-contigs.js';
+import { warn } from './messages.js';
 
 /** Options every command that reads a matrix takes. */
 export interface InputArgs {
@@ -17,7 +20,7 @@ export function inputOptions(yargs: Argv) {
   return yargs
     .positional('matrix', { type: 'string', demandOption: true, describe: 'Genome matrix: text, gzip, BGZF or packed .arrow (told from its bytes)' })
     .option('header', { type: 'string', describe: 'File holding the header line, for a matrix without one' })
-    .option('threads', { alias: 't', type: 'number', describe: 'Worker threads (default: usable cores)' })
+    .option('threads', { alias: 't', requiresArg: true, coerce: threadsOption, describe: 'Worker threads, 1 to 1024 (default: the usable cores)' })
     .option('contigs', { type: 'string', describe: 'Only these contigs, NAME[,NAME...], kept in matrix order (an .arrow input reads only their bytes)' })
     .option('allow-unsorted', { type: 'boolean', describe: 'Accept decreasing POS inside a contig run (with one warning)' })
     .option('progress', { type: 'boolean', describe: 'Show a progress bar on stderr even when it is not a terminal' })
@@ -40,4 +43,18 @@ export function conversionOptions(yargs: Argv) {
 /** `--contigs` as the load option: the names, or undefined when not given. */
 export function contigsOption(argv: InputArgs): string[] | undefined {
   return argv.contigs === undefined ? undefined : parseContigList(argv.contigs);
+}
+
+/**
+ * `-t/--threads` as given on the command line: a whole number from 1 to 1024, named as typed when
+ * it is not one. More threads than usable cores is allowed, with a warning: they take turns.
+ */
+export function threadsOption(value: unknown): number {
+  const given = Array.isArray(value) ? value.at(-1) : value; // the last of a repeated option wins
+  const text = String(given);
+  const threads = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(threads >= 1 && threads <= 1024)) throw new UsageError(`--threads must be a whole number from 1 to 1024, got '${text}'`);
+  const cores = availableParallelism();
+  if (threads > cores) warn(`--threads ${threads} is more than the ${cores} usable cores: the threads take turns on them, so the run is slower than with --threads ${cores}`);
+  return threads;
 }

@@ -12,6 +12,7 @@ import { vcfCommand } from './commands/vcf.js';
 import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
 import { mergeStatsCommand } from './commands/merge-stats.js';
+import { helpWidth } from './help.js';
 import { stopProgressBars } from './progress-bar.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,6 +23,10 @@ function fail(message: string, code: number): never {
   removeTemporaries();
   process.exit(code);
 }
+
+// Each worker thread pipes its stdout and stderr into the process's: many threads are no leak.
+process.stdout.setMaxListeners(0);
+process.stderr.setMaxListeners(0);
 
 for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]] as const) {
   process.on(signal, () => {
@@ -47,10 +52,12 @@ try {
     .version(version)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(helpWidth())
     .fail((message, error) => {
-      if (error) throw error;
-      fail(`${message} (see genomatrix --help)`, ExitCode.usageError);
+      // yargs reports its own parse errors (an option's missing value, a check in an option's
+      // coerce) as YError; anything else comes from a command's handler.
+      if (error && error.name !== 'YError') throw error;
+      fail(`${message ?? error?.message} (see genomatrix --help)`, ExitCode.usageError);
     })
     .parseAsync();
 } catch (error) {

@@ -1,11 +1,15 @@
-// The progress bar of long runs, on stderr (never stdout, which may carry the table): on by
-// default when stderr is a terminal, `--progress` forces it (one line per update, every second,
-// when stderr is not a terminal), `--quiet` turns it off. It is fed from the main thread as
-// chunks complete, so it costs the kernels nothing.
+// The progress of long runs, on stderr (never stdout, which may carry the table): on by default
+// when stderr is a terminal, `--progress` forces it, `--quiet` turns it off. It is fed from the
+// main thread as chunks complete, so it costs the kernels nothing.
+//
+// On a terminal it is a bar redrawn in place that fits the terminal's width (the bar shrinks
+// first). Into a file or pipe it is plain lines, one each time a phase passes another tenth (and
+// one per contig done when streaming, at most one a second), never the same line twice.
 
 import cliProgress from 'cli-progress';
 import type { HaplotypeProgress } from '../convert/haplotype.js';
 import type { LoadProgress } from '../read/load-text.js';
+import { fitProgressLine, formatBytes, formatCount, formatShortCount, plainProgressLine, type LineFit, type ProgressState } from './progress-line.js';
 
 /** Whether to show progress: `--quiet` wins, then `--progress`, else only on a terminal. */
 export function progressWanted(options: { quiet?: boolean | undefined; progress?: boolean | undefined }): boolean {
@@ -14,13 +18,21 @@ export function progressWanted(options: { quiet?: boolean | undefined; progress?
   return process.stderr.isTTY === true;
 }
 
-const FORMAT = '{phase} |{bar}| {percentage}% | {detail} | {speed} | ETA {eta_formatted}';
+/** The bar's characters: full and empty cells (cli-progress's shades_classic). */
+const FULL = cliProgress.Presets.shades_classic.barCompleteChar;
+const EMPTY = cliProgress.Presets.shades_classic.barIncompleteChar;
 
 /** One bar per phase (reading, then converting), or nothing when progress is off. */
 export class ProgressBar {
   private bar: cliProgress.SingleBar | undefined;
   private phase = '';
   private started = 0;
+  private state: ProgressState | undefined;
+  /** How the terminal line was last fitted, and at what width: it only narrows while the width stays. */
+  private fit: { width: number; fit: LineFit } | undefined;
+  /** Plain mode: the tenth and contig count of the last line written, and when. */
+  private written = { line: '', tenth: -1, contigs: -1, at: 0 };
+  private readonly terminal = process.stderr.isTTY === true;
 
   constructor(private readonly enabled: boolean) {}
 
@@ -28,39 +40,90 @@ export class ProgressBar {
   load(progress: LoadProgress & { contigs?: number }): void {
     if (!this.enabled) return; // formatting numbers costs the main thread, chunk after chunk
     const contigs = progress.contigs === undefined ? '' : `, ${progress.contigs} contigs done`;
-    const detail = `${formatBytes(progress.bytes)}/${formatBytes(progress.totalBytes)}, ${formatCount(progress.sites)} sites${contigs}`;
-    this.show(progress.contigs === undefined ? 'reading  ' : 'streaming', progress.bytes, progress.totalBytes, detail, (seconds) => `${formatBytes(progress.bytes / seconds)}/s`);
+    const shortContigs = progress.contigs === undefined ? '' : `, ${progress.contigs} done`;
+    const total = formatBytes(progress.totalBytes);
+    const detail = [
+      `${formatBytes(progress.bytes)}/${total}, ${formatCount(progress.sites)} sites${contigs}`,
+      `${formatBytes(progress.bytes).split(' ')[0]}/${total}, ${formatShortCount(progress.sites)} sites${shortContigs}`,
+      `${formatBytes(progress.bytes).split(' ')[0]}/${total}`,
+    ] as const;
+    const phase = progress.contigs === undefined ? 'reading  ' : 'streaming';
+    this.show(phase, progress.bytes, progress.totalBytes, detail, (seconds) => `${formatBytes(progress.bytes / seconds)}/s`, progress.contigs);
   }
 
   /** Writing the haplotype table: sites and contigs done of all. */
   convert(progress: HaplotypeProgress): void {
     if (!this.enabled) return;
-    const detail = `${formatCount(progress.sites)}/${formatCount(progress.totalSites)} sites, contigs ${progress.contigs}/${progress.totalContigs}`;
-    this.show('haplotype', progress.sites, progress.totalSites, detail, (seconds) => `${formatCount(progress.sites / seconds)} sites/s`);
+    const detail = [
+      `${formatCount(progress.sites)}/${formatCount(progress.totalSites)} sites, contigs ${progress.contigs}/${progress.totalContigs}`,
+      `${formatShortCount(progress.sites)}/${formatShortCount(progress.totalSites)} sites, ${progress.contigs}/${progress.totalContigs} contigs`,
+      `${formatShortCount(progress.sites)}/${formatShortCount(progress.totalSites)} sites`,
+    ] as const;
+    this.show('haplotype', progress.sites, progress.totalSites, detail, (seconds) => `${formatShortCount(progress.sites / seconds)} sites/s`);
   }
 
-  /** Ends the current bar, leaving its last state on its line. */
+  /** Ends the current phase, leaving its last state on its line. */
   stop(): void {
-    this.bar?.stop();
-    this.bar = undefined;
+    if (this.bar) {
+      this.bar.stop();
+      this.bar = undefined;
+    } else if (this.state) {
+      this.writePlain(this.state, true);
+    }
+    this.state = undefined;
     this.phase = '';
     active.delete(this);
   }
 
-  private show(phase: string, value: number, total: number, detail: string, speed: (seconds: number) => string): void {
+  private show(phase: string, value: number, total: number, detail: ProgressState['detail'], speed: (seconds: number) => string, contigs?: number): void {
     if (phase !== this.phase) {
-      this.bar?.stop();
+      this.stop();
       this.phase = phase;
       this.started = Date.now();
-      this.bar = new cliProgress.SingleBar(
-        { format: FORMAT, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000, etaBuffer: 20, hideCursor: false, gracefulExit: false },
-        cliProgress.Presets.shades_classic,
-      );
-      this.bar.start(Math.max(total, 1), 0, { phase, detail, speed: '' });
+      this.written = { line: '', tenth: -1, contigs: -1, at: 0 };
+      this.fit = undefined;
       active.add(this);
+      if (this.terminal) {
+        this.bar = new cliProgress.SingleBar({ format: (_options, params) => this.drawn(params.maxWidth), stream: process.stderr, hideCursor: false, gracefulExit: false, etaBuffer: 20 });
+        this.bar.start(Math.max(total, 1), 0);
+      }
     }
+    // No rate or ETA in the first quarter second (guesses from a chunk or two), unless it is done.
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
-    this.bar?.update(value, { phase, detail, speed: speed(seconds) });
+    const measured = value > 0 && (seconds >= 0.25 || value >= total);
+    this.state = { phase, value, total, detail, speed: measured ? speed(seconds) : '', eta: measured ? (seconds * (total - value)) / value : undefined };
+    if (this.bar) this.bar.update(value);
+    else this.writePlain(this.state, false, contigs);
+  }
+
+  /** The terminal line: fits the terminal's current width (read at each redraw, so it follows a resize). */
+  private drawn(width: number): string {
+    if (!this.state) return '';
+    const columns = process.stderr.columns ?? width;
+    const limit = this.fit?.width === columns ? this.fit.fit : undefined;
+    const { line, fit } = fitProgressLine(
+      this.state,
+      columns,
+      (size, fraction) => {
+        const full = Math.round(size * fraction);
+        return FULL.repeat(full) + EMPTY.repeat(size - full);
+      },
+      limit,
+    );
+    this.fit = { width: columns, fit };
+    return line;
+  }
+
+  /** A plain line when the phase passes a tenth, or a contig is done (at most one a second), or at its end. */
+  private writePlain(state: ProgressState, final: boolean, contigs?: number): void {
+    const tenth = state.total > 0 ? Math.floor((10 * state.value) / state.total) : 10;
+    const now = Date.now();
+    const due = final || tenth > this.written.tenth || (contigs !== undefined && contigs > this.written.contigs && now - this.written.at >= 1000);
+    if (!due) return;
+    const line = plainProgressLine(state);
+    if (line === this.written.line) return;
+    process.stderr.write(`${line}\n`);
+    this.written = { line, tenth: Math.max(tenth, this.written.tenth), contigs: contigs ?? -1, at: now };
   }
 }
 
@@ -69,19 +132,4 @@ const active = new Set<ProgressBar>();
 /** Stops every bar still running (before an error message or an exit on a signal). */
 export function stopProgressBars(): void {
   for (const bar of active) bar.stop();
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }

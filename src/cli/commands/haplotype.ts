@@ -3,6 +3,7 @@ import { haplotype } from '../../convert/haplotype.js';
 import { lowMemoryHaplotype } from '../../convert/low-memory-haplotype.js';
 import { openMatrix } from '../../matrix.js';
 import { contigsOption, conversionOptions, type ConversionArgs } from '../input-options.js';
+import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted } from '../open-input.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
@@ -16,15 +17,19 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
   command: 'haplotype <matrix>',
   describe: 'Write the haplotype table (contig pos ref alt, then <pair>_PI <pair>_PG_al per pair)',
   builder: (yargs: Argv) =>
-    conversionOptions(yargs)
+    withExamples(
+      conversionOptions(yargs)
       .option('low-memory', {
         type: 'boolean',
         describe: 'Stream contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
-      })
-      .example('$0 haplotype matrix.tsv.gz -o haplotypes.tsv', 'automatic pairs')
-      .example('$0 haplotype matrix.tsv --header names.tsv --pairs 10a:10b,13a:13b', 'explicit pairs')
-      .example('$0 haplotype huge.tsv --low-memory -o haplotypes.tsv', 'one contig in memory at a time')
-      .example('$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv', 'a shard: reads only these contigs') as unknown as Argv<HaplotypeArgs>,
+        }),
+      [
+          { what: 'automatic pairs: columns <stem>a and <stem>b', commands: ['$0 haplotype matrix.tsv.gz -o haplotypes.tsv'] },
+          { what: 'a matrix without a header line, and explicit pairs', commands: ['$0 haplotype body.tsv --header names.tsv --pairs 10a:10b,13a:13b'] },
+          { what: 'one contig in memory at a time', commands: ['$0 haplotype matrix.tsv.gz --low-memory -o haplotypes.tsv'] },
+          { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
+      ],
+    ) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
     const bar = new ProgressBar(progressWanted(argv));
     const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, contigs: contigsOption(argv), onWarning: warn };

@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription } from '../../convert/describe-matrix.js';
 import { detectInput, InputFormat } from '../../read/input-format.js';
 import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { withExamples } from '../help.js';
 import { withInput } from '../open-input.js';
 
 interface InfoArgs extends InputArgs {
@@ -13,9 +14,10 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
   command: 'info <matrix>',
   describe: 'Show samples, pairs, contigs with site counts, bytes in memory per column, the allele dictionary',
   builder: (yargs: Argv) =>
-    inputOptions(yargs)
-      .option('json', { type: 'boolean', describe: 'Print the description as JSON' })
-      .example('$0 info matrix.arrow', '') as unknown as Argv<InfoArgs>,
+    withExamples(inputOptions(yargs).option('json', { type: 'boolean', describe: 'Print the description as JSON' }), [
+      { what: 'a packed matrix is described from its metadata alone', commands: ['$0 info matrix.arrow'] },
+      { what: 'a text matrix is loaded first; JSON for scripts', commands: ['$0 info matrix.tsv.gz --json'] },
+    ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const show = (description: MatrixDescription): void => {
       process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));

@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { mergeStats, writeStats, type MatrixStats, type SiteStats } from '../../convert/stats.js';
 import { InputError, UsageError } from '../../errors.js';
 import { describeFsError } from '../../read/header.js';
+import { withExamples } from '../help.js';
 
 interface MergeStatsArgs {
   parts: string[];
@@ -15,12 +16,19 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
   command: 'merge-stats <parts..>',
   describe: 'Merge the statistics of shards of a matrix (stats --json --contigs ...) into those of the whole matrix',
   builder: (yargs: Argv) =>
-    yargs
-      .positional('parts', { type: 'string', array: true, demandOption: true, describe: 'JSON statistics of the shards (stats --json), in matrix order' })
-      .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
-      .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
-      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Accepted as by every command (merging prints nothing but errors)' })
-      .example('$0 merge-stats shard1.json shard2.json -o stats.tsv', 'the table of the whole matrix') as unknown as Argv<MergeStatsArgs>,
+    withExamples(
+      yargs
+        .positional('parts', { type: 'string', array: true, default: undefined, describe: 'JSON statistics of the shards (stats --json), in matrix order (one or more)' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
+        .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'Accepted as by every command (merging prints nothing but errors)' }),
+      [
+        {
+          what: 'the statistics of the whole matrix from those of two shards',
+          commands: ['$0 stats matrix.arrow --contigs chr1 --json -o chr1.json', '$0 stats matrix.arrow --contigs chr2,chr3 --json -o chr2-3.json', '$0 merge-stats chr1.json chr2-3.json -o stats.tsv'],
+        },
+      ],
+    ) as unknown as Argv<MergeStatsArgs>,
   handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
     const merged = mergeStats(argv.parts.map(readStats), argv.parts);
     await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv');

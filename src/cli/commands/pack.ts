@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryPack, pack } from '../../convert/pack.js';
 import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted, withInput } from '../open-input.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
@@ -16,15 +17,19 @@ export const packCommand: CommandModule<object, PackArgs> = {
   command: 'pack <matrix>',
   describe: 'Parse a matrix once into an Arrow IPC file (.arrow) that every command reopens without parsing',
   builder: (yargs: Argv) =>
-    inputOptions(yargs)
+    withExamples(
+      inputOptions(yargs)
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'The .arrow file to write' })
       .option('pairs', { type: 'string', describe: 'Pairs NAME:NAME[,...] to store: the default of later commands' })
       .option('low-memory', {
         type: 'boolean',
         describe: 'Pack contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
-      })
-      .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow')
-      .example('$0 pack huge.tsv.gz --low-memory -o huge.arrow', 'one contig in memory at a time') as unknown as Argv<PackArgs>,
+        }),
+      [
+        { what: 'parse once; every command then reopens the .arrow file without parsing', commands: ['$0 pack matrix.tsv.gz -o matrix.arrow', '$0 haplotype matrix.arrow -o haplotypes.tsv'] },
+        { what: 'one contig in memory at a time', commands: ['$0 pack matrix.tsv.gz --low-memory -o matrix.arrow'] },
+      ],
+    ) as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
     if (lowMemoryWanted(argv)) {
       const bar = new ProgressBar(progressWanted(argv));
