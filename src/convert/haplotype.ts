@@ -1,4 +1,4 @@
-// The haplotype table (MISSION.md): workers encode row ranges of each contig to bytes, and the
+// The haplotype table (docs/specification.md, "The haplotype table"): workers encode row ranges of each contig to bytes, and the
 // main thread writes them in genome order as they complete.
 
 import { Readable } from 'node:stream';

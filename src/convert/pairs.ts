@@ -1,4 +1,4 @@
-// Diploid pairs of haplotype columns (MISSION.md): members ordered by name, the pair named by
+// Diploid pairs of haplotype columns (docs/specification.md, "Pairs"): members ordered by name, the pair named by
 // the two names concatenated; found automatically from `<stem>a` / `<stem>b` names or given.
 
 import { UsageError } from '../errors.js';

@@ -1,4 +1,4 @@
-// The haplotype kernel: rows of one contig -> lines of the haplotype table (see MISSION.md),
+// The haplotype kernel: rows of one contig -> lines of the haplotype table (docs/specification.md, "The haplotype table"),
 // encoded straight to bytes. It compares one-byte allele codes and copies allele bytes from a
 // code -> bytes table; no string is built per site.
 
