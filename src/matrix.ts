@@ -14,21 +14,13 @@ import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { selectLayout } from './layout/select-contigs.js';
 import { detectInput, InputFormat } from './read/input-format.js';
 import { loadArrow } from './read/load-arrow.js';
-import { loadText, type LoadProgress } from './read/load-text.js';
+import { loadText } from './read/load-text.js';
+import type { Contig, LoadProgress } from './layout/types.js';
 import type { TaskArgs, TaskResult } from './worker/contig-view.js';
 
 export type { MapOptions } from './dispatch/map-contigs.js';
-export type { LoadProgress } from './read/load-text.js';
+export type { Contig, LoadProgress } from './layout/types.js';
 
-/** One contig: its name, its number of sites, and its rows `[rowStart, rowEnd)` in table order. */
-export interface Contig {
-  name: string;
-  /** Position in `Matrix.contigs` (and index of its record batch in `Matrix.table`). */
-  index: number;
-  sites: number;
-  rowStart: number;
-  rowEnd: number;
-}
 
 /** Options of `loadMatrix`. */
 export interface LoadOptions {

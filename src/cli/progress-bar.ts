@@ -5,7 +5,7 @@
 
 import cliProgress from 'cli-progress';
 import type { HaplotypeProgress } from '../convert/haplotype.js';
-import type { LoadProgress } from '../read/load-text.js';
+import type { LoadProgress } from '../layout/types.js';
 
 /** Whether to show progress: `--quiet` wins, then `--progress`, else only on a terminal. */
 export function progressWanted(options: { quiet?: boolean | undefined; progress?: boolean | undefined }): boolean {

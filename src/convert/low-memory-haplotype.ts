@@ -7,7 +7,7 @@
 import { freemem } from 'node:os';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { detectInput, InputFormat, type InputFile } from '../read/input-format.js';
-import type { LoadProgress } from '../read/load-text.js';
+import type { LoadProgress } from '../layout/types.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
 import { openOutput } from '../write/output-sink.js';
 import { haplotypeHeader, writeLayoutHaplotypes, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';

@@ -13,7 +13,7 @@ import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js'
 import { contigLayouts } from '../read/contig-by-contig.js';
 import { detectInput, InputFormat } from '../read/input-format.js';
 import { readArrowMatrix } from '../read/load-arrow.js';
-import type { LoadProgress } from '../read/load-text.js';
+import type { LoadProgress } from '../layout/types.js';
 import { openOutput } from '../write/output-sink.js';
 import { resolvePairs } from './pairs.js';
 

@@ -2,15 +2,9 @@
 // the two names concatenated; found automatically from `<stem>a` / `<stem>b` names or given.
 
 import { UsageError } from '../errors.js';
+import type { HaplotypePair } from '../layout/types.js';
 
-/** Two haplotype columns read as one diploid sample. */
-export interface HaplotypePair {
-  /** `<first><second>`, e.g. `10a10b`. */
-  name: string;
-  members: [string, string];
-  /** Indices of the members among the haplotype columns. */
-  columns: [number, number];
-}
+export type { HaplotypePair } from '../layout/types.js';
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -2,9 +2,8 @@
 // matrix's worker pool, at most `threads` at a time, and gathers the results in genome order.
 
 import { UsageError } from '../errors.js';
-import type { HaplotypePair } from '../convert/pairs.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
-import type { Contig } from '../matrix.js';
+import type { Contig, HaplotypePair } from '../layout/types.js';
 import type { CustomTask } from '../worker/messages.js';
 import type { WorkerPool } from './worker-pool.js';
 

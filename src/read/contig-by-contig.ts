@@ -8,7 +8,8 @@ import type { MatrixLayout } from '../layout/matrix-layout.js';
 import type { RecordBatchEntry } from './arrow-file-index.js';
 import { InputFormat, type InputFile } from './input-format.js';
 import { loadArrowBatches, readArrowMatrix } from './load-arrow.js';
-import type { LoadProgress, TextLoadOptions } from './load-text.js';
+import type { LoadProgress } from '../layout/types.js';
+import type { TextLoadOptions } from './load-text.js';
 import { streamContigs } from './stream-contigs.js';
 
 /** Options of `contigLayouts`: those of a text load, and a contig selection. */

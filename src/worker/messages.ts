@@ -1,9 +1,8 @@
 // Typed messages between the main thread and the worker threads (worker/entry.ts).
 // Only plain data and SharedArrayBuffers cross: the matrix itself is never copied.
 
-import type { HaplotypePair } from '../convert/pairs.js';
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
-import type { Contig } from '../matrix.js';
+import type { Contig, HaplotypePair } from '../layout/types.js';
 
 /** A byte range of a plain-text file; the worker reads it itself. It owns the lines that start in `[start, end)`. */
 export interface FileRangeSource {
