@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Arrow from 'apache-arrow';
 import { resolvePairs, type HaplotypePair } from './convert/pairs.js';
-import { mapRanges, taskRanges, type MapOptions } from './dispatch/map-contigs.js';
+import { mapContigRanges, type MapOptions } from './dispatch/map-contigs.js';
 import { WorkerPool } from './dispatch/worker-pool.js';
 import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
@@ -192,8 +192,8 @@ export class Matrix {
    */
   async mapContigs<Task = unknown>(taskModule: string | URL, args?: TaskArgs<Task>, options: MapOptions = {}): Promise<TaskResult<Task>[]> {
     this.assertOpen();
-    const run = { pool: this.pool, layout: this.layout, pairs: [...this.pairs], module: moduleUrl(taskModule), args };
-    return (await mapRanges(run, taskRanges(this.contigs, options.chunkRows), options)) as TaskResult<Task>[];
+    const run = { pool: this.pool, layout: this.layout, contigs: this.contigs, pairs: [...this.pairs], module: moduleUrl(taskModule), args };
+    return (await mapContigRanges(run, options)) as TaskResult<Task>[];
   }
 
   /** Stops the worker threads and lets go of the shared buffers. */

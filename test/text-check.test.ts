@@ -7,7 +7,7 @@ import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { tooLargeForMemory } from '../src/convert/low-memory-haplotype.js';
+import { tooLargeForMemory } from '../src/convert/memory-budget.js';
 import { InputFormat } from '../src/read/input-format.js';
 import { assertTextSample, firstInvalidUtf8 } from '../src/read/text-check.js';
 import { root } from './helpers.js';

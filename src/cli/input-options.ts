@@ -41,3 +41,11 @@ export function conversionOptions(yargs: Argv) {
 export function contigsOption(argv: InputArgs): string[] | undefined {
   return argv.contigs === undefined ? undefined : parseContigList(argv.contigs);
 }
+
+/** Declares `--low-memory` (every command that converts a matrix). */
+export function lowMemoryOption<T>(yargs: Argv<T>) {
+  return yargs.option('low-memory', {
+    type: 'boolean',
+    describe: 'Stream contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory, and for standard input; --no-low-memory to refuse)',
+  });
+}

@@ -109,6 +109,7 @@ class RowEncoder {
     this.pairB = task.pairs.map(([, b]) => haplotypes[b] as Uint8Array);
     this.contig = new TextEncoder().encode(task.contig);
     this.alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
+    if (!task.output) throw new RangeError('haplotype task without an output slot');
     this.out = new Uint8Array(task.output);
     const { heap, start, missing } = this.alleles;
     this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;

@@ -6,7 +6,6 @@
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
-import { bgzfBlocks } from '../write/bgzf.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 
 const TAB = 9;
@@ -45,7 +44,7 @@ function textTable(texts: readonly string[]): TextTable {
   return { heap, start, length, maxLength: encoded.reduce((max, bytes) => Math.max(max, bytes.length), 0) };
 }
 
-/** Encodes rows `[task.from, task.to)` of a batch as VCF records (BGZF blocks when `task.bgzf`). */
+/** Encodes rows `[task.from, task.to)` of a batch as VCF records. */
 export function runVcfTask(task: VcfTask): TransferredChunk {
   const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
   const missing = alleleBytes(task.alleles).missing;
@@ -119,8 +118,8 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
     out[o++] = NL;
     lines++;
   }
-  const bytes = task.bgzf ? bgzfBlocks(out.subarray(0, o)) : out.slice(0, o);
-  return { bytes, lines };
+  // A view of the scratch buffer: the worker entry copies or compresses it (worker/bgzf-task.ts).
+  return { bytes: out.subarray(0, o), lines };
 }
 
 /** One member's allele index: `.` for `N` or an allele VCF cannot carry, 0 for REF, 1.. for ALT. */

@@ -1,10 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { lowMemoryVcf } from '../../convert/low-memory.js';
 import { vcf } from '../../convert/vcf.js';
-import { conversionOptions, type ConversionArgs } from '../input-options.js';
-import { withInput } from '../open-input.js';
+import { conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
+import { runInput } from '../open-input.js';
+import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
-interface VcfArgs extends ConversionArgs {
-  outputType?: 'v' | 'z';
+interface VcfArgs extends ConversionArgs, OutputTypeArgs {
+  lowMemory?: boolean;
 }
 
 /** `genomatrix vcf <matrix>`: VCF 4.2, one phased diploid sample per pair. */
@@ -12,18 +14,16 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
   command: 'vcf <matrix>',
   describe: 'Write VCF 4.2: one record per site with an alt allele, one phased GT sample per pair',
   builder: (yargs: Argv) =>
-    conversionOptions(yargs)
-      .option('output-type', {
-        alias: 'O',
-        choices: ['v', 'z'] as const,
-        describe: 'v: plain VCF, z: BGZF-compressed (default: z when the output name ends in .gz or .bgz)',
-      })
+    outputTypeOption(lowMemoryOption(conversionOptions(yargs)))
       .example('$0 vcf matrix.tsv.gz -o matrix.vcf.gz', 'BGZF output, ready for bcftools index')
+      .example('$0 vcf huge.tsv.gz --low-memory -o huge.vcf.gz', 'one contig in memory at a time')
       .example('$0 vcf matrix.tsv --pairs 10a:10b,13a:13b | bcftools view -H', 'explicit pairs, plain VCF on stdout') as unknown as Argv<VcfArgs>,
   handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
-    await withInput(argv, async (matrix) => {
-      const bgzf = argv.outputType === undefined ? undefined : argv.outputType === 'z';
-      await vcf(matrix, { pairs: argv.pairs, output: argv.output, bgzf });
+    const outputType = outputTypeOf(argv, 'vcf');
+    const { pairs, output } = argv;
+    await runInput(argv, {
+      memory: (matrix) => vcf(matrix, { pairs, output, outputType }),
+      streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, output, outputType }),
     });
   },
 };
