@@ -2,7 +2,16 @@
 
 export { loadMatrix, Matrix, type Contig, type LoadOptions, type LoadProgress, type MapOptions } from './matrix.js';
 export { haplotype, haplotypeStream, haplotypeHeader, type HaplotypeOptions, type HaplotypeProgress, type HaplotypeSummary } from './convert/haplotype.js';
-export { lowMemoryHaplotype, type LowMemoryHaplotypeOptions } from './convert/low-memory-haplotype.js';
+export {
+  lowMemoryHaplotype,
+  lowMemoryVcf,
+  lowMemoryStats,
+  type LowMemoryOptions,
+  type LowMemoryHaplotypeOptions,
+  type LowMemoryVcfOptions,
+  type LowMemoryStatsOptions,
+} from './convert/low-memory.js';
+export { OutputType, type OutputTypeOptions } from './write/output-type.js';
 export { resolvePairs, automaticPairs, type HaplotypePair } from './convert/pairs.js';
 export { defineTask, AlleleCode, type ContigTask, type ContigView, type TaskArgs, type TaskResult } from './worker/contig-view.js';
 export type { ContigArrow, AlleleVector } from './worker/contig-arrow.js';

@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Arrow from 'apache-arrow';
 import { resolvePairs, type HaplotypePair } from './convert/pairs.js';
-import { mapRanges, taskRanges, type MapOptions } from './dispatch/map-contigs.js';
+import { mapContigRanges, type MapOptions } from './dispatch/map-contigs.js';
 import { WorkerPool } from './dispatch/worker-pool.js';
 import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
@@ -14,21 +14,13 @@ import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { selectLayout } from './layout/select-contigs.js';
 import { detectInput, InputFormat } from './read/input-format.js';
 import { loadArrow } from './read/load-arrow.js';
-import { loadText, type LoadProgress } from './read/load-text.js';
+import { loadText } from './read/load-text.js';
+import type { Contig, LoadProgress } from './layout/types.js';
 import type { TaskArgs, TaskResult } from './worker/contig-view.js';
 
 export type { MapOptions } from './dispatch/map-contigs.js';
-export type { LoadProgress } from './read/load-text.js';
+export type { Contig, LoadProgress } from './layout/types.js';
 
-/** One contig: its name, its number of sites, and its rows `[rowStart, rowEnd)` in table order. */
-export interface Contig {
-  name: string;
-  /** Position in `Matrix.contigs` (and index of its record batch in `Matrix.table`). */
-  index: number;
-  sites: number;
-  rowStart: number;
-  rowEnd: number;
-}
 
 /** Options of `loadMatrix`. */
 export interface LoadOptions {
@@ -200,8 +192,8 @@ export class Matrix {
    */
   async mapContigs<Task = unknown>(taskModule: string | URL, args?: TaskArgs<Task>, options: MapOptions = {}): Promise<TaskResult<Task>[]> {
     this.assertOpen();
-    const run = { pool: this.pool, layout: this.layout, pairs: [...this.pairs], module: moduleUrl(taskModule), args };
-    return (await mapRanges(run, taskRanges(this.contigs, options.chunkRows), options)) as TaskResult<Task>[];
+    const run = { pool: this.pool, layout: this.layout, contigs: this.contigs, pairs: [...this.pairs], module: moduleUrl(taskModule), args };
+    return (await mapContigRanges(run, options)) as TaskResult<Task>[];
   }
 
   /** Stops the worker threads and lets go of the shared buffers. */

@@ -7,7 +7,7 @@ import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { tooLargeForMemory } from '../src/convert/low-memory-haplotype.js';
+import { tooLargeForMemory } from '../src/convert/memory-budget.js';
 import { InputFormat } from '../src/read/input-format.js';
 import { assertTextSample, firstInvalidUtf8 } from '../src/read/text-check.js';
 import { root } from './helpers.js';
@@ -56,7 +56,7 @@ describe('automatic low-memory mode', () => {
     }
     const { dir, cleanup } = cgroup;
     try {
-      const module = pathToFileURL(join(root, 'dist', 'src', 'convert', 'low-memory-haplotype.js')).href;
+      const module = pathToFileURL(join(root, 'dist', 'src', 'convert', 'memory-budget.js')).href;
       const script = `const m = await import(${JSON.stringify(module)}); console.log(JSON.stringify({ available: m.availableMemory(), tooLarge: m.tooLargeForMemory({ path: 'm.tsv', format: 'text', size: 400e6 }) ?? null }))`;
       // The shell moves itself into the cgroup, then becomes node (so node starts inside it).
       const inside = spawnSync('sh', ['-c', 'echo $$ > "$1/cgroup.procs" && exec "$2" --input-type=module -e "$3"', 'sh', dir, process.execPath, script], { encoding: 'utf8' });

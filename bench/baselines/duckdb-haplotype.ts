@@ -36,7 +36,7 @@ function headerNames(path: string): string[] {
 const quoteName = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const quoteText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
-/** The SQL of the transform (MISSION.md), for a matrix whose header is `names`. */
+/** The SQL of the transform (docs/specification.md, "The haplotype table"), for a matrix whose header is `names`. */
 export function haplotypeSql(path: string, names: string[]): string {
   const haplotypes = names.slice(3);
   const pairs = haplotypes

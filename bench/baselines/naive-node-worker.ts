@@ -16,7 +16,7 @@ export interface ContigLines {
   lines: string[];
 }
 
-/** The haplotype-table lines of one contig (MISSION.md: alt in order of first appearance, N and `-` shown as REF). */
+/** The haplotype-table lines of one contig (docs/specification.md, "Alt alleles": alt in order of first appearance, N and `-` shown as REF). */
 export function contigLines(job: ContigJob): ContigLines {
   const lines: string[] = [];
   for (const row of job.rows) {

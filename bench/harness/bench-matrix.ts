@@ -22,7 +22,7 @@ export interface BenchMatrix extends MatrixShape {
   cellsPerSite: number;
 }
 
-/** The seed-shaped matrix of MISSION.md has 4 contigs x 1,000,000 sites x 31 haplotypes. */
+/** The seed-shaped matrix (docs/specification.md) has 4 contigs x 1,000,000 sites x 31 haplotypes. */
 export const SEED_SHAPE = { contigs: 4, haplotypes: 31, seed: 1 } as const;
 
 /** Generates the matrix of `shape` into `dataDir`, or reuses it; returns where it is. */

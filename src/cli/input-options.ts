@@ -58,3 +58,11 @@ export function threadsOption(value: unknown): number {
   if (threads > cores) warn(`--threads ${threads} is more than the ${cores} usable cores: the threads take turns on them, so the run is slower than with --threads ${cores}`);
   return threads;
 }
+
+/** Declares `--low-memory` (every command that converts a matrix). */
+export function lowMemoryOption<T>(yargs: Argv<T>) {
+  return yargs.option('low-memory', {
+    type: 'boolean',
+    describe: 'Stream contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory, and for standard input; --no-low-memory to refuse)',
+  });
+}

@@ -47,6 +47,10 @@ try {
     .command(packCommand)
     .command(infoCommand)
     .command(mergeStatsCommand)
+    // yargs reads a lone `-` as an empty string; it names standard input.
+    .middleware((argv) => {
+      if (argv.matrix === '' && hideBin(process.argv).includes('-')) argv.matrix = '-';
+    })
     .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats')
     .strict()
     .version(version)

@@ -1,9 +1,12 @@
 // How every command opens its input: the shared input options, warnings as one-line notes on
 // stderr, a progress bar for the load, and the choice of the low-memory mode.
 
-import { tooLargeForMemory } from '../convert/low-memory-haplotype.js';
+import { tooLargeForMemory } from '../convert/memory-budget.js';
 import { openMatrix, type Matrix } from '../matrix.js';
+import { UsageError } from '../errors.js';
+import type { LowMemoryOptions } from '../convert/low-memory.js';
 import { detectInput } from '../read/input-format.js';
+import { STDIN } from '../read/open-matrix-input.js';
 import { contigsOption, type InputArgs } from './input-options.js';
 import { note, warn } from './messages.js';
 import { ProgressBar, progressWanted } from './progress-bar.js';
@@ -31,12 +34,45 @@ export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Pr
   }
 }
 
-/** `--low-memory` as given, or chosen (and said) when the input is large for the free memory. */
+/** `--low-memory` as given, or chosen (and said) when the input is large for the free memory; always for standard input. */
 export function lowMemoryWanted(argv: InputArgs & { lowMemory?: boolean }): boolean {
+  if (argv.matrix === STDIN) {
+    if (argv.lowMemory === false) throw new UsageError('standard input (-) is read in one pass, contig by contig: it cannot be read with --no-low-memory');
+    return true;
+  }
   if (argv.lowMemory !== undefined) return argv.lowMemory;
   const tooLarge = tooLargeForMemory(detectInput(argv.matrix));
   if (!tooLarge) return false;
   const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
   if (!argv.quiet) note(`${argv.matrix} needs about ${gb(tooLarge.needed)} in memory, more than half of the ${gb(tooLarge.free)} available: streaming contig by contig (--low-memory; --no-low-memory to refuse)`);
   return true;
+}
+
+/** The arguments of a command that runs in memory or streamed. */
+export interface LowMemoryArgs extends InputArgs {
+  lowMemory?: boolean;
+}
+
+/**
+ * Runs a command in memory (`memory`, over the loaded matrix) or streamed contig by contig
+ * (`streamed`, given the low-memory options), as `lowMemoryWanted` decides, with the progress bar.
+ */
+export async function runInput(argv: LowMemoryArgs, run: { memory: (matrix: Matrix) => Promise<unknown>; streamed: (options: LowMemoryOptions) => Promise<unknown> }): Promise<void> {
+  if (!lowMemoryWanted(argv)) {
+    await withInput(argv, run.memory);
+    return;
+  }
+  const bar = new ProgressBar(progressWanted(argv));
+  try {
+    await run.streamed({
+      ...(argv.header === undefined ? {} : { header: argv.header }),
+      ...(argv.threads === undefined ? {} : { threads: argv.threads }),
+      ...(argv.allowUnsorted === undefined ? {} : { allowUnsorted: argv.allowUnsorted }),
+      ...(argv.contigs === undefined ? {} : { contigs: contigsOption(argv) as string[] }),
+      onWarning: warn,
+      onProgress: (progress) => bar.load(progress),
+    });
+  } finally {
+    bar.stop();
+  }
 }

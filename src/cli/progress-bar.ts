@@ -8,7 +8,7 @@
 
 import cliProgress from 'cli-progress';
 import type { HaplotypeProgress } from '../convert/haplotype.js';
-import type { LoadProgress } from '../read/load-text.js';
+import type { LoadProgress } from '../layout/types.js';
 import { fitProgressLine, formatBytes, formatCount, formatShortCount, plainProgressLine, type LineFit, type ProgressState } from './progress-line.js';
 
 /** Whether to show progress: `--quiet` wins, then `--progress`, else only on a terminal. */

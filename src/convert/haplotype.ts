@@ -1,20 +1,23 @@
-// The haplotype table (MISSION.md): workers encode row ranges of each contig to bytes, and the
-// main thread writes them in genome order as they complete.
+// The haplotype table (docs/specification.md, "The haplotype table"): workers encode row ranges of
+// each contig to bytes (worker/haplotype-chunk.ts), and the driver writes them in genome order.
+// This file is the table's description for the driver; `haplotype` and `haplotypeStream` run it
+// over a loaded matrix, `lowMemoryHaplotype` over a streamed one.
 
 import { Readable } from 'node:stream';
-import type { WorkerPool } from '../dispatch/worker-pool.js';
+import { memorySource } from '../dispatch/contig-source.js';
+import { DEFAULT_CHUNK_ROWS, rangeColumns, type Conversion, type RangeTask } from '../dispatch/conversion.js';
+import { drive } from '../dispatch/drive.js';
+import type { ContigUnit } from '../dispatch/contig-source.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Matrix } from '../matrix.js';
 import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { encodedChunks, SLOT_BYTES } from '../write/write-encoded.js';
+import { outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
-import { DEFAULT_CHUNK_ROWS, rowRanges } from './row-ranges.js';
 
 /** Options of `haplotype`. */
-export interface HaplotypeOptions {
+export interface HaplotypeOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: `matrix.pairs` (given at load, packed with the matrix, or automatic `<stem>a`/`<stem>b` pairs). */
   pairs?: string | readonly (readonly [string, string])[];
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
@@ -44,9 +47,54 @@ export interface HaplotypeSummary {
   pairs: HaplotypePair[];
 }
 
+/** Default size of one output slot: rows per task are as many as fit one. */
+export const SLOT_BYTES = 2 << 20;
+
 /** The header line: `contig pos ref alt`, then `<pair>_PI <pair>_PG_al` per pair. */
 export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
   return ['contig', 'pos', 'ref', 'alt', ...pairs.flatMap((pair) => [`${pair.name}_PI`, `${pair.name}_PG_al`])].join('\t') + '\n';
+}
+
+/** The haplotype table's description for the driver, with the lines it wrote so far. */
+export interface HaplotypeConversion extends Conversion<HaplotypeTask> {
+  lines: number;
+  sites: number;
+  pairs: HaplotypePair[];
+}
+
+/** Describes the haplotype table for the driver; `pairsOf` gives the pairs once the samples are known (from the first contig). */
+export function haplotypeConversion(pairsOf: (samples: readonly string[]) => HaplotypePair[], options: Pick<HaplotypeOptions, 'chunkRows'>): HaplotypeConversion {
+  let columnPairs: [number, number][] = [];
+  const rowBoundOf = (unit: ContigUnit): number => {
+    const alleles = AlleleDictionary.attach(unit.layout.alleles).toStrings();
+    const maxAllele = Math.max(...alleles.map((allele) => Buffer.byteLength(allele)));
+    return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length);
+  };
+  const conversion: HaplotypeConversion = {
+    lines: 0,
+    sites: 0,
+    pairs: [],
+    begin(first) {
+      conversion.pairs = pairsOf(first?.layout.samples ?? []);
+      columnPairs = conversion.pairs.map((pair) => pair.columns);
+      return Buffer.from(haplotypeHeader(conversion.pairs));
+    },
+    // As many rows as fit an output slot, at most `chunkRows`, rounded down to a power of two so
+    // that a streamed contig's segments cut it into the same ranges as in memory.
+    chunkRows: (unit) => floorPowerOfTwo(Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBoundOf(unit))))),
+    slotBytes: (range: RangeTask) => Math.max(SLOT_BYTES, rowBoundOf(range.unit) * (range.to - range.from)),
+    task: (range) => ({ kind: 'haplotype', encodes: true, ...rangeColumns(range), pairs: columnPairs }),
+    collect(result, range) {
+      conversion.lines += result.lines;
+      conversion.sites += range.to - range.from;
+    },
+  };
+  return conversion;
+}
+
+/** The largest power of two at most `n` (n >= 1). */
+function floorPowerOfTwo(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
 }
 
 /**
@@ -60,16 +108,11 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
   const pairs = conversionPairs(matrix, options.pairs);
+  const bgzf = outputType(options.output, options.outputType, 'haplotype') === 'bgzf';
+  const conversion = haplotypeConversion(() => pairs, options);
   const sink = await openOutput(options.output);
-  try {
-    await sink.write(Buffer.from(haplotypeHeader(pairs)));
-    const lines = await writeLayoutHaplotypes(matrix.layout, matrix.pool, pairs, sink, options, progressOf(matrix, options));
-    await sink.commit();
-    return { sites: matrix.sites, lines, pairs };
-  } catch (error) {
-    await sink.abort();
-    throw error;
-  }
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal, onRange: progressOf(matrix, options) });
+  return { sites: matrix.sites, lines: conversion.lines, pairs };
 }
 
 /**
@@ -82,82 +125,41 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
  * import { createGzip } from 'node:zlib';
  * await pipeline(haplotypeStream(matrix), createGzip(), createWriteStream('haplotypes.tsv.gz'));
  */
-export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 'output'> = {}): Readable {
+export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 'output' | 'outputType'> = {}): Readable {
   const pairs = conversionPairs(matrix, options.pairs);
-  return Readable.from(
-    (async function* bytes() {
-      options.signal?.throwIfAborted();
-      yield Buffer.from(haplotypeHeader(pairs));
-      // A stream keeps what it is given, and output slots are reused: hand it a copy.
-      for await (const chunk of haplotypeChunks(matrix.layout, matrix.pool, pairs, options, progressOf(matrix, options))) {
-        yield Buffer.from(chunk.bytes);
-      }
-    })(),
-    { objectMode: false },
-  );
-}
-
-/**
- * Writes the haplotype lines of every batch of `layout` (no header) in genome order; `written`
- * hears of each chunk's sites and whether it ended a contig. Returns the lines written.
- */
-export async function writeLayoutHaplotypes(
-  layout: MatrixLayout,
-  pool: WorkerPool,
-  pairs: readonly HaplotypePair[],
-  sink: OutputSink,
-  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal'>,
-  written?: (sites: number, contigEnd: boolean) => void,
-): Promise<number> {
-  let lines = 0;
-  for await (const chunk of haplotypeChunks(layout, pool, pairs, options, written)) {
-    lines += chunk.lines;
-    await sink.write(chunk.bytes);
-  }
-  return lines;
-}
-
-/** Each row range's encoded lines, in genome order (a view, valid until the next chunk is asked for). */
-async function* haplotypeChunks(
-  layout: MatrixLayout,
-  pool: WorkerPool,
-  pairs: readonly HaplotypePair[],
-  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal'>,
-  written?: (sites: number, contigEnd: boolean) => void,
-): AsyncGenerator<{ bytes: Uint8Array; lines: number }> {
-  options.signal?.throwIfAborted();
-  // Rows per task: as many as fit an output slot, at most `chunkRows`.
-  const alleles = AlleleDictionary.attach(layout.alleles).toStrings();
-  const maxAllele = Math.max(...alleles.map((allele) => Buffer.byteLength(allele)));
-  const maxContig = Math.max(0, ...layout.contigs.map((name) => Buffer.byteLength(name)));
-  const rowBound = haplotypeRowBound(maxContig, maxAllele, layout.samples.length, pairs.length);
-  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBound)));
-  const ranges = rowRanges(layout, chunkRows);
-  const columnPairs = pairs.map((pair) => pair.columns);
-  const chunks = encodedChunks(ranges.length, 2 * pool.threads, Math.max(SLOT_BYTES, rowBound * chunkRows), (i, output) => {
-    const { batch, from, to } = ranges[i] as (typeof ranges)[number];
-    const own = batchBuffers(layout, batch);
-    const task: HaplotypeTask = {
-      kind: 'haplotype',
-      buffers: own.buffers,
-      alleles: layout.alleles,
-      batch: own.batch,
-      contig: layout.contigs[batch.contig] ?? '',
-      from,
-      to,
-      pairs: columnPairs,
-      output,
-    };
-    return pool.run(task, options.signal);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let more: (() => void) | undefined;
+  const readable = new Readable({
+    read() {
+      more?.();
+      more = undefined;
+    },
+    destroy(error, callback) {
+      stop.abort(error ?? new Error('stream destroyed'));
+      more?.();
+      callback(error);
+    },
   });
-  for await (const chunk of chunks) {
-    yield chunk;
-    const { batch, from, to } = ranges[chunk.index] as (typeof ranges)[number];
-    written?.(to - from, to === batch.rows);
-  }
+  const sink: OutputSink = {
+    async write(bytes) {
+      signal.throwIfAborted();
+      // A stream keeps what it is given, and output slots are reused: hand it a copy.
+      if (!readable.push(Buffer.from(bytes))) await new Promise<void>((resolve) => (more = resolve));
+    },
+    async commit() {
+      readable.push(null);
+    },
+    async abort() {},
+  };
+  const conversion = haplotypeConversion(() => pairs, options);
+  drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal, onRange: progressOf(matrix, options) }).catch((error: unknown) => {
+    if (!readable.destroyed) readable.destroy(error as Error);
+  });
+  return readable;
 }
 
-/** Turns chunk reports into the `onProgress` calls of a run over a loaded matrix. */
+/** Turns the driver's range reports into the `onProgress` calls of a run over a loaded matrix. */
 function progressOf(matrix: Matrix, options: HaplotypeOptions): ((sites: number, contigEnd: boolean) => void) | undefined {
   const { onProgress } = options;
   if (!onProgress) return undefined;
@@ -167,18 +169,4 @@ function progressOf(matrix: Matrix, options: HaplotypeOptions): ((sites: number,
     if (contigEnd) progress.contigs++;
     onProgress(progress.sites, progress.totalSites, progress);
   };
-}
-
-/**
- * The buffers a task on `batch` needs, and the batch renumbered over them: a streamed contig's
- * layout holds many segments, and posting all of them with every task would cost a clone each.
- */
-function batchBuffers(layout: MatrixLayout, batch: BatchLayout): { buffers: SharedArrayBuffer[]; batch: BatchLayout } {
-  if (layout.buffers.length <= 2 + batch.haplotypes.length) return { buffers: layout.buffers, batch };
-  const buffers: SharedArrayBuffer[] = [];
-  const take = (ref: BufferRef): BufferRef => {
-    buffers.push(layout.buffers[ref.buffer] as SharedArrayBuffer);
-    return { buffer: buffers.length - 1, byteOffset: ref.byteOffset };
-  };
-  return { buffers, batch: { contig: batch.contig, rows: batch.rows, pos: take(batch.pos), ref: take(batch.ref), haplotypes: batch.haplotypes.map(take) } };
 }

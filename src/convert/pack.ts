@@ -3,6 +3,9 @@
 // shared columns themselves, through a temporary file renamed when complete.
 
 import { basename } from 'node:path';
+import { memorySource, streamedSource } from '../dispatch/contig-source.js';
+import type { Conversion } from '../dispatch/conversion.js';
+import { drive } from '../dispatch/drive.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
@@ -10,11 +13,11 @@ import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import { originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
 import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
-import { contigLayouts } from '../read/contig-by-contig.js';
-import { detectInput, InputFormat } from '../read/input-format.js';
+import { InputFormat } from '../read/input-format.js';
 import { readArrowMatrix } from '../read/load-arrow.js';
-import type { LoadProgress } from '../read/load-text.js';
-import { openOutput } from '../write/output-sink.js';
+import { openMatrixInput } from '../read/open-matrix-input.js';
+import type { LoadProgress } from '../layout/types.js';
+import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { resolvePairs } from './pairs.js';
 
 /** Options of `pack`. */
@@ -51,6 +54,73 @@ export interface LowMemoryPackOptions extends PackOptions {
 /** Rows of CHROM codes written per piece (the column is not in memory: it is one code per batch). */
 const CHROM_PIECE_ROWS = 1 << 16;
 
+/** What a pack run needs to start its file: the writer's module and the schema of the samples. */
+interface PackStart {
+  origin: MatrixOrigin;
+  pairs: PackOptions['pairs'];
+  /** The dictionaries, when known before the first record batch (a loaded matrix); else written after the batches. */
+  dictionaries?: { alleles: readonly string[]; contigs: readonly string[] };
+}
+
+/** The packed file's description for the driver: no worker task, a record batch written per contig. */
+interface PackConversion extends Conversion {
+  summary(): { bytes: number; contigs: number; sites: number };
+}
+
+/**
+ * Describes `pack` for the driver: each contig's columns go into the file as one record batch, in
+ * contig order, straight from the shared buffers. With `dictionaries` known up front (a loaded
+ * matrix) they come first, and each batch keeps its contig's code; otherwise (a streamed input)
+ * contigs are numbered as they come and the dictionaries follow the batches.
+ */
+async function packConversion(sink: OutputSink, start: PackStart): Promise<PackConversion> {
+  // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
+  // modules in workers do) stays light.
+  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
+  let writer: ArrowFileWriter | undefined;
+  let alleles: SharedArrayBuffer | undefined;
+  const contigCodes = new Map<string, number>();
+  let sites = 0;
+  let batches = 0;
+  return {
+    async begin(first) {
+      if (!first) return undefined;
+      const { samples } = first.layout;
+      const origin = { ...start.origin };
+      if (start.pairs !== undefined) origin.pairs = storedPairs(samples, start.pairs);
+      writer = await ArrowFileWriter.start(sink, matrixSchema(samples, originMetadata(origin, samples)));
+      if (start.dictionaries) {
+        await writer.writeDictionary(DictionaryId.alleles, start.dictionaries.alleles);
+        await writer.writeDictionary(DictionaryId.contigs, start.dictionaries.contigs);
+      }
+      return undefined;
+    },
+    async contigDone(unit) {
+      const { layout } = unit;
+      alleles = layout.alleles;
+      let code = layout.batches[0]?.contig ?? 0;
+      if (!start.dictionaries) {
+        code = contigCodes.get(unit.contig.name) ?? contigCodes.size;
+        contigCodes.set(unit.contig.name, code);
+      }
+      // One record batch for the contig, whatever segments it is held in.
+      await (writer as ArrowFileWriter).writeRecordBatch(unit.contig.sites, recordBatchColumns(code, layout.batches.map((batch) => batchViews(layout, batch))));
+      sites += unit.contig.sites;
+      batches++;
+    },
+    async end() {
+      if (!writer || !alleles) throw new UsageError('no sites to pack');
+      if (!start.dictionaries) {
+        await writer.writeDictionary(DictionaryId.alleles, AlleleDictionary.attach(alleles).toStrings());
+        await writer.writeDictionary(DictionaryId.contigs, [...contigCodes.keys()]);
+      }
+      await writer.finish();
+      return undefined;
+    },
+    summary: () => ({ bytes: writer?.bytesWritten ?? 0, contigs: batches, sites }),
+  };
+}
+
 /**
  * Writes a loaded matrix as an Arrow IPC file (native-layout/README.md, "The file layout").
  *
@@ -62,29 +132,14 @@ const CHROM_PIECE_ROWS = 1 << 16;
  */
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
   if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
-  const origin: MatrixOrigin = { ...matrix.origin };
-  if (options.pairs !== undefined) origin.pairs = storedPairs(matrix.samples, options.pairs);
-  // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
-  // modules in workers do) stays light.
-  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
-  const { layout } = matrix;
-  const schema = matrixSchema(layout.samples, originMetadata(origin, layout.samples));
   const sink = await openOutput(options.output);
-  try {
-    const writer = await ArrowFileWriter.start(sink, schema);
-    await writer.writeDictionary(DictionaryId.alleles, matrix.alleles);
-    await writer.writeDictionary(DictionaryId.contigs, layout.contigs);
-    for (const batch of layout.batches) {
-      options.signal?.throwIfAborted();
-      await writer.writeRecordBatch(batch.rows, recordBatchColumns(batch.contig, [batchViews(layout, batch)]));
-    }
-    await writer.finish();
-    await sink.commit();
-    return { output: options.output, bytes: writer.bytesWritten, contigs: layout.batches.length, sites: matrix.sites };
-  } catch (error) {
+  const start = { origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs } };
+  const conversion = await packConversion(sink, start).catch(async (error: unknown) => {
     await sink.abort();
     throw error;
-  }
+  });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal: options.signal });
+  return { output: options.output, ...conversion.summary() };
 }
 
 /**
@@ -99,48 +154,25 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
  */
 export async function lowMemoryPack(path: string, options: LowMemoryPackOptions): Promise<PackSummary> {
   if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
-  const input = detectInput(path);
+  const input = await openMatrixInput(path);
   const origin: MatrixOrigin = input.format === InputFormat.arrow ? readArrowMatrix(input).origin : { format: input.format, sourceName: basename(path), sourceSize: input.size };
-  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
   const pool = new WorkerPool(options.threads);
-  const sink = await openOutput(options.output).catch(async (error: unknown) => {
-    await pool.destroy();
-    throw error;
-  });
+  let sink: OutputSink;
+  let conversion: PackConversion;
   try {
-    let writer: ArrowFileWriter | undefined;
-    let alleles: SharedArrayBuffer | undefined;
-    const contigCodes = new Map<string, number>();
-    let sites = 0;
-    let batches = 0;
-    for await (const { samples, layout } of contigLayouts(input, pool, { ...options, onProgress: (progress) => options.onProgress?.(progress) })) {
-      options.signal?.throwIfAborted();
-      if (!writer) {
-        if (options.pairs !== undefined) origin.pairs = storedPairs(samples, options.pairs);
-        writer = await ArrowFileWriter.start(sink, matrixSchema(samples, originMetadata(origin, samples)));
-      }
-      alleles = layout.alleles;
-      const name = layout.contigs[layout.batches[0]?.contig ?? 0] ?? '';
-      const code = contigCodes.get(name) ?? contigCodes.size;
-      contigCodes.set(name, code);
-      // One record batch for the contig, whatever segments it is held in.
-      const rows = layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
-      await writer.writeRecordBatch(rows, recordBatchColumns(code, layout.batches.map((batch) => batchViews(layout, batch))));
-      sites += rows;
-      batches++;
-    }
-    if (!writer || !alleles) throw new UsageError(`${path}: no sites to pack`);
-    await writer.writeDictionary(DictionaryId.alleles, AlleleDictionary.attach(alleles).toStrings());
-    await writer.writeDictionary(DictionaryId.contigs, [...contigCodes.keys()]);
-    await writer.finish();
-    await sink.commit();
-    return { output: options.output, bytes: writer.bytesWritten, contigs: batches, sites };
+    sink = await openOutput(options.output);
+    conversion = await packConversion(sink, { origin, pairs: options.pairs }).catch(async (error: unknown) => {
+      await sink.abort();
+      throw error;
+    });
   } catch (error) {
-    await sink.abort();
-    throw error;
-  } finally {
     await pool.destroy();
+    throw error;
   }
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal } = options;
+  const source = streamedSource(input, pool, { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, onProgress: (progress) => options.onProgress?.(progress) });
+  await drive(source, conversion, { pool, ownsPool: true, sink, signal: options.signal });
+  return { output: options.output, ...conversion.summary() };
 }
 
 /** Pairs as `pack` stores them in the metadata: `a:b,c:d`. */

@@ -1,16 +1,10 @@
-// Diploid pairs of haplotype columns (MISSION.md): members ordered by name, the pair named by
+// Diploid pairs of haplotype columns (docs/specification.md, "Pairs"): members ordered by name, the pair named by
 // the two names concatenated; found automatically from `<stem>a` / `<stem>b` names or given.
 
 import { UsageError } from '../errors.js';
+import type { HaplotypePair } from '../layout/types.js';
 
-/** Two haplotype columns read as one diploid sample. */
-export interface HaplotypePair {
-  /** `<first><second>`, e.g. `10a10b`. */
-  name: string;
-  members: [string, string];
-  /** Indices of the members among the haplotype columns. */
-  columns: [number, number];
-}
+export type { HaplotypePair } from '../layout/types.js';
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -6,7 +6,7 @@
 // the haplotype, allele or pair a line is about (`.` for site counts); `rate` is count / total
 // with six decimals (`.` when the line has no total, `NA` when the total is 0).
 
-import type { MatrixStats, SiteStats } from './stats.js';
+import type { MatrixStats, SiteStats } from './matrix-stats.js';
 
 /** Column names of the statistics table. */
 export const STATS_COLUMNS = ['contig', 'statistic', 'item', 'count', 'total', 'rate'] as const;

@@ -1,17 +1,20 @@
-// Statistics of a loaded matrix, per contig and for the whole genome. Workers count row ranges
-// (stats-chunk.ts); the main thread adds the counts of each contig's ranges, then derives rates.
+// Statistics of a matrix, per contig and for the whole genome (docs/specification.md,
+// "Statistics"): `stats` over a loaded matrix, `mergeStats` of shards, `writeStats`. The counting
+// itself is the driver's conversion in stats-conversion.ts.
 
-import { runOrdered } from '../dispatch/run-ordered.js';
+import { memorySource } from '../dispatch/contig-source.js';
+import { drive } from '../dispatch/drive.js';
 import { UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import type { StatsCounts } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
+import { outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { conversionPairs } from './pairs.js';
-import { rowRanges } from './row-ranges.js';
+import type { MatrixStats, SiteStats } from './matrix-stats.js';
+import { hetRate, perSite, statsConversion } from './stats-conversion.js';
 import { statsTable } from './stats-table.js';
 
 /** Options of `stats`. */
-export interface StatsOptions {
+export interface StatsOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
   /** Also write the statistics to this file (`-`: standard output); default: only return them. */
@@ -23,59 +26,7 @@ export interface StatsOptions {
   signal?: AbortSignal;
 }
 
-/** Missing and deleted cells of one haplotype column; rates are per site. */
-export interface HaplotypeStats {
-  haplotype: string;
-  missing: number;
-  missingRate: number;
-  deletions: number;
-  deletionRate: number;
-}
-
-/** Haplotype cells holding one allele of the dictionary. */
-export interface AlleleCount {
-  allele: string;
-  cells: number;
-}
-
-/** Sites where both members of a pair are called (neither `N` nor `-`), and where they differ. */
-export interface PairStats {
-  pair: string;
-  calledSites: number;
-  hetSites: number;
-  /** `hetSites / calledSites`; null when no site is called. */
-  hetRate: number | null;
-}
-
-/** Statistics of a set of sites (one contig, or the whole genome). */
-export interface SiteStats {
-  sites: number;
-  /** Sites with a non-empty alt (the haplotype-table rule: a cell neither `N` nor REF). */
-  variableSites: number;
-  /** Sites without alt, left out of the haplotype table and the VCF. */
-  droppedSites: number;
-  /** Sites with two or more alt alleles. */
-  multiallelicSites: number;
-  /** One entry per haplotype column, in column order. */
-  haplotypes: HaplotypeStats[];
-  /** One entry per allele of the dictionary, in code order; cells of haplotype columns only (not REF). */
-  alleles: AlleleCount[];
-  /** One entry per pair, in pair order. */
-  pairs: PairStats[];
-}
-
-/** Statistics of one contig. */
-export interface ContigStats extends SiteStats {
-  contig: string;
-}
-
-/** What `stats` returns. */
-export interface MatrixStats {
-  /** Per contig, in contig order. */
-  contigs: ContigStats[];
-  /** All sites of the matrix. */
-  genome: SiteStats;
-}
+export type { HaplotypeStats, AlleleCount, PairStats, SiteStats, ContigStats, MatrixStats } from './matrix-stats.js';
 
 /**
  * Counts sites, variable and multi-allelic sites, missing and deleted cells, alleles and
@@ -89,33 +40,11 @@ export interface MatrixStats {
  */
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
   const pairs = conversionPairs(matrix, options.pairs);
-  const { layout } = matrix;
-  const width = matrix.samples.length;
-  const totals = matrix.contigs.map(() => emptyCounts(width, pairs.length));
-  const ranges = rowRanges(layout, options.chunkRows);
-  const columnPairs = pairs.map((pair) => pair.columns);
-  await runOrdered(
-    ranges.length,
-    2 * matrix.threads,
-    (i) => {
-      const { batch, from, to } = ranges[i] as (typeof ranges)[number];
-      return matrix.pool.run({ kind: 'stats', buffers: layout.buffers, alleles: layout.alleles, batch, from, to, pairs: columnPairs }, options.signal);
-    },
-    (counts, i) => {
-      const batch = (ranges[i] as (typeof ranges)[number]).batch;
-      addCounts(totals[layout.batches.indexOf(batch)] as StatsCounts, counts);
-    },
-  );
-  const genomeCounts = emptyCounts(width, pairs.length);
-  for (const counts of totals) addCounts(genomeCounts, counts);
-
-  const names = { samples: matrix.samples, alleles: matrix.alleles, pairs: pairs.map((pair) => pair.name) };
-  const result: MatrixStats = {
-    contigs: matrix.contigs.map((contig, i) => ({ contig: contig.name, ...siteStats(totals[i] as StatsCounts, names) })),
-    genome: siteStats(genomeCounts, names),
-  };
-  if (options.output !== undefined) await writeStats(result, options.output, options.format ?? 'tsv');
-  return result;
+  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
+  const sink = options.output === undefined ? undefined : await openOutput(options.output);
+  const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
+  return conversion.result();
 }
 
 /**
@@ -181,63 +110,4 @@ export async function writeStats(result: MatrixStats, output: string, format: 't
     await sink.abort();
     throw error;
   }
-}
-
-function emptyCounts(width: number, pairs: number): StatsCounts {
-  return {
-    sites: 0,
-    variableSites: 0,
-    multiallelicSites: 0,
-    cells: new Float64Array(width * 256),
-    pairCalled: new Float64Array(pairs),
-    pairHet: new Float64Array(pairs),
-  };
-}
-
-function addCounts(into: StatsCounts, counts: StatsCounts): void {
-  into.sites += counts.sites;
-  into.variableSites += counts.variableSites;
-  into.multiallelicSites += counts.multiallelicSites;
-  counts.cells.forEach((n, i) => (into.cells[i] = (into.cells[i] as number) + n));
-  counts.pairCalled.forEach((n, i) => (into.pairCalled[i] = (into.pairCalled[i] as number) + n));
-  counts.pairHet.forEach((n, i) => (into.pairHet[i] = (into.pairHet[i] as number) + n));
-}
-
-/** A count per site of a scope (0 for a scope without sites). */
-function perSite(n: number, sites: number): number {
-  return sites > 0 ? n / sites : 0;
-}
-
-/** Heterozygous sites per called site of a pair (null when no site is called). */
-function hetRate(hetSites: number, calledSites: number): number | null {
-  return calledSites > 0 ? hetSites / calledSites : null;
-}
-
-function siteStats(counts: StatsCounts, names: { samples: readonly string[]; alleles: readonly string[]; pairs: readonly string[] }): SiteStats {
-  const { sites, cells } = counts;
-  const cellsOf = (h: number, allele: string): number => {
-    const code = names.alleles.indexOf(allele);
-    return code < 0 ? 0 : (cells[h * 256 + code] as number);
-  };
-  return {
-    sites,
-    variableSites: counts.variableSites,
-    droppedSites: sites - counts.variableSites,
-    multiallelicSites: counts.multiallelicSites,
-    haplotypes: names.samples.map((haplotype, h) => {
-      const missing = cellsOf(h, 'N');
-      const deletions = cellsOf(h, '-');
-      return { haplotype, missing, missingRate: perSite(missing, sites), deletions, deletionRate: perSite(deletions, sites) };
-    }),
-    alleles: names.alleles.map((allele, code) => {
-      let total = 0;
-      for (let h = 0; h < names.samples.length; h++) total += cells[h * 256 + code] as number;
-      return { allele, cells: total };
-    }),
-    pairs: names.pairs.map((pair, p) => {
-      const calledSites = counts.pairCalled[p] as number;
-      const hetSites = counts.pairHet[p] as number;
-      return { pair, calledSites, hetSites, hetRate: hetRate(hetSites, calledSites) };
-    }),
-  };
 }

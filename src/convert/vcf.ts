@@ -1,24 +1,27 @@
-// VCF 4.2 output: one sample per diploid pair, one record per site with an alt allele (the
-// haplotype-table rule). Workers encode row ranges of each contig to bytes (BGZF blocks when
-// compressing) and the main thread writes them in genome order as they complete.
+// VCF 4.2 output (docs/specification.md, "VCF"): one sample per diploid pair, one record per site
+// with an alt allele (the alt rule). Workers encode row ranges of each contig to bytes
+// (worker/vcf-chunk.ts) and the driver writes them in genome order. This file is the VCF's
+// description for the driver; `vcf` runs it over a loaded matrix, `lowMemoryVcf` over a streamed one.
 
-import { runOrdered } from '../dispatch/run-ordered.js';
+import { memorySource } from '../dispatch/contig-source.js';
+import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
+import { drive } from '../dispatch/drive.js';
 import { GenomatrixError, UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { VERSION } from '../version.js';
-import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
-import { openOutput, type OutputSink } from '../write/output-sink.js';
+import type { VcfTask } from '../worker/messages.js';
+import { openOutput } from '../write/output-sink.js';
+import { outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
-import { rowRanges } from './row-ranges.js';
-import { vcfAlleleTables, type VcfAlleleTables } from './vcf-alleles.js';
+import { vcfAlleleTables } from './vcf-alleles.js';
 
 /** Options of `vcf`. */
-export interface VcfOptions {
+export interface VcfOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
-  /** Compress as BGZF (`bgzip`'s format, indexable by `bcftools index`); default: when `output` ends in `.gz` or `.bgz`. */
+  /** Compress as BGZF (`bgzip`'s format, indexable by `bcftools index`); default: when `output` ends in `.gz` or `.bgz`. Same as `outputType: 'bgzf'`. */
   bgzf?: boolean;
   /** Rows per worker task. */
   chunkRows?: number;
@@ -60,6 +63,67 @@ export function vcfHeader(
   return lines.join('\n') + '\n';
 }
 
+/** A contig of the VCF header: its name and length (its largest POS). */
+export interface VcfContig {
+  name: string;
+  length: number;
+}
+
+/** The VCF's description for the driver, with the records it wrote so far. */
+export interface VcfConversion extends Conversion<VcfTask> {
+  records: number;
+  sites: number;
+  pairs: HaplotypePair[];
+}
+
+/**
+ * Describes the VCF for the driver. The header needs every contig with its length, and every
+ * allele (for the `##ALT` lines), before the first record: `contigs` and `alleles` give them
+ * (from a loaded matrix, a packed file's metadata, or a first pass over a streamed input).
+ */
+export function vcfConversion(
+  source: string,
+  pairsOf: (samples: readonly string[]) => HaplotypePair[],
+  header: { contigs: readonly VcfContig[]; alleles: readonly string[] },
+  options: Pick<VcfOptions, 'chunkRows'>,
+): VcfConversion {
+  const tables = vcfAlleleTables(header.alleles);
+  let columnPairs: [number, number][] = [];
+  const conversion: VcfConversion = {
+    records: 0,
+    sites: 0,
+    pairs: [],
+    ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
+    begin(first) {
+      const pairs = pairsOf(first?.layout.samples ?? []);
+      const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
+      if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
+      for (const contig of header.contigs) {
+        if (!CONTIG_ID.test(contig.name)) {
+          throw new GenomatrixError(`${source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
+        }
+      }
+      conversion.pairs = pairs;
+      columnPairs = pairs.map((pair) => pair.columns);
+      return new TextEncoder().encode(vcfHeader(header.contigs, pairs, tables.altDeclarations));
+    },
+    task: (range) => ({
+      kind: 'vcf',
+      encodes: true,
+      ...rangeColumns(range),
+      pairs: columnPairs,
+      altOf: tables.altOf,
+      altTexts: tables.altTexts,
+      refTexts: tables.refTexts,
+    }),
+    collect(result, range) {
+      conversion.records += result.lines;
+      conversion.sites += range.to - range.from;
+    },
+  };
+  return conversion;
+}
+
 /**
  * Writes a loaded matrix as VCF 4.2, one phased diploid sample per pair, to a file or standard output.
  *
@@ -70,76 +134,18 @@ export function vcfHeader(
  */
 export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<VcfSummary> {
   const pairs = conversionPairs(matrix, options.pairs);
-  const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
-  if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
-  const contigs = matrix.contigs.map((contig) => {
-    if (!CONTIG_ID.test(contig.name)) {
-      throw new GenomatrixError(`${matrix.source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
-    }
-    return { name: contig.name, length: maxPos(matrix, contig.index) };
-  });
-  const tables = vcfAlleleTables(matrix.alleles);
-  const bgzf = options.bgzf ?? /\.b?gz$/.test(options.output ?? '');
+  const contigs = matrix.contigs.map((contig) => ({ name: contig.name, length: maxPos(matrix.contigViews(contig.index).pos) }));
+  const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
+  const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
+  const bgzf = outputType(options.output, type) === 'bgzf';
   const sink = await openOutput(options.output);
-  try {
-    const header = new TextEncoder().encode(vcfHeader(contigs, pairs, tables.altDeclarations));
-    await sink.write(bgzf ? bgzfBlocks(header) : header);
-    const records = await writeRecords(matrix, pairs, tables, bgzf, sink, options);
-    if (bgzf) await sink.write(BGZF_EOF);
-    await sink.commit();
-    return { sites: matrix.sites, records, pairs };
-  } catch (error) {
-    await sink.abort();
-    throw error;
-  }
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
+  return { sites: matrix.sites, records: conversion.records, pairs };
 }
 
-function maxPos(matrix: Matrix, contig: number): number {
-  const { pos } = matrix.contigViews(contig);
+/** The largest POS of a contig's rows: the length its `##contig` line gives. */
+export function maxPos(pos: Int32Array): number {
   let max = 0;
   for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > max) max = pos[r] as number;
   return max;
-}
-
-async function writeRecords(
-  matrix: Matrix,
-  pairs: HaplotypePair[],
-  tables: VcfAlleleTables,
-  bgzf: boolean,
-  sink: OutputSink,
-  options: VcfOptions,
-): Promise<number> {
-  const { layout } = matrix;
-  const ranges = rowRanges(layout, options.chunkRows);
-  const columnPairs = pairs.map((pair) => pair.columns);
-  let records = 0;
-  await runOrdered(
-    ranges.length,
-    2 * matrix.threads,
-    (i) => {
-      const { batch, from, to } = ranges[i] as (typeof ranges)[number];
-      return matrix.pool.run(
-        {
-          kind: 'vcf',
-          buffers: layout.buffers,
-          alleles: layout.alleles,
-          batch,
-          contig: layout.contigs[batch.contig] ?? '',
-          from,
-          to,
-          pairs: columnPairs,
-          altOf: tables.altOf,
-          altTexts: tables.altTexts,
-          refTexts: tables.refTexts,
-          bgzf,
-        },
-        options.signal,
-      );
-    },
-    async (chunk) => {
-      records += chunk.lines;
-      if (chunk.bytes.length > 0) await sink.write(chunk.bytes);
-    },
-  );
-  return records;
 }

@@ -1,11 +1,14 @@
 // Runs a user's task module over every contig (or every chunk of rows of every contig) on the
-// matrix's worker pool, at most `threads` at a time, and gathers the results in genome order.
+// matrix's worker pool through the driver, at most `threads` at a time, and gathers the results in
+// genome order.
 
 import { UsageError } from '../errors.js';
-import type { HaplotypePair } from '../convert/pairs.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
-import type { Contig } from '../matrix.js';
+import type { Contig, HaplotypePair } from '../layout/types.js';
 import type { CustomTask } from '../worker/messages.js';
+import { memorySource } from './contig-source.js';
+import type { Conversion } from './conversion.js';
+import { drive } from './drive.js';
 import type { WorkerPool } from './worker-pool.js';
 
 /** Options of `Matrix.mapContigs`. */
@@ -27,22 +30,16 @@ export interface MapOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** One task's rows: `[from, to)` of a contig. */
-export interface TaskRange {
-  contig: Contig;
-  from: number;
-  to: number;
+/** Checks `MapOptions.chunkRows`: rows per task, or every contig whole (undefined). */
+export function taskChunkRows(chunkRows: number | undefined): number {
+  if (chunkRows === undefined) return Infinity;
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError(`chunkRows must be a whole number of at least 1, got ${chunkRows}`);
+  return chunkRows;
 }
 
-/** The row ranges of a run, in genome order: whole contigs, or chunks of at most `chunkRows` rows. */
-export function taskRanges(contigs: readonly Contig[], chunkRows?: number): TaskRange[] {
-  if (chunkRows === undefined) return contigs.map((contig) => ({ contig, from: 0, to: contig.sites }));
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new UsageError(`chunkRows must be a whole number of at least 1, got ${chunkRows}`);
-  return contigs.flatMap((contig) => {
-    const ranges: TaskRange[] = [];
-    for (let from = 0; from < contig.sites; from += chunkRows) ranges.push({ contig, from, to: Math.min(contig.sites, from + chunkRows) });
-    return ranges.length > 0 ? ranges : [{ contig, from: 0, to: 0 }];
-  });
+/** Tasks of a run: one per `chunkRows` rows of each contig (one for a contig without sites). */
+function taskCount(contigs: readonly Contig[], chunkRows: number): number {
+  return contigs.reduce((sum, contig) => sum + Math.max(1, Math.ceil(contig.sites / chunkRows)), 0);
 }
 
 /** How many tasks may run at once: `threads`, capped at the pool's size. */
@@ -56,51 +53,44 @@ export function taskConcurrency(threads: number | undefined, poolThreads: number
 export interface CustomRun {
   pool: WorkerPool;
   layout: MatrixLayout;
+  contigs: readonly Contig[];
   pairs: HaplotypePair[];
   module: string;
   args: unknown;
 }
 
-/** Runs the task module over each range; resolves to the results in range order. */
-export async function mapRanges(run: CustomRun, ranges: readonly TaskRange[], options: MapOptions): Promise<unknown[]> {
+/**
+ * Runs the task module over every contig (or every `chunkRows` rows of each) on the driver, at most
+ * `threads` tasks at a time; resolves to the results in genome order.
+ */
+export async function mapContigRanges(run: CustomRun, options: MapOptions): Promise<unknown[]> {
   const { onProgress } = options;
-  options.signal?.throwIfAborted();
-  // The first failure cancels the tasks still running (their threads are replaced), so a task
-  // that throws never leaves the others running, or hanging, behind it.
-  const cancel = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
+  const chunkRows = taskChunkRows(options.chunkRows);
   const concurrency = taskConcurrency(options.threads, run.pool.threads);
-  const results: unknown[] = new Array(ranges.length);
-  let next = 0;
+  const total = taskCount(run.contigs, chunkRows);
+  const results: unknown[] = [];
   let done = 0;
-  let failed = false;
-  const lane = async (): Promise<void> => {
-    while (!failed && next < ranges.length) {
-      const i = next++;
-      const range = ranges[i] as TaskRange;
-      const batch = run.layout.batches[range.contig.index];
-      if (!batch) throw new RangeError(`no batch for contig ${range.contig.name}`);
-      const task: CustomTask = {
-        kind: 'custom',
-        module: run.module,
-        args: run.args,
-        layout: { ...run.layout, batches: [batch] },
-        contig: range.contig,
-        from: range.from,
-        to: range.to,
-        pairs: run.pairs,
-      };
-      try {
-        results[i] = await run.pool.runCustom(task, signal);
-        onProgress?.(++done, ranges.length);
-      } catch (error) {
-        const first = !failed;
-        failed = true; // the other lanes start nothing more
-        if (first && !options.signal?.aborted) cancel.abort(error);
-        throw options.signal?.aborted ? options.signal.reason : error;
-      }
-    }
+  const conversion: Conversion<CustomTask> = {
+    chunkRows,
+    task: (range) => ({
+      kind: 'custom',
+      module: run.module,
+      args: run.args,
+      layout: { ...run.layout, batches: [range.batch] },
+      contig: range.unit.contig,
+      from: range.from,
+      to: range.to,
+      pairs: run.pairs,
+    }),
+    collect: (result) => void results.push(result),
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ranges.length) }, lane));
+  // Results are kept for the caller anyway: no window beyond the tasks themselves.
+  await drive(memorySource(run.layout, run.contigs), conversion, {
+    pool: run.pool,
+    window: total,
+    concurrency,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onTaskDone: () => onProgress?.(++done, total),
+  });
   return results;
 }

@@ -5,34 +5,10 @@ import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import { UsageError } from '../errors.js';
 import { errorOfFailure } from '../worker/task-failure.js';
-import type {
-  CustomTask,
-  EncodedChunk,
-  TransferredChunk,
-  HaplotypeTask,
-  ParseResult,
-  ParseTask,
-  RemapTask,
-  StatsCounts,
-  StatsTask,
-  VcfTask,
-  WorkerTask,
-} from '../worker/messages.js';
+import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 
 /** The compiled worker entry, next to this module in the build output. */
 const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
-
-type ResultOf<T extends WorkerTask> = T extends ParseTask
-  ? ParseResult
-  : T extends HaplotypeTask
-    ? EncodedChunk
-    : T extends RemapTask
-      ? number
-      : T extends VcfTask
-        ? TransferredChunk
-        : T extends StatsTask
-          ? StatsCounts
-          : unknown;
 
 /** Runs of one task when tinypool stops its thread under it (see `WorkerPool.run`). */
 const MAX_ATTEMPTS = 3;
@@ -70,7 +46,13 @@ export class WorkerPool {
       if (this.destroyed) throw new Error('the worker pool is closed');
       this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: this.threads, maxThreads: this.threads });
       try {
-        return (await this.pool.run(task, signal ? { signal } : {})) as ResultOf<T>;
+        const result = (await this.pool.run(task, signal ? { signal } : {})) as ResultOf<T>;
+        // A user's task's exception comes back as a value (its class and properties survive): throw it here.
+        if (task.kind === 'custom') {
+          const error = errorOfFailure(result);
+          if (error) throw error;
+        }
+        return result;
       } catch (error) {
         // When a cancelled task's thread is being stopped and a reply it had already sent arrives,
         // tinypool can hand that thread the next queued task, which then fails with this error
@@ -79,14 +61,6 @@ export class WorkerPool {
         if (!isThreadTermination(error) || signal?.aborted || this.destroyed || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
-  }
-
-  /** Runs a user's task module (see `Matrix.mapContigs`). */
-  async runCustom(task: CustomTask, signal?: AbortSignal): Promise<unknown> {
-    const result = await this.run(task, signal);
-    const error = errorOfFailure(result);
-    if (error) throw error;
-    return result;
   }
 
   /** Stops every worker; pending tasks are rejected. */

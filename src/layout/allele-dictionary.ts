@@ -138,11 +138,8 @@ export class AlleleDictionary {
    */
   canonicalize(): Uint8Array | null {
     const alleles = this.toStrings();
-    const seeds = alleles.slice(0, SEED_ALLELES.length);
-    const rest = alleles.slice(SEED_ALLELES.length);
-    const sorted = [...rest].sort(compareBytes);
-    if (sorted.every((allele, i) => allele === rest[i])) return null;
-    const order = [...seeds, ...sorted];
+    const order = canonicalAlleles(alleles);
+    if (order.every((allele, i) => allele === alleles[i])) return null;
     const map = new Uint8Array(MAX_ALLELES);
     alleles.forEach((allele, oldCode) => (map[oldCode] = order.indexOf(allele)));
     this.header[COUNT] = 0;
@@ -162,6 +159,11 @@ export class AlleleDictionary {
     Atomics.store(this.header, LOCK, 0);
     Atomics.notify(this.header, LOCK, 1);
   }
+}
+
+/** Alleles in the canonical order of a dictionary: the seed alleles first, then the others sorted by their bytes. */
+export function canonicalAlleles(alleles: readonly string[]): string[] {
+  return [...alleles.slice(0, SEED_ALLELES.length), ...alleles.slice(SEED_ALLELES.length).sort(compareBytes)];
 }
 
 function compareBytes(a: string, b: string): number {

@@ -1,7 +1,7 @@
 // Columns of a loaded matrix as raw typed arrays (one zero-copy view per contig), and site lookup
 // by position. For analysts who want the codes on the main thread without apache-arrow objects.
 
-import type { Contig } from '../matrix.js';
+import type { Contig } from './types.js';
 import { batchViews, type MatrixLayout } from './matrix-layout.js';
 
 /** A column as one zero-copy typed array per contig, in `Matrix.contigs` order. */

@@ -4,7 +4,7 @@
 
 import type { ReadStream } from 'node:fs';
 import type { ParseResult } from '../worker/messages.js';
-import type { LoadProgress } from './load-text.js';
+import type { LoadProgress } from '../layout/types.js';
 
 /** One parse task of a load and its row region. */
 export interface Chunk {

@@ -8,11 +8,11 @@ import type { MatrixLayout } from '../layout/matrix-layout.js';
 import type { RecordBatchEntry } from './arrow-file-index.js';
 import { InputFormat, type InputFile } from './input-format.js';
 import { loadArrowBatches, readArrowMatrix } from './load-arrow.js';
-import type { LoadProgress, TextLoadOptions } from './load-text.js';
-import { streamContigs } from './stream-contigs.js';
+import type { LoadProgress } from '../layout/types.js';
+import { streamContigs, type StreamOptions } from './stream-contigs.js';
 
 /** Options of `contigLayouts`: those of a text load, and a contig selection. */
-export interface ContigByContigOptions extends TextLoadOptions {
+export interface ContigByContigOptions extends StreamOptions {
   /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
   contigs?: readonly string[] | undefined;
   onProgress: (progress: LoadProgress) => void;

@@ -23,23 +23,29 @@ export class GzipLineBlocks {
   private readonly free: SharedArrayBuffer[];
   private waiting: (() => void) | undefined;
 
+  /** Whether the bytes are inflated (a gzip file); standard input may be plain text. */
+  private readonly gzip: boolean;
+
   constructor(
     private readonly path: string,
     private readonly blockBytes: number,
     blocks: number,
+    /** Read this stream (standard input) instead of the file, inflating it when `gzip`. */
+    stream?: { readable: import('node:stream').Readable; gzip: boolean },
   ) {
     this.free = Array.from({ length: blocks }, () => new SharedArrayBuffer(blockBytes + 1));
-    this.file = createReadStream(path);
+    this.file = (stream?.readable as ReadStream | undefined) ?? createReadStream(path);
+    this.gzip = stream?.gzip ?? true;
   }
 
-  /** Compressed bytes read so far. */
+  /** Compressed bytes read so far (0 for a stream: its size is not known either). */
   get bytesRead(): number {
-    return this.file.bytesRead;
+    return this.file.bytesRead ?? 0;
   }
 
   /** Yields blocks of whole lines in file order; the last line gets a line end when it lacks one. */
   async *blocks(): AsyncGenerator<LineBlock> {
-    const gunzip = this.file.pipe(createGunzip({ chunkSize: 1 << 20 }));
+    const gunzip = this.gzip ? this.file.pipe(createGunzip({ chunkSize: 1 << 20 })) : this.file;
     let block = await this.take();
     let view = new Uint8Array(block);
     let filled = 0;

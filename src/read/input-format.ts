@@ -14,8 +14,10 @@ export type InputFormat = (typeof InputFormat)[keyof typeof InputFormat];
 export interface InputFile {
   path: string;
   format: InputFormat;
-  /** Size on disk, in bytes. */
+  /** Size on disk, in bytes (0 for standard input: not known). */
   size: number;
+  /** Standard input (`-`), read once in order: its bytes, from the first (read/open-matrix-input.ts). */
+  stream?: import('node:stream').Readable;
 }
 
 const ARROW_MAGIC = 'ARROW1';

@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
+import type { LoadProgress } from '../layout/types.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
 import { ChunkWatch, type Chunk } from './chunk-watch.js';
@@ -39,15 +40,6 @@ export interface TextLoadOptions {
   onWarning?: (message: string) => void;
 }
 
-/** How far a load has come. */
-export interface LoadProgress {
-  /** Input bytes parsed (compressed bytes read, for gzip). */
-  bytes: number;
-  /** Size of the input file in bytes. */
-  totalBytes: number;
-  /** Rows (sites) parsed. */
-  sites: number;
-}
 
 /** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
 const MAX_STREAM_ROWS = 2 ** 30 - 64;

@@ -33,6 +33,14 @@ export interface StreamedContig {
   layout: MatrixLayout;
 }
 
+/** Options of `streamContigs`: those of a text load, and where to start from. */
+export interface StreamOptions extends TextLoadOptions {
+  /** Rows of one segment of the contig columns (tests use small ones). */
+  segmentRows?: number;
+  /** The allele dictionary to parse with (its alleles keep their codes); default: a new one. */
+  dictionary?: SharedArrayBuffer | undefined;
+}
+
 /** Most rows of one contig in low-memory mode: POS then fills a 4 GiB growable buffer. */
 const MAX_CONTIG_ROWS = 2 ** 30 - 64;
 /** Rows of one segment of the contig columns (9.4 MB for 31 haplotypes). */
@@ -55,15 +63,18 @@ interface InFlight {
  * Parses a text matrix in file order and yields its contigs one at a time (see the top of this file).
  * The consumer must be done with a contig's layout before it asks for the next one.
  */
-export async function* streamContigs(input: InputFile, pool: WorkerPool, options: TextLoadOptions & { segmentRows?: number } = {}): AsyncGenerator<StreamedContig> {
+export async function* streamContigs(input: InputFile, pool: WorkerPool, options: StreamOptions = {}): AsyncGenerator<StreamedContig> {
   if (input.format === InputFormat.arrow) throw new UsageError(`${input.path}: Arrow IPC input is not supported yet`);
   const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
   const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const window = pool.threads + 1;
-  const gzip = input.format === InputFormat.gzip ? new GzipLineBlocks(input.path, chunkBytes, window + 2) : undefined;
+  // Standard input, plain or gzip, comes in line blocks read on the main thread, as a gzip file does.
+  const stream = input.stream && { readable: input.stream, gzip: input.format === InputFormat.gzip };
+  const gzip = input.format === InputFormat.gzip || stream ? new GzipLineBlocks(input.path, chunkBytes, window + 2, stream) : undefined;
   const { header, sources } = gzip ? await gzipSources(input, gzip, headerFile, options.header) : plainSources(input, chunkBytes, headerFile, options.header);
   const fields = header.samples.length + 3;
-  const alleles = AlleleDictionary.create();
+  // A dictionary given (the second pass of a low-memory VCF run) keeps the codes it holds.
+  const alleles = options.dictionary ? AlleleDictionary.attach(options.dictionary) : AlleleDictionary.create();
   const allowUnsorted = options.allowUnsorted ?? false;
   const tally = allowUnsorted ? new UnsortedTally(input.path) : undefined;
   const contig = new ContigColumns(fields, options.segmentRows ?? SEGMENT_ROWS);

@@ -5,7 +5,7 @@
 import * as arrow from 'apache-arrow';
 import { batchViews, type BatchLayout, type MatrixLayout } from '../layout/matrix-layout.js';
 import { matrixSchema, matrixTypes } from '../table/arrow-table.js';
-import type { ViewRange } from './contig-view.js';
+import type { ViewRange } from '../layout/types.js';
 
 /** An allele column: dictionary-encoded, one byte (the code) a cell. */
 export type AlleleVector = arrow.Vector<arrow.Dictionary<arrow.Utf8, arrow.Uint8>>;

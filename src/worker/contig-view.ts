@@ -4,15 +4,12 @@
 // apache-arrow is not imported here: it costs ~150 ms per thread, and the built-in kernels share
 // these workers. `view.arrow()` imports it on first use (once per worker thread, then cached).
 
-import type { Contig } from '../matrix.js';
-import type { HaplotypePair } from '../convert/pairs.js';
+import { AlleleCode, type Contig, type HaplotypePair, type ViewRange } from '../layout/types.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { batchViews, type BatchLayout, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { ContigArrow } from './contig-arrow.js';
 
-/** Codes of the alleles every dictionary starts with: they are the same in every matrix. */
-export const AlleleCode = { A: 0, C: 1, G: 2, T: 3, N: 4, deletion: 5 } as const;
-export type AlleleCode = (typeof AlleleCode)[keyof typeof AlleleCode];
+export { AlleleCode } from '../layout/types.js';
 
 /**
  * One contig's rows `[from, to)`, seen from a worker thread. Every array is a view of the memory the
@@ -61,12 +58,6 @@ export interface ContigView {
   arrow(): Promise<ContigArrow>;
 }
 
-/** Where a view lies: the contig and the rows `[from, to)` within it. */
-export interface ViewRange {
-  contig: Contig;
-  from: number;
-  to: number;
-}
 
 /** Builds the view of rows `[from, to)` of `batch` over the shared buffers. */
 export function contigView(layout: MatrixLayout, batch: BatchLayout, range: ViewRange, pairs: readonly HaplotypePair[] = []): ContigView {

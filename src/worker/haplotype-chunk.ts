@@ -1,8 +1,10 @@
-// The haplotype kernel: rows of one contig -> lines of the haplotype table (see MISSION.md),
+// The haplotype kernel: rows of one contig -> lines of the haplotype table (docs/specification.md, "The haplotype table"),
 // encoded straight to bytes. It compares one-byte allele codes and copies allele bytes from a
 // code -> bytes table; no string is built per site.
 
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
+import { altAlleles } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
 
@@ -10,40 +12,6 @@ const TAB = 9;
 const NL = 10;
 const COMMA = 44;
 const BAR = 124;
-
-/** Allele code -> bytes, flattened for the hot loop. */
-export interface AlleleBytes {
-  heap: Uint8Array;
-  start: Int32Array;
-  length: Int32Array;
-  maxLength: number;
-  /** Code of `N` and `-`, or -1 when the dictionary lacks them. */
-  missing: number;
-  deletion: number;
-}
-
-/** Flattens the shared dictionary into the tables the kernels read. */
-export function alleleBytes(dictionary: AlleleDictionary): AlleleBytes {
-  const size = dictionary.size;
-  const start = new Int32Array(256);
-  const length = new Int32Array(256);
-  const parts: Uint8Array[] = [];
-  let at = 0;
-  let maxLength = 0;
-  for (let code = 0; code < size; code++) {
-    const bytes = dictionary.bytesOf(code);
-    start[code] = at;
-    length[code] = bytes.length;
-    parts.push(bytes);
-    at += bytes.length;
-    maxLength = Math.max(maxLength, bytes.length);
-  }
-  const heap = new Uint8Array(at);
-  parts.forEach((bytes, code) => heap.set(bytes, start[code]));
-  const N = new TextEncoder().encode('N');
-  const dash = new TextEncoder().encode('-');
-  return { heap, start, length, maxLength, missing: dictionary.find(N, 0, 1), deletion: dictionary.find(dash, 0, 1) };
-}
 
 /** Rows whose alleles are summarised together, column by column (a multiple of 4). */
 const BLOCK_ROWS = 1024;
@@ -141,6 +109,7 @@ class RowEncoder {
     this.pairB = task.pairs.map(([, b]) => haplotypes[b] as Uint8Array);
     this.contig = new TextEncoder().encode(task.contig);
     this.alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
+    if (!task.output) throw new RangeError('haplotype task without an output slot');
     this.out = new Uint8Array(task.output);
     const { heap, start, missing } = this.alleles;
     this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
@@ -160,7 +129,7 @@ class RowEncoder {
 }
 
 // A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains are
-// its alt alleles. One bit left (the common case) is the whole alt list; otherwise the row is
+// its alt alleles (the alt rule of layout/alt-rule.ts, read from the mask). One bit left (the common case) is the whole alt list; otherwise the row is
 // scanned left to right for the order of first appearance. Masks are built column by column.
 
 /** Masks of rows `[base, base + n)`, four rows per 32-bit word (the columns are 4-byte aligned). */
@@ -248,19 +217,9 @@ function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number 
   return o;
 }
 
-/** The alts of row `r` in order of first appearance, into `e.alts`; returns how many. */
+/** The alts of row `r` in order of first appearance, into `e.alts`; returns how many (the alt rule, layout/alt-rule.ts). */
 function scanAlts(e: RowEncoder, r: number, refCode: number): number {
-  const { haplotypes, seen, alts } = e;
-  const missing = e.alleles.missing;
-  let count = 0;
-  for (let h = 0; h < haplotypes.length; h++) {
-    const c = (haplotypes[h] as Uint8Array)[r] as number;
-    if (c !== missing && c !== refCode && seen[c] !== r) {
-      seen[c] = r;
-      alts[count++] = c;
-    }
-  }
-  return count;
+  return altAlleles(e.haplotypes, r, refCode, e.alleles.missing, e.seen, e.alts);
 }
 
 /** Every pair's `\t<contig>\tx|y` of row `r`, for alleles of any length. */

@@ -1,9 +1,9 @@
 // Typed messages between the main thread and the worker threads (worker/entry.ts).
-// Only plain data and SharedArrayBuffers cross: the matrix itself is never copied.
+// Only plain data and SharedArrayBuffers cross: the matrix itself is never copied. Which kernel
+// takes which task is the registry's business (kernels.ts): no union of tasks is kept here.
 
-import type { HaplotypePair } from '../convert/pairs.js';
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
-import type { Contig } from '../matrix.js';
+import type { Contig, HaplotypePair } from '../layout/types.js';
 
 /** A byte range of a plain-text file; the worker reads it itself. It owns the lines that start in `[start, end)`. */
 export interface FileRangeSource {
@@ -57,8 +57,26 @@ export interface ParseResult {
   problem?: ParseProblem;
 }
 
+/**
+ * What every encoding task (one that turns rows into output bytes) carries: the driver sets it,
+ * and the worker entry compresses the kernel's bytes when `bgzf` is set (worker/bgzf-task.ts).
+ */
+export interface EncodingTask {
+  encodes?: true;
+  /** Compress the encoded bytes as BGZF blocks. */
+  bgzf?: boolean;
+  /** An output slot lent by the main thread, for kernels that write into one. */
+  output?: SharedArrayBuffer;
+}
+
+/** Compress `bytes` as BGZF blocks (a header or a trailer, in a worker). */
+export interface BgzfTask {
+  kind: 'bgzf';
+  bytes: Uint8Array;
+}
+
 /** Encode rows `[from, to)` of one batch as haplotype-table lines. */
-export interface HaplotypeTask {
+export interface HaplotypeTask extends EncodingTask {
   kind: 'haplotype';
   buffers: SharedArrayBuffer[];
   alleles: SharedArrayBuffer;
@@ -68,8 +86,8 @@ export interface HaplotypeTask {
   to: number;
   /** Haplotype column indices of each pair's two members, in member order. */
   pairs: [number, number][];
-  /** Where to write the encoded lines: a slot lent by the main thread, large enough for any row range of this size. */
-  output: SharedArrayBuffer;
+  // `output` (EncodingTask): where to write the encoded lines, a slot lent by the main thread,
+  // large enough for any row range of this size.
 }
 
 /** Encoded bytes handed back by transferring their ArrayBuffer (VCF, whose BGZF size is not bounded in advance). */
@@ -109,7 +127,7 @@ export interface CustomTask {
 }
 
 /** Encode rows `[from, to)` of one batch as VCF records (see convert/vcf-alleles.ts for the allele tables). */
-export interface VcfTask {
+export interface VcfTask extends EncodingTask {
   kind: 'vcf';
   buffers: SharedArrayBuffer[];
   alleles: SharedArrayBuffer;
@@ -125,8 +143,6 @@ export interface VcfTask {
   altTexts: string[];
   /** Matrix allele code -> the REF string written when a site's REF has that code. */
   refTexts: string[];
-  /** Compress the records as BGZF blocks. */
-  bgzf: boolean;
 }
 
 /** Count rows `[from, to)` of one batch for the statistics (see convert/stats.ts). */
@@ -155,4 +171,5 @@ export interface StatsCounts {
   pairHet: Float64Array;
 }
 
-export type WorkerTask = ParseTask | HaplotypeTask | RemapTask | CustomTask | VcfTask | StatsTask;
+/** What an encoding task hands back: bytes in its output slot, or bytes of their own. */
+export type EncodedOutput = EncodedChunk | TransferredChunk;

@@ -2,15 +2,15 @@
 // Per haplotype, a histogram of codes (missing and deletion counts, allele counts come from it);
 // per site, the alt alleles by the haplotype-table rule; per pair, called and heterozygous sites.
 
-import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { alleleBytes } from '../layout/allele-bytes.js';
+import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
-import { alleleBytes } from './haplotype-chunk.js';
 import type { StatsCounts, StatsTask } from './messages.js';
 
 /** Counts rows `[task.from, task.to)` of a batch. */
 export function runStatsTask(task: StatsTask): StatsCounts {
   const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
-  const { missing, deletion } = alleleBytes(AlleleDictionary.attach(task.alleles));
+  const { missing, deletion } = alleleBytes(task.alleles);
   const rows = pos.length;
   const width = haplotypes.length;
 
@@ -24,20 +24,12 @@ export function runStatsTask(task: StatsTask): StatsCounts {
     for (let c = 0; c < 256; c++) cells[h * 256 + c] = histogram[c] as number;
   }
 
-  // Alt alleles per site: distinct codes other than N and REF (`-` counts).
-  const seen = new Int32Array(256).fill(-1);
+  // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site.
+  const { seen, alts } = altScratch();
   let variableSites = 0;
   let multiallelicSites = 0;
   for (let r = 0; r < rows; r++) {
-    const refCode = ref[r] as number;
-    let altCount = 0;
-    for (let h = 0; h < width && altCount < 2; h++) {
-      const c = (haplotypes[h] as Uint8Array)[r] as number;
-      if (c !== missing && c !== refCode && seen[c] !== r) {
-        seen[c] = r;
-        altCount++;
-      }
-    }
+    const altCount = altAlleles(haplotypes, r, ref[r] as number, missing, seen, alts, 2);
     if (altCount > 0) variableSites++;
     if (altCount > 1) multiallelicSites++;
   }

@@ -3,10 +3,9 @@
 // distinct VCF forms of those cells in order of first appearance, and each pair's genotype is
 // `a|b`, the members' allele indices (0 = REF, `.` = missing). See convert/vcf-alleles.ts.
 
-import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { alleleBytes } from '../layout/allele-bytes.js';
+import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
-import { bgzfBlocks } from '../write/bgzf.js';
-import { alleleBytes } from './haplotype-chunk.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 
 const TAB = 9;
@@ -45,10 +44,10 @@ function textTable(texts: readonly string[]): TextTable {
   return { heap, start, length, maxLength: encoded.reduce((max, bytes) => Math.max(max, bytes.length), 0) };
 }
 
-/** Encodes rows `[task.from, task.to)` of a batch as VCF records (BGZF blocks when `task.bgzf`). */
+/** Encodes rows `[task.from, task.to)` of a batch as VCF records. */
 export function runVcfTask(task: VcfTask): TransferredChunk {
   const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
-  const missing = alleleBytes(AlleleDictionary.attach(task.alleles)).missing;
+  const missing = alleleBytes(task.alleles).missing;
   const refs = textTable(task.refTexts);
   const alts = textTable(task.altTexts);
   const altOf = task.altOf;
@@ -61,7 +60,8 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
     contig.length + 16 + refs.maxLength + (alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
     FIXED.length + FORMAT_GT.length + 9 * pairs.length + 2;
 
-  const seen = new Int32Array(256).fill(-1);
+  const { seen, alts: codes } = altScratch();
+  const seenAlt = new Int32Array(256).fill(-1); // alt id -> the row it was last listed in
   const indexOf = new Int32Array(256); // alt id -> its 1-based index in this site's ALT list
   const listed = new Int32Array(256);
   const digits = new Uint8Array(12);
@@ -71,20 +71,18 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
   const rows = pos.length;
   for (let r = 0; r < rows; r++) {
     const refCode = ref[r] as number;
-    let kept = false;
+    // The site's alt alleles (the alt rule), then their distinct VCF forms in the same order.
+    const altCodes = altAlleles(haplotypes, r, refCode, missing, seen, codes);
+    if (altCodes === 0) continue;
     let altCount = 0;
-    for (let h = 0; h < width; h++) {
-      const c = (haplotypes[h] as Uint8Array)[r] as number;
-      if (c === missing || c === refCode) continue;
-      kept = true;
-      const id = altOf[c] as number;
-      if (id >= 0 && seen[id] !== r) {
-        seen[id] = r;
+    for (let k = 0; k < altCodes; k++) {
+      const id = altOf[codes[k] as number] as number;
+      if (id >= 0 && seenAlt[id] !== r) {
+        seenAlt[id] = r;
         listed[altCount] = id;
         indexOf[id] = ++altCount;
       }
     }
-    if (!kept) continue;
     if (o + rowBound > out.length) {
       const bigger = new Uint8Array(Math.max(2 * out.length, o + rowBound));
       bigger.set(out.subarray(0, o));
@@ -120,8 +118,8 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
     out[o++] = NL;
     lines++;
   }
-  const bytes = task.bgzf ? bgzfBlocks(out.subarray(0, o)) : out.slice(0, o);
-  return { bytes, lines };
+  // A view of the scratch buffer: the worker entry copies or compresses it (worker/bgzf-task.ts).
+  return { bytes: out.subarray(0, o), lines };
 }
 
 /** One member's allele index: `.` for `N` or an allele VCF cannot carry, 0 for REF, 1.. for ALT. */

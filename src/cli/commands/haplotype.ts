@@ -1,14 +1,15 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype } from '../../convert/haplotype.js';
-import { lowMemoryHaplotype } from '../../convert/low-memory-haplotype.js';
+import { lowMemoryHaplotype } from '../../convert/low-memory.js';
 import { openMatrix } from '../../matrix.js';
-import { contigsOption, conversionOptions, type ConversionArgs } from '../input-options.js';
+import { contigsOption, conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
-import { lowMemoryWanted } from '../open-input.js';
+import { lowMemoryWanted, runInput } from '../open-input.js';
+import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
 
-interface HaplotypeArgs extends ConversionArgs {
+interface HaplotypeArgs extends ConversionArgs, OutputTypeArgs {
   lowMemory?: boolean;
 }
 
@@ -17,30 +18,29 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
   command: 'haplotype <matrix>',
   describe: 'Write the haplotype table (contig pos ref alt, then <pair>_PI <pair>_PG_al per pair)',
   builder: (yargs: Argv) =>
-    withExamples(
-      conversionOptions(yargs)
-      .option('low-memory', {
-        type: 'boolean',
-        describe: 'Stream contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
-        }),
-      [
-          { what: 'automatic pairs: columns <stem>a and <stem>b', commands: ['$0 haplotype matrix.tsv.gz -o haplotypes.tsv'] },
-          { what: 'a matrix without a header line, and explicit pairs', commands: ['$0 haplotype body.tsv --header names.tsv --pairs 10a:10b,13a:13b'] },
-          { what: 'one contig in memory at a time', commands: ['$0 haplotype matrix.tsv.gz --low-memory -o haplotypes.tsv'] },
-          { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
-      ],
-    ) as unknown as Argv<HaplotypeArgs>,
+    withExamples(outputTypeOption(lowMemoryOption(conversionOptions(yargs))), [
+      { what: 'automatic pairs: columns <stem>a and <stem>b', commands: ['$0 haplotype matrix.tsv.gz -o haplotypes.tsv'] },
+      { what: 'a matrix without a header line, and explicit pairs', commands: ['$0 haplotype body.tsv --header names.tsv --pairs 10a:10b,13a:13b'] },
+      { what: 'one contig in memory at a time, BGZF output (by the .gz name)', commands: ['$0 haplotype matrix.tsv.gz --low-memory -o haplotypes.tsv.gz'] },
+      { what: 'standard input, plain or gzip', commands: ['zcat matrix.tsv.gz | $0 haplotype - -o haplotypes.tsv'] },
+      { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
+    ]) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
+    const outputType = outputTypeOf(argv, 'haplotype');
+    const { pairs, output } = argv;
+    if (lowMemoryWanted(argv)) {
+      await runInput({ ...argv, lowMemory: true }, {
+        memory: async () => undefined,
+        streamed: (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, output, outputType }),
+      });
+      return;
+    }
     const bar = new ProgressBar(progressWanted(argv));
     const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, contigs: contigsOption(argv), onWarning: warn };
     try {
-      if (lowMemoryWanted(argv)) {
-        await lowMemoryHaplotype(argv.matrix, { ...input, pairs: argv.pairs, output: argv.output, onProgress: (progress) => bar.load(progress) });
-        return;
-      }
       const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
       try {
-        await haplotype(matrix, { pairs: argv.pairs, output: argv.output, onProgress: (_done, _total, progress) => bar.convert(progress) });
+        await haplotype(matrix, { pairs, output, outputType, onProgress: (_done, _total, progress) => bar.convert(progress) });
       } finally {
         await matrix.close();
       }

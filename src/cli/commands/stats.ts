@@ -1,11 +1,14 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { lowMemoryStats } from '../../convert/low-memory.js';
 import { stats } from '../../convert/stats.js';
-import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
-import { withInput } from '../open-input.js';
+import { runInput } from '../open-input.js';
+import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
-interface StatsArgs extends ConversionArgs {
+interface StatsArgs extends ConversionArgs, OutputTypeArgs {
   json?: boolean;
+  lowMemory?: boolean;
 }
 
 /** `genomatrix stats <matrix>`: per-contig and genome statistics. */
@@ -13,13 +16,17 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
   command: 'stats <matrix>',
   describe: 'Write statistics per contig and for the genome: sites, missing, deletions, alleles, heterozygosity per pair',
   builder: (yargs: Argv) =>
-    withExamples(conversionOptions(yargs).option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' }), [
+    withExamples(outputTypeOption(lowMemoryOption(conversionOptions(yargs))).option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' }), [
       { what: 'the TSV table', commands: ['$0 stats matrix.tsv.gz -o stats.tsv'] },
+      { what: 'one contig in memory at a time', commands: ['$0 stats matrix.tsv.gz --low-memory -o stats.tsv'] },
       { what: 'JSON, here one number of it', commands: ['$0 stats matrix.tsv --json | jq .genome.variableSites'] },
     ]) as unknown as Argv<StatsArgs>,
   handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
-    await withInput(argv, async (matrix) => {
-      await stats(matrix, { pairs: argv.pairs, output: argv.output ?? '-', format: argv.json ? 'json' : 'tsv' });
+    const outputType = outputTypeOf(argv, 'stats');
+    const options = { pairs: argv.pairs, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), outputType };
+    await runInput(argv, {
+      memory: (matrix) => stats(matrix, options),
+      streamed: (low) => lowMemoryStats(argv.matrix, { ...low, ...options }),
     });
   },
 };

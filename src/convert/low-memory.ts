@@ -1,0 +1,146 @@
+// Every conversion in low-memory mode (`--low-memory`): the matrix is streamed contig by contig
+// (dispatch/contig-source.ts, `streamedSource`: a text matrix parsed in file order, a packed .arrow
+// file read one record batch at a time, or standard input) and each contig is converted by the
+// workers, through zero-copy views as in memory, before the next one takes its place. The
+// conversions are the same descriptions the in-memory runs use, so the output is the same bytes.
+// Peak memory: the largest contig's columns, plus a few parse chunks and output chunks.
+
+import { streamedSource, type StreamedSourceOptions } from '../dispatch/contig-source.js';
+import type { Conversion } from '../dispatch/conversion.js';
+import { drive } from '../dispatch/drive.js';
+import { WorkerPool } from '../dispatch/worker-pool.js';
+import type { LoadProgress } from '../layout/types.js';
+import type { WorkerTask } from '../worker/kernels.js';
+import { openOutput, type OutputSink } from '../write/output-sink.js';
+import { outputType } from '../write/output-type.js';
+import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
+import type { MatrixStats } from './matrix-stats.js';
+import { resolvePairs } from './pairs.js';
+import type { StatsOptions } from './stats.js';
+import { statsConversion } from './stats-conversion.js';
+import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
+import { vcfHeaderPass } from './vcf-header-pass.js';
+import { openMatrixInput } from '../read/open-matrix-input.js';
+
+/** Options every low-memory run takes: those of a text load, a contig selection and progress. */
+export interface LowMemoryOptions {
+  header?: string;
+  threads?: number;
+  allowUnsorted?: boolean;
+  /** Bytes of input each parse task takes (default 8 MiB). */
+  chunkBytes?: number;
+  /** Called on the main thread after each parsed chunk, with the contigs written so far. */
+  onProgress?: (progress: LoadProgress & { contigs: number }) => void;
+  onWarning?: (message: string) => void;
+  /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
+  contigs?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/** Options of `lowMemoryHaplotype`: those of a low-memory run and of `haplotype`. */
+export interface LowMemoryHaplotypeOptions extends LowMemoryOptions, Omit<HaplotypeOptions, 'onProgress'> {}
+
+/** Options of `lowMemoryVcf`. */
+export interface LowMemoryVcfOptions extends LowMemoryOptions, VcfOptions {}
+
+/** Options of `lowMemoryStats`. */
+export interface LowMemoryStatsOptions extends LowMemoryOptions, StatsOptions {}
+
+/**
+ * Writes the haplotype table of a matrix file contig by contig, holding one contig in memory at
+ * a time (the CLI's `--low-memory`). Each contig's rows must be together in the file.
+ *
+ * @example
+ * const { lines } = await lowMemoryHaplotype('big.tsv.gz', { output: 'haplotypes.tsv' });
+ */
+export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
+  const conversion = haplotypeConversion((samples) => resolvePairs(samples, options.pairs), options);
+  await streamedRun(path, conversion, options.output, outputType(options.output, options.outputType, 'haplotype') === 'bgzf', options);
+  return { sites: conversion.sites, lines: conversion.lines, pairs: conversion.pairs };
+}
+
+/**
+ * Writes a matrix file as VCF contig by contig (the CLI's `vcf --low-memory`). The header's
+ * `##contig` and `##ALT` lines come from a first pass (vcf-header-pass.ts) that keeps nothing but
+ * the contigs, their lengths and the alleles, so the output is written once, straight to its file.
+ *
+ * @example
+ * await lowMemoryVcf('big.tsv.gz', { output: 'big.vcf.gz' });
+ */
+export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = {}): Promise<VcfSummary> {
+  const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
+  const bgzf = outputType(options.output, type) === 'bgzf';
+  const input = await openMatrixInput(path);
+  const pool = new WorkerPool(options.threads);
+  try {
+    const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
+    const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
+    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary }, pool);
+    return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs };
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * The statistics of a matrix file, counted contig by contig (the CLI's `stats --low-memory`);
+ * written to `output` when given, as `stats` does.
+ *
+ * @example
+ * const { genome } = await lowMemoryStats('big.tsv.gz');
+ */
+export async function lowMemoryStats(path: string, options: LowMemoryStatsOptions = {}): Promise<MatrixStats> {
+  const format = options.output === undefined ? undefined : (options.format ?? 'tsv');
+  const conversion = statsConversion((samples) => resolvePairs(samples, options.pairs), { ...options, format });
+  const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
+  await streamedRun(path, conversion, options.output ?? false, bgzf, options);
+  return conversion.result();
+}
+
+/**
+ * Runs a conversion over a streamed matrix file: a pool of its own (unless given), the output
+ * (`false`: none; undefined: standard output) opened first, progress as contigs complete.
+ */
+export async function streamedRun<T extends WorkerTask>(
+  path: string,
+  conversion: Conversion<T>,
+  output: string | undefined | false,
+  bgzf: boolean,
+  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer },
+  sharedPool?: WorkerPool,
+): Promise<void> {
+  const input = await openMatrixInput(path);
+  const pool = sharedPool ?? new WorkerPool(options.threads);
+  let contigs = 0;
+  let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
+  const report = (): void => options.onProgress?.({ ...loaded, contigs });
+  let sink: OutputSink | undefined;
+  try {
+    sink = output === false ? undefined : await openOutput(output);
+  } catch (error) {
+    if (!sharedPool) await pool.destroy();
+    throw error;
+  }
+  const source = streamedSource(input, pool, sourceOptions(options, (progress) => {
+    loaded = progress;
+    report();
+  }));
+  await drive(source, conversion, {
+    pool,
+    ownsPool: !sharedPool,
+    sink,
+    bgzf,
+    signal: options.signal,
+    onRange: (_sites, contigEnd) => {
+      if (!contigEnd) return;
+      contigs++;
+      report();
+    },
+  });
+}
+
+/** The source options of a low-memory run. */
+function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary } = options;
+  return { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, onProgress };
+}

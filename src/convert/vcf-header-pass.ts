@@ -1,0 +1,40 @@
+// The first pass of a low-memory VCF run: the VCF header needs every contig with its length (its
+// largest POS) and every allele (the `##ALT` lines) before the first record. The pass streams the
+// input contig by contig, as the second pass will, keeping only those: no second copy of the
+// output, and memory for one contig. Its allele dictionary, put in canonical order, seeds the
+// second pass, so the codes (and the ALT order) are those an in-memory run gives.
+
+import type { StreamedSourceOptions } from '../dispatch/contig-source.js';
+import type { WorkerPool } from '../dispatch/worker-pool.js';
+import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
+import { batchViews } from '../layout/matrix-layout.js';
+import { contigLayouts } from '../read/contig-by-contig.js';
+import { InputFormat, type InputFile } from '../read/input-format.js';
+import type { VcfContig } from './vcf.js';
+
+/** What the VCF header needs, and the dictionary the second pass starts from. */
+export interface VcfHeaderFacts {
+  contigs: VcfContig[];
+  alleles: string[];
+  /** The dictionary the second pass parses with (text inputs; a packed file brings its own). */
+  dictionary: SharedArrayBuffer | undefined;
+}
+
+/** Streams `input` once for the contigs, their lengths and the alleles (see the top of this file). */
+export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options: StreamedSourceOptions): Promise<VcfHeaderFacts> {
+  const contigs: VcfContig[] = [];
+  let alleles: SharedArrayBuffer | undefined;
+  for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined })) {
+    let length = 0;
+    for (const batch of layout.batches) {
+      const { pos } = batchViews(layout, batch);
+      for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > length) length = pos[r] as number;
+    }
+    contigs.push({ name: layout.contigs[layout.batches[0]?.contig ?? 0] ?? '', length });
+    alleles = layout.alleles;
+  }
+  const strings = alleles ? AlleleDictionary.attach(alleles).toStrings() : [...SEED_ALLELES];
+  if (input.format === InputFormat.arrow) return { contigs, alleles: strings, dictionary: undefined };
+  const canonical = canonicalAlleles(strings);
+  return { contigs, alleles: canonical, dictionary: AlleleDictionary.create(canonical).buffer };
+}

@@ -1,0 +1,90 @@
+// Where a conversion's rows come from: a source yields the matrix one contig at a time, each as a
+// layout of its own (a `ContigUnit`), whatever holds it:
+//
+//   memory    a loaded matrix: each contig's batch, zero-copy, all of them held at once;
+//   streamed  a text matrix parsed in file order, a packed .arrow file read one record batch at a
+//             time, or standard input: one contig in memory, its buffers reused by the next.
+//
+// A per-contig layout transform (a region or sample selection) applies to every unit of every
+// source the same way: `transformUnits`.
+
+import type { MatrixLayout } from '../layout/matrix-layout.js';
+import type { Contig, LoadProgress } from '../layout/types.js';
+import { contigLayouts } from '../read/contig-by-contig.js';
+import type { InputFile } from '../read/input-format.js';
+import type { StreamOptions } from '../read/stream-contigs.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** One contig of a source: where it lies in the matrix, and a layout holding it alone. */
+export interface ContigUnit {
+  /** The contig: name, index in the source's order, sites, and its rows in the whole table. */
+  contig: Contig;
+  /** A layout whose batches are this contig's rows in order (one batch, or one per segment when streamed). */
+  layout: MatrixLayout;
+}
+
+/** A source of contig units, in genome order. */
+export interface ContigSource {
+  /**
+   * True when a unit's buffers are reused by the next one: the driver then finishes every task of
+   * a contig before it asks for the next contig.
+   */
+  readonly streamed: boolean;
+  units(): AsyncGenerator<ContigUnit>;
+}
+
+/** A per-contig layout transform: the unit to convert instead, or undefined to leave the contig out. */
+export type UnitTransform = (unit: ContigUnit) => ContigUnit | undefined;
+
+/** The units of a loaded matrix's layout, one per batch (a contig), zero-copy. */
+export function memorySource(layout: MatrixLayout, contigs: readonly Contig[]): ContigSource {
+  return {
+    streamed: false,
+    async *units() {
+      for (const contig of contigs) {
+        const batch = layout.batches[contig.index];
+        if (!batch) throw new RangeError(`no batch for contig ${contig.name}`);
+        yield { contig, layout: { ...layout, batches: [batch] } };
+      }
+    },
+  };
+}
+
+/** Options of a streamed source: those of a text load, a contig selection and load progress. */
+export interface StreamedSourceOptions extends StreamOptions {
+  /** Only these contigs; a packed input reads only their record batches. */
+  contigs?: readonly string[] | undefined;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** The contigs of a matrix file (text, gzip, packed, or standard input) streamed one at a time. */
+export function streamedSource(input: InputFile, pool: WorkerPool, options: StreamedSourceOptions = {}): ContigSource {
+  return {
+    streamed: true,
+    async *units() {
+      let rowStart = 0;
+      let index = 0;
+      const stream = contigLayouts(input, pool, { ...options, onProgress: (progress) => options.onProgress?.(progress) });
+      for await (const { layout } of stream) {
+        const sites = layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
+        const name = layout.contigs[layout.batches[0]?.contig ?? 0] ?? '';
+        yield { contig: { name, index: index++, sites, rowStart, rowEnd: rowStart + sites }, layout };
+        rowStart += sites;
+      }
+    },
+  };
+}
+
+/** The source with `transform` applied to each unit (in memory, streamed, packed or standard input alike). */
+export function transformUnits(source: ContigSource, transform: UnitTransform | undefined): ContigSource {
+  if (!transform) return source;
+  return {
+    streamed: source.streamed,
+    async *units() {
+      for await (const unit of source.units()) {
+        const transformed = transform(unit);
+        if (transformed) yield transformed;
+      }
+    },
+  };
+}

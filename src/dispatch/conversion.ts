@@ -1,0 +1,74 @@
+// What a conversion tells the driver (dispatch/drive.ts): the worker task of a row range, what to
+// do with each range's result in genome order, and the bytes that come before and after. A
+// conversion is this description plus its kernel (worker/kernels.ts); docs/architecture.md shows
+// how to add one.
+
+import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
+import type { ResultOf, WorkerTask } from '../worker/kernels.js';
+import type { ContigUnit } from './contig-source.js';
+
+/** Rows `[from, to)` of one batch of a contig unit: one worker task. */
+export interface RangeTask {
+  unit: ContigUnit;
+  batch: BatchLayout;
+  from: number;
+  to: number;
+  /** Row of `from` within the whole contig (a streamed contig is held in several batches). */
+  contigFrom: number;
+  /** True for the contig's last range. */
+  last: boolean;
+}
+
+/** Rows per range task unless a conversion asks otherwise. */
+export const DEFAULT_CHUNK_ROWS = 1 << 16;
+
+/** A conversion, as the driver runs it. Every member is optional. */
+export interface Conversion<T extends WorkerTask = WorkerTask> {
+  /**
+   * Rows per range task. Ranges are cut at multiples of it from each contig's first row (and at the
+   * batch ends of a streamed contig), never by the thread count, so outputs are the same bytes in
+   * every mode and with any number of threads; a power of two keeps streamed contigs' ranges the same.
+   */
+  chunkRows?: number | ((unit: ContigUnit) => number);
+  /** Bytes of the output slot a range's task writes into (kernels that write into a lent slot). */
+  slotBytes?: (range: RangeTask) => number;
+  /** Called before any task, with the first contig (none when the source is empty): the bytes written first. */
+  begin?(first: ContigUnit | undefined): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /** The worker task of one range; a conversion without one (pack) works per contig in `contigDone`. */
+  task?(range: RangeTask): T;
+  /** One range's result, in genome order; an encoding task's bytes are written by the driver. */
+  collect?(result: ResultOf<T>, range: RangeTask): void;
+  /** A contig's ranges are all collected; its layout is still valid. */
+  contigDone?(unit: ContigUnit): Promise<void> | void;
+  /** After the last contig: the bytes written last. */
+  end?(): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+}
+
+/** The columns a task on one range needs: the buffers of its batch only, and the batch renumbered over them. */
+export interface RangeColumns {
+  buffers: SharedArrayBuffer[];
+  alleles: SharedArrayBuffer;
+  batch: BatchLayout;
+  /** The contig's name. */
+  contig: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The columns of a range's task. A streamed contig's layout holds many segments, and posting all
+ * of them with every task would cost a clone each: only the batch's own buffers go.
+ */
+export function rangeColumns(range: RangeTask): RangeColumns {
+  const { layout } = range.unit;
+  const { batch, from, to } = range;
+  const contig = range.unit.contig.name;
+  if (layout.buffers.length <= 2 + batch.haplotypes.length) return { buffers: layout.buffers, alleles: layout.alleles, batch, contig, from, to };
+  const buffers: SharedArrayBuffer[] = [];
+  const take = (ref: BufferRef): BufferRef => {
+    buffers.push(layout.buffers[ref.buffer] as SharedArrayBuffer);
+    return { buffer: buffers.length - 1, byteOffset: ref.byteOffset };
+  };
+  const own = { contig: batch.contig, rows: batch.rows, pos: take(batch.pos), ref: take(batch.ref), haplotypes: batch.haplotypes.map(take) };
+  return { buffers, alleles: layout.alleles, batch: own, contig, from, to };
+}

@@ -1,0 +1,220 @@
+// The conversion driver: the one loop every conversion runs on.
+//
+//   source     contig units, in genome order (dispatch/contig-source.ts);
+//   ranges     each contig cut into row ranges, one worker task each (the conversion's `task`);
+//   window     at most `window` tasks launched and not yet consumed (the back-pressure: a finished
+//              range waiting for its turn holds a slot), at most `concurrency` of them running;
+//   sink       results consumed in genome order: encoded bytes written to the output, other
+//              results handed to the conversion; the sink commits at the end, or aborts.
+//
+// A streamed source reuses a contig's buffers for the next contig, so the driver finishes a
+// contig's tasks before it asks for the next one. The first failure cancels the running tasks
+// (tinypool replaces their threads) and is the one reported. BGZF output is compressed in the
+// workers: ranges by the worker that encoded them, the header and the trailer by a `bgzf` task.
+
+import { BGZF_EOF } from '../write/bgzf.js';
+import type { OutputSink } from '../write/output-sink.js';
+import type { ResultOf, WorkerTask } from '../worker/kernels.js';
+import type { EncodedOutput, EncodingTask } from '../worker/messages.js';
+import { transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
+import { DEFAULT_CHUNK_ROWS, type Conversion, type RangeTask } from './conversion.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** Options of `drive`. */
+export interface DriveOptions {
+  pool: WorkerPool;
+  /** Destroy the pool when the run ends (a run that made its own pool). */
+  ownsPool?: boolean;
+  /** Where encoded bytes go; committed when the run completes, aborted when it fails. */
+  sink?: OutputSink;
+  /** Compress the output as BGZF (in the workers) and end it with the BGZF end block. */
+  bgzf?: boolean;
+  /** Tasks launched and not yet consumed (default: twice the pool's threads). */
+  window?: number;
+  /** Tasks running at once (default: `window`). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** A per-contig layout transform applied to every unit (a region or sample selection). */
+  transform?: UnitTransform;
+  /** Called as each range is consumed, in genome order: its sites, and whether it ended a contig. */
+  onRange?: (sites: number, contigEnd: boolean) => void;
+  /** Called as each task completes, in any order (for a count of tasks done). */
+  onTaskDone?: () => void;
+}
+
+interface Flight {
+  range: RangeTask;
+  task: WorkerTask | undefined;
+  result: Promise<unknown>;
+  slot: SharedArrayBuffer | undefined;
+}
+
+/** Runs `conversion` over every contig of `source` (see the top of this file). */
+export async function drive<T extends WorkerTask>(source: ContigSource, conversion: Conversion<T>, options: DriveOptions): Promise<void> {
+  const { pool, sink } = options;
+  try {
+    options.signal?.throwIfAborted();
+    await new Run(conversion, options).run(transformUnits(source, options.transform));
+    if (sink) await sink.commit();
+  } catch (error) {
+    if (sink) await sink.abort();
+    throw error;
+  } finally {
+    if (options.ownsPool) await pool.destroy();
+  }
+}
+
+/** The state of one run of the driver. */
+class Run<T extends WorkerTask> {
+  private readonly window: number;
+  private readonly concurrency: number;
+  private readonly queue: Flight[] = [];
+  private readonly slots: SharedArrayBuffer[] = [];
+  private readonly cancel = new AbortController();
+  private readonly signal: AbortSignal;
+  private running = 0;
+  private failure: { error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly conversion: Conversion<T>,
+    private readonly options: DriveOptions,
+  ) {
+    this.window = Math.max(1, options.window ?? 2 * options.pool.threads);
+    this.concurrency = Math.max(1, options.concurrency ?? this.window);
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.cancel.signal]) : this.cancel.signal;
+  }
+
+  async run(source: ContigSource): Promise<void> {
+    let begun = false;
+    try {
+      for await (const unit of source.units()) {
+        this.signal.throwIfAborted();
+        if (!begun) {
+          begun = true;
+          await this.write(await this.conversion.begin?.(unit));
+        }
+        if (!this.conversion.task) {
+          await this.conversion.contigDone?.(unit);
+          this.options.onRange?.(unit.contig.sites, true);
+          continue;
+        }
+        const { chunkRows = DEFAULT_CHUNK_ROWS } = this.conversion;
+        for (const range of contigRanges(unit, typeof chunkRows === 'number' ? chunkRows : chunkRows(unit))) {
+          await this.admit();
+          this.launch(range);
+        }
+        if (source.streamed) await this.drain();
+      }
+      await this.drain();
+      if (!begun) await this.write(await this.conversion.begin?.(undefined));
+      await this.write(await this.conversion.end?.());
+      if (this.options.bgzf && this.options.sink) await this.options.sink.write(BGZF_EOF);
+    } catch (error) {
+      this.fail(error);
+      await Promise.allSettled(this.queue.map((flight) => flight.result));
+      throw this.reported(error);
+    }
+  }
+
+  /** Waits until one more task may be launched, consuming finished ranges in order meanwhile. */
+  private async admit(): Promise<void> {
+    while (this.queue.length >= this.window || this.running >= this.concurrency) {
+      if (this.queue.length >= this.window) await this.consumeHead();
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    if (this.failure) throw this.failure.error;
+  }
+
+  private launch(range: RangeTask): void {
+    const task = this.conversion.task?.(range);
+    let slot: SharedArrayBuffer | undefined;
+    if (task && 'encodes' in task) {
+      const encoding = task as EncodingTask;
+      encoding.encodes = true;
+      encoding.bgzf = this.options.bgzf ?? false;
+      if (this.conversion.slotBytes) {
+        const bytes = this.conversion.slotBytes(range);
+        slot = this.slots.pop();
+        if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
+        encoding.output = slot;
+      }
+    }
+    this.running++;
+    const result = (task ? this.options.pool.run(task, this.signal) : Promise.resolve(undefined)).finally(() => {
+      this.running--;
+      this.wake?.();
+      this.wake = undefined;
+    });
+    result.then(
+      () => this.options.onTaskDone?.(),
+      (error: unknown) => this.fail(error),
+    );
+    this.queue.push({ range, task, result, slot });
+  }
+
+  /** Consumes every launched range, in order. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.consumeHead();
+  }
+
+  private async consumeHead(): Promise<void> {
+    const flight = this.queue[0] as Flight;
+    const result = await flight.result;
+    this.queue.shift();
+    const { range } = flight;
+    if (flight.task && 'encodes' in flight.task) {
+      const encoded = result as EncodedOutput;
+      const bytes = 'bytes' in encoded ? encoded.bytes : new Uint8Array(flight.slot as SharedArrayBuffer, 0, encoded.length);
+      if (bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
+    }
+    if (flight.slot) this.slots.push(flight.slot);
+    this.conversion.collect?.(result as ResultOf<T>, range);
+    if (range.last) await this.conversion.contigDone?.(range.unit);
+    this.options.onRange?.(range.to - range.from, range.last);
+  }
+
+  /** Writes bytes to the sink, as BGZF blocks compressed in a worker when asked for. */
+  private async write(bytes: Uint8Array | undefined): Promise<void> {
+    const { sink } = this.options;
+    if (!sink || !bytes || bytes.length === 0) return;
+    if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes }, this.signal)).bytes;
+    await sink.write(bytes);
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = { error };
+    this.cancel.abort(error);
+    this.wake?.();
+  }
+
+  /** The error to report: the outer signal's reason when it aborted the run, else the first failure. */
+  private reported(error: unknown): unknown {
+    if (this.options.signal?.aborted) return this.options.signal.reason;
+    return this.failure ? this.failure.error : error;
+  }
+}
+
+/**
+ * The row ranges of a contig unit: cut at multiples of `chunkRows` from the contig's first row and
+ * at its batches' ends, the last one marked.
+ */
+export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
+  const ranges: RangeTask[] = [];
+  let offset = 0;
+  for (const batch of unit.layout.batches) {
+    let from = 0;
+    while (from < batch.rows) {
+      const contigFrom = offset + from;
+      const to = Math.min(batch.rows, from + (chunkRows - (contigFrom % chunkRows)));
+      ranges.push({ unit, batch, from, to, contigFrom, last: false });
+      from = to;
+    }
+    offset += batch.rows;
+  }
+  const last = ranges[ranges.length - 1];
+  if (last) last.last = true;
+  else ranges.push({ unit, batch: unit.layout.batches[0] ?? { contig: 0, rows: 0, pos: { buffer: 0, byteOffset: 0 }, ref: { buffer: 0, byteOffset: 0 }, haplotypes: [] }, from: 0, to: 0, contigFrom: 0, last: true });
+  return ranges;
+}

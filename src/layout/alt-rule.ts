@@ -1,0 +1,35 @@
+// The alt rule (docs/specification.md, "Alt alleles"), written once for every kernel: the alt
+// alleles of a site are the distinct cell values over all haplotype columns, leaving out `N` and
+// the row's REF (`-` counts), in order of first appearance from left to right. A site without
+// one is dropped by the haplotype table and the VCF, and counted as not variable by the statistics.
+
+/**
+ * Writes the alt allele codes of row `r` into `alts` in order of first appearance and returns how
+ * many there are, stopping once `limit` are found. `missing` is the code of `N` (-1 when the
+ * dictionary lacks it). `seen` holds 256 entries, all -1 at first, and is reused from row to row of
+ * one task (it marks the codes met in row `r`), so nothing is cleared or allocated per row.
+ */
+export function altAlleles(
+  haplotypes: readonly Uint8Array[],
+  r: number,
+  refCode: number,
+  missing: number,
+  seen: Int32Array,
+  alts: Uint8Array,
+  limit = 256,
+): number {
+  let count = 0;
+  for (let h = 0; h < haplotypes.length && count < limit; h++) {
+    const c = (haplotypes[h] as Uint8Array)[r] as number;
+    if (c !== missing && c !== refCode && seen[c] !== r) {
+      seen[c] = r;
+      alts[count++] = c;
+    }
+  }
+  return count;
+}
+
+/** A fresh `seen` table for `altAlleles`. */
+export function altScratch(): { seen: Int32Array; alts: Uint8Array } {
+  return { seen: new Int32Array(256).fill(-1), alts: new Uint8Array(256) };
+}

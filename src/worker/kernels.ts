@@ -1,0 +1,34 @@
+// The kernel registry: every task a worker thread runs, by name. The worker entry dispatches
+// through it, and the task and result types of the pool (`WorkerTask`, `ResultOf`) derive from it,
+// so a new kernel is one line here and no union or switch elsewhere (docs/architecture.md).
+
+import { runBgzfTask } from './bgzf-task.js';
+import { runCustomTask } from './custom-task.js';
+import { runHaplotypeTask } from './haplotype-chunk.js';
+import { runParseTask } from './parse-chunk.js';
+import { runRemapTask } from './remap-task.js';
+import { runStatsTask } from './stats-chunk.js';
+import { runVcfTask } from './vcf-chunk.js';
+
+/** Each kernel: its task (with `kind` naming it) -> its result. */
+export const kernels = {
+  parse: runParseTask,
+  remap: runRemapTask,
+  bgzf: runBgzfTask,
+  custom: runCustomTask,
+  haplotype: runHaplotypeTask,
+  vcf: runVcfTask,
+  stats: runStatsTask,
+} as const;
+
+/** The name of a registered kernel. */
+export type KernelName = keyof typeof kernels;
+
+/** The task of kernel `K`. */
+export type TaskOf<K extends KernelName> = Parameters<(typeof kernels)[K]>[0];
+
+/** Any task a worker runs. */
+export type WorkerTask = { [K in KernelName]: TaskOf<K> }[KernelName];
+
+/** What a task's kernel resolves to. */
+export type ResultOf<T extends WorkerTask> = Awaited<ReturnType<(typeof kernels)[T['kind']]>>;

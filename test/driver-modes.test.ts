@@ -1,0 +1,111 @@
+// Every mode of the conversion driver writes the same bytes: each command's `--low-memory` output
+// equals its in-memory output (text, gzip and packed inputs), standard input equals the file
+// (plain and gzip), every `-o NAME.gz` is BGZF that `bgzip -t` accepts and that inflates to the
+// plain output, and BCF (which genomatrix does not write) is refused with the command to convert.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { assertOneLine, cliPath, generate, runCli, scratchDir } from './helpers.js';
+
+/** Text outputs of each command, as `[command, extra arguments]`. */
+const TEXT_COMMANDS: [string, string[]][] = [
+  ['haplotype', []],
+  ['vcf', []],
+  ['stats', []],
+  ['stats', ['--json']],
+];
+
+describe('conversion driver modes', () => {
+  const scratch = scratchDir();
+  const plain = join(scratch.dir, 'matrix.tsv');
+  const gzip = join(scratch.dir, 'matrix.tsv.gz');
+  const packed = join(scratch.dir, 'matrix.arrow');
+  const out = (name: string): string => join(scratch.dir, name);
+  const ok = (args: string[], input?: string): string => {
+    const result = runCli([...args, '-q', '-t', '2'], input === undefined ? {} : { input });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout;
+  };
+
+  before(() => {
+    // Contigs of different sizes, and alleles met late (a later contig's IUPAC code and a two-base
+    // allele), so a streamed run's dictionary grows in another order than the in-memory one's.
+    const parts = [3000, 17, 4000].map((sites, i) => {
+      const part = join(scratch.dir, `part${i}.tsv`);
+      generate(part, ['--contigs', '1', '--sites', String(sites), '--seed', String(i + 7), '--haplotypes', '7']);
+      return readFileSync(part, 'utf8').replaceAll(/^chr1\t/gm, `ctg${i}\t`);
+    });
+    const late = 'ctg2\t4000001\tA\tR\tA\tAT\tN\t-\tA\tA\nctg2\t4000002\tC\tC\tC\tC\tC\tC\tC\tC\n';
+    const text = parts[0] + parts.slice(1).map((part) => part.slice(part.indexOf('\n') + 1)).join('') + late;
+    writeFileSync(plain, text);
+    writeFileSync(gzip, gzipSync(text));
+    ok(['pack', plain, '-o', packed]);
+  });
+  after(scratch.cleanup);
+
+  for (const [command, extra] of TEXT_COMMANDS) {
+    for (const input of [plain, gzip, packed]) {
+      const name = `${command}${extra.join('')}-${input.slice(input.lastIndexOf('.') + 1)}`;
+      it(`${command} ${extra.join(' ')} of a ${input.slice(input.lastIndexOf('.') + 1)} input: --low-memory writes what the in-memory run writes`, () => {
+        ok([command, input, ...extra, '--no-low-memory', '-o', out(`${name}.memory`)]);
+        ok([command, input, ...extra, '--low-memory', '-o', out(`${name}.low`)]);
+        const memory = readFileSync(out(`${name}.memory`));
+        assert.ok(memory.length > 100, 'a real output');
+        assert.deepEqual(readFileSync(out(`${name}.low`)), memory);
+      });
+    }
+  }
+
+  it('pack --low-memory gives a matrix whose outputs are the in-memory ones', () => {
+    ok(['pack', plain, '--low-memory', '-o', out('low.arrow')]);
+    assert.equal(ok(['haplotype', out('low.arrow')]), ok(['haplotype', plain]));
+    assert.equal(ok(['vcf', out('low.arrow')]), ok(['vcf', plain]));
+  });
+
+  for (const [command, extra] of TEXT_COMMANDS) {
+    it(`${command} ${extra.join(' ')}: -o NAME.gz is BGZF that bgzip -t accepts and inflates to the plain output, in both modes`, () => {
+      const expected = ok([command, plain, ...extra]);
+      for (const mode of ['--no-low-memory', '--low-memory']) {
+        const file = out(`${command}${extra.join('')}${mode}.gz`);
+        ok([command, plain, ...extra, mode, '-o', file]);
+        const test = spawnSync('bgzip', ['-t', file], { encoding: 'utf8' });
+        assert.equal(test.status, 0, `bgzip -t ${file}: ${test.stderr}`);
+        assert.equal(gunzipSync(readFileSync(file)).toString('utf8'), expected);
+      }
+      // -O z on standard output, -O v over a .gz name.
+      const stdout = spawnSync(process.execPath, [cliPath, command, plain, ...extra, '-O', 'z', '-q'], { maxBuffer: 1 << 26 });
+      assert.equal(gunzipSync(stdout.stdout).toString('utf8'), expected);
+      ok([command, plain, ...extra, '-O', 'v', '-o', out(`${command}${extra.join('')}-plain.gz`)]);
+      assert.equal(readFileSync(out(`${command}${extra.join('')}-plain.gz`), 'utf8'), expected);
+    });
+  }
+
+  for (const [command, extra] of [['haplotype', []], ['stats', []], ['stats', ['--json']]] as [string, string[]][]) {
+    it(`${command} ${extra.join(' ')}: standard input (-) equals the file, plain and gzip`, () => {
+      const expected = ok([command, plain, ...extra]);
+      assert.equal(ok([command, '-', ...extra], readFileSync(plain, 'utf8')), expected);
+      const piped = spawnSync(process.execPath, [cliPath, command, '-', ...extra, '-q', '-t', '2'], { input: readFileSync(gzip), encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(piped.status, 0, piped.stderr);
+      assert.equal(piped.stdout, expected);
+    });
+  }
+
+  it('standard input with --no-low-memory is a usage error', () => {
+    const result = runCli(['haplotype', '-', '--no-low-memory'], { input: readFileSync(plain, 'utf8') });
+    assert.equal(result.status, 2);
+    assertOneLine(result.stderr);
+  });
+
+  for (const args of [['-o', 'x.bcf'], ['-O', 'b'], ['-O', 'u']]) {
+    it(`vcf ${args.join(' ')}: BCF is a usage error that gives the bcftools command`, () => {
+      const result = runCli(['vcf', plain, ...args.map((arg) => (arg.endsWith('.bcf') ? out(arg) : arg))]);
+      assert.equal(result.status, 2);
+      assertOneLine(result.stderr);
+      assert.match(result.stderr, /does not write BCF; write VCF \(-o \S+\.vcf\.gz\) and convert it: bcftools view -O b -o \S+\.bcf \S+\.vcf\.gz/);
+    });
+  }
+});
