@@ -22,7 +22,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
       { what: 'automatic pairs: columns <stem>a and <stem>b', commands: ['$0 haplotype matrix.tsv.gz -o haplotypes.tsv'] },
       { what: 'a matrix without a header line, and explicit pairs', commands: ['$0 haplotype body.tsv --header names.tsv --pairs 10a:10b,13a:13b'] },
       { what: 'one contig in memory at a time, BGZF output (by the .gz name)', commands: ['$0 haplotype matrix.tsv.gz --low-memory -o haplotypes.tsv.gz'] },
-      { what: 'standard input, plain or gzip', commands: ['zcat matrix.tsv.gz | $0 haplotype - -o haplotypes.tsv'] },
+      { what: 'standard input, plain or gzip', commands: ['$0 haplotype - -o haplotypes.tsv < matrix.tsv.gz'] },
       { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
     ]) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
