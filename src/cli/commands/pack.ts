@@ -1,9 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryPack, pack } from '../../convert/pack.js';
-import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
-import { warn } from '../messages.js';
-import { lowMemoryWanted, withInput } from '../open-input.js';
-import { ProgressBar, progressWanted } from '../progress-bar.js';
+import { inputOptions, type InputArgs } from '../input-options.js';
+import { runInput } from '../open-input.js';
 
 interface PackArgs extends InputArgs {
   output: string;
@@ -24,20 +22,13 @@ export const packCommand: CommandModule<object, PackArgs> = {
         describe: 'Pack contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
       })
       .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow')
-      .example('$0 pack huge.tsv.gz --low-memory -o huge.arrow', 'one contig in memory at a time') as unknown as Argv<PackArgs>,
+      .example('$0 pack huge.tsv.gz --low-memory -o huge.arrow', 'one contig in memory at a time')
+      .example('zcat matrix.tsv.gz | $0 pack - -o matrix.arrow', 'standard input') as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
-    if (lowMemoryWanted(argv)) {
-      const bar = new ProgressBar(progressWanted(argv));
-      try {
-        const { header, threads, allowUnsorted, pairs, output } = argv;
-        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, contigs: contigsOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
-      } finally {
-        bar.stop();
-      }
-      return;
-    }
-    await withInput(argv, async (matrix) => {
-      await pack(matrix, { output: argv.output, pairs: argv.pairs });
+    const { pairs, output } = argv;
+    await runInput(argv, {
+      memory: (matrix) => pack(matrix, { output, pairs }),
+      streamed: (options) => lowMemoryPack(argv.matrix, { ...options, pairs, output }),
     });
   },
 };
