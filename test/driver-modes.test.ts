@@ -94,6 +94,13 @@ describe('conversion driver modes', () => {
     });
   }
 
+  it('vcf of standard input is a usage error that says why and what to do', () => {
+    const result = runCli(['vcf', '-'], { input: readFileSync(plain, 'utf8') });
+    assert.equal(result.status, 2);
+    assertOneLine(result.stderr);
+    assert.match(result.stderr, /vcf cannot read standard input: .*genomatrix pack - -o m\.arrow/);
+  });
+
   it('standard input with --no-low-memory is a usage error', () => {
     const result = runCli(['haplotype', '-', '--no-low-memory'], { input: readFileSync(plain, 'utf8') });
     assert.equal(result.status, 2);

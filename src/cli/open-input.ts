@@ -58,13 +58,15 @@ export interface LowMemoryArgs extends InputArgs {
  * (`streamed`, given the low-memory options), as `lowMemoryWanted` decides, with the progress bar.
  */
 export async function runInput(argv: LowMemoryArgs, run: { memory: (matrix: Matrix) => Promise<unknown>; streamed: (options: LowMemoryOptions) => Promise<unknown> }): Promise<void> {
-  if (!lowMemoryWanted(argv)) {
-    await withInput(argv, run.memory);
-    return;
-  }
+  if (lowMemoryWanted(argv)) await runStreamed(argv, run.streamed);
+  else await withInput(argv, run.memory);
+}
+
+/** Runs a command streamed contig by contig, given the low-memory options, with the progress bar. */
+export async function runStreamed(argv: LowMemoryArgs, streamed: (options: LowMemoryOptions) => Promise<unknown>): Promise<void> {
   const bar = new ProgressBar(progressWanted(argv));
   try {
-    await run.streamed({
+    await streamed({
       ...(argv.header === undefined ? {} : { header: argv.header }),
       ...(argv.threads === undefined ? {} : { threads: argv.threads }),
       ...(argv.allowUnsorted === undefined ? {} : { allowUnsorted: argv.allowUnsorted }),

@@ -20,7 +20,8 @@ import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
-import { openMatrixInput } from '../read/open-matrix-input.js';
+import { UsageError } from '../errors.js';
+import { openMatrixInput, STDIN } from '../read/open-matrix-input.js';
 
 /** Options every low-memory run takes: those of a text load, a contig selection and progress. */
 export interface LowMemoryOptions {
@@ -70,6 +71,9 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
 export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = {}): Promise<VcfSummary> {
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
+  if (path === STDIN) {
+    throw new UsageError('vcf cannot read standard input: the VCF header lists every contig before the first record, which takes a first pass over the input; give a file (or: genomatrix pack - -o m.arrow, then genomatrix vcf m.arrow)');
+  }
   const input = await openMatrixInput(path);
   const pool = new WorkerPool(options.threads);
   try {

@@ -47,7 +47,8 @@ export interface LowMemoryPackOptions extends PackOptions {
   chunkBytes?: number;
   /** Only these contigs (see `LoadOptions.contigs`). */
   contigs?: readonly string[];
-  onProgress?: (progress: LoadProgress) => void;
+  /** Called on the main thread after each parsed chunk, with the contigs packed so far. */
+  onProgress?: (progress: LoadProgress & { contigs: number }) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -170,8 +171,19 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
     throw error;
   }
   const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal } = options;
-  const source = streamedSource(input, pool, { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, onProgress: (progress) => options.onProgress?.(progress) });
-  await drive(source, conversion, { pool, ownsPool: true, sink, signal: options.signal });
+  let packed = 0;
+  let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
+  const report = (): void => options.onProgress?.({ ...loaded, contigs: packed });
+  const source = streamedSource(input, pool, { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, onProgress: (progress) => {
+      loaded = progress;
+      report();
+    },
+  });
+  await drive(source, conversion, { pool, ownsPool: true, sink, signal: options.signal, onRange: () => {
+      packed++;
+      report();
+    },
+  });
   return { output: options.output, ...conversion.summary() };
 }
 

@@ -1,16 +1,20 @@
 // The first pass of a low-memory VCF run: the VCF header needs every contig with its length (its
-// largest POS) and every allele (the `##ALT` lines) before the first record. The pass streams the
-// input contig by contig, as the second pass will, keeping only those: no second copy of the
-// output, and memory for one contig. Its allele dictionary, put in canonical order, seeds the
+// largest POS) and every allele (the `##ALT` lines) before the first record. A packed matrix has
+// them in its metadata and POS columns; a text input is streamed contig by contig, as the second
+// pass will, keeping only those: no second copy of the output, and memory for one contig. Its allele dictionary, put in canonical order, seeds the
 // second pass, so the codes (and the ALT order) are those an in-memory run gives.
 
+import { closeSync, openSync } from 'node:fs';
 import type { StreamedSourceOptions } from '../dispatch/contig-source.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import { batchViews } from '../layout/matrix-layout.js';
+import { selectBatches } from '../layout/select-contigs.js';
+import { readBytes, type RecordBatchEntry } from '../read/arrow-file-index.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
+import { readArrowMatrix } from '../read/load-arrow.js';
 import { InputFormat, type InputFile } from '../read/input-format.js';
-import type { VcfContig } from './vcf.js';
+import { maxPos, type VcfContig } from './vcf.js';
 
 /** What the VCF header needs, and the dictionary the second pass starts from. */
 export interface VcfHeaderFacts {
@@ -22,19 +26,35 @@ export interface VcfHeaderFacts {
 
 /** Streams `input` once for the contigs, their lengths and the alleles (see the top of this file). */
 export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options: StreamedSourceOptions): Promise<VcfHeaderFacts> {
+  if (input.format === InputFormat.arrow) return packedHeaderFacts(input, options.contigs);
   const contigs: VcfContig[] = [];
   let alleles: SharedArrayBuffer | undefined;
   for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined })) {
-    let length = 0;
-    for (const batch of layout.batches) {
-      const { pos } = batchViews(layout, batch);
-      for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > length) length = pos[r] as number;
-    }
+    const length = Math.max(0, ...layout.batches.map((batch) => maxPos(batchViews(layout, batch).pos)));
     contigs.push({ name: layout.contigs[layout.batches[0]?.contig ?? 0] ?? '', length });
     alleles = layout.alleles;
   }
   const strings = alleles ? AlleleDictionary.attach(alleles).toStrings() : [...SEED_ALLELES];
-  if (input.format === InputFormat.arrow) return { contigs, alleles: strings, dictionary: undefined };
   const canonical = canonicalAlleles(strings);
   return { contigs, alleles: canonical, dictionary: AlleleDictionary.create(canonical).buffer };
+}
+
+/**
+ * The same facts of a packed matrix, from its metadata and its POS columns only (4 bytes a site,
+ * read a record batch at a time): the alleles and contigs are its dictionaries.
+ */
+function packedHeaderFacts(input: InputFile, wanted: readonly string[] | undefined): VcfHeaderFacts {
+  const file = readArrowMatrix(input);
+  const keep = wanted ? selectBatches(input.path, file.contigs, file.batchContigs, wanted) : file.batchContigs.map((_, b) => b);
+  const fd = openSync(input.path, 'r');
+  try {
+    const contigs = keep.map((b): VcfContig => {
+      const entry = file.index.recordBatches[b] as RecordBatchEntry;
+      const bytes = readBytes(fd, entry.bodyStart + (entry.buffers[3]?.offset ?? 0), 4 * entry.rows);
+      return { name: file.contigs[file.batchContigs[b] as number] ?? '', length: maxPos(new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)) };
+    });
+    return { contigs, alleles: file.alleles, dictionary: undefined };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -5,7 +5,7 @@ import { openMatrix } from '../../matrix.js';
 import { contigsOption, conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
-import { lowMemoryWanted, runInput } from '../open-input.js';
+import { lowMemoryWanted, runStreamed } from '../open-input.js';
 import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
 
@@ -29,10 +29,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     const outputType = outputTypeOf(argv, 'haplotype');
     const { pairs, output } = argv;
     if (lowMemoryWanted(argv)) {
-      await runInput({ ...argv, lowMemory: true }, {
-        memory: async () => undefined,
-        streamed: (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, output, outputType }),
-      });
+      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, output, outputType }));
       return;
     }
     const bar = new ProgressBar(progressWanted(argv));

@@ -1,10 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryPack, pack } from '../../convert/pack.js';
-import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { inputOptions, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
-import { warn } from '../messages.js';
-import { lowMemoryWanted, withInput } from '../open-input.js';
-import { ProgressBar, progressWanted } from '../progress-bar.js';
+import { runInput } from '../open-input.js';
 
 interface PackArgs extends InputArgs {
   output: string;
@@ -28,21 +26,14 @@ export const packCommand: CommandModule<object, PackArgs> = {
       [
         { what: 'parse once; every command then reopens the .arrow file without parsing', commands: ['$0 pack matrix.tsv.gz -o matrix.arrow', '$0 haplotype matrix.arrow -o haplotypes.tsv'] },
         { what: 'one contig in memory at a time', commands: ['$0 pack matrix.tsv.gz --low-memory -o matrix.arrow'] },
+        { what: 'standard input, plain or gzip', commands: ['$0 pack - -o stdin.arrow < matrix.tsv.gz'] },
       ],
     ) as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
-    if (lowMemoryWanted(argv)) {
-      const bar = new ProgressBar(progressWanted(argv));
-      try {
-        const { header, threads, allowUnsorted, pairs, output } = argv;
-        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, contigs: contigsOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
-      } finally {
-        bar.stop();
-      }
-      return;
-    }
-    await withInput(argv, async (matrix) => {
-      await pack(matrix, { output: argv.output, pairs: argv.pairs });
+    const { pairs, output } = argv;
+    await runInput(argv, {
+      memory: (matrix) => pack(matrix, { output, pairs }),
+      streamed: (options) => lowMemoryPack(argv.matrix, { ...options, pairs, output }),
     });
   },
 };
