@@ -51,15 +51,15 @@ export class ProgressBar {
     this.show(phase, progress.bytes, progress.totalBytes, detail, (seconds) => `${formatBytes(progress.bytes / seconds)}/s`, progress.contigs);
   }
 
-  /** Writing the haplotype table: sites and contigs done of all. */
-  convert(progress: HaplotypeProgress): void {
+  /** Converting (the haplotype table by default; `phase` names another conversion): sites and contigs done of all. */
+  convert(progress: HaplotypeProgress, phase = 'haplotype'): void {
     if (!this.enabled) return;
     const detail = [
       `${formatCount(progress.sites)}/${formatCount(progress.totalSites)} sites, contigs ${progress.contigs}/${progress.totalContigs}`,
       `${formatShortCount(progress.sites)}/${formatShortCount(progress.totalSites)} sites, ${progress.contigs}/${progress.totalContigs} contigs`,
       `${formatShortCount(progress.sites)}/${formatShortCount(progress.totalSites)} sites`,
     ] as const;
-    this.show('haplotype', progress.sites, progress.totalSites, detail, (seconds) => `${formatShortCount(progress.sites / seconds)} sites/s`);
+    this.show(phase.padEnd(9), progress.sites, progress.totalSites, detail, (seconds) => `${formatShortCount(progress.sites / seconds)} sites/s`);
   }
 
   /** Ends the current phase, leaving its last state on its line. */
