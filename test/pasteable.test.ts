@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -24,6 +25,7 @@ const tarball = join(root, `genomatrix-${version}.tgz`); // what the README's `n
 
 const env = {
   ...process.env,
+  USER: process.env.USER ?? userInfo().username, // as in a login shell: Snakemake's --slurm needs it
   PATH: [join(globalPrefix, 'bin'), join(scratch.dir, 'bin'), dirname(process.execPath), process.env.PATH].join(':'),
   npm_config_prefix: globalPrefix,
   npm_config_ignore_scripts: 'true', // the checkout is built already; other test files read dist/ meanwhile
