@@ -8,6 +8,7 @@ import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layo
 import type { Matrix } from '../matrix.js';
 import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
+import { UsageError } from '../errors.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { encodedChunks, SLOT_BYTES } from '../write/write-encoded.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
@@ -21,6 +22,8 @@ export interface HaplotypeOptions {
   output?: string;
   /** Rows per worker task. */
   chunkRows?: number;
+  /** `table` (default): the seed table; `phase-extender`: the file phase-extender reads (docs/vcf.md). */
+  format?: HaplotypeFormat;
   /** Aborts the run; a file output is then not created (an existing one is left untouched). */
   signal?: AbortSignal;
   /** Called on the main thread as rows are written: sites done, the total, and the details (contigs done). */
@@ -44,9 +47,18 @@ export interface HaplotypeSummary {
   pairs: HaplotypePair[];
 }
 
-/** The header line: `contig pos ref alt`, then `<pair>_PI <pair>_PG_al` per pair. */
-export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
-  return ['contig', 'pos', 'ref', 'alt', ...pairs.flatMap((pair) => [`${pair.name}_PI`, `${pair.name}_PG_al`])].join('\t') + '\n';
+/** The forms of the haplotype table. */
+export const HaplotypeFormat = { table: 'table', phaseExtender: 'phase-extender' } as const;
+export type HaplotypeFormat = (typeof HaplotypeFormat)[keyof typeof HaplotypeFormat];
+
+/**
+ * The header line: `contig pos ref alt`, then `<pair>_PI <pair>_PG_al` per pair; in the
+ * phase-extender form `CHROM POS REF all-alleles`, then `<pair>:PI <pair>:PG_al`.
+ */
+export function haplotypeHeader(pairs: readonly HaplotypePair[], format: HaplotypeFormat = HaplotypeFormat.table): string {
+  if (!Object.values(HaplotypeFormat).includes(format)) throw new UsageError(`--format: expected table or phase-extender, got '${format}'`);
+  const [fixed, separator] = format === HaplotypeFormat.phaseExtender ? [['CHROM', 'POS', 'REF', 'all-alleles'], ':'] : [['contig', 'pos', 'ref', 'alt'], '_'];
+  return [...fixed, ...pairs.flatMap((pair) => [`${pair.name}${separator}PI`, `${pair.name}${separator}PG_al`])].join('\t') + '\n';
 }
 
 /**
@@ -62,7 +74,7 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
   const pairs = conversionPairs(matrix, options.pairs);
   const sink = await openOutput(options.output);
   try {
-    await sink.write(Buffer.from(haplotypeHeader(pairs)));
+    await sink.write(Buffer.from(haplotypeHeader(pairs, options.format)));
     const lines = await writeLayoutHaplotypes(matrix.layout, matrix.pool, pairs, sink, options, progressOf(matrix, options));
     await sink.commit();
     return { sites: matrix.sites, lines, pairs };
@@ -87,7 +99,7 @@ export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 
   return Readable.from(
     (async function* bytes() {
       options.signal?.throwIfAborted();
-      yield Buffer.from(haplotypeHeader(pairs));
+      yield Buffer.from(haplotypeHeader(pairs, options.format));
       // A stream keeps what it is given, and output slots are reused: hand it a copy.
       for await (const chunk of haplotypeChunks(matrix.layout, matrix.pool, pairs, options, progressOf(matrix, options))) {
         yield Buffer.from(chunk.bytes);
@@ -106,7 +118,7 @@ export async function writeLayoutHaplotypes(
   pool: WorkerPool,
   pairs: readonly HaplotypePair[],
   sink: OutputSink,
-  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal'>,
+  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal' | 'format'>,
   written?: (sites: number, contigEnd: boolean) => void,
 ): Promise<number> {
   let lines = 0;
@@ -122,7 +134,7 @@ async function* haplotypeChunks(
   layout: MatrixLayout,
   pool: WorkerPool,
   pairs: readonly HaplotypePair[],
-  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal'>,
+  options: Pick<HaplotypeOptions, 'chunkRows' | 'signal' | 'format'>,
   written?: (sites: number, contigEnd: boolean) => void,
 ): AsyncGenerator<{ bytes: Uint8Array; lines: number }> {
   options.signal?.throwIfAborted();
@@ -147,6 +159,7 @@ async function* haplotypeChunks(
       to,
       pairs: columnPairs,
       output,
+      format: options.format ?? HaplotypeFormat.table,
     };
     return pool.run(task, options.signal);
   });

@@ -58,7 +58,7 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
     for await (const contig of stream) {
       if (!pairs) {
         pairs = resolvePairs(contig.samples, options.pairs);
-        await sink.write(Buffer.from(haplotypeHeader(pairs)));
+        await sink.write(Buffer.from(haplotypeHeader(pairs, options.format)));
       }
       lines += await writeLayoutHaplotypes(contig.layout, pool, pairs, sink, options);
       sites += contig.layout.batches.reduce((sum, batch) => sum + batch.rows, 0);

@@ -71,6 +71,8 @@ export interface HaplotypeTask {
   pairs: [number, number][];
   /** Where to write the encoded lines: a slot lent by the main thread, large enough for any row range of this size. */
   output: SharedArrayBuffer;
+  /** `table` (default): the seed table; `phase-extender`: the form phase-extender reads. */
+  format?: 'table' | 'phase-extender';
 }
 
 /** Encoded bytes handed back by transferring their ArrayBuffer (VCF, whose BGZF size is not bounded in advance). */

@@ -82,22 +82,24 @@ export function deletionRuns(
   to: number,
   fasta: FastaBase | undefined,
 ): DeletionRun[] {
-  const { pos } = contig;
+  const { pos, ref } = contig;
   const n = column.length;
   const del = codes.deletion;
   const runs: DeletionRun[] = [];
   if (del < 0) return runs;
+  // A `-` cell deletes its base unless REF is `-` too (then it is the REF allele).
+  const deleted = (row: number): boolean => column[row] === del && ref[row] !== del;
   let r = from;
   // A run in progress at `from` began earlier: walk back to its first cell.
-  while (r > 0 && column[r] === del && column[r - 1] === del && pos[r - 1] === (pos[r] as number) - 1) r--;
+  while (r > 0 && deleted(r) && deleted(r - 1) && pos[r - 1] === (pos[r] as number) - 1) r--;
   const end = Math.min(n, to + MAX_SHIFT + 1);
   while (r < end) {
-    if (column[r] !== del) {
+    if (!deleted(r)) {
       r++;
       continue;
     }
     let q = r;
-    while (q + 1 < n && column[q + 1] === del && pos[q + 1] === (pos[q] as number) + 1) q++;
+    while (q + 1 < n && deleted(q + 1) && pos[q + 1] === (pos[q] as number) + 1) q++;
     runs.push(placeRun(contig, column, codes, r, q, fasta));
     if (r > to) break;
     r = q + 1;
