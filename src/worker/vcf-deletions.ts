@@ -2,10 +2,13 @@
 // A run is a maximal stretch of `-` cells over consecutive positions. It is written anchored on
 // the base before it, moved left while the haplotype's anchor base equals the last deleted base
 // (what `bcftools norm -f` does), at POS 1 anchored on the base after it, and after a POS gap
-// anchored on the reference FASTA's base (or, without a FASTA, left in the star form).
+// anchored on the reference FASTA's base (or, without a FASTA, left in the star form). A run that
+// can move left up to the haplotype's previous run joins it: one deletion (a "block").
 //
 // Pure functions over one contig's typed arrays: the rows of the whole contig are readable, so a
-// task on rows [from, to) sees runs that begin before `from` or move left across `to`.
+// task on rows [from, to) sees runs that begin before `from` or move left across `to`. Which runs
+// join is decided from the two runs and the cells between them alone, so every task that looks at
+// a run places it the same way.
 
 /** How far left a deletion is moved at most, in positions (bcftools norm keeps a 1,000 bp window too). */
 export const MAX_SHIFT = 1000;
@@ -51,15 +54,17 @@ export interface AlleleCodes {
 /** The reference base at a 1-based position of the task's contig, or undefined (no FASTA, or out of range). */
 export type FastaBase = (pos: number) => string | undefined;
 
-/** One run of `-` cells and its VCF record. */
+/** One deletion (one run, or runs joined) and its VCF record. */
 export interface DeletionRun {
   form: RunForm;
   /** Rows deleted as written (after moving left), first and last. */
   first: number;
   last: number;
-  /** Rows of `-` cells in the matrix. */
+  /** Rows from the first `-` cell to the last of the runs joined: those not deleted as written read REF. */
   cellFirst: number;
   cellLast: number;
+  /** The runs of `-` cells joined, as [first, last] row pairs (the star form marks these). */
+  members: number[];
   /** The row whose range owns the record: its POS row (for `gap`, the first deleted row). */
   recordRow: number;
   /** POS of the record. */
@@ -70,9 +75,18 @@ export interface DeletionRun {
   allele: string | null;
 }
 
+/** Runs joined so far: deleted rows [s, e]; rows (e, c] read REF; `members` as in DeletionRun. */
+interface Block {
+  s: number;
+  e: number;
+  c: number;
+  members: number[];
+}
+
 /**
- * The runs of `column` a task on rows [from, to) needs: every run with a `-` cell in [from, to],
- * and the first run after `to` (it may move left into the range; later ones cannot pass it).
+ * The deletions of `column` a task on rows [from, to) needs: those whose runs reach into
+ * [from, to] (from the first run of their group on), and the first one after `to` (it may move
+ * left into the range; later ones cannot pass it).
  */
 export function deletionRuns(
   contig: ContigColumns,
@@ -82,83 +96,167 @@ export function deletionRuns(
   to: number,
   fasta: FastaBase | undefined,
 ): DeletionRun[] {
-  const { pos, ref } = contig;
-  const n = column.length;
-  const del = codes.deletion;
-  const runs: DeletionRun[] = [];
-  if (del < 0) return runs;
-  // A `-` cell deletes its base unless REF is `-` too (then it is the REF allele).
-  const deleted = (row: number): boolean => column[row] === del && ref[row] !== del;
-  let r = from;
-  // A run in progress at `from` began earlier: walk back to its first cell.
-  while (r > 0 && deleted(r) && deleted(r - 1) && pos[r - 1] === (pos[r] as number) - 1) r--;
-  const end = Math.min(n, to + MAX_SHIFT + 1);
-  while (r < end) {
-    if (!deleted(r)) {
-      r++;
-      continue;
-    }
-    let q = r;
-    while (q + 1 < n && deleted(q + 1) && pos[q + 1] === (pos[q] as number) + 1) q++;
-    runs.push(placeRun(contig, column, codes, r, q, fasta));
-    if (r > to) break;
-    r = q + 1;
+  const out: DeletionRun[] = [];
+  if (codes.deletion < 0) return out;
+  const h = new HaplotypeCells(contig, column, codes);
+  let p = h.runStart(from);
+  if (p < 0 || p > to + MAX_SHIFT) return out;
+  let q = h.runEnd(p);
+  // Back to the first run of the group: a run joins the one before when it can move up to it.
+  for (;;) {
+    const e = h.previousRunEnd(p);
+    if (e < 0 || !h.links(e, p, q)) break;
+    q = e;
+    p = h.runStart(e);
   }
-  return runs;
+  let block: Block = { s: p, e: q, c: q, members: [p, q] };
+  let previous: Block | undefined;
+  let runEnd = q;
+  for (;;) {
+    const limit = Math.max(runEnd, to) + MAX_SHIFT + 1;
+    const p2 = h.nextRun(runEnd + 1, limit);
+    const q2 = p2 < 0 ? -1 : h.runEnd(p2);
+    const linked = p2 >= 0 && h.links(runEnd, p2, q2);
+    if (linked && h.passes(block, p2, q2)) {
+      block.e += q2 - p2 + 1;
+      block.c = q2;
+      block.members.push(p2, q2);
+    } else {
+      out.push(h.place(block, previous, fasta));
+      if (block.s > to || p2 < 0 || p2 > to + MAX_SHIFT) break;
+      previous = linked ? block : undefined;
+      block = { s: p2, e: q2, c: q2, members: [p2, q2] };
+    }
+    runEnd = q2;
+  }
+  return out;
 }
 
-/** Where the run of `-` cells [p, q] is written. */
-export function placeRun(contig: ContigColumns, column: Uint8Array, codes: AlleleCodes, p: number, q: number, fasta: FastaBase | undefined): DeletionRun {
-  const { pos } = contig;
-  const p0 = pos[p] as number;
-  const run = { first: p, last: q, cellFirst: p, cellLast: q, recordRow: p, recordPos: p0, spanLast: q };
-  if (p > 0 && pos[p - 1] === p0 - 1) return anchoredRun(contig, column, codes, p, q);
-  if (p0 === 1) {
-    // VCF: a deletion at the contig's first base keeps the base after it.
-    const after = q + 1;
-    if (after < column.length && pos[after] === (pos[q] as number) + 1) {
-      const code = column[after] as number;
-      const known = code !== codes.missing && codes.bases[code] === 1;
-      return { ...run, form: known ? RunForm.first : RunForm.unknown, spanLast: after, allele: known ? (codes.texts[code] as string) : null };
-    }
-    return { ...run, form: RunForm.star, allele: null };
-  }
-  const anchor = fasta?.(p0 - 1);
-  if (anchor === undefined) return { ...run, form: RunForm.star, allele: null };
-  return { ...run, form: RunForm.gap, recordPos: p0 - 1, allele: anchor };
-}
+/** One haplotype column read for deletions. */
+class HaplotypeCells {
+  private readonly pos: Int32Array;
+  private readonly ref: Uint8Array;
+  private readonly n: number;
 
-/**
- * A run whose previous position is a row: anchored there, then moved left one position at a time
- * while the haplotype's anchor base equals the last deleted REF base (the deletion then reads the
- * same), at most MAX_SHIFT times. It stops at the contig's start, a POS gap, or an anchor that is
- * not one base (N, `-`, a longer allele): docs/vcf.md, "Left alignment".
- */
-function anchoredRun(contig: ContigColumns, column: Uint8Array, codes: AlleleCodes, p: number, q: number): DeletionRun {
-  const { pos, ref } = contig;
-  const { base } = codes;
-  let a = p - 1;
-  let last = q;
-  const anchorCode = column[a] as number;
-  if (anchorCode === codes.missing || codes.bases[anchorCode] !== 1) {
-    return { form: RunForm.unknown, first: p, last: q, cellFirst: p, cellLast: q, recordRow: a, recordPos: pos[a] as number, spanLast: q, allele: null };
+  constructor(
+    contig: ContigColumns,
+    private readonly column: Uint8Array,
+    private readonly codes: AlleleCodes,
+  ) {
+    this.pos = contig.pos;
+    this.ref = contig.ref;
+    this.n = column.length;
   }
-  for (let shifted = 0; shifted < MAX_SHIFT; shifted++) {
-    const x = base[column[a] as number] as number;
-    if (x === 0 || x !== base[ref[last] as number]) break;
-    if (a === 0 || pos[a - 1] !== (pos[a] as number) - 1 || base[column[a - 1] as number] === 0) break;
-    a--;
-    last--;
+
+  /** A `-` cell deletes its base unless REF is `-` too (then it is the REF allele). */
+  deleted(row: number): boolean {
+    return this.column[row] === this.codes.deletion && this.ref[row] !== this.codes.deletion;
   }
-  return {
-    form: RunForm.anchored,
-    first: a + 1,
-    last,
-    cellFirst: p,
-    cellLast: q,
-    recordRow: a,
-    recordPos: pos[a] as number,
-    spanLast: last,
-    allele: codes.texts[column[a] as number] as string,
-  };
+
+  /** Rows `row - 1` and `row` are consecutive positions. */
+  private follows(row: number): boolean {
+    return row > 0 && this.pos[row] === (this.pos[row - 1] as number) + 1;
+  }
+
+  /** First row of the run holding `row`, else of the first run after it (-1: none). */
+  runStart(row: number): number {
+    if (row < this.n && this.deleted(row)) {
+      while (row > 0 && this.deleted(row - 1) && this.follows(row)) row--;
+      return row;
+    }
+    return this.nextRun(row, this.n);
+  }
+
+  /** First row of the first run starting in [row, limit), or -1. */
+  nextRun(row: number, limit: number): number {
+    const end = Math.min(limit, this.n);
+    for (let r = row; r < end; r++) if (this.deleted(r)) return r;
+    return -1;
+  }
+
+  /** Last row of the run starting at `p`. */
+  runEnd(p: number): number {
+    let q = p;
+    while (q + 1 < this.n && this.deleted(q + 1) && this.follows(q + 1)) q++;
+    return q;
+  }
+
+  /** Last row of the run before row `p`, when at most MAX_SHIFT consecutive single bases lie between; else -1. */
+  previousRunEnd(p: number): number {
+    for (let a = p - 1, kept = 0; a >= 0 && kept <= MAX_SHIFT; a--, kept++) {
+      if (!this.follows(a + 1)) return -1;
+      if (this.deleted(a)) return a;
+      if (this.codes.base[this.column[a] as number] === 0) return -1;
+    }
+    return -1;
+  }
+
+  /** The run [p2, q2] can move left over the cells between it and the run ending at `q1` (their own cells). */
+  links(q1: number, p2: number, q2: number): boolean {
+    const { base } = this.codes;
+    const m = p2 - 1 - q1;
+    if (m < 1 || m > MAX_SHIFT || !this.follows(q1 + 1)) return false;
+    for (let j = 0; j < m; j++) {
+      const a = p2 - 1 - j;
+      const x = base[this.column[a] as number] as number;
+      if (!this.follows(a + 1) || x === 0 || x !== base[this.ref[q2 - j] as number]) return false;
+    }
+    return true;
+  }
+
+  /** The run [p2, q2] can move left up to the block's deleted rows, over the bases the block left. */
+  passes(block: Block, p2: number, q2: number): boolean {
+    const { base } = this.codes;
+    const m = p2 - 1 - block.e;
+    if (m < 1 || m > MAX_SHIFT) return false;
+    for (let j = 0; j < m; j++) {
+      const a = p2 - 1 - j;
+      const x = base[(a <= block.c ? this.ref[a] : this.column[a]) as number] as number;
+      if (x === 0 || x !== base[this.ref[q2 - j] as number]) return false;
+    }
+    return true;
+  }
+
+  /** The haplotype's allele code at `row`, given the block before (its deleted rows give -1). */
+  private view(row: number, previous: Block | undefined): number {
+    if (previous && row >= previous.s && row <= previous.c) return row <= previous.e ? -1 : (this.ref[row] as number);
+    return this.column[row] as number;
+  }
+
+  /** Where a block is written (VCF's rules; docs/vcf.md, "Anchoring"). */
+  place(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun {
+    const { pos, codes } = this;
+    const { s, e, c, members } = block;
+    const p0 = pos[s] as number;
+    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLast: e };
+    const known = (code: number): boolean => code >= 0 && code !== codes.missing && codes.bases[code] === 1;
+    if (this.follows(s)) {
+      let a = s - 1;
+      let last = e;
+      if (!known(this.view(a, previous))) return { ...run, form: RunForm.unknown, recordRow: a, recordPos: pos[a] as number, allele: null };
+      // Move left while the anchor base equals the last deleted base: the haplotype reads the same.
+      for (let shifted = 0; shifted < MAX_SHIFT; shifted++) {
+        const x = codes.base[this.view(a, previous)] ?? 0;
+        if (x === 0 || x !== codes.base[this.ref[last] as number] || !this.follows(a)) break;
+        if ((codes.base[this.view(a - 1, previous)] ?? 0) === 0) break;
+        a--;
+        last--;
+      }
+      return { ...run, form: RunForm.anchored, first: a + 1, last, spanLast: last, recordRow: a, recordPos: pos[a] as number, allele: codes.texts[this.view(a, previous)] as string };
+    }
+    if (p0 === 1) {
+      // VCF: a deletion at the contig's first base keeps the base after it.
+      const after = e + 1;
+      if (after < this.n && this.follows(after)) {
+        const code = after <= c ? (this.ref[after] as number) : (this.column[after] as number);
+        return known(code)
+          ? { ...run, form: RunForm.first, spanLast: after, allele: codes.texts[code] as string }
+          : { ...run, form: RunForm.unknown, allele: null };
+      }
+      return { ...run, form: RunForm.star, allele: null };
+    }
+    const anchor = fasta?.(p0 - 1);
+    if (anchor === undefined) return { ...run, form: RunForm.star, allele: null };
+    return { ...run, form: RunForm.gap, recordPos: p0 - 1, allele: anchor };
+  }
 }

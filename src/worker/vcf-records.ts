@@ -70,8 +70,11 @@ export function rangeRecords(
     const column = contig.haplotypes[h] as Uint8Array;
     for (const run of deletionRuns(contig, column, codes, from, to, fasta)) {
       if (run.form === RunForm.star) {
-        if (run.cellFirst >= from && run.cellFirst < to) starRuns++;
-        for (let r = run.cellFirst; r <= run.cellLast; r++) mark(h, r, Mark.star);
+        for (let k = 0; k < run.members.length; k += 2) {
+          const [first, last] = [run.members[k] as number, run.members[k + 1] as number];
+          if (first >= from && first < to) starRuns++;
+          for (let r = first; r <= last; r++) mark(h, r, Mark.star);
+        }
         continue;
       }
       const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
