@@ -3,6 +3,7 @@
 // row ranges of each contig to bytes (BGZF blocks when compressing) and the main thread writes
 // them in genome order as they complete.
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runOrdered } from '../dispatch/run-ordered.js';
 import { GenomatrixError, UsageError } from '../errors.js';
@@ -131,7 +132,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   if (duplicate) throw new UsageError(`two samples are both named '${duplicate}': VCF sample names must differ`);
   const reference = options.fastaRef === undefined ? undefined : await fastaIndex(options.fastaRef);
   const lengths = reference ?? (options.fai === undefined ? undefined : readFai(options.fai, options.fai.replace(/\.fai$/, '')));
-  const indexName = options.fastaRef === undefined ? options.fai : `${options.fastaRef}.fai`;
+  const indexName = options.fastaRef === undefined ? options.fai : existsSync(`${options.fastaRef}.fai`) ? `${options.fastaRef}.fai` : options.fastaRef;
   const contigs = matrix.contigs.map((contig) => {
     if (!CONTIG_ID.test(contig.name)) {
       throw new GenomatrixError(`${matrix.source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
