@@ -73,6 +73,15 @@ export interface DeletionRun {
   spanLast: number;
   /** The haplotype's allele over [record, spanLast], deleted bases removed; null when unknown. */
   allele: string | null;
+  /** The last deleted position. */
+  lastPos: number;
+  /** `gap`: the FASTA's bases from POS up to the first row after the gap (or to `lastPos`). */
+  gapBases?: string;
+}
+
+/** The byte of a one-base string A C G T (upper case), or 0. */
+function baseCode(base: string | undefined): number {
+  return base !== undefined && /^[ACGT]$/.test(base) ? base.charCodeAt(0) : 0;
 }
 
 /** Runs joined so far: deleted rows [s, e]; rows (e, c] read REF; `members` as in DeletionRun. */
@@ -228,23 +237,12 @@ class HaplotypeCells {
     const { pos, codes } = this;
     const { s, e, c, members } = block;
     const p0 = pos[s] as number;
-    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLast: e };
+    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLast: e, lastPos: pos[e] as number };
     const known = (code: number): boolean => code >= 0 && code !== codes.missing && codes.bases[code] === 1;
-    if (this.follows(s)) {
-      let a = s - 1;
-      let last = e;
-      if (!known(this.view(a, previous))) return { ...run, form: RunForm.unknown, recordRow: a, recordPos: pos[a] as number, allele: null };
-      // Move left while the anchor base equals the last deleted base: the haplotype reads the same.
-      for (let shifted = 0; shifted < MAX_SHIFT; shifted++) {
-        const x = codes.base[this.view(a, previous)] ?? 0;
-        if (x === 0 || x !== codes.base[this.ref[last] as number] || !this.follows(a)) break;
-        if ((codes.base[this.view(a - 1, previous)] ?? 0) === 0) break;
-        a--;
-        last--;
-      }
-      return { ...run, form: RunForm.anchored, first: a + 1, last, spanLast: last, recordRow: a, recordPos: pos[a] as number, allele: codes.texts[this.view(a, previous)] as string };
+    if (this.follows(s) && !known(this.view(s - 1, previous))) {
+      return { ...run, form: RunForm.unknown, recordRow: s - 1, recordPos: p0 - 1, allele: null };
     }
-    if (p0 === 1) {
+    if (!this.follows(s) && p0 === 1) {
       // VCF: a deletion at the contig's first base keeps the base after it.
       const after = e + 1;
       if (after < this.n && this.follows(after)) {
@@ -255,8 +253,59 @@ class HaplotypeCells {
       }
       return { ...run, form: RunForm.star, allele: null };
     }
-    const anchor = fasta?.(p0 - 1);
-    if (anchor === undefined) return { ...run, form: RunForm.star, allele: null };
-    return { ...run, form: RunForm.gap, recordPos: p0 - 1, allele: anchor };
+    if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };
+    return this.moveLeft(block, previous, fasta);
+  }
+
+  /**
+   * Moves a block's deletion left one position at a time while the anchor base equals the last
+   * deleted REF base (the haplotype then reads the same), at most MAX_SHIFT times: over rows while
+   * the haplotype's anchor cell is one base, and, with a FASTA, into a POS gap before them (whose
+   * positions every haplotype reads as REF). It stops at POS 1, at a gap without a FASTA, and
+   * where a gap ends at a row again.
+   */
+  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun {
+    const { pos, ref, codes } = this;
+    const { s, e, c, members } = block;
+    /** The anchor: a row, or (virtual) the position `anchorPos` of a gap that ends at row `gapRow`. */
+    let anchorRow = this.follows(s) ? s - 1 : -1;
+    let gapRow = anchorRow < 0 ? s : -1;
+    let anchorPos = (pos[s] as number) - 1;
+    let lastPos = pos[e] as number;
+    /** The last deleted position's row, while it is one. */
+    let lastRow = e;
+    const refBase = (position: number): number => {
+      while (lastRow >= 0 && (pos[lastRow] as number) > position) lastRow--;
+      return lastRow >= 0 && pos[lastRow] === position ? (codes.base[ref[lastRow] as number] as number) : baseCode(fasta?.(position));
+    };
+    for (let shifted = 0; shifted < MAX_SHIFT; shifted++) {
+      const x = anchorRow >= 0 ? (codes.base[this.view(anchorRow, previous)] ?? 0) : baseCode(fasta?.(anchorPos));
+      if (x === 0 || x !== refBase(lastPos)) break;
+      const next = anchorPos - 1;
+      if (next < 1) break;
+      if (anchorRow >= 0 && this.follows(anchorRow)) {
+        if ((codes.base[this.view(anchorRow - 1, previous)] ?? 0) === 0) break;
+        anchorRow--;
+      } else {
+        // Into (or on in) a gap: the FASTA's base, even N (as bcftools norm pads), never back onto a row.
+        const rowBefore = anchorRow >= 0 ? anchorRow - 1 : gapRow - 1;
+        if ((rowBefore >= 0 && pos[rowBefore] === next) || fasta?.(next) === undefined) break;
+        if (anchorRow >= 0) gapRow = anchorRow;
+        anchorRow = -1;
+      }
+      anchorPos = next;
+      lastPos--;
+    }
+    const run = { cellFirst: s, cellLast: c, members, recordPos: anchorPos, lastPos };
+    if (anchorRow >= 0) {
+      const last = anchorRow + lastPos - anchorPos;
+      return { ...run, form: RunForm.anchored, first: anchorRow + 1, last, spanLast: last, recordRow: anchorRow, allele: codes.texts[this.view(anchorRow, previous)] as string };
+    }
+    // Anchored in the gap before row `gapRow`: the FASTA's bases up to that row, then rows.
+    const gapEnd = (pos[gapRow] as number) - 1;
+    let gapBases = '';
+    for (let position = anchorPos; position <= Math.min(lastPos, gapEnd); position++) gapBases += fasta?.(position) ?? 'N';
+    const last = lastPos > gapEnd ? gapRow + lastPos - (pos[gapRow] as number) : gapRow - 1;
+    return { ...run, form: RunForm.gap, first: gapRow, last, spanLast: last, recordRow: gapRow, gapBases, allele: gapBases.slice(0, 1) };
   }
 }

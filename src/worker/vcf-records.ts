@@ -98,28 +98,32 @@ export function rangeRecords(
   };
   for (let row = from; row < to; row++) {
     if (touched[row - from] === 0) continue;
-    const gap = gapEvents.get(row);
-    if (gap) records.push({ row, record: gapRecord(contig, width, gap, refSpan) });
+    for (const record of gapRecords(width, gapEvents.get(row) ?? [], refSpan)) records.push({ row, record });
     const record = rowRecord(contig, codes, width, row, events.get(row) ?? [], markAt, refSpan, vcfAlt);
     if (record) records.push({ row, record });
   }
   return { touched, records, starRuns };
 }
 
-/** A record anchored on a FASTA base in a POS gap: the haplotypes without the deletion read REF there. */
-function gapRecord(
-  contig: ContigColumns,
-  width: number,
-  gap: { h: number; run: DeletionRun }[],
-  refSpan: (first: number, last: number) => string,
-): VcfRecord {
-  const first = gap[0] as { h: number; run: DeletionRun };
-  const anchor = first.run.allele as string;
-  const last = Math.max(...gap.map((event) => event.run.spanLast));
-  const ref = anchor + refSpan(first.run.first, last);
-  const texts: (string | null)[] = new Array<string | null>(width).fill(ref);
-  for (const { h, run } of gap) texts[h] = anchor + (run.spanLast < last ? refSpan(run.spanLast + 1, last) : '');
-  return indexAlleles(contig.pos[first.run.first] as number - 1, ref, texts);
+/**
+ * The records anchored on FASTA bases in the POS gap before a row, one per POS. REF is the FASTA's
+ * bases then the rows' REF, as long as the longest deletion; a deletion's allele is the anchor base
+ * and the REF after it. Other haplotypes read REF there (a position without a row is a reference
+ * position), or `*` inside a deletion of theirs that starts further left in the gap.
+ */
+function gapRecords(width: number, gap: readonly { h: number; run: DeletionRun }[], refSpan: (first: number, last: number) => string): VcfRecord[] {
+  const starts = [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y);
+  return starts.map((start) => {
+    const here = gap.filter((event) => event.run.recordPos === start);
+    const longest = here.reduce((a, b) => (b.run.lastPos > a.run.lastPos ? b : a));
+    const ref = (longest.run.gapBases as string) + (longest.run.spanLast >= longest.run.first ? refSpan(longest.run.first, longest.run.spanLast) : '');
+    const texts = new Array<string | null>(width).fill(ref);
+    for (const { h, run } of gap) {
+      if (run.recordPos === start) texts[h] = ref.slice(0, 1) + ref.slice(1 + run.lastPos - start);
+      else if (run.recordPos < start && run.lastPos >= start) texts[h] = '*';
+    }
+    return indexAlleles(start, ref, texts);
+  });
 }
 
 /** The record starting at `row`, or null when every haplotype reads REF or missing there. */
