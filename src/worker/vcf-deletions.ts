@@ -65,7 +65,7 @@ export interface DeletionRun {
   cellLast: number;
   /** The runs of `-` cells joined, as [first, last] row pairs (the star form marks these). */
   members: number[];
-  /** The row whose range owns the record: its POS row (for `gap`, the first deleted row). */
+  /** The row whose range owns the record: its POS row (for `gap`, the first row after the gap). */
   recordRow: number;
   /** POS of the record. */
   recordPos: number;

@@ -2,7 +2,7 @@
 // reads one contig's typed arrays and the allele tables, returns what to write.
 //
 // Ownership: a record belongs to the range holding its POS row (a record anchored in a POS gap,
-// to the range holding its first deleted row). A task therefore reads rows outside its range: back
+// to the range holding the first row after the gap). A task therefore reads rows outside its range: back
 // to the start of a run it is inside, and up to MAX_SHIFT rows ahead for a run moving left into it.
 //
 // Rows no deletion touches (no `-` cell, no deleted or anchoring row) are left to the caller's
