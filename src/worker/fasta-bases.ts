@@ -1,5 +1,6 @@
 // Reference bases read from a plain FASTA through its faidx index (`samtools faidx`'s .fai:
-// name, length, offset, bases per line, bytes per line), one small read per base asked.
+// name, length, offset, bases per line, bytes per line), a 64 KiB block at a time: the bases
+// asked for lie close together (anchors of one row range).
 
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -16,18 +17,26 @@ export interface FastaContig {
   lineBytes: number;
 }
 
-/** A reader of single bases of one sequence (1-based positions; upper case); `close()` when done. */
+const BLOCK = 1 << 16;
+
+/** A reader of single bases of one sequence (1-based positions; upper case, other letters as N); `close()` when done. */
 export function fastaBases(contig: FastaContig): { base: (pos: number) => string | undefined; close: () => void } {
   let fd: number | undefined;
-  const byte = Buffer.alloc(1);
+  const block = Buffer.alloc(BLOCK);
+  let blockStart = -1;
+  let blockLength = 0;
   return {
     base(pos) {
       if (!Number.isInteger(pos) || pos < 1 || pos > contig.length) return undefined;
-      fd ??= openSync(contig.path, 'r');
       const i = pos - 1;
       const at = contig.offset + Math.floor(i / contig.lineBases) * contig.lineBytes + (i % contig.lineBases);
-      if (readSync(fd, byte, 0, 1, at) !== 1) return undefined;
-      const base = String.fromCharCode(byte[0] as number).toUpperCase();
+      if (blockStart < 0 || at < blockStart || at >= blockStart + blockLength) {
+        fd ??= openSync(contig.path, 'r');
+        blockStart = Math.max(0, at - BLOCK / 2);
+        blockLength = readSync(fd, block, 0, BLOCK, blockStart);
+        if (at >= blockStart + blockLength) return undefined;
+      }
+      const base = String.fromCharCode(block[at - blockStart] as number).toUpperCase();
       return /^[ACGTN]$/.test(base) ? base : 'N';
     },
     close() {
