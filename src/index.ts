@@ -1,7 +1,7 @@
 // The public API of genomatrix.
 
 export { loadMatrix, Matrix, type Contig, type LoadOptions, type LoadProgress, type MapOptions } from './matrix.js';
-export { haplotype, haplotypeStream, haplotypeHeader, type HaplotypeOptions, type HaplotypeProgress, type HaplotypeSummary } from './convert/haplotype.js';
+export { haplotype, haplotypeStream, haplotypeHeader, HaplotypeFormat, type HaplotypeOptions, type HaplotypeProgress, type HaplotypeSummary } from './convert/haplotype.js';
 export {
   lowMemoryHaplotype,
   lowMemoryVcf,
@@ -19,7 +19,7 @@ export type { MatrixColumn, AlleleColumn, PositionColumn, Site } from './layout/
 export { GenomatrixError, InputError, UsageError, ExitCode, type InputLocation } from './errors.js';
 export { LAYOUT_VERSION, COLUMN_ALIGNMENT, type MatrixLayout, type BatchLayout, type BufferRef, type BatchViews } from './layout/matrix-layout.js';
 export { MAX_ALLELES, MAX_ALLELE_BYTES, SEED_ALLELES } from './layout/allele-dictionary.js';
-export { vcf, vcfHeader, type VcfOptions, type VcfSummary } from './convert/vcf.js';
+export { vcf, vcfHeader, commandLine, VcfDeletions, VcfUnpaired, type VcfOptions, type VcfSummary } from './convert/vcf.js';
 export { vcfAltAllele, vcfRefAllele } from './convert/vcf-alleles.js';
 export {
   stats,

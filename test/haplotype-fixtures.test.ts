@@ -10,6 +10,7 @@ import { fixture, runCli, scratchDir } from './helpers.js';
 
 const expected = readFileSync(fixture('small.expected.tsv'), 'utf8');
 const expectedPairs = readFileSync(fixture('small.pairs-10a-10b.expected.tsv'), 'utf8');
+const expectedPhaseExtender = readFileSync(fixture('small.phase-extender.expected.tsv'), 'utf8');
 
 describe('genomatrix haplotype (CLI)', () => {
   const scratch = scratchDir();
@@ -40,6 +41,35 @@ describe('genomatrix haplotype (CLI)', () => {
     for (const threads of ['1', '3']) {
       const run = runCli(['haplotype', fixture('small.tsv'), '--threads', threads]);
       assert.equal(run.stdout, expected, `--threads ${threads}`);
+    }
+  });
+
+  it('--format phase-extender writes the hand-checked file phase-extender reads; the default stays the seed table', () => {
+    for (const name of ['small.tsv', 'small.tsv.gz']) {
+      const run = runCli(['haplotype', fixture(name), '--format', 'phase-extender']);
+      assert.equal(run.stderr, '');
+      assert.equal(run.status, 0);
+      assert.equal(run.stdout, expectedPhaseExtender);
+    }
+    assert.equal(runCli(['haplotype', fixture('small.tsv'), '--format', 'table']).stdout, expected);
+    const pairs = runCli(['haplotype', fixture('small.tsv'), '--format', 'phase-extender', '--pairs', '10b:10a']);
+    assert.equal(pairs.stdout.split('\n')[0], 'CHROM\tPOS\tREF\tall-alleles\t10a10b:PI\t10a10b:PG_al');
+    assert.equal(pairs.stdout.split('\n').length, expectedPhaseExtender.split('\n').length, 'the same sites');
+  });
+
+  it('--format phase-extender gives the same file with 1 and 3 threads and 1 row per task', async () => {
+    for (const threads of ['1', '3']) {
+      assert.equal(runCli(['haplotype', fixture('small.tsv'), '--format', 'phase-extender', '--threads', threads]).stdout, expectedPhaseExtender);
+    }
+    const own = scratchDir();
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 2 });
+    try {
+      const out = join(own.dir, 'phase-extender.tsv');
+      await haplotype(matrix, { output: out, format: 'phase-extender', chunkRows: 1 });
+      assert.equal(readFileSync(out, 'utf8'), expectedPhaseExtender);
+    } finally {
+      await matrix.close();
+      own.cleanup();
     }
   });
 

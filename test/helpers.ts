@@ -18,9 +18,13 @@ export function fixture(name: string): string {
 }
 
 /** Runs the built `genomatrix` binary. */
-export function runCli(args: string[], options: { input?: string; timeout?: number; uid?: number; gid?: number } = {}): SpawnSyncReturns<string> {
+export function runCli(
+  args: string[],
+  options: { input?: string; timeout?: number; uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     input: options.input,
     timeout: options.timeout ?? 60_000,
     maxBuffer: 1 << 28,
@@ -39,6 +43,11 @@ export function generate(out: string, args: string[]): void {
 export function scratchDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'genomatrix-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A VCF without its `##genomatrixCommand` line (which names the paths and options of its run). */
+export function withoutCommandLine(vcf: string): string {
+  return vcf.replace(/^##genomatrixCommand=.*\n/m, '');
 }
 
 /** Exactly one line on stderr, `genomatrix: ...`, and no stack frame. */

@@ -12,6 +12,7 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import type { Matrix } from '../matrix.js';
 import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
+import { UsageError } from '../errors.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
@@ -24,6 +25,8 @@ export interface HaplotypeOptions extends OutputTypeOptions {
   output?: string;
   /** Rows per worker task. */
   chunkRows?: number;
+  /** `table` (default): the seed table; `phase-extender`: the file phase-extender reads (docs/vcf.md). */
+  format?: HaplotypeFormat;
   /** Aborts the run; a file output is then not created (an existing one is left untouched). */
   signal?: AbortSignal;
   /** Called on the main thread as rows are written: sites done, the total, and the details (contigs done). */
@@ -50,9 +53,18 @@ export interface HaplotypeSummary {
 /** Default size of one output slot: rows per task are as many as fit one. */
 export const SLOT_BYTES = 2 << 20;
 
-/** The header line: `contig pos ref alt`, then `<pair>_PI <pair>_PG_al` per pair. */
-export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
-  return ['contig', 'pos', 'ref', 'alt', ...pairs.flatMap((pair) => [`${pair.name}_PI`, `${pair.name}_PG_al`])].join('\t') + '\n';
+/** The forms of the haplotype table. */
+export const HaplotypeFormat = { table: 'table', phaseExtender: 'phase-extender' } as const;
+export type HaplotypeFormat = (typeof HaplotypeFormat)[keyof typeof HaplotypeFormat];
+
+/**
+ * The header line: `contig pos ref alt`, then `<pair>_PI <pair>_PG_al` per pair; in the
+ * phase-extender form `CHROM POS REF all-alleles`, then `<pair>:PI <pair>:PG_al`.
+ */
+export function haplotypeHeader(pairs: readonly HaplotypePair[], format: HaplotypeFormat = HaplotypeFormat.table): string {
+  if (!Object.values(HaplotypeFormat).includes(format)) throw new UsageError(`--format: expected table or phase-extender, got '${format}'`);
+  const [fixed, separator] = format === HaplotypeFormat.phaseExtender ? [['CHROM', 'POS', 'REF', 'all-alleles'], ':'] : [['contig', 'pos', 'ref', 'alt'], '_'];
+  return [...fixed, ...pairs.flatMap((pair) => [`${pair.name}${separator}PI`, `${pair.name}${separator}PG_al`])].join('\t') + '\n';
 }
 
 /** The haplotype table's description for the driver, with the lines it wrote so far. */
@@ -63,7 +75,9 @@ export interface HaplotypeConversion extends Conversion<HaplotypeTask> {
 }
 
 /** Describes the haplotype table for the driver; `pairsOf` gives the pairs once the samples are known (from the first contig). */
-export function haplotypeConversion(pairsOf: (samples: readonly string[]) => HaplotypePair[], options: Pick<HaplotypeOptions, 'chunkRows'>): HaplotypeConversion {
+export function haplotypeConversion(pairsOf: (samples: readonly string[]) => HaplotypePair[], options: Pick<HaplotypeOptions, 'chunkRows' | 'format'>): HaplotypeConversion {
+  const format = options.format ?? HaplotypeFormat.table;
+  haplotypeHeader([], format); // a bad format fails here, before any output is opened
   let columnPairs: [number, number][] = [];
   const rowBoundOf = (unit: ContigUnit): number => {
     const alleles = AlleleDictionary.attach(unit.layout.alleles).toStrings();
@@ -77,13 +91,13 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
     begin(first) {
       conversion.pairs = pairsOf(first?.layout.samples ?? []);
       columnPairs = conversion.pairs.map((pair) => pair.columns);
-      return Buffer.from(haplotypeHeader(conversion.pairs));
+      return Buffer.from(haplotypeHeader(conversion.pairs, format));
     },
     // As many rows as fit an output slot, at most `chunkRows`, rounded down to a power of two so
     // that a streamed contig's segments cut it into the same ranges as in memory.
     chunkRows: (unit) => floorPowerOfTwo(Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBoundOf(unit))))),
     slotBytes: (range: RangeTask) => Math.max(SLOT_BYTES, rowBoundOf(range.unit) * (range.to - range.from)),
-    task: (range) => ({ kind: 'haplotype', encodes: true, ...rangeColumns(range), pairs: columnPairs }),
+    task: (range) => ({ kind: 'haplotype', encodes: true, ...rangeColumns(range), pairs: columnPairs, format }),
     collect(result, range) {
       conversion.lines += result.lines;
       conversion.sites += range.to - range.from;

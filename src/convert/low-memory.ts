@@ -5,9 +5,10 @@
 // conversions are the same descriptions the in-memory runs use, so the output is the same bytes.
 // Peak memory: the largest contig's columns, plus a few parse chunks and output chunks.
 
-import { streamedSource, type StreamedSourceOptions } from '../dispatch/contig-source.js';
+import { streamedSource, type StreamedSourceOptions, type UnitTransform } from '../dispatch/contig-source.js';
 import type { Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
+import { wholeContig } from '../dispatch/whole-contig.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import type { LoadProgress } from '../layout/types.js';
 import type { WorkerTask } from '../worker/kernels.js';
@@ -36,6 +37,8 @@ export interface LowMemoryOptions {
   /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
   contigs?: readonly string[];
   signal?: AbortSignal;
+  /** Rows of one segment of a streamed contig (default 262,144; tests use small ones). */
+  segmentRows?: number;
 }
 
 /** Options of `lowMemoryHaplotype`: those of a low-memory run and of `haplotype`. */
@@ -63,7 +66,10 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
 /**
  * Writes a matrix file as VCF contig by contig (the CLI's `vcf --low-memory`). The header's
  * `##contig` and `##ALT` lines come from a first pass (vcf-header-pass.ts) that keeps nothing but
- * the contigs, their lengths and the alleles, so the output is written once, straight to its file.
+ * the contigs, their lengths and the alleles, so the output is written once, straight to its file
+ * (with `fastaRef` or `fai`, the lengths are the index's). Each contig is one batch (a contig
+ * longer than a segment is copied into one: dispatch/whole-contig.ts), so a task sees the whole
+ * contig and deletion runs are placed as in memory.
  *
  * @example
  * await lowMemoryVcf('big.tsv.gz', { output: 'big.vcf.gz' });
@@ -79,8 +85,8 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   try {
     const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
     const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
-    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary }, pool);
-    return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs };
+    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, transform: wholeContig }, pool);
+    return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {
     await pool.destroy();
   }
@@ -110,7 +116,7 @@ export async function streamedRun<T extends WorkerTask>(
   conversion: Conversion<T>,
   output: string | undefined | false,
   bgzf: boolean,
-  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer },
+  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; transform?: UnitTransform },
   sharedPool?: WorkerPool,
 ): Promise<void> {
   const input = await openMatrixInput(path);
@@ -135,6 +141,7 @@ export async function streamedRun<T extends WorkerTask>(
     sink,
     bgzf,
     signal: options.signal,
+    transform: options.transform,
     onRange: (_sites, contigEnd) => {
       if (!contigEnd) return;
       contigs++;
@@ -145,6 +152,6 @@ export async function streamedRun<T extends WorkerTask>(
 
 /** The source options of a low-memory run. */
 function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
-  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary } = options;
-  return { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, onProgress };
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, segmentRows } = options;
+  return { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, segmentRows, onProgress };
 }

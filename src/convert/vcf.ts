@@ -1,14 +1,19 @@
-// VCF 4.2 output (docs/specification.md, "VCF"): one sample per diploid pair, one record per site
-// with an alt allele (the alt rule). Workers encode row ranges of each contig to bytes
-// (worker/vcf-chunk.ts) and the driver writes them in genome order. This file is the VCF's
-// description for the driver; `vcf` runs it over a loaded matrix, `lowMemoryVcf` over a streamed one.
+// VCF 4.2 output (docs/vcf.md; docs/specification.md, "VCF"): one phased diploid sample per
+// pair, then one haploid sample per haplotype in no pair; deletions as anchored indels (or, asked,
+// the star form). Workers encode row ranges of each contig to bytes (worker/vcf-chunk.ts) and the
+// driver writes them in genome order. This file is the VCF's description for the driver; `vcf`
+// runs it over a loaded matrix, `lowMemoryVcf` over a streamed one.
 
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { memorySource } from '../dispatch/contig-source.js';
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { GenomatrixError, UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
+import { fastaIndex, readFai } from '../read/fasta-index.js';
 import { VERSION } from '../version.js';
+import type { FastaContig } from '../worker/fasta-bases.js';
 import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
@@ -26,7 +31,27 @@ export interface VcfOptions extends OutputTypeOptions {
   /** Rows per worker task. */
   chunkRows?: number;
   signal?: AbortSignal;
+  /** `indel` (default): deletions as anchored indels; `star`: one `*` allele per deleted base (snp-sites' form). */
+  deletions?: VcfDeletions;
+  /** `haploid` (default): each haplotype in no pair is a haploid sample; `drop`: left out, with its alleles. */
+  unpaired?: VcfUnpaired;
+  /** Plain FASTA of the reference (indexed by `<fasta>.fai`, or indexed in memory): anchor bases in POS gaps, `##reference`, contig lengths. */
+  fastaRef?: string;
+  /** A faidx index (.fai) giving the contig lengths, when there is no `fastaRef`. */
+  fai?: string;
+  /** The command line to record as `##genomatrixCommand=<command>; Date=<date>` (the CLI gives its arguments). */
+  command?: string;
+  /** Hears the one warning of a run: deletions written in the star form for want of an anchor base. */
+  onWarning?: (message: string) => void;
 }
+
+/** How deletions are written. */
+export const VcfDeletions = { indel: 'indel', star: 'star' } as const;
+export type VcfDeletions = (typeof VcfDeletions)[keyof typeof VcfDeletions];
+
+/** What becomes of haplotypes in no pair. */
+export const VcfUnpaired = { haploid: 'haploid', drop: 'drop' } as const;
+export type VcfUnpaired = (typeof VcfUnpaired)[keyof typeof VcfUnpaired];
 
 /** What a VCF run wrote. */
 export interface VcfSummary {
@@ -34,98 +59,185 @@ export interface VcfSummary {
   sites: number;
   /** Records written (sites with at least one alt allele). */
   records: number;
-  /** The samples, one per pair, in column order. */
+  /** The diploid samples, one per pair. */
   pairs: HaplotypePair[];
+  /** The haploid samples: haplotype columns in no pair (none with `unpaired: 'drop'`). */
+  haploid: string[];
+  /** Deletion runs written in the star form because the position before them is not in the matrix (no `fastaRef`). */
+  starRuns: number;
 }
 
 /** A contig name VCF 4.3 accepts as a `##contig` ID (section 1.4.7), which 4.2 readers accept too. */
 const CONTIG_ID = /^[0-9A-Za-z!#$%&+./:;?@^_|~-][0-9A-Za-z!#$%&*+./:;=?@^_|~-]*$/;
 
 /**
- * The meta lines and the `#CHROM` line; a contig's length is its largest POS in the matrix. The
- * `##contig` lines come last, so that `bcftools concat` of per-contig shards (which appends the
- * contig lines the first shard lacks) gives the header of the whole run.
+ * The meta lines and the `#CHROM` line; a contig's length is its length in the reference index,
+ * else its largest POS in the matrix. `meta` lines follow `##source`. The `##contig` lines come
+ * last, so that `bcftools concat` of per-contig shards (which appends the contig lines the first
+ * shard lacks) gives the header of the whole run.
  */
 export function vcfHeader(
   contigs: readonly { name: string; length: number }[],
-  pairs: readonly HaplotypePair[],
+  samples: readonly { name: string }[],
   altDeclarations: readonly string[] = [],
+  meta: readonly string[] = [],
 ): string {
   const lines = [
     '##fileformat=VCFv4.2',
     '##FILTER=<ID=PASS,Description="All filters passed">',
     `##source=genomatrix ${VERSION}`,
+    ...meta,
     ...altDeclarations,
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Phased genotype">',
     ...contigs.map((contig) => `##contig=<ID=${contig.name},length=${contig.length}>`),
-    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', ...(pairs.length > 0 ? ['FORMAT'] : []), ...pairs.map((pair) => pair.name)].join('\t'),
+    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', ...(samples.length > 0 ? ['FORMAT'] : []), ...samples.map((sample) => sample.name)].join('\t'),
   ];
   return lines.join('\n') + '\n';
 }
 
-/** A contig of the VCF header: its name and length (its largest POS). */
+/**
+ * `##genomatrixCommand=<command>; Date=<date>`, as bcftools writes `##bcftools_viewCommand`: the
+ * date in C's `ctime` form, UTC, taken from SOURCE_DATE_EPOCH when that is set (reproducible output).
+ */
+export function commandLine(command: string, now: Date = sourceDate()): string {
+  // toUTCString: "Tue, 01 Dec 2026 12:31:40 GMT"; ctime: "Tue Dec  1 12:31:40 2026".
+  const [day, date, month, year, time] = now.toUTCString().replace(',', '').split(' ') as [string, string, string, string, string];
+  return `##genomatrixCommand=${command.replace(/[\r\n]+/g, ' ')}; Date=${day} ${month} ${String(Number(date)).padStart(2, ' ')} ${time} ${year}`;
+}
+
+function sourceDate(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
+/** A contig of the VCF header: its name and length (its largest POS; the reference index gives its own). */
 export interface VcfContig {
   name: string;
   length: number;
 }
 
-/** The VCF's description for the driver, with the records it wrote so far. */
+/** The VCF's description for the driver, with what it wrote so far. */
 export interface VcfConversion extends Conversion<VcfTask> {
   records: number;
   sites: number;
   pairs: HaplotypePair[];
+  /** The haploid samples (haplotype columns in no pair), known once the run has begun. */
+  haploid: string[];
+  /** Deletion runs written in the star form for want of an anchor base. */
+  starRuns: number;
 }
+
+/** The options the VCF's description reads. */
+export type VcfConversionOptions = Pick<VcfOptions, 'chunkRows' | 'deletions' | 'unpaired' | 'fastaRef' | 'fai' | 'command' | 'onWarning'>;
 
 /**
  * Describes the VCF for the driver. The header needs every contig with its length, and every
  * allele (for the `##ALT` lines), before the first record: `contigs` and `alleles` give them
- * (from a loaded matrix, a packed file's metadata, or a first pass over a streamed input).
+ * (from a loaded matrix, a packed file's metadata, or a first pass over a streamed input). With
+ * `fastaRef` or `fai`, the lengths are the index's, and each task gets its contig's sequence.
  */
 export function vcfConversion(
   source: string,
   pairsOf: (samples: readonly string[]) => HaplotypePair[],
   header: { contigs: readonly VcfContig[]; alleles: readonly string[] },
-  options: Pick<VcfOptions, 'chunkRows'>,
+  options: VcfConversionOptions,
 ): VcfConversion {
+  const deletions = options.deletions ?? VcfDeletions.indel;
+  if (!Object.values(VcfDeletions).includes(deletions)) throw new UsageError(`--deletions: expected indel or star, got '${deletions}'`);
+  const unpaired = options.unpaired ?? VcfUnpaired.haploid;
+  if (!Object.values(VcfUnpaired).includes(unpaired)) throw new UsageError(`--unpaired: expected haploid or drop, got '${unpaired}'`);
   const tables = vcfAlleleTables(header.alleles);
-  let columnPairs: [number, number][] = [];
+  let columns: number[] = [];
+  let samples: number[][] = [];
+  let reference: Map<string, FastaContig> | undefined;
   const conversion: VcfConversion = {
     records: 0,
     sites: 0,
     pairs: [],
+    haploid: [],
+    starRuns: 0,
     ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
-    begin(first) {
-      const pairs = pairsOf(first?.layout.samples ?? []);
-      const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
-      if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
-      for (const contig of header.contigs) {
-        if (!CONTIG_ID.test(contig.name)) {
-          throw new GenomatrixError(`${source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
-        }
-      }
+    async begin(first) {
+      const names = first?.layout.samples ?? [];
+      const pairs = pairsOf(names);
+      const paired = new Set(pairs.flatMap((pair) => pair.columns));
+      const haploid = unpaired === VcfUnpaired.drop ? [] : names.map((_, c) => c).filter((c) => !paired.has(c));
+      const unpairedSet = new Set(haploid);
+      // The VCF's haplotype columns in matrix order; samples point into them.
+      columns = names.map((_, c) => c).filter((c) => paired.has(c) || unpairedSet.has(c));
+      const at = new Map(columns.map((c, i) => [c, i]));
+      samples = [...pairs.map((pair) => pair.columns.map((c) => at.get(c) as number)), ...haploid.map((c) => [at.get(c) as number])];
+      const sampleNames = [...pairs.map((pair) => pair.name), ...haploid.map((c) => names[c] as string)];
+      const duplicate = sampleNames.find((name, i) => sampleNames.indexOf(name) !== i);
+      if (duplicate) throw new UsageError(`two samples are both named '${duplicate}': VCF sample names must differ`);
       conversion.pairs = pairs;
-      columnPairs = pairs.map((pair) => pair.columns);
-      return new TextEncoder().encode(vcfHeader(header.contigs, pairs, tables.altDeclarations));
+      conversion.haploid = haploid.map((c) => names[c] as string);
+      reference = options.fastaRef === undefined ? undefined : await fastaIndex(options.fastaRef);
+      const contigs = headerContigs(source, header.contigs, reference, options);
+      const meta = [
+        ...(options.command === undefined ? [] : [commandLine(options.command)]),
+        ...(options.fastaRef !== undefined ? [`##reference=file://${resolve(options.fastaRef)}`] : options.fai !== undefined ? [`##reference=file://${resolve(options.fai.replace(/\.fai$/, ''))}`] : []),
+      ];
+      return new TextEncoder().encode(vcfHeader(contigs, sampleNames.map((name) => ({ name })), tables.altDeclarations, meta));
     },
-    task: (range) => ({
-      kind: 'vcf',
-      encodes: true,
-      ...rangeColumns(range),
-      pairs: columnPairs,
-      altOf: tables.altOf,
-      altTexts: tables.altTexts,
-      refTexts: tables.refTexts,
-    }),
+    task: (range) => {
+      const task: VcfTask = {
+        kind: 'vcf',
+        encodes: true,
+        ...rangeColumns(range),
+        columns,
+        samples,
+        deletions,
+        altOf: tables.altOf,
+        altTexts: tables.altTexts,
+        refTexts: tables.refTexts,
+      };
+      const fasta = reference?.get(range.unit.contig.name);
+      if (fasta) task.fasta = fasta;
+      return task;
+    },
     collect(result, range) {
       conversion.records += result.lines;
+      conversion.starRuns += result.starRuns ?? 0;
       conversion.sites += range.to - range.from;
+    },
+    end() {
+      const runs = conversion.starRuns;
+      if (runs > 0) {
+        options.onWarning?.(
+          `${runs} deletion run${runs === 1 ? '' : 's'} follow${runs === 1 ? 's' : ''} a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base`,
+        );
+      }
+      return undefined;
     },
   };
   return conversion;
 }
 
 /**
- * Writes a loaded matrix as VCF 4.2, one phased diploid sample per pair, to a file or standard output.
+ * The header's contigs: each name checked as a VCF contig ID; its length the reference index's
+ * (`fastaRef`, else `fai`), which must cover the contig's largest POS, else that largest POS.
+ */
+function headerContigs(
+  source: string,
+  contigs: readonly VcfContig[],
+  reference: Map<string, FastaContig> | undefined,
+  options: Pick<VcfOptions, 'fastaRef' | 'fai'>,
+): VcfContig[] {
+  const lengths = reference ?? (options.fai === undefined ? undefined : readFai(options.fai, options.fai.replace(/\.fai$/, '')));
+  const indexName = options.fastaRef === undefined ? options.fai : existsSync(`${options.fastaRef}.fai`) ? `${options.fastaRef}.fai` : options.fastaRef;
+  return contigs.map(({ name, length: largest }) => {
+    if (!CONTIG_ID.test(name)) throw new GenomatrixError(`${source}: contig name '${name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
+    const entry = lengths?.get(name);
+    if (lengths && !entry) throw new GenomatrixError(`${indexName}: no sequence named '${name}', a contig of ${source}`);
+    if (entry && entry.length < largest) throw new GenomatrixError(`${indexName}: sequence '${name}' has ${entry.length} bases, but ${source} has POS ${largest}`);
+    return { name, length: entry?.length ?? largest };
+  });
+}
+
+/**
+ * Writes a loaded matrix as VCF 4.2 (docs/vcf.md) to a file or standard output: one phased diploid
+ * sample per pair, then one haploid sample per haplotype in no pair.
  *
  * @example
  * const matrix = await loadMatrix('matrix.tsv.gz');
@@ -140,10 +252,10 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const bgzf = outputType(options.output, type) === 'bgzf';
   const sink = await openOutput(options.output);
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
-  return { sites: matrix.sites, records: conversion.records, pairs };
+  return { sites: matrix.sites, records: conversion.records, pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
 }
 
-/** The largest POS of a contig's rows: the length its `##contig` line gives. */
+/** The largest POS of a contig's rows: the length its `##contig` line gives without a reference index. */
 export function maxPos(pos: Int32Array): number {
   let max = 0;
   for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > max) max = pos[r] as number;

@@ -22,7 +22,7 @@ export function encodedOutput(task: { bgzf?: boolean; output?: SharedArrayBuffer
     return moveChunk({ bytes: bgzfBlocks(new Uint8Array(task.output as SharedArrayBuffer, 0, result.length)), lines: result.lines });
   }
   const chunk = result as TransferredChunk;
-  return moveChunk({ bytes: task.bgzf ? bgzfBlocks(chunk.bytes) : chunk.bytes.slice(), lines: chunk.lines });
+  return moveChunk({ ...chunk, bytes: task.bgzf ? bgzfBlocks(chunk.bytes) : chunk.bytes.slice() });
 }
 
 /** Hands encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned. */

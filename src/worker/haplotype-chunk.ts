@@ -1,6 +1,7 @@
-// The haplotype kernel: rows of one contig -> lines of the haplotype table (docs/specification.md, "The haplotype table"),
-// encoded straight to bytes. It compares one-byte allele codes and copies allele bytes from a
-// code -> bytes table; no string is built per site.
+// The haplotype kernel: rows of one contig -> lines of the haplotype table (docs/specification.md, "The haplotype table"), or
+// of its phase-extender form (docs/vcf.md, "phase-extender"), encoded straight to bytes. It
+// compares one-byte allele codes and copies allele bytes from a code -> bytes table; no string is
+// built per site.
 
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
@@ -12,6 +13,8 @@ const TAB = 9;
 const NL = 10;
 const COMMA = 44;
 const BAR = 124;
+const DOT = 46;
+const STAR = 42;
 
 /** Rows whose alleles are summarised together, column by column (a multiple of 4). */
 const BLOCK_ROWS = 1024;
@@ -39,10 +42,10 @@ for (let i = 0; i < 100; i++) {
   DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
 }
 
-/** Most bytes one site's line can take: contig, POS, REF, every allele as alt, and every pair. */
+/** Most bytes one site's line can take: contig, POS, REF (twice in the phase-extender form), every allele as alt, and every pair. */
 export function haplotypeRowBound(contigBytes: number, maxAlleleBytes: number, haplotypes: number, pairs: number): number {
   const alts = Math.min(haplotypes, 256);
-  return contigBytes + 14 + maxAlleleBytes * (1 + alts) + alts + pairs * (contigBytes + 3 + 2 * maxAlleleBytes) + 1;
+  return contigBytes + 15 + maxAlleleBytes * (2 + alts) + alts + pairs * (contigBytes + 3 + 2 * maxAlleleBytes) + 1;
 }
 
 /** Encodes rows `[task.from, task.to)` of a batch into its output slot; returns the bytes and lines written. */
@@ -95,6 +98,8 @@ class RowEncoder {
   readonly seen = new Int32Array(256).fill(-1);
   readonly alts = new Uint8Array(256);
   readonly digits = new Uint8Array(12);
+  /** Lines in phase-extender's form: REF first in the allele list, `-` as `*`, a pair with an `N` member missing. */
+  readonly phaseExtender: boolean;
   lines = 0;
 
   constructor(task: HaplotypeTask) {
@@ -111,6 +116,7 @@ class RowEncoder {
     this.alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
     if (!task.output) throw new RangeError('haplotype task without an output slot');
     this.out = new Uint8Array(task.output);
+    this.phaseExtender = task.format === 'phase-extender';
     const { heap, start, missing } = this.alleles;
     this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
     this.alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
@@ -180,6 +186,11 @@ function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number 
       altCount = scanAlts(e, r, refCode);
       if (altCount === 0) continue;
     }
+    if (e.phaseExtender) {
+      o = writePhaseExtenderRow(e, r, refCode, altCount, o);
+      lines++;
+      continue;
+    }
     // contig \t pos \t ref \t alt[,alt...]
     out.set(contig, o);
     o += contig.length;
@@ -240,6 +251,56 @@ function writePairs(e: RowEncoder, r: number, refCode: number, o: number): numbe
     o = put(out, o, heap, start[b] as number, length[b] as number);
   }
   return o;
+}
+
+/**
+ * Row `r` as phase-extender reads it: `CHROM POS REF all-alleles`, then per pair `\t<contig>\tx|y`,
+ * or `\t.\t.` when a member is `N`; `-` is written `*` in the allele list and the genotypes.
+ */
+function writePhaseExtenderRow(e: RowEncoder, r: number, refCode: number, altCount: number, o: number): number {
+  const { out, pos, contig, alts, pairA, pairB } = e;
+  const { missing } = e.alleles;
+  out.set(contig, o);
+  o += contig.length;
+  out[o++] = TAB;
+  o = writePos(out, o, pos[r] as number, e.digits);
+  out[o++] = TAB;
+  o = putAllele(e, out, o, refCode, false);
+  out[o++] = TAB;
+  o = putAllele(e, out, o, refCode, true);
+  for (let i = 0; i < altCount; i++) {
+    out[o++] = COMMA;
+    o = putAllele(e, out, o, alts[i] as number, true);
+  }
+  for (let p = 0; p < pairA.length; p++) {
+    const a = (pairA[p] as Uint8Array)[r] as number;
+    const b = (pairB[p] as Uint8Array)[r] as number;
+    out[o++] = TAB;
+    if (a === missing || b === missing) {
+      out[o++] = DOT;
+      out[o++] = TAB;
+      out[o++] = DOT;
+      continue;
+    }
+    out.set(contig, o);
+    o += contig.length;
+    out[o++] = TAB;
+    o = putAllele(e, out, o, a, true);
+    out[o++] = BAR;
+    o = putAllele(e, out, o, b, true);
+  }
+  out[o++] = NL;
+  return o;
+}
+
+/** The bytes of allele `code`; `-` as `*` when `star`. */
+function putAllele(e: RowEncoder, out: Uint8Array, o: number, code: number, star: boolean): number {
+  const { heap, start, length, deletion } = e.alleles;
+  if (star && code === deletion) {
+    out[o] = STAR;
+    return o + 1;
+  }
+  return put(out, o, heap, start[code] as number, length[code] as number);
 }
 
 /** POS in decimal, two digits per division. */

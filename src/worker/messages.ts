@@ -4,6 +4,7 @@
 
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, HaplotypePair } from '../layout/types.js';
+import type { FastaContig } from './fasta-bases.js';
 
 /** A byte range of a plain-text file; the worker reads it itself. It owns the lines that start in `[start, end)`. */
 export interface FileRangeSource {
@@ -88,6 +89,8 @@ export interface HaplotypeTask extends EncodingTask {
   pairs: [number, number][];
   // `output` (EncodingTask): where to write the encoded lines, a slot lent by the main thread,
   // large enough for any row range of this size.
+  /** `table` (default): the seed table; `phase-extender`: the form phase-extender reads. */
+  format?: 'table' | 'phase-extender';
 }
 
 /** Encoded bytes handed back by transferring their ArrayBuffer (VCF, whose BGZF size is not bounded in advance). */
@@ -95,6 +98,8 @@ export interface TransferredChunk {
   bytes: Uint8Array;
   /** Data lines written (sites kept). */
   lines: number;
+  /** VCF: deletion runs written in the star form because their anchor base is unknown. */
+  starRuns?: number;
 }
 
 /** What an encoding task wrote into its output slot. */
@@ -126,7 +131,10 @@ export interface CustomTask {
   pairs: HaplotypePair[];
 }
 
-/** Encode rows `[from, to)` of one batch as VCF records (see convert/vcf-alleles.ts for the allele tables). */
+/**
+ * Encode the VCF records rows `[from, to)` of one batch own (see convert/vcf-alleles.ts for the
+ * allele tables, worker/vcf-records.ts for deletions); the task may read every row of the batch.
+ */
 export interface VcfTask extends EncodingTask {
   kind: 'vcf';
   buffers: SharedArrayBuffer[];
@@ -135,8 +143,14 @@ export interface VcfTask extends EncodingTask {
   contig: string;
   from: number;
   to: number;
-  /** Haplotype column indices of each pair's two members, in member order. */
-  pairs: [number, number][];
+  /** Haplotype columns written to the VCF, in matrix column order. */
+  columns: number[];
+  /** Each sample's members as indices into `columns`: two for a pair (member order), one for a haploid sample. */
+  samples: number[][];
+  /** `indel`: deletions as anchored indels; `star`: one `*` allele per deleted base. */
+  deletions: 'indel' | 'star';
+  /** The reference sequence of this contig, for anchors in POS gaps. */
+  fasta?: FastaContig;
   /** Matrix allele code -> index into `altTexts`, or -1 when the allele is written as missing. */
   altOf: Int16Array;
   /** The distinct VCF ALT strings (`*`, base strings, `<ID>` symbolic alleles). */

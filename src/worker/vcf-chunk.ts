@@ -1,12 +1,18 @@
-// The VCF kernel: rows of one contig -> VCF 4.2 records, encoded straight to bytes. A site is
-// kept by the haplotype-table rule (some cell is neither `N` nor REF); its ALT alleles are the
-// distinct VCF forms of those cells in order of first appearance, and each pair's genotype is
-// `a|b`, the members' allele indices (0 = REF, `.` = missing). See convert/vcf-alleles.ts.
+// The VCF kernel: rows of one contig -> VCF 4.2 records, encoded straight to bytes. A row no
+// deletion touches is one record, kept by the haplotype-table rule (some cell is neither `N` nor
+// REF); its ALT alleles are the distinct VCF forms of those cells in order of first appearance.
+// Deletions are anchored indels (vcf-records.ts) unless the task asks for the star form, where
+// `-` is the allele `*` row by row. Samples are the pairs (`a|b`) and then the haplotypes in no
+// pair (`a`), each member's allele index: 0 = REF, `.` = missing (docs/vcf.md).
 
 import { alleleBytes } from '../layout/allele-bytes.js';
+import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
+import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
+import type { AlleleCodes, ContigColumns } from './vcf-deletions.js';
+import { rangeRecords, type VcfRecord } from './vcf-records.js';
 
 const TAB = 9;
 const NL = 10;
@@ -17,6 +23,7 @@ const ZERO = 48;
 /** `\t.\tPASS\t.` : QUAL, FILTER and INFO of every record. */
 const FIXED = new TextEncoder().encode('\t.\tPASS\t.');
 const FORMAT_GT = new TextEncoder().encode('\tGT');
+const BASES = /^[ACGTNacgtn]+$/;
 
 /** Reused between tasks of one worker; grows when a chunk needs more. */
 let scratch = new Uint8Array(1 << 20);
@@ -44,109 +51,167 @@ function textTable(texts: readonly string[]): TextTable {
   return { heap, start, length, maxLength: encoded.reduce((max, bytes) => Math.max(max, bytes.length), 0) };
 }
 
-/** Encodes rows `[task.from, task.to)` of a batch as VCF records. */
-export function runVcfTask(task: VcfTask): TransferredChunk {
-  const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
-  const missing = alleleBytes(task.alleles).missing;
-  const refs = textTable(task.refTexts);
-  const alts = textTable(task.altTexts);
-  const altOf = task.altOf;
-  const contig = new TextEncoder().encode(task.contig);
-  const pairs = task.pairs;
-  const pairA = pairs.map(([a]) => haplotypes[a] as Uint8Array);
-  const pairB = pairs.map(([, b]) => haplotypes[b] as Uint8Array);
-  const width = haplotypes.length;
-  const rowBound =
-    contig.length + 16 + refs.maxLength + (alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
-    FIXED.length + FORMAT_GT.length + 9 * pairs.length + 2;
+/** The kernel's view of the allele dictionary. */
+function alleleCodes(task: VcfTask): AlleleCodes {
+  const dictionary = AlleleDictionary.attach(task.alleles);
+  const texts = dictionary.toStrings();
+  const { missing, deletion } = alleleBytes(dictionary);
+  const base = new Uint8Array(256);
+  const bases = new Uint8Array(256);
+  texts.forEach((text, code) => {
+    if (/^[ACGTacgt]$/.test(text)) base[code] = text.toUpperCase().charCodeAt(0);
+    if (BASES.test(text)) bases[code] = 1;
+  });
+  return { texts, refTexts: task.refTexts, base, bases, missing, deletion };
+}
 
-  const { seen, alts: codes } = altScratch();
-  const seenAlt = new Int32Array(256).fill(-1); // alt id -> the row it was last listed in
-  const indexOf = new Int32Array(256); // alt id -> its 1-based index in this site's ALT list
-  const listed = new Int32Array(256);
-  const digits = new Uint8Array(12);
-  let out = scratch;
-  let o = 0;
-  let lines = 0;
-  const rows = pos.length;
-  for (let r = 0; r < rows; r++) {
+/** Encodes the records a task on rows `[task.from, task.to)` owns; the worker entry copies or compresses them (bgzf-task.ts). */
+export function runVcfTask(task: VcfTask): TransferredChunk {
+  const views = batchViews(task, task.batch);
+  const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes: task.columns.map((c) => views.haplotypes[c] as Uint8Array) };
+  const codes = alleleCodes(task);
+  const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
+  try {
+    const indels = task.deletions === 'indel'
+      ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, (code) => {
+          const id = task.altOf[code] as number;
+          return id < 0 ? null : (task.altTexts[id] as string);
+        })
+      : undefined;
+    const encoder = new RecordEncoder(task, columns, codes.missing);
+    let next = 0;
+    const records = indels?.records ?? [];
+    for (let r = task.from; r < task.to; r++) {
+      if (indels && indels.touched[r - task.from] === 1) {
+        while (next < records.length && (records[next] as { row: number }).row === r) encoder.record((records[next++] as { record: VcfRecord }).record);
+      } else encoder.row(r);
+    }
+    return { bytes: encoder.out.subarray(0, encoder.o), lines: encoder.lines, starRuns: indels?.starRuns ?? 0 };
+  } finally {
+    fasta?.close();
+  }
+}
+
+/** Writes records into the worker's scratch buffer. */
+class RecordEncoder {
+  out = scratch;
+  o = 0;
+  lines = 0;
+  private readonly refs: TextTable;
+  private readonly alts: TextTable;
+  private readonly contig: Uint8Array;
+  private readonly rowBound: number;
+  private readonly scratch = altScratch();
+  /** Alt id -> the row it was last listed in. */
+  private readonly seenAlt = new Int32Array(256).fill(-1);
+  /** Alt id -> its 1-based index in the current row's ALT list. */
+  private readonly indexOf = new Int32Array(256);
+  private readonly listed = new Int32Array(256);
+  private readonly digits = new Uint8Array(12);
+
+  constructor(
+    private readonly task: VcfTask,
+    private readonly columns: ContigColumns,
+    private readonly missing: number,
+  ) {
+    this.refs = textTable(task.refTexts);
+    this.alts = textTable(task.altTexts);
+    this.contig = new TextEncoder().encode(task.contig);
+    const width = columns.haplotypes.length;
+    this.rowBound =
+      this.contig.length + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
+      FIXED.length + FORMAT_GT.length + 9 * width + task.samples.length + 2;
+  }
+
+  /** Room for `bytes` more. */
+  private reserve(bytes: number): void {
+    if (this.o + bytes <= this.out.length) return;
+    const bigger = new Uint8Array(Math.max(2 * this.out.length, this.o + bytes));
+    bigger.set(this.out.subarray(0, this.o));
+    this.out = scratch = bigger;
+  }
+
+  /** Row `r` as one record, when some cell is neither `N` nor REF. */
+  row(r: number): void {
+    const { haplotypes, pos, ref } = this.columns;
+    const { seenAlt, indexOf, listed, missing } = this;
+    const altOf = this.task.altOf;
     const refCode = ref[r] as number;
     // The site's alt alleles (the alt rule), then their distinct VCF forms in the same order.
-    const altCodes = altAlleles(haplotypes, r, refCode, missing, seen, codes);
-    if (altCodes === 0) continue;
+    const altCodes = altAlleles(haplotypes, r, refCode, missing, this.scratch.seen, this.scratch.alts);
+    if (altCodes === 0) return;
     let altCount = 0;
     for (let k = 0; k < altCodes; k++) {
-      const id = altOf[codes[k] as number] as number;
+      const id = altOf[this.scratch.alts[k] as number] as number;
       if (id >= 0 && seenAlt[id] !== r) {
         seenAlt[id] = r;
         listed[altCount] = id;
         indexOf[id] = ++altCount;
       }
     }
-    if (o + rowBound > out.length) {
-      const bigger = new Uint8Array(Math.max(2 * out.length, o + rowBound));
-      bigger.set(out.subarray(0, o));
-      out = scratch = bigger;
-    }
-    // CHROM \t POS \t . \t REF \t ALT[,ALT...]
-    for (let k = 0; k < contig.length; k++) out[o++] = contig[k] as number;
-    out[o++] = TAB;
-    o = putNumber(out, o, pos[r] as number, digits);
-    out[o++] = TAB;
-    out[o++] = DOT;
-    out[o++] = TAB;
-    o = put(out, o, refs, refCode);
-    out[o++] = TAB;
-    if (altCount === 0) out[o++] = DOT; // every non-REF cell is an allele VCF cannot carry
+    this.reserve(this.rowBound);
+    const out = this.out;
+    this.start(pos[r] as number);
+    this.o = put(out, this.o, this.refs, refCode);
+    out[this.o++] = TAB;
+    if (altCount === 0) out[this.o++] = DOT; // every non-REF cell is an allele VCF cannot carry
     for (let k = 0; k < altCount; k++) {
-      if (k > 0) out[o++] = COMMA;
-      o = put(out, o, alts, listed[k] as number);
+      if (k > 0) out[this.o++] = COMMA;
+      this.o = put(out, this.o, this.alts, listed[k] as number);
     }
-    // \t . \t PASS \t . [\t GT \t a|b ...]
-    out.set(FIXED, o);
-    o += FIXED.length;
-    if (pairs.length > 0) {
-      out.set(FORMAT_GT, o);
-      o += FORMAT_GT.length;
-    }
-    for (let p = 0; p < pairs.length; p++) {
-      out[o++] = TAB;
-      o = putGenotype(out, o, (pairA[p] as Uint8Array)[r] as number, refCode, missing, altOf, indexOf, digits);
-      out[o++] = BAR;
-      o = putGenotype(out, o, (pairB[p] as Uint8Array)[r] as number, refCode, missing, altOf, indexOf, digits);
-    }
-    out[o++] = NL;
-    lines++;
+    this.finish((h) => {
+      const code = (haplotypes[h] as Uint8Array)[r] as number;
+      if (code === missing) return -1;
+      if (code === refCode) return 0;
+      const id = altOf[code] as number;
+      return id < 0 ? -1 : (indexOf[id] as number);
+    });
   }
-  // A view of the scratch buffer: the worker entry copies or compresses it (worker/bgzf-task.ts).
-  return { bytes: out.subarray(0, o), lines };
-}
 
-/** One member's allele index: `.` for `N` or an allele VCF cannot carry, 0 for REF, 1.. for ALT. */
-function putGenotype(
-  out: Uint8Array,
-  o: number,
-  code: number,
-  refCode: number,
-  missing: number,
-  altOf: Int16Array,
-  indexOf: Int32Array,
-  digits: Uint8Array,
-): number {
-  if (code === missing) {
-    out[o] = DOT;
-    return o + 1;
+  /** A record worked out by `rangeRecords`. */
+  record(record: VcfRecord): void {
+    const text = new TextEncoder().encode(`${record.ref}\t${record.alts.length > 0 ? record.alts.join(',') : '.'}`);
+    this.reserve(this.rowBound + text.length);
+    this.start(record.pos);
+    this.out.set(text, this.o);
+    this.o += text.length;
+    this.finish((h) => record.alleles[h] as number);
   }
-  if (code === refCode) {
-    out[o] = ZERO;
-    return o + 1;
+
+  /** `CHROM \t POS \t . \t` */
+  private start(pos: number): void {
+    const out = this.out;
+    out.set(this.contig, this.o);
+    this.o += this.contig.length;
+    out[this.o++] = TAB;
+    this.o = putNumber(out, this.o, pos, this.digits);
+    out[this.o++] = TAB;
+    out[this.o++] = DOT;
+    out[this.o++] = TAB;
   }
-  const id = altOf[code] as number;
-  if (id < 0) {
-    out[o] = DOT;
-    return o + 1;
+
+  /** `\t . \t PASS \t . [\t GT \t a|b ... \t a ...] \n`, with each haplotype's allele index (-1 missing). */
+  private finish(allele: (h: number) => number): void {
+    const out = this.out;
+    out.set(FIXED, this.o);
+    this.o += FIXED.length;
+    const samples = this.task.samples;
+    if (samples.length > 0) {
+      out.set(FORMAT_GT, this.o);
+      this.o += FORMAT_GT.length;
+    }
+    for (const members of samples) {
+      out[this.o++] = TAB;
+      for (let m = 0; m < members.length; m++) {
+        if (m > 0) out[this.o++] = BAR;
+        const index = allele(members[m] as number);
+        if (index < 0) out[this.o++] = DOT;
+        else this.o = putNumber(out, this.o, index, this.digits);
+      }
+    }
+    out[this.o++] = NL;
+    this.lines++;
   }
-  return putNumber(out, o, indexOf[id] as number, digits);
 }
 
 function putNumber(out: Uint8Array, o: number, value: number, digits: Uint8Array): number {

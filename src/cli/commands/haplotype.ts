@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { haplotype } from '../../convert/haplotype.js';
+import { haplotype, HaplotypeFormat } from '../../convert/haplotype.js';
 import { lowMemoryHaplotype } from '../../convert/low-memory.js';
 import { openMatrix } from '../../matrix.js';
 import { contigsOption, conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
@@ -11,6 +11,7 @@ import { ProgressBar, progressWanted } from '../progress-bar.js';
 
 interface HaplotypeArgs extends ConversionArgs, OutputTypeArgs {
   lowMemory?: boolean;
+  format?: HaplotypeFormat;
 }
 
 /** `genomatrix haplotype <matrix>`: the haplotype table. */
@@ -18,18 +19,26 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
   command: 'haplotype <matrix>',
   describe: 'Write the haplotype table (contig pos ref alt, then <pair>_PI <pair>_PG_al per pair)',
   builder: (yargs: Argv) =>
-    withExamples(outputTypeOption(lowMemoryOption(conversionOptions(yargs))), [
+    withExamples(
+      outputTypeOption(lowMemoryOption(conversionOptions(yargs))).option('format', {
+        choices: Object.values(HaplotypeFormat),
+        default: HaplotypeFormat.table,
+        describe: 'table: contig pos ref alt <pair>_PI <pair>_PG_al; phase-extender: CHROM POS REF all-alleles <pair>:PI <pair>:PG_al, - as *, a pair with an N member missing (.)',
+      }),
+      [
       { what: 'automatic pairs: columns <stem>a and <stem>b', commands: ['$0 haplotype matrix.tsv.gz -o haplotypes.tsv'] },
       { what: 'a matrix without a header line, and explicit pairs', commands: ['$0 haplotype body.tsv --header names.tsv --pairs 10a:10b,13a:13b'] },
       { what: 'one contig in memory at a time, BGZF output (by the .gz name)', commands: ['$0 haplotype matrix.tsv.gz --low-memory -o haplotypes.tsv.gz'] },
       { what: 'standard input, plain or gzip', commands: ['$0 haplotype - -o haplotypes.tsv < matrix.tsv.gz'] },
+      { what: 'input for phase-extender', commands: ['$0 haplotype matrix.tsv --format phase-extender -o haplotypes.txt'] },
       { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
-    ]) as unknown as Argv<HaplotypeArgs>,
+    ],
+    ) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
     const outputType = outputTypeOf(argv, 'haplotype');
     const { pairs, output } = argv;
     if (lowMemoryWanted(argv)) {
-      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, output, outputType }));
+      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, output, outputType, format: argv.format }));
       return;
     }
     const bar = new ProgressBar(progressWanted(argv));
@@ -37,7 +46,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     try {
       const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
       try {
-        await haplotype(matrix, { pairs, output, outputType, onProgress: (_done, _total, progress) => bar.convert(progress) });
+        await haplotype(matrix, { pairs, output, outputType, format: argv.format, onProgress: (_done, _total, progress) => bar.convert(progress) });
       } finally {
         await matrix.close();
       }

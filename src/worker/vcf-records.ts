@@ -1,0 +1,187 @@
+// VCF records of the rows a task owns, with deletions as anchored indels (docs/vcf.md). Pure:
+// reads one contig's typed arrays and the allele tables, returns what to write.
+//
+// Ownership: a record belongs to the range holding its POS row (a record anchored in a POS gap,
+// to the range holding the first row after the gap). A task therefore reads rows outside its range: back
+// to the start of a run it is inside, and up to MAX_SHIFT rows ahead for a run moving left into it.
+//
+// Rows no deletion touches (no `-` cell, no deleted or anchoring row) are left to the caller's
+// single-row encoder; `touched` marks the others, and `records` holds what they become.
+
+import { deletionRuns, RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-deletions.js';
+
+/** A haplotype's state at a row, beyond its own cell. */
+const Mark = {
+  /** Its cell, as it is. */
+  cell: 0,
+  /** Inside its deletion written at an earlier record: the spanning-deletion allele `*`. */
+  spanned: 1,
+  /** Inside a deletion that cannot be written (its anchor is unknown): missing. */
+  unknown: 2,
+  /** A `-` cell whose deletion was moved left: the haplotype reads REF here. */
+  asRef: 3,
+  /** A deletion written in the star form: `*` here, and a record of its own. */
+  star: 4,
+} as const;
+
+/** One written record: POS, REF, the ALT alleles, and each haplotype's allele index (-1 missing). */
+export interface VcfRecord {
+  pos: number;
+  ref: string;
+  alts: string[];
+  /** Per haplotype column of the VCF: 0 REF, k the k-th ALT, -1 missing. */
+  alleles: Int32Array;
+}
+
+/** What a task's rows become. */
+export interface RangeRecords {
+  /** Rows [from, to) as offsets from `from`: 1 when `records` decides the row (or drops it). */
+  touched: Uint8Array;
+  /** Records of touched rows, in order; a gap-anchored record comes right before its row's. */
+  records: { row: number; record: VcfRecord }[];
+  /** Runs written in the star form because their anchor base is unknown, counted where they start. */
+  starRuns: number;
+}
+
+/** The records of rows [from, to) of one contig whose deletions are written as indels. */
+export function rangeRecords(
+  contig: ContigColumns,
+  codes: AlleleCodes,
+  from: number,
+  to: number,
+  fasta: FastaBase | undefined,
+  vcfAlt: (code: number) => string | null,
+): RangeRecords {
+  const width = contig.haplotypes.length;
+  const rows = to - from;
+  const touched = new Uint8Array(rows);
+  let marks: Uint8Array | undefined;
+  /** Events by record row; gap-anchored ones apart, as they precede their row's record. */
+  const events = new Map<number, { h: number; run: DeletionRun }[]>();
+  const gapEvents = new Map<number, { h: number; run: DeletionRun }[]>();
+  let starRuns = 0;
+  const mark = (h: number, row: number, value: number): void => {
+    if (row < from || row >= to) return;
+    marks ??= new Uint8Array(width * rows);
+    marks[h * rows + row - from] = value;
+    touched[row - from] = 1;
+  };
+  for (let h = 0; h < width; h++) {
+    const column = contig.haplotypes[h] as Uint8Array;
+    for (const run of deletionRuns(contig, column, codes, from, to, fasta)) {
+      if (run.form === RunForm.star) {
+        for (let k = 0; k < run.members.length; k += 2) {
+          const [first, last] = [run.members[k] as number, run.members[k + 1] as number];
+          if (first >= from && first < to) starRuns++;
+          for (let r = first; r <= last; r++) mark(h, r, Mark.star);
+        }
+        continue;
+      }
+      const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
+      for (let r = run.cellFirst; r <= run.cellLast; r++) mark(h, r, Mark.asRef);
+      for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
+      if (run.form === RunForm.unknown || run.recordRow < from || run.recordRow >= to) continue;
+      const byRow = run.form === RunForm.gap ? gapEvents : events;
+      const list = byRow.get(run.recordRow) ?? [];
+      list.push({ h, run });
+      byRow.set(run.recordRow, list);
+      touched[run.recordRow - from] = 1;
+    }
+  }
+  const records: { row: number; record: VcfRecord }[] = [];
+  if (!marks && events.size === 0 && gapEvents.size === 0) return { touched, records, starRuns };
+  const markAt = (h: number, row: number): number => (marks ? (marks[h * rows + row - from] as number) : Mark.cell);
+  const refSpan = (first: number, last: number): string => {
+    let text = '';
+    for (let r = first; r <= last; r++) text += codes.refTexts[contig.ref[r] as number] as string;
+    return text;
+  };
+  for (let row = from; row < to; row++) {
+    if (touched[row - from] === 0) continue;
+    for (const record of gapRecords(width, gapEvents.get(row) ?? [], refSpan)) records.push({ row, record });
+    const record = rowRecord(contig, codes, width, row, events.get(row) ?? [], markAt, refSpan, vcfAlt);
+    if (record) records.push({ row, record });
+  }
+  return { touched, records, starRuns };
+}
+
+/**
+ * The records anchored on FASTA bases in the POS gap before a row, one per POS. REF is the FASTA's
+ * bases then the rows' REF, as long as the longest deletion; a deletion's allele is the anchor base
+ * and the REF after it. Other haplotypes read REF there (a position without a row is a reference
+ * position), or `*` inside a deletion of theirs that starts further left in the gap.
+ */
+function gapRecords(width: number, gap: readonly { h: number; run: DeletionRun }[], refSpan: (first: number, last: number) => string): VcfRecord[] {
+  const starts = [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y);
+  return starts.map((start) => {
+    const here = gap.filter((event) => event.run.recordPos === start);
+    const longest = here.reduce((a, b) => (b.run.lastPos > a.run.lastPos ? b : a));
+    const ref = (longest.run.gapBases as string) + (longest.run.spanLast >= longest.run.first ? refSpan(longest.run.first, longest.run.spanLast) : '');
+    const texts = new Array<string | null>(width).fill(ref);
+    for (const { h, run } of gap) {
+      if (run.recordPos === start) texts[h] = ref.slice(0, 1) + ref.slice(1 + run.lastPos - start);
+      else if (run.recordPos < start && run.lastPos >= start) texts[h] = '*';
+    }
+    return indexAlleles(start, ref, texts);
+  });
+}
+
+/** The record starting at `row`, or null when every haplotype reads REF or missing there. */
+function rowRecord(
+  contig: ContigColumns,
+  codes: AlleleCodes,
+  width: number,
+  row: number,
+  starts: { h: number; run: DeletionRun }[],
+  markAt: (h: number, row: number) => number,
+  refSpan: (first: number, last: number) => string,
+  vcfAlt: (code: number) => string | null,
+): VcfRecord | null {
+  let last = row;
+  for (const { run } of starts) last = Math.max(last, run.spanLast);
+  const single = last === row;
+  const refCode = contig.ref[row] as number;
+  const ref = refSpan(row, last);
+  const own = new Array<DeletionRun | undefined>(width);
+  for (const { h, run } of starts) own[h] = run;
+  const texts = new Array<string | null>(width);
+  let kept = starts.length > 0;
+  for (let h = 0; h < width; h++) {
+    const run = own[h];
+    if (run) {
+      texts[h] = (run.allele as string) + (run.spanLast < last ? refSpan(run.spanLast + 1, last) : '');
+      continue;
+    }
+    const state = markAt(h, row);
+    const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
+    if (state === Mark.spanned) texts[h] = '*';
+    else if (state === Mark.unknown) texts[h] = null;
+    else if (state === Mark.star) {
+      texts[h] = '*';
+      kept = true;
+    } else if (state === Mark.asRef || code === refCode) texts[h] = ref;
+    else if (code === codes.missing) texts[h] = null;
+    else {
+      kept = true;
+      if (single) texts[h] = vcfAlt(code);
+      else texts[h] = codes.bases[code] === 1 ? (codes.texts[code] as string) + refSpan(row + 1, last) : null;
+    }
+  }
+  return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
+}
+
+/** ALT alleles in order of first appearance over the haplotypes, and each one's index. */
+function indexAlleles(pos: number, ref: string, texts: readonly (string | null)[]): VcfRecord {
+  const alts: string[] = [];
+  const alleles = new Int32Array(texts.length);
+  texts.forEach((text, h) => {
+    if (text === null) alleles[h] = -1;
+    else if (text === ref) alleles[h] = 0;
+    else {
+      let k = alts.indexOf(text);
+      if (k < 0) k = alts.push(text) - 1;
+      alleles[h] = k + 1;
+    }
+  });
+  return { pos, ref, alts, alleles };
+}

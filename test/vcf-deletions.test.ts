@@ -1,0 +1,295 @@
+// Deletions as anchored indels (docs/vcf.md), checked against expected files worked out by hand
+// (test/fixtures/README.md, "VCF deletions") and by the real bcftools: `norm -c e -f ref.fa`
+// realigns nothing, `stats` counts the indels, `consensus` rebuilds each haplotype from the VCF.
+// ref.fa is the matrix's REF column (plus the bases of a POS gap and a tail the matrix lacks).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadMatrix, lowMemoryVcf, vcf } from 'genomatrix';
+import { assertOneLine, fixture, root, runCli, scratchDir, withoutCommandLine } from './helpers.js';
+
+const has = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
+// CI installs bcftools and tabix (.ci/run): there these tests must run, never be skipped.
+const skip = !process.env.CI && !(has('bcftools') && has('bgzip')) ? 'bcftools or bgzip is not installed (apt-get install bcftools tabix)' : false;
+
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const matrixPath = fixture('vcf-deletions.tsv');
+/** Bases of ref.fa the matrix has no row for: the POS gaps 5-9 of `gap` and 4-6 of `gapshift`, three bases after `nrun`. */
+const GAP_BASES: Record<string, { at: number; bases: string }> = { gap: { at: 5, bases: 'TTGAG' }, gapshift: { at: 4, bases: 'CAT' }, nrun: { at: 8, bases: 'ACG' } };
+
+/** The matrix as text: contigs in order, each with its rows (POS, REF, cells by column). */
+function readMatrix(path: string): { samples: string[]; contigs: Map<string, { pos: number; ref: string; cells: string[] }[]> } {
+  const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const contigs = new Map<string, { pos: number; ref: string; cells: string[] }[]>();
+  for (const line of lines) {
+    const [contig, pos, ref, ...cells] = line.split('\t') as [string, string, string, ...string[]];
+    contigs.set(contig, [...(contigs.get(contig) ?? []), { pos: Number(pos), ref, cells }]);
+  }
+  return { samples: (header as string).split('\t').slice(3), contigs };
+}
+
+/** ref.fa from the REF column and GAP_BASES, one line per sequence, and its .fai computed alongside. */
+function writeReference(dir: string, path: string): { fasta: string; sequences: Map<string, string> } {
+  const { contigs } = readMatrix(path);
+  const sequences = new Map<string, string>();
+  for (const [name, rows] of contigs) {
+    const bases: string[] = [];
+    for (const row of rows) bases[row.pos - 1] = row.ref;
+    const extra = GAP_BASES[name];
+    if (extra) [...extra.bases].forEach((base, i) => (bases[extra.at - 1 + i] = base));
+    assert.ok(bases.every((base) => base !== undefined), `${name}: every position has a base`);
+    sequences.set(name, bases.join(''));
+  }
+  const fasta = join(dir, 'ref.fa');
+  let text = '';
+  let fai = '';
+  for (const [name, sequence] of sequences) {
+    text += `>${name}\n`;
+    fai += `${name}\t${sequence.length}\t${text.length}\t${sequence.length}\t${sequence.length + 1}\n`;
+    text += `${sequence}\n`;
+  }
+  writeFileSync(fasta, text);
+  writeFileSync(`${fasta}.fai`, fai);
+  return { fasta, sequences };
+}
+
+function tool(command: string, args: string[]): { stdout: string; stderr: string } {
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.equal(run.status, 0, `${command} ${args.join(' ')}: ${run.stderr}`);
+  return { stdout: run.stdout, stderr: run.stderr };
+}
+
+const records = (vcfText: string): string[] => vcfText.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+const expectedFile = (name: string, reference = ''): string =>
+  readFileSync(fixture(name), 'utf8').replace(/^##source=genomatrix .*$/m, `##source=genomatrix ${version}`).replace('file://REFERENCE', `file://${reference}`);
+
+/**
+ * `bcftools norm -c e -f`: passes, realigns nothing but the `moved` record (written at the first
+ * site, moved to the second), and writes every other record back unchanged.
+ */
+function assertNormalised(vcfPath: string, fasta: string, moved: [string, string] | [] = []): void {
+  const { stdout, stderr } = tool('bcftools', ['norm', '-c', 'e', '-f', fasta, vcfPath]);
+  const counts = /^Lines\s+total\/split\/realigned\/skipped:\s+(\d+)\/(\d+)\/(\d+)\/(\d+)$/m.exec(stderr);
+  assert.ok(counts, `bcftools norm reports its counts: ${stderr}`);
+  const written = records(readFileSync(vcfPath, 'utf8'));
+  assert.deepEqual(counts.slice(1).map(Number), [written.length, 0, moved.length / 2, 0], 'total, split, realigned, skipped');
+  const site = (line: string): string => line.split('\t').slice(0, 2).join(':');
+  const normalised = records(stdout);
+  if (moved.length === 2) assert.ok(written.some((line) => site(line) === moved[0]) && normalised.some((line) => site(line) === moved[1]), `${moved[0]} -> ${moved[1]}`);
+  assert.deepEqual(normalised.filter((line) => !moved.includes(site(line) as never)), written.filter((line) => !moved.includes(site(line) as never)));
+}
+
+describe('vcf deletions: the hand-checked cases', { skip }, () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+  let fasta = '';
+  let sequences = new Map<string, string>();
+  const plain = join(scratch.dir, 'plain.vcf');
+  const anchored = join(scratch.dir, 'anchored.vcf');
+  let plainRun: ReturnType<typeof runCli>;
+  let anchoredRun: ReturnType<typeof runCli>;
+
+  before(() => {
+    ({ fasta, sequences } = writeReference(scratch.dir, matrixPath));
+    plainRun = runCli(['vcf', matrixPath, '-o', plain]);
+    anchoredRun = runCli(['vcf', matrixPath, '--fasta-ref', fasta, '-o', anchored]);
+  });
+
+  it('without --fasta-ref: the expected records; the run after a POS gap in the star form, with one warning', () => {
+    assert.equal(plainRun.status, 0, plainRun.stderr);
+    assertOneLine(plainRun.stderr);
+    assert.equal(
+      plainRun.stderr,
+      "genomatrix: warning: 1 deletion run follows a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base\n",
+    );
+    assert.equal(withoutCommandLine(readFileSync(plain, 'utf8')), expectedFile('vcf-deletions.expected.vcf'));
+  });
+
+  it('with --fasta-ref: that run anchored on the FASTA base, ##reference, the lengths of the .fai, no warning', () => {
+    assert.equal(anchoredRun.stderr, '');
+    assert.equal(anchoredRun.status, 0);
+    assert.equal(withoutCommandLine(readFileSync(anchored, 'utf8')), expectedFile('vcf-deletions.fasta.expected.vcf', fasta));
+  });
+
+  it('bcftools norm -c e -f ref.fa realigns nothing with --fasta-ref; without it, only the deletion that moves into a gap', () => {
+    assertNormalised(anchored, fasta);
+    // gapshift: 2a's T of TT (8) moves left past POS 7 into the gap 4-6 only with the FASTA's bases.
+    assertNormalised(plain, fasta, ['gapshift:7', 'gapshift:5']);
+  });
+
+  it('bcftools stats counts the indels: 7 records with --fasta-ref, 6 without (the gap run is two * records)', () => {
+    const count = (path: string, what: string): number => Number(new RegExp(`^SN\\t0\\tnumber of ${what}:\\t(\\d+)$`, 'm').exec(tool('bcftools', ['stats', path]).stdout)?.[1]);
+    assert.equal(count(anchored, 'indels'), 7);
+    assert.equal(count(plain, 'indels'), 6);
+    assert.equal(count(anchored, 'SNPs'), 4);
+  });
+
+  it('bcftools consensus -H 1|2 rebuilds each haplotype: its column with the deleted bases removed', () => {
+    const compressed = join(scratch.dir, 'anchored.vcf.gz');
+    writeFileSync(compressed, spawnSync('bgzip', ['-c', anchored]).stdout);
+    tool('bcftools', ['index', compressed]);
+    const { samples, contigs } = readMatrix(matrixPath);
+    const members: [string, string, string][] = [['1a1b', '1', '1a'], ['1a1b', '2', '1b'], ['2a2b', '1', '2a'], ['2a2b', '2', '2b'], ['out', '1', 'out']];
+    for (const [sample, haplotype, column] of members) {
+      const c = samples.indexOf(column);
+      const output = tool('bcftools', ['consensus', '-f', fasta, '-s', sample, '-H', haplotype, compressed]).stdout;
+      const built = new Map(output.split('>').filter(Boolean).map((entry) => {
+        const [name, ...lines] = entry.trim().split('\n');
+        return [name as string, lines.join('')] as const;
+      }));
+      for (const [name, rows] of contigs) {
+        // The one N in a deleted run (nrun, 1b) is unknown: the VCF says missing, consensus keeps REF.
+        if (rows.some((row) => row.cells[c] === 'N')) continue;
+        const cellAt = new Map(rows.map((row) => [row.pos, row.cells[c] as string]));
+        const expected = [...(sequences.get(name) as string)].map((base, i) => cellAt.get(i + 1) ?? base).filter((base) => base !== '-').join('');
+        assert.equal(built.get(name), expected, `${sample} -H ${haplotype} (${column}), ${name}`);
+      }
+    }
+  });
+
+  it('--unpaired drop: no haploid sample; --fai: contig lengths and ##reference without the sequence', () => {
+    const dropped = runCli(['vcf', matrixPath, '--unpaired', 'drop', '--fai', `${fasta}.fai`]);
+    assert.equal(dropped.status, 0, dropped.stderr);
+    const header = dropped.stdout.split('\n').find((line) => line.startsWith('#CHROM'));
+    assert.equal(header, ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', '1a1b', '2a2b'].join('\t'));
+    assert.match(dropped.stdout, /^##contig=<ID=nrun,length=10>$/m);
+    assert.match(dropped.stdout, new RegExp(`^##reference=file://${fasta.replace(/[.]/g, '\\.')}$`, 'm'));
+    assert.deepEqual(records(dropped.stdout), records(readFileSync(plain, 'utf8')).map((line) => line.replace(/\t[^\t]*$/, '')));
+  });
+});
+
+describe('vcf deletions: row ranges', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  it('gives the same records whatever the rows per task, ranges cut inside runs and shifts', async () => {
+    const { fasta } = writeReference(scratch.dir, matrixPath);
+    const matrix = await loadMatrix(matrixPath, { threads: 2 });
+    try {
+      for (const fastaRef of [undefined, fasta]) {
+        const expected = expectedFile(fastaRef ? 'vcf-deletions.fasta.expected.vcf' : 'vcf-deletions.expected.vcf', fasta);
+        for (const chunkRows of [1, 2, 3, 4, 5, 1000]) {
+          const out = join(scratch.dir, `chunks-${chunkRows}.vcf`);
+          const summary = await vcf(matrix, { output: out, chunkRows, fastaRef });
+          assert.equal(readFileSync(out, 'utf8'), expected, `chunkRows ${chunkRows}, ${fastaRef ? 'with' : 'without'} --fasta-ref`);
+          assert.equal(summary.starRuns, fastaRef ? 0 : 1);
+          assert.deepEqual(summary.haploid, ['out']);
+        }
+      }
+    } finally {
+      await matrix.close();
+    }
+  });
+
+  it('--low-memory gives the same records, a contig held in segments of a few rows included', async () => {
+    const { fasta } = writeReference(scratch.dir, matrixPath);
+    for (const fastaRef of [undefined, fasta]) {
+      const expected = expectedFile(fastaRef ? 'vcf-deletions.fasta.expected.vcf' : 'vcf-deletions.expected.vcf', fasta);
+      for (const segmentRows of [3, 1 << 18]) {
+        for (const chunkRows of [2, 1000]) {
+          const out = join(scratch.dir, `low-${segmentRows}-${chunkRows}.vcf`);
+          const summary = await lowMemoryVcf(matrixPath, { output: out, chunkRows, segmentRows, fastaRef, threads: 2 });
+          assert.equal(readFileSync(out, 'utf8'), expected, `segments of ${segmentRows} rows, chunkRows ${chunkRows}, ${fastaRef ? 'with' : 'without'} --fasta-ref`);
+          assert.equal(summary.starRuns, fastaRef ? 0 : 1);
+          assert.deepEqual(summary.haploid, ['out']);
+        }
+      }
+    }
+  });
+});
+
+describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', { skip }, () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  /** Two contigs of homopolymers and short tandem repeats; haplotypes with SNPs and runs of 1-4 `-`. */
+  function repeatMatrix(seed: number, rows: number): { matrix: string; fasta: string } {
+    let state = seed >>> 0;
+    const random = (): number => {
+      state = (state + 0x6d2b79f5) >>> 0; // mulberry32
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = (bases: string): string => bases[Math.floor(random() * bases.length)] as string;
+    const names = ['1a', '1b', '2a', '2b', '3a', '3b', 'out'];
+    const lines = [['CHROM', 'POS', 'REF', ...names].join('\t')];
+    let fasta = '';
+    for (const contig of ['c1', 'c2']) {
+      let ref = '';
+      while (ref.length < rows) {
+        const r = random();
+        if (r < 0.3) ref += pick('ACGT').repeat(1 + Math.floor(random() * 6));
+        else if (r < 0.5) ref += (pick('ACGT') + pick('ACGT')).repeat(1 + Math.floor(random() * 4));
+        else ref += pick('ACGT');
+      }
+      ref = ref.slice(0, rows);
+      fasta += `>${contig}\n${ref}\n`;
+      const columns = names.map(() => {
+        const cells = [...ref];
+        for (let i = 0; i < rows; i++) {
+          const r = random();
+          if (r < 0.03) {
+            const length = 1 + Math.floor(random() * 4);
+            for (let k = 0; k < length && i + k < rows; k++) cells[i + k] = '-';
+            i += length;
+          } else if (r < 0.06) cells[i] = pick('ACGT');
+        }
+        return cells;
+      });
+      for (let i = 0; i < rows; i++) lines.push([contig, i + 1, ref[i], ...columns.map((cells) => cells[i])].join('\t'));
+    }
+    return { matrix: lines.join('\n') + '\n', fasta };
+  }
+
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: norm realigns nothing; 1 thread and 7 rows per task give the same bytes`, async () => {
+      const { matrix, fasta } = repeatMatrix(seed, 400);
+      const matrixFile = join(scratch.dir, `repeats-${seed}.tsv`);
+      const fastaFile = join(scratch.dir, `repeats-${seed}.fa`);
+      writeFileSync(matrixFile, matrix);
+      writeFileSync(fastaFile, fasta);
+      const out = join(scratch.dir, `repeats-${seed}.vcf`);
+      const run = runCli(['vcf', matrixFile, '-o', out]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(records(readFileSync(out, 'utf8')).filter((line) => line.split('\t')[3]!.length > 1).length > 20, 'the case has deletions');
+      assertNormalised(out, fastaFile);
+      const loaded = await loadMatrix(matrixFile, { threads: 1 });
+      try {
+        const small = join(scratch.dir, `repeats-${seed}-7.vcf`);
+        await vcf(loaded, { output: small, chunkRows: 7 });
+        assert.equal(readFileSync(small, 'utf8'), withoutCommandLine(readFileSync(out, 'utf8')));
+      } finally {
+        await loaded.close();
+      }
+    });
+  }
+});
+
+describe('vcf: the ##genomatrixCommand line', () => {
+  it('is the command line and the date, as bcftools writes it; SOURCE_DATE_EPOCH sets the date', () => {
+    const run = runCli(['vcf', matrixPath, '--deletions', 'star', '--pairs', '1a:1b', '-O', 'v'], { env: { SOURCE_DATE_EPOCH: '1767225600' } });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[3], `##genomatrixCommand=vcf ${matrixPath} --deletions star --pairs 1a:1b -O v; Date=Thu Jan  1 00:00:00 2026`);
+    assert.equal(lines[2], `##source=genomatrix ${version}`);
+  });
+
+  it('a --fasta-ref without a sequence the matrix has: one line, exit 1', () => {
+    const scratch = scratchDir();
+    try {
+      const fasta = join(scratch.dir, 'short.fa');
+      writeFileSync(fasta, '>start\nACGTAC\n');
+      const run = runCli(['vcf', matrixPath, '--fasta-ref', fasta]);
+      assert.equal(run.status, 1);
+      assertOneLine(run.stderr);
+      assert.equal(run.stderr, `genomatrix: ${fasta}: no sequence named 'homo', a contig of ${matrixPath}\n`);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+});
