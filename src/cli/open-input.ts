@@ -4,7 +4,7 @@
 import { tooLargeForMemory } from '../convert/low-memory-haplotype.js';
 import { openMatrix, type Matrix } from '../matrix.js';
 import { detectInput } from '../read/input-format.js';
-import { contigsOption, type InputArgs } from './input-options.js';
+import { selectionOption, type InputArgs } from './input-options.js';
 import { note, warn } from './messages.js';
 import { ProgressBar, progressWanted } from './progress-bar.js';
 
@@ -16,7 +16,7 @@ export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Pr
       header: argv.header,
       threads: argv.threads,
       allowUnsorted: argv.allowUnsorted,
-      contigs: contigsOption(argv),
+      ...selectionOption(argv),
       onWarning: warn,
       onProgress: (_done, _total, progress) => bar.load(progress),
     });

@@ -10,6 +10,7 @@ import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { encodedChunks, SLOT_BYTES } from '../write/write-encoded.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { DEFAULT_CHUNK_ROWS, rowRanges } from './row-ranges.js';
 
@@ -17,6 +18,8 @@ import { DEFAULT_CHUNK_ROWS, rowRanges } from './row-ranges.js';
 export interface HaplotypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: `matrix.pairs` (given at load, packed with the matrix, or automatic `<stem>a`/`<stem>b` pairs). */
   pairs?: string | readonly (readonly [string, string])[];
+  /** Only these pairs' columns (`-s`: `"[^]NAME,..."`, see src/select/samples.ts); alt still sees every haplotype. */
+  samples?: string | SampleSelection;
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
   /** Rows per worker task. */
@@ -59,7 +62,7 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
  * await matrix.close();
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const sink = await openOutput(options.output);
   try {
     await sink.write(Buffer.from(haplotypeHeader(pairs)));
@@ -83,7 +86,7 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
  * await pipeline(haplotypeStream(matrix), createGzip(), createWriteStream('haplotypes.tsv.gz'));
  */
 export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 'output'> = {}): Readable {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   return Readable.from(
     (async function* bytes() {
       options.signal?.throwIfAborted();

@@ -11,6 +11,7 @@ import type { LoadProgress } from '../read/load-text.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
 import { openOutput } from '../write/output-sink.js';
 import { haplotypeHeader, writeLayoutHaplotypes, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
+import { asSampleSelection, selectSamples } from '../select/samples.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** Options of `lowMemoryHaplotype`: those of `loadMatrix` and of `haplotype` together. */
@@ -25,6 +26,10 @@ export interface LowMemoryHaplotypeOptions extends Omit<HaplotypeOptions, 'onPro
   onWarning?: (message: string) => void;
   /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
   contigs?: readonly string[];
+  /** Only these regions (see `LoadOptions.regions`). */
+  regions?: string;
+  /** Only the regions of this file (see `LoadOptions.regionsFile`). */
+  regionsFile?: string;
 }
 
 /**
@@ -57,7 +62,7 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
     });
     for await (const contig of stream) {
       if (!pairs) {
-        pairs = resolvePairs(contig.samples, options.pairs);
+        pairs = selectSamples(resolvePairs(contig.samples, options.pairs), asSampleSelection(options.samples));
         await sink.write(Buffer.from(haplotypeHeader(pairs)));
       }
       lines += await writeLayoutHaplotypes(contig.layout, pool, pairs, sink, options);

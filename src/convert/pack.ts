@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
+import { batchViews, type BatchLayout, type BatchViews } from '../layout/matrix-layout.js';
+import { contigRuns } from '../select/contig-runs.js';
 import { originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
 import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
@@ -44,6 +45,10 @@ export interface LowMemoryPackOptions extends PackOptions {
   chunkBytes?: number;
   /** Only these contigs (see `LoadOptions.contigs`). */
   contigs?: readonly string[];
+  /** Only these regions (see `LoadOptions.regions`). */
+  regions?: string;
+  /** Only the regions of this file (see `LoadOptions.regionsFile`). */
+  regionsFile?: string;
   onProgress?: (progress: LoadProgress) => void;
   onWarning?: (message: string) => void;
 }
@@ -74,13 +79,15 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
     const writer = await ArrowFileWriter.start(sink, schema);
     await writer.writeDictionary(DictionaryId.alleles, matrix.alleles);
     await writer.writeDictionary(DictionaryId.contigs, layout.contigs);
-    for (const batch of layout.batches) {
+    // One record batch per contig, also of a contig a region selection cut into several batches.
+    const runs = contigRuns(layout);
+    for (const run of runs) {
       options.signal?.throwIfAborted();
-      await writer.writeRecordBatch(batch.rows, recordBatchColumns(batch.contig, [batchViews(layout, batch)]));
+      await writer.writeRecordBatch(run.rows, recordBatchColumns(run.contig, run.batches.map((b) => batchViews(layout, layout.batches[b] as BatchLayout))));
     }
     await writer.finish();
     await sink.commit();
-    return { output: options.output, bytes: writer.bytesWritten, contigs: layout.batches.length, sites: matrix.sites };
+    return { output: options.output, bytes: writer.bytesWritten, contigs: runs.length, sites: matrix.sites };
   } catch (error) {
     await sink.abort();
     throw error;

@@ -2,6 +2,7 @@
 // the two names concatenated; found automatically from `<stem>a` / `<stem>b` names or given.
 
 import { UsageError } from '../errors.js';
+import { asSampleSelection, selectSamples, type SampleSelection } from '../select/samples.js';
 
 /** Two haplotype columns read as one diploid sample. */
 export interface HaplotypePair {
@@ -30,12 +31,17 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   });
 }
 
-/** The pairs a conversion uses: the ones given, else the matrix's own (given at load, packed with it, or automatic). */
+/**
+ * The pairs a conversion writes: the ones given, else the matrix's own (given at load, packed with
+ * it, or automatic), then those a sample selection (`-s`, src/select/samples.ts) keeps.
+ */
 export function conversionPairs(
   matrix: { readonly samples: readonly string[]; readonly pairs: readonly HaplotypePair[] },
   spec?: string | readonly (readonly [string, string])[],
+  samples?: string | SampleSelection,
 ): HaplotypePair[] {
-  return spec === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, spec);
+  const pairs = spec === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, spec);
+  return selectSamples(pairs, asSampleSelection(samples));
 }
 
 /** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */

@@ -6,6 +6,8 @@ import { UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { StatsCounts } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
+import { contigRuns } from '../select/contig-runs.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs } from './pairs.js';
 import { rowRanges } from './row-ranges.js';
 import { statsTable } from './stats-table.js';
@@ -14,6 +16,8 @@ import { statsTable } from './stats-table.js';
 export interface StatsOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** Only these pairs' statistics (`-s`: `"[^]NAME,..."`, see src/select/samples.ts); every haplotype still counts. */
+  samples?: string | SampleSelection;
   /** Also write the statistics to this file (`-`: standard output); default: only return them. */
   output?: string;
   /** What to write: the TSV table (default) or JSON. */
@@ -88,10 +92,13 @@ export interface MatrixStats {
  * await matrix.close();
  */
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const { layout } = matrix;
   const width = matrix.samples.length;
-  const totals = matrix.contigs.map(() => emptyCounts(width, pairs.length));
+  // One entry per contig, also when a region selection cut it into several batches.
+  const runs = contigRuns(layout);
+  const runOf = new Map(runs.flatMap((run, k) => run.batches.map((b) => [layout.batches[b], k] as const)));
+  const totals = runs.map(() => emptyCounts(width, pairs.length));
   const ranges = rowRanges(layout, options.chunkRows);
   const columnPairs = pairs.map((pair) => pair.columns);
   await runOrdered(
@@ -103,7 +110,7 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
     },
     (counts, i) => {
       const batch = (ranges[i] as (typeof ranges)[number]).batch;
-      addCounts(totals[layout.batches.indexOf(batch)] as StatsCounts, counts);
+      addCounts(totals[runOf.get(batch) as number] as StatsCounts, counts);
     },
   );
   const genomeCounts = emptyCounts(width, pairs.length);
@@ -111,7 +118,7 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
 
   const names = { samples: matrix.samples, alleles: matrix.alleles, pairs: pairs.map((pair) => pair.name) };
   const result: MatrixStats = {
-    contigs: matrix.contigs.map((contig, i) => ({ contig: contig.name, ...siteStats(totals[i] as StatsCounts, names) })),
+    contigs: runs.map((run, i) => ({ contig: run.name, ...siteStats(totals[i] as StatsCounts, names) })),
     genome: siteStats(genomeCounts, names),
   };
   if (options.output !== undefined) await writeStats(result, options.output, options.format ?? 'tsv');

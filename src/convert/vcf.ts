@@ -8,6 +8,8 @@ import type { Matrix } from '../matrix.js';
 import { VERSION } from '../version.js';
 import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
+import { contigRuns } from '../select/contig-runs.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { rowRanges } from './row-ranges.js';
 import { vcfAlleleTables, type VcfAlleleTables } from './vcf-alleles.js';
@@ -16,6 +18,8 @@ import { vcfAlleleTables, type VcfAlleleTables } from './vcf-alleles.js';
 export interface VcfOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** Only these samples (pairs), as `bcftools view -s` (`"[^]NAME,..."`, see src/select/samples.ts); sites and alleles stay those of every haplotype. */
+  samples?: string | SampleSelection;
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
   /** Compress as BGZF (`bgzip`'s format, indexable by `bcftools index`); default: when `output` ends in `.gz` or `.bgz`. */
@@ -69,14 +73,16 @@ export function vcfHeader(
  * await matrix.close();
  */
 export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<VcfSummary> {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
   if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
-  const contigs = matrix.contigs.map((contig) => {
-    if (!CONTIG_ID.test(contig.name)) {
-      throw new GenomatrixError(`${matrix.source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
+  const contigs = contigRuns(matrix.layout).map((run) => {
+    if (!CONTIG_ID.test(run.name)) {
+      throw new GenomatrixError(`${matrix.source}: contig name '${run.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
     }
-    return { name: contig.name, length: maxPos(matrix, contig.index) };
+    // A contig a region selection cut keeps its whole length, as `bcftools view -r` keeps the header.
+    const length = matrix.layout.contigLengths?.[run.contig] || Math.max(...run.batches.map((b) => maxPos(matrix, b)));
+    return { name: run.name, length };
   });
   const tables = vcfAlleleTables(matrix.alleles);
   const bgzf = options.bgzf ?? /\.b?gz$/.test(options.output ?? '');

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype } from '../../convert/haplotype.js';
 import { lowMemoryHaplotype } from '../../convert/low-memory-haplotype.js';
 import { openMatrix } from '../../matrix.js';
-import { contigsOption, conversionOptions, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, samplesOption, selectionOption, type ConversionArgs } from '../input-options.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted } from '../open-input.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
@@ -24,18 +24,20 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
       .example('$0 haplotype matrix.tsv.gz -o haplotypes.tsv', 'automatic pairs')
       .example('$0 haplotype matrix.tsv --header names.tsv --pairs 10a:10b,13a:13b', 'explicit pairs')
       .example('$0 haplotype huge.tsv --low-memory -o haplotypes.tsv', 'one contig in memory at a time')
-      .example('$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv', 'a shard: reads only these contigs') as unknown as Argv<HaplotypeArgs>,
+      .example('$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv', 'a shard: reads only these contigs')
+      .example('$0 haplotype matrix.tsv.gz -r chr1:10000-20000,chr2 -s 10a10b', 'sites of a region, one pair') as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
     const bar = new ProgressBar(progressWanted(argv));
-    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, contigs: contigsOption(argv), onWarning: warn };
+    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, ...selectionOption(argv), onWarning: warn };
+    const samples = samplesOption(argv);
     try {
       if (lowMemoryWanted(argv)) {
-        await lowMemoryHaplotype(argv.matrix, { ...input, pairs: argv.pairs, output: argv.output, onProgress: (progress) => bar.load(progress) });
+        await lowMemoryHaplotype(argv.matrix, { ...input, pairs: argv.pairs, samples, output: argv.output, onProgress: (progress) => bar.load(progress) });
         return;
       }
       const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
       try {
-        await haplotype(matrix, { pairs: argv.pairs, output: argv.output, onProgress: (_done, _total, progress) => bar.convert(progress) });
+        await haplotype(matrix, { pairs: argv.pairs, samples, output: argv.output, onProgress: (_done, _total, progress) => bar.convert(progress) });
       } finally {
         await matrix.close();
       }

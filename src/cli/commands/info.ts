@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription } from '../../convert/describe-matrix.js';
 import { detectInput, InputFormat } from '../../read/input-format.js';
-import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { selectionOf, wholeContig } from '../../select/regions.js';
+import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { withInput } from '../open-input.js';
 
 interface InfoArgs extends InputArgs {
@@ -15,13 +16,18 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
   builder: (yargs: Argv) =>
     inputOptions(yargs)
       .option('json', { type: 'boolean', describe: 'Print the description as JSON' })
-      .example('$0 info matrix.arrow', '') as unknown as Argv<InfoArgs>,
+      .example('$0 info matrix.arrow', '')
+      .example('$0 info matrix.arrow -r chr1:1-100000', 'how many sites a region holds') as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const show = (description: MatrixDescription): void => {
       process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));
     };
-    // A packed matrix is described from its metadata: nothing to read, however large the file.
-    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined) show(describePackedMatrix(argv.matrix, contigsOption(argv)));
-    else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
+    // A packed matrix is described from its metadata: nothing to read, however large the file,
+    // unless regions cut contigs (their sites are then counted on POS, so the batches are read).
+    const selection = selectionOf(selectionOption(argv));
+    const wholeContigs = !selection || [...selection.intervals.values()].every(wholeContig);
+    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined && wholeContigs) {
+      show(describePackedMatrix(argv.matrix, selection && [...selection.intervals.keys()]));
+    } else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
   },
 };

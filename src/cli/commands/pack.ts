@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryPack, pack } from '../../convert/pack.js';
-import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted, withInput } from '../open-input.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
@@ -24,13 +24,14 @@ export const packCommand: CommandModule<object, PackArgs> = {
         describe: 'Pack contig by contig: memory for the largest contig, not the whole matrix (default: on when the input is large for the free memory; --no-low-memory to refuse)',
       })
       .example('$0 pack matrix.tsv.gz -o matrix.arrow', 'then: $0 haplotype matrix.arrow')
-      .example('$0 pack huge.tsv.gz --low-memory -o huge.arrow', 'one contig in memory at a time') as unknown as Argv<PackArgs>,
+      .example('$0 pack huge.tsv.gz --low-memory -o huge.arrow', 'one contig in memory at a time')
+      .example('$0 pack matrix.tsv.gz -r chr2:1-1000000 -o part.arrow', 'a smaller matrix of one region') as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
     if (lowMemoryWanted(argv)) {
       const bar = new ProgressBar(progressWanted(argv));
       try {
         const { header, threads, allowUnsorted, pairs, output } = argv;
-        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, contigs: contigsOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
+        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, ...selectionOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
       } finally {
         bar.stop();
       }

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { stats } from '../../convert/stats.js';
-import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withInput } from '../open-input.js';
 
 interface StatsArgs extends ConversionArgs {
@@ -15,10 +15,12 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     conversionOptions(yargs)
       .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
       .example('$0 stats matrix.tsv.gz -o stats.tsv', 'the TSV table')
-      .example('$0 stats matrix.tsv --json | jq .genome.variableSites', 'JSON') as unknown as Argv<StatsArgs>,
+      .example('$0 stats matrix.tsv --json | jq .genome.variableSites', 'JSON')
+      .example('$0 stats matrix.arrow -r chr2:1-500000', 'the statistics of a region') as unknown as Argv<StatsArgs>,
   handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
+    const samples = samplesOption(argv);
     await withInput(argv, async (matrix) => {
-      await stats(matrix, { pairs: argv.pairs, output: argv.output ?? '-', format: argv.json ? 'json' : 'tsv' });
+      await stats(matrix, { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? 'json' : 'tsv' });
     });
   },
 };

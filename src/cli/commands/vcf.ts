@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { vcf } from '../../convert/vcf.js';
-import { conversionOptions, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withInput } from '../open-input.js';
 
 interface VcfArgs extends ConversionArgs {
@@ -19,11 +19,13 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
         describe: 'v: plain VCF, z: BGZF-compressed (default: z when the output name ends in .gz or .bgz)',
       })
       .example('$0 vcf matrix.tsv.gz -o matrix.vcf.gz', 'BGZF output, ready for bcftools index')
-      .example('$0 vcf matrix.tsv --pairs 10a:10b,13a:13b | bcftools view -H', 'explicit pairs, plain VCF on stdout') as unknown as Argv<VcfArgs>,
+      .example('$0 vcf matrix.tsv --pairs 10a:10b,13a:13b | bcftools view -H', 'explicit pairs, plain VCF on stdout')
+      .example('$0 vcf matrix.arrow -R targets.bed -s ^3a3b -o part.vcf.gz', 'the sites of a BED file, all pairs but one') as unknown as Argv<VcfArgs>,
   handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
+    const samples = samplesOption(argv);
     await withInput(argv, async (matrix) => {
       const bgzf = argv.outputType === undefined ? undefined : argv.outputType === 'z';
-      await vcf(matrix, { pairs: argv.pairs, output: argv.output, bgzf });
+      await vcf(matrix, { pairs: argv.pairs, samples, output: argv.output, bgzf });
     });
   },
 };
