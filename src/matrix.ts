@@ -167,16 +167,20 @@ export class Matrix {
    */
   site(contig: string | number, pos: number): Site | undefined {
     this.assertOpen();
-    const found = typeof contig === 'number' ? this.contigs[contig] : this.contigs.find((c) => c.name === contig);
-    const batch = found && this.layout.batches[found.index];
-    if (!found || !batch) return undefined;
-    const views = batchViews(this.layout, batch);
-    const sorted = (this.sortedContigs[found.index] ??= isSorted(views.pos));
-    const r = findPosition(views.pos, pos, sorted);
-    if (r < 0) return undefined;
-    const alleles = this.alleles;
-    const decode = (code: number | undefined): string => alleles[code ?? -1] ?? '';
-    return { contig: found.name, pos, row: found.rowStart + r, ref: decode(views.ref[r]), haplotypes: views.haplotypes.map((codes) => decode(codes[r])) };
+    // By name, every entry of the contig: a region selection may have cut it into several ranges.
+    const candidates = typeof contig === 'number' ? [this.contigs[contig]] : this.contigs.filter((c) => c.name === contig);
+    for (const found of candidates) {
+      const batch = found && this.layout.batches[found.index];
+      if (!found || !batch) continue;
+      const views = batchViews(this.layout, batch);
+      const sorted = (this.sortedContigs[found.index] ??= isSorted(views.pos));
+      const r = findPosition(views.pos, pos, sorted);
+      if (r < 0) continue;
+      const alleles = this.alleles;
+      const decode = (code: number | undefined): string => alleles[code ?? -1] ?? '';
+      return { contig: found.name, pos, row: found.rowStart + r, ref: decode(views.ref[r]), haplotypes: views.haplotypes.map((codes) => decode(codes[r])) };
+    }
+    return undefined;
   }
 
   /** Raw typed arrays (POS and allele codes) of one contig's rows: zero-copy views. */

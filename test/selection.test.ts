@@ -100,6 +100,10 @@ describe('selection on the small fixture, worked out by hand', () => {
     try {
       assert.deepEqual(matrix.contigs.map((contig) => [contig.name, contig.sites, contig.rowStart]), [['chr1', 4, 0], ['chr1', 3, 4]]);
       assert.deepEqual([...matrix.column('POS').chunks.flatMap((chunk) => [...chunk])], [100, 101, 103, 104, 201, 205, 206]);
+      assert.deepEqual([...matrix.table.getChild('POS')!.toArray()], [100, 101, 103, 104, 201, 205, 206]);
+      assert.deepEqual(matrix.table.getChild('CHROM')!.toArray(), ['chr1', 'chr1', 'chr1', 'chr1', 'chr1', 'chr1', 'chr1']);
+      assert.equal(matrix.site('chr1', 205)?.row, 5);
+      assert.equal(matrix.site('chr1', 107), undefined); // outside the regions
     } finally {
       await matrix.close();
     }
