@@ -109,6 +109,18 @@ describe('selection on the small fixture, worked out by hand', () => {
     }
   });
 
+  it('a selection holding no site (chr1 has none at 150): the header alone, and pack refuses', () => {
+    assert.equal(cli(['haplotype', arrow, '-r', 'chr1:150']), header);
+    assert.deepEqual(records(cli(['vcf', fixture('small.tsv'), '-r', 'chr1:150'])), []);
+    const out = join(scratch.dir, 'empty.arrow');
+    for (const mode of [[], ['--low-memory']]) {
+      const run = runCli(['pack', arrow, '-r', 'chr1:150', '-o', out, ...mode]);
+      assert.equal(run.status, 2, run.stderr);
+      assert.equal(run.stderr, `genomatrix: ${arrow}: no sites to pack\n`);
+      assert.equal(existsSync(out), false);
+    }
+  });
+
   it('unsorted positions (--allow-unsorted): the rows inside, in matrix order', () => {
     const unsorted = join(scratch.dir, 'unsorted.tsv');
     writeFileSync(unsorted, 'CHROM\tPOS\tREF\t1a\t1b\nc\t5\tA\tC\tA\nc\t3\tA\tG\tA\nc\t9\tA\tT\tA\nc\t4\tA\tA\tC\n');

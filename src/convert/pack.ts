@@ -67,6 +67,8 @@ const CHROM_PIECE_ROWS = 1 << 16;
  */
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
   if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
+  // A packed matrix has at least one record batch; a selection may hold no site.
+  if (matrix.sites === 0) throw new UsageError(`${matrix.source}: no sites to pack`);
   const origin: MatrixOrigin = { ...matrix.origin };
   if (options.pairs !== undefined) origin.pairs = storedPairs(matrix.samples, options.pairs);
   // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
