@@ -50,14 +50,17 @@ export interface LoadOptions {
   contigs?: readonly string[];
   /**
    * Only these regions, as bcftools' `-r` takes them: `CHR[:FROM-TO][,...]`, 1-based and inclusive
-   * (docs/selection.md). Rows keep the matrix's order; a contig cut into several ranges is several
-   * entries of `contigs`, one per range. A packed input reads only the selected contigs' bytes.
+   * (docs/selection.md). Rows keep the matrix's order; a contig cut into several long ranges is
+   * several entries of `contigs`, one per range (short ranges are gathered into one). A packed
+   * input reads only the selected contigs' bytes.
    */
   regions?: string;
   /** Only the regions of this file (BED when named `.bed`/`.bed.gz`, else tab-separated CHR POS [END], 1-based). */
   regionsFile?: string;
   /** Diploid pairs, as `"10a:10b,13a:13b"` or name pairs; default: the pairs packed with an .arrow matrix, else automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** @internal A contig cut into ranges shorter than this on average is gathered into one batch (docs/selection.md); tests set 0 to keep the ranges. */
+  gatherBelowRows?: number;
   /** @internal Largest SharedArrayBuffer an .arrow load makes (default 4 GiB); tests force a small one. */
   maxBufferBytes?: number;
   /** Receives warnings, such as the decreasing POS `allowUnsorted` accepted; default: `process.emitWarning`. */
@@ -270,7 +273,7 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
       ...options,
       onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
     });
-    const layout = regions ? selectRegions(path, loaded, regions) : loaded;
+    const layout = regions ? selectRegions(path, loaded, regions, options) : loaded;
     return new Matrix(path, layout, pool, undefined, { format: input.format, sourceName: basename(path), sourceSize: input.size }, options.pairs);
   } catch (error) {
     await pool.destroy();

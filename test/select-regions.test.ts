@@ -152,7 +152,7 @@ describe('rowSpans and sliceBatch', () => {
 
   it('selectRegions: cut contigs as consecutive batches, whole contigs untouched, lengths kept', () => {
     const layout = twoContigs();
-    const selected = selectRegions('m', layout, regionSet(parseRegions('a:11-12,a:15-99,b')));
+    const selected = selectRegions('m', layout, regionSet(parseRegions('a:11-12,a:15-99,b')), { gatherBelowRows: 0 });
     assert.deepEqual(
       selected.batches.map((batch) => [...batchViews(selected, batch).pos]),
       [[11, 12], [15], [1, 2, 3, 4]],
@@ -163,10 +163,29 @@ describe('rowSpans and sliceBatch', () => {
       ['a', [0, 1], 3],
       ['b', [2], 4],
     ]);
-    assert.equal(selected.buffers, layout.buffers);
+    assert.equal(selected.buffers.length, 1);
+    assert.equal(selected.buffers[0], layout.buffers[0]);
     // A contig with no row in its regions is left out; one the layout lacks is a usage error.
     assert.deepEqual(selectRegions('m', layout, regionSet(parseRegions('a:1-9,b:2'))).batches.map((batch) => batch.contig), [1]);
     assert.throws(() => selectRegions('m', layout, regionSet(parseRegions('c,a,d:5'))), (error: Error) => error instanceof UsageError && error.message === 'm: no contigs c, d; its contigs are a, b');
+  });
+
+  it('short ranges are gathered: one new batch of the selected rows, the others untouched', () => {
+    const layout = twoContigs();
+    const regions = regionSet(parseRegions('a:11-12,a:15-99,b'));
+    // Two ranges of 3 rows in all: shorter on average than 2 rows, gathered; 0: kept as ranges.
+    assert.equal(selectRegions('m', layout, regions, { gatherBelowRows: 1 }).batches.length, 3);
+    const selected = selectRegions('m', layout, regions, { gatherBelowRows: 2 });
+    assert.equal(selected.batches.length, 2);
+    const views = batchViews(selected, selected.batches[0]!);
+    assert.deepEqual([...views.pos], [11, 12, 15]);
+    assert.deepEqual([...views.ref], [1, 2, 5]);
+    assert.deepEqual([...views.haplotypes[0]!], [101, 102, 105]);
+    assert.equal(selected.buffers.length, 2);
+    assert.notEqual(views.pos.buffer, layout.buffers[0]);
+    assert.equal(views.ref.byteOffset % 64, 0);
+    assert.equal(selected.batches[1], layout.batches[1]);
+    assert.deepEqual(selected.contigLengths, [15, 0]);
   });
 });
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadMatrix, type MatrixDescription, type MatrixStats } from 'genomatrix';
+import { describeMatrix, loadMatrix, pack, stats, vcf, type MatrixDescription, type MatrixStats } from 'genomatrix';
 import { assertOneLine, fixture, generate, runCli, scratchDir } from './helpers.js';
 
 const has = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
@@ -85,27 +85,41 @@ describe('selection on the small fixture, worked out by hand', () => {
   it('a contig cut into two ranges: one contig in stats, the VCF header, a packed file and info', async () => {
     const regions = 'chr1:100-104,chr1:201-206';
     // chr1 sites in range: 100 101 103 104 and 201 205 206, 7 in all; 100 104 201 205 206 have an alt.
-    const stats = JSON.parse(cli(['stats', arrow, '--json', '-r', regions])) as MatrixStats;
-    assert.deepEqual(stats.contigs.map((contig) => [contig.contig, contig.sites, contig.variableSites]), [['chr1', 7, 5]]);
-    const vcf = cli(['vcf', fixture('small.tsv'), '-r', regions]);
-    assert.deepEqual(vcf.match(/^##contig=.*$/gm), ['##contig=<ID=chr1,length=210>']);
-    assert.deepEqual(records(vcf).map((line) => line.split('\t')[1]), ['100', '104', '201', '205', '206']);
+    const statsJson = JSON.parse(cli(['stats', arrow, '--json', '-r', regions])) as MatrixStats;
+    assert.deepEqual(statsJson.contigs.map((contig) => [contig.contig, contig.sites, contig.variableSites]), [['chr1', 7, 5]]);
+    const vcfText = cli(['vcf', fixture('small.tsv'), '-r', regions]);
+    assert.deepEqual(vcfText.match(/^##contig=.*$/gm), ['##contig=<ID=chr1,length=210>']);
+    assert.deepEqual(records(vcfText).map((line) => line.split('\t')[1]), ['100', '104', '201', '205', '206']);
     const part = join(scratch.dir, 'part.arrow');
     cli(['pack', fixture('small.tsv'), '-r', regions, '-o', part]);
     assert.deepEqual((JSON.parse(cli(['info', part, '--json'])) as MatrixDescription).contigs, [{ name: 'chr1', sites: 7 }]);
     assert.deepEqual((JSON.parse(cli(['info', arrow, '--json', '-r', regions])) as MatrixDescription).contigs, [{ name: 'chr1', sites: 7 }]);
     assert.equal(cli(['haplotype', part]), cli(['haplotype', arrow, '-r', regions]));
-    // The library lists one entry per row range: mapContigs runs once per range.
-    const matrix = await loadMatrix(arrow, { regions });
+    // Short ranges are gathered into one batch (what the command line did above); kept as ranges,
+    // the library lists one entry per range, and the outputs still speak of one contig.
+    const matrix = await loadMatrix(arrow, { regions, gatherBelowRows: 0 });
+    const gathered = await loadMatrix(arrow, { regions });
     try {
+      assert.deepEqual(gathered.contigs.map((contig) => [contig.name, contig.sites, contig.rowStart]), [['chr1', 7, 0]]);
       assert.deepEqual(matrix.contigs.map((contig) => [contig.name, contig.sites, contig.rowStart]), [['chr1', 4, 0], ['chr1', 3, 4]]);
+      assert.deepEqual(await stats(matrix), statsJson);
+      assert.deepEqual(await stats(gathered), statsJson);
+      assert.deepEqual(describeMatrix(matrix).contigs, [{ name: 'chr1', sites: 7 }]);
+      const [ranges, one] = [join(scratch.dir, 'ranges.vcf'), join(scratch.dir, 'one.vcf')];
+      await vcf(matrix, { output: ranges });
+      await vcf(gathered, { output: one });
+      assert.equal(readFileSync(ranges, 'utf8'), readFileSync(one, 'utf8'));
+      assert.equal(readFileSync(ranges, 'utf8'), vcfText);
+      const packed = join(scratch.dir, 'ranges.arrow');
+      await pack(matrix, { output: packed });
+      assert.deepEqual((JSON.parse(cli(['info', packed, '--json'])) as MatrixDescription).contigs, [{ name: 'chr1', sites: 7 }]);
       assert.deepEqual([...matrix.column('POS').chunks.flatMap((chunk) => [...chunk])], [100, 101, 103, 104, 201, 205, 206]);
       assert.deepEqual([...matrix.table.getChild('POS')!.toArray()], [100, 101, 103, 104, 201, 205, 206]);
       assert.deepEqual(matrix.table.getChild('CHROM')!.toArray(), ['chr1', 'chr1', 'chr1', 'chr1', 'chr1', 'chr1', 'chr1']);
       assert.equal(matrix.site('chr1', 205)?.row, 5);
       assert.equal(matrix.site('chr1', 107), undefined); // outside the regions
     } finally {
-      await matrix.close();
+      await Promise.all([matrix.close(), gathered.close()]);
     }
   });
 

@@ -81,7 +81,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
       throw new GenomatrixError(`${matrix.source}: contig name '${run.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
     }
     // A contig a region selection cut keeps its whole length, as `bcftools view -r` keeps the header.
-    const length = matrix.layout.contigLengths?.[run.contig] || Math.max(...run.batches.map((b) => maxPos(matrix, b)));
+    const length = matrix.layout.contigLengths?.[run.contig] || run.batches.reduce((max, b) => Math.max(max, maxPos(matrix, b)), 0);
     return { name: run.name, length };
   });
   const tables = vcfAlleleTables(matrix.alleles);

@@ -31,6 +31,8 @@ export interface ArrowLoadOptions {
   maxBufferBytes?: number;
   /** Only these regions' record batches are read, and their rows cut (see src/select/select-regions.ts). */
   selection?: RegionSet | undefined;
+  /** See `SelectRegionsOptions.gatherBelowRows`. */
+  gatherBelowRows?: number | undefined;
 }
 
 /** Default `maxBufferBytes`: one typed array over a buffer addresses at most 2^32 bytes. */
@@ -72,7 +74,7 @@ export async function loadArrow(input: InputFile, options: ArrowLoadOptions = {}
   const regions = options.selection;
   const keep = regions ? selectBatches(input.path, file.contigs, file.batchContigs, [...regions.intervals.keys()]) : undefined;
   const layout = await loadArrowBatches(file, keep, options);
-  return { layout: regions ? selectRegions(input.path, layout, regions) : layout, origin: file.origin };
+  return { layout: regions ? selectRegions(input.path, layout, regions, options) : layout, origin: file.origin };
 }
 
 /** Reads and checks a packed matrix's footer, schema, metadata and dictionaries (no column bytes). */

@@ -5,9 +5,13 @@
 // contig (`CHR`, `--contigs`) is kept as it is, its POS never read. A cut contig's POS is read once
 // to learn whether it is sorted (the layout does not record it: --allow-unsorted and contigs in
 // several runs may leave it unsorted) and its largest POS; unsorted, its rows are found by a scan.
+//
+// Many small ranges (a BED file of exons) would make many tiny batches, and every consumer pays a
+// task per batch: there the selected rows of the contig are gathered instead into one new batch
+// (a copy of the selected rows only), so the work follows the selected bytes, not the region count.
 
 import { missingContigs, noContigs } from '../layout/select-contigs.js';
-import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { alignUp, batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { wholeContig, type Interval, type RegionSet } from './regions.js';
 
 /** Rows `[from, to)` of one batch. */
@@ -49,10 +53,15 @@ export function sliceBatch(batch: BatchLayout, from: number, to: number): BatchL
   return { contig: batch.contig, rows: to - from, pos: shift(batch.pos, 4), ref: shift(batch.ref, 1), haplotypes: batch.haplotypes.map((ref) => shift(ref, 1)) };
 }
 
+/** Ranges of a cut contig shorter than this on average are gathered into one batch (see the top of this file). */
+export const GATHER_BELOW_ROWS = 1 << 14;
+
 /** What `selectRegions` checks. */
 export interface SelectRegionsOptions {
   /** Throw a usage error naming the contigs of `regions` the layout lacks (default true). */
   requireContigs?: boolean;
+  /** Gather a cut contig's ranges when they are shorter than this on average (default `GATHER_BELOW_ROWS`; 0: never). */
+  gatherBelowRows?: number | undefined;
 }
 
 /**
@@ -69,6 +78,7 @@ export function selectRegions(path: string, layout: MatrixLayout, regions: Regio
     if (missing.length > 0) throw missingContigs(path, missing, [...present]);
   }
   const contigLengths = layout.contigLengths ? [...layout.contigLengths] : layout.contigs.map(() => 0);
+  const buffers = [...layout.buffers];
   const batches: BatchLayout[] = [];
   for (const batch of layout.batches) {
     const intervals = regions.intervals.get(layout.contigs[batch.contig] ?? '');
@@ -80,9 +90,48 @@ export function selectRegions(path: string, layout: MatrixLayout, regions: Regio
     const { pos } = batchViews(layout, batch);
     const { sorted, max } = positionSummary(pos);
     if (!layout.contigLengths?.[batch.contig]) contigLengths[batch.contig] = Math.max(contigLengths[batch.contig] ?? 0, max);
-    for (const span of rowSpans(pos, intervals, sorted)) batches.push(sliceBatch(batch, span.from, span.to));
+    const spans = rowSpans(pos, intervals, sorted);
+    const rows = spans.reduce((sum, span) => sum + span.to - span.from, 0);
+    if (spans.length > 1 && rows < (options.gatherBelowRows ?? GATHER_BELOW_ROWS) * spans.length) {
+      const gathered = gatherRows(layout, batch, spans, rows);
+      buffers.push(gathered.buffer);
+      batches.push(gathered.batch(buffers.length - 1));
+    } else for (const span of spans) batches.push(sliceBatch(batch, span.from, span.to));
   }
-  return { ...layout, batches, contigLengths };
+  return { ...layout, buffers, batches, contigLengths };
+}
+
+/**
+ * The rows of `spans` of a batch copied, in order, into one new SharedArrayBuffer (POS, REF and each
+ * haplotype at 64-byte aligned offsets, as a loaded matrix keeps them), and the batch over it.
+ */
+export function gatherRows(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, spans: readonly RowSpan[], rows: number) {
+  const views = batchViews(layout, batch);
+  const columns = [views.pos, views.ref, ...views.haplotypes];
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const column of columns) {
+    offsets.push(bytes);
+    bytes = alignUp(bytes + column.BYTES_PER_ELEMENT * rows);
+  }
+  const buffer = new SharedArrayBuffer(Math.max(bytes, 8));
+  columns.forEach((column, c) => {
+    const target = column instanceof Int32Array ? new Int32Array(buffer, offsets[c], rows) : new Uint8Array(buffer, offsets[c], rows);
+    let at = 0;
+    for (const { from, to } of spans) {
+      // A short span is copied row by row: a subarray and a set() per span cost more than its rows.
+      if (to - from < 64) for (let r = from; r < to; r++) target[at++] = column[r] as number;
+      else {
+        target.set(column.subarray(from, to), at);
+        at += to - from;
+      }
+    }
+  });
+  const ref = (index: number, c: number): BufferRef => ({ buffer: index, byteOffset: offsets[c] as number });
+  return {
+    buffer,
+    batch: (index: number): BatchLayout => ({ contig: batch.contig, rows, pos: ref(index, 0), ref: ref(index, 1), haplotypes: batch.haplotypes.map((_, h) => ref(index, 2 + h)) }),
+  };
 }
 
 /** Index of the first position `>= value` in sorted `positions`. */
