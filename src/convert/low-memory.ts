@@ -15,15 +15,16 @@ import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { outputType } from '../write/output-type.js';
 import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import type { MatrixStats } from './matrix-stats.js';
-import { resolvePairs } from './pairs.js';
+import { selectedPairs } from './pairs.js';
 import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
 import { openMatrixInput } from '../read/open-matrix-input.js';
+import type { SelectionSpec } from '../select/regions.js';
 
-/** Options every low-memory run takes: those of a text load, a contig selection and progress. */
-export interface LowMemoryOptions {
+/** Options every low-memory run takes: those of a text load, a selection (see `LoadOptions`; a text input is still read whole) and progress. */
+export interface LowMemoryOptions extends SelectionSpec {
   header?: string;
   threads?: number;
   allowUnsorted?: boolean;
@@ -32,8 +33,6 @@ export interface LowMemoryOptions {
   /** Called on the main thread after each parsed chunk, with the contigs written so far. */
   onProgress?: (progress: LoadProgress & { contigs: number }) => void;
   onWarning?: (message: string) => void;
-  /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
-  contigs?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -54,7 +53,7 @@ export interface LowMemoryStatsOptions extends LowMemoryOptions, StatsOptions {}
  * const { lines } = await lowMemoryHaplotype('big.tsv.gz', { output: 'haplotypes.tsv' });
  */
 export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const conversion = haplotypeConversion((samples) => resolvePairs(samples, options.pairs), options);
+  const conversion = haplotypeConversion((samples) => selectedPairs(samples, options.pairs, options.samples), options);
   await streamedRun(path, conversion, options.output, outputType(options.output, options.outputType, 'haplotype') === 'bgzf', options);
   return { sites: conversion.sites, lines: conversion.lines, pairs: conversion.pairs };
 }
@@ -74,7 +73,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   const pool = new WorkerPool(options.threads);
   try {
     const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
-    const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
+    const conversion = vcfConversion(path, (samples) => selectedPairs(samples, options.pairs, options.samples), header, options);
     await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs };
   } finally {
@@ -91,7 +90,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
  */
 export async function lowMemoryStats(path: string, options: LowMemoryStatsOptions = {}): Promise<MatrixStats> {
   const format = options.output === undefined ? undefined : (options.format ?? 'tsv');
-  const conversion = statsConversion((samples) => resolvePairs(samples, options.pairs), { ...options, format });
+  const conversion = statsConversion((samples) => selectedPairs(samples, options.pairs, options.samples), { ...options, format });
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
   await streamedRun(path, conversion, options.output ?? false, bgzf, options);
   return conversion.result();
@@ -141,6 +140,6 @@ export async function streamedRun<T extends WorkerTask>(
 
 /** The source options of a low-memory run. */
 function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
-  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary } = options;
-  return { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, onProgress };
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary } = options;
+  return { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, onProgress };
 }

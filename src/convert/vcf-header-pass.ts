@@ -30,7 +30,9 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
       const { pos } = batchViews(layout, batch);
       for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > length) length = pos[r] as number;
     }
-    contigs.push({ name: layout.contigs[layout.batches[0]?.contig ?? 0] ?? '', length });
+    const contig = layout.batches[0]?.contig ?? 0;
+    // A contig a region selection cut keeps its whole length, as in memory (convert/vcf.ts).
+    contigs.push({ name: layout.contigs[contig] ?? '', length: layout.contigLengths?.[contig] || length });
     alleles = layout.alleles;
   }
   const strings = alleles ? AlleleDictionary.attach(alleles).toStrings() : [...SEED_ALLELES];

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryPack, pack } from '../../convert/pack.js';
-import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted, withInput } from '../open-input.js';
@@ -28,6 +28,7 @@ export const packCommand: CommandModule<object, PackArgs> = {
       [
         { what: 'parse once; every command then reopens the .arrow file without parsing', commands: ['$0 pack matrix.tsv.gz -o matrix.arrow', '$0 haplotype matrix.arrow -o haplotypes.tsv'] },
         { what: 'one contig in memory at a time', commands: ['$0 pack matrix.tsv.gz --low-memory -o matrix.arrow'] },
+        { what: 'a smaller matrix of one region', commands: ['$0 pack matrix.tsv.gz -r chr2:1-500000 -o part.arrow'] },
       ],
     ) as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
@@ -35,7 +36,7 @@ export const packCommand: CommandModule<object, PackArgs> = {
       const bar = new ProgressBar(progressWanted(argv));
       try {
         const { header, threads, allowUnsorted, pairs, output } = argv;
-        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, contigs: contigsOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
+        await lowMemoryPack(argv.matrix, { header, threads, allowUnsorted, pairs, output, ...selectionOption(argv), onWarning: warn, onProgress: (progress) => bar.load(progress) });
       } finally {
         bar.stop();
       }
