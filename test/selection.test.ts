@@ -218,6 +218,27 @@ describe('selection on a generated matrix: every input and mode, and bcftools', 
     }
   });
 
+  it('vcf and stats -r -s: --low-memory (text, .arrow) and standard input (stats, haplotype) write what the in-memory run writes', () => {
+    const select = ['-r', regions, '-s', '^2a2b'];
+    for (const command of ['vcf', 'stats']) {
+      const memory = cli([command, text, ...select]);
+      for (const args of [[arrow, '--low-memory'], [text, '--low-memory']]) assert.equal(cli([command, ...args, ...select]), memory, `${command} ${args.join(' ')}`);
+    }
+    // Standard input: a single pass (vcf reads its input twice, once for the header).
+    for (const command of ['stats', 'haplotype']) {
+      const piped = runCli([command, '-', ...select, '--quiet'], { input: readFileSync(text, 'utf8') });
+      assert.equal(piped.status, 0, piped.stderr);
+      assert.equal(piped.stdout, cli([command, text, ...select]), `${command} -`);
+    }
+    // A cut contig keeps its whole length in the header, in every mode: chr1's last site is row 2999.
+    const positions = readFileSync(text, 'utf8').split('\n').filter((line) => line.startsWith('chr1\t'));
+    const chr1Length = Number(positions[positions.length - 1]!.split('\t')[1]);
+    assert.match(cli(['vcf', text, '--low-memory', ...select]), new RegExp(`##contig=<ID=chr1,length=${chr1Length}>`));
+    // One statistics row per contig, however its regions cut it: chr1 and chr2, chr3 not selected.
+    const rows = cli(['stats', arrow, '--low-memory', ...select]).split('\n').filter((line) => /^chr\d\t/.test(line));
+    assert.deepEqual([...new Set(rows.map((line) => line.split('\t')[0]))], ['chr1', 'chr2']);
+  });
+
   it('vcf -r and -s: the records and the sample columns of bcftools view -r/-s of the whole VCF', () => {
     for (const samples of [undefined, '3a3b,1a1b', '^2a2b']) {
       const select = samples === undefined ? [] : ['-s', samples];

@@ -24,7 +24,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
       { what: 'one contig in memory at a time, BGZF output (by the .gz name)', commands: ['$0 haplotype matrix.tsv.gz --low-memory -o haplotypes.tsv.gz'] },
       { what: 'standard input, plain or gzip', commands: ['$0 haplotype - -o haplotypes.tsv < matrix.tsv.gz'] },
       { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
-      { what: 'the sites of a region and of a whole contig, one pair', commands: ['$0 haplotype matrix.tsv.gz -r chr1:1-500000,chr3 -s 10a10b -o part.tsv'] },
+      { what: 'the sites of a region and of a whole contig, one pair', commands: ['$0 haplotype matrix.tsv.gz -r chr1:160000-165000,chr3 -s 10a10b'] },
     ]) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
     const outputType = outputTypeOf(argv, 'haplotype');

@@ -18,7 +18,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
     withExamples(inputOptions(yargs).option('json', { type: 'boolean', describe: 'Print the description as JSON' }), [
       { what: 'a packed matrix is described from its metadata alone', commands: ['$0 info matrix.arrow'] },
       { what: 'a text matrix is loaded first; JSON for scripts', commands: ['$0 info matrix.tsv.gz --json'] },
-      { what: 'how many sites a region holds', commands: ['$0 info matrix.arrow -r chr2:1-500000'] },
+      { what: 'how many sites a region holds', commands: ['$0 info matrix.arrow -r chr2:740000-745000'] },
     ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const show = (description: MatrixDescription): void => {

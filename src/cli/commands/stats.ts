@@ -20,7 +20,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       { what: 'the TSV table', commands: ['$0 stats matrix.tsv.gz -o stats.tsv'] },
       { what: 'one contig in memory at a time', commands: ['$0 stats matrix.tsv.gz --low-memory -o stats.tsv'] },
       { what: 'JSON, here one number of it', commands: ['$0 stats matrix.tsv --json | jq .genome.variableSites'] },
-      { what: 'the statistics of a region, two pairs', commands: ['$0 stats matrix.arrow -r chr2:1-500000 -s 1a1b,2a2b'] },
+      { what: 'the statistics of a region, two pairs', commands: ['$0 stats matrix.arrow -r chr2:740000-745000 -s 1a1b,2a2b'] },
     ]) as unknown as Argv<StatsArgs>,
   handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
     const outputType = outputTypeOf(argv, 'stats');
