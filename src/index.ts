@@ -36,3 +36,5 @@ export { statsTable, STATS_COLUMNS, StatsStatistic } from './convert/stats-table
 export { pack, lowMemoryPack, type PackOptions, type LowMemoryPackOptions, type PackSummary } from './convert/pack.js';
 export { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription, type ColumnDescription } from './convert/describe-matrix.js';
 export type { MatrixOrigin } from './layout/matrix-origin.js';
+export { parseRegions, readRegionsFile, regionSet, type Region, type RegionSet, type Interval } from './select/regions.js';
+export { parseSamples, type SampleSelection } from './select/samples.js';

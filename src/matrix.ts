@@ -11,8 +11,9 @@ import { AlleleDictionary } from './layout/allele-dictionary.js';
 import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionColumn, type Site } from './layout/matrix-column.js';
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import type { MatrixOrigin } from './layout/matrix-origin.js';
-import { selectLayout } from './layout/select-contigs.js';
 import { detectInput, InputFormat } from './read/input-format.js';
+import { selectionOf } from './select/regions.js';
+import { selectRegions } from './select/select-regions.js';
 import { loadArrow } from './read/load-arrow.js';
 import { loadText } from './read/load-text.js';
 import type { Contig, LoadProgress } from './layout/types.js';
@@ -39,8 +40,19 @@ export interface LoadOptions {
    * their bytes; a text input is still read and parsed whole. A name the matrix lacks is an error.
    */
   contigs?: readonly string[];
+  /**
+   * Only these regions, as bcftools' `-r` takes them: `CHR[:FROM-TO][,...]`, 1-based and inclusive
+   * (docs/selection.md). Rows keep the matrix's order; a contig cut into several long ranges is
+   * several entries of `contigs`, one per range (short ranges are gathered into one). A packed
+   * input reads only the selected contigs' bytes.
+   */
+  regions?: string;
+  /** Only the regions of this file (BED when named `.bed`/`.bed.gz`, else tab-separated CHR POS [END], 1-based). */
+  regionsFile?: string;
   /** Diploid pairs, as `"10a:10b,13a:13b"` or name pairs; default: the pairs packed with an .arrow matrix, else automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** @internal A contig cut into ranges shorter than this on average is gathered into one batch (docs/selection.md); tests set 0 to keep the ranges. */
+  gatherBelowRows?: number;
   /** @internal Largest SharedArrayBuffer an .arrow load makes (default 4 GiB); tests force a small one. */
   maxBufferBytes?: number;
   /** Receives warnings, such as the decreasing POS `allowUnsorted` accepted; default: `process.emitWarning`. */
@@ -150,16 +162,20 @@ export class Matrix {
    */
   site(contig: string | number, pos: number): Site | undefined {
     this.assertOpen();
-    const found = typeof contig === 'number' ? this.contigs[contig] : this.contigs.find((c) => c.name === contig);
-    const batch = found && this.layout.batches[found.index];
-    if (!found || !batch) return undefined;
-    const views = batchViews(this.layout, batch);
-    const sorted = (this.sortedContigs[found.index] ??= isSorted(views.pos));
-    const r = findPosition(views.pos, pos, sorted);
-    if (r < 0) return undefined;
-    const alleles = this.alleles;
-    const decode = (code: number | undefined): string => alleles[code ?? -1] ?? '';
-    return { contig: found.name, pos, row: found.rowStart + r, ref: decode(views.ref[r]), haplotypes: views.haplotypes.map((codes) => decode(codes[r])) };
+    // By name, every entry of the contig: a region selection may have cut it into several ranges.
+    const candidates = typeof contig === 'number' ? [this.contigs[contig]] : this.contigs.filter((c) => c.name === contig);
+    for (const found of candidates) {
+      const batch = found && this.layout.batches[found.index];
+      if (!found || !batch) continue;
+      const views = batchViews(this.layout, batch);
+      const sorted = (this.sortedContigs[found.index] ??= isSorted(views.pos));
+      const r = findPosition(views.pos, pos, sorted);
+      if (r < 0) continue;
+      const alleles = this.alleles;
+      const decode = (code: number | undefined): string => alleles[code ?? -1] ?? '';
+      return { contig: found.name, pos, row: found.rowStart + r, ref: decode(views.ref[r]), haplotypes: views.haplotypes.map((codes) => decode(codes[r])) };
+    }
+    return undefined;
   }
 
   /** Raw typed arrays (POS and allele codes) of one contig's rows: zero-copy views. */
@@ -237,10 +253,11 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
   if (input.format === InputFormat.arrow && options.header !== undefined) {
     throw new UsageError(`--header is for text matrices: ${path} is a packed .arrow matrix and holds its column names`);
   }
+  const regions = selectionOf(options);
   const pool = new WorkerPool(options.threads);
   try {
     if (input.format === InputFormat.arrow) {
-      const { layout, origin } = await loadArrow(input, options);
+      const { layout, origin } = await loadArrow(input, { ...options, selection: regions });
       return new Matrix(path, layout, pool, undefined, origin, options.pairs);
     }
     const { onProgress } = options;
@@ -248,7 +265,7 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
       ...options,
       onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
     });
-    const layout = options.contigs ? selectLayout(path, loaded, options.contigs) : loaded;
+    const layout = regions ? selectRegions(path, loaded, regions, options) : loaded;
     return new Matrix(path, layout, pool, undefined, { format: input.format, sourceName: basename(path), sourceSize: input.size }, options.pairs);
   } catch (error) {
     await pool.destroy();

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { LowMemoryOptions } from '../convert/low-memory.js';
 import { detectInput } from '../read/input-format.js';
 import { STDIN } from '../read/open-matrix-input.js';
-import { contigsOption, type InputArgs } from './input-options.js';
+import { selectionOption, type InputArgs } from './input-options.js';
 import { note, warn } from './messages.js';
 import { ProgressBar, progressWanted } from './progress-bar.js';
 
@@ -19,7 +19,7 @@ export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Pr
       header: argv.header,
       threads: argv.threads,
       allowUnsorted: argv.allowUnsorted,
-      contigs: contigsOption(argv),
+      ...selectionOption(argv),
       onWarning: warn,
       onProgress: (_done, _total, progress) => bar.load(progress),
     });
@@ -70,7 +70,7 @@ export async function runStreamed(argv: LowMemoryArgs, streamed: (options: LowMe
       ...(argv.header === undefined ? {} : { header: argv.header }),
       ...(argv.threads === undefined ? {} : { threads: argv.threads }),
       ...(argv.allowUnsorted === undefined ? {} : { allowUnsorted: argv.allowUnsorted }),
-      ...(argv.contigs === undefined ? {} : { contigs: contigsOption(argv) as string[] }),
+      ...selectionOption(argv),
       onWarning: warn,
       onProgress: (progress) => bar.load(progress),
     });

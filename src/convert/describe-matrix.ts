@@ -8,6 +8,7 @@ import type { Matrix } from '../matrix.js';
 import type { RecordBatchEntry } from '../read/arrow-file-index.js';
 import { detectInput, InputFormat } from '../read/input-format.js';
 import { plannedBuffers, readArrowMatrix } from '../read/load-arrow.js';
+import { contigRuns } from '../select/contig-runs.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** One column of the matrix and the bytes its values take in shared memory. */
@@ -50,7 +51,8 @@ export function describeMatrix(matrix: Matrix): MatrixDescription {
     source: matrix.source,
     origin: matrix.origin,
     samples: matrix.samples,
-    contigs: matrix.contigs,
+    // One entry per contig, also when a region selection cut it into several batches.
+    contigs: contigRuns(matrix.layout).map((run) => ({ name: run.name, sites: run.rows })),
     alleles: matrix.alleles,
     sharedBuffers: { count: buffers.length, bytes: buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0) },
   });

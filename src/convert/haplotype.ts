@@ -15,12 +15,15 @@ import type { HaplotypeTask } from '../worker/messages.js';
 import { UsageError } from '../errors.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 
 /** Options of `haplotype`. */
 export interface HaplotypeOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: `matrix.pairs` (given at load, packed with the matrix, or automatic `<stem>a`/`<stem>b` pairs). */
   pairs?: string | readonly (readonly [string, string])[];
+  /** Only these pairs' columns (`-s`: `"[^]NAME,..."`, see src/select/samples.ts); alt still sees every haplotype. */
+  samples?: string | SampleSelection;
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
   /** Rows per worker task. */
@@ -121,7 +124,7 @@ function floorPowerOfTwo(n: number): number {
  * await matrix.close();
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const bgzf = outputType(options.output, options.outputType, 'haplotype') === 'bgzf';
   const conversion = haplotypeConversion(() => pairs, options);
   const sink = await openOutput(options.output);
@@ -140,7 +143,7 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
  * await pipeline(haplotypeStream(matrix), createGzip(), createWriteStream('haplotypes.tsv.gz'));
  */
 export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 'output' | 'outputType'> = {}): Readable {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let more: (() => void) | undefined;

@@ -16,16 +16,17 @@ import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { outputType } from '../write/output-type.js';
 import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import type { MatrixStats } from './matrix-stats.js';
-import { resolvePairs } from './pairs.js';
+import { selectedPairs } from './pairs.js';
 import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
 import { UsageError } from '../errors.js';
 import { openMatrixInput, STDIN } from '../read/open-matrix-input.js';
+import type { SelectionSpec } from '../select/regions.js';
 
-/** Options every low-memory run takes: those of a text load, a contig selection and progress. */
-export interface LowMemoryOptions {
+/** Options every low-memory run takes: those of a text load, a selection (see `LoadOptions`; a text input is still read whole) and progress. */
+export interface LowMemoryOptions extends SelectionSpec {
   header?: string;
   threads?: number;
   allowUnsorted?: boolean;
@@ -34,8 +35,6 @@ export interface LowMemoryOptions {
   /** Called on the main thread after each parsed chunk, with the contigs written so far. */
   onProgress?: (progress: LoadProgress & { contigs: number }) => void;
   onWarning?: (message: string) => void;
-  /** Only these contigs (see `LoadOptions.contigs`); a text input is still read whole. */
-  contigs?: readonly string[];
   signal?: AbortSignal;
   /** Rows of one segment of a streamed contig (default 262,144; tests use small ones). */
   segmentRows?: number;
@@ -58,7 +57,7 @@ export interface LowMemoryStatsOptions extends LowMemoryOptions, StatsOptions {}
  * const { lines } = await lowMemoryHaplotype('big.tsv.gz', { output: 'haplotypes.tsv' });
  */
 export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const conversion = haplotypeConversion((samples) => resolvePairs(samples, options.pairs), options);
+  const conversion = haplotypeConversion((samples) => selectedPairs(samples, options.pairs, options.samples), options);
   await streamedRun(path, conversion, options.output, outputType(options.output, options.outputType, 'haplotype') === 'bgzf', options);
   return { sites: conversion.sites, lines: conversion.lines, pairs: conversion.pairs };
 }
@@ -84,7 +83,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   const pool = new WorkerPool(options.threads);
   try {
     const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
-    const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
+    const conversion = vcfConversion(path, (samples) => selectedPairs(samples, options.pairs, options.samples), header, options);
     await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, transform: wholeContig }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {
@@ -101,7 +100,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
  */
 export async function lowMemoryStats(path: string, options: LowMemoryStatsOptions = {}): Promise<MatrixStats> {
   const format = options.output === undefined ? undefined : (options.format ?? 'tsv');
-  const conversion = statsConversion((samples) => resolvePairs(samples, options.pairs), { ...options, format });
+  const conversion = statsConversion((samples) => selectedPairs(samples, options.pairs, options.samples), { ...options, format });
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
   await streamedRun(path, conversion, options.output ?? false, bgzf, options);
   return conversion.result();
@@ -152,6 +151,6 @@ export async function streamedRun<T extends WorkerTask>(
 
 /** The source options of a low-memory run. */
 function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
-  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, segmentRows } = options;
-  return { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, dictionary, segmentRows, onProgress };
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows } = options;
+  return { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, onProgress };
 }

@@ -47,6 +47,10 @@ export interface LowMemoryPackOptions extends PackOptions {
   chunkBytes?: number;
   /** Only these contigs (see `LoadOptions.contigs`). */
   contigs?: readonly string[];
+  /** Only these regions (see `LoadOptions.regions`). */
+  regions?: string;
+  /** Only the regions of this file (see `LoadOptions.regionsFile`). */
+  regionsFile?: string;
   /** Called on the main thread after each parsed chunk, with the contigs packed so far. */
   onProgress?: (progress: LoadProgress & { contigs: number }) => void;
   onWarning?: (message: string) => void;
@@ -57,6 +61,8 @@ const CHROM_PIECE_ROWS = 1 << 16;
 
 /** What a pack run needs to start its file: the writer's module and the schema of the samples. */
 interface PackStart {
+  /** The input, for the error of a matrix (a selection) without sites: a packed file has at least one record batch. */
+  source: string;
   origin: MatrixOrigin;
   pairs: PackOptions['pairs'];
   /** The dictionaries, when known before the first record batch (a loaded matrix); else written after the batches. */
@@ -110,7 +116,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
       batches++;
     },
     async end() {
-      if (!writer || !alleles) throw new UsageError('no sites to pack');
+      if (!writer || !alleles) throw new UsageError(`${start.source}: no sites to pack`);
       if (!start.dictionaries) {
         await writer.writeDictionary(DictionaryId.alleles, AlleleDictionary.attach(alleles).toStrings());
         await writer.writeDictionary(DictionaryId.contigs, [...contigCodes.keys()]);
@@ -134,7 +140,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
   if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
   const sink = await openOutput(options.output);
-  const start = { origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs } };
+  const start = { source: matrix.source, origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs } };
   const conversion = await packConversion(sink, start).catch(async (error: unknown) => {
     await sink.abort();
     throw error;
@@ -162,7 +168,7 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
   let conversion: PackConversion;
   try {
     sink = await openOutput(options.output);
-    conversion = await packConversion(sink, { origin, pairs: options.pairs }).catch(async (error: unknown) => {
+    conversion = await packConversion(sink, { source: path, origin, pairs: options.pairs }).catch(async (error: unknown) => {
       await sink.abort();
       throw error;
     });
@@ -170,11 +176,11 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
     await pool.destroy();
     throw error;
   }
-  const { header, allowUnsorted, chunkBytes, onWarning, contigs, signal } = options;
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal } = options;
   let packed = 0;
   let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
   const report = (): void => options.onProgress?.({ ...loaded, contigs: packed });
-  const source = streamedSource(input, pool, { header, allowUnsorted, chunkBytes, onWarning, contigs, signal, onProgress: (progress) => {
+  const source = streamedSource(input, pool, { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, onProgress: (progress) => {
       loaded = progress;
       report();
     },

@@ -3,6 +3,7 @@
 
 import { UsageError } from '../errors.js';
 import type { HaplotypePair } from '../layout/types.js';
+import { asSampleSelection, selectSamples, type SampleSelection } from '../select/samples.js';
 
 export type { HaplotypePair } from '../layout/types.js';
 
@@ -24,12 +25,22 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   });
 }
 
-/** The pairs a conversion uses: the ones given, else the matrix's own (given at load, packed with it, or automatic). */
+/**
+ * The pairs a conversion writes: the ones given, else the matrix's own (given at load, packed with
+ * it, or automatic), then those a sample selection (`-s`, src/select/samples.ts) keeps.
+ */
 export function conversionPairs(
   matrix: { readonly samples: readonly string[]; readonly pairs: readonly HaplotypePair[] },
   spec?: string | readonly (readonly [string, string])[],
+  samples?: string | SampleSelection,
 ): HaplotypePair[] {
-  return spec === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, spec);
+  const pairs = spec === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, spec);
+  return selectSamples(pairs, asSampleSelection(samples));
+}
+
+/** The pairs of `samples` a streamed conversion writes: those given (or automatic), then those a sample selection keeps. */
+export function selectedPairs(samples: readonly string[], spec?: string | readonly (readonly [string, string])[], selection?: string | SampleSelection): HaplotypePair[] {
+  return selectSamples(resolvePairs(samples, spec), asSampleSelection(selection));
 }
 
 /** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */

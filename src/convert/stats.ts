@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { openOutput } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs } from './pairs.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 import { hetRate, perSite, statsConversion } from './stats-conversion.js';
@@ -17,6 +18,8 @@ import { statsTable } from './stats-table.js';
 export interface StatsOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** Only these pairs' statistics (`-s`: `"[^]NAME,..."`, see src/select/samples.ts); every haplotype still counts. */
+  samples?: string | SampleSelection;
   /** Also write the statistics to this file (`-`: standard output); default: only return them. */
   output?: string;
   /** What to write: the TSV table (default) or JSON. */
@@ -39,7 +42,7 @@ export type { HaplotypeStats, AlleleCount, PairStats, SiteStats, ContigStats, Ma
  * await matrix.close();
  */
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
-  const pairs = conversionPairs(matrix, options.pairs);
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
   const sink = options.output === undefined ? undefined : await openOutput(options.output);
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';

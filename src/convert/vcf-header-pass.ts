@@ -30,8 +30,14 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
   const contigs: VcfContig[] = [];
   let alleles: SharedArrayBuffer | undefined;
   for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined })) {
-    const length = Math.max(0, ...layout.batches.map((batch) => maxPos(batchViews(layout, batch).pos)));
-    contigs.push({ name: layout.contigs[layout.batches[0]?.contig ?? 0] ?? '', length });
+    let length = 0;
+    for (const batch of layout.batches) {
+      const { pos } = batchViews(layout, batch);
+      for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > length) length = pos[r] as number;
+    }
+    const contig = layout.batches[0]?.contig ?? 0;
+    // A contig a region selection cut keeps its whole length, as in memory (convert/vcf.ts).
+    contigs.push({ name: layout.contigs[contig] ?? '', length: layout.contigLengths?.[contig] || length });
     alleles = layout.alleles;
   }
   const strings = alleles ? AlleleDictionary.attach(alleles).toStrings() : [...SEED_ALLELES];

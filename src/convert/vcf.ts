@@ -17,6 +17,8 @@ import type { FastaContig } from '../worker/fasta-bases.js';
 import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { contigRuns } from '../select/contig-runs.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { vcfAlleleTables } from './vcf-alleles.js';
 
@@ -24,6 +26,8 @@ import { vcfAlleleTables } from './vcf-alleles.js';
 export interface VcfOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
+  /** Only these samples (pairs), as `bcftools view -s` (`"[^]NAME,..."`, see src/select/samples.ts); sites and alleles stay those of every haplotype. */
+  samples?: string | SampleSelection;
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
   /** Compress as BGZF (`bgzip`'s format, indexable by `bcftools index`); default: when `output` ends in `.gz` or `.bgz`. Same as `outputType: 'bgzf'`. */
@@ -245,8 +249,14 @@ function headerContigs(
  * await matrix.close();
  */
 export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<VcfSummary> {
-  const pairs = conversionPairs(matrix, options.pairs);
-  const contigs = matrix.contigs.map((contig) => ({ name: contig.name, length: maxPos(matrix.contigViews(contig.index).pos) }));
+  const pairs = conversionPairs(matrix, options.pairs, options.samples);
+  // One `##contig` line per contig, also when a region selection cut it into several batches; a
+  // cut contig keeps its whole length (`contigLengths`), as `bcftools view -r` keeps the header.
+  const { layout } = matrix;
+  const contigs = contigRuns(layout).map((run) => ({
+    name: run.name,
+    length: layout.contigLengths?.[run.contig] || run.batches.reduce((max, b) => Math.max(max, maxPos(matrix.contigViews(b).pos)), 0),
+  }));
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';

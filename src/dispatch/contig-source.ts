@@ -1,17 +1,21 @@
 // Where a conversion's rows come from: a source yields the matrix one contig at a time, each as a
 // layout of its own (a `ContigUnit`), whatever holds it:
 //
-//   memory    a loaded matrix: each contig's batch, zero-copy, all of them held at once;
+//   memory    a loaded matrix: each contig's batches, zero-copy, all of them held at once;
 //   streamed  a text matrix parsed in file order, a packed .arrow file read one record batch at a
 //             time, or standard input: one contig in memory, its buffers reused by the next.
 //
-// A per-contig layout transform (a region or sample selection) applies to every unit of every
-// source the same way: `transformUnits`.
+// A region selection (`-r`, `-R`, `--contigs`; src/select) is applied where each source makes its
+// layouts, so a packed input reads only the selected record batches: by the load of a memory
+// source (matrix.ts) and by `contigLayouts` for a streamed one (read/contig-by-contig.ts). Another
+// per-contig layout transform applies to every unit of every source the same way: `transformUnits`.
 
-import type { MatrixLayout } from '../layout/matrix-layout.js';
+import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, LoadProgress } from '../layout/types.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
 import type { InputFile } from '../read/input-format.js';
+import { contigRuns } from '../select/contig-runs.js';
+import type { SelectionSpec } from '../select/regions.js';
 import type { StreamOptions } from '../read/stream-contigs.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -36,24 +40,28 @@ export interface ContigSource {
 /** A per-contig layout transform: the unit to convert instead, or undefined to leave the contig out. */
 export type UnitTransform = (unit: ContigUnit) => ContigUnit | undefined;
 
-/** The units of a loaded matrix's layout, one per batch (a contig), zero-copy. */
+/**
+ * The units of a loaded matrix's layout, zero-copy: one per contig, its consecutive batches
+ * together (one batch after a load, several where a region selection cut the contig into ranges).
+ */
 export function memorySource(layout: MatrixLayout, contigs: readonly Contig[]): ContigSource {
   return {
     streamed: false,
     async *units() {
-      for (const contig of contigs) {
-        const batch = layout.batches[contig.index];
-        if (!batch) throw new RangeError(`no batch for contig ${contig.name}`);
-        yield { contig, layout: { ...layout, batches: [batch] } };
+      let index = 0;
+      for (const run of contigRuns(layout)) {
+        const first = contigs[run.batches[0] ?? -1];
+        const last = contigs[run.batches[run.batches.length - 1] ?? -1];
+        if (!first || !last) throw new RangeError(`no batch for contig ${run.name}`);
+        const contig: Contig = { name: run.name, index: index++, sites: run.rows, rowStart: first.rowStart, rowEnd: last.rowEnd };
+        yield { contig, layout: { ...layout, batches: run.batches.map((b) => layout.batches[b] as BatchLayout) } };
       }
     },
   };
 }
 
-/** Options of a streamed source: those of a text load, a contig selection and load progress. */
-export interface StreamedSourceOptions extends StreamOptions {
-  /** Only these contigs; a packed input reads only their record batches. */
-  contigs?: readonly string[] | undefined;
+/** Options of a streamed source: those of a text load, a selection (`-r`, `-R`, `--contigs`: a packed input reads only the selected contigs' record batches) and load progress. */
+export interface StreamedSourceOptions extends StreamOptions, SelectionSpec {
   onProgress?: (progress: LoadProgress) => void;
 }
 

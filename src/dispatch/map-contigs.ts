@@ -70,6 +70,9 @@ export async function mapContigRanges(run: CustomRun, options: MapOptions): Prom
   const total = taskCount(run.contigs, chunkRows);
   const results: unknown[] = [];
   let done = 0;
+  // A task sees its batch's entry of `matrix.contigs` (a contig a region selection cut is one entry
+  // per range), while the driver's unit holds the whole contig.
+  const contigOf = new Map(run.layout.batches.map((batch, b) => [batch, run.contigs[b] as Contig]));
   const conversion: Conversion<CustomTask> = {
     chunkRows,
     task: (range) => ({
@@ -77,7 +80,7 @@ export async function mapContigRanges(run: CustomRun, options: MapOptions): Prom
       module: run.module,
       args: run.args,
       layout: { ...run.layout, batches: [range.batch] },
-      contig: range.unit.contig,
+      contig: contigOf.get(range.batch) ?? range.unit.contig,
       from: range.from,
       to: range.to,
       pairs: run.pairs,

@@ -35,8 +35,13 @@ export interface MatrixLayout {
   alleles: SharedArrayBuffer;
   samples: string[];
   contigs: string[];
-  /** One batch per contig, in contig order. */
+  /**
+   * One batch per contig, in contig order; a region selection (src/select) may cut a contig into
+   * several consecutive batches, one per row range.
+   */
   batches: BatchLayout[];
+  /** Largest POS of each contig (by index in `contigs`) before a region selection cut it; 0 or absent: not cut. */
+  contigLengths?: number[];
 }
 
 /** Raw typed-array views of one batch, rows `[from, to)`. */

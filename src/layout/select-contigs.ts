@@ -1,9 +1,9 @@
-// Contig selection (`LoadOptions.contigs`, the CLI's `--contigs`): which record batches of a layout
-// a load keeps. The kept contigs stay in the matrix's own order, whatever order they were asked
-// in, so per-contig shards of one matrix concatenate to the output of the whole matrix.
+// Contig selection by name: which record batches of a packed matrix a load reads, and the errors
+// of a selection. The kept contigs stay in the matrix's own order, whatever order they were asked
+// in, so per-contig shards of one matrix concatenate to the output of the whole matrix. The rows
+// of a region selection (`-r`, `-R`, `--contigs`) are cut by src/select/select-regions.ts.
 
 import { UsageError } from '../errors.js';
-import type { MatrixLayout } from './matrix-layout.js';
 
 /** Contig names from a `--contigs` value: comma-separated, blanks around names dropped. */
 export function parseContigList(value: string): string[] {
@@ -36,15 +36,4 @@ export function missingContigs(path: string, missing: readonly string[], present
   const shown = present.slice(0, 10).join(', ') + (present.length > 10 ? `, ... (${present.length} in all)` : '');
   const what = missing.length === 1 ? `no contig ${missing[0]}` : `no contigs ${missing.join(', ')}`;
   return new UsageError(`${path}: ${what}; its contigs are ${shown}`);
-}
-
-/** The layout with only the batches of the `wanted` contigs (the buffers are the same: nothing is copied or freed). */
-export function selectLayout(path: string, layout: MatrixLayout, wanted: readonly string[]): MatrixLayout {
-  const keep = selectBatches(
-    path,
-    layout.contigs,
-    layout.batches.map((batch) => batch.contig),
-    wanted,
-  );
-  return { ...layout, batches: keep.map((b) => layout.batches[b] as MatrixLayout['batches'][number]) };
 }

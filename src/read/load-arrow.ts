@@ -8,8 +8,9 @@
 // (they are small, or one code per batch), and the pages they span are never touched, so they
 // cost no memory. A file larger than `maxBufferBytes` (4 GiB: what one typed array can address)
 // gets one buffer per record batch instead, and a batch larger than that one buffer per column.
-// A contig selection (`--contigs`, a `--low-memory` pass) reads only the selected contigs' record
-// batches, each into a buffer of its own.
+// A selection (`-r`, `--contigs`, a `--low-memory` pass) reads only the selected contigs' record
+// batches, each into a buffer of its own; a region selection then cuts their rows
+// (src/select/select-regions.ts).
 
 import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -18,6 +19,8 @@ import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allel
 import { LAYOUT_VERSION, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import { selectBatches } from '../layout/select-contigs.js';
+import type { RegionSet } from '../select/regions.js';
+import { selectRegions } from '../select/select-regions.js';
 import { ArrowTypeId, readArrowFileIndex, readBytes, type ArrowField, type ArrowFileIndex, type RecordBatchEntry } from './arrow-file-index.js';
 import type { InputFile } from './input-format.js';
 
@@ -26,8 +29,10 @@ export interface ArrowLoadOptions {
   signal?: AbortSignal;
   /** Largest SharedArrayBuffer to make (default 4 GiB); tests force a small one. */
   maxBufferBytes?: number;
-  /** Only these contigs' record batches are read (see layout/select-contigs.ts). */
-  contigs?: readonly string[];
+  /** Only these regions' record batches are read, and their rows cut (see src/select/select-regions.ts). */
+  selection?: RegionSet | undefined;
+  /** See `SelectRegionsOptions.gatherBelowRows`. */
+  gatherBelowRows?: number | undefined;
 }
 
 /** Default `maxBufferBytes`: one typed array over a buffer addresses at most 2^32 bytes. */
@@ -66,8 +71,10 @@ export interface ArrowMatrixFile {
 /** Loads a packed matrix into a shared-memory layout plus what its metadata says about its origin. */
 export async function loadArrow(input: InputFile, options: ArrowLoadOptions = {}): Promise<{ layout: MatrixLayout; origin: MatrixOrigin }> {
   const file = readArrowMatrix(input);
-  const keep = options.contigs ? selectBatches(input.path, file.contigs, file.batchContigs, options.contigs) : undefined;
-  return { layout: await loadArrowBatches(file, keep, options), origin: file.origin };
+  const regions = options.selection;
+  const keep = regions ? selectBatches(input.path, file.contigs, file.batchContigs, [...regions.intervals.keys()]) : undefined;
+  const layout = await loadArrowBatches(file, keep, options);
+  return { layout: regions ? selectRegions(input.path, layout, regions, options) : layout, origin: file.origin };
 }
 
 /** Reads and checks a packed matrix's footer, schema, metadata and dictionaries (no column bytes). */

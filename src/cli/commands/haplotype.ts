@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype, HaplotypeFormat } from '../../convert/haplotype.js';
 import { lowMemoryHaplotype } from '../../convert/low-memory.js';
 import { openMatrix } from '../../matrix.js';
-import { contigsOption, conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, lowMemoryOption, samplesOption, selectionOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted, runStreamed } from '../open-input.js';
@@ -32,21 +32,22 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
       { what: 'standard input, plain or gzip', commands: ['$0 haplotype - -o haplotypes.tsv < matrix.tsv.gz'] },
       { what: 'input for phase-extender', commands: ['$0 haplotype matrix.tsv --format phase-extender -o haplotypes.txt'] },
       { what: 'a shard: only these contigs (an .arrow input reads only their bytes)', commands: ['$0 haplotype matrix.arrow --contigs chr2,chr3 -o shard.tsv'] },
-    ],
-    ) as unknown as Argv<HaplotypeArgs>,
+      { what: 'the sites of a region and of a whole contig, one pair', commands: ['$0 haplotype matrix.tsv.gz -r chr1:160000-165000,chr3 -s 10a10b'] },
+    ]) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
     const outputType = outputTypeOf(argv, 'haplotype');
     const { pairs, output } = argv;
+    const samples = samplesOption(argv);
     if (lowMemoryWanted(argv)) {
-      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, output, outputType, format: argv.format }));
+      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, samples, output, outputType, format: argv.format }));
       return;
     }
     const bar = new ProgressBar(progressWanted(argv));
-    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, contigs: contigsOption(argv), onWarning: warn };
+    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, ...selectionOption(argv), onWarning: warn };
     try {
       const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
       try {
-        await haplotype(matrix, { pairs, output, outputType, format: argv.format, onProgress: (_done, _total, progress) => bar.convert(progress) });
+        await haplotype(matrix, { pairs, samples, output, outputType, format: argv.format, onProgress: (_done, _total, progress) => bar.convert(progress) });
       } finally {
         await matrix.close();
       }

@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription } from '../../convert/describe-matrix.js';
 import { detectInput, InputFormat } from '../../read/input-format.js';
-import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
+import { selectionOf, wholeContig } from '../../select/regions.js';
+import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { withInput } from '../open-input.js';
 
@@ -17,13 +18,18 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
     withExamples(inputOptions(yargs).option('json', { type: 'boolean', describe: 'Print the description as JSON' }), [
       { what: 'a packed matrix is described from its metadata alone', commands: ['$0 info matrix.arrow'] },
       { what: 'a text matrix is loaded first; JSON for scripts', commands: ['$0 info matrix.tsv.gz --json'] },
+      { what: 'how many sites a region holds', commands: ['$0 info matrix.arrow -r chr2:740000-745000'] },
     ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const show = (description: MatrixDescription): void => {
       process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));
     };
-    // A packed matrix is described from its metadata: nothing to read, however large the file.
-    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined) show(describePackedMatrix(argv.matrix, contigsOption(argv)));
-    else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
+    // A packed matrix is described from its metadata: nothing to read, however large the file,
+    // unless regions cut contigs (their sites are then counted on POS, so the batches are read).
+    const selection = selectionOf(selectionOption(argv));
+    const wholeContigs = !selection || [...selection.intervals.values()].every(wholeContig);
+    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined && wholeContigs) {
+      show(describePackedMatrix(argv.matrix, selection && [...selection.intervals.keys()]));
+    } else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
   },
 };

@@ -27,6 +27,7 @@ export const packCommand: CommandModule<object, PackArgs> = {
         { what: 'parse once; every command then reopens the .arrow file without parsing', commands: ['$0 pack matrix.tsv.gz -o matrix.arrow', '$0 haplotype matrix.arrow -o haplotypes.tsv'] },
         { what: 'one contig in memory at a time', commands: ['$0 pack matrix.tsv.gz --low-memory -o matrix.arrow'] },
         { what: 'standard input, plain or gzip', commands: ['$0 pack - -o stdin.arrow < matrix.tsv.gz'] },
+        { what: 'a smaller matrix of one region', commands: ['$0 pack matrix.tsv.gz -r chr2:740000-745000 -o part.arrow'] },
       ],
     ) as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryStats } from '../../convert/low-memory.js';
 import { stats } from '../../convert/stats.js';
-import { conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { runInput } from '../open-input.js';
 import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
@@ -20,10 +20,12 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       { what: 'the TSV table', commands: ['$0 stats matrix.tsv.gz -o stats.tsv'] },
       { what: 'one contig in memory at a time', commands: ['$0 stats matrix.tsv.gz --low-memory -o stats.tsv'] },
       { what: 'JSON, here one number of it', commands: ['$0 stats matrix.tsv --json | jq .genome.variableSites'] },
+      { what: 'the statistics of a region, two pairs', commands: ['$0 stats matrix.arrow -r chr2:740000-745000 -s 1a1b,2a2b'] },
     ]) as unknown as Argv<StatsArgs>,
   handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
     const outputType = outputTypeOf(argv, 'stats');
-    const options = { pairs: argv.pairs, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), outputType };
+    const samples = samplesOption(argv);
+    const options = { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), outputType };
     await runInput(argv, {
       memory: (matrix) => stats(matrix, options),
       streamed: (low) => lowMemoryStats(argv.matrix, { ...low, ...options }),

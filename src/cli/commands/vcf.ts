@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryVcf } from '../../convert/low-memory.js';
 import { vcf, VcfDeletions, VcfUnpaired, type VcfConversionOptions } from '../../convert/vcf.js';
-import { conversionOptions, lowMemoryOption, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { runInput } from '../open-input.js';
@@ -43,11 +43,13 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
         { what: 'deletions after POS gaps anchored on the reference', commands: ['$0 vcf matrix.tsv --fasta-ref ref.fa -o matrix.vcf.gz'] },
         { what: 'the snp-sites form: * for each deleted base, unpaired haplotypes left out', commands: ['$0 vcf matrix.tsv --deletions star --unpaired drop -O v -o matrix.vcf'] },
         { what: 'explicit pairs, plain VCF on standard output', commands: ['$0 vcf matrix.tsv --pairs 10a:10b | bcftools view -H | head -n 3'] },
+        { what: 'the sites of a region, all pairs but one', commands: ['$0 vcf matrix.arrow -r chr1:160000-165000 -s ^3a3b -o part.vcf.gz'] },
       ],
     ) as unknown as Argv<VcfArgs>,
   handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
     const outputType = outputTypeOf(argv, 'vcf');
     const { pairs, output } = argv;
+    const samples = samplesOption(argv);
     const records: VcfConversionOptions = {
       deletions: argv.deletions,
       unpaired: argv.unpaired,
@@ -57,8 +59,8 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
       onWarning: warn,
     };
     await runInput(argv, {
-      memory: (matrix) => vcf(matrix, { pairs, output, outputType, ...records }),
-      streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, output, outputType, ...records }),
+      memory: (matrix) => vcf(matrix, { pairs, samples, output, outputType, ...records }),
+      streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, samples, output, outputType, ...records }),
     });
   },
 };
