@@ -2,7 +2,7 @@
 // Only plain data and SharedArrayBuffers cross: the matrix itself is never copied.
 
 import type { HaplotypePair } from '../convert/pairs.js';
-import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig } from '../matrix.js';
 
 /** A byte range of a plain-text file; the worker reads it itself. It owns the lines that start in `[start, end)`. */
@@ -28,8 +28,10 @@ export interface ParseTask {
   source: FileRangeSource | SharedBlockSource;
   /** Fields a line must have: CHROM, POS, REF and one per haplotype. */
   fields: number;
-  /** Column buffers: POS (Int32), REF, then one per haplotype (Uint8 codes). */
+  /** Column buffers: POS (Int32), REF, then one per haplotype (Uint8 codes); or, with `columnRefs`, the buffers these point into. */
   columns: SharedArrayBuffer[];
+  /** Where each column's row 0 is (POS, REF, haplotypes), when columns share buffers. */
+  columnRefs?: BufferRef[];
   alleles: SharedArrayBuffer;
   rowStart: number;
   rowCapacity: number;
@@ -87,10 +89,12 @@ export interface EncodedChunk {
   lines: number;
 }
 
-/** Rewrite allele codes through `map` in `columns[c][0, rows)` (dictionary canonicalisation). */
+/** Rewrite allele codes through `map` in `columns[c][byteOffset, byteOffset + rows)` (dictionary canonicalisation). */
 export interface RemapTask {
   kind: 'remap';
   columns: SharedArrayBuffer[];
+  /** Where in each buffer the codes start (default 0). */
+  byteOffset?: number;
   rows: number;
   map: Uint8Array;
 }
