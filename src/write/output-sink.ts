@@ -6,6 +6,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GenomatrixError, UsageError } from '../errors.js';
 import { describeFsError } from '../read/header.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import { forgetTemporary, rememberTemporary } from './temporary-files.js';
 
 /** A sink of output bytes. */
@@ -27,6 +28,10 @@ export class ClosedPipeError extends GenomatrixError {
 
 /** Opens `path` for writing through a temporary name, or standard output when `path` is undefined or `-`. */
 export async function openOutput(path?: string): Promise<OutputSink> {
+  return coalesceWrites(await openUnbuffered(path));
+}
+
+async function openUnbuffered(path?: string): Promise<OutputSink> {
   if (path === undefined || path === '-') return stdoutSink();
   const kind = statOrUndefined(path);
   if (kind?.isDirectory()) throw new UsageError(`cannot write ${path}: is a directory`);
