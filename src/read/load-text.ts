@@ -3,6 +3,8 @@
 //   plain: the file is cut into byte ranges; each worker reads its range and parses it straight
 //          into its own row region of the shared columns (a region large enough for any line count
 //          the range could hold: every line has at least 2 bytes a field);
+//   BGZF:  the blocks are grouped by their headers, and each worker inflates a group and parses its
+//          lines (those that start in it), as for a byte range of a plain file;
 //   gzip:  the main thread inflates one stream into shared blocks of whole lines, and workers
 //          parse the blocks as they come, into row regions taken in turn;
 //
@@ -18,7 +20,8 @@ import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/
 import { ChunkWatch, type Chunk } from './chunk-watch.js';
 import { allocateColumnStore, alleleSpans, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
-import { byteRanges, DEFAULT_CHUNK_BYTES } from './chunk-plan.js';
+import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
+import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { matrixHeader, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -59,16 +62,18 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const alleles = AlleleDictionary.create();
   const watch = new ChunkWatch(input.size, options);
   const loaded =
-    input.format === InputFormat.gzip
-      ? await parseGzip(input, pool, alleles, headerFile, options, watch)
-      : await parsePlain(input, pool, alleles, headerFile, options, watch);
+    input.format !== InputFormat.gzip
+      ? await parsePlain(input, pool, alleles, headerFile, options, watch)
+      : isBgzfFile(input.path)
+        ? parseBgzf(input, pool, alleles, headerFile, options, watch)
+        : await parseGzip(input, pool, alleles, headerFile, options, watch);
   const { header, chunks, columns } = loaded;
   const results = await settle(chunks);
   const runs = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
   if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], positions(columns), options.onWarning);
   const plan = planContigs(runs, columns.capacity);
   // A stream's growable buffers (one per column) are compacted into few buffers (column-store.ts).
-  const store = applyRowPlan(plan, columns, input.format === InputFormat.gzip);
+  const store = applyRowPlan(plan, columns, 'growable' in loaded);
   const remap = alleles.canonicalize();
   if (remap) await Promise.all(alleleSpans(store, pool.threads).map(({ buffer, byteOffset, length }) => pool.run({ kind: 'remap', columns: [buffer], byteOffset, rows: length, map: remap })));
   const at = (c: number, row: number): BufferRef => {
@@ -123,6 +128,30 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
   return { header, chunks, columns };
 }
 
+/** BGZF: block groups inflated and parsed by the workers, in parallel (bgzf-index.ts). */
+function parseBgzf(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
+  const start = bgzfStart(input.path, input.size, TEXT_SAMPLE_BYTES);
+  const complete = start.length < TEXT_SAMPLE_BYTES || start.indexOf(10) < 0;
+  assertTextSample(start.subarray(0, Math.min(start.length, TEXT_SAMPLE_BYTES)), input.path, complete);
+  const nl = start.indexOf(10);
+  const firstLine = start.length === 0 ? undefined : Buffer.from(start.buffer, start.byteOffset, nl < 0 ? start.length : nl).toString('utf8');
+  const header = matrixHeader(input.path, firstLine, headerFile, options.header);
+  const fields = header.samples.length + 3;
+  const groups = bgzfGroups(input.path, input.size, Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+  const columns = allocateColumnStore(fields - 1, groups.reduce((sum, group) => sum + rowBound(group.bytes, fields), 0));
+  const chunks: Chunk[] = [];
+  let rowStart = 0;
+  for (const group of groups) {
+    const capacity = rowBound(group.bytes, fields);
+    const source = { type: 'bgzf', path: input.path, start: group.start, end: group.end, size: input.size, before: group.before, headerLines: header.lines } as const;
+    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options.allowUnsorted ?? false);
+    chunks.push(watch.start(chunks, rowStart, capacity, group.end - group.start, (signal) => pool.run(task, signal)));
+    rowStart += capacity;
+  }
+  if (chunks.length === 0) throw new InputError({ file: input.path }, 'no data lines after the header');
+  return { header, chunks, columns };
+}
+
 async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
   const blockBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   // A few blocks in flight: a block goes back to the reader once the worker that parsed it is done.
@@ -147,7 +176,7 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
     rowStart += rows;
   }
   if (!columns) throw new InputError({ file: input.path }, 'no data lines after the header');
-  return { header, chunks, columns };
+  return { header, chunks, columns, growable: true };
 }
 
 function growColumns(columns: ColumnStore, rows: number, file: string): ColumnStore {

@@ -22,10 +22,23 @@ export interface SharedBlockSource {
   length: number;
 }
 
+/** A group of BGZF blocks `[start, end)` of a file (`size` bytes), inflated by the worker that parses it (read/bgzf-index.ts). */
+export interface BgzfRangeSource {
+  type: 'bgzf';
+  path: string;
+  start: number;
+  end: number;
+  size: number;
+  /** Start of the last non-empty block before this group, or -1 for the first group. */
+  before: number;
+  /** Header lines before the data (first group only). */
+  headerLines: number;
+}
+
 /** Parse lines of text straight into the shared columns, rows `[rowStart, rowStart + rowCapacity)`. */
 export interface ParseTask {
   kind: 'parse';
-  source: FileRangeSource | SharedBlockSource;
+  source: FileRangeSource | SharedBlockSource | BgzfRangeSource;
   /** Fields a line must have: CHROM, POS, REF and one per haplotype. */
   fields: number;
   /** Column buffers: POS (Int32), REF, then one per haplotype (Uint8 codes); or, with `columnRefs`, the buffers these point into. */

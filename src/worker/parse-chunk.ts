@@ -4,6 +4,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
+import { inflateBgzfRange } from './inflate-bgzf.js';
 import type { ContigRun, FileRangeSource, ParseProblem, ParseResult, ParseTask } from './messages.js';
 
 const TAB = 9;
@@ -380,6 +381,9 @@ export function runParseTask(task: ParseTask): ParseResult {
   try {
     if (task.source.type === 'block') {
       const bytes = new Uint8Array(task.source.bytes, 0, task.source.length);
+      parser.parse(bytes, 0, bytes.length, bytes.length);
+    } else if (task.source.type === 'bgzf') {
+      const bytes = inflateBgzfRange(task.source);
       parser.parse(bytes, 0, bytes.length, bytes.length);
     } else {
       parseFileRange(task.source, parser);
