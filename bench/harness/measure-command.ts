@@ -26,6 +26,12 @@ export interface Measurement {
    * copy-on-write pages are counted once in all, where summing RSS counts them once per process.
    */
   peakPssBytes?: number;
+  /**
+   * CPU time (user + system, all threads) of the process tree, ms: each process's last sampled
+   * utime + stime from /proc/<pid>/stat, summed (so the last sampling interval of each is missed).
+   * Less sensitive than wall time to other work on a shared machine.
+   */
+  cpuMs: number;
   /** Largest number of processes seen at once in the tree. */
   processes: number;
   samples: number;
@@ -56,6 +62,21 @@ function statusKilobytes(status: string, key: string): number {
   if (at < 0) return 0;
   const match = /^\s*(\d+)/.exec(status.slice(at + key.length + 1, at + key.length + 40));
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process (all its threads), in clock ticks, or undefined when it is gone. */
+function cpuTicksOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** PSS of one process in bytes, from /proc/<pid>/smaps_rollup (0 when it is gone). */
@@ -102,6 +123,8 @@ export function processTree(root: number): number[] {
 class TreeSampler {
   sampledTreeRss = 0;
   maxProcessHwm = 0;
+  /** Last seen CPU ticks (utime + stime) of each process of the tree. */
+  readonly cpuTicks = new Map<number, number>();
   peakPss = 0;
   private readonly pssTimer: NodeJS.Timeout | undefined;
   processes = 0;
@@ -139,6 +162,8 @@ class TreeSampler {
       }
       alive++;
       sum += statusKilobytes(status, 'VmRSS');
+      const ticks = cpuTicksOf(pid);
+      if (ticks !== undefined) this.cpuTicks.set(pid, ticks);
       this.maxProcessHwm = Math.max(this.maxProcessHwm, statusKilobytes(status, 'VmHWM'));
     }
     this.samples++;
@@ -200,6 +225,7 @@ export function measureCommand(command: string, args: readonly string[], options
         peakRssBytes: Math.max(sampler.sampledTreeRss, sampler.maxProcessHwm),
         sampledTreeRssBytes: sampler.sampledTreeRss,
         maxProcessHwmBytes: sampler.maxProcessHwm,
+        cpuMs: ([...sampler.cpuTicks.values()].reduce((sum, ticks) => sum + ticks, 0) * 1000) / CLOCK_TICKS,
         ...(options.pss ? { peakPssBytes: sampler.peakPss } : {}),
         processes: sampler.processes,
         samples: sampler.samples,

@@ -33,6 +33,8 @@ export interface TargetResult {
   baseline: string;
   /** min / median / max of the per-round values. */
   value?: Spread;
+  /** For time ratios: min / median / max of the per-round CPU-time ratios (user + system of the process trees), less sensitive to a shared machine. */
+  cpuRatio?: Spread;
   subjectMedianMs?: number;
   baselineMedianMs?: number;
   subjectPeakMiB?: number;
@@ -87,6 +89,14 @@ export function targetResult(rule: TargetRule, subject: CommandResult | undefine
     roundValue(rule, subject.runs[i] as Measurement, baseline.runs[i] as Measurement, { subject: subject.cells, baseline: baseline.cells }),
   );
   const value = spread(values);
+  if (rule.kind === TargetKind.ratioAtMost || rule.kind === TargetKind.throughputAtLeast) {
+    const cpu = Array.from({ length: rounds }, (_, i) => {
+      const [a, b] = [subject.runs[i] as Measurement, baseline.runs[i] as Measurement];
+      const ratio = a.cpuMs / Math.max(1, b.cpuMs);
+      return rule.kind === TargetKind.throughputAtLeast ? (subject.cells ?? 1) / (baseline.cells ?? 1) / ratio : ratio;
+    });
+    result.cpuRatio = spread(cpu);
+  }
   const met = rule.kind === TargetKind.throughputAtLeast ? value.median >= rule.limit : value.median <= rule.limit;
   return {
     ...result,

@@ -31,17 +31,18 @@ const seconds = (ms: number | undefined): string => (ms === undefined ? '' : (ms
 /** One row per target: value min / median / max over the rounds, met or not, and both medians. */
 export function formatTargets(targets: readonly TargetResult[]): string {
   const lines = [
-    '| target | limit | min / median / max | met | genomatrix median (s) | baseline | baseline median (s) |',
-    '|---|---|---:|:---:|---:|---|---:|',
+    '| target | limit | min / median / max | met | CPU-time ratio min / median / max | genomatrix median (s) | baseline | baseline median (s) |',
+    '|---|---|---:|:---:|---:|---:|---|---:|',
   ];
   for (const t of targets) {
     if (!t.value) {
-      lines.push(`| ${t.title} | ${limitText(t)} | ${t.reason ?? 'not measured'} | - | | ${t.baseline} | |`);
+      lines.push(`| ${t.title} | ${limitText(t)} | ${t.reason ?? 'not measured'} | - | | | ${t.baseline} | |`);
       continue;
     }
     const u = unit(t.kind);
     const value = `${fixed(t.value.min, t.kind)} / **${fixed(t.value.median, t.kind)}** / ${fixed(t.value.max, t.kind)}${u}`;
-    lines.push(`| ${t.title} | ${limitText(t)} | ${value} | ${t.met ? 'yes' : '**no**'} | ${seconds(t.subjectMedianMs)} | ${t.baseline} | ${seconds(t.baselineMedianMs)} |`);
+    const cpu = t.cpuRatio ? `${t.cpuRatio.min.toFixed(2)} / ${t.cpuRatio.median.toFixed(2)} / ${t.cpuRatio.max.toFixed(2)}x` : '';
+    lines.push(`| ${t.title} | ${limitText(t)} | ${value} | ${t.met ? 'yes' : '**no**'} | ${cpu} | ${seconds(t.subjectMedianMs)} | ${t.baseline} | ${seconds(t.baselineMedianMs)} |`);
   }
   return lines.join('\n');
 }
