@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const context = { root, dataDir: args['data-dir'], outDir, threads: threadCounts[threadCounts.length - 1] as number, log };
   results.scenarios = [];
-  for (const scenario of scenarios(context, args.quick ? QUICK_SIZES : FULL_SIZES).filter((s) => scenarioNames.includes(s.id))) {
+  for (const scenario of scenarioNames.length === 0 ? [] : scenarios(context, args.quick ? QUICK_SIZES : FULL_SIZES, scenarioNames)) {
     const result = await runScenario(scenario, { runs, intervalMs, timeoutMs, log });
     results.scenarios.push(result);
     results.targets.push(...result.targets);

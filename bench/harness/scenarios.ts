@@ -104,8 +104,8 @@ export interface ScenarioContext {
 
 const has = (program: string): boolean => spawnSync(program, ['--version'], { stdio: 'ignore' }).error === undefined;
 
-/** Every scenario, its inputs generated (or reused) in the data directory. */
-export function scenarios(context: ScenarioContext, sizes: ScenarioSizes): Scenario[] {
+/** The scenarios named in `only` (all by default), their inputs generated (or reused) in the data directory. */
+export function scenarios(context: ScenarioContext, sizes: ScenarioSizes, only: readonly string[] = ['startup', 'compressed', 'vcf', 'contigs', 'haplotypes']): Scenario[] {
   const { root, dataDir, outDir, threads, log } = context;
   const node = process.execPath;
   const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -120,111 +120,117 @@ export function scenarios(context: ScenarioContext, sizes: ScenarioSizes): Scena
   };
   const list: Scenario[] = [];
 
-  // Start-up.
-  list.push({
-    id: 'startup',
-    title: 'Start-up: genomatrix --version against node -e 0',
-    commands: [
-      { name: 'node', label: 'node -e 0', program: node, args: ['-e', '0'], output: out('node.out') },
-      { name: 'version', label: 'genomatrix --version', program: node, args: [cli, '--version'], output: out('version.out') },
-    ],
-    targets: [{ title: '`--version` start-up', subject: 'version', baseline: 'node', kind: TargetKind.msOverAtMost, limit: 50 }],
-    sameBytes: [],
-  });
-
-  // Compressed input and output.
-  const seed = matrix(sizes.gzipSites, 4, 31);
-  const gz = `${seed.path}.gz`;
-  const bgz = `${seed.path}.bgz`;
-  if (!existsSync(gz)) compress('gzip', ['-6', '-c', seed.path], gz, log);
-  const bgzip = has('bgzip');
-  if (bgzip && !existsSync(bgz)) compress('bgzip', ['-@', '2', '-c', seed.path], bgz, log);
-  const compressed: ScenarioCommand[] = [
-    genomatrix('plain', 'haplotype, plain input', ['haplotype', seed.path, '-o', out('plain.out')]),
-    genomatrix('gzip', 'haplotype, gzip input', ['haplotype', gz, '-o', out('gzip.out')]),
-  ];
-  if (bgzip) compressed.push(genomatrix('bgzf', 'haplotype, BGZF input (bgzip)', ['haplotype', bgz, '-o', out('bgzf.out')]));
-  compressed.push(genomatrix('vcf-plain', 'vcf -O v', ['vcf', seed.path, '-O', 'v', '-o', out('vcf-plain.out')]));
-  compressed.push(genomatrix('vcf-bgzf', 'vcf -O z (BGZF)', ['vcf', seed.path, '-O', 'z', '-o', out('vcf-bgzf.out')]));
-  list.push({
-    id: 'compressed',
-    title: `Compressed input and output (${seed.sites.toLocaleString('en-US')} sites, ${seed.contigs} contigs)`,
-    commands: compressed,
-    targets: [
-      { title: 'gzip input vs plain input', subject: 'gzip', baseline: 'plain', kind: TargetKind.ratioAtMost, limit: 1.25 },
-      ...(bgzip ? [{ title: 'BGZF input vs plain input', subject: 'bgzf', baseline: 'plain', kind: TargetKind.ratioAtMost, limit: 1.25 }] : []),
-      { title: 'BGZF VCF output vs plain VCF output', subject: 'vcf-bgzf', baseline: 'vcf-plain', kind: TargetKind.ratioAtMost, limit: 1.3 },
-    ],
-    sameBytes: [['gzip', 'plain'], ...(bgzip ? ([['bgzf', 'plain']] as [string, string][]) : [])],
-  });
-
-  // VCF of one contig against snp-sites on the same haplotypes as a FASTA alignment.
-  const contig = matrix(sizes.vcfSites, 1, 31);
-  const fasta = `${contig.path}.fa`;
-  const snpSites = has('snp-sites') || existsSync('/usr/bin/snp-sites');
-  if (snpSites && !existsSync(fasta)) fastaAlignment(contig.path, fasta);
-  list.push({
-    id: 'vcf',
-    title: `VCF of one ${contig.sites.toLocaleString('en-US')}-site contig, 31 haplotypes`,
-    commands: [
-      genomatrix('vcf', 'genomatrix vcf -O v', ['vcf', contig.path, '-O', 'v', '-o', out('vcf.out')]),
-      { name: 'snp-sites', label: 'snp-sites -v (FASTA alignment)', program: 'snp-sites', args: ['-v', '-o', out('snp-sites.out'), fasta], output: out('snp-sites.out') },
-    ],
-    targets: [{ title: 'VCF of one contig vs snp-sites', subject: 'vcf', baseline: 'snp-sites', kind: TargetKind.ratioAtMost, limit: 1.5, goal: 'faster' }],
-    sameBytes: [],
-    ...(snpSites ? {} : { skipped: 'snp-sites is not installed (Debian package snp-sites)' }),
-  });
-
-  // The same bytes as one contig and as many.
-  const contigCommands: ScenarioCommand[] = [];
-  for (const count of sizes.contigCounts) {
-    const m = matrix(sizes.contigSites, count, 31);
-    for (const job of ['haplotype', 'vcf', 'stats', 'pack'] as const) {
-      const output = out(`${job}-c${count}.out`);
-      const args = job === 'pack' ? ['pack', m.path, '-o', `${output}.arrow`] : job === 'vcf' ? ['vcf', m.path, '-O', 'v', '-o', output] : [job, m.path, '-o', output];
-      contigCommands.push(genomatrix(`${job}-c${count}`, `${job}, ${count.toLocaleString('en-US')} contigs`, args, { x: count, series: job }));
+  if (only.includes('startup')) {
+    // Start-up.
+    list.push({
+      id: 'startup',
+      title: 'Start-up: genomatrix --version against node -e 0',
+      commands: [
+        { name: 'node', label: 'node -e 0', program: node, args: ['-e', '0'], output: out('node.out') },
+        { name: 'version', label: 'genomatrix --version', program: node, args: [cli, '--version'], output: out('version.out') },
+      ],
+      targets: [{ title: '`--version` start-up', subject: 'version', baseline: 'node', kind: TargetKind.msOverAtMost, limit: 50 }],
+      sameBytes: [],
+    });
+  }
+  if (only.includes('compressed')) {
+    // Compressed input and output.
+    const seed = matrix(sizes.gzipSites, 4, 31);
+    const gz = `${seed.path}.gz`;
+    const bgz = `${seed.path}.bgz`;
+    if (!existsSync(gz)) compress('gzip', ['-6', '-c', seed.path], gz, log);
+    const bgzip = has('bgzip');
+    if (bgzip && !existsSync(bgz)) compress('bgzip', ['-@', '2', '-c', seed.path], bgz, log);
+    const compressed: ScenarioCommand[] = [
+      genomatrix('plain', 'haplotype, plain input', ['haplotype', seed.path, '-o', out('plain.out')]),
+      genomatrix('gzip', 'haplotype, gzip input', ['haplotype', gz, '-o', out('gzip.out')]),
+    ];
+    if (bgzip) compressed.push(genomatrix('bgzf', 'haplotype, BGZF input (bgzip)', ['haplotype', bgz, '-o', out('bgzf.out')]));
+    compressed.push(genomatrix('vcf-plain', 'vcf -O v', ['vcf', seed.path, '-O', 'v', '-o', out('vcf-plain.out')]));
+    compressed.push(genomatrix('vcf-bgzf', 'vcf -O z (BGZF)', ['vcf', seed.path, '-O', 'z', '-o', out('vcf-bgzf.out')]));
+    list.push({
+      id: 'compressed',
+      title: `Compressed input and output (${seed.sites.toLocaleString('en-US')} sites, ${seed.contigs} contigs)`,
+      commands: compressed,
+      targets: [
+        { title: 'gzip input vs plain input', subject: 'gzip', baseline: 'plain', kind: TargetKind.ratioAtMost, limit: 1.25 },
+        ...(bgzip ? [{ title: 'BGZF input vs plain input', subject: 'bgzf', baseline: 'plain', kind: TargetKind.ratioAtMost, limit: 1.25 }] : []),
+        { title: 'BGZF VCF output vs plain VCF output', subject: 'vcf-bgzf', baseline: 'vcf-plain', kind: TargetKind.ratioAtMost, limit: 1.3 },
+      ],
+      sameBytes: [['gzip', 'plain'], ...(bgzip ? ([['bgzf', 'plain']] as [string, string][]) : [])],
+    });
+  }
+  if (only.includes('vcf')) {
+    // VCF of one contig against snp-sites on the same haplotypes as a FASTA alignment.
+    const contig = matrix(sizes.vcfSites, 1, 31);
+    const fasta = `${contig.path}.fa`;
+    const snpSites = has('snp-sites') || existsSync('/usr/bin/snp-sites');
+    if (snpSites && !existsSync(fasta)) fastaAlignment(contig.path, fasta);
+    list.push({
+      id: 'vcf',
+      title: `VCF of one ${contig.sites.toLocaleString('en-US')}-site contig, 31 haplotypes`,
+      commands: [
+        genomatrix('vcf', 'genomatrix vcf -O v', ['vcf', contig.path, '-O', 'v', '-o', out('vcf.out')]),
+        { name: 'snp-sites', label: 'snp-sites -v (FASTA alignment)', program: 'snp-sites', args: ['-v', '-o', out('snp-sites.out'), fasta], output: out('snp-sites.out') },
+      ],
+      targets: [{ title: 'VCF of one contig vs snp-sites', subject: 'vcf', baseline: 'snp-sites', kind: TargetKind.ratioAtMost, limit: 1.5, goal: 'faster' }],
+      sameBytes: [],
+      ...(snpSites ? {} : { skipped: 'snp-sites is not installed (Debian package snp-sites)' }),
+    });
+  }
+  if (only.includes('contigs')) {
+    // The same bytes as one contig and as many.
+    const contigCommands: ScenarioCommand[] = [];
+    for (const count of sizes.contigCounts) {
+      const m = matrix(sizes.contigSites, count, 31);
+      for (const job of ['haplotype', 'vcf', 'stats', 'pack'] as const) {
+        const output = out(`${job}-c${count}.out`);
+        const args = job === 'pack' ? ['pack', m.path, '-o', `${output}.arrow`] : job === 'vcf' ? ['vcf', m.path, '-O', 'v', '-o', output] : [job, m.path, '-o', output];
+        contigCommands.push(genomatrix(`${job}-c${count}`, `${job}, ${count.toLocaleString('en-US')} contigs`, args, { x: count, series: job }));
+      }
     }
+    const many = sizes.contigCounts.find((n) => n >= 20_000) ?? sizes.contigCounts[sizes.contigCounts.length - 1];
+    list.push({
+      id: 'contigs',
+      title: `${sizes.contigSites.toLocaleString('en-US')} sites x 31 haplotypes as 1 contig or many`,
+      commands: contigCommands,
+      targets: (['haplotype', 'pack', 'vcf', 'stats'] as const).flatMap((job) => [
+        { title: `${job}: ${many?.toLocaleString('en-US')} contigs vs 1`, subject: `${job}-c${many}`, baseline: `${job}-c1`, kind: TargetKind.ratioAtMost, limit: 1.3 },
+        ...sizes.contigCounts
+          .filter((n) => n > (many ?? 0))
+          .map((n) => ({ title: `${job}: ${n.toLocaleString('en-US')} contigs vs 1 (linear cost)`, subject: `${job}-c${n}`, baseline: `${job}-c1`, kind: TargetKind.ratioAtMost, limit: 1.3 })),
+      ]),
+      sameBytes: [],
+      chart: { file: 'contigs-chart.svg', title: 'against contigs (same bytes)', xLabel: 'contigs' },
+    });
   }
-  const many = sizes.contigCounts.find((n) => n >= 20_000) ?? sizes.contigCounts[sizes.contigCounts.length - 1];
-  list.push({
-    id: 'contigs',
-    title: `${sizes.contigSites.toLocaleString('en-US')} sites x 31 haplotypes as 1 contig or many`,
-    commands: contigCommands,
-    targets: (['haplotype', 'pack', 'vcf', 'stats'] as const).flatMap((job) => [
-      { title: `${job}: ${many?.toLocaleString('en-US')} contigs vs 1`, subject: `${job}-c${many}`, baseline: `${job}-c1`, kind: TargetKind.ratioAtMost, limit: 1.3 },
-      ...sizes.contigCounts
-        .filter((n) => n > (many ?? 0))
-        .map((n) => ({ title: `${job}: ${n.toLocaleString('en-US')} contigs vs 1 (linear cost)`, subject: `${job}-c${n}`, baseline: `${job}-c1`, kind: TargetKind.ratioAtMost, limit: 1.3 })),
-    ]),
-    sameBytes: [],
-    chart: { file: 'contigs-chart.svg', title: 'against contigs (same bytes)', xLabel: 'contigs' },
-  });
-
-  // Many haplotypes: cells per second against the seed shape; info of very many columns.
-  const seedShape = matrix(sizes.seedSites, 4, 31);
-  const cellsOf = (m: BenchMatrix): number => m.sites * (m.haplotypes + 1);
-  const columnCommands: ScenarioCommand[] = [
-    genomatrix('h31', `haplotype, 31 haplotypes x ${seedShape.sites.toLocaleString('en-US')} sites`, ['haplotype', seedShape.path, '-o', out('h31.out')], { cells: cellsOf(seedShape), x: 31, series: 'haplotype' }),
-  ];
-  for (const shape of sizes.manyHaplotypes) {
-    const m = matrix(shape.sites, 1, shape.haplotypes);
-    columnCommands.push(genomatrix(`h${shape.haplotypes}`, `haplotype, ${shape.haplotypes} haplotypes x ${shape.sites.toLocaleString('en-US')} sites`, ['haplotype', m.path, '-o', out(`h${shape.haplotypes}.out`)], { cells: cellsOf(m), x: shape.haplotypes, series: 'haplotype' }));
+  if (only.includes('haplotypes')) {
+    // Many haplotypes: cells per second against the seed shape; info of very many columns.
+    const seedShape = matrix(sizes.seedSites, 4, 31);
+    const cellsOf = (m: BenchMatrix): number => m.sites * (m.haplotypes + 1);
+    const columnCommands: ScenarioCommand[] = [
+      genomatrix('h31', `haplotype, 31 haplotypes x ${seedShape.sites.toLocaleString('en-US')} sites`, ['haplotype', seedShape.path, '-o', out('h31.out')], { cells: cellsOf(seedShape), x: 31, series: 'haplotype' }),
+    ];
+    for (const shape of sizes.manyHaplotypes) {
+      const m = matrix(shape.sites, 1, shape.haplotypes);
+      columnCommands.push(genomatrix(`h${shape.haplotypes}`, `haplotype, ${shape.haplotypes} haplotypes x ${shape.sites.toLocaleString('en-US')} sites`, ['haplotype', m.path, '-o', out(`h${shape.haplotypes}.out`)], { cells: cellsOf(m), x: shape.haplotypes, series: 'haplotype' }));
+    }
+    const wide = matrix(20, 1, sizes.infoColumns);
+    columnCommands.push(genomatrix('info-wide', `info, ${sizes.infoColumns.toLocaleString('en-US')} columns x 20 sites`, ['info', wide.path]));
+    columnCommands.push({ name: 'node-wide', label: 'node -e 0', program: node, args: ['-e', '0'], output: out('node-wide.out') });
+    const widest = sizes.manyHaplotypes[sizes.manyHaplotypes.length - 1];
+    list.push({
+      id: 'haplotypes',
+      title: 'Many haplotypes (columns)',
+      commands: columnCommands,
+      targets: [
+        ...(widest ? [{ title: `${widest.haplotypes} haplotypes: cells/s vs seed shape`, subject: `h${widest.haplotypes}`, baseline: 'h31', kind: TargetKind.throughputAtLeast, limit: 0.7 }] : []),
+        { title: `info of ${sizes.infoColumns.toLocaleString('en-US')} columns`, subject: 'info-wide', baseline: 'node-wide', kind: TargetKind.secondsAtMost, limit: 2 },
+      ],
+      sameBytes: [],
+      chart: { file: 'haplotypes-chart.svg', title: 'against haplotypes', xLabel: 'haplotypes' },
+    });
   }
-  const wide = matrix(20, 1, sizes.infoColumns);
-  columnCommands.push(genomatrix('info-wide', `info, ${sizes.infoColumns.toLocaleString('en-US')} columns x 20 sites`, ['info', wide.path]));
-  columnCommands.push({ name: 'node-wide', label: 'node -e 0', program: node, args: ['-e', '0'], output: out('node-wide.out') });
-  const widest = sizes.manyHaplotypes[sizes.manyHaplotypes.length - 1];
-  list.push({
-    id: 'haplotypes',
-    title: 'Many haplotypes (columns)',
-    commands: columnCommands,
-    targets: [
-      ...(widest ? [{ title: `${widest.haplotypes} haplotypes: cells/s vs seed shape`, subject: `h${widest.haplotypes}`, baseline: 'h31', kind: TargetKind.throughputAtLeast, limit: 0.7 }] : []),
-      { title: `info of ${sizes.infoColumns.toLocaleString('en-US')} columns`, subject: 'info-wide', baseline: 'node-wide', kind: TargetKind.secondsAtMost, limit: 2 },
-    ],
-    sameBytes: [],
-    chart: { file: 'haplotypes-chart.svg', title: 'against haplotypes', xLabel: 'haplotypes' },
-  });
   return list;
 }
 
