@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '10' },
     timeout: { type: 'string', default: '600' },
     scenarios: { type: 'string' },
+    warmups: { type: 'string', default: '1' },
   },
 });
 
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
   const context = { root, dataDir: args['data-dir'], outDir, threads: threadCounts[threadCounts.length - 1] as number, log };
   results.scenarios = [];
   for (const scenario of scenarioNames.length === 0 ? [] : scenarios(context, args.quick ? QUICK_SIZES : FULL_SIZES, scenarioNames)) {
-    const result = await runScenario(scenario, { runs, intervalMs, timeoutMs, log });
+    const result = await runScenario(scenario, { runs, warmups: Number(args.warmups), intervalMs, timeoutMs, log });
     results.scenarios.push(result);
     results.targets.push(...result.targets);
     rmSync(outDir, { recursive: true, force: true });

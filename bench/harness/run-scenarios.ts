@@ -56,6 +56,8 @@ export interface ScenarioResult {
 /** Options of a scenario run. */
 export interface RunOptions {
   runs: number;
+  /** Unmeasured runs of each command first (default 1). */
+  warmups?: number;
   intervalMs: number;
   timeoutMs: number;
   log: (line: string) => void;
@@ -108,7 +110,7 @@ export function targetResult(rule: TargetRule, subject: CommandResult | undefine
   } as TargetResult;
 }
 
-/** Runs a scenario: one warm-up each, then `runs` interleaved rounds; then the checks and the targets. */
+/** Runs a scenario: `warmups` warm-ups each (default 1), then `runs` interleaved rounds; then the checks and the targets. */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const base = { id: scenario.id, title: scenario.title, ...(scenario.chart ? { chart: scenario.chart } : {}) };
   if (scenario.skipped) return { ...base, skipped: scenario.skipped, commands: [], targets: scenario.targets.map((rule) => targetResult(rule, undefined, undefined)), checks: [] };
@@ -129,7 +131,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     else if (!warmup) result.runs.push(m);
   };
   const pairs = scenario.commands.map((command, i) => [command, results[i] as CommandResult] as const);
-  for (const [command, result] of pairs) await measure(command, result, true);
+  for (let w = 0; w < (options.warmups ?? 1); w++) for (const [command, result] of pairs) await measure(command, result, true);
   for (let round = 0; round < options.runs; round++) {
     const order = round % 2 === 0 ? pairs : [...pairs].reverse();
     for (const [command, result] of order) await measure(command, result, false);
