@@ -54,6 +54,23 @@ describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian p
     }
   });
 
+  it('feeds every command the plain input\'s rows, loaded in memory and streamed with --low-memory', () => {
+    const plain = join(scratch.dir, 'grouped.tsv');
+    generate(plain, ['--contigs', '3', '--sites', '3000', '--haplotypes', '5', '--seed', '5']);
+    const bgz = compress(plain, `${plain}.bgz`);
+    assert.ok(isBgzfFile(bgz));
+    for (const command of ['haplotype', 'vcf', 'stats']) {
+      for (const mode of [[], ['--low-memory']]) {
+        const expected = runCli([command, plain, '--threads', '2', ...mode]);
+        assert.equal(expected.status, 0, expected.stderr);
+        assert.ok(expected.stdout.split('\n').length > 4, `${command}: the plain input gives rows`);
+        const run = runCli([command, bgz, '--threads', '2', ...mode]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.stdout, expected.stdout, `${command} ${mode.join(' ')}`);
+      }
+    }
+  });
+
   it('reads concatenated BGZF files (an empty end block in the middle)', () => {
     const head = join(scratch.dir, 'head.tsv');
     const tail = join(scratch.dir, 'tail.tsv');
