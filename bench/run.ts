@@ -3,7 +3,8 @@
 // process; see bench/README.md for what is measured and how.
 //
 // Usage: node dist/bench/run.js [--sizes 1000000,4000000] [--threads 1,2] [--runs 5]
-//          [--approaches genomatrix,naive-node,duckdb,copy] [--json] [--quick] [--data-dir DIR]
+//          [--approaches genomatrix,c,pandas,naive-node,duckdb,copy] [--scenarios startup,compressed,vcf,contigs,haplotypes|none]
+//          [--json] [--quick] [--data-dir DIR]
 
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,9 +15,12 @@ import { approaches, type Approach } from './harness/approaches.js';
 import { benchMatrix, SEED_SHAPE, type BenchMatrix } from './harness/bench-matrix.js';
 import { formatReport } from './harness/bench-report.js';
 import { CellStatus, compareCells, machineInfo, spread, type BenchResults, type ResultCell } from './harness/bench-results.js';
-import { chartSvg } from './harness/chart-svg.js';
+import { chartSvg, scaleChartSvg } from './harness/chart-svg.js';
 import { Agreement, compareOutputs } from './harness/compare-outputs.js';
 import { measureCommand, type Measurement } from './harness/measure-command.js';
+import { runScenario, targetResult, type CommandResult, type TargetResult } from './harness/run-scenarios.js';
+import { FULL_SIZES, QUICK_SIZES, scenarios, TargetKind, type TargetRule } from './harness/scenarios.js';
+import { formatScenarios, formatTargets } from './harness/targets-report.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,6 +39,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: String(SEED_SHAPE.seed) },
     interval: { type: 'string', default: '10' },
     timeout: { type: 'string', default: '600' },
+    scenarios: { type: 'string' },
+    warmups: { type: 'string', default: '1' },
   },
 });
 
@@ -52,7 +58,8 @@ const timeoutMs = Number(args.timeout) * 1000;
 const shape = { contigs: Number(args.contigs), haplotypes: Number(args.haplotypes), seed: Number(args.seed) };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const known = approaches(root);
+const buildDir = join(args['data-dir'], 'build');
+const known = approaches(root, buildDir);
 const chosen: Approach[] = args.approaches
   ? args.approaches.split(',').map((name) => {
       const approach = known.find((a) => a.name === name.trim());
@@ -88,7 +95,9 @@ async function measureSize(matrix: BenchMatrix, threads: number, reference: { ou
     const { approach, cell, output } = entry;
     if (cell.status !== CellStatus.ok) return;
     const [command, commandArgs] = approach.command(matrix.path, cell.threads);
-    const m = await measureCommand(command, commandArgs, { stdoutFile: output, intervalMs, timeoutMs });
+    const m = await measureCommand(command, commandArgs, { stdoutFile: output, intervalMs, timeoutMs, pss: approach.pss ?? false });
+    // A forking approach's memory is its tree's summed PSS (RSS counts shared pages once per process).
+    if (m.peakPssBytes !== undefined) m.peakRssBytes = m.peakPssBytes;
     const problem = failure(m);
     log(`  ${approach.name.padEnd(11)} ${String(cell.threads).padStart(2)} thr ${warmup ? 'warm-up' : 'run    '} ${(m.wallMs / 1000).toFixed(2).padStart(7)} s ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(6)} MB${problem ? `  FAILED ${problem}` : ''}`);
     if (problem) {
@@ -98,8 +107,11 @@ async function measureSize(matrix: BenchMatrix, threads: number, reference: { ou
     if (warmup) cell.warmup = m;
     else cell.runs.push(m);
   };
-  for (const entry of cells) await measure(entry, true);
-  for (let run = 0; run < runs; run++) for (const entry of cells) await measure(entry, false);
+  // A slow baseline with `maxRuns` gets no warm-up (the others have warmed the page cache) and at most that many runs.
+  for (const entry of cells) if (entry.approach.maxRuns === undefined) await measure(entry, true);
+  for (let run = 0; run < runs; run++) {
+    for (const entry of cells) if (run < (entry.approach.maxRuns ?? runs)) await measure(entry, false);
+  }
 
   for (const { approach, cell, output } of cells) {
     if (cell.status !== CellStatus.ok) continue;
@@ -149,6 +161,20 @@ async function main(): Promise<void> {
     // Saved after every size, so that a long run cut short keeps what it measured.
     if (sites !== sizes[sizes.length - 1]) saveResults(results, true);
   }
+  results.targets = seedTargets(results.cells);
+  const scenarioNames = args.scenarios === 'none' ? [] : (args.scenarios ?? 'startup,compressed,vcf,contigs,haplotypes').split(',').map((name) => name.trim());
+  const outDir = join(args['data-dir'], 'out-scenarios');
+  mkdirSync(outDir, { recursive: true });
+  const context = { root, dataDir: args['data-dir'], outDir, threads: threadCounts[threadCounts.length - 1] as number, log };
+  results.scenarios = [];
+  for (const scenario of scenarioNames.length === 0 ? [] : scenarios(context, args.quick ? QUICK_SIZES : FULL_SIZES, scenarioNames)) {
+    const result = await runScenario(scenario, { runs, warmups: Number(args.warmups), intervalMs, timeoutMs, log });
+    results.scenarios.push(result);
+    results.targets.push(...result.targets);
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    saveResults(results, true);
+  }
   const report = saveResults(results, false);
   if (args.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else process.stdout.write(report + '\n');
@@ -158,14 +184,59 @@ async function main(): Promise<void> {
   }
 }
 
+/** The seed-shaped targets, from the sites table's largest size with the most threads (the runs there are interleaved rounds). */
+function seedTargets(cells: ResultCell[]): TargetResult[] {
+  const largest = Math.max(...cells.map((c) => c.sites));
+  const threads = threadCounts[threadCounts.length - 1];
+  const asCommand = (name: string): CommandResult | undefined => {
+    const cell = cells.find((c) => c.approach === name && c.sites === largest && (c.threads === threads || name === 'copy'));
+    if (!cell) return undefined;
+    const result: CommandResult = { name, label: cell.label, runs: cell.runs };
+    if (cell.status !== CellStatus.ok) result.failed = `${cell.status}: ${cell.reason ?? ''}`;
+    if (cell.wallMs) result.wallMs = cell.wallMs;
+    if (cell.peakRssBytes) result.peakBytes = cell.peakRssBytes;
+    return result;
+  };
+  const sites = largest.toLocaleString('en-US');
+  const rules: TargetRule[] = [
+    { title: `haplotype, ${sites} sites: genomatrix vs C`, subject: 'genomatrix', baseline: 'c', kind: TargetKind.ratioAtMost, limit: 1.15, goal: '1.0x' },
+    { title: `haplotype, ${sites} sites: genomatrix vs DuckDB (8x faster)`, subject: 'genomatrix', baseline: 'duckdb', kind: TargetKind.ratioAtMost, limit: 0.125 },
+    { title: `haplotype, ${sites} sites: peak memory`, subject: 'genomatrix', baseline: 'copy', kind: TargetKind.mibAtMost, limit: 256 },
+  ];
+  return rules.map((rule) => targetResult(rule, asCommand(rule.subject), asCommand(rule.baseline)));
+}
+
 /** Writes the JSON, the chart and its page; returns the Markdown report. */
 function saveResults(results: BenchResults, partial: boolean): string {
   Object.assign(results, compareCells(results.cells), { partial });
   const name = args.quick ? 'quick' : 'latest';
   const chart = name === 'latest' ? 'chart' : `${name}-chart`;
   mkdirSync(args['results-dir'], { recursive: true });
-  const report = formatReport(results);
+  const report = [
+    '### Targets',
+    '',
+    formatTargets(results.targets ?? []),
+    '',
+    '### Haplotype table against sites',
+    '',
+    formatReport(results),
+    formatScenarios(results.scenarios ?? []),
+  ].join('\n');
   const svg = chartSvg(results);
+  for (const scenario of results.scenarios ?? []) {
+    if (!scenario.chart) continue;
+    const series = [...new Set(scenario.commands.filter((c) => c.series).map((c) => c.series as string))];
+    const lines = series.map((name) => ({
+      name,
+      points: scenario.commands
+        .filter((c) => c.series === name && c.x !== undefined && c.wallMs && c.peakBytes)
+        .map((c) => ({ x: c.x as number, wallMs: c.wallMs?.median ?? 0, peakBytes: c.peakBytes?.median ?? 0 }))
+        .sort((a, b) => a.x - b.x),
+    }));
+    const note = `${results.machine.cpu}, ${results.machine.availableParallelism} cores, Node ${results.machine.node}, ${results.date.slice(0, 10)}; medians of ${results.options.runs} runs`;
+    const file = args.quick ? `quick-${scenario.chart.file}` : scenario.chart.file;
+    writeFileSync(join(args['results-dir'], file), scaleChartSvg(scenario.chart.title, scenario.chart.xLabel, lines, note));
+  }
   writeFileSync(join(args['results-dir'], `${name}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(args['results-dir'], `${chart}.svg`), svg);
   writeFileSync(join(args['results-dir'], `${chart}.html`), chartPage(svg, report, results.command));

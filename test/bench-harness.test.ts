@@ -32,6 +32,33 @@ describe('benchmark harness', () => {
     }
   });
 
+  it('the C baseline writes the stored fixture\'s expected table, and the same bytes as genomatrix on generated split contigs', async (t) => {
+    const c = byName.get('c');
+    assert.ok(c);
+    const missing = c.unavailable();
+    if (missing) return t.skip(missing);
+    const cases: [string, string][] = [
+      [fixture('small.tsv'), readFileSync(fixture('small.expected.tsv'), 'utf8')],
+      [fixture('small.crlf.tsv'), readFileSync(fixture('small.expected.tsv'), 'utf8')],
+      [matrix, runCli(['haplotype', matrix]).stdout],
+    ];
+    for (const [input, expected] of cases) {
+      const out = join(scratch.dir, 'c.tsv');
+      const [command, args] = c.command(input, 2);
+      const run = await measureCommand(command, args, { stdoutFile: out });
+      assert.equal(run.exitCode, 0, run.stderrTail);
+      assert.equal(readFileSync(out, 'utf8'), expected, input);
+    }
+  });
+
+  it('sums the PSS of a process tree: a forked child is counted', async () => {
+    const out = join(scratch.dir, 'pss.txt');
+    const script = "const { spawn } = require('node:child_process'); const a = Buffer.alloc(48 << 20, 1); const c = spawn(process.execPath, ['-e', 'const b = Buffer.alloc(48 << 20, 2); setTimeout(() => {}, 600)'], { stdio: 'inherit' }); c.on('exit', () => console.log(a[3]));";
+    const run = await measureCommand(process.execPath, ['-e', script], { stdoutFile: out, pss: true, pssIntervalMs: 50 });
+    assert.equal(run.exitCode, 0, run.stderrTail);
+    assert.ok((run.peakPssBytes ?? 0) > 96 << 20, `peak PSS ${run.peakPssBytes} bytes for two processes holding 48 MiB each`);
+  });
+
   it('the DuckDB baseline writes the same table as genomatrix, when DuckDB is installed', async (t) => {
     const duckdb = byName.get('duckdb');
     assert.ok(duckdb);

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { allocateColumnStore, columnBytes, positions, type ColumnStore } from '../src/read/column-store.js';
 import { applyRowPlan, planContigs } from '../src/read/group-contigs.js';
 
-/** Column of one-byte rows where row i of the parse regions holds `label`. */
-function column(capacity: number, runs: { src: number; rows: number; label: number }[]): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(capacity);
-  const bytes = new Uint8Array(buffer);
-  for (const run of runs) bytes.fill(run.label, run.src, run.src + run.rows);
-  return buffer;
+/** POS and one allele column where row i of the parse regions holds `label` (as POS too). */
+function store(capacity: number, runs: { src: number; rows: number; label: number }[]): ColumnStore {
+  const columns = allocateColumnStore(2, capacity);
+  const bytes = columnBytes(columns, 1, 0, capacity);
+  const pos = positions(columns);
+  for (const run of runs) {
+    bytes.fill(run.label, run.src, run.src + run.rows);
+    pos.fill(run.label, run.src, run.src + run.rows);
+  }
+  return columns;
 }
 
 describe('grouping contig runs', () => {
@@ -20,12 +25,16 @@ describe('grouping contig runs', () => {
     const plan = planContigs(runs, 400);
     assert.equal(plan.inPlace, true);
     assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 120 }, { name: 'b', start: 128, rows: 30 }]);
-    const [out] = applyRowPlan(plan, [column(400, runs)], [1]);
-    const bytes = new Uint8Array(out as SharedArrayBuffer);
+    const before = store(400, runs);
+    const out = applyRowPlan(plan, before);
+    assert.equal(out, before);
+    const bytes = columnBytes(out, 1, 0, 158);
     assert.deepEqual([bytes[0], bytes[99], bytes[100], bytes[119], bytes[128], bytes[157]], [1, 1, 2, 2, 3, 3]);
+    const pos = positions(out, 0, 158);
+    assert.deepEqual([pos[0], pos[99], pos[100], pos[119], pos[128], pos[157]], [1, 1, 2, 2, 3, 3]);
   });
 
-  it('groups a split contig (in order of first appearance) into new buffers when moving in place would overwrite', () => {
+  it('groups a split contig (in order of first appearance) into a new store when moving in place would overwrite', () => {
     const runs = [
       { contig: 'a', src: 0, rows: 64, label: 1 },
       { contig: 'b', src: 64, rows: 64, label: 2 },
@@ -34,16 +43,35 @@ describe('grouping contig runs', () => {
     const plan = planContigs(runs, 200);
     assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 74 }, { name: 'b', start: 128, rows: 64 }]);
     assert.equal(plan.inPlace, false);
-    const [out] = applyRowPlan(plan, [column(200, runs)], [1]);
-    const bytes = new Uint8Array(out as SharedArrayBuffer);
+    const out = applyRowPlan(plan, store(200, runs));
+    assert.equal(out.capacity, 192);
+    const bytes = columnBytes(out, 1, 0, 192);
     assert.deepEqual([bytes[63], bytes[64], bytes[73], bytes[128], bytes[191]], [1, 3, 3, 2, 2]);
+    const pos = positions(out);
+    assert.deepEqual([pos[63], pos[64], pos[73], pos[128], pos[191]], [1, 3, 3, 2, 2]);
   });
 
-  it('moves multi-byte rows (POS) by whole rows', () => {
-    const plan = planContigs([{ contig: 'a', src: 10, rows: 3 }], 20);
-    const buffer = new SharedArrayBuffer(80);
-    new Int32Array(buffer).set([7, 8, 9], 10);
-    const [out] = applyRowPlan(plan, [buffer], [4]);
-    assert.deepEqual(Array.from(new Int32Array(out as SharedArrayBuffer, 0, 3)), [7, 8, 9]);
+  it('compacts into a new store when asked, even when moving in place would do', () => {
+    const runs = [{ contig: 'a', src: 10, rows: 3, label: 7 }];
+    const plan = planContigs(runs, 20);
+    const before = store(20, runs);
+    const out = applyRowPlan(plan, before, true);
+    assert.notEqual(out, before);
+    assert.deepEqual(Array.from(positions(out, 0, 3)), [7, 7, 7]);
+    assert.deepEqual(Array.from(columnBytes(out, 1, 0, 3)), [7, 7, 7]);
+  });
+
+  it('puts POS in its own buffer and the allele columns side by side, a new buffer when one is full', () => {
+    const columns = allocateColumnStore(6, 100, 256);
+    assert.equal(columns.capacity, 128);
+    assert.deepEqual(columns.buffers.map((b) => b.byteLength), [512, 256, 256, 128]);
+    assert.deepEqual(columns.columns, [
+      { buffer: 0, byteOffset: 0 },
+      { buffer: 1, byteOffset: 0 },
+      { buffer: 1, byteOffset: 128 },
+      { buffer: 2, byteOffset: 0 },
+      { buffer: 2, byteOffset: 128 },
+      { buffer: 3, byteOffset: 0 },
+    ]);
   });
 });

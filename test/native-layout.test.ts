@@ -12,7 +12,7 @@ interface Spec {
   version: number;
   columnAlignmentRows: number;
   columns: Record<'POS' | 'REF' | 'haplotype', { bytesPerRow: number }>;
-  textLoadBuffers: { POS: number; REF: number; firstHaplotype: number };
+  textLoadBuffers: { POS: number; REF: number };
   alleleDictionary: Record<'count' | 'offsets' | 'lengths' | 'heap', { offset: number }> & { seedAlleles: string[] };
 }
 
@@ -59,7 +59,8 @@ describe('native layout v1', () => {
           assert.equal(pos.getInt32(batch.pos.byteOffset + r * spec.columns.POS.bytesPerRow, true), Number(cells[1]));
           assert.equal(alleles[ref[batch.ref.byteOffset + r] as number], cells[2]);
           batch.haplotypes.forEach((column, h) => {
-            assert.equal(column.buffer, spec.textLoadBuffers.firstHaplotype + h);
+            assert.equal(column.buffer, spec.textLoadBuffers.REF, 'a small matrix: every one-byte column in the REF buffer');
+            assert.ok(column.byteOffset > batch.ref.byteOffset + h, 'each column in its own region after REF');
             const codes = new Uint8Array(layout.buffers[column.buffer] as SharedArrayBuffer);
             assert.equal(alleles[codes[column.byteOffset + r * spec.columns.haplotype.bytesPerRow] as number], cells[3 + h]);
           });

@@ -4,6 +4,7 @@
 import { cpus, availableParallelism, loadavg, release, totalmem } from 'node:os';
 import type { Comparison } from './compare-outputs.js';
 import type { Measurement } from './measure-command.js';
+import type { ScenarioResult, TargetResult } from './run-scenarios.js';
 
 /** min / median / max of a few numbers. */
 export interface Spread {
@@ -82,6 +83,9 @@ export interface BenchResults {
   cells: ResultCell[];
   ratios: Ratio[];
   speedups: Speedup[];
+  /** The targets of issue 15, each from a subject and its baseline measured in the same rounds. */
+  targets?: TargetResult[];
+  scenarios?: ScenarioResult[];
 }
 
 /** The machine the benchmarks run on. */

@@ -36,7 +36,7 @@ function label(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-function panel(x0: number, title: string, unit: string, series: Series[]): string {
+function panel(x0: number, title: string, unit: string, series: Series[], xLabel = 'sites'): string {
   const all = series.flatMap((s) => s.points);
   const [xs, ys] = [all.map((p) => p.x), all.map((p) => p.y)];
   const xlo = Math.min(...xs) / 1.4;
@@ -60,7 +60,7 @@ function panel(x0: number, title: string, unit: string, series: Series[]): strin
     out.push(`<line x1="${x}" x2="${x}" y1="${PANEL.top}" y2="${PANEL.top + h}" stroke="#eee"/>`);
     out.push(`<text x="${x}" y="${PANEL.top + h + 16}" text-anchor="middle">${label(t)}</text>`);
   }
-  out.push(`<text x="${x0 + PANEL.left + w / 2}" y="${PANEL.height - 10}" text-anchor="middle">sites (log)</text>`);
+  out.push(`<text x="${x0 + PANEL.left + w / 2}" y="${PANEL.height - 10}" text-anchor="middle">${escape(xLabel)} (log)</text>`);
   out.push(`<text transform="translate(${x0 + 16} ${PANEL.top + h / 2}) rotate(-90)" text-anchor="middle">${escape(unit)} (log)</text>`);
   for (const s of series) {
     const points = s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`);
@@ -124,6 +124,40 @@ export function chartSvg(results: BenchResults): string {
     `<rect width="${width}" height="${height}" fill="white"/>`,
     panel(0, 'Wall time, haplotype table', 'seconds', time),
     panel(PANEL.width, 'Peak memory, whole process tree', 'MB', memory),
+    ...legend,
+    `<text x="${PANEL.left}" y="${height - 10}" fill="#555">${escape(note)}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** One line of a scale chart: a command family's median time and memory at each x. */
+export interface ScalePoint {
+  x: number;
+  wallMs: number;
+  peakBytes: number;
+}
+
+/** Time and memory against `xLabel` (contigs, haplotypes), one line per series, log-log. */
+export function scaleChartSvg(title: string, xLabel: string, lines: { name: string; points: ScalePoint[] }[], note: string): string {
+  const make = (value: (p: ScalePoint) => number): Series[] =>
+    lines.map((line, i) => ({ name: line.name, color: COLORS[i % COLORS.length] as string, dashed: false, marks: true, points: line.points.map((p) => ({ x: p.x, y: value(p) })) }));
+  const drawn = lines.filter((line) => line.points.length > 0);
+  if (drawn.length === 0) return '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="40"><text x="10" y="25">no results</text></svg>\n';
+  const time = make((p) => p.wallMs / 1000);
+  const memory = make((p) => p.peakBytes / (1024 * 1024));
+  const legendTop = PANEL.height + 8;
+  const width = 2 * PANEL.width;
+  const height = legendTop + 20 * time.length + 34;
+  const legend = time.map((s, i) => {
+    const y = legendTop + 20 * i + 10;
+    return `<line x1="${PANEL.left}" x2="${PANEL.left + 30}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"/><text x="${PANEL.left + 38}" y="${y}" dominant-baseline="middle">${escape(s.name)}</text>`;
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    panel(0, `Wall time ${title}`, 'seconds', time, xLabel),
+    panel(PANEL.width, `Peak memory ${title}`, 'MB', memory, xLabel),
     ...legend,
     `<text x="${PANEL.left}" y="${height - 10}" fill="#555">${escape(note)}</text>`,
     '</svg>',

@@ -20,6 +20,18 @@ export interface Measurement {
   sampledTreeRssBytes: number;
   /** Largest VmHWM of any single process of the tree, bytes. */
   maxProcessHwmBytes: number;
+  /**
+   * Peak of the summed proportional set size (PSS, /proc/<pid>/smaps_rollup) over the tree, bytes,
+   * when asked for (`pss`): a page shared by k processes counts 1/k in each, so forked workers'
+   * copy-on-write pages are counted once in all, where summing RSS counts them once per process.
+   */
+  peakPssBytes?: number;
+  /**
+   * CPU time (user + system, all threads) of the process tree, ms: each process's last sampled
+   * utime + stime from /proc/<pid>/stat, summed (so the last sampling interval of each is missed).
+   * Less sensitive than wall time to other work on a shared machine.
+   */
+  cpuMs: number;
   /** Largest number of processes seen at once in the tree. */
   processes: number;
   samples: number;
@@ -39,6 +51,9 @@ export interface MeasureOptions {
   cwd?: string;
   /** Kill the child (SIGKILL) after this many milliseconds; the measurement then has signal SIGKILL and `timedOut`. */
   timeoutMs?: number;
+  /** Also sample the tree's summed PSS, every `pssIntervalMs` (default 100): reading smaps_rollup walks page tables, too slow for every sample. */
+  pss?: boolean;
+  pssIntervalMs?: number;
 }
 
 /** Reads `Key:   1234 kB` from a /proc status text, in bytes (0 when absent). */
@@ -47,6 +62,30 @@ function statusKilobytes(status: string, key: string): number {
   if (at < 0) return 0;
   const match = /^\s*(\d+)/.exec(status.slice(at + key.length + 1, at + key.length + 40));
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process (all its threads), in clock ticks, or undefined when it is gone. */
+function cpuTicksOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** PSS of one process in bytes, from /proc/<pid>/smaps_rollup (0 when it is gone). */
+function pssBytes(pid: number): number {
+  try {
+    return statusKilobytes(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'), 'Pss');
+  } catch {
+    return 0;
+  }
 }
 
 /** Parent pid of every process now visible in /proc. */
@@ -84,6 +123,10 @@ export function processTree(root: number): number[] {
 class TreeSampler {
   sampledTreeRss = 0;
   maxProcessHwm = 0;
+  /** Last seen CPU ticks (utime + stime) of each process of the tree. */
+  readonly cpuTicks = new Map<number, number>();
+  peakPss = 0;
+  private readonly pssTimer: NodeJS.Timeout | undefined;
   processes = 0;
   samples = 0;
   private readonly timer: NodeJS.Timeout;
@@ -91,9 +134,18 @@ class TreeSampler {
   constructor(
     private readonly root: number,
     intervalMs: number,
+    pssIntervalMs?: number,
   ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
+    if (pssIntervalMs !== undefined) this.pssTimer = setInterval(() => this.samplePss(), pssIntervalMs);
+  }
+
+  /** Sums PSS over the whole tree (walked afresh: a Pool forks its workers at any time). */
+  samplePss(): void {
+    let sum = 0;
+    for (const pid of processTree(this.root)) sum += pssBytes(pid);
+    this.peakPss = Math.max(this.peakPss, sum);
   }
 
   sample(): void {
@@ -110,6 +162,8 @@ class TreeSampler {
       }
       alive++;
       sum += statusKilobytes(status, 'VmRSS');
+      const ticks = cpuTicksOf(pid);
+      if (ticks !== undefined) this.cpuTicks.set(pid, ticks);
       this.maxProcessHwm = Math.max(this.maxProcessHwm, statusKilobytes(status, 'VmHWM'));
     }
     this.samples++;
@@ -121,6 +175,7 @@ class TreeSampler {
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.pssTimer);
   }
 }
 
@@ -145,7 +200,7 @@ export function measureCommand(command: string, args: readonly string[], options
       child.once('error', reject);
       return;
     }
-    const sampler = new TreeSampler(child.pid, options.intervalMs ?? 10);
+    const sampler = new TreeSampler(child.pid, options.intervalMs ?? 10, options.pss ? (options.pssIntervalMs ?? 100) : undefined);
     child.once('error', (error) => {
       sampler.stop();
       reject(error);
@@ -170,6 +225,8 @@ export function measureCommand(command: string, args: readonly string[], options
         peakRssBytes: Math.max(sampler.sampledTreeRss, sampler.maxProcessHwm),
         sampledTreeRssBytes: sampler.sampledTreeRss,
         maxProcessHwmBytes: sampler.maxProcessHwm,
+        cpuMs: ([...sampler.cpuTicks.values()].reduce((sum, ticks) => sum + ticks, 0) * 1000) / CLOCK_TICKS,
+        ...(options.pss ? { peakPssBytes: sampler.peakPss } : {}),
         processes: sampler.processes,
         samples: sampler.samples,
         exitCode,

@@ -1,75 +1,14 @@
 #!/usr/bin/env node
-// The genomatrix command line.
+// The genomatrix command line's entry point. `--version` is answered here, before anything heavy
+// is imported: yargs, the commands and the Arrow and worker-pool code take ~150 ms to load, and a
+// workflow runs one process per job. Everything else goes to cli.ts.
 
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { ExitCode, GenomatrixError } from '../errors.js';
-import { removeTemporaries } from '../write/temporary-files.js';
-import { haplotypeCommand } from './commands/haplotype.js';
-import { statsCommand } from './commands/stats.js';
-import { vcfCommand } from './commands/vcf.js';
-import { infoCommand } from './commands/info.js';
-import { packCommand } from './commands/pack.js';
-import { mergeStatsCommand } from './commands/merge-stats.js';
-import { helpWidth } from './help.js';
-import { stopProgressBars } from './progress-bar.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-function fail(message: string, code: number): never {
-  stopProgressBars();
-  process.stderr.write(`genomatrix: ${message}\n`);
-  removeTemporaries();
-  process.exit(code);
-}
-
-// Each worker thread pipes its stdout and stderr into the process's: many threads are no leak.
-process.stdout.setMaxListeners(0);
-process.stderr.setMaxListeners(0);
-
-for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]] as const) {
-  process.on(signal, () => {
-    // Exiting ends the worker threads with the process; temporaries go first.
-    stopProgressBars();
-    removeTemporaries();
-    process.exit(code);
-  });
-}
-
-try {
-  await yargs(hideBin(process.argv))
-    .scriptName('genomatrix')
-    .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
-    .command(haplotypeCommand)
-    .command(vcfCommand)
-    .command(statsCommand)
-    .command(packCommand)
-    .command(infoCommand)
-    .command(mergeStatsCommand)
-    // yargs reads a lone `-` as an empty string; it names standard input.
-    .middleware((argv) => {
-      if (argv.matrix === '' && hideBin(process.argv).includes('-')) argv.matrix = '-';
-    })
-    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats')
-    .strict()
-    .version(version)
-    .help()
-    .alias('h', 'help')
-    .wrap(helpWidth())
-    .fail((message, error) => {
-      // yargs reports its own parse errors (an option's missing value, a check in an option's
-      // coerce) as YError; anything else comes from a command's handler.
-      if (error && error.name !== 'YError') throw error;
-      fail(`${message ?? error?.message} (see genomatrix --help)`, ExitCode.usageError);
-    })
-    .parseAsync();
-} catch (error) {
-  if (error instanceof GenomatrixError) {
-    if (error.exitCode === ExitCode.ok) process.exit(0); // closed output pipe
-    fail(error.message, error.exitCode);
-  }
-  // Not a user mistake: still one line (the stack on request), and nothing left behind.
-  if (process.env.GENOMATRIX_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  fail(`internal error: ${error instanceof Error ? error.message : String(error)}${process.env.GENOMATRIX_DEBUG ? '' : ' (GENOMATRIX_DEBUG=1 shows the stack)'}`, ExitCode.dataError);
+const args = process.argv.slice(2);
+if (args.length === 1 && args[0] === '--version') {
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`${version}\n`);
+} else {
+  await import('./cli.js');
 }

@@ -13,15 +13,16 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export function resolvePairs(samples: readonly string[], spec?: string | readonly (readonly [string, string])[]): HaplotypePair[] {
   if (spec === undefined) return automaticPairs(samples);
   const given = typeof spec === 'string' ? parsePairSpec(spec) : spec;
+  const index = columnIndex(samples);
   const used = new Set<string>();
   return given.map(([x, y]) => {
     if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
     for (const name of [x, y]) {
-      if (!samples.includes(name)) throw new UsageError(`--pairs: '${name}' is not a haplotype column (columns: ${abbreviate(samples)})`);
+      if (!index.has(name)) throw new UsageError(`--pairs: '${name}' is not a haplotype column (columns: ${abbreviate(samples)})`);
       if (used.has(name)) throw new UsageError(`--pairs: '${name}' is in more than one pair`);
       used.add(name);
     }
-    return makePair(samples, x, y);
+    return makePair(index, x, y);
   });
 }
 
@@ -45,19 +46,28 @@ export function selectedPairs(samples: readonly string[], spec?: string | readon
 
 /** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */
 export function automaticPairs(samples: readonly string[]): HaplotypePair[] {
-  const names = new Set(samples);
+  const index = columnIndex(samples);
   const pairs: HaplotypePair[] = [];
   for (const name of samples) {
     if (!name.endsWith('a') || name.length < 2) continue;
     const mate = `${name.slice(0, -1)}b`;
-    if (names.has(mate)) pairs.push(makePair(samples, name, mate));
+    if (index.has(mate)) pairs.push(makePair(index, name, mate));
   }
   return pairs.sort((p, q) => byString(p.name, q.name));
 }
 
-function makePair(samples: readonly string[], x: string, y: string): HaplotypePair {
+/** Column index of each haplotype name (the first, should a name repeat): one pass, so pairing stays linear in columns. */
+function columnIndex(samples: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  samples.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  return index;
+}
+
+function makePair(index: ReadonlyMap<string, number>, x: string, y: string): HaplotypePair {
   const [first, second] = [x, y].sort(byString) as [string, string];
-  return { name: first + second, members: [first, second], columns: [samples.indexOf(first), samples.indexOf(second)] };
+  return { name: first + second, members: [first, second], columns: [index.get(first) as number, index.get(second) as number] };
 }
 
 function parsePairSpec(spec: string): [string, string][] {

@@ -3,6 +3,7 @@
 // order of first appearance, each contig's rows in file order), and moves them there.
 
 import { COLUMN_ALIGNMENT } from '../layout/matrix-layout.js';
+import { allocateColumnStore, columnBytes, columnWidth, type ColumnStore } from './column-store.js';
 
 /** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
 export interface PlacedRun {
@@ -69,22 +70,26 @@ export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPl
 }
 
 /**
- * Applies a plan to column buffers of `bytesPerRow` bytes a row. In place when the plan allows;
- * otherwise into a new buffer per column (one column at a time, so the extra memory is one column).
+ * Applies a plan to the columns of `store`. In place when the plan allows and `compact` is not
+ * asked for; otherwise into a new store of `plan.extent` rows (few buffers, see column-store.ts).
  */
-export function applyRowPlan(plan: RowPlan, buffers: SharedArrayBuffer[], bytesPerRow: readonly number[]): SharedArrayBuffer[] {
-  return buffers.map((buffer, i) => {
-    const width = bytesPerRow[i] ?? 1;
-    const from = new Uint8Array(buffer);
-    if (plan.inPlace) {
+export function applyRowPlan(plan: RowPlan, store: ColumnStore, compact = false): ColumnStore {
+  if (plan.inPlace && !compact) {
+    store.columns.forEach((_, c) => {
+      const column = columnBytes(store, c, 0, store.capacity);
+      const width = columnWidth(c);
       for (const { src, dest, rows } of plan.moves) {
-        if (src !== dest) from.copyWithin(dest * width, src * width, (src + rows) * width);
+        if (src !== dest) column.copyWithin(dest * width, src * width, (src + rows) * width);
       }
-      return buffer;
-    }
-    const target = new SharedArrayBuffer(Math.max(plan.extent * width, width));
-    const to = new Uint8Array(target);
+    });
+    return store;
+  }
+  const target = allocateColumnStore(store.columns.length, plan.extent);
+  store.columns.forEach((_, c) => {
+    const from = columnBytes(store, c, 0, store.capacity);
+    const to = columnBytes(target, c, 0, target.capacity);
+    const width = columnWidth(c);
     for (const { src, dest, rows } of plan.moves) to.set(from.subarray(src * width, (src + rows) * width), dest * width);
-    return target;
   });
+  return target;
 }

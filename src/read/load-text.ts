@@ -3,6 +3,8 @@
 //   plain: the file is cut into byte ranges; each worker reads its range and parses it straight
 //          into its own row region of the shared columns (a region large enough for any line count
 //          the range could hold: every line has at least 2 bytes a field);
+//   BGZF:  the blocks are grouped by their headers, and each worker inflates a group and parses its
+//          lines (those that start in it), as for a byte range of a plain file;
 //   gzip:  the main thread inflates one stream into shared blocks of whole lines, and workers
 //          parse the blocks as they come, into row regions taken in turn;
 //
@@ -12,13 +14,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
+import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { LoadProgress } from '../layout/types.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
 import { ChunkWatch, type Chunk } from './chunk-watch.js';
+import { allocateColumnStore, alleleSpans, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
-import { byteRanges, DEFAULT_CHUNK_BYTES } from './chunk-plan.js';
+import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
+import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { matrixHeader, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -50,46 +54,42 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const alleles = AlleleDictionary.create();
   const watch = new ChunkWatch(input.size, options);
   const loaded =
-    input.format === InputFormat.gzip
-      ? await parseGzip(input, pool, alleles, headerFile, options, watch)
-      : await parsePlain(input, pool, alleles, headerFile, options, watch);
+    input.format !== InputFormat.gzip
+      ? await parsePlain(input, pool, alleles, headerFile, options, watch)
+      : isBgzfFile(input.path)
+        ? parseBgzf(input, pool, alleles, headerFile, options, watch)
+        : await parseGzip(input, pool, alleles, headerFile, options, watch);
   const { header, chunks, columns } = loaded;
   const results = await settle(chunks);
   const runs = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
-  if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], columns.buffers[0] as SharedArrayBuffer, options.onWarning);
+  if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], positions(columns), options.onWarning);
   const plan = planContigs(runs, columns.capacity);
-  const buffers = applyRowPlan(plan, columns.buffers, [4, ...columns.buffers.slice(1).map(() => 1)]);
+  // A stream's growable buffers (one per column) are compacted into few buffers (column-store.ts).
+  const store = applyRowPlan(plan, columns, 'growable' in loaded);
   const remap = alleles.canonicalize();
-  if (remap) await Promise.all(buffers.slice(1).map((buffer) => pool.run({ kind: 'remap', columns: [buffer], rows: plan.extent, map: remap })));
+  if (remap) await Promise.all(alleleSpans(store, pool.threads).map(({ buffer, byteOffset, length }) => pool.run({ kind: 'remap', columns: [buffer], byteOffset, rows: length, map: remap })));
+  const at = (c: number, row: number): BufferRef => {
+    const ref = store.columns[c] as BufferRef;
+    return { buffer: ref.buffer, byteOffset: ref.byteOffset + row * columnWidth(c) };
+  };
   return {
     version: LAYOUT_VERSION,
-    buffers,
+    buffers: store.buffers,
     alleles: alleles.buffer,
     samples: header.samples,
     contigs: plan.contigs.map((contig) => contig.name),
     batches: plan.contigs.map((contig, i) => ({
       contig: i,
       rows: contig.rows,
-      pos: { buffer: 0, byteOffset: 4 * contig.start },
-      ref: { buffer: 1, byteOffset: contig.start },
-      haplotypes: header.samples.map((_, h) => ({ buffer: 2 + h, byteOffset: contig.start })),
+      pos: at(0, contig.start),
+      ref: at(1, contig.start),
+      haplotypes: header.samples.map((_, h) => at(2 + h, contig.start)),
     })),
   };
 }
 
-interface ColumnSet {
-  buffers: SharedArrayBuffer[];
-  capacity: number;
-}
-
-function allocateColumns(fields: number, rows: number, growable: boolean): ColumnSet {
-  const make = (width: number): SharedArrayBuffer =>
-    growable ? new SharedArrayBuffer(rows * width, { maxByteLength: MAX_STREAM_ROWS * width }) : new SharedArrayBuffer(Math.max(rows * width, 8));
-  return { buffers: [make(4), ...Array.from({ length: fields - 2 }, () => make(1))], capacity: rows };
-}
-
-function parseTask(fields: number, columns: ColumnSet, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], allowUnsorted: boolean): ParseTask {
-  return { kind: 'parse', source, fields, columns: columns.buffers, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted };
+function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], allowUnsorted: boolean): ParseTask {
+  return { kind: 'parse', source, fields, columns: columns.buffers, columnRefs: columns.columns, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted };
 }
 
 /** The header of a plain text matrix and the offset of its first data line. */
@@ -107,7 +107,7 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
   const fields = header.samples.length + 3;
   const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const ranges = byteRanges(dataStart, input.size, chunkBytes, fields);
-  const columns = allocateColumns(fields, ranges.reduce((sum, range) => sum + range.capacity, 0), false);
+  const columns = allocateColumnStore(fields - 1, ranges.reduce((sum, range) => sum + range.capacity, 0));
   const chunks: Chunk[] = [];
   watch.bytes = dataStart; // the header line counts as read
   let rowStart = 0;
@@ -120,6 +120,30 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
   return { header, chunks, columns };
 }
 
+/** BGZF: block groups inflated and parsed by the workers, in parallel (bgzf-index.ts). */
+function parseBgzf(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
+  const start = bgzfStart(input.path, input.size, TEXT_SAMPLE_BYTES);
+  const complete = start.length < TEXT_SAMPLE_BYTES || start.indexOf(10) < 0;
+  assertTextSample(start.subarray(0, Math.min(start.length, TEXT_SAMPLE_BYTES)), input.path, complete);
+  const nl = start.indexOf(10);
+  const firstLine = start.length === 0 ? undefined : Buffer.from(start.buffer, start.byteOffset, nl < 0 ? start.length : nl).toString('utf8');
+  const header = matrixHeader(input.path, firstLine, headerFile, options.header);
+  const fields = header.samples.length + 3;
+  const groups = bgzfGroups(input.path, input.size, Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+  const columns = allocateColumnStore(fields - 1, groups.reduce((sum, group) => sum + rowBound(group.bytes, fields), 0));
+  const chunks: Chunk[] = [];
+  let rowStart = 0;
+  for (const group of groups) {
+    const capacity = rowBound(group.bytes, fields);
+    const source = { type: 'bgzf', path: input.path, start: group.start, end: group.end, size: input.size, before: group.before, headerLines: header.lines } as const;
+    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options.allowUnsorted ?? false);
+    chunks.push(watch.start(chunks, rowStart, capacity, group.end - group.start, (signal) => pool.run(task, signal)));
+    rowStart += capacity;
+  }
+  if (chunks.length === 0) throw new InputError({ file: input.path }, 'no data lines after the header');
+  return { header, chunks, columns };
+}
+
 async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
   const blockBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   // A few blocks in flight: a block goes back to the reader once the worker that parsed it is done.
@@ -128,14 +152,14 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
   const { header, sources } = await gzipSources(input, reader, headerFile, options.header);
   const fields = header.samples.length + 3;
   const chunks: Chunk[] = [];
-  let columns: ColumnSet | undefined;
+  let columns: ColumnStore | undefined;
   let rowStart = 0;
   for await (const { source, rows, release } of sources) {
     if (watch.failed) {
       release?.();
       break; // an earlier chunk failed: its error is all that is left to report
     }
-    if (!columns) columns = allocateColumns(fields, Math.min(MAX_STREAM_ROWS, 4 * rows), true);
+    if (!columns) columns = growableColumnStore(fields - 1, Math.min(MAX_STREAM_ROWS, 4 * rows), MAX_STREAM_ROWS);
     if (rowStart + rows > columns.capacity) columns = growColumns(columns, rowStart + rows, input.path);
     const task = parseTask(fields, columns, alleles, rowStart, rows, source, options.allowUnsorted ?? false);
     const chunk = watch.start(chunks, rowStart, rows, 0, (signal) => pool.run(task, signal));
@@ -144,14 +168,14 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
     rowStart += rows;
   }
   if (!columns) throw new InputError({ file: input.path }, 'no data lines after the header');
-  return { header, chunks, columns };
+  return { header, chunks, columns, growable: true };
 }
 
-function growColumns(columns: ColumnSet, rows: number, file: string): ColumnSet {
+function growColumns(columns: ColumnStore, rows: number, file: string): ColumnStore {
   if (rows > MAX_STREAM_ROWS) throw new InputError({ file }, `more than ${MAX_STREAM_ROWS} rows in a compressed stream are not supported`);
   const capacity = Math.min(MAX_STREAM_ROWS, Math.max(rows, 2 * columns.capacity));
-  columns.buffers.forEach((buffer, i) => buffer.grow(capacity * (i === 0 ? 4 : 1)));
-  return { buffers: columns.buffers, capacity };
+  columns.buffers.forEach((buffer, i) => buffer.grow(capacity * columnWidth(i)));
+  return { ...columns, capacity };
 }
 
 /** Waits for every chunk; the first failure in file order wins, so line numbers can be counted. */
@@ -202,9 +226,8 @@ function collectRuns(file: string, header: Header, chunks: Chunk[], results: (Pa
   return runs;
 }
 
-function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: ParseResult[], posBuffer: SharedArrayBuffer, onWarning?: (message: string) => void): void {
+function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: ParseResult[], pos: Int32Array, onWarning?: (message: string) => void): void {
   const tally = new UnsortedTally(file);
-  const pos = new Int32Array(posBuffer);
   let line = header.lines;
   chunks.forEach((chunk, i) => {
     const result = results[i] as ParseResult;

@@ -2,7 +2,7 @@
 // contig at a time, so memory holds the largest contig instead of the whole matrix.
 //
 //   chunks   byte ranges (plain) or inflated line blocks (gzip), parsed by workers, a few at a time,
-//            into small staging columns of their own;
+//            into small staging columns of their own (a column store: few buffers a task);
 //   contig   the main thread appends each chunk's rows, in file order, to the contig's columns:
 //            fixed-size segments (one batch each), reused from contig to contig;
 //   hand-on  when a new contig name appears, the finished contig is yielded as a layout (zero-copy
@@ -13,9 +13,10 @@
 
 import { InputError, UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { LAYOUT_VERSION, type MatrixLayout } from '../layout/matrix-layout.js';
+import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
+import { allocateColumnStore, columnBytes, positions, type ColumnStore } from './column-store.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -46,14 +47,9 @@ const MAX_CONTIG_ROWS = 2 ** 30 - 64;
 /** Rows of one segment of the contig columns (9.4 MB for 31 haplotypes). */
 export const SEGMENT_ROWS = 1 << 18;
 
-interface Staging {
-  buffers: SharedArrayBuffer[];
-  capacity: number;
-}
-
 interface InFlight {
   result: Promise<ParseResult>;
-  staging: Staging;
+  staging: ColumnStore;
   bytes: number;
   release?: () => void;
   cancel: AbortController;
@@ -78,7 +74,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   const allowUnsorted = options.allowUnsorted ?? false;
   const tally = allowUnsorted ? new UnsortedTally(input.path) : undefined;
   const contig = new ContigColumns(fields, options.segmentRows ?? SEGMENT_ROWS);
-  const free: Staging[] = [];
+  const free: ColumnStore[] = [];
   const inFlight: InFlight[] = [];
   const finished = new Set<string>();
   let exhausted = false;
@@ -88,8 +84,8 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   const launch = (next: Source): void => {
     if (closed) return next.release?.();
     let staging = free.pop();
-    if (!staging || staging.capacity < next.rows) staging = makeStaging(fields, Math.max(next.rows, rowBound(chunkBytes, fields)));
-    const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
+    if (!staging || staging.capacity < next.rows) staging = allocateColumnStore(fields - 1, Math.max(next.rows, rowBound(chunkBytes, fields)));
+    const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, columnRefs: staging.columns, alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
     const cancel = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
     const flight: InFlight = { result: pool.run(task, signal), staging, bytes: next.bytes, cancel };
@@ -120,7 +116,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
       const result = await flight.result;
       flight.release?.();
       if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
-      tally?.scan(new Int32Array(flight.staging.buffers[0] as SharedArrayBuffer), 0, result.runs, line);
+      tally?.scan(positions(flight.staging), 0, result.runs, line);
       let src = 0;
       let at = line;
       for (const run of result.runs) {
@@ -176,20 +172,16 @@ function plainSources(input: InputFile, chunkBytes: number, headerFile: string[]
   return { header, sources: Object.assign(sources(), { dataBytes: input.size - dataStart }) };
 }
 
-function makeStaging(fields: number, rows: number): Staging {
-  return { buffers: [new SharedArrayBuffer(4 * rows), ...Array.from({ length: fields - 2 }, () => new SharedArrayBuffer(Math.max(rows, 8)))], capacity: rows };
-}
-
 /**
- * The columns of the contig being filled, as segments of `segmentRows` rows (one batch each):
- * plain SharedArrayBuffers of a fixed size, kept from one contig to the next and added only when
- * a contig is longer than any before it. Typed arrays over growable buffers would avoid the
+ * The columns of the contig being filled, as segments of `segmentRows` rows (one batch each), each
+ * a column store (column-store.ts) of plain SharedArrayBuffers of a fixed size, kept from one
+ * contig to the next and added only when a contig is longer than any before it. Typed arrays over growable buffers would avoid the
  * segments, but V8 runs the kernels markedly slower over them.
  */
 class ContigColumns {
   name: string | undefined;
   private rows = 0;
-  private readonly segments: SharedArrayBuffer[][] = [];
+  private readonly segments: ColumnStore[] = [];
 
   constructor(
     private readonly fields: number,
@@ -203,17 +195,14 @@ class ContigColumns {
   }
 
   /** Copies rows `[src, src + rows)` of a staging set behind the rows already held. */
-  append(staging: Staging, src: number, rows: number, file: string): void {
+  append(staging: ColumnStore, src: number, rows: number, file: string): void {
     if (this.rows + rows > MAX_CONTIG_ROWS) throw new InputError({ file }, `contig ${this.name} has more than ${MAX_CONTIG_ROWS} rows, the most --low-memory holds`);
     while (rows > 0) {
       const segment = Math.floor(this.rows / this.segmentRows);
       const at = this.rows - segment * this.segmentRows;
       const n = Math.min(rows, this.segmentRows - at);
-      const buffers = this.segment(segment);
-      buffers.forEach((buffer, i) => {
-        const width = i === 0 ? 4 : 1;
-        new Uint8Array(buffer).set(new Uint8Array(staging.buffers[i] as SharedArrayBuffer, src * width, n * width), at * width);
-      });
+      const store = this.segment(segment);
+      for (let c = 0; c < this.fields - 1; c++) columnBytes(store, c, at, n).set(columnBytes(staging, c, src, n));
       this.rows += n;
       src += n;
       rows -= n;
@@ -222,30 +211,23 @@ class ContigColumns {
 
   /** The contig as a layout of one batch per segment in use, over the shared buffers. */
   layout(samples: string[], alleles: SharedArrayBuffer): MatrixLayout {
-    const used = Math.ceil(this.rows / this.segmentRows);
-    const width = this.fields - 1; // POS, REF and the haplotypes
-    return {
-      version: LAYOUT_VERSION,
-      buffers: this.segments.slice(0, used).flat(),
-      alleles,
-      samples,
-      contigs: [this.name ?? ''],
-      batches: Array.from({ length: used }, (_, k) => ({
-        contig: 0,
-        rows: Math.min(this.segmentRows, this.rows - k * this.segmentRows),
-        pos: { buffer: k * width, byteOffset: 0 },
-        ref: { buffer: k * width + 1, byteOffset: 0 },
-        haplotypes: samples.map((_, h) => ({ buffer: k * width + 2 + h, byteOffset: 0 })),
-      })),
-    };
+    const used = this.segments.slice(0, Math.ceil(this.rows / this.segmentRows));
+    const buffers: SharedArrayBuffer[] = [];
+    const batches = used.map((store, k) => {
+      const first = buffers.length;
+      buffers.push(...store.buffers);
+      const ref = (c: number): BufferRef => ({ buffer: first + (store.columns[c] as BufferRef).buffer, byteOffset: (store.columns[c] as BufferRef).byteOffset });
+      return { contig: 0, rows: Math.min(this.segmentRows, this.rows - k * this.segmentRows), pos: ref(0), ref: ref(1), haplotypes: samples.map((_, h) => ref(2 + h)) };
+    });
+    return { version: LAYOUT_VERSION, buffers, alleles, samples, contigs: [this.name ?? ''], batches };
   }
 
-  private segment(k: number): SharedArrayBuffer[] {
-    let buffers = this.segments[k];
-    if (!buffers) {
-      buffers = [new SharedArrayBuffer(4 * this.segmentRows), ...Array.from({ length: this.fields - 2 }, () => new SharedArrayBuffer(this.segmentRows))];
-      this.segments.push(buffers);
+  private segment(k: number): ColumnStore {
+    let store = this.segments[k];
+    if (!store) {
+      store = allocateColumnStore(this.fields - 1, this.segmentRows);
+      this.segments.push(store);
     }
-    return buffers;
+    return store;
   }
 }

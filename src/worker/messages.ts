@@ -2,7 +2,7 @@
 // Only plain data and SharedArrayBuffers cross: the matrix itself is never copied. Which kernel
 // takes which task is the registry's business (kernels.ts): no union of tasks is kept here.
 
-import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, HaplotypePair } from '../layout/types.js';
 import type { FastaContig } from './fasta-bases.js';
 
@@ -23,14 +23,29 @@ export interface SharedBlockSource {
   length: number;
 }
 
+/** A group of BGZF blocks `[start, end)` of a file (`size` bytes), inflated by the worker that parses it (read/bgzf-index.ts). */
+export interface BgzfRangeSource {
+  type: 'bgzf';
+  path: string;
+  start: number;
+  end: number;
+  size: number;
+  /** Start of the last non-empty block before this group, or -1 for the first group. */
+  before: number;
+  /** Header lines before the data (first group only). */
+  headerLines: number;
+}
+
 /** Parse lines of text straight into the shared columns, rows `[rowStart, rowStart + rowCapacity)`. */
 export interface ParseTask {
   kind: 'parse';
-  source: FileRangeSource | SharedBlockSource;
+  source: FileRangeSource | SharedBlockSource | BgzfRangeSource;
   /** Fields a line must have: CHROM, POS, REF and one per haplotype. */
   fields: number;
-  /** Column buffers: POS (Int32), REF, then one per haplotype (Uint8 codes). */
+  /** Column buffers: POS (Int32), REF, then one per haplotype (Uint8 codes); or, with `columnRefs`, the buffers these point into. */
   columns: SharedArrayBuffer[];
+  /** Where each column's row 0 is (POS, REF, haplotypes), when columns share buffers. */
+  columnRefs?: BufferRef[];
   alleles: SharedArrayBuffer;
   rowStart: number;
   rowCapacity: number;
@@ -110,10 +125,12 @@ export interface EncodedChunk {
   lines: number;
 }
 
-/** Rewrite allele codes through `map` in `columns[c][0, rows)` (dictionary canonicalisation). */
+/** Rewrite allele codes through `map` in `columns[c][byteOffset, byteOffset + rows)` (dictionary canonicalisation). */
 export interface RemapTask {
   kind: 'remap';
   columns: SharedArrayBuffer[];
+  /** Where in each buffer the codes start (default 0). */
+  byteOffset?: number;
   rows: number;
   map: Uint8Array;
 }

@@ -4,6 +4,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
+import { inflateBgzfRange } from './inflate-bgzf.js';
 import type { ContigRun, FileRangeSource, ParseProblem, ParseResult, ParseTask } from './messages.js';
 
 const TAB = 9;
@@ -235,10 +236,16 @@ export class ChunkParser {
 
   constructor(private readonly task: ParseTask) {
     const { columns, rowStart, rowCapacity } = task;
-    const [posBuffer, ...codeBuffers] = columns;
-    if (!posBuffer || codeBuffers.length !== task.fields - 2) throw new Error('parse task: column count mismatch');
-    this.pos = new Int32Array(posBuffer, rowStart * 4, rowCapacity);
-    this.codes = codeBuffers.map((buffer) => new Uint8Array(buffer, rowStart, rowCapacity));
+    const refs = task.columnRefs ?? columns.map((_, buffer) => ({ buffer, byteOffset: 0 }));
+    if (refs.length !== task.fields - 1) throw new Error('parse task: column count mismatch');
+    const at = (c: number, width: number): [SharedArrayBuffer, number] => {
+      const ref = refs[c] as { buffer: number; byteOffset: number };
+      const buffer = columns[ref.buffer];
+      if (!buffer) throw new Error(`parse task: no buffer ${ref.buffer}`);
+      return [buffer, ref.byteOffset + rowStart * width];
+    };
+    this.pos = new Int32Array(...at(0, 4), rowCapacity);
+    this.codes = refs.slice(1).map((_, c) => new Uint8Array(...at(c + 1, 1), rowCapacity));
     this.dictionary = AlleleDictionary.attach(task.alleles);
     this.lut.fill(UNKNOWN);
     for (let b = 0; b < 256; b++) if (b < 0x21 || b > 0x7e) this.lut[b] = INVALID;
@@ -374,6 +381,9 @@ export function runParseTask(task: ParseTask): ParseResult {
   try {
     if (task.source.type === 'block') {
       const bytes = new Uint8Array(task.source.bytes, 0, task.source.length);
+      parser.parse(bytes, 0, bytes.length, bytes.length);
+    } else if (task.source.type === 'bgzf') {
+      const bytes = inflateBgzfRange(task.source);
       parser.parse(bytes, 0, bytes.length, bytes.length);
     } else {
       parseFileRange(task.source, parser);

@@ -6,7 +6,7 @@ import type { RemapTask } from './messages.js';
 export function runRemapTask(task: RemapTask): number {
   const map = task.map;
   for (const buffer of task.columns) {
-    const codes = new Uint8Array(buffer, 0, task.rows);
+    const codes = new Uint8Array(buffer, task.byteOffset ?? 0, task.rows);
     for (let r = 0; r < codes.length; r++) codes[r] = map[codes[r] as number] as number;
   }
   return task.rows;

@@ -6,17 +6,11 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GenomatrixError, UsageError } from '../errors.js';
 import { describeFsError } from '../read/header.js';
+import { coalesceWrites } from './coalesce-writes.js';
+import type { OutputSink } from './sink.js';
 import { forgetTemporary, rememberTemporary } from './temporary-files.js';
 
-/** A sink of output bytes. */
-export interface OutputSink {
-  /** Writes `bytes`; once the promise resolves the caller may reuse them. */
-  write(bytes: Uint8Array): Promise<void>;
-  /** Finishes the output: a file gets its final name. */
-  commit(): Promise<void>;
-  /** Gives up: a file's temporary is removed, the final name left untouched. */
-  abort(): Promise<void>;
-}
+export type { OutputSink } from './sink.js';
 
 /** Standard output was closed by its reader (`genomatrix ... | head`): stop quietly. */
 export class ClosedPipeError extends GenomatrixError {
@@ -27,6 +21,10 @@ export class ClosedPipeError extends GenomatrixError {
 
 /** Opens `path` for writing through a temporary name, or standard output when `path` is undefined or `-`. */
 export async function openOutput(path?: string): Promise<OutputSink> {
+  return coalesceWrites(await openUnbuffered(path));
+}
+
+async function openUnbuffered(path?: string): Promise<OutputSink> {
   if (path === undefined || path === '-') return stdoutSink();
   const kind = statOrUndefined(path);
   if (kind?.isDirectory()) throw new UsageError(`cannot write ${path}: is a directory`);

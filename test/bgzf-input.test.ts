@@ -1,0 +1,95 @@
+// BGZF input is inflated by the workers, block group by block group (read/bgzf-index.ts): the
+// tables must be the bytes the plain input gives, whatever the groups' size, for files made by the
+// real bgzip (Debian package tabix), concatenated BGZF files and lines that cross groups.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { haplotype, loadMatrix } from '../src/index.js';
+import { bgzfGroups, isBgzfFile } from '../src/read/bgzf-index.js';
+import { fixture, generate, runCli, scratchDir } from './helpers.js';
+
+const bgzip = spawnSync('bgzip', ['--version'], { stdio: 'ignore' }).error === undefined;
+
+describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian package tabix)' }, () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+  const compress = (input: string, output: string, args: string[] = []): string => {
+    const run = spawnSync('sh', ['-c', `bgzip ${args.join(' ')} -c "$0" > "$1"`, input, output], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    return output;
+  };
+
+  it('gives the stored fixture\'s expected table, through the CLI', () => {
+    const bgz = compress(fixture('small.tsv'), join(scratch.dir, 'small.tsv.bgz'));
+    assert.ok(isBgzfFile(bgz));
+    const run = runCli(['haplotype', bgz]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, readFileSync(fixture('small.expected.tsv'), 'utf8'));
+  });
+
+  it('gives the plain input\'s table with block groups of every size, lines crossing groups, and no final line end', async () => {
+    const plain = join(scratch.dir, 'split.tsv');
+    generate(plain, ['--contigs', '3', '--sites', '10000', '--haplotypes', '9', '--seed', '11', '--split-contigs']);
+    const text = readFileSync(plain);
+    const unterminated = join(scratch.dir, 'unterminated.tsv');
+    writeFileSync(unterminated, text.subarray(0, text.length - 1));
+    const expected = runCli(['haplotype', plain]).stdout;
+    for (const input of [plain, unterminated]) {
+      const bgz = compress(input, `${input}.bgz`);
+      const groups = bgzfGroups(bgz, readFileSync(bgz).length, 1000);
+      assert.ok(groups.length >= 8, `${groups.length} groups: one a block`);
+      for (const chunkBytes of [1024, 5000, 70_000, 1 << 23]) {
+        const matrix = await loadMatrix(bgz, { chunkBytes, threads: 2 });
+        const out = join(scratch.dir, `out-${chunkBytes}.tsv`);
+        try {
+          await haplotype(matrix, { output: out });
+        } finally {
+          await matrix.close();
+        }
+        assert.equal(readFileSync(out, 'utf8'), expected, `${input}, chunkBytes ${chunkBytes}`);
+      }
+    }
+  });
+
+  it('feeds every command the plain input\'s rows, loaded in memory and streamed with --low-memory', () => {
+    const plain = join(scratch.dir, 'grouped.tsv');
+    generate(plain, ['--contigs', '3', '--sites', '3000', '--haplotypes', '5', '--seed', '5']);
+    const bgz = compress(plain, `${plain}.bgz`);
+    assert.ok(isBgzfFile(bgz));
+    for (const command of ['haplotype', 'vcf', 'stats']) {
+      for (const mode of [[], ['--low-memory']]) {
+        const expected = runCli([command, plain, '--threads', '2', ...mode]);
+        assert.equal(expected.status, 0, expected.stderr);
+        assert.ok(expected.stdout.split('\n').length > 4, `${command}: the plain input gives rows`);
+        const run = runCli([command, bgz, '--threads', '2', ...mode]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.stdout, expected.stdout, `${command} ${mode.join(' ')}`);
+      }
+    }
+  });
+
+  it('reads concatenated BGZF files (an empty end block in the middle)', () => {
+    const head = join(scratch.dir, 'head.tsv');
+    const tail = join(scratch.dir, 'tail.tsv');
+    const lines = readFileSync(fixture('small.tsv'), 'utf8').split('\n');
+    writeFileSync(head, lines.slice(0, 7).join('\n') + '\n');
+    writeFileSync(tail, lines.slice(7).join('\n'));
+    const joined = join(scratch.dir, 'joined.tsv.bgz');
+    writeFileSync(joined, Buffer.concat([readFileSync(compress(head, `${head}.bgz`)), readFileSync(compress(tail, `${tail}.bgz`))]));
+    const run = runCli(['haplotype', joined]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, readFileSync(fixture('small.expected.tsv'), 'utf8'));
+  });
+
+  it('says which byte of a truncated BGZF file is wrong', () => {
+    const bgz = readFileSync(compress(fixture('small.tsv'), join(scratch.dir, 'whole.bgz')));
+    const cut = join(scratch.dir, 'cut.tsv.bgz');
+    writeFileSync(cut, bgz.subarray(0, bgz.length - 40));
+    const run = runCli(['haplotype', cut]);
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /cut\.tsv\.bgz.*(truncated|corrupt) BGZF/);
+  });
+});
