@@ -13,6 +13,7 @@ import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
 import { mergeStatsCommand } from './commands/merge-stats.js';
 import { stopProgressBars } from './progress-bar.js';
+import { checkCommand, PARSER_CONFIGURATION } from './command-checks.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -35,6 +36,8 @@ for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', Exit
 try {
   await yargs(hideBin(process.argv))
     .scriptName('genomatrix')
+    .parserConfiguration(PARSER_CONFIGURATION)
+    .middleware(checkCommand)
     .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
     .command(haplotypeCommand)
     .command(vcfCommand)
