@@ -60,7 +60,7 @@ export function haplotypeHeader(pairs: readonly HaplotypePair[]): string {
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
   const pairs = conversionPairs(matrix, options.pairs);
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   try {
     await sink.write(Buffer.from(haplotypeHeader(pairs)));
     const lines = await writeLayoutHaplotypes(matrix.layout, matrix.pool, pairs, sink, options, progressOf(matrix, options));

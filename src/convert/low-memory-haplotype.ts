@@ -37,7 +37,7 @@ export interface LowMemoryHaplotypeOptions extends Omit<HaplotypeOptions, 'onPro
 export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
   const input = detectInput(path);
   const pool = new WorkerPool(options.threads);
-  const sink = await openOutput(options.output).catch(async (error: unknown) => {
+  const sink = await openOutput(options.output, { inputs: [path, options.header] }).catch(async (error: unknown) => {
     await pool.destroy();
     throw error;
   });

@@ -7,7 +7,8 @@ import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
-import { originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
+import { isSorted } from '../layout/matrix-column.js';
+import { MetadataKey, originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
 import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
@@ -69,14 +70,15 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
   const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
   const { layout } = matrix;
   const schema = matrixSchema(layout.samples, originMetadata(origin, layout.samples));
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   try {
     const writer = await ArrowFileWriter.start(sink, schema);
     await writer.writeDictionary(DictionaryId.alleles, matrix.alleles);
     await writer.writeDictionary(DictionaryId.contigs, layout.contigs);
     for (const batch of layout.batches) {
       options.signal?.throwIfAborted();
-      await writer.writeRecordBatch(batch.rows, recordBatchColumns(batch.contig, [batchViews(layout, batch)]));
+      const views = [batchViews(layout, batch)];
+      await writer.writeRecordBatch(batch.rows, recordBatchColumns(batch.contig, views), batchMetadata(views));
     }
     await writer.finish();
     await sink.commit();
@@ -103,7 +105,7 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
   const origin: MatrixOrigin = input.format === InputFormat.arrow ? readArrowMatrix(input).origin : { format: input.format, sourceName: basename(path), sourceSize: input.size };
   const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
   const pool = new WorkerPool(options.threads);
-  const sink = await openOutput(options.output).catch(async (error: unknown) => {
+  const sink = await openOutput(options.output, { inputs: [path, options.header] }).catch(async (error: unknown) => {
     await pool.destroy();
     throw error;
   });
@@ -125,7 +127,8 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
       contigCodes.set(name, code);
       // One record batch for the contig, whatever segments it is held in.
       const rows = layout.batches.reduce((sum, batch) => sum + batch.rows, 0);
-      await writer.writeRecordBatch(rows, recordBatchColumns(code, layout.batches.map((batch) => batchViews(layout, batch))));
+      const views = layout.batches.map((batch) => batchViews(layout, batch));
+      await writer.writeRecordBatch(rows, recordBatchColumns(code, views), batchMetadata(views));
       sites += rows;
       batches++;
     }
@@ -161,6 +164,18 @@ function recordBatchColumns(code: number, views: readonly BatchViews[]): BodyBuf
     views.length === 1 ? bytes(of(views[0] as BatchViews)) : { byteLength: views.reduce((sum, view) => sum + of(view).byteLength, 0), pieces: () => views.map((view) => bytes(of(view))) };
   const haplotypes = views[0]?.haplotypes.length ?? 0;
   return [repeatedInt32(code, rows), column((view) => view.pos), column((view) => view.ref), ...Array.from({ length: haplotypes }, (_, h) => column((view) => view.haplotypes[h] as Uint8Array))];
+}
+
+/** The metadata of a record batch: whether its POS decreases somewhere (then readers skip that check). */
+function batchMetadata(views: readonly BatchViews[]): Map<string, string> {
+  let sorted = true;
+  let last = -Infinity;
+  for (const { pos } of views) {
+    if (pos.length === 0) continue;
+    sorted &&= (pos[0] as number) >= last && isSorted(pos);
+    last = pos[pos.length - 1] as number;
+  }
+  return sorted ? new Map() : new Map([[MetadataKey.unsorted, 'true']]);
 }
 
 /** An Int32 column holding `value` `rows` times, produced piece by piece. */

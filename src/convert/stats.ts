@@ -114,7 +114,7 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
     contigs: matrix.contigs.map((contig, i) => ({ contig: contig.name, ...siteStats(totals[i] as StatsCounts, names) })),
     genome: siteStats(genomeCounts, names),
   };
-  if (options.output !== undefined) await writeStats(result, options.output, options.format ?? 'tsv');
+  if (options.output !== undefined) await writeStats(result, options.output, options.format ?? 'tsv', [matrix.source]);
   return result;
 }
 
@@ -171,9 +171,9 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
 }
 
 /** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
-export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json'): Promise<void> {
+export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = []): Promise<void> {
   const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : statsTable(result);
-  const sink = await openOutput(output);
+  const sink = await openOutput(output, { inputs });
   try {
     await sink.write(Buffer.from(text));
     await sink.commit();

@@ -80,7 +80,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   });
   const tables = vcfAlleleTables(matrix.alleles);
   const bgzf = options.bgzf ?? /\.b?gz$/.test(options.output ?? '');
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   try {
     const header = new TextEncoder().encode(vcfHeader(contigs, pairs, tables.altDeclarations));
     await sink.write(bgzf ? bgzfBlocks(header) : header);

@@ -2,6 +2,8 @@
 // (SharedArrayBuffers, numbers, strings) so structured clone shares the buffers instead of
 // copying them. native-layout/README.md specifies it for readers in other languages.
 
+import { ensureChecked, type BatchCheck } from './batch-check.js';
+
 /** Version of the layout described in native-layout/README.md. */
 export const LAYOUT_VERSION = 1;
 
@@ -25,6 +27,8 @@ export interface BatchLayout {
   pos: BufferRef;
   ref: BufferRef;
   haplotypes: BufferRef[];
+  /** A packed file's checksums of this batch, checked on first use (layout/batch-check.ts). */
+  check?: BatchCheck;
 }
 
 /** Everything a worker needs to rebuild zero-copy views of the matrix. */
@@ -46,8 +50,9 @@ export interface BatchViews {
   haplotypes: Uint8Array[];
 }
 
-/** Zero-copy typed arrays over rows `[from, to)` of a batch. */
+/** Zero-copy typed arrays over rows `[from, to)` of a batch (checked first, when it carries a check). */
 export function batchViews(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, from = 0, to = batch.rows): BatchViews {
+  if (batch.check) ensureChecked(layout.buffers, batch);
   const rows = to - from;
   const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + from, rows);
   return {

@@ -23,7 +23,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
       .example('$0 merge-stats shard1.json shard2.json -o stats.tsv', 'the table of the whole matrix') as unknown as Argv<MergeStatsArgs>,
   handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
     const merged = mergeStats(argv.parts.map(readStats), argv.parts);
-    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv');
+    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv', argv.parts);
   },
 };
 
