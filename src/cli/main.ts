@@ -12,6 +12,7 @@ import { vcfCommand } from './commands/vcf.js';
 import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
 import { mergeStatsCommand } from './commands/merge-stats.js';
+import { verifyCommand } from './commands/verify.js';
 import { stopProgressBars } from './progress-bar.js';
 import { checkCommand, PARSER_CONFIGURATION } from './command-checks.js';
 
@@ -45,7 +46,8 @@ try {
     .command(packCommand)
     .command(infoCommand)
     .command(mergeStatsCommand)
-    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats')
+    .command(verifyCommand)
+    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats, verify')
     .strict()
     .version(version)
     .help()
