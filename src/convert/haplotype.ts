@@ -128,8 +128,8 @@ async function* haplotypeChunks(
   options.signal?.throwIfAborted();
   // Rows per task: as many as fit an output slot, at most `chunkRows`.
   const alleles = AlleleDictionary.attach(layout.alleles).toStrings();
-  const maxAllele = Math.max(...alleles.map((allele) => Buffer.byteLength(allele)));
-  const maxContig = Math.max(0, ...layout.contigs.map((name) => Buffer.byteLength(name)));
+  const maxAllele = alleles.reduce((most, allele) => Math.max(most, Buffer.byteLength(allele)), 0);
+  const maxContig = layout.contigs.reduce((most, name) => Math.max(most, Buffer.byteLength(name)), 0);
   const rowBound = haplotypeRowBound(maxContig, maxAllele, layout.samples.length, pairs.length);
   const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBound)));
   const ranges = rowRanges(layout, chunkRows);

@@ -8,7 +8,7 @@ import type { StatsCounts } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { conversionPairs } from './pairs.js';
 import { rowRanges } from './row-ranges.js';
-import { statsTable } from './stats-table.js';
+import { statsTableChunks } from './stats-table.js';
 
 /** Options of `stats`. */
 export interface StatsOptions {
@@ -172,10 +172,10 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
 
 /** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
 export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = []): Promise<void> {
-  const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : statsTable(result);
+  const chunks = format === 'json' ? [`${JSON.stringify(result, null, 2)}\n`] : statsTableChunks(result);
   const sink = await openOutput(output, { inputs });
   try {
-    await sink.write(Buffer.from(text));
+    for (const chunk of chunks) await sink.write(Buffer.from(chunk));
     await sink.commit();
   } catch (error) {
     await sink.abort();

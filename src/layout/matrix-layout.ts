@@ -7,6 +7,9 @@ import { ensureChecked, type BatchCheck } from './batch-check.js';
 /** Version of the layout described in native-layout/README.md. */
 export const LAYOUT_VERSION = 1;
 
+/** Longest contig or sample name accepted, in bytes (a bound on every line genomatrix writes). */
+export const MAX_NAME_BYTES = 1024;
+
 /** Alignment, in bytes, of every column buffer's start. */
 export const COLUMN_ALIGNMENT = 64;
 

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { GenomatrixError, InputError, UsageError } from '../errors.js';
+import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 
 /** The leading columns every matrix has before its haplotype columns. */
 export const SITE_COLUMNS = ['CHROM', 'POS', 'REF'] as const;
@@ -23,6 +24,7 @@ export function parseHeaderLine(line: string, file: string, lineNumber = 1): str
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') throw new InputError({ ...at, column: i + 1 }, 'empty column name in header');
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new InputError({ ...at, column: i + 1 }, `column name of ${Buffer.byteLength(name)} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
     const before = seen.get(name);
     if (before !== undefined) throw new InputError({ ...at, column: i + 1 }, `duplicate column name '${name}' (also column ${before + 1})`);
     seen.set(name, i);

@@ -16,7 +16,7 @@ import { open } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allele-dictionary.js';
 import { batchCheck } from '../layout/batch-check.js';
-import { batchViews, LAYOUT_VERSION, type BatchLayout, type BatchViews, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { batchViews, LAYOUT_VERSION, MAX_NAME_BYTES, type BatchLayout, type BatchViews, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import { selectBatches } from '../layout/select-contigs.js';
 import { ArrowTypeId, readArrowFileIndex, readBytes, type ArrowField, type ArrowFileIndex, type RecordBatchEntry } from './arrow-file-index.js';
@@ -113,6 +113,8 @@ export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
   const samples = index.fields.slice(3).map((field) => field.name);
   if (JSON.stringify(metadata.samples) !== JSON.stringify(samples)) throw fail('the samples in the schema metadata differ from the haplotype columns');
   checkAlleles(alleles, fail);
+  const longName = [...contigs, ...samples].find((name) => Buffer.byteLength(name) > MAX_NAME_BYTES);
+  if (longName !== undefined) throw fail(`a contig or sample name of ${Buffer.byteLength(longName)} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
   if (index.recordBatches.length === 0) throw fail('no record batches: the matrix has no sites');
   return { input, index, alleles, contigs, batchContigs, samples, origin: metadata.origin, checksums };
 }
@@ -260,8 +262,8 @@ export function planRegions(fileSize: number, batches: readonly RecordBatchEntry
   const owner: number[][] = []; // per batch: the regions its columns lie in
   const span = (batch: RecordBatchEntry) => {
     const columns = columnBuffers(batch);
-    const start = Math.min(...columns.map((buffer) => buffer.offset));
-    const end = Math.max(...columns.map((buffer) => buffer.offset + buffer.length));
+    const start = columns.reduce((least, buffer) => Math.min(least, buffer.offset), Infinity);
+    const end = columns.reduce((most, buffer) => Math.max(most, buffer.offset + buffer.length), 0);
     return { start: batch.bodyStart + start, length: end - start };
   };
   if (plan.wholeFile) {
