@@ -20,6 +20,7 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   const given = typeof spec === 'string' ? parsePairSpec(spec) : spec;
   const used = new Set<string>();
   const index = columnIndex(samples);
+  const names = new Map<string, string>();
   return given.map(([x, y]) => {
     if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
     for (const name of [x, y]) {
@@ -27,7 +28,12 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
       if (used.has(name)) throw new UsageError(`--pairs: '${name}' is in more than one pair`);
       used.add(name);
     }
-    return makePair(index, x, y);
+    const pair = makePair(index, x, y);
+    // A pair's name heads its columns in every output (haplotype, stats, VCF sample): it must be unique.
+    const other = names.get(pair.name);
+    if (other !== undefined) throw new UsageError(`--pairs: ${other} and ${x}:${y} are both named '${pair.name}'; pair names must differ`);
+    names.set(pair.name, `${x}:${y}`);
+    return pair;
   });
 }
 

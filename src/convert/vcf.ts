@@ -3,7 +3,7 @@
 // compressing) and the main thread writes them in genome order as they complete.
 
 import { runOrdered } from '../dispatch/run-ordered.js';
-import { GenomatrixError, UsageError } from '../errors.js';
+import { GenomatrixError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { VERSION } from '../version.js';
 import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
@@ -70,8 +70,6 @@ export function vcfHeader(
  */
 export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<VcfSummary> {
   const pairs = conversionPairs(matrix, options.pairs);
-  const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
-  if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
   const contigs = matrix.contigs.map((contig) => {
     if (!CONTIG_ID.test(contig.name)) {
       throw new GenomatrixError(`${matrix.source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
