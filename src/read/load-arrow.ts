@@ -100,6 +100,11 @@ export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
     index.recordBatches.forEach((batch) => checkBatch(batch, index.fields.length, fail));
     if (checksums) {
       batchContigs = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
+      const seen = new Set<number>();
+      batchContigs.forEach((code, b) => {
+        if (seen.has(code)) throw fail(`record batch ${b}: contig ${contigs[code]} has a record batch already (the file is damaged)`);
+        seen.add(code);
+      });
     } else {
       const split = splitByContig(fd, index.recordBatches, contigs, fail);
       index = { ...index, recordBatches: split.entries };
