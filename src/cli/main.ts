@@ -14,7 +14,7 @@ import { packCommand } from './commands/pack.js';
 import { mergeStatsCommand } from './commands/merge-stats.js';
 import { verifyCommand } from './commands/verify.js';
 import { stopProgressBars } from './progress-bar.js';
-import { checkCommand, PARSER_CONFIGURATION } from './command-checks.js';
+import { checkCommand } from './command-checks.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -37,7 +37,6 @@ for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', Exit
 try {
   await yargs(hideBin(process.argv))
     .scriptName('genomatrix')
-    .parserConfiguration(PARSER_CONFIGURATION)
     .middleware(checkCommand)
     .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
     .command(haplotypeCommand)
