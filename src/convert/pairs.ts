@@ -13,14 +13,21 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   if (spec === undefined) return automaticPairs(samples);
   const given = typeof spec === 'string' ? parsePairSpec(spec) : spec;
   const used = new Set<string>();
+  const index = columnIndex(samples);
+  const names = new Map<string, string>();
   return given.map(([x, y]) => {
     if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
     for (const name of [x, y]) {
-      if (!samples.includes(name)) throw new UsageError(`--pairs: '${name}' is not a haplotype column (columns: ${abbreviate(samples)})`);
+      if (!index.has(name)) throw new UsageError(`--pairs: '${name}' is not a haplotype column (columns: ${abbreviate(samples)})`);
       if (used.has(name)) throw new UsageError(`--pairs: '${name}' is in more than one pair`);
       used.add(name);
     }
-    return makePair(samples, x, y);
+    const pair = makePair(index, x, y);
+    // A pair's name heads its columns in every output (haplotype, stats, VCF sample): it must be unique.
+    const other = names.get(pair.name);
+    if (other !== undefined) throw new UsageError(`--pairs: ${other} and ${x}:${y} are both named '${pair.name}'; pair names must differ`);
+    names.set(pair.name, `${x}:${y}`);
+    return pair;
   });
 }
 
@@ -34,19 +41,28 @@ export function conversionPairs(
 
 /** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */
 export function automaticPairs(samples: readonly string[]): HaplotypePair[] {
-  const names = new Set(samples);
+  const index = columnIndex(samples);
   const pairs: HaplotypePair[] = [];
   for (const name of samples) {
     if (!name.endsWith('a') || name.length < 2) continue;
     const mate = `${name.slice(0, -1)}b`;
-    if (names.has(mate)) pairs.push(makePair(samples, name, mate));
+    if (index.has(mate)) pairs.push(makePair(index, name, mate));
   }
   return pairs.sort((p, q) => byString(p.name, q.name));
 }
 
-function makePair(samples: readonly string[], x: string, y: string): HaplotypePair {
+/** Column index by name (a lookup per name, not a scan: matrices have 100,000 columns). */
+function columnIndex(samples: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  samples.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  return index;
+}
+
+function makePair(index: ReadonlyMap<string, number>, x: string, y: string): HaplotypePair {
   const [first, second] = [x, y].sort(byString) as [string, string];
-  return { name: first + second, members: [first, second], columns: [samples.indexOf(first), samples.indexOf(second)] };
+  return { name: first + second, members: [first, second], columns: [index.get(first) ?? -1, index.get(second) ?? -1] };
 }
 
 function parsePairSpec(spec: string): [string, string][] {

@@ -30,7 +30,7 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
   const contigs: VcfContig[] = [];
   let alleles: SharedArrayBuffer | undefined;
   for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined })) {
-    const length = Math.max(0, ...layout.batches.map((batch) => maxPos(batchViews(layout, batch).pos)));
+    const length = layout.batches.reduce((most, batch) => Math.max(most, maxPos(batchViews(layout, batch).pos)), 0);
     contigs.push({ name: layout.contigs[layout.batches[0]?.contig ?? 0] ?? '', length });
     alleles = layout.alleles;
   }

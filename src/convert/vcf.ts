@@ -6,7 +6,7 @@
 import { memorySource } from '../dispatch/contig-source.js';
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
-import { GenomatrixError, UsageError } from '../errors.js';
+import { GenomatrixError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { VERSION } from '../version.js';
 import type { VcfTask } from '../worker/messages.js';
@@ -96,8 +96,6 @@ export function vcfConversion(
     ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
     begin(first) {
       const pairs = pairsOf(first?.layout.samples ?? []);
-      const duplicate = pairs.find((pair, i) => pairs.findIndex((other) => other.name === pair.name) !== i);
-      if (duplicate) throw new UsageError(`two pairs are both named '${duplicate.name}': VCF sample names must differ`);
       for (const contig of header.contigs) {
         if (!CONTIG_ID.test(contig.name)) {
           throw new GenomatrixError(`${source}: contig name '${contig.name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
@@ -138,7 +136,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
   return { sites: matrix.sites, records: conversion.records, pairs };
 }

@@ -4,6 +4,7 @@ import { detectInput, InputFormat } from '../../read/input-format.js';
 import { contigsOption, inputOptions, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { withInput } from '../open-input.js';
+import { openOutput } from '../../write/output-sink.js';
 
 interface InfoArgs extends InputArgs {
   json?: boolean;
@@ -19,11 +20,14 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       { what: 'a text matrix is loaded first; JSON for scripts', commands: ['$0 info matrix.tsv.gz --json'] },
     ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
-    const show = (description: MatrixDescription): void => {
-      process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));
+    // Through the one output sink: a closed pipe ends quietly, a full disk is one line.
+    const show = async (description: MatrixDescription): Promise<void> => {
+      const sink = await openOutput('-');
+      await sink.write(Buffer.from(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description)));
+      await sink.commit();
     };
     // A packed matrix is described from its metadata: nothing to read, however large the file.
-    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined) show(describePackedMatrix(argv.matrix, contigsOption(argv)));
+    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined) await show(describePackedMatrix(argv.matrix, contigsOption(argv)));
     else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
   },
 };
