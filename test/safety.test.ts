@@ -139,11 +139,19 @@ describe('the command line is total', () => {
     assert.match(twice.stderr, /differs from the --header file .*h\.tsv/);
   });
 
-  it('a number option that is not a number: exit 2, one line', () => {
+  it('a number option that is not a number: exit 2, one line; given twice, the last is the one checked', () => {
     const run = runCli(['haplotype', matrix, '--threads', 'many']);
     assert.equal(run.status, 2, run.stderr);
     assertOneLine(run.stderr);
-    assert.match(run.stderr, /--threads: expected a number/);
+    assert.match(run.stderr, /--threads must be a whole number from 1 to 1024, got 'many'/);
+    const direct = runCli(['haplotype', matrix]);
+    const lastGood = runCli(['haplotype', matrix, '-t', 'many', '--threads', '1']);
+    assert.equal(lastGood.status, 0, lastGood.stderr);
+    assert.equal(lastGood.stdout, direct.stdout);
+    const lastBad = runCli(['haplotype', matrix, '--threads', '1', '-t', 'many']);
+    assert.equal(lastBad.status, 2, lastBad.stderr);
+    assertOneLine(lastBad.stderr);
+    assert.match(lastBad.stderr, /got 'many'/);
   });
 
   it('info | head -1 ends quietly; info > /dev/full is one line, exit 1', () => {
