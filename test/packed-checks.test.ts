@@ -100,6 +100,34 @@ describe('packed files are checked', () => {
   });
 });
 
+describe('a damaged column is refused by every command, in memory and streamed', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+  const text = join(scratch.dir, 'm.tsv');
+  writeFileSync(text, MATRIX);
+  const packed = join(scratch.dir, 'm.arrow');
+  assert.equal(runCli(['pack', text, '-o', packed]).status, 0);
+  // POS 9 of contig c1 becomes 8: a value a conversion would print as it is, were it not checked.
+  const bytes = readFileSync(packed);
+  const pos9 = middleChrom(bytes) + 64;
+  assert.equal(bytes.readInt32LE(pos9), 9);
+  bytes[pos9] = 8;
+  const damaged = join(scratch.dir, 'damaged.arrow');
+  writeFileSync(damaged, bytes);
+  const commands = [['haplotype'], ['vcf'], ['stats'], ['pack', '-o', join(scratch.dir, 'again.arrow')]];
+  for (const command of commands) {
+    for (const mode of ['--no-low-memory', '--low-memory']) {
+      it(`${command[0]} ${mode}: exit 1, one line naming the file, contig and column`, () => {
+        const run = runCli([command[0] as string, damaged, ...command.slice(1), mode, '--quiet']);
+        assert.equal(run.status, 1, run.stderr);
+        assertOneLine(run.stderr);
+        assert.match(run.stderr, /damaged\.arrow: contig c1, column 2 \(POS\), rows 1 to 3: the checksum differs/);
+        assert.equal(run.stdout.includes('\t8\t'), false, 'no row of the damaged column is written');
+      });
+    }
+  }
+});
+
 /** File offset of the CHROM code of contig c1's middle row: its POS buffer (3, 9, 12) follows CHROM by 64 bytes. */
 function middleChrom(bytes: Buffer): number {
   for (let at = 64; at + 12 <= bytes.length; at += 64) {
