@@ -90,7 +90,7 @@ describe('--contigs', () => {
       [[chr1, chr1], 2, `${chr1}: contig chr1 is in an earlier part already`],
       [[chr1, otherPairs], 2, `${otherPairs}: other haplotypes, alleles or pairs than ${chr1}: not shards of one matrix`],
       [[chr1, notJson], 1, `${notJson}: not JSON`],
-      [[notStats], 1, `${notStats}: expected the output of genomatrix stats --json (contigs and genome statistics)`],
+      [[notStats], 1, `${notStats}: expected the output of genomatrix stats --json (contigs and genome statistics, every count a whole number >= 0)`],
     ] as const) {
       const out = join(scratch.dir, 'merged.tsv');
       const run = runCli(['merge-stats', ...parts, '-o', out]);

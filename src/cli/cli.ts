@@ -11,6 +11,8 @@ import { vcfCommand } from './commands/vcf.js';
 import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
 import { mergeStatsCommand } from './commands/merge-stats.js';
+import { verifyCommand } from './commands/verify.js';
+import { checkCommand } from './command-checks.js';
 import { helpWidth } from './help.js';
 import { stopProgressBars } from './progress-bar.js';
 
@@ -39,6 +41,12 @@ for (const [signal, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', Exit
 try {
   await yargs(hideBin(process.argv))
     .scriptName('genomatrix')
+    // yargs reads a lone `-` as an empty string; it names standard input (before the checks, which
+    // then see `-`: standard input is no file an output could overwrite).
+    .middleware((argv) => {
+      if (argv.matrix === '' && hideBin(process.argv).includes('-')) argv.matrix = '-';
+    })
+    .middleware(checkCommand)
     .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
     .command(haplotypeCommand)
     .command(vcfCommand)
@@ -46,11 +54,8 @@ try {
     .command(packCommand)
     .command(infoCommand)
     .command(mergeStatsCommand)
-    // yargs reads a lone `-` as an empty string; it names standard input.
-    .middleware((argv) => {
-      if (argv.matrix === '' && hideBin(process.argv).includes('-')) argv.matrix = '-';
-    })
-    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats')
+    .command(verifyCommand)
+    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats, verify')
     .strict()
     .version(version)
     .help()

@@ -24,7 +24,7 @@ export function inputOptions(yargs: Argv) {
   return yargs
     .positional('matrix', { type: 'string', demandOption: true, describe: 'Genome matrix: text, gzip, BGZF or packed .arrow (told from its bytes)' })
     .option('header', { type: 'string', describe: 'File holding the header line, for a matrix without one' })
-    .option('threads', { alias: 't', requiresArg: true, coerce: threadsOption, describe: 'Worker threads, 1 to 1024 (default: the usable cores)' })
+    .option('threads', { alias: 't', type: 'string', requiresArg: true, coerce: threadsOption, describe: 'Worker threads, 1 to 1024 (default: the usable cores)' })
     .option('regions', {
       alias: 'r',
       type: 'string',

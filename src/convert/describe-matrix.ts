@@ -112,7 +112,8 @@ function describe(m: {
 export function formatDescription(d: MatrixDescription): string {
   const n = (value: number): string => value.toLocaleString('en-US');
   const from = d.origin.format === 'arrow' ? `packed .arrow of ${d.origin.sourceName} (${n(d.origin.sourceSize)} bytes)` : `${d.origin.format}, ${n(d.origin.sourceSize)} bytes`;
-  const nameWidth = Math.max(8, ...d.contigs.map((c) => c.name.length), ...d.columns.map((c) => c.name.length)) + 2;
+  const longest = (names: readonly { name: string }[]): number => names.reduce((most, { name }) => Math.max(most, name.length), 0);
+  const nameWidth = Math.max(8, longest(d.contigs), longest(d.columns)) + 2;
   const lines = [
     `matrix    ${d.source} (${from})`,
     `samples   ${d.samples.length}: ${d.samples.join(' ')}`,

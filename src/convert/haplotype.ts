@@ -84,7 +84,7 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
   let columnPairs: [number, number][] = [];
   const rowBoundOf = (unit: ContigUnit): number => {
     const alleles = AlleleDictionary.attach(unit.layout.alleles).toStrings();
-    const maxAllele = Math.max(...alleles.map((allele) => Buffer.byteLength(allele)));
+    const maxAllele = alleles.reduce((most, allele) => Math.max(most, Buffer.byteLength(allele)), 0);
     return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length);
   };
   const conversion: HaplotypeConversion = {
@@ -127,7 +127,7 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const bgzf = outputType(options.output, options.outputType, 'haplotype') === 'bgzf';
   const conversion = haplotypeConversion(() => pairs, options);
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal, onRange: progressOf(matrix, options) });
   return { sites: matrix.sites, lines: conversion.lines, pairs };
 }

@@ -125,7 +125,7 @@ export async function streamedRun<T extends WorkerTask>(
   const report = (): void => options.onProgress?.({ ...loaded, contigs });
   let sink: OutputSink | undefined;
   try {
-    sink = output === false ? undefined : await openOutput(output);
+    sink = output === false ? undefined : await openOutput(output, { inputs: [path, options.header] });
   } catch (error) {
     if (!sharedPool) await pool.destroy();
     throw error;

@@ -10,7 +10,8 @@ import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
-import { originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
+import { isSorted } from '../layout/matrix-column.js';
+import { MetadataKey, originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
 import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
 import { InputFormat } from '../read/input-format.js';
@@ -111,7 +112,8 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
         contigCodes.set(unit.contig.name, code);
       }
       // One record batch for the contig, whatever segments it is held in.
-      await (writer as ArrowFileWriter).writeRecordBatch(unit.contig.sites, recordBatchColumns(code, layout.batches.map((batch) => batchViews(layout, batch))));
+      const views = layout.batches.map((batch) => batchViews(layout, batch));
+      await (writer as ArrowFileWriter).writeRecordBatch(unit.contig.sites, recordBatchColumns(code, views), batchMetadata(views));
       sites += unit.contig.sites;
       batches++;
     },
@@ -139,7 +141,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
  */
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
   if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   const start = { source: matrix.source, origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs } };
   const conversion = await packConversion(sink, start).catch(async (error: unknown) => {
     await sink.abort();
@@ -167,7 +169,7 @@ export async function lowMemoryPack(path: string, options: LowMemoryPackOptions)
   let sink: OutputSink;
   let conversion: PackConversion;
   try {
-    sink = await openOutput(options.output);
+    sink = await openOutput(options.output, { inputs: [path, options.header] });
     conversion = await packConversion(sink, { source: path, origin, pairs: options.pairs }).catch(async (error: unknown) => {
       await sink.abort();
       throw error;
@@ -211,6 +213,18 @@ function recordBatchColumns(code: number, views: readonly BatchViews[]): BodyBuf
     views.length === 1 ? bytes(of(views[0] as BatchViews)) : { byteLength: views.reduce((sum, view) => sum + of(view).byteLength, 0), pieces: () => views.map((view) => bytes(of(view))) };
   const haplotypes = views[0]?.haplotypes.length ?? 0;
   return [repeatedInt32(code, rows), column((view) => view.pos), column((view) => view.ref), ...Array.from({ length: haplotypes }, (_, h) => column((view) => view.haplotypes[h] as Uint8Array))];
+}
+
+/** The metadata of a record batch: whether its POS decreases somewhere (then readers skip that check). */
+function batchMetadata(views: readonly BatchViews[]): Map<string, string> {
+  let sorted = true;
+  let last = -Infinity;
+  for (const { pos } of views) {
+    if (pos.length === 0) continue;
+    sorted &&= (pos[0] as number) >= last && isSorted(pos);
+    last = pos[pos.length - 1] as number;
+  }
+  return sorted ? new Map() : new Map([[MetadataKey.unsorted, 'true']]);
 }
 
 /** An Int32 column holding `value` `rows` times, produced piece by piece. */

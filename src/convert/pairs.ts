@@ -15,6 +15,7 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
   const given = typeof spec === 'string' ? parsePairSpec(spec) : spec;
   const index = columnIndex(samples);
   const used = new Set<string>();
+  const names = new Map<string, string>();
   return given.map(([x, y]) => {
     if (x === y) throw new UsageError(`--pairs: '${x}' cannot be paired with itself`);
     for (const name of [x, y]) {
@@ -22,7 +23,12 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
       if (used.has(name)) throw new UsageError(`--pairs: '${name}' is in more than one pair`);
       used.add(name);
     }
-    return makePair(index, x, y);
+    const pair = makePair(index, x, y);
+    // A pair's name heads its columns in every output (haplotype, stats, VCF sample): it must be unique.
+    const other = names.get(pair.name);
+    if (other !== undefined) throw new UsageError(`--pairs: ${other} and ${x}:${y} are both named '${pair.name}'; pair names must differ`);
+    names.set(pair.name, `${x}:${y}`);
+    return pair;
   });
 }
 
@@ -56,7 +62,7 @@ export function automaticPairs(samples: readonly string[]): HaplotypePair[] {
   return pairs.sort((p, q) => byString(p.name, q.name));
 }
 
-/** Column index of each haplotype name (the first, should a name repeat): one pass, so pairing stays linear in columns. */
+/** Column index by name (a lookup per name, not a scan: matrices have 100,000 columns). */
 function columnIndex(samples: readonly string[]): Map<string, number> {
   const index = new Map<string, number>();
   samples.forEach((name, i) => {

@@ -25,29 +25,43 @@ export const StatsStatistic = {
 } as const;
 export type StatsStatistic = (typeof StatsStatistic)[keyof typeof StatsStatistic];
 
-/** Formats statistics as the TSV table, header line first. */
+/** Formats statistics as the TSV table, header line first (for a table of any size, see `statsTableChunks`). */
 export function statsTable(stats: MatrixStats): string {
-  const lines = [STATS_COLUMNS.join('\t')];
-  for (const contig of stats.contigs) lines.push(...scopeLines(contig.contig, contig));
-  lines.push(...scopeLines('*', stats.genome));
-  return lines.join('\n') + '\n';
+  return [...statsTableChunks(stats)].join('');
 }
 
-function scopeLines(scope: string, stats: SiteStats): string[] {
+/** Bytes of table text per chunk `statsTableChunks` yields. */
+const CHUNK_CHARS = 1 << 20;
+
+/** The TSV table in chunks of about 1 MB, so no string grows with the matrix (100,000 haplotypes x many contigs). */
+export function* statsTableChunks(stats: MatrixStats): Generator<string> {
+  let chunk = `${STATS_COLUMNS.join('\t')}\n`;
+  for (const scope of [...stats.contigs.map((contig) => [contig.contig, contig] as const), ['*', stats.genome] as const]) {
+    for (const line of scopeLines(scope[0], scope[1])) {
+      chunk += `${line}\n`;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
+/** The lines of one scope (a contig, or `*` the genome), one at a time. */
+function* scopeLines(scope: string, stats: SiteStats): Generator<string> {
   const cells = stats.sites * stats.haplotypes.length;
   const line = (statistic: StatsStatistic, item: string, count: number, total?: number): string =>
     [scope, statistic, item, count, total ?? '.', rate(count, total)].join('\t');
-  return [
-    line(StatsStatistic.sites, '.', stats.sites),
-    line(StatsStatistic.variableSites, '.', stats.variableSites, stats.sites),
-    line(StatsStatistic.droppedSites, '.', stats.droppedSites, stats.sites),
-    line(StatsStatistic.multiallelicSites, '.', stats.multiallelicSites, stats.sites),
-    ...stats.haplotypes.map((h) => line(StatsStatistic.missing, h.haplotype, h.missing, stats.sites)),
-    ...stats.haplotypes.map((h) => line(StatsStatistic.deletions, h.haplotype, h.deletions, stats.sites)),
-    ...stats.alleles.map((a) => line(StatsStatistic.alleleCells, a.allele, a.cells, cells)),
-    ...stats.pairs.map((p) => line(StatsStatistic.calledSites, p.pair, p.calledSites, stats.sites)),
-    ...stats.pairs.map((p) => line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites)),
-  ];
+  yield line(StatsStatistic.sites, '.', stats.sites);
+  yield line(StatsStatistic.variableSites, '.', stats.variableSites, stats.sites);
+  yield line(StatsStatistic.droppedSites, '.', stats.droppedSites, stats.sites);
+  yield line(StatsStatistic.multiallelicSites, '.', stats.multiallelicSites, stats.sites);
+  for (const h of stats.haplotypes) yield line(StatsStatistic.missing, h.haplotype, h.missing, stats.sites);
+  for (const h of stats.haplotypes) yield line(StatsStatistic.deletions, h.haplotype, h.deletions, stats.sites);
+  for (const a of stats.alleles) yield line(StatsStatistic.alleleCells, a.allele, a.cells, cells);
+  for (const p of stats.pairs) yield line(StatsStatistic.calledSites, p.pair, p.calledSites, stats.sites);
+  for (const p of stats.pairs) yield line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites);
 }
 
 function rate(count: number, total: number | undefined): string {

@@ -12,7 +12,7 @@ import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs } from './pairs.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 import { hetRate, perSite, statsConversion } from './stats-conversion.js';
-import { statsTable } from './stats-table.js';
+import { statsTableChunks } from './stats-table.js';
 
 /** Options of `stats`. */
 export interface StatsOptions extends OutputTypeOptions {
@@ -44,7 +44,7 @@ export type { HaplotypeStats, AlleleCount, PairStats, SiteStats, ContigStats, Ma
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
-  const sink = options.output === undefined ? undefined : await openOutput(options.output);
+  const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
   return conversion.result();
@@ -103,11 +103,11 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
 }
 
 /** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
-export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json'): Promise<void> {
-  const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : statsTable(result);
-  const sink = await openOutput(output);
+export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = []): Promise<void> {
+  const chunks = format === 'json' ? [`${JSON.stringify(result, null, 2)}\n`] : statsTableChunks(result);
+  const sink = await openOutput(output, { inputs });
   try {
-    await sink.write(Buffer.from(text));
+    for (const chunk of chunks) await sink.write(Buffer.from(chunk));
     await sink.commit();
   } catch (error) {
     await sink.abort();

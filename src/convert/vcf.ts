@@ -172,7 +172,8 @@ export function vcfConversion(
       const at = new Map(columns.map((c, i) => [c, i]));
       samples = [...pairs.map((pair) => pair.columns.map((c) => at.get(c) as number)), ...haploid.map((c) => [at.get(c) as number])];
       const sampleNames = [...pairs.map((pair) => pair.name), ...haploid.map((c) => names[c] as string)];
-      const duplicate = sampleNames.find((name, i) => sampleNames.indexOf(name) !== i);
+      const seen = new Set<string>();
+      const duplicate = sampleNames.find((name) => seen.has(name) || !seen.add(name));
       if (duplicate) throw new UsageError(`two samples are both named '${duplicate}': VCF sample names must differ`);
       conversion.pairs = pairs;
       conversion.haploid = haploid.map((c) => names[c] as string);
@@ -260,7 +261,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
-  const sink = await openOutput(options.output);
+  const sink = await openOutput(options.output, { inputs: [matrix.source] });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
   return { sites: matrix.sites, records: conversion.records, pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
 }

@@ -69,6 +69,8 @@ export function rangeColumns(range: RangeTask): RangeColumns {
     buffers.push(layout.buffers[ref.buffer] as SharedArrayBuffer);
     return { buffer: buffers.length - 1, byteOffset: ref.byteOffset };
   };
-  const own = { contig: batch.contig, rows: batch.rows, pos: take(batch.pos), ref: take(batch.ref), haplotypes: batch.haplotypes.map(take) };
+  const own: BatchLayout = { contig: batch.contig, rows: batch.rows, pos: take(batch.pos), ref: take(batch.ref), haplotypes: batch.haplotypes.map(take) };
+  // A packed batch's checksum check goes along: the worker that first reads the batch makes it.
+  if (batch.check) own.check = batch.check;
   return { buffers, alleles: layout.alleles, batch: own, contig, from, to };
 }

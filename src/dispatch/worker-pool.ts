@@ -4,6 +4,8 @@
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import { UsageError } from '../errors.js';
+import { checkFailure } from '../layout/batch-check.js';
+import type { BatchLayout } from '../layout/matrix-layout.js';
 import { errorOfFailure } from '../worker/task-failure.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 
@@ -50,7 +52,7 @@ export class WorkerPool {
         // A user's task's exception comes back as a value (its class and properties survive): throw it here.
         if (task.kind === 'custom') {
           const error = errorOfFailure(result);
-          if (error) throw error;
+          if (error) throw checkFailure(task.layout.batches[0]) ?? error;
         }
         return result;
       } catch (error) {
@@ -58,6 +60,9 @@ export class WorkerPool {
         // tinypool can hand that thread the next queued task, which then fails with this error
         // through no fault of its own (seen after a mapContigs run cancelled on a failure): run it
         // again on a live thread. Not when this task was cancelled or the pool is closing.
+        // A batch whose checksums failed in the worker: its own error, rebuilt from shared memory.
+        const damaged = checkFailure('batch' in task ? (task.batch as BatchLayout) : task.kind === 'custom' ? task.layout.batches[0] : undefined);
+        if (damaged) throw damaged;
         if (!isThreadTermination(error) || signal?.aborted || this.destroyed || attempt >= MAX_ATTEMPTS) throw error;
       }
     }

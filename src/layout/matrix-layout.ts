@@ -2,8 +2,13 @@
 // (SharedArrayBuffers, numbers, strings) so structured clone shares the buffers instead of
 // copying them. native-layout/README.md specifies it for readers in other languages.
 
+import { ensureChecked, type BatchCheck } from './batch-check.js';
+
 /** Version of the layout described in native-layout/README.md. */
 export const LAYOUT_VERSION = 1;
+
+/** Longest contig or sample name accepted, in bytes (a bound on every line genomatrix writes). */
+export const MAX_NAME_BYTES = 1024;
 
 /** Alignment, in bytes, of every column buffer's start. */
 export const COLUMN_ALIGNMENT = 64;
@@ -25,6 +30,8 @@ export interface BatchLayout {
   pos: BufferRef;
   ref: BufferRef;
   haplotypes: BufferRef[];
+  /** A packed file's checksums of this batch, checked on first use (layout/batch-check.ts). */
+  check?: BatchCheck;
 }
 
 /** Everything a worker needs to rebuild zero-copy views of the matrix. */
@@ -51,8 +58,9 @@ export interface BatchViews {
   haplotypes: Uint8Array[];
 }
 
-/** Zero-copy typed arrays over rows `[from, to)` of a batch. */
+/** Zero-copy typed arrays over rows `[from, to)` of a batch (checked first, when it carries a check). */
 export function batchViews(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, from = 0, to = batch.rows): BatchViews {
+  if (batch.check) ensureChecked(layout.buffers, batch);
   const rows = to - from;
   const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + from, rows);
   return {

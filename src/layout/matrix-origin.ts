@@ -2,6 +2,7 @@
 // (native-layout/README.md, "The file layout"). No timestamps: packing the same input twice gives
 // the same bytes.
 
+import { CHECKSUM_ALGORITHM, CHECKSUMS_SCHEMA_KEY } from './buffer-checksum.js';
 import { LAYOUT_VERSION } from './matrix-layout.js';
 
 /** The input a matrix was parsed from, and the pairs stored with it. */
@@ -23,6 +24,8 @@ export const MetadataKey = {
   pairs: 'genomatrix.pairs',
   sourceName: 'genomatrix.source_name',
   sourceSize: 'genomatrix.source_size',
+  /** Record batch metadata: `true` on a contig whose POS decreases somewhere (packed with --allow-unsorted). */
+  unsorted: 'genomatrix.unsorted',
 } as const;
 
 /** The schema metadata of a packed matrix, in a fixed key order. */
@@ -30,6 +33,7 @@ export function originMetadata(origin: MatrixOrigin, samples: readonly string[])
   const metadata = new Map<string, string>([
     [MetadataKey.layoutVersion, String(LAYOUT_VERSION)],
     [MetadataKey.samples, JSON.stringify(samples)],
+    [CHECKSUMS_SCHEMA_KEY, CHECKSUM_ALGORITHM],
   ]);
   if (origin.pairs !== undefined) metadata.set(MetadataKey.pairs, origin.pairs);
   metadata.set(MetadataKey.sourceName, origin.sourceName);

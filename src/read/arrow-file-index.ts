@@ -41,6 +41,8 @@ export interface RecordBatchEntry {
   bodyLength: number;
   nodes: { length: number; nullCount: number }[];
   buffers: { offset: number; length: number }[];
+  /** The message's custom metadata (genomatrix keeps its buffer checksums there). */
+  metadata: Map<string, string>;
 }
 
 export interface DictionaryBatchEntry {
@@ -79,26 +81,73 @@ export function readArrowFileIndex(path: string, fd: number, size: number): Arro
       if (message.uint8(1) !== expected) throw fail(`Arrow IPC message at offset ${block.offset} is not the expected kind`);
       const header = message.table(2);
       if (!header) throw fail(`Arrow IPC message at offset ${block.offset} has no header`);
-      return { header, bodyStart: block.offset + block.metaDataLength, bodyLength: block.bodyLength };
+      return { header, bodyStart: block.offset + block.metaDataLength, bodyLength: block.bodyLength, metadata: keyValues(message.tables(4)) };
     };
     const dictionaries = blocks(2).map((block) => {
-      const { header, bodyStart, bodyLength } = readBlock(block, MessageHeader.dictionaryBatch);
+      const { header, bodyStart, bodyLength, metadata } = readBlock(block, MessageHeader.dictionaryBatch);
       const data = header.table(1);
       if (!data) throw fail(`Arrow IPC dictionary batch at offset ${block.offset} has no data`);
-      return { id: header.int64(0), isDelta: header.bool(2), data: recordBatchEntry(data, bodyStart, bodyLength, fail) };
+      return { id: header.int64(0), isDelta: header.bool(2), data: recordBatchEntry(data, bodyStart, bodyLength, metadata, fail) };
     });
     const recordBatches = blocks(3).map((block) => {
-      const { header, bodyStart, bodyLength } = readBlock(block, MessageHeader.recordBatch);
-      return recordBatchEntry(header, bodyStart, bodyLength, fail);
+      const { header, bodyStart, bodyLength, metadata } = readBlock(block, MessageHeader.recordBatch);
+      return recordBatchEntry(header, bodyStart, bodyLength, metadata, fail);
     });
-    return { fields: schema.tables(1).map(readField), metadata: keyValues(schema.tables(2)), dictionaries, recordBatches };
+    const fields = schema.tables(1).map(readField);
+    const metadata = keyValues(schema.tables(2));
+    const streamStart = checkStreamSchema(fd, size, fields, metadata, fail);
+    checkContiguous([...blocks(2), ...blocks(3)], streamStart, size - 10 - footerLength, fail);
+    return { fields, metadata, dictionaries, recordBatches };
   } catch (error) {
     if (error instanceof FlatBufferError) throw fail(`corrupt Arrow IPC metadata: ${error.message}`);
     throw error;
   }
 }
 
-function recordBatchEntry(table: FlatTable, bodyStart: number, bodyLength: number, fail: (problem: string) => InputError): RecordBatchEntry {
+/**
+ * The footer's blocks must tile the stream: each message starts where the one before it ends, and
+ * the last is followed only by the end-of-stream marker and the footer. A block lost from the
+ * footer (a damaged count) leaves a gap, and a gap is an error.
+ */
+function checkContiguous(blocks: { offset: number; metaDataLength: number; bodyLength: number }[], streamStart: number, footerStart: number, fail: (problem: string) => InputError): void {
+  const sorted = [...blocks].sort((a, b) => a.offset - b.offset);
+  if (sorted[0] && sorted[0].offset !== streamStart) throw fail(`the footer's first batch is at offset ${sorted[0].offset}, not right after the schema (${streamStart}): the file is damaged`);
+  for (let k = 1; k < sorted.length; k++) {
+    const before = sorted[k - 1] as (typeof sorted)[number];
+    const block = sorted[k] as (typeof sorted)[number];
+    if (before.offset + before.metaDataLength + before.bodyLength !== block.offset) throw fail(`the footer's list of batches has a gap or an overlap at offset ${block.offset}: the file is damaged`);
+  }
+  const last = sorted[sorted.length - 1];
+  const end = last ? last.offset + last.metaDataLength + last.bodyLength : footerStart;
+  // Only the end-of-stream marker (8 bytes, or 4 in the format before 0.15) may lie between.
+  if (footerStart - end > 8 || footerStart < end) throw fail(`the footer's list of batches ends at offset ${end}, not where the footer begins (${footerStart}): a batch is missing from it, or the file is damaged`);
+}
+
+/**
+ * The schema is written twice, as the stream's first message and in the footer: they must agree
+ * (a damaged byte in either changes a name, a type or the metadata). Returns where the first
+ * message after the schema begins.
+ */
+function checkStreamSchema(fd: number, size: number, fields: ArrowField[], metadata: Map<string, string>, fail: (problem: string) => InputError): number {
+  // The stream starts at byte 8; genomatrix pads the magic to 64 bytes with zeros.
+  const head = readBytes(fd, 8, 64);
+  let at = 0;
+  while (at + 8 <= head.length && head.readInt32LE(at) === 0 && at < 56) at += 8;
+  const framed = at + 8 <= head.length && head.readInt32LE(at) === -1;
+  const length = at + 8 <= head.length ? head.readInt32LE(framed ? at + 4 : at) : 0;
+  const start = 8 + at + (framed ? 8 : 4);
+  if (length <= 0 || start + length > size) throw fail('the schema message at the start of the file is damaged');
+  const message = FlatTable.root(readBytes(fd, start, length));
+  // Some writers (apache-arrow's JS file writer) keep the schema in the footer only.
+  if (message.uint8(1) !== MessageHeader.schema) return 8 + at;
+  const schema = message.table(2);
+  if (!schema) throw fail('the schema message at the start of the file is damaged');
+  const same = JSON.stringify(schema.tables(1).map(readField)) === JSON.stringify(fields) && JSON.stringify([...keyValues(schema.tables(2))]) === JSON.stringify([...metadata]);
+  if (!same) throw fail('the schema at the start of the file differs from the one in its footer: the file is damaged');
+  return start + length; // where the next message begins
+}
+
+function recordBatchEntry(table: FlatTable, bodyStart: number, bodyLength: number, metadata: Map<string, string>, fail: (problem: string) => InputError): RecordBatchEntry {
   if (table.table(3)) throw fail('compressed Arrow IPC record batches are not supported: write the file without compression');
   const nodes = table.structs(1, 16, [0, 8], [8, 8]).map(([length = 0, nullCount = 0]) => ({ length, nullCount }));
   const buffers = table.structs(2, 16, [0, 8], [8, 8]).map(([offset = 0, length = 0]) => ({ offset, length }));
@@ -107,7 +156,7 @@ function recordBatchEntry(table: FlatTable, bodyStart: number, bodyLength: numbe
       throw fail(`an Arrow IPC buffer (offset ${buffer.offset}, ${buffer.length} bytes) lies outside its record batch body`);
     }
   }
-  return { rows: table.int64(0), bodyStart, bodyLength, nodes, buffers };
+  return { rows: table.int64(0), bodyStart, bodyLength, nodes, buffers, metadata };
 }
 
 function readMessage(bytes: Uint8Array): FlatTable {

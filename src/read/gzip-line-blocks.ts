@@ -122,7 +122,7 @@ export async function gzipSources(input: InputFile, gzip: GzipLineBlocks, header
   const nl = view.indexOf(10);
   const header = matrixHeader(input.path, Buffer.from(first.value.bytes, 0, nl < 0 ? view.length : nl).toString('utf8'), headerFile, headerPath);
   const fields = header.samples.length + 3;
-  const skip = header.lines > 0 ? nl + 1 : 0;
+  const skip = header.lines > 0 ? nl + 1 : header.bom;
   if (skip > 0) view.copyWithin(0, skip);
   async function* sources(): AsyncGenerator<Source> {
     const length = first.value.length - skip;

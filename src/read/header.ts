@@ -3,13 +3,22 @@
 
 import { readFileSync } from 'node:fs';
 import { GenomatrixError, InputError, UsageError } from '../errors.js';
+import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 
 /** The leading columns every matrix has before its haplotype columns. */
 export const SITE_COLUMNS = ['CHROM', 'POS', 'REF'] as const;
 
-/** True when a data line is a header line (it starts with `CHROM` or `#CHROM`). */
+/** The UTF-8 byte order mark some editors put first; skipped before a header or the first data line. */
+const BOM = '\uFEFF';
+
+/** True when a line is a header line: its first field is `CHROM` or `#CHROM` (so a contig `CHROMOSOME_I` is data). */
 export function isHeaderLine(line: string): boolean {
-  return line.startsWith('CHROM') || line.startsWith('#CHROM');
+  const first = withoutBom(line).split('\t', 1)[0]?.replace(/\r$/, '');
+  return first === 'CHROM' || first === '#CHROM';
+}
+
+function withoutBom(line: string): string {
+  return line.startsWith(BOM) ? line.slice(1) : line;
 }
 
 /** Splits and checks a header line; returns the haplotype (sample) names. */
@@ -23,6 +32,7 @@ export function parseHeaderLine(line: string, file: string, lineNumber = 1): str
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') throw new InputError({ ...at, column: i + 1 }, 'empty column name in header');
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new InputError({ ...at, column: i + 1 }, `column name of ${Buffer.byteLength(name)} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
     const before = seen.get(name);
     if (before !== undefined) throw new InputError({ ...at, column: i + 1 }, `duplicate column name '${name}' (also column ${before + 1})`);
     seen.set(name, i);
@@ -38,7 +48,7 @@ export function readHeaderFile(path: string): string[] {
   } catch (error) {
     throw new UsageError(`cannot read header file ${path}: ${describeFsError(error)}`);
   }
-  const lines = text.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
+  const lines = withoutBom(text).split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
   const first = lines[0];
   if (first === undefined || first === '') throw new InputError({ file: path, line: 1 }, 'empty header file: expected one tab-separated line of column names');
   if (lines.length > 1) throw new InputError({ file: path, line: 2 }, 'expected a single header line');
@@ -70,24 +80,36 @@ export interface Header {
   samples: string[];
   /** Lines before the data (0 or 1). */
   lines: number;
+  /** Bytes of a byte order mark before the first data line (3 or 0), when there is no header line. */
+  bom: number;
   /** The `--header` file the names came from, when they did. */
   file?: string;
 }
 
 /**
- * The header of a matrix whose first line is `firstLine` (undefined for an empty file): that line
- * when it is a header line (`lines: 1`, names from `headerFile` when one is given), else the names
- * of `headerFile` (`lines: 0`), else an error.
+ * The header of a matrix whose first line is `firstLine` (undefined for an empty file). With a
+ * `--header` file, its names are the columns, and the first line is data unless it equals that
+ * header (`lines: 1`); a first line that looks like another header is refused. Without one, the
+ * first line must be a header line. A UTF-8 byte order mark before the first line is skipped.
  */
 export function matrixHeader(file: string, firstLine: string | undefined, headerFile: string[] | undefined, headerPath: string | undefined): Header {
-  const fromFile = headerFile && headerPath !== undefined ? { samples: headerFile, file: headerPath } : undefined;
-  if (firstLine !== undefined && isHeaderLine(firstLine)) return { ...(fromFile ?? { samples: parseHeaderLine(firstLine, file) }), lines: 1 };
-  if (fromFile) return { ...fromFile, lines: 0 };
+  const bom = firstLine?.startsWith(BOM) ? 3 : 0;
+  const line = firstLine === undefined ? undefined : withoutBom(firstLine).replace(/\r$/, '');
+  if (headerFile && headerPath !== undefined) {
+    const fields = line?.split('\t') ?? [];
+    const same = fields.length === headerFile.length + SITE_COLUMNS.length && headerFile.every((name, i) => fields[i + SITE_COLUMNS.length] === name);
+    if (same) return { samples: headerFile, file: headerPath, lines: 1, bom: 0 };
+    if (line !== undefined && isHeaderLine(line) && !/^\d+$/.test(fields[1] ?? '')) {
+      throw new InputError({ file, line: 1 }, `a header line that differs from the --header file ${headerPath}: give one of them (a first line equal to the --header file is skipped)`);
+    }
+    return { samples: headerFile, file: headerPath, lines: 0, bom };
+  }
+  if (line !== undefined && isHeaderLine(line)) return { samples: parseHeaderLine(line, file), lines: 1, bom: 0 };
   throw missingHeader(file, firstLine);
 }
 
 /** The error for a matrix whose first line is not a header and no `--header` was given (or an empty file). */
 export function missingHeader(file: string, firstLine: string | undefined): GenomatrixError {
   if (firstLine === undefined) return new InputError({ file }, 'empty file: expected a genome matrix');
-  return new UsageError(`${file}: no header line (a first line starting with CHROM) and no --header file given`);
+  return new UsageError(`${file}: no header line (a first line whose first field is CHROM) and no --header file given`);
 }

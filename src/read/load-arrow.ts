@@ -16,13 +16,15 @@ import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allele-dictionary.js';
-import { LAYOUT_VERSION, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { batchCheck } from '../layout/batch-check.js';
+import { batchViews, LAYOUT_VERSION, MAX_NAME_BYTES, type BatchLayout, type BatchViews, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import { selectBatches } from '../layout/select-contigs.js';
 import type { RegionSet } from '../select/regions.js';
 import { selectRegions } from '../select/select-regions.js';
 import { ArrowTypeId, readArrowFileIndex, readBytes, type ArrowField, type ArrowFileIndex, type RecordBatchEntry } from './arrow-file-index.js';
 import type { InputFile } from './input-format.js';
+import { checkBuffer, checkValues, hasChecksums, place, splitByContig, storedChecksums } from './packed-checks.js';
 
 /** Options of an .arrow load. */
 export interface ArrowLoadOptions {
@@ -33,6 +35,8 @@ export interface ArrowLoadOptions {
   selection?: RegionSet | undefined;
   /** See `SelectRegionsOptions.gatherBelowRows`. */
   gatherBelowRows?: number | undefined;
+  /** @internal Skips the checksum and value checks of the loaded columns: bench/open-checks.ts measures their cost with it. */
+  skipChecks?: boolean;
 }
 
 /** Default `maxBufferBytes`: one typed array over a buffer addresses at most 2^32 bytes. */
@@ -66,6 +70,12 @@ export interface ArrowMatrixFile {
   batchContigs: number[];
   samples: string[];
   origin: MatrixOrigin;
+  /**
+   * Whether every batch carries the checksums of its buffers (a file genomatrix wrote): a load
+   * checks them; without, it checks the values (see read/packed-checks.ts), and a batch holding
+   * several contigs has been split into one entry per contig.
+   */
+  checksums: boolean;
 }
 
 /** Loads a packed matrix into a shared-memory layout plus what its metadata says about its origin. */
@@ -85,15 +95,28 @@ export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
   let alleles: string[];
   let contigs: string[];
   let batchContigs: number[];
+  let checksums: boolean;
   try {
     index = readArrowFileIndex(input.path, fd, input.size);
     checkSchema(index.fields, fail);
+    checksums = hasChecksums(index, fail);
     const alleleId = index.fields[2]?.dictionary?.id ?? 0;
     const contigId = index.fields[0]?.dictionary?.id ?? 1;
-    alleles = readDictionary(fd, index, alleleId, fail);
-    contigs = readDictionary(fd, index, contigId, fail);
+    alleles = readDictionary(fd, index, alleleId, checksums, fail);
+    contigs = readDictionary(fd, index, contigId, checksums, fail);
     index.recordBatches.forEach((batch) => checkBatch(batch, index.fields.length, fail));
-    batchContigs = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
+    if (checksums) {
+      batchContigs = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
+      const seen = new Set<number>();
+      batchContigs.forEach((code, b) => {
+        if (seen.has(code)) throw fail(`record batch ${b}: contig ${contigs[code]} has a record batch already (the file is damaged)`);
+        seen.add(code);
+      });
+    } else {
+      const split = splitByContig(fd, index.recordBatches, contigs, fail);
+      index = { ...index, recordBatches: split.entries };
+      batchContigs = split.contigs;
+    }
   } finally {
     closeSync(fd);
   }
@@ -102,8 +125,10 @@ export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
   const samples = index.fields.slice(3).map((field) => field.name);
   if (JSON.stringify(metadata.samples) !== JSON.stringify(samples)) throw fail('the samples in the schema metadata differ from the haplotype columns');
   checkAlleles(alleles, fail);
+  const longName = [...contigs, ...samples].find((name) => Buffer.byteLength(name) > MAX_NAME_BYTES);
+  if (longName !== undefined) throw fail(`a contig or sample name of ${Buffer.byteLength(longName)} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
   if (index.recordBatches.length === 0) throw fail('no record batches: the matrix has no sites');
-  return { input, index, alleles, contigs, batchContigs, samples, origin: metadata.origin };
+  return { input, index, alleles, contigs, batchContigs, samples, origin: metadata.origin, checksums };
 }
 
 /**
@@ -123,7 +148,24 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
     batch.contig = file.batchContigs[kept[b] as number] as number;
     return batch;
   });
-  return { version: LAYOUT_VERSION, buffers, alleles: AlleleDictionary.create(file.alleles).buffer, samples, contigs: file.contigs, batches };
+  const layout: MatrixLayout = { version: LAYOUT_VERSION, buffers, alleles: AlleleDictionary.create(file.alleles).buffer, samples, contigs: file.contigs, batches };
+  if (!options.skipChecks) batches.forEach((batch, b) => checkLoadedBatch(file, entries[b] as RecordBatchEntry, batch, () => batchViews(layout, batch), fail));
+  return layout;
+}
+
+/**
+ * The checks of a loaded batch: when the file has checksums, those of the columns read (POS, REF,
+ * haplotypes), made on the batch's first use (layout/batch-check.ts); else the values, now
+ * (read/packed-checks.ts).
+ */
+function checkLoadedBatch(file: ArrowMatrixFile, entry: RecordBatchEntry, batch: BatchLayout, views: () => BatchViews, fail: (problem: string) => InputError): void {
+  const contig = file.contigs[batch.contig] ?? '';
+  if (!file.checksums) {
+    checkValues(views(), entry, file.alleles.length, contig, file.samples, fail);
+    return;
+  }
+  const stored = storedChecksums(entry, place(contig), fail).filter((_, k) => k >= 3 && k % 2 === 1);
+  batch.check = batchCheck(file.input.path, contig, stored.map((hex) => BigInt(`0x${hex}`)));
 }
 
 /** The buffers loading batches `keep` (default: all) would make, without reading anything. */
@@ -178,17 +220,24 @@ function checkAlleles(alleles: string[], fail: (problem: string) => InputError):
   if (long !== undefined) throw fail(`allele of ${Buffer.byteLength(long)} bytes is longer than the ${MAX_ALLELE_BYTES} accepted`);
 }
 
-/** The strings of dictionary `id` (one batch, no deltas: what `pack` writes). */
-function readDictionary(fd: number, index: ArrowFileIndex, id: number, fail: (problem: string) => InputError): string[] {
+/** The strings of dictionary `id` (one batch, no deltas: what `pack` writes), its checksums checked when it has them. */
+function readDictionary(fd: number, index: ArrowFileIndex, id: number, checksums: boolean, fail: (problem: string) => InputError): string[] {
   const batches = index.dictionaries.filter((dictionary) => dictionary.id === id);
   const [batch] = batches;
   if (!batch || batches.length > 1 || batch.isDelta) throw fail(`expected exactly one batch for dictionary ${id}`);
   const { data } = batch;
   const [, offsetsAt, valuesAt] = data.buffers;
   if (!offsetsAt || !valuesAt || offsetsAt.length < 4 * (data.rows + 1)) throw fail(`dictionary ${id} is not a Utf8 array`);
+  if (data.nodes.length !== 1 || data.nodes[0]?.length !== data.rows || (checksums && offsetsAt.length !== 4 * (data.rows + 1))) throw fail(`dictionary ${id}: its length disagrees with its buffers`);
   const offsetBytes = readBytes(fd, data.bodyStart + offsetsAt.offset, 4 * (data.rows + 1));
   const offsets = new Int32Array(offsetBytes.buffer, 0, Math.floor(offsetBytes.length / 4));
   const values = readBytes(fd, data.bodyStart + valuesAt.offset, valuesAt.length);
+  if (checksums) {
+    const stored = storedChecksums(data, `dictionary ${id}`, fail);
+    const offsetsBuffer = offsetBytes.length === offsetsAt.length ? offsetBytes : readBytes(fd, data.bodyStart + offsetsAt.offset, offsetsAt.length);
+    checkBuffer(stored, 1, offsetsBuffer, `dictionary ${id} (offsets)`, fail);
+    checkBuffer(stored, 2, values, `dictionary ${id} (values)`, fail);
+  }
   return Array.from({ length: data.rows }, (_, i) => {
     const from = offsets[i] ?? 0;
     const to = offsets[i + 1] ?? 0;
@@ -225,8 +274,8 @@ export function planRegions(fileSize: number, batches: readonly RecordBatchEntry
   const owner: number[][] = []; // per batch: the regions its columns lie in
   const span = (batch: RecordBatchEntry) => {
     const columns = columnBuffers(batch);
-    const start = Math.min(...columns.map((buffer) => buffer.offset));
-    const end = Math.max(...columns.map((buffer) => buffer.offset + buffer.length));
+    const start = columns.reduce((least, buffer) => Math.min(least, buffer.offset), Infinity);
+    const end = columns.reduce((most, buffer) => Math.max(most, buffer.offset + buffer.length), 0);
     return { start: batch.bodyStart + start, length: end - start };
   };
   if (plan.wholeFile) {

@@ -97,7 +97,7 @@ export function plainHeader(input: InputFile, headerFile: string[] | undefined, 
   const { line, bytes, sample, complete } = readFirstLine(input.path);
   assertTextSample(sample, input.path, complete);
   const header = matrixHeader(input.path, line, headerFile, headerPath);
-  const dataStart = header.lines > 0 ? bytes : 0;
+  const dataStart = header.lines > 0 ? bytes : header.bom;
   if (input.size - dataStart <= 0) throw new InputError({ file: input.path }, 'no data lines after the header');
   return { header, dataStart };
 }

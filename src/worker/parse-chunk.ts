@@ -5,6 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
 import { inflateBgzfRange } from './inflate-bgzf.js';
+import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import type { ContigRun, FileRangeSource, ParseProblem, ParseResult, ParseTask } from './messages.js';
 
 const TAB = 9;
@@ -301,6 +302,7 @@ export class ChunkParser {
 
   private startRun(buf: Uint8Array, start: number, end: number): void {
     if (end === start) throw new LineProblem(1, 'empty CHROM');
+    if (end - start > MAX_NAME_BYTES) throw new LineProblem(1, `contig name of ${end - start} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
     let name: string;
     try {
       name = utf8.decode(buf.subarray(start, end));

@@ -5,13 +5,16 @@
 //
 //   - every message starts at a multiple of 64 bytes, its metadata padded so its body does too;
 //   - every body buffer starts at a multiple of 64 bytes of the body; its recorded length is its
-//     exact byte length, the padding after it zeros.
+//     exact byte length, the padding after it zeros;
+//   - every record and dictionary batch message carries the checksums of its buffers in its custom
+//     metadata (layout/buffer-checksum.ts).
 //
 // Nothing in the output depends on time or the machine, so the same input gives the same bytes.
 
-import { MetadataVersion, Message, type Schema } from 'apache-arrow';
+import { MessageHeader, MetadataVersion, Message, type Schema } from 'apache-arrow';
 import { FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
 import { BufferRegion, DictionaryBatch, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
+import { CHECKSUM_KEY, checksumOf, formatChecksums } from '../layout/buffer-checksum.js';
 import type { OutputSink } from './output-sink.js';
 
 /** Alignment of messages and body buffers in the files genomatrix writes. */
@@ -56,7 +59,7 @@ export class ArrowFileWriter {
     return this.position;
   }
 
-  /** A dictionary batch holding `values` as a Utf8 array. */
+  /** A dictionary batch holding `values` as a Utf8 array, with the checksums of its buffers. */
   async writeDictionary(id: number, values: readonly string[]): Promise<void> {
     const encoded = values.map((value) => Buffer.from(value, 'utf8'));
     const offsets = new Int32Array(values.length + 1);
@@ -66,17 +69,21 @@ export class ArrowFileWriter {
     const body = [new Uint8Array(0), new Uint8Array(offsets.buffer), data];
     const { regions, length } = bodyRegions(body);
     const header = new DictionaryBatch(new RecordBatch(values.length, [new FieldNode(values.length, 0)], regions, null), id, false);
-    this.dictionaryBlocks.push(this.writeMessage(Message.from(header, length)));
+    this.dictionaryBlocks.push(this.writeMessage(new Message(length, MetadataVersion.V5, MessageHeader.DictionaryBatch, header, checksumMetadata(body))));
     this.writeBody(body);
     await this.flush();
   }
 
-  /** A record batch of `rows` rows: one values buffer per field, no nulls (empty validity buffers). */
-  async writeRecordBatch(rows: number, columns: readonly BodyBuffer[]): Promise<void> {
+  /**
+   * A record batch of `rows` rows: one values buffer per field, no nulls (empty validity buffers),
+   * with the checksums of its buffers and `metadata` in its message's custom metadata.
+   */
+  async writeRecordBatch(rows: number, columns: readonly BodyBuffer[], metadata: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const body = columns.flatMap((values) => [new Uint8Array(0), values]);
     const { regions, length } = bodyRegions(body);
     const header = new RecordBatch(rows, columns.map(() => new FieldNode(rows, 0)), regions, null);
-    this.recordBatchBlocks.push(this.writeMessage(Message.from(header, length)));
+    const custom = new Map([...checksumMetadata(body), ...metadata]);
+    this.recordBatchBlocks.push(this.writeMessage(new Message(length, MetadataVersion.V5, MessageHeader.RecordBatch, header, custom)));
     this.writeBody(body);
     await this.flush();
   }
@@ -157,6 +164,12 @@ export class ArrowFileWriter {
   private pad(): void {
     this.write(ZEROS.subarray(0, alignUp(this.position) - this.position));
   }
+}
+
+/** The custom metadata holding the checksum of each body buffer. */
+function checksumMetadata(body: readonly BodyBuffer[]): Map<string, string> {
+  const checksums = body.map((buffer) => checksumOf(buffer instanceof Uint8Array ? buffer : buffer.pieces()));
+  return new Map([[CHECKSUM_KEY, formatChecksums(checksums)]]);
 }
 
 /** Body offsets: each buffer at a multiple of 64, recorded with its exact length. */

@@ -7,8 +7,15 @@ import { basename, dirname, join } from 'node:path';
 import { GenomatrixError, UsageError } from '../errors.js';
 import { describeFsError } from '../read/header.js';
 import { coalesceWrites } from './coalesce-writes.js';
+import { checkOutput, temporaryName } from './output-guard.js';
 import type { OutputSink } from './sink.js';
-import { forgetTemporary, rememberTemporary } from './temporary-files.js';
+import { forgetTemporary, rememberTemporary, removeStaleTemporaries } from './temporary-files.js';
+
+/** Options of `openOutput`. */
+export interface OutputOptions {
+  /** Files the run reads: the output may be none of them, even through a link (exit 2). */
+  inputs?: readonly (string | undefined)[];
+}
 
 export type { OutputSink } from './sink.js';
 
@@ -19,18 +26,24 @@ export class ClosedPipeError extends GenomatrixError {
   }
 }
 
-/** Opens `path` for writing through a temporary name, or standard output when `path` is undefined or `-`. */
-export async function openOutput(path?: string): Promise<OutputSink> {
-  return coalesceWrites(await openUnbuffered(path));
+/**
+ * Opens `path` for writing through a temporary name (`.NAME.genomatrix-PID.tmp`, renamed by
+ * `commit`), or standard output when `path` is undefined or `-`. The path is checked first
+ * (write/output-guard.ts), against `options.inputs` too; temporaries of `path` left by killed
+ * runs are removed. Small writes are gathered (write/coalesce-writes.ts).
+ */
+export async function openOutput(path?: string, options: OutputOptions = {}): Promise<OutputSink> {
+  return coalesceWrites(await openUnbuffered(path, options));
 }
 
-async function openUnbuffered(path?: string): Promise<OutputSink> {
+async function openUnbuffered(path: string | undefined, options: OutputOptions): Promise<OutputSink> {
   if (path === undefined || path === '-') return stdoutSink();
+  checkOutput(path, options.inputs);
   const kind = statOrUndefined(path);
-  if (kind?.isDirectory()) throw new UsageError(`cannot write ${path}: is a directory`);
   // A device or a pipe (/dev/stdout, /dev/full, a FIFO) is written as it is: never renamed over.
   if (kind && !kind.isFile()) return deviceSink(path);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  removeStaleTemporaries(dirname(path), basename(path));
+  const temporary = join(dirname(path), temporaryName(basename(path)));
   let handle: FileHandle;
   try {
     handle = await open(temporary, 'wx');

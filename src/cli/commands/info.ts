@@ -5,6 +5,7 @@ import { selectionOf, wholeContig } from '../../select/regions.js';
 import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { withInput } from '../open-input.js';
+import { openOutput } from '../../write/output-sink.js';
 
 interface InfoArgs extends InputArgs {
   json?: boolean;
@@ -21,15 +22,18 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       { what: 'how many sites a region holds', commands: ['$0 info matrix.arrow -r chr2:740000-745000'] },
     ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
-    const show = (description: MatrixDescription): void => {
-      process.stdout.write(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description));
+    // Through the one output sink: a closed pipe ends quietly, a full disk is one line.
+    const show = async (description: MatrixDescription): Promise<void> => {
+      const sink = await openOutput('-');
+      await sink.write(Buffer.from(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description)));
+      await sink.commit();
     };
     // A packed matrix is described from its metadata: nothing to read, however large the file,
     // unless regions cut contigs (their sites are then counted on POS, so the batches are read).
     const selection = selectionOf(selectionOption(argv));
     const wholeContigs = !selection || [...selection.intervals.values()].every(wholeContig);
     if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined && wholeContigs) {
-      show(describePackedMatrix(argv.matrix, selection && [...selection.intervals.keys()]));
-    } else await withInput(argv, async (matrix) => show(describeMatrix(matrix)));
+      await show(describePackedMatrix(argv.matrix, selection && [...selection.intervals.keys()]));
+    } else await withInput(argv, async (matrix) => await show(describeMatrix(matrix)));
   },
 };

@@ -31,7 +31,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
     ) as unknown as Argv<MergeStatsArgs>,
   handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
     const merged = mergeStats(argv.parts.map(readStats), argv.parts);
-    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv');
+    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv', argv.parts);
   },
 };
 
@@ -51,17 +51,20 @@ function readStats(path: string): MatrixStats {
   }
   const stats = value as MatrixStats;
   if (!isSiteStats(stats?.genome) || !Array.isArray(stats.contigs) || !stats.contigs.every((contig) => typeof contig?.contig === 'string' && isSiteStats(contig))) {
-    throw new InputError({ file: path }, 'expected the output of genomatrix stats --json (contigs and genome statistics)');
+    throw new InputError({ file: path }, 'expected the output of genomatrix stats --json (contigs and genome statistics, every count a whole number >= 0)');
   }
   return stats;
 }
 
+/** A count: a whole number, not negative (a part holding anything else is not what stats wrote). */
+const isCount = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
+
 function isSiteStats(value: SiteStats | undefined): value is SiteStats {
-  const counts = (list: unknown, fields: string[]) => Array.isArray(list) && list.every((item: Record<string, unknown>) => fields.every((field) => typeof item?.[field] === 'number'));
+  const counts = (list: unknown, fields: string[]) => Array.isArray(list) && list.every((item: Record<string, unknown>) => fields.every((field) => isCount(item?.[field])));
   return (
     typeof value === 'object' &&
     value !== null &&
-    ['sites', 'variableSites', 'droppedSites', 'multiallelicSites'].every((field) => typeof (value as unknown as Record<string, unknown>)[field] === 'number') &&
+    ['sites', 'variableSites', 'droppedSites', 'multiallelicSites'].every((field) => isCount((value as unknown as Record<string, unknown>)[field])) &&
     counts(value.haplotypes, ['missing', 'deletions']) &&
     counts(value.alleles, ['cells']) &&
     counts(value.pairs, ['calledSites', 'hetSites'])

@@ -1,0 +1,27 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { formatVerified, verifyPacked } from '../../read/verify-packed.js';
+import { openOutput } from '../../write/output-sink.js';
+import { withExamples } from '../help.js';
+
+interface VerifyArgs {
+  matrix: string;
+}
+
+/** `genomatrix verify <matrix.arrow>`: every checksum and every value of a packed matrix. */
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: 'verify <matrix>',
+  describe: 'Check a packed .arrow matrix completely: every buffer checksum and every value; prints one OK line or the error (exit 1)',
+  builder: (yargs: Argv) =>
+    withExamples(
+      yargs
+        .positional('matrix', { type: 'string', demandOption: true, describe: 'A packed .arrow matrix (genomatrix pack)' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'Accepted as by every command' }),
+      [{ what: 'check every checksum and value of a packed matrix', commands: ['$0 verify matrix.arrow'] }],
+    ) as unknown as Argv<VerifyArgs>,
+  handler: async (argv: ArgumentsCamelCase<VerifyArgs>) => {
+    const summary = await verifyPacked(argv.matrix);
+    const sink = await openOutput('-');
+    await sink.write(Buffer.from(formatVerified(summary)));
+    await sink.commit();
+  },
+};
