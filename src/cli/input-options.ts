@@ -56,9 +56,9 @@ export function conversionOptions(yargs: Argv) {
     .option('samples', {
       alias: 's',
       type: 'string',
-      describe: 'Only these pairs, PAIR[,...] in that order, or ^PAIR[,...] all but these (as bcftools -s); alt still sees every haplotype',
+      describe: 'Only these samples, NAME[,...] in that order, or ^NAME[,...] all but these (as bcftools -s): pairs; in vcf also haploid samples; alt still sees every haplotype',
     })
-    .option('samples-file', { alias: 'S', type: 'string', describe: 'Only the pairs named in FILE, one a line (^FILE: all but those)' })
+    .option('samples-file', { alias: 'S', type: 'string', describe: 'Only the samples named in FILE, one a line (^FILE: all but those)' })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' });
 }
 

@@ -16,7 +16,7 @@ import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { outputType } from '../write/output-type.js';
 import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import type { MatrixStats } from './matrix-stats.js';
-import { selectedPairs } from './pairs.js';
+import { resolvePairs, selectedPairs } from './pairs.js';
 import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
@@ -83,7 +83,8 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   const pool = new WorkerPool(options.threads);
   try {
     const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
-    const conversion = vcfConversion(path, (samples) => selectedPairs(samples, options.pairs, options.samples), header, options);
+    // The whole pair set: -s selects among the VCF's samples, pairs and haploid ones (vcfSamples).
+    const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
     await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, transform: wholeContig }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {

@@ -14,6 +14,8 @@ import { readBytes, type RecordBatchEntry } from '../read/arrow-file-index.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
 import { readArrowMatrix } from '../read/load-arrow.js';
 import { InputFormat, type InputFile } from '../read/input-format.js';
+import { selectionOf, wholeContig, type RegionSet } from '../select/regions.js';
+import { rowSpans } from '../select/select-regions.js';
 import { maxPos, type VcfContig } from './vcf.js';
 
 /** What the VCF header needs, and the dictionary the second pass starts from. */
@@ -26,7 +28,7 @@ export interface VcfHeaderFacts {
 
 /** Streams `input` once for the contigs, their lengths and the alleles (see the top of this file). */
 export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options: StreamedSourceOptions): Promise<VcfHeaderFacts> {
-  if (input.format === InputFormat.arrow) return packedHeaderFacts(input, options.contigs);
+  if (input.format === InputFormat.arrow) return packedHeaderFacts(input, selectionOf(options));
   const contigs: VcfContig[] = [];
   let alleles: SharedArrayBuffer | undefined;
   for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined })) {
@@ -47,18 +49,25 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
 
 /**
  * The same facts of a packed matrix, from its metadata and its POS columns only (4 bytes a site,
- * read a record batch at a time): the alleles and contigs are its dictionaries.
+ * read a record batch at a time): the alleles and contigs are its dictionaries. With a region
+ * selection, only the selected contigs with a site inside their regions are listed (as the
+ * in-memory run and the second pass write them, docs/selection.md), each with its whole length.
  */
-function packedHeaderFacts(input: InputFile, wanted: readonly string[] | undefined): VcfHeaderFacts {
+function packedHeaderFacts(input: InputFile, regions: RegionSet | undefined): VcfHeaderFacts {
   const file = readArrowMatrix(input);
-  const keep = wanted ? selectBatches(input.path, file.contigs, file.batchContigs, wanted) : file.batchContigs.map((_, b) => b);
+  const keep = regions ? selectBatches(input.path, file.contigs, file.batchContigs, [...regions.intervals.keys()]) : file.batchContigs.map((_, b) => b);
   const fd = openSync(input.path, 'r');
   try {
-    const contigs = keep.map((b): VcfContig => {
+    const contigs: VcfContig[] = [];
+    for (const b of keep) {
       const entry = file.index.recordBatches[b] as RecordBatchEntry;
       const bytes = readBytes(fd, entry.bodyStart + (entry.buffers[3]?.offset ?? 0), 4 * entry.rows);
-      return { name: file.contigs[file.batchContigs[b] as number] ?? '', length: maxPos(new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)) };
-    });
+      const pos = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+      const name = file.contigs[file.batchContigs[b] as number] ?? '';
+      const intervals = regions?.intervals.get(name);
+      if (intervals && !wholeContig(intervals) && rowSpans(pos, intervals).length === 0) continue;
+      contigs.push({ name, length: maxPos(pos) });
+    }
     return { contigs, alleles: file.alleles, dictionary: undefined };
   } finally {
     closeSync(fd);

@@ -18,7 +18,7 @@ import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { contigRuns } from '../select/contig-runs.js';
-import type { SampleSelection } from '../select/samples.js';
+import { asSampleSelection, selectSamples, type SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { vcfAlleleTables } from './vcf-alleles.js';
 
@@ -26,7 +26,7 @@ import { vcfAlleleTables } from './vcf-alleles.js';
 export interface VcfOptions extends OutputTypeOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
-  /** Only these samples (pairs), as `bcftools view -s` (`"[^]NAME,..."`, see src/select/samples.ts); sites and alleles stay those of every haplotype. */
+  /** Only these samples (pairs and haploid samples, by name), as `bcftools view -s` of the whole VCF (`"[^]NAME,..."`, see src/select/samples.ts); sites and alleles stay those of every haplotype. */
   samples?: string | SampleSelection;
   /** Output file (written under a temporary name, renamed when complete); default: standard output. */
   output?: string;
@@ -132,7 +132,7 @@ export interface VcfConversion extends Conversion<VcfTask> {
 }
 
 /** The options the VCF's description reads. */
-export type VcfConversionOptions = Pick<VcfOptions, 'chunkRows' | 'deletions' | 'unpaired' | 'fastaRef' | 'fai' | 'command' | 'onWarning'>;
+export type VcfConversionOptions = Pick<VcfOptions, 'chunkRows' | 'deletions' | 'unpaired' | 'samples' | 'fastaRef' | 'fai' | 'command' | 'onWarning'>;
 
 /**
  * Describes the VCF for the driver. The header needs every contig with its length, and every
@@ -163,20 +163,16 @@ export function vcfConversion(
     ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
     async begin(first) {
       const names = first?.layout.samples ?? [];
-      const pairs = pairsOf(names);
-      const paired = new Set(pairs.flatMap((pair) => pair.columns));
-      const haploid = unpaired === VcfUnpaired.drop ? [] : names.map((_, c) => c).filter((c) => !paired.has(c));
-      const unpairedSet = new Set(haploid);
-      // The VCF's haplotype columns in matrix order; samples point into them.
-      columns = names.map((_, c) => c).filter((c) => paired.has(c) || unpairedSet.has(c));
+      const { all, chosen } = vcfSamples(names, pairsOf(names), unpaired, options.samples);
+      // The whole VCF's haplotype columns in matrix order (the alleles are theirs, also when -s
+      // writes fewer samples); the chosen samples point into them.
+      const used = new Set(all.flatMap((sample) => sample.columns));
+      columns = names.map((_, c) => c).filter((c) => used.has(c));
       const at = new Map(columns.map((c, i) => [c, i]));
-      samples = [...pairs.map((pair) => pair.columns.map((c) => at.get(c) as number)), ...haploid.map((c) => [at.get(c) as number])];
-      const sampleNames = [...pairs.map((pair) => pair.name), ...haploid.map((c) => names[c] as string)];
-      const seen = new Set<string>();
-      const duplicate = sampleNames.find((name) => seen.has(name) || !seen.add(name));
-      if (duplicate) throw new UsageError(`two samples are both named '${duplicate}': VCF sample names must differ`);
-      conversion.pairs = pairs;
-      conversion.haploid = haploid.map((c) => names[c] as string);
+      samples = chosen.map((sample) => sample.columns.map((c) => at.get(c) as number));
+      conversion.pairs = chosen.flatMap((sample) => (sample.pair ? [sample.pair] : []));
+      conversion.haploid = chosen.filter((sample) => !sample.pair).map((sample) => sample.name);
+      const sampleNames = chosen.map((sample) => sample.name);
       reference = options.fastaRef === undefined ? undefined : await fastaIndex(options.fastaRef);
       const contigs = headerContigs(source, header.contigs, reference, options);
       const meta = [
@@ -219,6 +215,36 @@ export function vcfConversion(
   return conversion;
 }
 
+/** One VCF sample: a pair (diploid) or a haplotype column in no pair (haploid). */
+export interface VcfSample {
+  name: string;
+  columns: readonly number[];
+  pair?: HaplotypePair;
+}
+
+/**
+ * The VCF's samples: one per pair of `pairs` (the matrix's whole pair set), then one haploid
+ * sample per haplotype column in none of them (none with `unpaired: 'drop'`): `all`; and `chosen`,
+ * those a sample selection (`-s`, src/select/samples.ts) keeps, chosen among all of them by name,
+ * as `bcftools view -s` chooses among the samples of the whole VCF.
+ */
+export function vcfSamples(
+  names: readonly string[],
+  pairs: readonly HaplotypePair[],
+  unpaired: VcfUnpaired,
+  selection: string | SampleSelection | undefined,
+): { all: VcfSample[]; chosen: VcfSample[] } {
+  const paired = new Set(pairs.flatMap((pair) => pair.columns));
+  const haploid = unpaired === VcfUnpaired.drop ? [] : names.map((_, c) => c).filter((c) => !paired.has(c));
+  const all: VcfSample[] = [...pairs.map((pair) => ({ name: pair.name, columns: pair.columns, pair })), ...haploid.map((c) => ({ name: names[c] as string, columns: [c] }))];
+  const seen = new Set<string>();
+  for (const { name } of all) {
+    if (seen.has(name)) throw new UsageError(`two samples are both named '${name}': VCF sample names must differ`);
+    seen.add(name);
+  }
+  return { all, chosen: selectSamples(all, asSampleSelection(selection), 'sample') };
+}
+
 /**
  * The header's contigs: each name checked as a VCF contig ID; its length the reference index's
  * (`fastaRef`, else `fai`), which must cover the contig's largest POS, else that largest POS.
@@ -250,7 +276,10 @@ function headerContigs(
  * await matrix.close();
  */
 export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<VcfSummary> {
-  const pairs = conversionPairs(matrix, options.pairs, options.samples);
+  // The whole pair set: the VCF's haploid samples are the columns in none of its pairs; -s then
+  // selects among all the VCF's samples (vcfSamples), checked here before the output is opened.
+  const pairs = conversionPairs(matrix, options.pairs);
+  vcfSamples(matrix.samples, pairs, options.unpaired ?? VcfUnpaired.haploid, options.samples);
   // One `##contig` line per contig, also when a region selection cut it into several batches; a
   // cut contig keeps its whole length (`contigLengths`), as `bcftools view -r` keeps the header.
   const { layout } = matrix;
@@ -263,7 +292,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const bgzf = outputType(options.output, type) === 'bgzf';
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
-  return { sites: matrix.sites, records: conversion.records, pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
+  return { sites: matrix.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
 }
 
 /** The largest POS of a contig's rows: the length its `##contig` line gives without a reference index. */

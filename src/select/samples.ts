@@ -1,8 +1,10 @@
 // Sample selection as bcftools takes it: `-s/--samples [^]NAME,...` and `-S/--samples-file [^]FILE`.
-// The samples of genomatrix's outputs are the diploid pairs, so the names are pair names; a leading
-// `^` excludes. Included names come out in the order given, excluded ones leave the others in
-// their order, as `bcftools view -s` does. Only which pairs are written changes: sites and alleles
-// stay those of the whole matrix.
+// The samples of `haplotype` and `stats` are the diploid pairs; those of the VCF are its pairs and
+// its haploid samples (the haplotype columns in no pair of the whole matrix), selected among all of
+// them by name as `bcftools view -s` selects among the whole VCF's. A leading `^` excludes.
+// Included names come out in the order given, excluded ones leave the others in their order, as
+// `bcftools view -s` does. Only which samples are written changes: sites and alleles stay those of
+// the whole matrix.
 
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
@@ -55,20 +57,20 @@ export function sampleSelectionOf(spec: { samples?: string | undefined; samplesF
 }
 
 /**
- * The items (pairs) a selection keeps: those named, in the order named, or all but those named, in
- * their order. A name that is not an item's, or a name given twice, is a usage error naming it and
- * the items there are.
+ * The items (pairs, or a VCF's samples) a selection keeps: those named, in the order named, or all
+ * but those named, in their order. A name that is not an item's, or a name given twice, is a usage
+ * error naming it and the items there are; `noun` is what the items are called in it.
  */
-export function selectSamples<Item extends { readonly name: string }>(items: readonly Item[], selection: SampleSelection | undefined): Item[] {
+export function selectSamples<Item extends { readonly name: string }>(items: readonly Item[], selection: SampleSelection | undefined, noun: 'pair' | 'sample' = 'pair'): Item[] {
   if (!selection) return [...items];
   const byName = new Map(items.map((item) => [item.name, item]));
   const seen = new Set<string>();
   for (const name of selection.names) {
     if (!byName.has(name)) {
-      const there = items.length === 0 ? 'there are no pairs' : `the pairs are ${abbreviate(items.map((item) => item.name))}`;
-      throw new UsageError(`${selection.from}: no pair ${name}; ${there}`);
+      const there = items.length === 0 ? `there are no ${noun}s` : `the ${noun}s are ${abbreviate(items.map((item) => item.name))}`;
+      throw new UsageError(`${selection.from}: no ${noun} ${name}; ${there}`);
     }
-    if (seen.has(name)) throw new UsageError(`${selection.from}: pair ${name} is named twice`);
+    if (seen.has(name)) throw new UsageError(`${selection.from}: ${noun} ${name} is named twice`);
     seen.add(name);
   }
   if (selection.exclude) return items.filter((item) => !seen.has(item.name));
