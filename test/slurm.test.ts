@@ -30,7 +30,7 @@ interface ShardPlan {
   shards: { contigs: { name: string }[]; columnBytes: number }[];
 }
 
-/** What the Snakefile asks for each job (its header and workflow/config.yaml document the sizing). */
+/** What the Snakefile asks for each job, by the sizing docs/scale-out.md tables ("What each job asks for"). */
 function expectedJobs(plan: ShardPlan, threads: number, maxMemMb = 16000, maxMinutes = 1440): Map<string, string[]> {
   const job = (cpus: number, memMb: number, mib: number) => `${cpus} CPUs, ${Math.min(maxMemMb, memMb)} MB, ${Math.min(maxMinutes, 10 + Math.ceil(mib / 256))} min`;
   // The demo is gzip: counted as 10 times its size inflated; an in-memory load takes 0.6 times the text.
@@ -94,6 +94,12 @@ describe('the workflow on a real SLURM cluster', { skip, concurrency: true }, ()
     return dir;
   }
 
+  /** The jobs' own error lines (SLURM output files and job logs), for a failed run's message. */
+  function jobErrors(dir: string): string {
+    const logs = [...readdirSync(dir).filter((name) => name.startsWith('slurm-')).map((name) => join(dir, name)), ...filesUnder(join(dir, '.snakemake', 'slurm_logs'))];
+    return logs.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((line) => /error|genomatrix:/i.test(line)).map((line) => `${file}: ${line}`)).join('\n');
+  }
+
   function snakemake(dir: string, args: string[]): Promise<WatchedRun> {
     return runWatched('snakemake', ['-s', 'workflow/Snakefile', ...args], dir, env);
   }
@@ -133,7 +139,7 @@ describe('the workflow on a real SLURM cluster', { skip, concurrency: true }, ()
     // Caps on memory and time: the merges ask 1024 MB, capped to 1000; every job 11 minutes, capped to 9.
     const run = await snakemake(dir, ['--jobs', '10', '--cluster', sbatch, '--config', `matrix=${demo}`, 'shards=2', 'max_mem_mb=1000', 'max_runtime=9']);
     t.diagnostic(`${cluster.version}, node ${cluster.nodes}; --cluster sbatch, 10 jobs: ${run.seconds.toFixed(1)} s`);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.status, 0, `${run.stderr}\n${jobErrors(dir)}`);
     const plan = assertSingleRunOutputs(join(dir, 'genomatrix-out'));
     await assertJobs(dir, run, expectedJobs(plan, 2, 1000, 9));
   });
@@ -143,11 +149,15 @@ describe('the workflow on a real SLURM cluster', { skip, concurrency: true }, ()
     // threads=1: with --slurm every job runs Snakemake twice (srun inside sbatch); two such jobs at once.
     const run = await snakemake(dir, ['--profile', 'workflow/profiles/slurm', '--config', `matrix=${demo}`, 'shards=2', 'threads=1']);
     t.diagnostic(`--profile workflow/profiles/slurm, 10 jobs: ${run.seconds.toFixed(1)} s`);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.status, 0, `${run.stderr}\n${jobErrors(dir)}`);
     assert.match(run.stdout + run.stderr, /submitted with SLURM jobid/, 'the built-in SLURM executor submitted the jobs');
     const plan = assertSingleRunOutputs(join(dir, 'genomatrix-out'));
-    // Memory and time as sized: 513 MB for pack, 257 MB a shard, 1024 MB a merge, 11 minutes each.
-    await assertJobs(dir, run, expectedJobs(plan, 1));
+    // Worked out by hand for the demo (115,558 bytes of gzip: 1.10 MiB of text; shards of 360,000 and
+    // 180,000 column bytes): pack 512 + ceil(0.66) = 513 MB, a shard 256 + 1 = 257 MB, a merge
+    // 1024 MB; every time limit 10 + 1 = 11 minutes (all under 256 MiB).
+    const expected = expectedJobs(plan, 1);
+    assert.deepEqual([expected.get('pack'), expected.get('vcf_shard'), expected.get('vcf')], [['1 CPUs, 513 MB, 11 min'], ['1 CPUs, 257 MB, 11 min', '1 CPUs, 257 MB, 11 min'], ['1 CPUs, 1024 MB, 11 min']]);
+    await assertJobs(dir, run, expected);
   });
 
   const bad = 'CHROM\tPOS\tREF\t1a\t1b\nchr1\t10\tA\tA\tC\nchr1\tx\tA\tA\tC\n';
