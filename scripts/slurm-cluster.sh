@@ -84,7 +84,9 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 DefMemPerCPU=1024
 MailProg=/bin/true
-MinJobAge=4
+# Ended jobs stay known to scontrol for 5 minutes (SLURM's default): Snakemake's --slurm executor asks
+# scontrol for each job's state, without accounting, and a job forgotten before its turn fails the run.
+MinJobAge=300
 ReturnToService=2
 $node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP
