@@ -41,8 +41,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       return undefined;
     },
     task: (range) => {
-      const { buffers, alleles, batch, from, to } = rangeColumns(range);
-      return { kind: 'stats', buffers, alleles, batch, from, to, pairs: columnPairs };
+      return { kind: 'stats', ...rangeColumns(range), pairs: columnPairs };
     },
     collect(counts) {
       current ??= emptyCounts(samples.length, pairs.length, 256);

@@ -5,6 +5,7 @@
 
 import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
+import type { RangeColumns } from '../worker/messages.js';
 import type { ContigUnit } from './contig-source.js';
 
 /** Rows `[from, to)` of one batch of a contig unit: one worker task. */
@@ -44,16 +45,7 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   end?(): Promise<Uint8Array | undefined> | Uint8Array | undefined;
 }
 
-/** The columns a task on one range needs: the buffers of its batch only, and the batch renumbered over them. */
-export interface RangeColumns {
-  buffers: SharedArrayBuffer[];
-  alleles: SharedArrayBuffer;
-  batch: BatchLayout;
-  /** The contig's name. */
-  contig: string;
-  from: number;
-  to: number;
-}
+export type { RangeColumns } from '../worker/messages.js';
 
 /**
  * The columns of a range's task. A streamed contig's layout holds many segments, and posting all

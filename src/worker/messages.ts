@@ -91,15 +91,23 @@ export interface BgzfTask {
   bytes: Uint8Array;
 }
 
-/** Encode rows `[from, to)` of one batch as haplotype-table lines. */
-export interface HaplotypeTask extends EncodingTask {
-  kind: 'haplotype';
+/**
+ * The columns a task on one row range gets (dispatch/conversion.ts `rangeColumns`): the buffers of
+ * its batch only, the batch renumbered over them, the contig's name and the rows `[from, to)`.
+ */
+export interface RangeColumns {
   buffers: SharedArrayBuffer[];
   alleles: SharedArrayBuffer;
   batch: BatchLayout;
+  /** The contig's name. */
   contig: string;
   from: number;
   to: number;
+}
+
+/** Encode rows `[from, to)` of one batch as haplotype-table lines. */
+export interface HaplotypeTask extends EncodingTask, RangeColumns {
+  kind: 'haplotype';
   /** Haplotype column indices of each pair's two members, in member order. */
   pairs: [number, number][];
   // `output` (EncodingTask): where to write the encoded lines, a slot lent by the main thread,
@@ -152,14 +160,8 @@ export interface CustomTask {
  * Encode the VCF records rows `[from, to)` of one batch own (see convert/vcf-alleles.ts for the
  * allele tables, worker/vcf-records.ts for deletions); the task may read every row of the batch.
  */
-export interface VcfTask extends EncodingTask {
+export interface VcfTask extends EncodingTask, RangeColumns {
   kind: 'vcf';
-  buffers: SharedArrayBuffer[];
-  alleles: SharedArrayBuffer;
-  batch: BatchLayout;
-  contig: string;
-  from: number;
-  to: number;
   /** Haplotype columns written to the VCF, in matrix column order. */
   columns: number[];
   /** Each sample's members as indices into `columns`: two for a pair (member order), one for a haploid sample. */
@@ -177,13 +179,8 @@ export interface VcfTask extends EncodingTask {
 }
 
 /** Count rows `[from, to)` of one batch for the statistics (see convert/stats.ts). */
-export interface StatsTask {
+export interface StatsTask extends RangeColumns {
   kind: 'stats';
-  buffers: SharedArrayBuffer[];
-  alleles: SharedArrayBuffer;
-  batch: BatchLayout;
-  from: number;
-  to: number;
   pairs: [number, number][];
 }
 
