@@ -9,21 +9,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { cliPath, fixture, scratchDir, withoutCommandLine } from './helpers.js';
+import { cliPath, fixture, scratchDir, withoutCommandLine, seededRandom } from './helpers.js';
 
 const CASES = Number(process.env.CLI_FUZZ_CASES ?? 16);
 const SEED = Number(process.env.CLI_FUZZ_SEED ?? 20261201);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -58,7 +48,7 @@ describe('command-line fuzzing', () => {
   const inputs = [fixture('small.tsv'), fixture('small.tsv.gz'), fixture('small.noheader.tsv')];
 
   it(`${CASES} random command lines (seed ${SEED}) end in the canonical output or one error line`, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     for (let c = 0; c < CASES; c++) {
       const command = pick(Object.keys(commands));

@@ -8,23 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { cliPath, fixture, generate, scratchDir } from './helpers.js';
+import { cliPath, fixture, generate, scratchDir, seededRandom } from './helpers.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 120);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const TIMEOUT_MS = 30_000;
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes that matter to the parser, and a few that should never be there. */
 const INTERESTING = [9, 10, 13, 0, 0xff, 0xc3, 0x80, 32, 45, 48, 49, 57, 65, 67, 71, 78, 84, 67, 35];
@@ -91,7 +80,7 @@ describe(`fuzz: ${CASES} corrupted inputs, seed ${SEED}`, () => {
   after(scratch.cleanup);
 
   it('every run ends with a table or one clean error line', { timeout: 30 * 60_000 }, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const tally = { ok: 0, dataError: 0, usageError: 0 };
     const check = async (i: number): Promise<void> => {
       const base = bases[i % bases.length] as (typeof bases)[number];

@@ -55,3 +55,15 @@ export function assertOneLine(stderr: string): void {
   assert.match(stderr, /^genomatrix: [^\n]*\n$/, `one line: ${stderr}`);
   assert.doesNotMatch(stderr, /\n\s+at /);
 }
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1); every seeded test draws from it. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, runCli, scratchDir, withoutCommandLine } from './helpers.js';
+import { fixture, runCli, scratchDir, withoutCommandLine, seededRandom } from './helpers.js';
 
 const has = (tool: string, args: string[]): boolean => spawnSync(tool, args, { encoding: 'utf8' }).status === 0;
 // CI installs bcftools, tabix and vcftools (.ci/run): there these tests must run, never be skipped.
@@ -29,14 +29,7 @@ function tool(command: string, args: string[]): { stdout: string; stderr: string
 
 /** A seeded matrix: 3 contigs (the first in two runs), 7 haplotypes, unusual alleles mixed in. */
 function unusualMatrix(seed: number, rowsPerRun: number): string {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0; // mulberry32
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const refs = ['A', 'C', 'G', 'T', 'A', 'C', 'G', 'T', 'N', 'R', '-'];
   const others = ['A', 'C', 'G', 'T', 'N', '-', '*', 'AT', 'TTA', 'R', 'y', 'acg'];

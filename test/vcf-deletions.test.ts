@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadMatrix, lowMemoryVcf, vcf } from 'genomatrix';
-import { assertOneLine, fixture, root, runCli, scratchDir, withoutCommandLine } from './helpers.js';
+import { assertOneLine, fixture, root, runCli, scratchDir, withoutCommandLine, seededRandom } from './helpers.js';
 
 const has = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
 // CI installs bcftools and tabix (.ci/run): there these tests must run, never be skipped.
@@ -207,14 +207,7 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
 
   /** Two contigs of homopolymers and short tandem repeats; haplotypes with SNPs and runs of 1-4 `-`. */
   function repeatMatrix(seed: number, rows: number): { matrix: string; fasta: string } {
-    let state = seed >>> 0;
-    const random = (): number => {
-      state = (state + 0x6d2b79f5) >>> 0; // mulberry32
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = seededRandom(seed);
     const pick = (bases: string): string => bases[Math.floor(random() * bases.length)] as string;
     const names = ['1a', '1b', '2a', '2b', '3a', '3b', 'out'];
     const lines = [['CHROM', 'POS', 'REF', ...names].join('\t')];
