@@ -1,5 +1,8 @@
-// Seeded fuzzing of the CLI: valid inputs (plain and gzip) corrupted at random bytes must end in
-// either a correct table or one clean error line: never a crash, a hang or a stack trace.
+// Seeded fuzzing of the loaders: valid inputs (plain and gzip) corrupted at random bytes must end in
+// either a correct table or one clean error: never a crash, a hang or a stack trace. Most cases run
+// in this process through the library (loadMatrix + haplotype, or lowMemoryHaplotype): a clean error
+// is a GenomatrixError with a one-line message, which the CLI prints as its one line; anything else
+// is what the CLI would report as an internal error. Every CLI_EVERY-th case runs the CLI itself.
 // FUZZ_CASES=1000 FUZZ_SEED=7 runs more, or other, cases.
 
 import assert from 'node:assert/strict';
@@ -8,11 +11,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { GenomatrixError, haplotype, loadMatrix, lowMemoryHaplotype } from '../src/index.js';
 import { cliPath, fixture, generate, scratchDir, seededRandom } from './helpers.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 120);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const TIMEOUT_MS = 30_000;
+const CLI_EVERY = 8;
 
 
 /** Bytes that matter to the parser, and a few that should never be there. */
@@ -49,7 +54,7 @@ interface Outcome {
   timedOut: boolean;
 }
 
-function run(args: string[]): Promise<Outcome> {
+function cli(args: string[]): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -64,6 +69,37 @@ function run(args: string[]): Promise<Outcome> {
       resolve({ status, signal, stderr, timedOut });
     });
   });
+}
+
+/** The CLI's `haplotype input -o output [--threads N] [--low-memory]`, through the library in this process. */
+async function library(args: string[]): Promise<Outcome> {
+  const [, input, , output] = args as [string, string, string, string];
+  const threads = Number(args[args.indexOf('--threads') + 1]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS)));
+  try {
+    const run = async (): Promise<void> => {
+      if (args.includes('--low-memory')) {
+        await lowMemoryHaplotype(input, { output, threads });
+        return;
+      }
+      const matrix = await loadMatrix(input, { threads });
+      try {
+        await haplotype(matrix, { output });
+      } finally {
+        await matrix.close();
+      }
+    };
+    await Promise.race([run(), timeout]);
+    return { status: 0, signal: null, stderr: '', timedOut: false };
+  } catch (error) {
+    if ((error as Error).message === 'timed out') return { status: null, signal: null, stderr: '', timedOut: true };
+    // What the CLI prints: a GenomatrixError as its one line; anything else is an internal error.
+    if (error instanceof GenomatrixError) return { status: error.exitCode, signal: null, stderr: `genomatrix: ${error.message}\n`, timedOut: false };
+    return { status: 1, signal: null, stderr: `genomatrix: internal error: ${(error as Error).stack ?? String(error)}\n`, timedOut: false };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe(`fuzz: ${CASES} corrupted inputs, seed ${SEED}`, () => {
@@ -81,7 +117,7 @@ describe(`fuzz: ${CASES} corrupted inputs, seed ${SEED}`, () => {
 
   it('every run ends with a table or one clean error line', { timeout: 30 * 60_000 }, async () => {
     const random = seededRandom(SEED);
-    const tally = { ok: 0, dataError: 0, usageError: 0 };
+    const tally = { ok: 0, dataError: 0, usageError: 0, cli: 0 };
     const check = async (i: number): Promise<void> => {
       const base = bases[i % bases.length] as (typeof bases)[number];
       const corrupted = corrupt(base.bytes, random);
@@ -89,9 +125,11 @@ describe(`fuzz: ${CASES} corrupted inputs, seed ${SEED}`, () => {
       writeFileSync(input, base.gzip ? gzipSync(corrupted) : corrupted);
       const out = join(scratch.dir, `case${i}.out`);
       const lowMemory = i % 3 === 2 ? ['--low-memory'] : [];
+      const run = i % CLI_EVERY === 0 ? cli : library;
       const first = await run(['haplotype', input, '-o', out, '--threads', '2', ...lowMemory]);
-      const what = `case ${i} (${base.name}${lowMemory.length ? ', --low-memory' : ''}, seed ${SEED}): ${JSON.stringify(first)}`;
+      const what = `case ${i} (${base.name}${lowMemory.length ? ', --low-memory' : ''}, ${run === cli ? 'CLI' : 'library'}, seed ${SEED}): ${JSON.stringify(first)}`;
       assert.ok(!first.timedOut && first.signal === null, `hang or crash: ${what}`);
+      if (run === cli) tally.cli++;
       if (first.status === 0) {
         tally.ok++;
         assert.equal(first.stderr.replace(/^genomatrix: warning: .*\n/, ''), '', what);
@@ -117,6 +155,6 @@ describe(`fuzz: ${CASES} corrupted inputs, seed ${SEED}`, () => {
     };
     // Two at a time: the machine has two cores.
     for (let i = 0; i < CASES; i += 2) await Promise.all([check(i), ...(i + 1 < CASES ? [check(i + 1)] : [])]);
-    assert.ok(tally.ok > 0 && tally.dataError > 0, `both outcomes seen: ${JSON.stringify(tally)}`);
+    assert.ok(tally.ok > 0 && tally.dataError > 0 && tally.cli > 0, `both outcomes seen, and the CLI ran: ${JSON.stringify(tally)}`);
   });
 });

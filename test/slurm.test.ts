@@ -10,7 +10,7 @@
 // The runs go concurrently: the cluster queues their jobs on its 2 CPUs.
 
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -22,8 +22,29 @@ import { clusterState, completedJobs, completionLog, runWatched, type SlurmJob, 
 const skip = process.env.GENOMATRIX_SLURM ? false : 'no SLURM cluster: set GENOMATRIX_SLURM=1 and SLURM_CONF (scripts/slurm-cluster.sh up prints it)';
 
 const demo = join(root, 'examples', 'data', 'demo.tsv.gz');
-// The README's command (Snakemake 7's generic cluster mode); CI=true makes Snakemake look every 1 s.
+// The README's --cluster command line has this sbatch; CI=true makes Snakemake look every 1 s.
 const sbatch = 'sbatch --parsable --cpus-per-task={threads} --mem={resources.mem_mb} --time={resources.runtime}';
+
+/**
+ * The README's SLURM command lines (its scale-out section), to run as pasted from a directory
+ * holding the demo as matrix.tsv.gz. The one change: the installed package's workflow,
+ * `"$(npm root -g)/genomatrix/workflow/...`, is this checkout's (test/pasteable.test.ts leaves these
+ * lines to this file).
+ */
+function readmeSlurmLines(): { profile: string; cluster: string } {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const lines = readme.split('\n').filter((line) => line.startsWith('snakemake ')).map((line) => line.replaceAll('"$(npm root -g)/genomatrix/', '"'));
+  const profile = lines.find((line) => line.includes('profiles/slurm'));
+  const cluster = lines.find((line) => line.includes(`--cluster '${sbatch}'`));
+  assert.ok(profile && cluster, 'the README has both SLURM command lines');
+  return { profile, cluster };
+}
+
+/** A README line with more `--config` settings, after its own. */
+function withConfig(line: string, settings: string): string {
+  assert.match(line, / shards=2\b/);
+  return line.replace(/ shards=2\b/, ` shards=2 ${settings}`);
+}
 const MiB = 2 ** 20;
 
 interface ShardPlan {
@@ -104,6 +125,14 @@ describe('the workflow on a real SLURM cluster', { skip, concurrency: true }, ()
     return runWatched('snakemake', ['-s', 'workflow/Snakefile', ...args], dir, env);
   }
 
+  /** Runs a README line with bash in a run directory that holds the demo as matrix.tsv.gz. */
+  function pasted(name: string, line: string): { dir: string; out: string; run: Promise<WatchedRun> } {
+    const dir = runDir(name);
+    copyFileSync(demo, join(dir, 'matrix.tsv.gz'));
+    const out = join(dir, /\boutdir=(\S+)/.exec(line)?.[1] ?? 'genomatrix-out');
+    return { dir, out, run: runWatched('bash', ['-c', line], dir, env) };
+  }
+
   function assertSingleRunOutputs(out: string): ShardPlan {
     assert.equal(readFileSync(join(out, 'haplotypes.tsv'), 'utf8'), single.haplotypes);
     // The merged VCF keeps the first shard's ##genomatrixCommand line: the rest is the single run's.
@@ -133,25 +162,25 @@ describe('the workflow on a real SLURM cluster', { skip, concurrency: true }, ()
     }
   }
 
-  it("the README's --cluster 'sbatch --parsable ...': the outputs of single runs, each job with its CPUs, memory and time limit", async (t) => {
-    const dir = runDir('cluster');
-    // Default threads (2): pack and the shard jobs ask for both CPUs of the node.
-    // Caps on memory and time: the merges ask 1024 MB, capped to 1000; every job 11 minutes, capped to 9.
-    const run = await snakemake(dir, ['--jobs', '10', '--cluster', sbatch, '--config', `matrix=${demo}`, 'shards=2', 'max_mem_mb=1000', 'max_runtime=9']);
+  it("the README's --cluster 'sbatch --parsable ...' line: the outputs of single runs, each job with its CPUs, memory and time limit", async (t) => {
+    // Default threads (2): pack and the shard jobs ask for both CPUs of the node. Caps added on
+    // memory and time: the merges ask 1024 MB, capped to 1000; every job 11 minutes, capped to 9.
+    const { dir, out, run: running } = pasted('cluster', withConfig(readmeSlurmLines().cluster, 'max_mem_mb=1000 max_runtime=9'));
+    const run = await running;
     t.diagnostic(`${cluster.version}, node ${cluster.nodes}; --cluster sbatch, 10 jobs: ${run.seconds.toFixed(1)} s`);
     assert.equal(run.status, 0, `${run.stderr}\n${jobErrors(dir)}`);
-    const plan = assertSingleRunOutputs(join(dir, 'genomatrix-out'));
+    const plan = assertSingleRunOutputs(out);
     await assertJobs(dir, run, expectedJobs(plan, 2, 1000, 9));
   });
 
-  it('the shipped profile (--slurm), run exactly as documented: the outputs of single runs, each job with its CPUs, memory and time limit', async (t) => {
-    const dir = runDir('profile');
-    // threads=1: with --slurm every job runs Snakemake twice (srun inside sbatch); two such jobs at once.
-    const run = await snakemake(dir, ['--profile', 'workflow/profiles/slurm', '--config', `matrix=${demo}`, 'shards=2', 'threads=1']);
+  it("the README's line with the shipped profile (--slurm): the outputs of single runs, each job with its CPUs, memory and time limit", async (t) => {
+    // threads=1 added: with --slurm every job runs Snakemake twice (srun inside sbatch); two such jobs at once.
+    const { dir, out, run: running } = pasted('profile', withConfig(readmeSlurmLines().profile, 'threads=1'));
+    const run = await running;
     t.diagnostic(`--profile workflow/profiles/slurm, 10 jobs: ${run.seconds.toFixed(1)} s`);
     assert.equal(run.status, 0, `${run.stderr}\n${jobErrors(dir)}`);
     assert.match(run.stdout + run.stderr, /submitted with SLURM jobid/, 'the built-in SLURM executor submitted the jobs');
-    const plan = assertSingleRunOutputs(join(dir, 'genomatrix-out'));
+    const plan = assertSingleRunOutputs(out);
     // Worked out by hand for the demo (115,558 bytes of gzip: 1.10 MiB of text; shards of 360,000 and
     // 180,000 column bytes): pack 512 + ceil(0.66) = 513 MB, a shard 256 + 1 = 257 MB, a merge
     // 1024 MB; every time limit 10 + 1 = 11 minutes (all under 256 MiB).

@@ -1,6 +1,7 @@
 // Scale-out: the Snakemake workflow (workflow/Snakefile) run by a real Snakemake, packing a matrix
 // once, converting it in shards of contigs as separate jobs, and merging them (bcftools concat for
-// the VCF). Its outputs must be the bytes one `genomatrix` run writes.
+// the VCF). Its outputs must be the bytes one `genomatrix` run writes. Submission to a cluster, job by
+// job with each job's CPUs and memory, is tested on a real SLURM cluster in test/slurm.test.ts.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -75,25 +76,6 @@ describe('the Snakemake workflow', { skip }, () => {
       assert.match(again.stdout + again.stderr, /Nothing to be done/);
     });
   }
-
-  it('through a cluster submit command, as with --cluster sbatch: each job with its threads and memory', () => {
-    // The stand-in for sbatch logs what it was given, then runs the job script where it is.
-    const out = join(scratch.dir, 'out-cluster');
-    const log = join(scratch.dir, 'submitted.log');
-    const submit = `bash -c 'echo "{rule} {threads} {resources.mem_mb}" >> "${log}"; exec bash "$0"'`;
-    const run = snakemake(out, [`matrix=${matrix}`, 'shards=2', 'threads=2'], ['--jobs', '2', '--cluster', submit]);
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(readFileSync(join(out, 'haplotypes.tsv'), 'utf8'), single.haplotypes);
-    assert.equal(withoutCommandLine(gunzipSync(readFileSync(join(out, 'matrix.vcf.gz'))).toString('utf8')), single.vcf);
-    assert.equal(readFileSync(join(out, 'stats.tsv'), 'utf8'), single.stats);
-    const submitted = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split(' '));
-    const rules = submitted.map(([rule]) => rule).sort();
-    assert.deepEqual(rules, ['haplotype_shard', 'haplotype_shard', 'haplotypes', 'pack', 'stats', 'stats_shard', 'stats_shard', 'vcf', 'vcf_shard', 'vcf_shard'], 'every job but the shard planning, which runs locally');
-    for (const [rule, threads, mem] of submitted) {
-      assert.ok(Number(mem) >= 256, `${rule} asks for ${mem} MB`);
-      assert.equal(threads, rule?.endsWith('_shard') || rule === 'pack' ? '2' : '1', `${rule} threads`);
-    }
-  });
 
   it('a packed matrix is read as it is: no pack job, the same outputs', () => {
     const packed = join(scratch.dir, 'packed.arrow');

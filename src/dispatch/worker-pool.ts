@@ -12,6 +12,9 @@ import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 /** The compiled worker entry, next to this module in the build output. */
 const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
 
+/** The longest timer Node accepts: a started thread is never stopped for being idle. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Runs of one task when tinypool stops its thread under it (see `WorkerPool.run`). */
 const MAX_ATTEMPTS = 3;
 
@@ -30,8 +33,10 @@ export function resolveThreads(threads: number | undefined): number {
 }
 
 /**
- * A fixed-size pool of worker threads running genomatrix kernels. The threads start with the first
- * task: a matrix opened from an .arrow file and only looked at (`site`, `column`, `info`) starts none.
+ * A pool of up to `threads` worker threads running genomatrix kernels. A thread starts when a task
+ * finds every started one busy, and then stays: a small input whose work is one task at a time runs
+ * on one thread (a thread's start costs about 0.1 s of CPU), and a matrix opened from an .arrow
+ * file and only looked at (`site`, `column`, `info`) starts none.
  */
 export class WorkerPool {
   readonly threads: number;
@@ -46,7 +51,7 @@ export class WorkerPool {
   async run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
     for (let attempt = 1; ; attempt++) {
       if (this.destroyed) throw new Error('the worker pool is closed');
-      this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: this.threads, maxThreads: this.threads });
+      this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: this.threads, idleTimeout: MAX_TIMEOUT_MS });
       try {
         const result = (await this.pool.run(task, signal ? { signal } : {})) as ResultOf<T>;
         // A user's task's exception comes back as a value (its class and properties survive): throw it here.
