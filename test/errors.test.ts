@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { ExitCode, GenomatrixError, lowMemoryHaplotype } from '../src/index.js';
 import { assertOneLine, fixture, fixtures, runCli, scratchDir } from './helpers.js';
 
 const HEADER = 'CHROM\tPOS\tREF\ta\tb\n';
@@ -49,21 +50,35 @@ describe('bad input', () => {
     ['duplicate sample names', 'CHROM\tPOS\tREF\ta\ta\nchr1\t5\tA\tA\tC\n', /:1:5: duplicate column name 'a' \(also column 4\)$/],
     ['truncated gzip', gzipSync(Buffer.from(`${HEADER}${'chr1\t5\tA\tA\tC\n'.repeat(1000)}`)).subarray(0, 60), /: corrupt or truncated gzip stream \(unexpected end of file\)$/],
   ];
-  for (const mode of [[], ['--low-memory']]) {
-    for (const [name, content, message] of dataErrors) {
-      it(`${name}${mode.length ? ' (--low-memory)' : ''}: exit 1 and a located message`, () => {
-        const base = `${name.replace(/\W+/g, '-')}${mode.length ? '-lm' : ''}`;
-        const path = file(`${base}.tsv`, content);
-        const out = file(`${base}.out`, 'existing\n');
-        const run = runCli(['haplotype', path, '-o', out, ...mode]);
-        assert.equal(run.status, 1, run.stderr);
-        assertOneLine(run.stderr);
-        assert.match(run.stderr.trim(), message);
-        assert.ok(run.stderr.includes(path), 'names the file');
-        assert.equal(readFileSync(out, 'utf8'), 'existing\n', 'an existing output is left untouched');
-        assert.deepEqual(leftovers(), [], 'no temporary left');
+  for (const [name, content, message] of dataErrors) {
+    it(`${name}: exit 1 and a located message`, () => {
+      const base = name.replace(/\W+/g, '-');
+      const path = file(`${base}.tsv`, content);
+      const out = file(`${base}.out`, 'existing\n');
+      const run = runCli(['haplotype', path, '-o', out]);
+      assert.equal(run.status, 1, run.stderr);
+      assertOneLine(run.stderr);
+      assert.match(run.stderr.trim(), message);
+      assert.ok(run.stderr.includes(path), 'names the file');
+      assert.equal(readFileSync(out, 'utf8'), 'existing\n', 'an existing output is left untouched');
+      assert.deepEqual(leftovers(), [], 'no temporary left');
+    });
+
+    // The streamed parser finds the same errors; in process, the error the CLI prints as its line.
+    it(`${name} (--low-memory): a data error (exit 1) with the located message`, async () => {
+      const base = `${name.replace(/\W+/g, '-')}-lm`;
+      const path = file(`${base}.tsv`, content);
+      const out = file(`${base}.out`, 'existing\n');
+      await assert.rejects(lowMemoryHaplotype(path, { output: out }), (error: unknown) => {
+        assert.ok(error instanceof GenomatrixError && error.exitCode === ExitCode.dataError, String(error));
+        assert.doesNotMatch(error.message, /\n/, 'one line');
+        assert.match(error.message, message);
+        assert.ok(error.message.includes(path), 'names the file');
+        return true;
       });
-    }
+      assert.equal(readFileSync(out, 'utf8'), 'existing\n', 'an existing output is left untouched');
+      assert.deepEqual(leftovers(), [], 'no temporary left');
+    });
   }
 
   it('a header file whose column count disagrees with the data is named as the likely cause', () => {
