@@ -52,11 +52,18 @@ describe('the Snakemake workflow', { skip }, () => {
     });
   }
 
-  for (const shards of [2, 0]) {
-    it(`shards=${shards}: the outputs of one run, byte for byte`, () => {
+  // A text matrix in 2 shards, and a packed one (read as it is, no pack job) one contig a shard.
+  for (const { shards, packed } of [{ shards: 2, packed: false }, { shards: 0, packed: true }]) {
+    it(`shards=${shards}, ${packed ? 'a packed matrix' : 'a gzip text matrix'}: the outputs of one run, byte for byte`, () => {
       const out = join(scratch.dir, `out-${shards}`);
-      const run = snakemake(out, [`matrix=${matrix}`, `shards=${shards}`, 'threads=1']);
+      const input = packed ? join(scratch.dir, 'packed.arrow') : matrix;
+      if (packed) assert.equal(runCli(['pack', matrix, '-o', input, '--quiet']).status, 0);
+      const run = snakemake(out, [`matrix=${input}`, `shards=${shards}`, 'threads=1']);
       assert.equal(run.status, 0, run.stderr);
+      if (packed) {
+        assert.doesNotMatch(run.stdout + run.stderr, /rule pack:/, 'no pack job');
+        assert.equal(existsSync(join(out, 'matrix.arrow')), false);
+      }
 
       const plan = JSON.parse(readFileSync(join(out, 'shards.json'), 'utf8')) as ShardPlan;
       assert.equal(plan.shards.length, shards || 5);
@@ -71,24 +78,11 @@ describe('the Snakemake workflow', { skip }, () => {
       const shardDir = join(out, 'shards');
       assert.deepEqual(existsSync(shardDir) ? readdirSync(shardDir) : [], [], 'the shard files are temporary');
 
-      const again = snakemake(out, [`matrix=${matrix}`, `shards=${shards}`], ['--dry-run']);
+      const again = snakemake(out, [`matrix=${input}`, `shards=${shards}`], ['--dry-run']);
       assert.equal(again.status, 0, again.stderr);
       assert.match(again.stdout + again.stderr, /Nothing to be done/);
     });
   }
-
-  it('a packed matrix is read as it is: no pack job, the same outputs', () => {
-    const packed = join(scratch.dir, 'packed.arrow');
-    assert.equal(runCli(['pack', matrix, '-o', packed, '--quiet']).status, 0);
-    const out = join(scratch.dir, 'out-packed');
-    const run = snakemake(out, [`matrix=${packed}`, 'shards=3']);
-    assert.equal(run.status, 0, run.stderr);
-    assert.doesNotMatch(run.stdout + run.stderr, /rule pack:/);
-    assert.equal(existsSync(join(out, 'matrix.arrow')), false);
-    assert.equal(readFileSync(join(out, 'haplotypes.tsv'), 'utf8'), single.haplotypes);
-    assert.equal(withoutCommandLine(gunzipSync(readFileSync(join(out, 'matrix.vcf.gz'))).toString('utf8')), single.vcf);
-    assert.equal(readFileSync(join(out, 'stats.tsv'), 'utf8'), single.stats);
-  });
 
   it('a text matrix without a header line, with a header file and explicit pairs', () => {
     const out = join(scratch.dir, 'out-noheader');
