@@ -2,7 +2,9 @@
 // bcftools taught them (docs/selection.md): a selected run equals the whole run's lines in range
 // (worked out by hand on the small fixture, by a plain filter over the whole table on a generated
 // one), `vcf -r/-s` equals `bcftools view -r/-s` of the whole VCF, every input form and both memory
-// modes agree, and a packed input reads only the record batches it needs.
+// modes agree, and a packed input reads only the record batches it needs. Runs compared with one
+// another go through the library in process (test/in-process.ts); the command line's own forms
+// of each option run the CLI.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeMatrix, loadMatrix, pack, stats, vcf, type MatrixDescription, type MatrixStats } from 'genomatrix';
 import { assertOneLine, fixture, generate, runCli, scratchDir, withoutCommandLine } from './helpers.js';
+import { convert } from './in-process.js';
 
 const has = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
 // CI installs bcftools and tabix (.ci/run): there these tests must run, never be skipped.
@@ -53,10 +56,11 @@ describe('selection on the small fixture, worked out by hand', () => {
   const expected = header + byHand.map((start) => table.split('\n').find((line) => line.startsWith(start)) + '\n').join('');
 
   for (const input of [fixture('small.tsv'), fixture('small.tsv.gz'), arrow]) {
-    it(`haplotype -r: the whole table's lines in range (${input.split('/').pop()})`, () => {
-      assert.equal(cli(['haplotype', input, '-r', 'chr1:101-201,chr3:1']), expected);
+    it(`haplotype -r: the whole table's lines in range (${input.split('/').pop()})`, async () => {
+      assert.equal(await convert('haplotype', input, { regions: 'chr1:101-201,chr3:1' }), expected);
       // The same regions unsorted, overlapping and split: merged, in matrix order.
-      assert.equal(cli(['haplotype', input, '-r', 'chr3:1-1,chr1:150-201,chr1:101-108,chr1:104-105']), expected);
+      if (input === arrow) assert.equal(cli(['haplotype', input, '-r', 'chr3:1-1,chr1:150-201,chr1:101-108,chr1:104-105']), expected);
+      else assert.equal(await convert('haplotype', input, { regions: 'chr3:1-1,chr1:150-201,chr1:101-108,chr1:104-105' }), expected);
     });
   }
 
@@ -82,21 +86,22 @@ describe('selection on the small fixture, worked out by hand', () => {
     assert.equal(cli(['haplotype', arrow, '-S', `^${list}`]), pick([0, 1, 2, 3, 8, 9]));
   });
 
-  it('vcf -s selects among all the VCF\'s samples, the haploid one (out) too; alleles stay the whole matrix\'s', () => {
+  it('vcf -s selects among all the VCF\'s samples, the haploid one (out) too; alleles stay the whole matrix\'s', async () => {
     // The whole VCF's samples: 10a10b 3a3b 8a8b, then out (in no pair). -s picks among those
     // columns of the whole VCF's records, as bcftools view -s does; every record stays.
     const whole = records(cli(['vcf', fixture('small.tsv')])).map((line) => line.split('\t'));
     const pick = (samples: number[]) => whole.map((fields) => [...fields.slice(0, 9), ...samples.map((s) => fields[9 + s])].join('\t'));
+    const run = async (mode: string[], samples: string): Promise<string> => (mode.length === 1 ? cli(['vcf', ...mode, '-s', samples]) : await convert('vcf', arrow, { lowMemory: true, samples }));
     for (const mode of [[fixture('small.tsv')], [arrow, '--low-memory']]) {
-      const dropOut = cli(['vcf', ...mode, '-s', '^out']);
+      const dropOut = await run(mode, '^out');
       assert.equal(chromLine(dropOut), '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t10a10b\t3a3b\t8a8b');
       // chr1:107's only alt (A) is out's: still written, as chr2:12's (G).
       assert.deepEqual(records(dropOut), pick([0, 1, 2]));
       assert.match(dropOut, /\nchr1\t107\t\.\tG\tA\t/);
-      const two = cli(['vcf', ...mode, '-s', 'out,10a10b']);
+      const two = await run(mode, 'out,10a10b');
       assert.equal(chromLine(two), '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tout\t10a10b');
       assert.deepEqual(records(two), pick([3, 0]));
-      assert.deepEqual(records(cli(['vcf', ...mode, '-s', '10a10b'])), pick([0]));
+      assert.deepEqual(records(await run(mode, '10a10b')), pick([0]));
       const unknown = runCli(['vcf', ...mode, '-s', '^9a9b', '--quiet']);
       assert.equal(unknown.status, 2);
       assert.equal(unknown.stderr, 'genomatrix: -s: no sample 9a9b; the samples are 10a10b, 3a3b, 8a8b, out\n');
@@ -233,23 +238,24 @@ describe('selection on a generated matrix: every input and mode, and bcftools', 
     wholeTable = records(cli(['haplotype', arrow]));
   });
 
-  it('haplotype -r: the whole table\'s lines in range, from text and .arrow, in memory and --low-memory', () => {
+  it('haplotype -r: the whole table\'s lines in range, from text and .arrow, in memory and --low-memory', async () => {
     const expected = inRegions(wholeTable, regionList);
     assert.ok(expected.length > 300 && expected.length < wholeTable.length / 2, `${expected.length} lines`);
     const first = cli(['haplotype', text, '-r', regions]);
     assert.deepEqual(records(first), expected);
-    for (const args of [[arrow], [text, '--low-memory'], [arrow, '--low-memory']]) {
-      assert.equal(cli(['haplotype', ...args, '-r', regions]), first, args.join(' '));
+    for (const [input, lowMemory] of [[arrow, false], [text, true], [arrow, true]] as const) {
+      assert.equal(await convert('haplotype', input, { regions, lowMemory }), first, `${input} ${lowMemory}`);
     }
   });
 
-  it('vcf and stats -r -s: --low-memory (text, .arrow) and standard input (stats, haplotype) write what the in-memory run writes', () => {
+  it('vcf and stats -r -s: --low-memory (text, .arrow) and standard input (stats, haplotype) write what the in-memory run writes', async () => {
     const select = ['-r', regions, '-s', '^2a2b'];
-    for (const command of ['vcf', 'stats']) {
+    for (const command of ['vcf', 'stats'] as const) {
       const memory = cli([command, text, ...select]);
       // The ##genomatrixCommand line names each run's own command line and date.
-      for (const args of [[arrow, '--low-memory'], [text, '--low-memory']]) {
-        assert.equal(withoutCommandLine(cli([command, ...args, ...select])), withoutCommandLine(memory), `${command} ${args.join(' ')}`);
+      for (const input of [arrow, text]) {
+        const low = await convert(command, input, { regions, samples: '^2a2b', lowMemory: true });
+        assert.equal(withoutCommandLine(low), withoutCommandLine(memory), `${command} ${input} --low-memory`);
       }
     }
     // Standard input: a single pass (vcf reads its input twice, once for the header).
@@ -261,19 +267,19 @@ describe('selection on a generated matrix: every input and mode, and bcftools', 
     // A cut contig keeps its whole length in the header, in every mode: chr1's last site is row 2999.
     const positions = readFileSync(text, 'utf8').split('\n').filter((line) => line.startsWith('chr1\t'));
     const chr1Length = Number(positions[positions.length - 1]!.split('\t')[1]);
-    assert.match(cli(['vcf', text, '--low-memory', ...select]), new RegExp(`##contig=<ID=chr1,length=${chr1Length}>`));
+    assert.match(await convert('vcf', text, { regions, samples: '^2a2b', lowMemory: true }), new RegExp(`##contig=<ID=chr1,length=${chr1Length}>`));
     // One statistics row per contig, however its regions cut it: chr1 and chr2, chr3 not selected.
-    const rows = cli(['stats', arrow, '--low-memory', ...select]).split('\n').filter((line) => /^chr\d\t/.test(line));
+    const rows = (await convert('stats', arrow, { regions, samples: '^2a2b', lowMemory: true })).split('\n').filter((line) => /^chr\d\t/.test(line));
     assert.deepEqual([...new Set(rows.map((line) => line.split('\t')[0]))], ['chr1', 'chr2']);
   });
 
-  it('vcf -r and -s: the records and the sample columns of bcftools view -r/-s of the whole VCF', () => {
+  it('vcf -r and -s: the records and the sample columns of bcftools view -r/-s of the whole VCF', async () => {
     for (const samples of [undefined, '3a3b,1a1b', '^2a2b']) {
       const select = samples === undefined ? [] : ['-s', samples];
       // -I: no INFO/AC and AN added for the subset (genomatrix writes no INFO).
       const theirs = bcftools(['view', '-I', '-r', regions, ...select, wholeVcf]);
       for (const input of [text, arrow]) {
-        const ours = cli(['vcf', input, '-r', regions, ...select]);
+        const ours = input === text ? cli(['vcf', input, '-r', regions, ...select]) : await convert('vcf', input, { regions, ...(samples === undefined ? {} : { samples }) });
         assert.equal(chromLine(ours), chromLine(theirs), `${samples}`);
         assert.deepEqual(records(ours), records(theirs), `${input} ${samples}`);
       }
@@ -281,15 +287,15 @@ describe('selection on a generated matrix: every input and mode, and bcftools', 
     assert.ok(records(bcftools(['view', '-r', regions, wholeVcf])).length > 100);
   });
 
-  it('-R: BED and 1-based files select what -r selects, and what bcftools view -R selects', () => {
+  it('-R: BED and 1-based files select what -r selects, and what bcftools view -R selects', async () => {
     const bed = join(scratch.dir, 'regions.bed');
     const tsv = join(scratch.dir, 'regions.tsv');
     const end = (to: number) => Math.min(to, 1e9);
     writeFileSync(bed, regionList.map(([contig, from, to]) => `${contig}\t${from - 1}\t${end(to)}\n`).join(''));
     writeFileSync(tsv, regionList.map(([contig, from, to]) => `${contig}\t${from}\t${end(to)}\n`).join(''));
-    const byR = cli(['vcf', arrow, '-r', regions]);
+    const byR = await convert('vcf', arrow, { regions });
     for (const file of [bed, tsv]) {
-      const ours = cli(['vcf', arrow, '-R', file]);
+      const ours = file === bed ? cli(['vcf', arrow, '-R', file]) : await convert('vcf', arrow, { regionsFile: file });
       assert.equal(withoutCommandLine(ours), withoutCommandLine(byR), file);
       assert.deepEqual(records(ours), records(bcftools(['view', '-R', file, wholeVcf])), file);
     }
