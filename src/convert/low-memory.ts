@@ -21,8 +21,8 @@ import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
-import { UsageError } from '../errors.js';
 import { openMatrixInput, STDIN } from '../read/open-matrix-input.js';
+import { withStdinSpool } from '../read/stdin-spool.js';
 import type { SelectionSpec } from '../select/regions.js';
 
 /** Options every low-memory run takes: those of a text load, a selection (see `LoadOptions`; a text input is still read whole) and progress. */
@@ -66,7 +66,8 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
  * Writes a matrix file as VCF contig by contig (the CLI's `vcf --low-memory`). The header's
  * `##contig` and `##ALT` lines come from a first pass (vcf-header-pass.ts) that keeps nothing but
  * the contigs, their lengths and the alleles, so the output is written once, straight to its file
- * (with `fastaRef` or `fai`, the lengths are the index's). Each contig is one batch (a contig
+ * (with `fastaRef` or `fai`, the lengths are the index's). Standard input (`-`) is spooled to a
+ * temporary file first (read/stdin-spool.ts). Each contig is one batch (a contig
  * longer than a segment is copied into one: dispatch/whole-contig.ts), so a task sees the whole
  * contig and deletion runs are placed as in memory.
  *
@@ -76,9 +77,8 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
 export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = {}): Promise<VcfSummary> {
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
-  if (path === STDIN) {
-    throw new UsageError('vcf cannot read standard input: the VCF header lists every contig before the first record, which takes a first pass over the input; give a file (or: genomatrix pack - -o m.arrow, then genomatrix vcf m.arrow)');
-  }
+  // Standard input is spooled to a file, so that the header pass and the records read it in turn.
+  if (path === STDIN) return withStdinSpool(path, (spool) => lowMemoryVcf(spool, options));
   const input = await openMatrixInput(path);
   const pool = new WorkerPool(options.threads);
   try {
