@@ -263,6 +263,8 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
     const { onProgress } = options;
     const loaded = await loadText(input, pool, {
       ...options,
+      // The other contigs' lines are skipped as they are parsed (read/load-text.ts).
+      ...(regions && regions.intervals.size > 0 ? { onlyContigs: [...regions.intervals.keys()] } : {}),
       onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
     });
     const layout = regions ? selectRegions(path, loaded, regions, options) : loaded;
