@@ -9,7 +9,7 @@ export const bedFormat: OutputFormat = {
   describe: 'Write the variable sites (those with an alt allele) as BED: contig, POS-1, POS',
   kernel: new URL('../worker/bed-chunk.js', import.meta.url),
   examples: [
-    { what: 'the variable sites, then their count per contig', commands: ['$0 bed matrix.tsv.gz -o sites.bed', 'cut -f1 sites.bed | uniq -c'] },
-    { what: 'BGZF and a tabix index', commands: ['$0 bed matrix.arrow -o sites.bed.gz', 'tabix -p bed sites.bed.gz'] },
+    { what: 'the variable sites of a matrix', commands: ['$0 bed matrix.tsv.gz -o sites.bed'] },
+    { what: 'those of one contig, BGZF-compressed (tabix -p bed indexes it)', commands: ['$0 bed matrix.arrow -r chr2 -o chr2.bed.gz'] },
   ],
 };
