@@ -37,7 +37,8 @@ export interface LoadOptions {
   chunkBytes?: number;
   /**
    * Only these contigs, by name; they keep the matrix's order. A packed `.arrow` input reads only
-   * their bytes; a text input is still read and parsed whole. A name the matrix lacks is an error.
+   * their bytes; a text input is read whole, the other contigs' lines skipped by the parse (no
+   * rows; their alleles still counted). A name the matrix lacks is an error.
    */
   contigs?: readonly string[];
   /**
