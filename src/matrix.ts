@@ -12,7 +12,7 @@ import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionC
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { detectInput, InputFormat } from './read/input-format.js';
-import { selectionOf } from './select/regions.js';
+import { parsedContigs, selectionOf } from './select/regions.js';
 import { selectRegions } from './select/select-regions.js';
 import { loadArrow } from './read/load-arrow.js';
 import { loadText } from './read/load-text.js';
@@ -265,7 +265,7 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
     const loaded = await loadText(input, pool, {
       ...options,
       // The other contigs' lines are skipped as they are parsed (read/load-text.ts).
-      ...(regions && regions.intervals.size > 0 ? { onlyContigs: [...regions.intervals.keys()] } : {}),
+      onlyContigs: parsedContigs(regions),
       onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
     });
     const layout = regions ? selectRegions(path, loaded, regions, options) : loaded;

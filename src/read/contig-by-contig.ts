@@ -8,7 +8,7 @@
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import { missingContigs, selectBatches } from '../layout/select-contigs.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
-import { selectionOf, type RegionSet, type SelectionSpec } from '../select/regions.js';
+import { parsedContigs, selectionOf, type RegionSet, type SelectionSpec } from '../select/regions.js';
 import { selectRegions } from '../select/select-regions.js';
 import type { RecordBatchEntry } from './arrow-file-index.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -46,7 +46,7 @@ export async function* contigLayouts(input: InputFile, pool: WorkerPool, options
     return;
   }
   const seen = new Set<string>();
-  const onlyContigs = regions && regions.intervals.size > 0 ? [...regions.intervals.keys()] : undefined;
+  const onlyContigs = parsedContigs(regions);
   for await (const contig of streamContigs(input, pool, onlyContigs ? { ...options, onlyContigs } : options)) {
     seen.add(contig.name);
     options.onContigRows?.(contig.layout.batches.reduce((sum, batch) => sum + batch.rows, 0));
