@@ -38,3 +38,5 @@ export { describeMatrix, describePackedMatrix, formatDescription, type MatrixDes
 export type { MatrixOrigin } from './layout/matrix-origin.js';
 export { parseRegions, readRegionsFile, regionSet, type Region, type RegionSet, type Interval } from './select/regions.js';
 export { parseSamples, type SampleSelection } from './select/samples.js';
+export { writeFormat, formatConversion, type OutputFormat, type FormatOptions } from './formats/output-format.js';
+export { formats } from './formats/registry.js';

@@ -12,7 +12,7 @@ import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionC
 import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { detectInput, InputFormat } from './read/input-format.js';
-import { selectionOf } from './select/regions.js';
+import { parsedContigs, selectionOf } from './select/regions.js';
 import { selectRegions } from './select/select-regions.js';
 import { loadArrow } from './read/load-arrow.js';
 import { loadText } from './read/load-text.js';
@@ -37,7 +37,8 @@ export interface LoadOptions {
   chunkBytes?: number;
   /**
    * Only these contigs, by name; they keep the matrix's order. A packed `.arrow` input reads only
-   * their bytes; a text input is still read and parsed whole. A name the matrix lacks is an error.
+   * their bytes; a text input is read whole, the other contigs' lines skipped by the parse (no
+   * rows; their alleles still counted). A name the matrix lacks is an error.
    */
   contigs?: readonly string[];
   /**
@@ -263,6 +264,8 @@ export async function openMatrix(path: string, options: LoadOptions = {}): Promi
     const { onProgress } = options;
     const loaded = await loadText(input, pool, {
       ...options,
+      // The other contigs' lines are skipped as they are parsed (read/load-text.ts).
+      onlyContigs: parsedContigs(regions),
       onProgress: onProgress && ((progress) => onProgress(progress.bytes, progress.totalBytes, progress)),
     });
     const layout = regions ? selectRegions(path, loaded, regions, options) : loaded;

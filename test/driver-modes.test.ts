@@ -1,13 +1,13 @@
 // Every mode of the conversion driver writes the same bytes: each command's `--low-memory` output
 // equals its in-memory output (text, gzip and packed inputs), standard input equals the file
-// (plain and gzip), every `-o NAME.gz` is BGZF that `bgzip -t` accepts and that inflates to the
+// (plain and gzip; vcf's spool of it is removed), every `-o NAME.gz` is BGZF that `bgzip -t` accepts and that inflates to the
 // plain output, and BCF (which genomatrix does not write) is refused with the command to convert.
 // A VCF's `##genomatrixCommand` line records each run's own arguments, so VCFs are compared
 // without it.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -102,11 +102,33 @@ describe('conversion driver modes', () => {
     });
   }
 
-  it('vcf of standard input is a usage error that says why and what to do', () => {
-    const result = runCli(['vcf', '-'], { input: readFileSync(plain, 'utf8') });
-    assert.equal(result.status, 2);
-    assertOneLine(result.stderr);
-    assert.match(result.stderr, /vcf cannot read standard input: .*genomatrix pack - -o m\.arrow/);
+  it('vcf - equals vcf FILE, plain and gzip, with -r, -s and -O z; its spool of standard input is removed, also when the run fails', () => {
+    // The spool goes to TMPDIR: a directory of the test's own, empty after every run.
+    const spools = join(scratch.dir, 'spools');
+    mkdirSync(spools);
+    const env = { TMPDIR: spools };
+    const vcf = (args: string[], input?: string | Buffer): SpawnSyncReturns<Buffer> =>
+      spawnSync(process.execPath, [cliPath, 'vcf', ...args, '-q', '-t', '2'], { input, env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    const text = (result: SpawnSyncReturns<Buffer>, gzipped = false): string => {
+      assert.equal(result.status, 0, result.stderr.toString());
+      return withoutCommandLine((gzipped ? gunzipSync(result.stdout) : result.stdout).toString('utf8'));
+    };
+    const file = vcf([plain]);
+    // The spool a run killed with SIGKILL would leave (its process, here the run above, is gone).
+    writeFileSync(join(spools, `.stdin.genomatrix-${file.pid}.tmp`), 'left over');
+    assert.equal(text(vcf(['-'], readFileSync(plain))), text(file));
+    assert.deepEqual(readdirSync(spools), []);
+    const select = ['-r', 'ctg2:715000-4000001,ctg0', '-s', '^2a2b', '-O', 'z'];
+    const piped = text(vcf(['-', ...select], readFileSync(gzip)), true);
+    assert.match(piped, /\nctg0\t.*\nctg2\t/s, 'records of both selected contigs');
+    assert.equal(piped, text(vcf([plain, ...select]), true));
+    assert.deepEqual(readdirSync(spools), []);
+    // A bad line: one line naming standard input, exit 1, no spool left.
+    const failed = vcf(['-'], 'CHROM\tPOS\tREF\ta\nc1\t1\tA\tA\nc1\tx\tA\tA\n');
+    assert.equal(failed.status, 1);
+    assertOneLine(failed.stderr.toString());
+    assert.match(failed.stderr.toString(), /^genomatrix: -:3:2: POS 'x' is not a positive integer/);
+    assert.deepEqual(readdirSync(spools), []);
   });
 
   it('standard input with --no-low-memory is a usage error', () => {

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { assertOneLine, fixture, runCli } from './helpers.js';
 
-const commands = ['haplotype', 'vcf', 'stats', 'pack', 'info', 'merge-stats', 'verify'];
+const commands = ['haplotype', 'vcf', 'stats', 'pack', 'info', 'merge-stats', 'verify', 'bed'];
 
 describe('--help', () => {
   const helps = new Map([['', runCli(['--help']).stdout], ...commands.map((command) => [command, runCli([command, '--help']).stdout] as const)]);

@@ -12,6 +12,8 @@ import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
 import { mergeStatsCommand } from './commands/merge-stats.js';
 import { verifyCommand } from './commands/verify.js';
+import { formatCommand } from './commands/format-command.js';
+import { formats } from '../formats/registry.js';
 import { checkCommand } from './command-checks.js';
 import { helpWidth } from './help.js';
 import { stopProgressBars } from './progress-bar.js';
@@ -51,7 +53,7 @@ function withoutKeptHelp(parser: Argv): Argv {
 }
 
 try {
-  await withoutKeptHelp(yargs(hideBin(process.argv)))
+  const cli = withoutKeptHelp(yargs(hideBin(process.argv)))
     .scriptName('genomatrix')
     // yargs reads a lone `-` as an empty string; it names standard input (before the checks, which
     // then see `-`: standard input is no file an output could overwrite).
@@ -66,8 +68,11 @@ try {
     .command(packCommand)
     .command(infoCommand)
     .command(mergeStatsCommand)
-    .command(verifyCommand)
-    .demandCommand(1, 'Give a command: haplotype, vcf, stats, pack, info, merge-stats, verify')
+    .command(verifyCommand);
+  // The output formats of src/formats: one command each, made from its description.
+  for (const format of Object.values(formats)) cli.command(formatCommand(format));
+  await cli
+    .demandCommand(1, `Give a command: haplotype, vcf, stats, pack, info, merge-stats, verify, ${Object.keys(formats).join(', ')}`)
     .strict()
     .version(version)
     .help()

@@ -8,7 +8,6 @@
 import { streamedSource, type StreamedSourceOptions, type UnitTransform } from '../dispatch/contig-source.js';
 import type { Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
-import { wholeContig } from '../dispatch/whole-contig.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import type { LoadProgress } from '../layout/types.js';
 import type { WorkerTask } from '../worker/kernels.js';
@@ -21,11 +20,11 @@ import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
-import { UsageError } from '../errors.js';
 import { openMatrixInput, STDIN } from '../read/open-matrix-input.js';
+import { withStdinSpool } from '../read/stdin-spool.js';
 import type { SelectionSpec } from '../select/regions.js';
 
-/** Options every low-memory run takes: those of a text load, a selection (see `LoadOptions`; a text input is still read whole) and progress. */
+/** Options every low-memory run takes: those of a text load, a selection (see `LoadOptions`) and progress. */
 export interface LowMemoryOptions extends SelectionSpec {
   header?: string;
   threads?: number;
@@ -66,9 +65,10 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
  * Writes a matrix file as VCF contig by contig (the CLI's `vcf --low-memory`). The header's
  * `##contig` and `##ALT` lines come from a first pass (vcf-header-pass.ts) that keeps nothing but
  * the contigs, their lengths and the alleles, so the output is written once, straight to its file
- * (with `fastaRef` or `fai`, the lengths are the index's). Each contig is one batch (a contig
- * longer than a segment is copied into one: dispatch/whole-contig.ts), so a task sees the whole
- * contig and deletion runs are placed as in memory.
+ * (with `fastaRef` or `fai`, the lengths are the index's). Standard input (`-`) is spooled to a
+ * temporary file first (read/stdin-spool.ts). Each contig comes in one batch, as in memory (the
+ * first pass gives the largest contig's rows, the size of the second pass's one segment), so a
+ * task sees the whole contig and deletion runs are placed as in memory, with no copy.
  *
  * @example
  * await lowMemoryVcf('big.tsv.gz', { output: 'big.vcf.gz' });
@@ -76,16 +76,16 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
 export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = {}): Promise<VcfSummary> {
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
-  if (path === STDIN) {
-    throw new UsageError('vcf cannot read standard input: the VCF header lists every contig before the first record, which takes a first pass over the input; give a file (or: genomatrix pack - -o m.arrow, then genomatrix vcf m.arrow)');
-  }
+  // Standard input is spooled to a file, so that the header pass and the records read it in turn.
+  if (path === STDIN) return withStdinSpool(path, (spool) => lowMemoryVcf(spool, options));
   const input = await openMatrixInput(path);
   const pool = new WorkerPool(options.threads);
   try {
     const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
     // The whole pair set: -s selects among the VCF's samples, pairs and haploid ones (vcfSamples).
     const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
-    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, transform: wholeContig }, pool);
+    const segmentRows = header.largestContigRows > 0 ? header.largestContigRows : options.segmentRows;
+    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, segmentRows }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {
     await pool.destroy();

@@ -1,8 +1,10 @@
 // The first pass of a low-memory VCF run: the VCF header needs every contig with its length (its
 // largest POS) and every allele (the `##ALT` lines) before the first record. A packed matrix has
 // them in its metadata and POS columns; a text input is streamed contig by contig, as the second
-// pass will, keeping only those: no second copy of the output, and memory for one contig. Its allele dictionary, put in canonical order, seeds the
-// second pass, so the codes (and the ALT order) are those an in-memory run gives.
+// pass will, keeping only those: no second copy of the output, and memory for one contig. Its allele
+// dictionary, put in canonical order, seeds the second pass, so the codes (and the ALT order) are
+// those an in-memory run gives; the largest contig's row count sizes the second pass's contig
+// columns, so that every contig comes in one batch (the VCF kernel reads across a task's rows).
 
 import { closeSync, openSync } from 'node:fs';
 import type { StreamedSourceOptions } from '../dispatch/contig-source.js';
@@ -24,6 +26,8 @@ export interface VcfHeaderFacts {
   alleles: string[];
   /** The dictionary the second pass parses with (text inputs; a packed file brings its own). */
   dictionary: SharedArrayBuffer | undefined;
+  /** Rows of the largest contig of a text input, before a region cut (0 for a packed input: a record batch is a contig). */
+  largestContigRows: number;
 }
 
 /** Streams `input` once for the contigs, their lengths and the alleles (see the top of this file). */
@@ -31,7 +35,9 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
   if (input.format === InputFormat.arrow) return packedHeaderFacts(input, selectionOf(options));
   const contigs: VcfContig[] = [];
   let alleles: SharedArrayBuffer | undefined;
-  for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined })) {
+  let largestContigRows = 0;
+  const onContigRows = (rows: number): void => void (largestContigRows = Math.max(largestContigRows, rows));
+  for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined, onContigRows })) {
     let length = 0;
     for (const batch of layout.batches) {
       const { pos } = batchViews(layout, batch);
@@ -44,7 +50,7 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
   }
   const strings = alleles ? AlleleDictionary.attach(alleles).toStrings() : [...SEED_ALLELES];
   const canonical = canonicalAlleles(strings);
-  return { contigs, alleles: canonical, dictionary: AlleleDictionary.create(canonical).buffer };
+  return { contigs, alleles: canonical, dictionary: AlleleDictionary.create(canonical).buffer, largestContigRows };
 }
 
 /**
@@ -68,7 +74,7 @@ function packedHeaderFacts(input: InputFile, regions: RegionSet | undefined): Vc
       if (intervals && !wholeContig(intervals) && rowSpans(pos, intervals).length === 0) continue;
       contigs.push({ name, length: maxPos(pos) });
     }
-    return { contigs, alleles: file.alleles, dictionary: undefined };
+    return { contigs, alleles: file.alleles, dictionary: undefined, largestContigRows: 0 };
   } finally {
     closeSync(fd);
   }

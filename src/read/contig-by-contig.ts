@@ -1,13 +1,14 @@
 // The input contig by contig, for the low-memory modes: a text matrix streamed in file order
 // (stream-contigs.ts), a packed matrix read one record batch (a contig) at a time. Each contig
 // comes as a layout of its own, over buffers the next contig may reuse. A selection (`-r`, `-R`,
-// `--contigs`) skips the other contigs (a packed input does not read them) and cuts each selected
-// one to its regions' rows (src/select/select-regions.ts), a contig without such rows skipped.
+// `--contigs`) skips the other contigs (a packed input does not read them; a text input's parse
+// tasks skip their lines without making rows, `ParseTask.contigs`) and cuts each selected one to
+// its regions' rows (src/select/select-regions.ts), a contig without such rows skipped.
 
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import { missingContigs, selectBatches } from '../layout/select-contigs.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
-import { selectionOf, type RegionSet, type SelectionSpec } from '../select/regions.js';
+import { parsedContigs, selectionOf, type RegionSet, type SelectionSpec } from '../select/regions.js';
 import { selectRegions } from '../select/select-regions.js';
 import type { RecordBatchEntry } from './arrow-file-index.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -15,9 +16,11 @@ import { loadArrowBatches, readArrowMatrix } from './load-arrow.js';
 import type { LoadProgress } from '../layout/types.js';
 import { streamContigs, type StreamOptions } from './stream-contigs.js';
 
-/** Options of `contigLayouts`: those of a streamed text load, and a selection (see `LoadOptions`); a text input is still read whole. */
+/** Options of `contigLayouts`: those of a streamed text load, and a selection (see `LoadOptions`). */
 export interface ContigByContigOptions extends StreamOptions, SelectionSpec {
   onProgress: (progress: LoadProgress) => void;
+  /** Called with the rows of each contig of a text input as streamed, before a region cut. */
+  onContigRows?: (rows: number) => void;
 }
 
 /** The selected contigs of the input, one at a time, each as a layout of its own (the consumer must be done with one before it asks for the next). */
@@ -43,8 +46,10 @@ export async function* contigLayouts(input: InputFile, pool: WorkerPool, options
     return;
   }
   const seen = new Set<string>();
-  for await (const contig of streamContigs(input, pool, options)) {
+  const onlyContigs = parsedContigs(regions);
+  for await (const contig of streamContigs(input, pool, onlyContigs ? { ...options, onlyContigs } : options)) {
     seen.add(contig.name);
+    options.onContigRows?.(contig.layout.batches.reduce((sum, batch) => sum + batch.rows, 0));
     const layout = wanted(regions, contig.name) ? cut(contig.layout) : undefined;
     if (layout) yield { samples: contig.samples, layout };
   }

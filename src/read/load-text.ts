@@ -13,6 +13,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { missingContigs } from '../layout/select-contigs.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { LoadProgress } from '../layout/types.js';
@@ -42,6 +43,11 @@ export interface TextLoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Receives warnings (e.g. decreasing POS accepted by `allowUnsorted`); default: `process.emitWarning`. */
   onWarning?: (message: string) => void;
+  /**
+   * Only these contigs become rows (a selection's contigs): the others' lines are skipped by the
+   * parse tasks (`ParseTask.contigs`), and a contig named here that the file lacks is a usage error.
+   */
+  onlyContigs?: readonly string[];
 }
 
 
@@ -61,7 +67,10 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
         : await parseGzip(input, pool, alleles, headerFile, options, watch);
   const { header, chunks, columns } = loaded;
   const results = await settle(chunks);
-  const runs = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
+  const { runs, contigs } = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
+  const missing = options.onlyContigs?.filter((name) => !contigs.has(name));
+  if (missing?.length) throw missingContigs(input.path, missing, [...contigs]);
+  if (runs.length === 0) throw new InputError({ file: input.path }, 'no data lines');
   if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], positions(columns), options.onWarning);
   const plan = planContigs(runs, columns.capacity);
   // A stream's growable buffers (one per column) are compacted into few buffers (column-store.ts).
@@ -88,8 +97,10 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   };
 }
 
-function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], allowUnsorted: boolean): ParseTask {
-  return { kind: 'parse', source, fields, columns: columns.buffers, columnRefs: columns.columns, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted };
+function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], options: TextLoadOptions): ParseTask {
+  const task: ParseTask = { kind: 'parse', source, fields, columns: columns.buffers, columnRefs: columns.columns, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted: options.allowUnsorted ?? false };
+  if (options.onlyContigs) task.contigs = [...options.onlyContigs];
+  return task;
 }
 
 /** The header of a plain text matrix and the offset of its first data line. */
@@ -113,7 +124,7 @@ async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDic
   let rowStart = 0;
   for (const range of ranges) {
     const source = { type: 'file', path: input.path, start: range.start, end: range.end, dataStart } as const;
-    const task = parseTask(fields, columns, alleles, rowStart, range.capacity, source, options.allowUnsorted ?? false);
+    const task = parseTask(fields, columns, alleles, rowStart, range.capacity, source, options);
     chunks.push(watch.start(chunks, rowStart, range.capacity, range.end - range.start, (signal) => pool.run(task, signal)));
     rowStart += range.capacity;
   }
@@ -136,7 +147,7 @@ function parseBgzf(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary
   for (const group of groups) {
     const capacity = rowBound(group.bytes, fields);
     const source = { type: 'bgzf', path: input.path, start: group.start, end: group.end, size: input.size, before: group.before, headerLines: header.lines } as const;
-    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options.allowUnsorted ?? false);
+    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options);
     chunks.push(watch.start(chunks, rowStart, capacity, group.end - group.start, (signal) => pool.run(task, signal)));
     rowStart += capacity;
   }
@@ -161,7 +172,7 @@ async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDict
     }
     if (!columns) columns = growableColumnStore(fields - 1, Math.min(MAX_STREAM_ROWS, 4 * rows), MAX_STREAM_ROWS);
     if (rowStart + rows > columns.capacity) columns = growColumns(columns, rowStart + rows, input.path);
-    const task = parseTask(fields, columns, alleles, rowStart, rows, source, options.allowUnsorted ?? false);
+    const task = parseTask(fields, columns, alleles, rowStart, rows, source, options);
     const chunk = watch.start(chunks, rowStart, rows, 0, (signal) => pool.run(task, signal));
     void chunk.result.then(release, release);
     chunks.push(chunk);
@@ -202,9 +213,13 @@ export function unsortedAcrossChunks(file: string, line: number, run: ContigRun,
   return new InputError({ file, line: line + 1, column: 2 }, `POS ${run.firstPos} is smaller than the previous POS ${previous.lastPos} of contig ${run.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
 }
 
-/** Turns chunk results into placed runs, or throws the first problem with its absolute line number. */
-function collectRuns(file: string, header: Header, chunks: Chunk[], results: (ParseResult | Error)[], allowUnsorted: boolean): PlacedRun[] {
+/**
+ * Turns chunk results into placed runs (skipped contigs' runs left out) and the names of every
+ * contig met, in file order; or throws the first problem with its absolute line number.
+ */
+function collectRuns(file: string, header: Header, chunks: Chunk[], results: (ParseResult | Error)[], allowUnsorted: boolean): { runs: PlacedRun[]; contigs: Set<string> } {
   const runs: PlacedRun[] = [];
+  const contigs = new Set<string>();
   let line = header.lines;
   let previous: ContigRun | undefined;
   chunks.forEach((chunk, i) => {
@@ -216,14 +231,14 @@ function collectRuns(file: string, header: Header, chunks: Chunk[], results: (Pa
       if (k === 0 && previous && previous.contig === run.contig && run.rows > 0 && run.firstPos < previous.lastPos && !allowUnsorted) {
         throw unsortedAcrossChunks(file, line, run, previous);
       }
-      runs.push({ contig: run.contig, src, rows: run.rows });
+      contigs.add(run.contig);
+      if (run.skipped === undefined) runs.push({ contig: run.contig, src, rows: run.rows });
       src += run.rows;
       previous = run;
     });
-    line += result.rows;
+    line += result.lines;
   });
-  if (runs.length === 0) throw new InputError({ file }, 'no data lines');
-  return runs;
+  return { runs, contigs };
 }
 
 function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: ParseResult[], pos: Int32Array, onWarning?: (message: string) => void): void {
@@ -232,7 +247,7 @@ function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: Pa
   chunks.forEach((chunk, i) => {
     const result = results[i] as ParseResult;
     tally.scan(pos, chunk.rowStart, result.runs, line);
-    line += result.rows;
+    line += result.lines;
   });
   emitWarning(tally.warning(), onWarning);
 }

@@ -86,6 +86,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
     let staging = free.pop();
     if (!staging || staging.capacity < next.rows) staging = allocateColumnStore(fields - 1, Math.max(next.rows, rowBound(chunkBytes, fields)));
     const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, columnRefs: staging.columns, alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
+    if (options.onlyContigs) task.contigs = [...options.onlyContigs];
     const cancel = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
     const flight: InFlight = { result: pool.run(task, signal), staging, bytes: next.bytes, cancel };
@@ -120,7 +121,8 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
       let src = 0;
       let at = line;
       for (const run of result.runs) {
-        if (run.rows === 0) continue;
+        // A skipped contig (outside `onlyContigs`) comes as a contig without rows.
+        if (run.rows === 0 && run.skipped === undefined) continue;
         if (run.contig !== contig.name) {
           if (contig.name !== undefined) {
             yield { name: contig.name, index: index++, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
@@ -136,9 +138,9 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
         contig.append(flight.staging, src, run.rows, input.path);
         previous = run;
         src += run.rows;
-        at += run.rows;
+        at += run.rows + (run.skipped ?? 0);
       }
-      line += result.rows;
+      line += result.lines;
       sites += result.rows;
       bytes = gzip ? gzip.bytesRead : bytes + flight.bytes;
       free.push(flight.staging);

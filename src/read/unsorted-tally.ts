@@ -27,7 +27,7 @@ export class UnsortedTally {
       }
       if (run.rows > 0) this.previous = { contig: run.contig, pos: last };
       src += run.rows;
-      line += run.rows;
+      line += run.rows + (run.skipped ?? 0);
     }
   }
 

@@ -45,6 +45,19 @@ export function selectionOf(spec: SelectionSpec): RegionSet | undefined {
   return undefined;
 }
 
+/** Most contigs a text parse is told to keep alone: every parse task carries their names. */
+const MAX_SKIP_LIST = 1000;
+
+/**
+ * The contigs a text input's parse keeps, skipping the others' lines (`TextLoadOptions.onlyContigs`):
+ * the selection's contigs, or undefined (every line parsed) without a selection or with more than
+ * `MAX_SKIP_LIST` of them, so that the names sent with each task stay few.
+ */
+export function parsedContigs(regions: RegionSet | undefined): string[] | undefined {
+  if (!regions || regions.intervals.size === 0 || regions.intervals.size > MAX_SKIP_LIST) return undefined;
+  return [...regions.intervals.keys()];
+}
+
 /**
  * Regions from `-r`: comma-separated `CHR`, `CHR:POS`, `CHR:FROM-TO`, `CHR:FROM-` or `CHR:-TO`.
  * Numbers are digits, optionally with a `k`/`M`/`G` suffix (`1.5M`), as htslib reads them; a comma

@@ -1,9 +1,11 @@
 // The kernel registry: every task a worker thread runs, by name. The worker entry dispatches
 // through it, and the task and result types of the pool (`WorkerTask`, `ResultOf`) derive from it,
-// so a new kernel is one line here and no union or switch elsewhere (docs/architecture.md).
+// so a new kernel is one line here and no union or switch elsewhere. An output format's kernel
+// needs none: `format` runs it from its module (format-task.ts, docs/architecture.md).
 
 import { runBgzfTask } from './bgzf-task.js';
 import { runCustomTask } from './custom-task.js';
+import { runFormatTask } from './format-task.js';
 import { runHaplotypeTask } from './haplotype-chunk.js';
 import { runParseTask } from './parse-chunk.js';
 import { runRemapTask } from './remap-task.js';
@@ -19,6 +21,7 @@ export const kernels = {
   haplotype: runHaplotypeTask,
   vcf: runVcfTask,
   stats: runStatsTask,
+  format: runFormatTask,
 } as const;
 
 /** The name of a registered kernel. */

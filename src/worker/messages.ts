@@ -50,6 +50,12 @@ export interface ParseTask {
   rowStart: number;
   rowCapacity: number;
   allowUnsorted: boolean;
+  /**
+   * With a selection: the contigs whose lines become rows. The other contigs' lines are skipped:
+   * no POS is read and no row written, but their cells are checked and their alleles enter the
+   * dictionary, so the alleles (and the VCF's ALT codes) are those of the whole matrix.
+   */
+  contigs?: string[];
 }
 
 /** A maximal run of consecutive lines of one contig. */
@@ -58,6 +64,8 @@ export interface ContigRun {
   rows: number;
   firstPos: number;
   lastPos: number;
+  /** Lines of a contig outside `ParseTask.contigs`, skipped (the run then has no rows). */
+  skipped?: number;
 }
 
 /** What went wrong, relative to the chunk: `line` counts from 0 at the chunk's first line. */
@@ -69,6 +77,8 @@ export interface ParseProblem {
 
 export interface ParseResult {
   rows: number;
+  /** Lines read: the rows and the skipped lines. */
+  lines: number;
   runs: ContigRun[];
   problem?: ParseProblem;
 }

@@ -224,8 +224,10 @@ function parseRows(
 /** Parses complete lines into the columns of one chunk's row region. */
 export class ChunkParser {
   readonly runs: ContigRun[] = [];
-  /** Rows written so far (= lines parsed, since every line is a row). */
+  /** Rows written so far. */
   rows = 0;
+  /** Lines of unselected contigs skipped so far (`ParseTask.contigs`). */
+  skipped = 0;
   private readonly pos: Int32Array;
   private readonly codes: Uint8Array[];
   private readonly lut = new Int16Array(256);
@@ -234,6 +236,9 @@ export class ChunkParser {
   private contigLength = -1;
   private run: ContigRun | undefined;
   private runStart = 0;
+  /** The contigs whose lines become rows (all when undefined), and whether the open run is skipped. */
+  private readonly keep: Set<string> | undefined;
+  private skipping = false;
 
   constructor(private readonly task: ParseTask) {
     const { columns, rowStart, rowCapacity } = task;
@@ -248,6 +253,7 @@ export class ChunkParser {
     this.pos = new Int32Array(...at(0, 4), rowCapacity);
     this.codes = refs.slice(1).map((_, c) => new Uint8Array(...at(c + 1, 1), rowCapacity));
     this.dictionary = AlleleDictionary.attach(task.alleles);
+    this.keep = task.contigs && new Set(task.contigs);
     this.lut.fill(UNKNOWN);
     for (let b = 0; b < 256; b++) if (b < 0x21 || b > 0x7e) this.lut[b] = INVALID;
   }
@@ -261,6 +267,7 @@ export class ChunkParser {
     loop.row = this.rows;
     loop.lastPos = this.run ? this.run.lastPos : 0;
     for (;;) {
+      if (this.skipping) p = this.skipLines(buf, p, end, stop);
       p = parseRows(buf, p, end, stop, this.codes, this.lut, this.pos, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
       this.rows = loop.row;
       if (loop.status === Status.done) break;
@@ -317,8 +324,80 @@ export class ChunkParser {
     this.contigBytes.set(buf.subarray(start, end));
     this.contigLength = end - start;
     this.run = { contig: name, rows: 0, firstPos: 0, lastPos: 0 };
+    this.skipping = this.keep !== undefined && !this.keep.has(name);
+    if (this.skipping) this.run.skipped = 0;
     this.runStart = this.rows;
     this.runs.push(this.run);
+  }
+
+  /**
+   * Skips the lines of the open run's contig (one outside the selection) that start in
+   * `[p, stop)`: POS is not read and no row written, but the cells are checked and their alleles
+   * interned, as `parseRows` does. Returns the offset of the first line not skipped.
+   */
+  private skipLines(buf: Uint8Array, p: number, end: number, stop: number): number {
+    const run = this.run as ContigRun;
+    const name = this.contigBytes;
+    const n = this.contigLength;
+    const lut = this.lut;
+    const cells = this.task.fields - 2;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    while (p < end && p < stop) {
+      if (buf[p + n] !== TAB) break;
+      let k = 0;
+      while (k < n && buf[p + k] === name[k]) k++;
+      if (k < n) break;
+      let q = p + n + 1;
+      let b = buf[q] as number;
+      while (b !== TAB && b !== NL) b = buf[++q] as number;
+      if (b === NL) throw new LineProblem(3, `expected ${this.task.fields} tab-separated fields, found 2`);
+      q++;
+      // Fast path, as in parseRows: every cell one known byte, read two at a time; no stores.
+      let next = -1;
+      const last = cells - 1;
+      if (q + 2 * last + 2 <= end) {
+        let known = 0;
+        let tabs = 0;
+        let f = q;
+        let c = 0;
+        for (; c + 1 < last; c += 2) {
+          const word = view.getUint32(f, true);
+          known |= (lut[word & 255] as number) | (lut[(word >>> 16) & 255] as number);
+          tabs |= (word & 0xff00ff00) ^ 0x09000900;
+          f += 4;
+        }
+        for (; c < last; c++) {
+          known |= lut[buf[f] as number] as number;
+          tabs |= (buf[f + 1] as number) ^ TAB;
+          f += 2;
+        }
+        known |= lut[buf[f] as number] as number;
+        if (known >= 0 && tabs === 0 && buf[f + 1] === NL) next = f + 2;
+      }
+      p = next >= 0 ? next : this.scanCells(buf, p, q, cells);
+      run.skipped = (run.skipped ?? 0) + 1;
+      this.skipped++;
+    }
+    return p;
+  }
+
+  /** Checks and interns the cells of one skipped line, from `q`; returns the offset after its line end. */
+  private scanCells(buf: Uint8Array, lineStart: number, q: number, cells: number): number {
+    const fields = this.task.fields;
+    for (let c = 0; c < cells; c++) {
+      const last = c === cells - 1;
+      let e = q;
+      let x = buf[e] as number;
+      while (x !== TAB && x !== NL) x = buf[++e] as number;
+      const cellEnd = last && x === NL && e > q && buf[e - 1] === CR ? e - 1 : e;
+      let code = cellEnd - q === 1 ? (this.lut[buf[q] as number] as number) : UNKNOWN;
+      if (code < 0) code = this.lookup(buf, q, cellEnd);
+      if (code < 0) throw new LineProblem(c + 3, this.alleleProblem);
+      if (x === NL && !last) throw new LineProblem(c + 4, `expected ${fields} tab-separated fields, found ${c + 3}`);
+      if (x === TAB && last) throw new LineProblem(fields + 1, `expected ${fields} tab-separated fields, found ${countFields(buf, lineStart)}`);
+      q = e + 1;
+    }
+    return q;
   }
 
   /** Records the open run's row count and first and last POS, as of `this.rows`. */
@@ -392,11 +471,11 @@ export function runParseTask(task: ParseTask): ParseResult {
     }
   } catch (error) {
     if (!(error instanceof LineProblem)) throw error;
-    const problem: ParseProblem = { line: parser.rows, problem: error.problem };
+    const problem: ParseProblem = { line: parser.rows + parser.skipped, problem: error.problem };
     if (error.column !== undefined) problem.column = error.column;
-    return { rows: parser.rows, runs: parser.runs, problem };
+    return { rows: parser.rows, lines: parser.rows + parser.skipped, runs: parser.runs, problem };
   }
-  return { rows: parser.rows, runs: parser.runs };
+  return { rows: parser.rows, lines: parser.rows + parser.skipped, runs: parser.runs };
 }
 
 /** Reads `[start, end)` of a file block by block (plus the tail of its last line) and parses it. */

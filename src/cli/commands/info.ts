@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription } from '../../convert/describe-matrix.js';
 import { detectInput, InputFormat } from '../../read/input-format.js';
+import { withStdinSpool } from '../../read/stdin-spool.js';
 import { selectionOf, wholeContig } from '../../select/regions.js';
 import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
@@ -23,7 +24,9 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
     ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     // Through the one output sink: a closed pipe ends quietly, a full disk is one line.
-    const show = async (description: MatrixDescription): Promise<void> => {
+    // Standard input is spooled to a temporary file (read/stdin-spool.ts); the description names `-`.
+    const show = async (found: MatrixDescription): Promise<void> => {
+      const description = { ...found, source: argv.matrix };
       const sink = await openOutput('-');
       await sink.write(Buffer.from(argv.json ? JSON.stringify(description, null, 2) + '\n' : formatDescription(description)));
       await sink.commit();
@@ -32,8 +35,10 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
     // unless regions cut contigs (their sites are then counted on POS, so the batches are read).
     const selection = selectionOf(selectionOption(argv));
     const wholeContigs = !selection || [...selection.intervals.values()].every(wholeContig);
-    if (detectInput(argv.matrix).format === InputFormat.arrow && argv.header === undefined && wholeContigs) {
-      await show(describePackedMatrix(argv.matrix, selection && [...selection.intervals.keys()]));
-    } else await withInput(argv, async (matrix) => await show(describeMatrix(matrix)));
+    await withStdinSpool(argv.matrix, async (file) => {
+      if (detectInput(file).format === InputFormat.arrow && argv.header === undefined && wholeContigs) {
+        await show(describePackedMatrix(file, selection && [...selection.intervals.keys()]));
+      } else await withInput({ ...argv, matrix: file }, async (matrix) => await show(describeMatrix(matrix)));
+    });
   },
 };

@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { withStdinSpool } from '../../read/stdin-spool.js';
 import { formatVerified, verifyPacked } from '../../read/verify-packed.js';
 import { openOutput } from '../../write/output-sink.js';
 import { withExamples } from '../help.js';
@@ -19,9 +20,9 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       [{ what: 'check every checksum and value of a packed matrix', commands: ['$0 verify matrix.arrow'] }],
     ) as unknown as Argv<VerifyArgs>,
   handler: async (argv: ArgumentsCamelCase<VerifyArgs>) => {
-    const summary = await verifyPacked(argv.matrix);
+    const summary = await withStdinSpool(argv.matrix, (file) => verifyPacked(file)); // `-`: spooled (read/stdin-spool.ts)
     const sink = await openOutput('-');
-    await sink.write(Buffer.from(formatVerified(summary)));
+    await sink.write(Buffer.from(formatVerified({ ...summary, path: argv.matrix })));
     await sink.commit();
   },
 };

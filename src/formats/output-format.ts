@@ -1,0 +1,65 @@
+// An output format: a kernel module (worker side: a range's rows -> text, src/worker/*-chunk.ts,
+// run through worker/format-task.ts) and a description (this shape). From the description alone the
+// driver runs the format in memory and streamed (`writeFormat`), and the command line makes its
+// command (cli/commands/format-command.ts); formats/registry.ts lists them (docs/architecture.md).
+
+import { memorySource } from '../dispatch/contig-source.js';
+import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
+import type { ContigUnit } from '../dispatch/contig-source.js';
+import { drive } from '../dispatch/drive.js';
+import { streamedRun, type LowMemoryOptions } from '../convert/low-memory.js';
+import type { Matrix } from '../matrix.js';
+import type { FormatTask } from '../worker/format-task.js';
+import { openOutput } from '../write/output-sink.js';
+import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+
+/** What a format says about itself. */
+export interface OutputFormat {
+  /** The command's name (`genomatrix NAME <matrix>`) and the format's. */
+  name: string;
+  /** One line for `--help`. */
+  describe: string;
+  /** The URL of its kernel module, whose default export is a `FormatKernel`. */
+  kernel: URL;
+  /** Bytes written first (a header line), given the first contig. */
+  header?(first: ContigUnit | undefined): string;
+  /** Examples for `--help`: what, and the commands (`$0` is genomatrix). */
+  examples?: { what: string; commands: string[] }[];
+}
+
+/** Options of `writeFormat`: where the output goes, plain or BGZF. */
+export interface FormatOptions extends OutputTypeOptions {
+  /** Output file; standard output when undefined or `-`. */
+  output?: string;
+}
+
+/** The driver's conversion of a format, counting the lines its kernel writes. */
+export function formatConversion(format: OutputFormat): Conversion<FormatTask> & { lines: number } {
+  const kernel = format.kernel.href;
+  const conversion = {
+    lines: 0,
+    begin: (first: ContigUnit | undefined) => (format.header ? new TextEncoder().encode(format.header(first)) : undefined),
+    task: (range) => ({ kind: 'format', encodes: true, kernel, ...rangeColumns(range) }),
+    collect: (result) => void (conversion.lines += result.lines),
+  } satisfies Conversion<FormatTask> & { lines: number };
+  return conversion;
+}
+
+/**
+ * Writes `format` of a loaded matrix, or of a matrix file streamed contig by contig (a path: the
+ * low-memory mode, with `LowMemoryOptions`); returns the lines written.
+ *
+ * @example
+ * await writeFormat(formats.bed, matrix, { output: 'variable-sites.bed' });
+ */
+export async function writeFormat(format: OutputFormat, input: Matrix | string, options: FormatOptions & LowMemoryOptions = {}): Promise<number> {
+  const conversion = formatConversion(format);
+  const bgzf = outputType(options.output, options.outputType, format.name) === 'bgzf';
+  if (typeof input === 'string') {
+    await streamedRun(input, conversion, options.output, bgzf, options);
+  } else {
+    const sink = await openOutput(options.output, { inputs: [input.source] });
+    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, bgzf });
+  }
+  return conversion.lines;
+}

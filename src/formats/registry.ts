@@ -1,0 +1,11 @@
+// Every output format made of a kernel module and a description (formats/output-format.ts): the
+// command line makes a command of each, and the library exports them. A new format is its kernel
+// (src/worker), its description (here in src/formats) and its line below.
+
+import { bedFormat } from './bed.js';
+import type { OutputFormat } from './output-format.js';
+
+/** The registered output formats by name, in the order `--help` lists their commands. */
+export const formats = {
+  bed: bedFormat,
+} as const satisfies Record<string, OutputFormat>;
