@@ -46,27 +46,32 @@ export function fromArguments(command: string, args: readonly string[]): [Conver
 /** The bytes `genomatrix <name> path [options]` writes, as text. */
 export async function convert(name: ConversionName, path: string, options: ConvertOptions = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'genomatrix-convert-'));
-  const output = join(dir, 'out');
-  const { samples, lowMemory, deletions, ...load } = options;
-  const select = { ...(samples === undefined ? {} : { samples }), ...(deletions === undefined ? {} : { deletions }) };
-  const format = name === 'stats --json' ? ('json' as const) : ('tsv' as const);
   try {
-    if (lowMemory) {
-      if (name === 'haplotype') await lowMemoryHaplotype(path, { ...load, samples, output });
-      else if (name === 'vcf') await lowMemoryVcf(path, { ...load, ...select, output });
-      else await lowMemoryStats(path, { ...load, samples, output, format });
-    } else {
-      const matrix = await loadMatrix(path, load);
-      try {
-        if (name === 'haplotype') await haplotype(matrix, { samples, output });
-        else if (name === 'vcf') await vcf(matrix, { ...select, output });
-        else await stats(matrix, { samples, output, format });
-      } finally {
-        await matrix.close();
-      }
-    }
+    const output = join(dir, 'out');
+    await convertTo(name, path, output, options);
     return readFileSync(output, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `genomatrix <name> path [options] -o output`: BGZF when the name ends in `.gz`, as on the command line. */
+export async function convertTo(name: ConversionName, path: string, output: string, options: ConvertOptions = {}): Promise<void> {
+  const { samples, lowMemory, deletions, ...load } = options;
+  const select = { ...(samples === undefined ? {} : { samples }), ...(deletions === undefined ? {} : { deletions }) };
+  const format = name === 'stats --json' ? ('json' as const) : ('tsv' as const);
+  if (lowMemory) {
+    if (name === 'haplotype') await lowMemoryHaplotype(path, { ...load, samples, output });
+    else if (name === 'vcf') await lowMemoryVcf(path, { ...load, ...select, output });
+    else await lowMemoryStats(path, { ...load, samples, output, format });
+    return;
+  }
+  const matrix = await loadMatrix(path, load);
+  try {
+    if (name === 'haplotype') await haplotype(matrix, { samples, output });
+    else if (name === 'vcf') await vcf(matrix, { ...select, output });
+    else await stats(matrix, { samples, output, format });
+  } finally {
+    await matrix.close();
   }
 }
