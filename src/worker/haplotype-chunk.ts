@@ -3,7 +3,6 @@
 // compares one-byte allele codes and copies allele bytes from a code -> bytes table; no string is
 // built per site.
 
-import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
@@ -33,6 +32,21 @@ function twoCellMasks(): Uint16Array {
     for (let v = 0; v < 65536; v++) hotPairs[v] = (HOT[v & 255] as number) | ((HOT[v >>> 8] as number) << 8);
   }
   return hotPairs;
+}
+
+/** Each code itself. */
+const IDENTITY = new Uint8Array(256).map((_, code) => code);
+
+/** The first byte of each code's allele, per allele table (shared by the tasks of a group: read-only). */
+const firstByteTables = new WeakMap<AlleleBytes, Uint8Array>();
+function firstBytes(alleles: AlleleBytes): Uint8Array {
+  let table = firstByteTables.get(alleles);
+  if (!table) {
+    const { heap, start } = alleles;
+    table = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
+    firstByteTables.set(alleles, table);
+  }
+  return table;
 }
 
 /** Two ASCII digits for 0-99, for writing POS two digits per division. */
@@ -90,7 +104,7 @@ class RowEncoder {
   /** The byte a pair shows for a code: itself, except N and - which show the row's REF (set per row). */
   readonly shownByte: Uint8Array;
   /** The same for alleles of any length, as codes. */
-  readonly shown = new Uint8Array(256).map((_, code) => code);
+  readonly shown = IDENTITY.slice();
   /** Every pair's `\t<contig>\tx|y` with the alleles left blank, for one-byte alleles. */
   readonly pairTemplate: Uint8Array;
   readonly fragment: number;
@@ -113,13 +127,13 @@ class RowEncoder {
     this.pairA = task.pairs.map(([a]) => haplotypes[a] as Uint8Array);
     this.pairB = task.pairs.map(([, b]) => haplotypes[b] as Uint8Array);
     this.contig = new TextEncoder().encode(task.contig);
-    this.alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
+    this.alleles = alleleBytes(task.alleles);
     if (!task.output) throw new RangeError('haplotype task without an output slot');
     this.out = new Uint8Array(task.output);
     this.phaseExtender = task.format === 'phase-extender';
-    const { heap, start, missing } = this.alleles;
+    const { missing } = this.alleles;
     this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
-    this.alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
+    this.alleleByte = firstBytes(this.alleles);
     this.shownByte = this.alleleByte.slice();
     const contig = this.contig;
     this.fragment = contig.length + 5;
