@@ -52,7 +52,6 @@ const MAX_GROUP_RANGES = 4096;
 /** One task or group of tasks launched: its ranges in genome order. */
 interface Flight {
   ranges: RangeTask[];
-  tasks: WorkerTask[];
   /** One result per range, in order; encoded bytes of all of them (encoding tasks). */
   result: Promise<{ results: unknown[]; bytes: Uint8Array | undefined }>;
   slot: SharedArrayBuffer | undefined;
@@ -184,7 +183,7 @@ class Run<T extends WorkerTask> {
       () => this.options.onTaskDone?.(),
       (error: unknown) => this.fail(error),
     );
-    this.queue.push({ ranges, tasks, result, slot });
+    this.queue.push({ ranges, result, slot });
   }
 
   /** Consumes every launched range, in order. */
