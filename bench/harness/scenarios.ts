@@ -183,7 +183,7 @@ export function scenarios(context: ScenarioContext, sizes: ScenarioSizes, only: 
     const contigCommands: ScenarioCommand[] = [];
     for (const count of sizes.contigCounts) {
       const m = matrix(sizes.contigSites, count, 31);
-      // Past 20,000 contigs only haplotype and vcf: stats keeps 8 x 256 x haplotypes bytes of counts per contig (bench/README.md).
+      // Past 20,000 contigs only haplotype and vcf, the linear-cost targets (stats writes some 190 lines per contig: 75 MB at 20,000).
       for (const job of count > 20_000 ? (['haplotype', 'vcf'] as const) : (['haplotype', 'vcf', 'stats', 'pack'] as const)) {
         const output = out(`${job}-c${count}.out`);
         const args = job === 'pack' ? ['pack', m.path, '-o', `${output}.arrow`] : job === 'vcf' ? ['vcf', m.path, '-O', 'v', '-o', output] : [job, m.path, '-o', output];

@@ -8,7 +8,7 @@ import { memorySource } from '../dispatch/contig-source.js';
 import { DEFAULT_CHUNK_ROWS, rangeColumns, type Conversion, type RangeTask } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import type { ContigUnit } from '../dispatch/contig-source.js';
-import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { alleleBytes } from '../layout/allele-bytes.js';
 import type { Matrix } from '../matrix.js';
 import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
@@ -83,8 +83,8 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
   haplotypeHeader([], format); // a bad format fails here, before any output is opened
   let columnPairs: [number, number][] = [];
   const rowBoundOf = (unit: ContigUnit): number => {
-    const alleles = AlleleDictionary.attach(unit.layout.alleles).toStrings();
-    const maxAllele = alleles.reduce((most, allele) => Math.max(most, Buffer.byteLength(allele)), 0);
+    // The longest allele's bytes, from the dictionary's tables (made once per dictionary and size, not per contig).
+    const maxAllele = alleleBytes(unit.layout.alleles).maxLength;
     return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length);
   };
   const conversion: HaplotypeConversion = {

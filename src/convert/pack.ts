@@ -227,8 +227,9 @@ function batchMetadata(views: readonly BatchViews[]): Map<string, string> {
   return sorted ? new Map() : new Map([[MetadataKey.unsorted, 'true']]);
 }
 
-/** An Int32 column holding `value` `rows` times, produced piece by piece. */
+/** An Int32 column holding `value` `rows` times (a long one produced piece by piece). */
 function repeatedInt32(value: number, rows: number): BodyBuffer {
+  if (rows <= CHROM_PIECE_ROWS) return new Uint8Array(new Int32Array(rows).fill(value).buffer);
   return {
     byteLength: 4 * rows,
     *pieces() {

@@ -72,7 +72,7 @@ function columnIndex(samples: readonly string[]): Map<string, number> {
 }
 
 function makePair(index: ReadonlyMap<string, number>, x: string, y: string): HaplotypePair {
-  const [first, second] = [x, y].sort(byString) as [string, string];
+  const [first, second] = byString(x, y) <= 0 ? [x, y] : [y, x];
   return { name: first + second, members: [first, second], columns: [index.get(first) as number, index.get(second) as number] };
 }
 

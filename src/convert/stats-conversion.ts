@@ -8,7 +8,7 @@ import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/alle
 import type { HaplotypePair } from '../layout/types.js';
 import type { StatsCounts, StatsTask } from '../worker/messages.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
-import { statsTable } from './stats-table.js';
+import { statsTableChunks } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
@@ -19,8 +19,6 @@ export interface StatsConversion extends Conversion<StatsTask> {
 interface ContigCounts {
   name: string;
   counts: StatsCounts;
-  /** Alleles (codes) the trimmed cells cover: `cells[h * stride + code]`. */
-  stride: number;
 }
 
 /** Describes the statistics for the driver; `format` set writes them (TSV or JSON) as the run's output. */
@@ -44,21 +42,21 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       return { kind: 'stats', ...rangeColumns(range), pairs: columnPairs };
     },
     collect(counts) {
-      current ??= emptyCounts(samples.length, pairs.length, 256);
-      addCounts(current, counts, 256);
+      // The first range of a contig is its counts, unless more ranges follow (a long contig).
+      if (!current) current = counts;
+      else current = addCounts(current.stride >= counts.stride ? current : addCounts(emptyCounts(samples.length, pairs.length, counts.stride), current), counts);
     },
     contigDone(unit) {
       dictionary = unit.layout.alleles;
       const stride = AlleleDictionary.attach(dictionary).size;
-      const counts = emptyCounts(samples.length, pairs.length, stride);
-      if (current) addCounts(counts, current, 256, stride);
-      contigs.push({ name: unit.contig.name, counts, stride });
+      const counts = addCounts(emptyCounts(samples.length, pairs.length, stride), current ?? emptyCounts(samples.length, pairs.length, 0));
+      contigs.push({ name: unit.contig.name, counts });
       current = undefined;
     },
     end() {
       if (options.format === undefined) return undefined;
       const result = conversion.result();
-      return Buffer.from(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : statsTable(result));
+      return options.format === 'json' ? Buffer.from(`${JSON.stringify(result, null, 2)}\n`) : Buffer.concat([...statsTableChunks(result)]);
     },
     result() {
       if (cached) return cached;
@@ -67,12 +65,11 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       const strings = dictionary ? AlleleDictionary.attach(dictionary).toStrings() : [...SEED_ALLELES];
       const alleles = canonicalAlleles(strings).map((allele) => ({ allele, code: strings.indexOf(allele) }));
       const names = { samples, alleles, pairs: pairs.map((pair) => pair.name) };
-      const stride = strings.length;
-      const genome = emptyCounts(samples.length, pairs.length, stride);
-      for (const contig of contigs) addCounts(genome, contig.counts, contig.stride, stride);
+      const genome = emptyCounts(samples.length, pairs.length, strings.length);
+      for (const contig of contigs) addCounts(genome, contig.counts);
       cached = {
-        contigs: contigs.map((contig) => ({ contig: contig.name, ...siteStats(contig.counts, contig.stride, names) })),
-        genome: siteStats(genome, stride, names),
+        contigs: contigs.map((contig) => ({ contig: contig.name, ...siteStats(contig.counts, names) })),
+        genome: siteStats(genome, names),
       };
       return cached;
     },
@@ -81,21 +78,24 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
 }
 
 function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {
-  return { sites: 0, variableSites: 0, multiallelicSites: 0, cells: new Float64Array(width * stride), pairCalled: new Float64Array(pairs), pairHet: new Float64Array(pairs) };
+  return { sites: 0, variableSites: 0, multiallelicSites: 0, cells: new Float64Array(width * stride), stride, pairCalled: new Float64Array(pairs), pairHet: new Float64Array(pairs) };
 }
 
-/** Adds `counts` (cells of stride `from`) into `into` (cells of stride `to`, by default the same). */
-function addCounts(into: StatsCounts, counts: StatsCounts, from: number, to = from): void {
+/** Adds `counts` into `into`, whose stride is at least as large (no code of `counts` is left out); returns `into`. */
+function addCounts(into: StatsCounts, counts: StatsCounts): StatsCounts {
+  if (counts.stride > into.stride) throw new RangeError(`statistics: counts of ${counts.stride} alleles added to counts of ${into.stride}`);
   into.sites += counts.sites;
   into.variableSites += counts.variableSites;
   into.multiallelicSites += counts.multiallelicSites;
-  const width = into.cells.length / to;
-  const codes = Math.min(from, to);
+  const { stride: to } = into;
+  const { stride: from } = counts;
+  const width = from === 0 ? 0 : counts.cells.length / from;
   for (let h = 0; h < width; h++) {
-    for (let c = 0; c < codes; c++) into.cells[h * to + c] = (into.cells[h * to + c] as number) + (counts.cells[h * from + c] as number);
+    for (let c = 0; c < from; c++) into.cells[h * to + c] = (into.cells[h * to + c] as number) + (counts.cells[h * from + c] as number);
   }
   counts.pairCalled.forEach((n, i) => (into.pairCalled[i] = (into.pairCalled[i] as number) + n));
   counts.pairHet.forEach((n, i) => (into.pairHet[i] = (into.pairHet[i] as number) + n));
+  return into;
 }
 
 /** A count per site of a scope (0 for a scope without sites). */
@@ -115,8 +115,8 @@ interface Names {
   pairs: readonly string[];
 }
 
-function siteStats(counts: StatsCounts, stride: number, names: Names): SiteStats {
-  const { sites, cells } = counts;
+function siteStats(counts: StatsCounts, names: Names): SiteStats {
+  const { sites, cells, stride } = counts;
   const cellsOfCode = (h: number, code: number): number => (code >= 0 && code < stride ? (cells[h * stride + code] as number) : 0);
   const codeOf = (allele: string): number => names.alleles.find((entry) => entry.allele === allele)?.code ?? -1;
   const missingCode = codeOf('N');

@@ -27,44 +27,56 @@ export type StatsStatistic = (typeof StatsStatistic)[keyof typeof StatsStatistic
 
 /** Formats statistics as the TSV table, header line first (for a table of any size, see `statsTableChunks`). */
 export function statsTable(stats: MatrixStats): string {
-  return [...statsTableChunks(stats)].join('');
+  return Buffer.concat([...statsTableChunks(stats)]).toString('utf8');
 }
 
 /** Bytes of table text per chunk `statsTableChunks` yields. */
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
-/** The TSV table in chunks of about 1 MB, so no string grows with the matrix (100,000 haplotypes x many contigs). */
-export function* statsTableChunks(stats: MatrixStats): Generator<string> {
-  let chunk = `${STATS_COLUMNS.join('\t')}\n`;
-  for (const scope of [...stats.contigs.map((contig) => [contig.contig, contig] as const), ['*', stats.genome] as const]) {
-    for (const line of scopeLines(scope[0], scope[1])) {
-      chunk += `${line}\n`;
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
-      }
+/**
+ * The TSV table as UTF-8 bytes in chunks of about 1 MB, so no string grows with the matrix (100,000
+ * haplotypes x many contigs). Each scope's text is one short-lived string written into the chunk: a
+ * table of 20,000 contigs is millions of lines, and a string of them all (or a rope of them) cost
+ * more in garbage collection than the formatting itself.
+ */
+export function* statsTableChunks(stats: MatrixStats): Generator<Uint8Array> {
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let at = chunk.write(`${STATS_COLUMNS.join('\t')}\n`);
+  const scopes: (readonly [string, SiteStats])[] = stats.contigs.map((contig) => [contig.contig, contig] as const);
+  scopes.push(['*', stats.genome]);
+  for (const [scope, site] of scopes) {
+    const text = scopeLines(scope, site);
+    const most = 3 * text.length; // UTF-8 bytes of a string of this many UTF-16 units, at most
+    if (at + most > chunk.length) {
+      if (at > 0) yield chunk.subarray(0, at);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most));
+      at = 0;
     }
+    at += chunk.write(text, at);
   }
-  if (chunk !== '') yield chunk;
+  if (at > 0) yield chunk.subarray(0, at);
 }
 
-/** The lines of one scope (a contig, or `*` the genome), one at a time. */
-function* scopeLines(scope: string, stats: SiteStats): Generator<string> {
+/** The lines of one scope (a contig, or `*` the genome). */
+function scopeLines(scope: string, stats: SiteStats): string {
   const cells = stats.sites * stats.haplotypes.length;
-  const line = (statistic: StatsStatistic, item: string, count: number, total?: number): string =>
-    [scope, statistic, item, count, total ?? '.', rate(count, total)].join('\t');
-  yield line(StatsStatistic.sites, '.', stats.sites);
-  yield line(StatsStatistic.variableSites, '.', stats.variableSites, stats.sites);
-  yield line(StatsStatistic.droppedSites, '.', stats.droppedSites, stats.sites);
-  yield line(StatsStatistic.multiallelicSites, '.', stats.multiallelicSites, stats.sites);
-  for (const h of stats.haplotypes) yield line(StatsStatistic.missing, h.haplotype, h.missing, stats.sites);
-  for (const h of stats.haplotypes) yield line(StatsStatistic.deletions, h.haplotype, h.deletions, stats.sites);
-  for (const a of stats.alleles) yield line(StatsStatistic.alleleCells, a.allele, a.cells, cells);
-  for (const p of stats.pairs) yield line(StatsStatistic.calledSites, p.pair, p.calledSites, stats.sites);
-  for (const p of stats.pairs) yield line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites);
+  const { sites } = stats;
+  let text = '';
+  const line = (statistic: StatsStatistic, item: string, count: number, total?: number): void => {
+    text += total === undefined ? `${scope}\t${statistic}\t${item}\t${count}\t.\t.\n` : `${scope}\t${statistic}\t${item}\t${count}\t${total}\t${rate(count, total)}\n`;
+  };
+  line(StatsStatistic.sites, '.', sites);
+  line(StatsStatistic.variableSites, '.', stats.variableSites, sites);
+  line(StatsStatistic.droppedSites, '.', stats.droppedSites, sites);
+  line(StatsStatistic.multiallelicSites, '.', stats.multiallelicSites, sites);
+  for (const h of stats.haplotypes) line(StatsStatistic.missing, h.haplotype, h.missing, sites);
+  for (const h of stats.haplotypes) line(StatsStatistic.deletions, h.haplotype, h.deletions, sites);
+  for (const a of stats.alleles) line(StatsStatistic.alleleCells, a.allele, a.cells, cells);
+  for (const p of stats.pairs) line(StatsStatistic.calledSites, p.pair, p.calledSites, sites);
+  for (const p of stats.pairs) line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites);
+  return text;
 }
 
-function rate(count: number, total: number | undefined): string {
-  if (total === undefined) return '.';
+function rate(count: number, total: number): string {
   return total === 0 ? 'NA' : (count / total).toFixed(6);
 }

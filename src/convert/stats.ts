@@ -104,10 +104,10 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
 
 /** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
 export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = []): Promise<void> {
-  const chunks = format === 'json' ? [`${JSON.stringify(result, null, 2)}\n`] : statsTableChunks(result);
+  const chunks = format === 'json' ? [Buffer.from(`${JSON.stringify(result, null, 2)}\n`)] : statsTableChunks(result);
   const sink = await openOutput(output, { inputs });
   try {
-    for (const chunk of chunks) await sink.write(Buffer.from(chunk));
+    for (const chunk of chunks) await sink.write(chunk);
     await sink.commit();
   } catch (error) {
     await sink.abort();

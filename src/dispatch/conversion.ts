@@ -31,6 +31,11 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
    * every mode and with any number of threads; a power of two keeps streamed contigs' ranges the same.
    */
   chunkRows?: number | ((unit: ContigUnit) => number);
+  /**
+   * One range per worker task: the driver never puts the ranges of small contigs into one group
+   * (a user's module, whose failures come back as each task's result).
+   */
+  ungrouped?: boolean;
   /** Bytes of the output slot a range's task writes into (kernels that write into a lent slot). */
   slotBytes?: (range: RangeTask) => number;
   /** Called before any task, with the first contig (none when the source is empty): the bytes written first. */

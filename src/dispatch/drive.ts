@@ -2,6 +2,9 @@
 //
 //   source     contig units, in genome order (dispatch/contig-source.ts);
 //   ranges     each contig cut into row ranges, one worker task each (the conversion's `task`);
+//   groups     consecutive ranges of small contigs, up to `chunkRows` rows in all, posted to one
+//              worker as one message (worker/task-group.ts): one post, one reply and one write
+//              for many small contigs; the bytes are the same as one task per range;
 //   window     at most `window` tasks launched and not yet consumed (the back-pressure: a finished
 //              range waiting for its turn holds a slot), at most `concurrency` of them running;
 //   sink       results consumed in genome order: encoded bytes written to the output, other
@@ -16,6 +19,7 @@ import { BGZF_EOF } from '../write/bgzf.js';
 import type { OutputSink } from '../write/output-sink.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 import type { EncodedOutput, EncodingTask } from '../worker/messages.js';
+import type { GroupResult } from '../worker/task-group.js';
 import { transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type Conversion, type RangeTask } from './conversion.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -42,10 +46,14 @@ export interface DriveOptions {
   onTaskDone?: () => void;
 }
 
+/** Most ranges in one group: bounds a group's message and results. */
+const MAX_GROUP_RANGES = 4096;
+
+/** One task or group of tasks launched: its ranges in genome order. */
 interface Flight {
-  range: RangeTask;
-  task: WorkerTask | undefined;
-  result: Promise<unknown>;
+  ranges: RangeTask[];
+  /** One result per range, in order; encoded bytes of all of them (encoding tasks). */
+  result: Promise<{ results: unknown[]; bytes: Uint8Array | undefined }>;
   slot: SharedArrayBuffer | undefined;
 }
 
@@ -70,6 +78,9 @@ class Run<T extends WorkerTask> {
   private readonly concurrency: number;
   private readonly queue: Flight[] = [];
   private readonly slots: SharedArrayBuffer[] = [];
+  /** Ranges waiting to be launched together, and their rows. */
+  private group: RangeTask[] = [];
+  private groupRows = 0;
   private readonly cancel = new AbortController();
   private readonly signal: AbortSignal;
   private running = 0;
@@ -100,12 +111,20 @@ class Run<T extends WorkerTask> {
           continue;
         }
         const { chunkRows = DEFAULT_CHUNK_ROWS } = this.conversion;
-        for (const range of contigRanges(unit, typeof chunkRows === 'number' ? chunkRows : chunkRows(unit))) {
-          await this.admit();
-          this.launch(range);
+        const rows = typeof chunkRows === 'number' ? chunkRows : chunkRows(unit);
+        for (const range of contigRanges(unit, rows)) {
+          // A group holds at most `rows` rows: a range of a large contig is a task of its own.
+          const full = this.groupRows + (range.to - range.from) > rows || this.group.length >= MAX_GROUP_RANGES;
+          if (this.group.length > 0 && (full || this.conversion.ungrouped)) await this.launchGroup();
+          this.group.push(range);
+          this.groupRows += range.to - range.from;
         }
-        if (source.streamed) await this.drain();
+        if (source.streamed) {
+          await this.launchGroup();
+          await this.drain();
+        }
       }
+      await this.launchGroup();
       await this.drain();
       if (!begun) await this.write(await this.conversion.begin?.(undefined));
       await this.write(await this.conversion.end?.());
@@ -126,22 +145,36 @@ class Run<T extends WorkerTask> {
     if (this.failure) throw this.failure.error;
   }
 
-  private launch(range: RangeTask): void {
-    const task = this.conversion.task?.(range);
+  /** Launches the waiting ranges: one task, or a group of them (when there is room in the window). */
+  private async launchGroup(): Promise<void> {
+    if (this.group.length === 0) return;
+    await this.admit();
+    const ranges = this.group;
+    this.group = [];
+    this.groupRows = 0;
+    const tasks = ranges.map((range) => (this.conversion.task as (range: RangeTask) => T)(range));
     let slot: SharedArrayBuffer | undefined;
-    if (task && 'encodes' in task) {
-      const encoding = task as EncodingTask;
-      encoding.encodes = true;
-      encoding.bgzf = this.options.bgzf ?? false;
-      if (this.conversion.slotBytes) {
-        const bytes = this.conversion.slotBytes(range);
+    const encodes = tasks.length > 0 && 'encodes' in (tasks[0] as WorkerTask);
+    if (encodes) {
+      // The tasks of a group write their slot one after the other: it fits the largest range.
+      const { slotBytes } = this.conversion;
+      if (slotBytes) {
+        const bytes = ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0);
         slot = this.slots.pop();
         if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
-        encoding.output = slot;
+      }
+      for (const task of tasks as EncodingTask[]) {
+        task.encodes = true;
+        task.bgzf = this.options.bgzf ?? false;
+        if (slot) task.output = slot;
       }
     }
+    const { pool } = this.options;
+    const run = tasks.length === 1
+      ? pool.run(tasks[0] as T, this.signal).then((result) => ({ results: [result as unknown], bytes: encodes ? bytesOf(result as EncodedOutput, slot) : undefined }))
+      : pool.runGroup(tasks, this.signal).then((group: GroupResult) => ({ results: group.results, bytes: group.bytes }));
     this.running++;
-    const result = (task ? this.options.pool.run(task, this.signal) : Promise.resolve(undefined)).finally(() => {
+    const result = run.finally(() => {
       this.running--;
       this.wake?.();
       this.wake = undefined;
@@ -150,7 +183,7 @@ class Run<T extends WorkerTask> {
       () => this.options.onTaskDone?.(),
       (error: unknown) => this.fail(error),
     );
-    this.queue.push({ range, task, result, slot });
+    this.queue.push({ ranges, result, slot });
   }
 
   /** Consumes every launched range, in order. */
@@ -160,18 +193,15 @@ class Run<T extends WorkerTask> {
 
   private async consumeHead(): Promise<void> {
     const flight = this.queue[0] as Flight;
-    const result = await flight.result;
+    const { results, bytes } = await flight.result;
     this.queue.shift();
-    const { range } = flight;
-    if (flight.task && 'encodes' in flight.task) {
-      const encoded = result as EncodedOutput;
-      const bytes = 'bytes' in encoded ? encoded.bytes : new Uint8Array(flight.slot as SharedArrayBuffer, 0, encoded.length);
-      if (bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
-    }
+    if (bytes && bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
     if (flight.slot) this.slots.push(flight.slot);
-    this.conversion.collect?.(result as ResultOf<T>, range);
-    if (range.last) await this.conversion.contigDone?.(range.unit);
-    this.options.onRange?.(range.to - range.from, range.last);
+    for (const [i, range] of flight.ranges.entries()) {
+      this.conversion.collect?.(results[i] as ResultOf<T>, range);
+      if (range.last) await this.conversion.contigDone?.(range.unit);
+      this.options.onRange?.(range.to - range.from, range.last);
+    }
   }
 
   /** Writes bytes to the sink, as BGZF blocks compressed in a worker when asked for. */
@@ -194,6 +224,11 @@ class Run<T extends WorkerTask> {
     if (this.options.signal?.aborted) return this.options.signal.reason;
     return this.failure ? this.failure.error : error;
   }
+}
+
+/** The bytes of one encoding task: its own, or those it wrote at the start of its slot. */
+function bytesOf(encoded: EncodedOutput, slot: SharedArrayBuffer | undefined): Uint8Array {
+  return 'bytes' in encoded ? encoded.bytes : new Uint8Array(slot as SharedArrayBuffer, 0, encoded.length);
 }
 
 /**

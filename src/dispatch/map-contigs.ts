@@ -75,6 +75,7 @@ export async function mapContigRanges(run: CustomRun, options: MapOptions): Prom
   const contigOf = new Map(run.layout.batches.map((batch, b) => [batch, run.contigs[b] as Contig]));
   const conversion: Conversion<CustomTask> = {
     chunkRows,
+    ungrouped: true,
     task: (range) => ({
       kind: 'custom',
       module: run.module,

@@ -8,6 +8,7 @@ import { checkFailure } from '../layout/batch-check.js';
 import type { BatchLayout } from '../layout/matrix-layout.js';
 import { errorOfFailure } from '../worker/task-failure.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
+import { taskGroup, type GroupResult, type TaskGroup } from '../worker/task-group.js';
 
 /** The compiled worker entry, next to this module in the build output. */
 const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
@@ -49,25 +50,39 @@ export class WorkerPool {
 
   /** Runs one task on the next free worker. */
   async run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
+    const result = (await this.post(task, [task], signal)) as ResultOf<T>;
+    // A user's task's exception comes back as a value (its class and properties survive): throw it here.
+    if (task.kind === 'custom') {
+      const error = errorOfFailure(result);
+      if (error) throw checkFailure(task.layout.batches[0]) ?? error;
+    }
+    return result;
+  }
+
+  /**
+   * Runs range tasks of one kernel one after the other on the next free worker, as one message
+   * (worker/task-group.ts): each task's result, and encoding tasks' bytes one after the other.
+   */
+  async runGroup<T extends WorkerTask>(tasks: T[], signal?: AbortSignal): Promise<GroupResult<ResultOf<T>>> {
+    return (await this.post(taskGroup(tasks), tasks, signal)) as GroupResult<ResultOf<T>>;
+  }
+
+  private async post(message: WorkerTask | TaskGroup, tasks: readonly WorkerTask[], signal: AbortSignal | undefined): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       if (this.destroyed) throw new Error('the worker pool is closed');
       this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: this.threads, idleTimeout: MAX_TIMEOUT_MS });
       try {
-        const result = (await this.pool.run(task, signal ? { signal } : {})) as ResultOf<T>;
-        // A user's task's exception comes back as a value (its class and properties survive): throw it here.
-        if (task.kind === 'custom') {
-          const error = errorOfFailure(result);
-          if (error) throw checkFailure(task.layout.batches[0]) ?? error;
-        }
-        return result;
+        return await this.pool.run(message, signal ? { signal } : {});
       } catch (error) {
+        // A batch whose checksums failed in the worker: its own error, rebuilt from shared memory.
+        for (const task of tasks) {
+          const damaged = checkFailure('batch' in task ? (task.batch as BatchLayout) : task.kind === 'custom' ? task.layout.batches[0] : undefined);
+          if (damaged) throw damaged;
+        }
         // When a cancelled task's thread is being stopped and a reply it had already sent arrives,
         // tinypool can hand that thread the next queued task, which then fails with this error
         // through no fault of its own (seen after a mapContigs run cancelled on a failure): run it
         // again on a live thread. Not when this task was cancelled or the pool is closing.
-        // A batch whose checksums failed in the worker: its own error, rebuilt from shared memory.
-        const damaged = checkFailure('batch' in task ? (task.batch as BatchLayout) : task.kind === 'custom' ? task.layout.batches[0] : undefined);
-        if (damaged) throw damaged;
         if (!isThreadTermination(error) || signal?.aborted || this.destroyed || attempt >= MAX_ATTEMPTS) throw error;
       }
     }

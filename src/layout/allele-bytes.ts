@@ -1,5 +1,5 @@
 // The allele dictionary flattened for the kernels' hot loops: code -> bytes in one heap, and the
-// codes of `N` (missing) and `-` (deletion). Built once per task from the shared dictionary.
+// codes of `N` (missing) and `-` (deletion). Built from the shared dictionary once per buffer object and size.
 
 import { AlleleDictionary } from './allele-dictionary.js';
 
@@ -17,10 +17,25 @@ export interface AlleleBytes {
 const N = new TextEncoder().encode('N');
 const DASH = new TextEncoder().encode('-');
 
-/** Flattens the shared dictionary into the tables the kernels read. */
+/**
+ * The tables of each dictionary buffer, with the allele count they were made for. A group of range
+ * tasks (worker/task-group.ts) holds one buffer object for all its tasks: the tables are made once
+ * per group, not once per small contig. A dictionary only grows, so the same count means the same alleles.
+ */
+const made = new WeakMap<SharedArrayBuffer, { size: number; tables: AlleleBytes }>();
+
+/** Flattens the shared dictionary into the tables the kernels read (read-only: they may be shared by tasks). */
 export function alleleBytes(dictionary: AlleleDictionary | SharedArrayBuffer): AlleleBytes {
   const alleles = dictionary instanceof AlleleDictionary ? dictionary : AlleleDictionary.attach(dictionary);
   const size = alleles.size;
+  const known = made.get(alleles.buffer);
+  if (known?.size === size) return known.tables;
+  const tables = flatten(alleles, size);
+  made.set(alleles.buffer, { size, tables });
+  return tables;
+}
+
+function flatten(alleles: AlleleDictionary, size: number): AlleleBytes {
   const start = new Int32Array(256);
   const length = new Int32Array(256);
   const parts: Uint8Array[] = [];

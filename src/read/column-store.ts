@@ -44,6 +44,16 @@ export function growableColumnStore(columns: number, rows: number, maxRows: numb
   return { buffers, columns: buffers.map((_, c) => ({ buffer: c, byteOffset: 0 })), capacity: rows };
 }
 
+/** Where each column of `store` starts, as a parse task takes it (`ParseTask.columnRefs`): buffer and byte offset per column. */
+export function columnRefNumbers(store: ColumnStore): Float64Array {
+  const numbers = new Float64Array(2 * store.columns.length);
+  store.columns.forEach((ref, c) => {
+    numbers[2 * c] = ref.buffer;
+    numbers[2 * c + 1] = ref.byteOffset;
+  });
+  return numbers;
+}
+
 /** Bytes of column `c` of `store`, rows `[from, from + rows)`. */
 export function columnBytes(store: ColumnStore, c: number, from: number, rows: number): Uint8Array {
   const ref = store.columns[c] as BufferRef;

@@ -20,7 +20,7 @@ import type { LoadProgress } from '../layout/types.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
 import { ChunkWatch, type Chunk } from './chunk-watch.js';
-import { allocateColumnStore, alleleSpans, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
+import { allocateColumnStore, alleleSpans, columnRefNumbers, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
 import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound } from './chunk-plan.js';
@@ -98,7 +98,7 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
 }
 
 function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], options: TextLoadOptions): ParseTask {
-  const task: ParseTask = { kind: 'parse', source, fields, columns: columns.buffers, columnRefs: columns.columns, alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted: options.allowUnsorted ?? false };
+  const task: ParseTask = { kind: 'parse', source, fields, columns: columns.buffers, columnRefs: columnRefNumbers(columns), alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted: options.allowUnsorted ?? false };
   if (options.onlyContigs) task.contigs = [...options.onlyContigs];
   return task;
 }

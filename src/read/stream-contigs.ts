@@ -16,7 +16,7 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
-import { allocateColumnStore, columnBytes, positions, type ColumnStore } from './column-store.js';
+import { allocateColumnStore, columnBytes, columnRefNumbers, positions, type ColumnStore } from './column-store.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -85,7 +85,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
     if (closed) return next.release?.();
     let staging = free.pop();
     if (!staging || staging.capacity < next.rows) staging = allocateColumnStore(fields - 1, Math.max(next.rows, rowBound(chunkBytes, fields)));
-    const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, columnRefs: staging.columns, alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
+    const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, columnRefs: columnRefNumbers(staging), alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
     if (options.onlyContigs) task.contigs = [...options.onlyContigs];
     const cancel = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;

@@ -17,16 +17,22 @@ export function runBgzfTask(task: BgzfTask): TransferredChunk {
  * slot, or a copy of its scratch buffer, transferred).
  */
 export function encodedOutput(task: { bgzf?: boolean; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
-  if ('length' in result && !('bytes' in result)) {
-    if (!task.bgzf) return result;
-    return moveChunk({ bytes: bgzfBlocks(new Uint8Array(task.output as SharedArrayBuffer, 0, result.length)), lines: result.lines });
-  }
-  const chunk = result as TransferredChunk;
-  return moveChunk({ ...chunk, bytes: task.bgzf ? bgzfBlocks(chunk.bytes) : chunk.bytes.slice() });
+  if ('length' in result && !('bytes' in result) && !task.bgzf) return result;
+  const bytes = encodedBytes(task, result);
+  return moveChunk({ ...(result as TransferredChunk), bytes: task.bgzf ? bytes : bytes.slice() });
 }
 
-/** Hands encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned. */
-function moveChunk(chunk: TransferredChunk): TransferredChunk {
+/**
+ * An encoding kernel's bytes: new BGZF blocks when the task asks for them, else a view of its
+ * output slot or scratch buffer (valid until the worker's next task).
+ */
+export function encodedBytes(task: { bgzf?: boolean; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): Uint8Array {
+  const bytes = 'bytes' in result ? result.bytes : new Uint8Array(task.output as SharedArrayBuffer, 0, result.length);
+  return task.bgzf ? bgzfBlocks(bytes) : bytes;
+}
+
+/** Hands a result with encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned. */
+export function moveChunk<T extends { bytes: Uint8Array }>(chunk: T): T {
   const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
-  return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as TransferredChunk;
+  return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as T;
 }

@@ -3,7 +3,6 @@
 // compares one-byte allele codes and copies allele bytes from a code -> bytes table; no string is
 // built per site.
 
-import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
@@ -33,6 +32,33 @@ function twoCellMasks(): Uint16Array {
     for (let v = 0; v < 65536; v++) hotPairs[v] = (HOT[v & 255] as number) | ((HOT[v >>> 8] as number) << 8);
   }
   return hotPairs;
+}
+
+/**
+ * The scratch tables of the worker's tasks, one task at a time (set up afresh by each task): a group
+ * of small contigs (worker/task-group.ts) would otherwise allocate them thousands of times.
+ */
+const SCRATCH = (() => {
+  const words = new Uint32Array(BLOCK_ROWS / 4);
+  return { words, mask: new Uint8Array(words.buffer), shownByte: new Uint8Array(256), shown: new Uint8Array(256), seen: new Int32Array(256), alts: new Uint8Array(256), digits: new Uint8Array(12) };
+})();
+/** Fewer rows than this are masked a byte at a time: the word views of every column cost more than they save. */
+const WORD_ROWS = 64;
+const UTF8 = new TextEncoder();
+
+/** Each code itself. */
+const IDENTITY = new Uint8Array(256).map((_, code) => code);
+
+/** The first byte of each code's allele, per allele table (shared by the tasks of a group: read-only). */
+const firstByteTables = new WeakMap<AlleleBytes, Uint8Array>();
+function firstBytes(alleles: AlleleBytes): Uint8Array {
+  let table = firstByteTables.get(alleles);
+  if (!table) {
+    const { heap, start } = alleles;
+    table = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
+    firstByteTables.set(alleles, table);
+  }
+  return table;
 }
 
 /** Two ASCII digits for 0-99, for writing POS two digits per division. */
@@ -81,23 +107,23 @@ class RowEncoder {
   readonly alleles: AlleleBytes;
   readonly out: Uint8Array;
   /** Allele masks of the block's rows, one byte each, and the same bytes as words. */
-  readonly words = new Uint32Array(BLOCK_ROWS / 4);
-  readonly mask = new Uint8Array(this.words.buffer);
+  readonly words = SCRATCH.words;
+  readonly mask = SCRATCH.mask;
   /** The mask bit of `N`, cleared from every row's mask. */
   readonly missingBit: number;
   /** The first byte of each code's allele (all of it, when every allele is one byte). */
   readonly alleleByte: Uint8Array;
   /** The byte a pair shows for a code: itself, except N and - which show the row's REF (set per row). */
-  readonly shownByte: Uint8Array;
+  readonly shownByte = SCRATCH.shownByte;
   /** The same for alleles of any length, as codes. */
-  readonly shown = new Uint8Array(256).map((_, code) => code);
+  readonly shown = SCRATCH.shown;
   /** Every pair's `\t<contig>\tx|y` with the alleles left blank, for one-byte alleles. */
   readonly pairTemplate: Uint8Array;
   readonly fragment: number;
   /** Row each code was last seen as an alt in, and the current row's alts in order. */
-  readonly seen = new Int32Array(256).fill(-1);
-  readonly alts = new Uint8Array(256);
-  readonly digits = new Uint8Array(12);
+  readonly seen = SCRATCH.seen;
+  readonly alts = SCRATCH.alts;
+  readonly digits = SCRATCH.digits;
   /** Lines in phase-extender's form: REF first in the allele list, `-` as `*`, a pair with an `N` member missing. */
   readonly phaseExtender: boolean;
   lines = 0;
@@ -107,20 +133,23 @@ class RowEncoder {
     this.pos = pos;
     this.ref = ref;
     this.haplotypes = haplotypes;
-    this.wordColumns = LITTLE_ENDIAN && haplotypes.every((h) => h.byteOffset % 4 === 0)
+    this.wordColumns = LITTLE_ENDIAN && pos.length >= WORD_ROWS && haplotypes.every((h) => h.byteOffset % 4 === 0)
       ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset, h.length >>> 2))
       : undefined;
     this.pairA = task.pairs.map(([a]) => haplotypes[a] as Uint8Array);
     this.pairB = task.pairs.map(([, b]) => haplotypes[b] as Uint8Array);
-    this.contig = new TextEncoder().encode(task.contig);
-    this.alleles = alleleBytes(AlleleDictionary.attach(task.alleles));
+    this.contig = UTF8.encode(task.contig);
+    this.alleles = alleleBytes(task.alleles);
     if (!task.output) throw new RangeError('haplotype task without an output slot');
     this.out = new Uint8Array(task.output);
     this.phaseExtender = task.format === 'phase-extender';
-    const { heap, start, missing } = this.alleles;
+    const { missing } = this.alleles;
     this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
-    this.alleleByte = new Uint8Array(256).map((_, code) => heap[start[code] as number] ?? 0);
-    this.shownByte = this.alleleByte.slice();
+    this.alleleByte = firstBytes(this.alleles);
+    // The scratch tables start as this task's: N and - are rewritten per row, everything else stays.
+    this.shownByte.set(this.alleleByte);
+    this.shown.set(IDENTITY);
+    this.seen.fill(-1);
     const contig = this.contig;
     this.fragment = contig.length + 5;
     this.pairTemplate = new Uint8Array(task.pairs.length * this.fragment);

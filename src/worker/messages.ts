@@ -2,7 +2,7 @@
 // Only plain data and SharedArrayBuffers cross: the matrix itself is never copied. Which kernel
 // takes which task is the registry's business (kernels.ts): no union of tasks is kept here.
 
-import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layout.js';
+import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, HaplotypePair } from '../layout/types.js';
 import type { FastaContig } from './fasta-bases.js';
 
@@ -44,8 +44,12 @@ export interface ParseTask {
   fields: number;
   /** Column buffers: POS (Int32), REF, then one per haplotype (Uint8 codes); or, with `columnRefs`, the buffers these point into. */
   columns: SharedArrayBuffer[];
-  /** Where each column's row 0 is (POS, REF, haplotypes), when columns share buffers. */
-  columnRefs?: BufferRef[];
+  /**
+   * Where each column's row 0 is (POS, REF, haplotypes), when columns share buffers: buffer and
+   * byte offset of column c at `[2c]` and `[2c + 1]` (numbers, not an object per column: a matrix
+   * of 100,000 columns posted 100,000 objects with every parse task).
+   */
+  columnRefs?: Float64Array;
   alleles: SharedArrayBuffer;
   rowStart: number;
   rowCapacity: number;
@@ -201,8 +205,10 @@ export interface StatsCounts {
   variableSites: number;
   /** Sites with two or more alt alleles. */
   multiallelicSites: number;
-  /** Cells per haplotype and allele code: `cells[h * 256 + code]`. */
+  /** Cells per haplotype and allele code: `cells[h * stride + code]`. */
   cells: Float64Array;
+  /** Codes counted per haplotype: one more than the largest code of the counted rows. */
+  stride: number;
   /** Per pair: sites where both members are called (not `N`, not `-`). */
   pairCalled: Float64Array;
   /** Per pair: called sites where the two members differ. */

@@ -242,16 +242,17 @@ export class ChunkParser {
 
   constructor(private readonly task: ParseTask) {
     const { columns, rowStart, rowCapacity } = task;
-    const refs = task.columnRefs ?? columns.map((_, buffer) => ({ buffer, byteOffset: 0 }));
-    if (refs.length !== task.fields - 1) throw new Error('parse task: column count mismatch');
+    const refs = task.columnRefs;
+    const count = refs ? refs.length / 2 : columns.length;
+    if (count !== task.fields - 1) throw new Error('parse task: column count mismatch');
     const at = (c: number, width: number): [SharedArrayBuffer, number] => {
-      const ref = refs[c] as { buffer: number; byteOffset: number };
-      const buffer = columns[ref.buffer];
-      if (!buffer) throw new Error(`parse task: no buffer ${ref.buffer}`);
-      return [buffer, ref.byteOffset + rowStart * width];
+      const b = refs ? (refs[2 * c] as number) : c;
+      const buffer = columns[b];
+      if (!buffer) throw new Error(`parse task: no buffer ${b}`);
+      return [buffer, (refs ? (refs[2 * c + 1] as number) : 0) + rowStart * width];
     };
     this.pos = new Int32Array(...at(0, 4), rowCapacity);
-    this.codes = refs.slice(1).map((_, c) => new Uint8Array(...at(c + 1, 1), rowCapacity));
+    this.codes = Array.from({ length: count - 1 }, (_, c) => new Uint8Array(...at(c + 1, 1), rowCapacity));
     this.dictionary = AlleleDictionary.attach(task.alleles);
     this.keep = task.contigs && new Set(task.contigs);
     this.lut.fill(UNKNOWN);

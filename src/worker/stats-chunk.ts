@@ -14,15 +14,24 @@ export function runStatsTask(task: StatsTask): StatsCounts {
   const rows = pos.length;
   const width = haplotypes.length;
 
-  // Code histograms, one column at a time (sequential reads of each column).
-  const cells = new Float64Array(width * 256);
-  const histogram = new Uint32Array(256);
+  // Code histograms, one column at a time (sequential reads of each column), kept for the codes up
+  // to the largest one the rows hold: a few per haplotype, not 256 (the counts go back to the main
+  // thread with every task, and a contig of 20 sites would otherwise post 63 KiB of zeros).
+  const histograms = new Uint32Array(width * 256);
+  let stride = 0;
   for (let h = 0; h < width; h++) {
     const codes = haplotypes[h] as Uint8Array;
-    histogram.fill(0);
-    for (let r = 0; r < rows; r++) (histogram[codes[r] as number] as number)++;
-    for (let c = 0; c < 256; c++) cells[h * 256 + c] = histogram[c] as number;
+    const at = h * 256;
+    for (let r = 0; r < rows; r++) (histograms[at + (codes[r] as number)] as number)++;
+    for (let c = 255; c >= stride; c--) {
+      if (histograms[at + c] !== 0) {
+        stride = c + 1;
+        break;
+      }
+    }
   }
+  const cells = new Float64Array(width * stride);
+  for (let h = 0; h < width; h++) for (let c = 0; c < stride; c++) cells[h * stride + c] = histograms[h * 256 + c] as number;
 
   // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site.
   const { seen, alts } = altScratch();
@@ -53,5 +62,5 @@ export function runStatsTask(task: StatsTask): StatsCounts {
     pairHet[p] = het;
   });
 
-  return { sites: rows, variableSites, multiallelicSites, cells, pairCalled, pairHet };
+  return { sites: rows, variableSites, multiallelicSites, cells, stride, pairCalled, pairHet };
 }

@@ -37,7 +37,7 @@ interface TextTable {
 }
 
 function textTable(texts: readonly string[]): TextTable {
-  const encoded = texts.map((text) => new TextEncoder().encode(text));
+  const encoded = texts.map((text) => utf8.encode(text));
   const start = new Int32Array(Math.max(encoded.length, 1));
   const length = new Int32Array(Math.max(encoded.length, 1));
   const heap = new Uint8Array(encoded.reduce((sum, bytes) => sum + bytes.length, 0));
@@ -51,9 +51,33 @@ function textTable(texts: readonly string[]): TextTable {
   return { heap, start, length, maxLength: encoded.reduce((max, bytes) => Math.max(max, bytes.length), 0) };
 }
 
-/** The kernel's view of the allele dictionary. */
+/**
+ * The tables of the last task, kept for the next one when it has the same dictionary (object and
+ * size) and the same REF texts: the tasks of a group (worker/task-group.ts) share those objects, and
+ * making the tables for each small contig cost more than its records.
+ */
+let lastCodes: { alleles: SharedArrayBuffer; size: number; refTexts: string[]; codes: AlleleCodes } | undefined;
+const textTables = new WeakMap<readonly string[], TextTable>();
+const utf8 = new TextEncoder();
+
+/** The text table of `texts`, made once per array object (read-only). */
+function textTableOf(texts: readonly string[]): TextTable {
+  let table = textTables.get(texts);
+  if (!table) textTables.set(texts, (table = textTable(texts)));
+  return table;
+}
+
+/** The kernel's view of the allele dictionary (read-only: shared by consecutive tasks). */
 function alleleCodes(task: VcfTask): AlleleCodes {
   const dictionary = AlleleDictionary.attach(task.alleles);
+  const { size } = dictionary;
+  if (lastCodes && lastCodes.alleles === task.alleles && lastCodes.size === size && lastCodes.refTexts === task.refTexts) return lastCodes.codes;
+  const codes = makeAlleleCodes(dictionary, task.refTexts);
+  lastCodes = { alleles: task.alleles, size, refTexts: task.refTexts, codes };
+  return codes;
+}
+
+function makeAlleleCodes(dictionary: AlleleDictionary, refTexts: string[]): AlleleCodes {
   const texts = dictionary.toStrings();
   const { missing, deletion } = alleleBytes(dictionary);
   const base = new Uint8Array(256);
@@ -62,7 +86,7 @@ function alleleCodes(task: VcfTask): AlleleCodes {
     if (/^[ACGTacgt]$/.test(text)) base[code] = text.toUpperCase().charCodeAt(0);
     if (BASES.test(text)) bases[code] = 1;
   });
-  return { texts, refTexts: task.refTexts, base, bases, missing, deletion };
+  return { texts, refTexts, base, bases, missing, deletion };
 }
 
 /** Encodes the records a task on rows `[task.from, task.to)` owns; the worker entry copies or compresses them (bgzf-task.ts). */
@@ -114,9 +138,9 @@ class RecordEncoder {
     private readonly columns: ContigColumns,
     private readonly missing: number,
   ) {
-    this.refs = textTable(task.refTexts);
-    this.alts = textTable(task.altTexts);
-    this.contig = new TextEncoder().encode(task.contig);
+    this.refs = textTableOf(task.refTexts);
+    this.alts = textTableOf(task.altTexts);
+    this.contig = utf8.encode(task.contig);
     const width = columns.haplotypes.length;
     this.rowBound =
       this.contig.length + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +

@@ -1,0 +1,107 @@
+// A group of range tasks run as one message: the driver (dispatch/drive.ts) puts the ranges of
+// small contigs together, so that 20,000 contigs of 20 sites cost a few dozen posts, replies and
+// output writes instead of 20,000 of each. Each task of the group runs exactly as it would alone,
+// its encoded bytes (BGZF blocks of its own, when asked for) copied out in order, so the output is
+// the same bytes as one task per range.
+
+import { encodedBytes, moveChunk } from './bgzf-task.js';
+import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
+import type { WorkerTask } from './kernels.js';
+import type { EncodedChunk, TransferredChunk } from './messages.js';
+
+/** Range tasks of one kernel, run one after the other by one worker. */
+export interface TaskGroup {
+  kind: 'group';
+  /** The tasks, each batch's columns left out (`columns` holds them). */
+  tasks: WorkerTask[];
+  /**
+   * The column references of the tasks' batches, in task order, as numbers: per batch the number
+   * of haplotypes, then buffer and byte offset of POS, REF and each haplotype. A batch of 31
+   * haplotypes is 33 objects to clone, and a group of 4,000 small contigs cost more to post and
+   * to receive than to run; as one array of numbers it costs a copy.
+   */
+  columns: Float64Array;
+}
+
+/** The group message of `tasks` (their batches' columns as numbers, see `TaskGroup.columns`). */
+export function taskGroup(tasks: readonly WorkerTask[]): TaskGroup {
+  let total = 0;
+  for (const task of tasks) if ('batch' in task) total += 5 + 2 * task.batch.haplotypes.length;
+  const columns = new Float64Array(total);
+  let at = 0;
+  const put = (ref: BufferRef): void => {
+    columns[at++] = ref.buffer;
+    columns[at++] = ref.byteOffset;
+  };
+  const sent = tasks.map((task) => {
+    if (!('batch' in task)) return task;
+    const { batch } = task;
+    columns[at++] = batch.haplotypes.length;
+    put(batch.pos);
+    put(batch.ref);
+    batch.haplotypes.forEach(put);
+    const bare: BatchLayout = { contig: batch.contig, rows: batch.rows, pos: NO_COLUMN, ref: NO_COLUMN, haplotypes: [] };
+    if (batch.check) bare.check = batch.check;
+    return { ...task, batch: bare };
+  });
+  return { kind: 'group', tasks: sent, columns };
+}
+
+const NO_COLUMN: BufferRef = { buffer: -1, byteOffset: 0 };
+
+/** Puts the column references of `group.columns` back into its tasks' batches (in the worker). */
+function restoreColumns(group: TaskGroup): void {
+  const { columns } = group;
+  let at = 0;
+  const take = (): BufferRef => ({ buffer: columns[at++] as number, byteOffset: columns[at++] as number });
+  for (const task of group.tasks) {
+    if (!('batch' in task)) continue;
+    const { batch } = task;
+    const haplotypes = columns[at++] as number;
+    batch.pos = take();
+    batch.ref = take();
+    batch.haplotypes = Array.from({ length: haplotypes }, take);
+  }
+}
+
+/** What a group gives back: each task's result in order; for encoding tasks, their bytes one after the other. */
+export interface GroupResult<R = unknown> {
+  results: R[];
+  /** The encoded bytes of every task, in order (encoding tasks only). */
+  bytes?: Uint8Array;
+}
+
+/** An encoding task's result in a group: its lines and warnings, its bytes gone into the group's. */
+type GroupedChunk = Omit<TransferredChunk, 'bytes'> & { length: number };
+
+/** Runs each task of `group` through `run` (its kernel), gathering encoded bytes. */
+export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask) => unknown): Promise<GroupResult> {
+  restoreColumns(group);
+  const results: unknown[] = [];
+  let out = new Uint8Array(0);
+  let length = 0;
+  let encodes = false;
+  for (const task of group.tasks) {
+    const result = await run(task);
+    if (!('encodes' in task && task.encodes)) {
+      results.push(result);
+      continue;
+    }
+    encodes = true;
+    // Copied at once: a slot or a kernel's scratch is reused by the next task.
+    const bytes = encodedBytes(task, result as EncodedChunk | TransferredChunk);
+    if (length + bytes.length > out.length) {
+      const grown = new Uint8Array(Math.max(2 * out.length, length + bytes.length, 1 << 16));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    out.set(bytes, length);
+    length += bytes.length;
+    const { lines, starRuns } = result as TransferredChunk;
+    const grouped: GroupedChunk = { length: bytes.length, lines };
+    if (starRuns !== undefined) grouped.starRuns = starRuns;
+    results.push(grouped);
+  }
+  if (!encodes) return { results };
+  return moveChunk({ results, bytes: out.subarray(0, length) });
+}
