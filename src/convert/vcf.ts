@@ -206,7 +206,7 @@ export function vcfConversion(
       const runs = conversion.starRuns;
       if (runs > 0) {
         options.onWarning?.(
-          `${runs} deletion run${runs === 1 ? '' : 's'} follow${runs === 1 ? 's' : ''} a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base`,
+          `${runs} deletion run${runs === 1 ? '' : 's'} follow${runs === 1 ? 's' : ''} or move${runs === 1 ? 's' : ''} left into a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base`,
         );
       }
       return undefined;

@@ -238,7 +238,9 @@ class HaplotypeCells {
     const { s, e, c, members } = block;
     const p0 = pos[s] as number;
     const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLast: e, lastPos: pos[e] as number };
-    const known = (code: number): boolean => code >= 0 && code !== codes.missing && codes.bases[code] === 1;
+    // An anchor is known when it is bases; an `N` anchor writes the allele `N` (docs/vcf.md, "Anchoring"),
+    // unless the last deleted REF base is `N` too (bcftools norm would trim that common `N`).
+    const known = (code: number): boolean => code >= 0 && codes.bases[code] === 1 && (code !== codes.missing || this.ref[e] !== codes.missing);
     if (this.follows(s) && !known(this.view(s - 1, previous))) {
       return { ...run, form: RunForm.unknown, recordRow: s - 1, recordPos: p0 - 1, allele: null };
     }
@@ -254,17 +256,19 @@ class HaplotypeCells {
       return { ...run, form: RunForm.star, allele: null };
     }
     if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };
-    return this.moveLeft(block, previous, fasta);
+    return this.moveLeft(block, previous, fasta) ?? { ...run, form: RunForm.star, allele: null };
   }
 
   /**
    * Moves a block's deletion left one position at a time while the anchor base equals the last
    * deleted REF base (the haplotype then reads the same), at most MAX_SHIFT times: over rows while
-   * the haplotype's anchor cell is one base, and, with a FASTA, into a POS gap before them (whose
-   * positions every haplotype reads as REF). It stops at POS 1, at a gap without a FASTA, and
-   * where a gap ends at a row again.
+   * the haplotype's anchor cell is one base, onto the haplotype's own `N` (which then anchors it:
+   * bcftools norm, which sees REF alone, would move it on), and, with a FASTA, into a POS gap
+   * before them (whose positions every haplotype reads as REF). It stops at POS 1 and where a gap
+   * ends at a row again. Without a FASTA, a deletion that would move into a gap has an unknown
+   * place: undefined (the caller writes the star form).
    */
-  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun {
+  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun | undefined {
     const { pos, ref, codes } = this;
     const { s, e, c, members } = block;
     /** The anchor: a row, or (virtual) the position `anchorPos` of a gap that ends at row `gapRow`. */
@@ -284,8 +288,18 @@ class HaplotypeCells {
       const next = anchorPos - 1;
       if (next < 1) break;
       if (anchorRow >= 0 && this.follows(anchorRow)) {
-        if ((codes.base[this.view(anchorRow - 1, previous)] ?? 0) === 0) break;
+        const before = this.view(anchorRow - 1, previous);
+        if (before === codes.missing && refBase(lastPos - 1) !== 0) {
+          // Onto the haplotype's `N`: the deletion's allele is that `N`, and it moves no further.
+          anchorRow--;
+          anchorPos = next;
+          lastPos--;
+          break;
+        }
+        if ((codes.base[before] ?? 0) === 0) break;
         anchorRow--;
+      } else if (!fasta) {
+        return undefined;
       } else {
         // Into (or on in) a gap: the FASTA's base, even N (as bcftools norm pads), never back onto a row.
         const rowBefore = anchorRow >= 0 ? anchorRow - 1 : gapRow - 1;
