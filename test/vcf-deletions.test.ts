@@ -201,8 +201,12 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
   const scratch = scratchDir();
   after(scratch.cleanup);
 
-  /** Two contigs of homopolymers and short tandem repeats; haplotypes with SNPs and runs of 1-4 `-`. */
-  function repeatMatrix(seed: number, rows: number): { matrix: string; fasta: string } {
+  /**
+   * Two contigs of homopolymers and short tandem repeats; haplotypes with SNPs, runs of 1-4 `-` and
+   * (at `missing`) `N` cells; with `gaps`, positions left out of the matrix at that rate (the FASTA,
+   * built from the REF column, has `N` there).
+   */
+  function repeatMatrix(seed: number, rows: number, missing = 0, gaps = 0): { matrix: string; fasta: string } {
     const random = seededRandom(seed);
     const pick = (bases: string): string => bases[Math.floor(random() * bases.length)] as string;
     const names = ['1a', '1b', '2a', '2b', '3a', '3b', 'out'];
@@ -217,7 +221,6 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
         else ref += pick('ACGT');
       }
       ref = ref.slice(0, rows);
-      fasta += `>${contig}\n${ref}\n`;
       const columns = names.map(() => {
         const cells = [...ref];
         for (let i = 0; i < rows; i++) {
@@ -227,10 +230,13 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
             for (let k = 0; k < length && i + k < rows; k++) cells[i + k] = '-';
             i += length;
           } else if (r < 0.06) cells[i] = pick('ACGT');
+          else if (r < 0.06 + missing) cells[i] = 'N';
         }
         return cells;
       });
-      for (let i = 0; i < rows; i++) lines.push([contig, i + 1, ref[i], ...columns.map((cells) => cells[i])].join('\t'));
+      const kept = [...ref].map(() => gaps === 0 || random() >= gaps);
+      fasta += `>${contig}\n${[...ref].map((base, i) => (kept[i] ? base : 'N')).join('')}\n`;
+      for (let i = 0; i < rows; i++) if (kept[i]) lines.push([contig, i + 1, ref[i], ...columns.map((cells) => cells[i])].join('\t'));
     }
     return { matrix: lines.join('\n') + '\n', fasta };
   }
@@ -252,6 +258,36 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
         const small = join(scratch.dir, `repeats-${seed}-7.vcf`);
         await vcf(loaded, { output: small, chunkRows: 7 });
         assert.equal(readFileSync(small, 'utf8'), withoutCommandLine(readFileSync(out, 'utf8')));
+      } finally {
+        await loaded.close();
+      }
+    });
+  }
+
+  // Much missing data and POS gaps: deletions whose left alignment meets the haplotype's own N
+  // (anchored on it, allele N) and, without the FASTA, deletions that would move into a gap (star form).
+  for (const seed of [4, 5]) {
+    it(`seed ${seed}, N-heavy with POS gaps: norm realigns nothing, with --fasta-ref and without`, async () => {
+      const { matrix, fasta } = repeatMatrix(seed, 600, 0.25, 0.03);
+      const matrixFile = join(scratch.dir, `missing-${seed}.tsv`);
+      const fastaFile = join(scratch.dir, `missing-${seed}.fa`);
+      writeFileSync(matrixFile, matrix);
+      writeFileSync(fastaFile, fasta);
+      const loaded = await loadMatrix(matrixFile, { threads: 1 });
+      try {
+        for (const fastaRef of [fastaFile, undefined]) {
+          const out = join(scratch.dir, `missing-${seed}${fastaRef ? '-fasta' : ''}.vcf`);
+          const summary = await vcf(loaded, { output: out, fastaRef });
+          const written = records(readFileSync(out, 'utf8'));
+          // Allele N where REF begins with a base: a haplotype's own N anchors (a FASTA N in a gap starts REF).
+          const anchoredOnN = written.filter((line) => line.split('\t')[4]!.split(',').includes('N') && line.split('\t')[3]![0] !== 'N');
+          assert.ok(anchoredOnN.length > 3, `deletions anchored on an N: ${anchoredOnN.length}`);
+          if (!fastaRef) assert.ok(summary.starRuns > 10, `runs in the star form: ${summary.starRuns}`);
+          assertNormalised(out, fastaFile);
+          const small = join(scratch.dir, `missing-${seed}-7.vcf`);
+          await vcf(loaded, { output: small, chunkRows: 7, fastaRef });
+          assert.equal(readFileSync(small, 'utf8'), readFileSync(out, 'utf8'), 'the same bytes with 7 rows per task');
+        }
       } finally {
         await loaded.close();
       }
