@@ -8,7 +8,7 @@ import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/alle
 import type { HaplotypePair } from '../layout/types.js';
 import type { StatsCounts, StatsTask } from '../worker/messages.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
-import { statsTable } from './stats-table.js';
+import { statsOutputChunks } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
@@ -57,8 +57,10 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     },
     end() {
       if (options.format === undefined) return undefined;
-      const result = conversion.result();
-      return Buffer.from(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : statsTable(result));
+      const chunks = statsOutputChunks(conversion.result(), options.format);
+      return (function* () {
+        for (const chunk of chunks) yield Buffer.from(chunk);
+      })();
     },
     result() {
       if (cached) return cached;

@@ -6,6 +6,7 @@
 // the haplotype, allele or pair a line is about (`.` for site counts); `rate` is count / total
 // with six decimals (`.` when the line has no total, `NA` when the total is 0).
 
+import { jsonChunks } from '../write/json-chunks.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 
 /** Column names of the statistics table. */
@@ -30,22 +31,29 @@ export function statsTable(stats: MatrixStats): string {
   return [...statsTableChunks(stats)].join('');
 }
 
-/** Bytes of table text per chunk `statsTableChunks` yields. */
+/** Characters of table text per chunk `statsTableChunks` yields, by default. */
 const CHUNK_CHARS = 1 << 20;
 
-/** The TSV table in chunks of about 1 MB, so no string grows with the matrix (100,000 haplotypes x many contigs). */
-export function* statsTableChunks(stats: MatrixStats): Generator<string> {
+/** The TSV table in chunks of about `chunkChars` characters, so no string grows with the matrix (100,000 haplotypes x many contigs). */
+export function* statsTableChunks(stats: MatrixStats, chunkChars = CHUNK_CHARS): Generator<string> {
   let chunk = `${STATS_COLUMNS.join('\t')}\n`;
   for (const scope of [...stats.contigs.map((contig) => [contig.contig, contig] as const), ['*', stats.genome] as const]) {
     for (const line of scopeLines(scope[0], scope[1])) {
       chunk += `${line}\n`;
-      if (chunk.length >= CHUNK_CHARS) {
+      if (chunk.length >= chunkChars) {
         yield chunk;
         chunk = '';
       }
     }
   }
   if (chunk !== '') yield chunk;
+}
+
+/** The statistics as written (the TSV table, or JSON as `JSON.stringify(stats, null, 2)` and a newline), in chunks of bounded size. */
+export function* statsOutputChunks(stats: MatrixStats, format: 'tsv' | 'json', chunkChars = CHUNK_CHARS): Generator<string> {
+  if (format === 'tsv') return yield* statsTableChunks(stats, chunkChars);
+  yield* jsonChunks(stats, chunkChars);
+  yield '\n';
 }
 
 /** The lines of one scope (a contig, or `*` the genome), one at a time. */
