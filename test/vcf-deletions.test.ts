@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadMatrix, lowMemoryVcf, vcf } from 'genomatrix';
@@ -313,6 +313,26 @@ describe('vcf: the ##genomatrixCommand line', () => {
       assert.equal(run.status, 1);
       assertOneLine(run.stderr);
       assert.equal(run.stderr, `genomatrix: ${fasta}: no sequence named 'homo', a contig of ${matrixPath}\n`);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
+  it('a --fai that is not there, a --fasta-ref that is a directory: one line, exit 2, no output', () => {
+    const scratch = scratchDir();
+    try {
+      const out = join(scratch.dir, 'out.vcf');
+      const missing = join(scratch.dir, 'none.fai');
+      const cases: [string[], string][] = [
+        [['--fai', missing], `genomatrix: cannot read the FASTA index ${missing}: no such file or directory\n`],
+        [['--fasta-ref', scratch.dir], `genomatrix: --fasta-ref: ${scratch.dir}: is a directory\n`],
+      ];
+      for (const [options, message] of cases) {
+        const run = runCli(['vcf', matrixPath, ...options, '-o', out]);
+        assert.equal(run.status, 2, run.stderr);
+        assert.equal(run.stderr, message);
+        assert.equal(existsSync(out), false);
+      }
     } finally {
       scratch.cleanup();
     }

@@ -75,7 +75,8 @@ export function mergeStats(parts: readonly MatrixStats[], names: readonly string
       seen.add(contig.contig);
     }
   });
-  const contigs = parts.flatMap((part) => part.contigs);
+  // Rates are derived again from the counts: a part's own rates are not trusted.
+  const contigs = parts.flatMap((part) => part.contigs.map((contig) => ({ contig: contig.contig, ...sumSiteStats([contig], contig) })));
   return { contigs, genome: sumSiteStats(contigs, first.genome) };
 }
 
