@@ -98,7 +98,8 @@ export function rangeRecords(
   };
   for (let row = from; row < to; row++) {
     if (touched[row - from] === 0) continue;
-    for (const record of gapRecords(width, gapEvents.get(row) ?? [], refSpan)) records.push({ row, record });
+    const gap = gapEvents.get(row);
+    if (gap) for (const record of gapRecords(width, gap, refSpan)) records.push({ row, record });
     const record = rowRecord(contig, codes, width, row, events.get(row) ?? [], markAt, refSpan, vcfAlt);
     if (record) records.push({ row, record });
   }
