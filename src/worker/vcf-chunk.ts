@@ -12,7 +12,7 @@ import { batchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 import type { AlleleCodes, ContigColumns } from './vcf-deletions.js';
-import { Mark, rangeRecords, RowWriting, type VcfRecord } from './vcf-records.js';
+import { rangeRecords, type VcfRecord } from './vcf-records.js';
 
 const TAB = 9;
 const NL = 10;
@@ -82,15 +82,10 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
     const encoder = new RecordEncoder(task, columns, codes.missing);
     let next = 0;
     const records = indels?.records ?? [];
-    const rows = task.to - task.from;
     for (let r = task.from; r < task.to; r++) {
-      const writing = indels ? (indels.touched[r - task.from] as number) : RowWriting.plain;
-      if (writing === RowWriting.plain) {
-        encoder.row(r);
-        continue;
-      }
-      while (next < records.length && (records[next] as { row: number }).row === r) encoder.record((records[next++] as { record: VcfRecord }).record);
-      if (writing === RowWriting.marked) encoder.markedRow(r, indels?.marks, r - task.from, rows, codes.deletion);
+      if (indels && indels.touched[r - task.from] === 1) {
+        while (next < records.length && (records[next] as { row: number }).row === r) encoder.record((records[next++] as { record: VcfRecord }).record);
+      } else encoder.row(r);
     }
     return { bytes: encoder.out.subarray(0, encoder.o), lines: encoder.lines, starRuns: indels?.starRuns ?? 0 };
   } finally {
@@ -108,10 +103,6 @@ class RecordEncoder {
   private readonly contig: Uint8Array;
   private readonly rowBound: number;
   private readonly scratch = altScratch();
-  /** A marked row's codes as each haplotype reads it, one-cell views (index 0) for the alt rule, and its own `seen` table. */
-  private readonly marked: Uint8Array;
-  private readonly markedColumns: Uint8Array[];
-  private readonly markedScratch = altScratch();
   /** Alt id -> the row it was last listed in. */
   private readonly seenAlt = new Int32Array(256).fill(-1);
   /** Alt id -> its 1-based index in the current row's ALT list. */
@@ -128,8 +119,6 @@ class RecordEncoder {
     this.alts = textTable(task.altTexts);
     this.contig = new TextEncoder().encode(task.contig);
     const width = columns.haplotypes.length;
-    this.marked = new Uint8Array(width);
-    this.markedColumns = columns.haplotypes.map((_, h) => this.marked.subarray(h, h + 1));
     this.rowBound =
       this.contig.length + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
       FIXED.length + FORMAT_GT.length + 9 * width + task.samples.length + 2;
@@ -145,51 +134,16 @@ class RecordEncoder {
 
   /** Row `r` as one record, when some cell is neither `N` nor REF. */
   row(r: number): void {
-    this.site(r, this.columns.haplotypes, r, this.scratch);
-  }
-
-  /**
-   * Row `r`, where no record starts, as the haplotypes read it after their deletions (vcf-records.ts,
-   * Mark): `*` inside one (the form of `-`), REF where a deletion moved away, missing inside an
-   * unwritten one. A record when some haplotype has a cell neither `N` nor REF there, or a deletion
-   * in the star form.
-   */
-  markedRow(r: number, marks: Uint8Array | undefined, offset: number, rows: number, deletion: number): void {
-    const { haplotypes, ref } = this.columns;
-    const { marked, missing } = this;
-    const refCode = ref[r] as number;
-    let kept = false;
-    for (let h = 0; h < marked.length; h++) {
-      const state = marks ? (marks[h * rows + offset] as number) : Mark.cell;
-      const cell = (haplotypes[h] as Uint8Array)[r] as number;
-      if (state === Mark.cell) {
-        marked[h] = cell;
-        if (cell !== refCode && cell !== missing) kept = true;
-      } else if (state === Mark.asRef) marked[h] = refCode;
-      else if (state === Mark.unknown) marked[h] = missing;
-      else {
-        marked[h] = deletion;
-        if (state === Mark.star) kept = true;
-      }
-    }
-    if (!kept) return;
-    this.site(r, this.markedColumns, 0, this.markedScratch);
-    // The views are read at index 0 for every row: forget this row's stamps (256 entries).
-    this.markedScratch.seen.fill(-1);
-  }
-
-  /** Site `r` as one record when some cell is neither `N` nor REF, its cells read from `haplotypes` at `at`. */
-  private site(r: number, haplotypes: readonly Uint8Array[], at: number, scratch: { seen: Int32Array; alts: Uint8Array }): void {
-    const { pos, ref } = this.columns;
+    const { haplotypes, pos, ref } = this.columns;
     const { seenAlt, indexOf, listed, missing } = this;
     const altOf = this.task.altOf;
     const refCode = ref[r] as number;
     // The site's alt alleles (the alt rule), then their distinct VCF forms in the same order.
-    const altCodes = altAlleles(haplotypes, at, refCode, missing, scratch.seen, scratch.alts);
+    const altCodes = altAlleles(haplotypes, r, refCode, missing, this.scratch.seen, this.scratch.alts);
     if (altCodes === 0) return;
     let altCount = 0;
     for (let k = 0; k < altCodes; k++) {
-      const id = altOf[scratch.alts[k] as number] as number;
+      const id = altOf[this.scratch.alts[k] as number] as number;
       if (id >= 0 && seenAlt[id] !== r) {
         seenAlt[id] = r;
         listed[altCount] = id;
@@ -207,7 +161,7 @@ class RecordEncoder {
       this.o = put(out, this.o, this.alts, listed[k] as number);
     }
     this.finish((h) => {
-      const code = (haplotypes[h] as Uint8Array)[at] as number;
+      const code = (haplotypes[h] as Uint8Array)[r] as number;
       if (code === missing) return -1;
       if (code === refCode) return 0;
       const id = altOf[code] as number;

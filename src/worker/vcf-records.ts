@@ -6,13 +6,12 @@
 // to the start of a run it is inside, and up to MAX_SHIFT rows ahead for a run moving left into it.
 //
 // Rows no deletion touches (no `-` cell, no deleted or anchoring row) are left to the caller's
-// single-row encoder; `touched` marks the others, and `records` holds what they become. A touched
-// row where no record starts is encoded by the caller too, from each haplotype's `marks` state.
+// single-row encoder; `touched` marks the others, and `records` holds what they become.
 
 import { deletionRuns, RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-deletions.js';
 
 /** A haplotype's state at a row, beyond its own cell. */
-export const Mark = {
+const Mark = {
   /** Its cell, as it is. */
   cell: 0,
   /** Inside its deletion written at an earlier record: the spanning-deletion allele `*`. */
@@ -34,22 +33,10 @@ export interface VcfRecord {
   alleles: Int32Array;
 }
 
-/** How a task's row is written (`RangeRecords.touched`). */
-export const RowWriting = {
-  /** As a plain row: no deletion touches it. */
-  plain: 0,
-  /** By `records` (which may drop it). */
-  records: 1,
-  /** `records` first (gap records), then the row with the haplotypes' `marks` states (no record starts there). */
-  marked: 2,
-} as const;
-
 /** What a task's rows become. */
 export interface RangeRecords {
-  /** Rows [from, to) as offsets from `from`: how each is written (RowWriting). */
+  /** Rows [from, to) as offsets from `from`: 1 when `records` decides the row (or drops it). */
   touched: Uint8Array;
-  /** Each haplotype's Mark at a touched row, at `h * (to - from) + row - from` (absent when no row has one). */
-  marks?: Uint8Array;
   /** Records of touched rows, in order; a gap-anchored record comes right before its row's. */
   records: { row: number; record: VcfRecord }[];
   /** Runs written in the star form because their anchor base is unknown, counted where they start. */
@@ -124,16 +111,10 @@ export function rangeRecords(
     if (touched[row - from] === 0) continue;
     const gap = gapEvents.get(row);
     if (gap) for (const record of gapRecords(width, row, gap, written, refSpan)) records.push({ row, record });
-    const starts = events.get(row);
-    // No record starts here: the caller's byte encoder writes the row from the marks (its `*` is `-`'s form).
-    if (!starts && contig.ref[row] !== codes.deletion) {
-      touched[row - from] = RowWriting.marked;
-      continue;
-    }
-    const record = rowRecord(contig, codes, width, row, starts ?? [], markAt, refSpan, vcfAlt);
+    const record = rowRecord(contig, codes, width, row, events.get(row) ?? [], markAt, refSpan, vcfAlt);
     if (record) records.push({ row, record });
   }
-  return { touched, records, starRuns, ...(marks ? { marks } : {}) };
+  return { touched, records, starRuns };
 }
 
 /** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
