@@ -286,6 +286,26 @@ describe('pair names and merged counts', () => {
     }
     assert.equal(statSync(part).size, text.length);
   });
+
+  it('merge-stats refuses counts that do not fit together, and derives the rates again from the counts', () => {
+    const part = join(scratch.dir, 'fit.json');
+    assert.equal(runCli(['stats', matrix, '--json', '-o', part]).status, 0);
+    const text = readFileSync(part, 'utf8');
+    // c1 has 1 site: a haplotype with 2 missing cells cannot be.
+    const over = join(scratch.dir, 'over.json');
+    writeFileSync(over, text.replace(/"missing": 0\b/, '"missing": 2'));
+    const run = runCli(['merge-stats', over]);
+    assert.equal(run.status, 1, run.stderr);
+    assertOneLine(run.stderr);
+    assert.equal(run.stderr, `genomatrix: ${over}: contig c1: a has 2 missing and 0 deleted cells, more than its 1 sites: expected the output of genomatrix stats --json\n`);
+    // A damaged rate is not copied: the merged JSON is the undamaged part's.
+    const rate = join(scratch.dir, 'rate.json');
+    writeFileSync(rate, text.replace(/"missingRate": 0\b/, '"missingRate": 0.75'));
+    assert.notEqual(readFileSync(rate, 'utf8'), text);
+    const merged = runCli(['merge-stats', rate, '--json']);
+    assert.equal(merged.status, 0, merged.stderr);
+    assert.equal(merged.stdout, text);
+  });
 });
 
 function spawnShell(script: string): { status: number | null; stdout: string; stderr: string } {

@@ -112,13 +112,12 @@ describe('selection on the small fixture, worked out by hand', () => {
     const regions = 'chr1:100-104,chr1:201-206';
     // chr1 sites in range: 100 101 103 104 and 201 205 206, 7 in all; 100 104 201 205 206 have an alt.
     // In the VCF, 104's only non-REF cells are deletions (3a, 10b), anchored on 103, where both of
-    // those haplotypes are N: the anchor is unknown, so no record comes from them (docs/vcf.md),
-    // and the whole VCF has no record at 103 or 104 either; records 100 201 205 206.
+    // those haplotypes are N: the record `103 GT N` (docs/vcf.md, "Anchoring"); records 100 103 201 205 206.
     const statsJson = JSON.parse(cli(['stats', arrow, '--json', '-r', regions])) as MatrixStats;
     assert.deepEqual(statsJson.contigs.map((contig) => [contig.contig, contig.sites, contig.variableSites]), [['chr1', 7, 5]]);
     const vcfText = cli(['vcf', fixture('small.tsv'), '-r', regions]);
     assert.deepEqual(vcfText.match(/^##contig=.*$/gm), ['##contig=<ID=chr1,length=210>']);
-    assert.deepEqual(records(vcfText).map((line) => line.split('\t')[1]), ['100', '201', '205', '206']);
+    assert.deepEqual(records(vcfText).map((line) => line.split('\t')[1]), ['100', '103', '201', '205', '206']);
     const part = join(scratch.dir, 'part.arrow');
     cli(['pack', fixture('small.tsv'), '-r', regions, '-o', part]);
     assert.deepEqual((JSON.parse(cli(['info', part, '--json'])) as MatrixDescription).contigs, [{ name: 'chr1', sites: 7 }]);

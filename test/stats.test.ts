@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadMatrix, stats, type SiteStats } from 'genomatrix';
+import { loadMatrix, stats, statsTable, type SiteStats } from 'genomatrix';
+import { statsOutputChunks } from '../src/convert/stats-table.js';
+import { jsonChunks } from '../src/write/json-chunks.js';
 import { fixture, generate, runCli, scratchDir } from './helpers.js';
 
 /** The counts of a SiteStats, rates left out (they follow from the counts). */
@@ -83,6 +85,47 @@ describe('stats() on the fixture', () => {
       assert.deepEqual(result.genome.pairs, [{ pair: '8bout', calledSites: 13, hetSites: 3, hetRate: 3 / 13 }]);
     } finally {
       await matrix.close();
+    }
+  });
+});
+
+describe('stats output in pieces of bounded size', () => {
+  it('writes the TSV table and JSON through the sink in pieces: the bytes of the whole strings', async () => {
+    const matrix = await loadMatrix(fixture('small.tsv'), { threads: 1 });
+    const scratch = scratchDir();
+    try {
+      const result = await stats(matrix);
+      const whole = { tsv: statsTable(result), json: `${JSON.stringify(result, null, 2)}\n` };
+      for (const format of ['tsv', 'json'] as const) {
+        const output = join(scratch.dir, `stats.${format}`);
+        await stats(matrix, { output, format });
+        assert.equal(readFileSync(output, 'utf8'), whole[format], `${format} through the driver`);
+        // Pieces of about 100 bytes: JSON's end once they hold 100, so each is at most 100 plus one
+        // leaf; the table's hold whole contigs (a contig's lines are written together).
+        const pieces = [...statsOutputChunks(result, format, 100)].map((piece) => Buffer.from(piece).toString('utf8'));
+        assert.ok(pieces.length > (format === 'json' ? 20 : 3), `${format}: ${pieces.length} pieces`);
+        if (format === 'json') for (const piece of pieces) assert.ok(piece.length < 100 + 60, `${format}: a piece of ${piece.length} characters`);
+        else for (const piece of pieces) assert.ok(piece.endsWith('\n') && /^(contig|chr\d|\*)\t/.test(piece), `whole lines of whole contigs: ${piece.slice(0, 40)}`);
+        assert.equal(pieces.join(''), whole[format]);
+      }
+    } finally {
+      scratch.cleanup();
+      await matrix.close();
+    }
+  });
+
+  it('jsonChunks writes what JSON.stringify(value, null, 2) writes, whatever the piece size', () => {
+    const values: unknown[] = [
+      { a: [], b: {}, c: null, d: undefined, e: [1, [2, []], { f: 'x"\n\u00e9' }], g: () => 1, h: [undefined, null], i: -0, j: 1e21, k: NaN },
+      [],
+      {},
+      'text',
+      3,
+      null,
+      [[[]], [{}], { deep: { deeper: [true, false] } }],
+    ];
+    for (const value of values) {
+      for (const size of [1, 7, 1 << 20]) assert.equal([...jsonChunks(value, size)].join(''), JSON.stringify(value, null, 2), `${JSON.stringify(value)}, pieces of ${size}`);
     }
   });
 });

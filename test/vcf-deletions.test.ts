@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadMatrix, lowMemoryVcf, vcf } from 'genomatrix';
@@ -17,8 +17,13 @@ const skip = !process.env.CI && !(has('bcftools') && has('bgzip')) ? 'bcftools o
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const matrixPath = fixture('vcf-deletions.tsv');
-/** Bases of ref.fa the matrix has no row for: the POS gaps 5-9 of `gap` and 4-6 of `gapshift`, three bases after `nrun`. */
-const GAP_BASES: Record<string, { at: number; bases: string }> = { gap: { at: 5, bases: 'TTGAG' }, gapshift: { at: 4, bases: 'CAT' }, nrun: { at: 8, bases: 'ACG' } };
+/** Bases of ref.fa the matrix has no row for: the POS gaps 5-9 of `gap`, 4-6 of `gapshift` and 4-5 of `gapcross`, three bases after `nrun`. */
+const GAP_BASES: Record<string, { at: number; bases: string }> = {
+  gap: { at: 5, bases: 'TTGAG' },
+  gapshift: { at: 4, bases: 'CAT' },
+  gapcross: { at: 4, bases: 'TT' },
+  nrun: { at: 8, bases: 'ACG' },
+};
 
 /** The matrix as text: contigs in order, each with its rows (POS, REF, cells by column). */
 function readMatrix(path: string): { samples: string[]; contigs: Map<string, { pos: number; ref: string; cells: string[] }[]> } {
@@ -66,20 +71,14 @@ const records = (vcfText: string): string[] => vcfText.split('\n').filter((line)
 const expectedFile = (name: string, reference = ''): string =>
   readFileSync(fixture(name), 'utf8').replace(/^##source=genomatrix .*$/m, `##source=genomatrix ${version}`).replace('file://REFERENCE', `file://${reference}`);
 
-/**
- * `bcftools norm -c e -f`: passes, realigns nothing but the `moved` record (written at the first
- * site, moved to the second), and writes every other record back unchanged.
- */
-function assertNormalised(vcfPath: string, fasta: string, moved: [string, string] | [] = []): void {
+/** `bcftools norm -c e -f`: passes, realigns nothing, and writes every record back unchanged. */
+function assertNormalised(vcfPath: string, fasta: string): void {
   const { stdout, stderr } = tool('bcftools', ['norm', '-c', 'e', '-f', fasta, vcfPath]);
   const counts = /^Lines\s+total\/split\/realigned\/skipped:\s+(\d+)\/(\d+)\/(\d+)\/(\d+)$/m.exec(stderr);
   assert.ok(counts, `bcftools norm reports its counts: ${stderr}`);
   const written = records(readFileSync(vcfPath, 'utf8'));
-  assert.deepEqual(counts.slice(1).map(Number), [written.length, 0, moved.length / 2, 0], 'total, split, realigned, skipped');
-  const site = (line: string): string => line.split('\t').slice(0, 2).join(':');
-  const normalised = records(stdout);
-  if (moved.length === 2) assert.ok(written.some((line) => site(line) === moved[0]) && normalised.some((line) => site(line) === moved[1]), `${moved[0]} -> ${moved[1]}`);
-  assert.deepEqual(normalised.filter((line) => !moved.includes(site(line) as never)), written.filter((line) => !moved.includes(site(line) as never)));
+  assert.deepEqual(counts.slice(1).map(Number), [written.length, 0, 0, 0], 'total, split, realigned, skipped');
+  assert.deepEqual(records(stdout), written);
 }
 
 describe('vcf deletions: the hand-checked cases', { skip }, () => {
@@ -103,7 +102,7 @@ describe('vcf deletions: the hand-checked cases', { skip }, () => {
     assertOneLine(plainRun.stderr);
     assert.equal(
       plainRun.stderr,
-      "genomatrix: warning: 1 deletion run follows a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base\n",
+      "genomatrix: warning: 3 deletion runs follow or move left into a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base\n",
     );
     assert.equal(withoutCommandLine(readFileSync(plain, 'utf8')), expectedFile('vcf-deletions.expected.vcf'));
   });
@@ -114,17 +113,19 @@ describe('vcf deletions: the hand-checked cases', { skip }, () => {
     assert.equal(withoutCommandLine(readFileSync(anchored, 'utf8')), expectedFile('vcf-deletions.fasta.expected.vcf', fasta));
   });
 
-  it('bcftools norm -c e -f ref.fa realigns nothing with --fasta-ref; without it, only the deletion that moves into a gap', () => {
+  it('bcftools norm -c e -f ref.fa realigns nothing, with --fasta-ref and without it', () => {
     assertNormalised(anchored, fasta);
-    // gapshift: 2a's T of TT (8) moves left past POS 7 into the gap 4-6 only with the FASTA's bases.
-    assertNormalised(plain, fasta, ['gapshift:7', 'gapshift:5']);
+    // gapshift: without the FASTA, 2a's T of TT (8) would move into the gap 4-6: the star form.
+    assertNormalised(plain, fasta);
   });
 
-  it('bcftools stats counts the indels: 7 records with --fasta-ref, 6 without (the gap run is two * records)', () => {
+  it('bcftools stats counts the indels: 9 records with --fasta-ref, 6 without (the gap runs are * records)', () => {
     const count = (path: string, what: string): number => Number(new RegExp(`^SN\\t0\\tnumber of ${what}:\\t(\\d+)$`, 'm').exec(tool('bcftools', ['stats', path]).stdout)?.[1]);
-    assert.equal(count(anchored, 'indels'), 7);
+    assert.equal(count(anchored, 'indels'), 9);
     assert.equal(count(plain, 'indels'), 6);
-    assert.equal(count(anchored, 'SNPs'), 4);
+    assert.equal(count(anchored, 'SNPs'), 6);
+    // A deletion merged with a SNP (snp:2, `AC G`) or anchored on an N (nrun:3 `TCA N`, nshift:2 `CC N`): type "other".
+    assert.equal(count(anchored, 'others'), 3);
   });
 
   it('bcftools consensus -H 1|2 rebuilds each haplotype: its column with the deleted bases removed', () => {
@@ -175,7 +176,7 @@ describe('vcf deletions: row ranges', () => {
           const out = join(scratch.dir, `chunks-${chunkRows}.vcf`);
           const summary = await vcf(matrix, { output: out, chunkRows, fastaRef });
           assert.equal(readFileSync(out, 'utf8'), expected, `chunkRows ${chunkRows}, ${fastaRef ? 'with' : 'without'} --fasta-ref`);
-          assert.equal(summary.starRuns, fastaRef ? 0 : 1);
+          assert.equal(summary.starRuns, fastaRef ? 0 : 3);
           assert.deepEqual(summary.haploid, ['out']);
         }
       }
@@ -193,7 +194,7 @@ describe('vcf deletions: row ranges', () => {
           const out = join(scratch.dir, `low-${segmentRows}-${chunkRows}.vcf`);
           const summary = await lowMemoryVcf(matrixPath, { output: out, chunkRows, segmentRows, fastaRef, threads: 2 });
           assert.equal(readFileSync(out, 'utf8'), expected, `segments of ${segmentRows} rows, chunkRows ${chunkRows}, ${fastaRef ? 'with' : 'without'} --fasta-ref`);
-          assert.equal(summary.starRuns, fastaRef ? 0 : 1);
+          assert.equal(summary.starRuns, fastaRef ? 0 : 3);
           assert.deepEqual(summary.haploid, ['out']);
         }
       }
@@ -205,8 +206,12 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
   const scratch = scratchDir();
   after(scratch.cleanup);
 
-  /** Two contigs of homopolymers and short tandem repeats; haplotypes with SNPs and runs of 1-4 `-`. */
-  function repeatMatrix(seed: number, rows: number): { matrix: string; fasta: string } {
+  /**
+   * Two contigs of homopolymers and short tandem repeats; haplotypes with SNPs, runs of 1-4 `-` and
+   * (at `missing`) `N` cells; with `gaps`, positions left out of the matrix at that rate (the FASTA,
+   * built from the REF column, has `N` there).
+   */
+  function repeatMatrix(seed: number, rows: number, missing = 0, gaps = 0): { matrix: string; fasta: string } {
     const random = seededRandom(seed);
     const pick = (bases: string): string => bases[Math.floor(random() * bases.length)] as string;
     const names = ['1a', '1b', '2a', '2b', '3a', '3b', 'out'];
@@ -221,7 +226,6 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
         else ref += pick('ACGT');
       }
       ref = ref.slice(0, rows);
-      fasta += `>${contig}\n${ref}\n`;
       const columns = names.map(() => {
         const cells = [...ref];
         for (let i = 0; i < rows; i++) {
@@ -231,10 +235,13 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
             for (let k = 0; k < length && i + k < rows; k++) cells[i + k] = '-';
             i += length;
           } else if (r < 0.06) cells[i] = pick('ACGT');
+          else if (r < 0.06 + missing) cells[i] = 'N';
         }
         return cells;
       });
-      for (let i = 0; i < rows; i++) lines.push([contig, i + 1, ref[i], ...columns.map((cells) => cells[i])].join('\t'));
+      const kept = [...ref].map(() => gaps === 0 || random() >= gaps);
+      fasta += `>${contig}\n${[...ref].map((base, i) => (kept[i] ? base : 'N')).join('')}\n`;
+      for (let i = 0; i < rows; i++) if (kept[i]) lines.push([contig, i + 1, ref[i], ...columns.map((cells) => cells[i])].join('\t'));
     }
     return { matrix: lines.join('\n') + '\n', fasta };
   }
@@ -261,6 +268,36 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
       }
     });
   }
+
+  // Much missing data and POS gaps: deletions whose left alignment meets the haplotype's own N
+  // (anchored on it, allele N) and, without the FASTA, deletions that would move into a gap (star form).
+  for (const seed of [4, 5]) {
+    it(`seed ${seed}, N-heavy with POS gaps: norm realigns nothing, with --fasta-ref and without`, async () => {
+      const { matrix, fasta } = repeatMatrix(seed, 600, 0.25, 0.03);
+      const matrixFile = join(scratch.dir, `missing-${seed}.tsv`);
+      const fastaFile = join(scratch.dir, `missing-${seed}.fa`);
+      writeFileSync(matrixFile, matrix);
+      writeFileSync(fastaFile, fasta);
+      const loaded = await loadMatrix(matrixFile, { threads: 1 });
+      try {
+        for (const fastaRef of [fastaFile, undefined]) {
+          const out = join(scratch.dir, `missing-${seed}${fastaRef ? '-fasta' : ''}.vcf`);
+          const summary = await vcf(loaded, { output: out, fastaRef });
+          const written = records(readFileSync(out, 'utf8'));
+          // Allele N where REF begins with a base: a haplotype's own N anchors (a FASTA N in a gap starts REF).
+          const anchoredOnN = written.filter((line) => line.split('\t')[4]!.split(',').includes('N') && line.split('\t')[3]![0] !== 'N');
+          assert.ok(anchoredOnN.length > 3, `deletions anchored on an N: ${anchoredOnN.length}`);
+          if (!fastaRef) assert.ok(summary.starRuns > 10, `runs in the star form: ${summary.starRuns}`);
+          assertNormalised(out, fastaFile);
+          const small = join(scratch.dir, `missing-${seed}-7.vcf`);
+          await vcf(loaded, { output: small, chunkRows: 7, fastaRef });
+          assert.equal(readFileSync(small, 'utf8'), readFileSync(out, 'utf8'), 'the same bytes with 7 rows per task');
+        }
+      } finally {
+        await loaded.close();
+      }
+    });
+  }
 });
 
 describe('vcf: the ##genomatrixCommand line', () => {
@@ -281,6 +318,26 @@ describe('vcf: the ##genomatrixCommand line', () => {
       assert.equal(run.status, 1);
       assertOneLine(run.stderr);
       assert.equal(run.stderr, `genomatrix: ${fasta}: no sequence named 'homo', a contig of ${matrixPath}\n`);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
+  it('a --fai that is not there, a --fasta-ref that is a directory: one line, exit 2, no output', () => {
+    const scratch = scratchDir();
+    try {
+      const out = join(scratch.dir, 'out.vcf');
+      const missing = join(scratch.dir, 'none.fai');
+      const cases: [string[], string][] = [
+        [['--fai', missing], `genomatrix: cannot read the FASTA index ${missing}: no such file or directory\n`],
+        [['--fasta-ref', scratch.dir], `genomatrix: --fasta-ref: ${scratch.dir}: is a directory\n`],
+      ];
+      for (const [options, message] of cases) {
+        const run = runCli(['vcf', matrixPath, ...options, '-o', out]);
+        assert.equal(run.status, 2, run.stderr);
+        assert.equal(run.stderr, message);
+        assert.equal(existsSync(out), false);
+      }
     } finally {
       scratch.cleanup();
     }

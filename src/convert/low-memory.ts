@@ -15,7 +15,7 @@ import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { outputType } from '../write/output-type.js';
 import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import type { MatrixStats } from './matrix-stats.js';
-import { resolvePairs, selectedPairs } from './pairs.js';
+import { conversionPairs, resolvePairs } from './pairs.js';
 import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
@@ -56,7 +56,7 @@ export interface LowMemoryStatsOptions extends LowMemoryOptions, StatsOptions {}
  * const { lines } = await lowMemoryHaplotype('big.tsv.gz', { output: 'haplotypes.tsv' });
  */
 export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
-  const conversion = haplotypeConversion((samples) => selectedPairs(samples, options.pairs, options.samples), options);
+  const conversion = haplotypeConversion((samples) => conversionPairs({ samples }, options.pairs, options.samples), options);
   await streamedRun(path, conversion, options.output, outputType(options.output, options.outputType, 'haplotype') === 'bgzf', options);
   return { sites: conversion.sites, lines: conversion.lines, pairs: conversion.pairs };
 }
@@ -101,7 +101,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
  */
 export async function lowMemoryStats(path: string, options: LowMemoryStatsOptions = {}): Promise<MatrixStats> {
   const format = options.output === undefined ? undefined : (options.format ?? 'tsv');
-  const conversion = statsConversion((samples) => selectedPairs(samples, options.pairs, options.samples), { ...options, format });
+  const conversion = statsConversion((samples) => conversionPairs({ samples }, options.pairs, options.samples), { ...options, format });
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
   await streamedRun(path, conversion, options.output ?? false, bgzf, options);
   return conversion.result();

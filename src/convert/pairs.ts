@@ -33,21 +33,17 @@ export function resolvePairs(samples: readonly string[], spec?: string | readonl
 }
 
 /**
- * The pairs a conversion writes: the ones given, else the matrix's own (given at load, packed with
- * it, or automatic), then those a sample selection (`-s`, src/select/samples.ts) keeps.
+ * The pairs a conversion writes: the ones given, else the source's own (a loaded matrix's, given at
+ * load, packed with it, or automatic; a streamed input has none of its own: automatic), then those
+ * a sample selection (`-s`, src/select/samples.ts) keeps.
  */
 export function conversionPairs(
-  matrix: { readonly samples: readonly string[]; readonly pairs: readonly HaplotypePair[] },
+  source: { readonly samples: readonly string[]; readonly pairs?: readonly HaplotypePair[] },
   spec?: string | readonly (readonly [string, string])[],
-  samples?: string | SampleSelection,
+  selection?: string | SampleSelection,
 ): HaplotypePair[] {
-  const pairs = spec === undefined ? [...matrix.pairs] : resolvePairs(matrix.samples, spec);
-  return selectSamples(pairs, asSampleSelection(samples));
-}
-
-/** The pairs of `samples` a streamed conversion writes: those given (or automatic), then those a sample selection keeps. */
-export function selectedPairs(samples: readonly string[], spec?: string | readonly (readonly [string, string])[], selection?: string | SampleSelection): HaplotypePair[] {
-  return selectSamples(resolvePairs(samples, spec), asSampleSelection(selection));
+  const pairs = spec === undefined && source.pairs ? [...source.pairs] : resolvePairs(source.samples, spec);
+  return selectSamples(pairs, asSampleSelection(selection));
 }
 
 /** `<stem>a` + `<stem>b` pairs, listed in string order of the pair name. */

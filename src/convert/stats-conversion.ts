@@ -8,7 +8,7 @@ import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/alle
 import type { HaplotypePair } from '../layout/types.js';
 import type { StatsCounts, StatsTask } from '../worker/messages.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
-import { statsTableChunks } from './stats-table.js';
+import { statsOutputChunks } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
@@ -55,8 +55,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     },
     end() {
       if (options.format === undefined) return undefined;
-      const result = conversion.result();
-      return options.format === 'json' ? Buffer.from(`${JSON.stringify(result, null, 2)}\n`) : Buffer.concat([...statsTableChunks(result)]);
+      return statsOutputChunks(conversion.result(), options.format);
     },
     result() {
       if (cached) return cached;

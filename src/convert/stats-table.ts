@@ -6,6 +6,7 @@
 // the haplotype, allele or pair a line is about (`.` for site counts); `rate` is count / total
 // with six decimals (`.` when the line has no total, `NA` when the total is 0).
 
+import { jsonChunks } from '../write/json-chunks.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 
 /** Column names of the statistics table. */
@@ -39,8 +40,8 @@ const CHUNK_BYTES = 1 << 20;
  * table of 20,000 contigs is millions of lines, and a string of them all (or a rope of them) cost
  * more in garbage collection than the formatting itself.
  */
-export function* statsTableChunks(stats: MatrixStats): Generator<Uint8Array> {
-  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+export function* statsTableChunks(stats: MatrixStats, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
+  let chunk = Buffer.allocUnsafe(chunkBytes);
   let at = chunk.write(`${STATS_COLUMNS.join('\t')}\n`);
   const scopes: (readonly [string, SiteStats])[] = stats.contigs.map((contig) => [contig.contig, contig] as const);
   scopes.push(['*', stats.genome]);
@@ -49,12 +50,19 @@ export function* statsTableChunks(stats: MatrixStats): Generator<Uint8Array> {
     const most = 3 * text.length; // UTF-8 bytes of a string of this many UTF-16 units, at most
     if (at + most > chunk.length) {
       if (at > 0) yield chunk.subarray(0, at);
-      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most));
+      chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
       at = 0;
     }
     at += chunk.write(text, at);
   }
   if (at > 0) yield chunk.subarray(0, at);
+}
+
+/** The statistics as written (the TSV table, or JSON as `JSON.stringify(stats, null, 2)` and a newline), as UTF-8 in chunks of bounded size. */
+export function* statsOutputChunks(stats: MatrixStats, format: 'tsv' | 'json', chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
+  if (format === 'tsv') return yield* statsTableChunks(stats, chunkBytes);
+  for (const piece of jsonChunks(stats, chunkBytes)) yield Buffer.from(piece);
+  yield Buffer.from('\n');
 }
 
 /** The lines of one scope (a contig, or `*` the genome). */

@@ -12,7 +12,7 @@ import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs } from './pairs.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 import { hetRate, perSite, statsConversion } from './stats-conversion.js';
-import { statsTableChunks } from './stats-table.js';
+import { statsOutputChunks } from './stats-table.js';
 
 /** Options of `stats`. */
 export interface StatsOptions extends OutputTypeOptions {
@@ -75,7 +75,8 @@ export function mergeStats(parts: readonly MatrixStats[], names: readonly string
       seen.add(contig.contig);
     }
   });
-  const contigs = parts.flatMap((part) => part.contigs);
+  // Rates are derived again from the counts: a part's own rates are not trusted.
+  const contigs = parts.flatMap((part) => part.contigs.map((contig) => ({ contig: contig.contig, ...sumSiteStats([contig], contig) })));
   return { contigs, genome: sumSiteStats(contigs, first.genome) };
 }
 
@@ -104,10 +105,9 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
 
 /** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
 export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = []): Promise<void> {
-  const chunks = format === 'json' ? [Buffer.from(`${JSON.stringify(result, null, 2)}\n`)] : statsTableChunks(result);
   const sink = await openOutput(output, { inputs });
   try {
-    for (const chunk of chunks) await sink.write(chunk);
+    for (const chunk of statsOutputChunks(result, format)) await sink.write(chunk);
     await sink.commit();
   } catch (error) {
     await sink.abort();

@@ -18,9 +18,10 @@ import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { contigRuns } from '../select/contig-runs.js';
-import { asSampleSelection, selectSamples, type SampleSelection } from '../select/samples.js';
+import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { vcfAlleleTables } from './vcf-alleles.js';
+import { vcfSamples, VcfUnpaired } from './vcf-samples.js';
 
 /** Options of `vcf`. */
 export interface VcfOptions extends OutputTypeOptions {
@@ -53,9 +54,7 @@ export interface VcfOptions extends OutputTypeOptions {
 export const VcfDeletions = { indel: 'indel', star: 'star' } as const;
 export type VcfDeletions = (typeof VcfDeletions)[keyof typeof VcfDeletions];
 
-/** What becomes of haplotypes in no pair. */
-export const VcfUnpaired = { haploid: 'haploid', drop: 'drop' } as const;
-export type VcfUnpaired = (typeof VcfUnpaired)[keyof typeof VcfUnpaired];
+export { VcfUnpaired } from './vcf-samples.js';
 
 /** What a VCF run wrote. */
 export interface VcfSummary {
@@ -206,43 +205,13 @@ export function vcfConversion(
       const runs = conversion.starRuns;
       if (runs > 0) {
         options.onWarning?.(
-          `${runs} deletion run${runs === 1 ? '' : 's'} follow${runs === 1 ? 's' : ''} a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base`,
+          `${runs} deletion run${runs === 1 ? '' : 's'} follow${runs === 1 ? 's' : ''} or move${runs === 1 ? 's' : ''} left into a position missing from the matrix: written as '*' alleles (the star form); give --fasta-ref for their anchor base`,
         );
       }
       return undefined;
     },
   };
   return conversion;
-}
-
-/** One VCF sample: a pair (diploid) or a haplotype column in no pair (haploid). */
-export interface VcfSample {
-  name: string;
-  columns: readonly number[];
-  pair?: HaplotypePair;
-}
-
-/**
- * The VCF's samples: one per pair of `pairs` (the matrix's whole pair set), then one haploid
- * sample per haplotype column in none of them (none with `unpaired: 'drop'`): `all`; and `chosen`,
- * those a sample selection (`-s`, src/select/samples.ts) keeps, chosen among all of them by name,
- * as `bcftools view -s` chooses among the samples of the whole VCF.
- */
-export function vcfSamples(
-  names: readonly string[],
-  pairs: readonly HaplotypePair[],
-  unpaired: VcfUnpaired,
-  selection: string | SampleSelection | undefined,
-): { all: VcfSample[]; chosen: VcfSample[] } {
-  const paired = new Set(pairs.flatMap((pair) => pair.columns));
-  const haploid = unpaired === VcfUnpaired.drop ? [] : names.map((_, c) => c).filter((c) => !paired.has(c));
-  const all: VcfSample[] = [...pairs.map((pair) => ({ name: pair.name, columns: pair.columns, pair })), ...haploid.map((c) => ({ name: names[c] as string, columns: [c] }))];
-  const seen = new Set<string>();
-  for (const { name } of all) {
-    if (seen.has(name)) throw new UsageError(`two samples are both named '${name}': VCF sample names must differ`);
-    seen.add(name);
-  }
-  return { all, chosen: selectSamples(all, asSampleSelection(selection), 'sample') };
 }
 
 /**

@@ -46,8 +46,8 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   collect?(result: ResultOf<T>, range: RangeTask): void;
   /** A contig's ranges are all collected; its layout is still valid. */
   contigDone?(unit: ContigUnit): Promise<void> | void;
-  /** After the last contig: the bytes written last. */
-  end?(): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /** After the last contig: the bytes written last, whole or in pieces (a large table). */
+  end?(): Promise<Uint8Array | undefined> | Uint8Array | Iterable<Uint8Array> | undefined;
 }
 
 export type { RangeColumns } from '../worker/messages.js';

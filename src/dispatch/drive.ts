@@ -127,7 +127,9 @@ class Run<T extends WorkerTask> {
       await this.launchGroup();
       await this.drain();
       if (!begun) await this.write(await this.conversion.begin?.(undefined));
-      await this.write(await this.conversion.end?.());
+      const last = await this.conversion.end?.();
+      if (last === undefined || last instanceof Uint8Array) await this.write(last);
+      else for (const bytes of last) await this.write(bytes);
       if (this.options.bgzf && this.options.sink) await this.options.sink.write(BGZF_EOF);
     } catch (error) {
       this.fail(error);

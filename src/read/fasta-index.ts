@@ -2,14 +2,20 @@
 // line, bytes per line, tab-separated). Read from `<fasta>.fai`, or built in memory by one pass
 // over a FASTA that has none (nothing is written next to the input).
 
-import { createReadStream, existsSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
 import { GenomatrixError, UsageError } from '../errors.js';
 import type { FastaContig } from '../worker/fasta-bases.js';
+import { describeFsError } from './header.js';
 
 /** Reads a .fai file; `fasta` is the file its offsets point into. */
 export function readFai(faiPath: string, fasta: string): Map<string, FastaContig> {
   const contigs = new Map<string, FastaContig>();
-  const text = readFileSync(faiPath, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(faiPath, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the FASTA index ${faiPath}: ${describeFsError(error)}`);
+  }
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const [name, ...fields] = line.replace(/\r$/, '').split('\t');
@@ -25,10 +31,15 @@ export function readFai(faiPath: string, fasta: string): Map<string, FastaContig
 /** The index of a plain FASTA: its `.fai` when there is one, else built by reading the file once. */
 export async function fastaIndex(fasta: string): Promise<Map<string, FastaContig>> {
   if (!existsSync(fasta)) throw new UsageError(`--fasta-ref: ${fasta}: no such file`);
-  const fd = openSync(fasta, 'r');
   const magic = Buffer.alloc(2);
-  readSync(fd, magic, 0, 2, 0);
-  closeSync(fd);
+  try {
+    if (statSync(fasta).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    const fd = openSync(fasta, 'r');
+    readSync(fd, magic, 0, 2, 0);
+    closeSync(fd);
+  } catch (error) {
+    throw new UsageError(`--fasta-ref: ${fasta}: ${describeFsError(error)}`);
+  }
   if (magic[0] === 0x1f && magic[1] === 0x8b) {
     throw new UsageError(`--fasta-ref: ${fasta} is compressed: give the plain FASTA (gzip -dc ${fasta} > ref.fa)`);
   }

@@ -24,6 +24,7 @@ const ZERO = 48;
 const FIXED = new TextEncoder().encode('\t.\tPASS\t.');
 const FORMAT_GT = new TextEncoder().encode('\tGT');
 const BASES = /^[ACGTNacgtn]+$/;
+const ENCODER = new TextEncoder();
 
 /** Reused between tasks of one worker; grows when a chunk needs more. */
 let scratch = new Uint8Array(1 << 20);
@@ -194,11 +195,10 @@ class RecordEncoder {
 
   /** A record worked out by `rangeRecords`. */
   record(record: VcfRecord): void {
-    const text = new TextEncoder().encode(`${record.ref}\t${record.alts.length > 0 ? record.alts.join(',') : '.'}`);
-    this.reserve(this.rowBound + text.length);
+    const text = `${record.ref}\t${record.alts.length > 0 ? record.alts.join(',') : '.'}`;
+    this.reserve(this.rowBound + 3 * text.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
     this.start(record.pos);
-    this.out.set(text, this.o);
-    this.o += text.length;
+    this.o += ENCODER.encodeInto(text, this.out.subarray(this.o)).written;
     this.finish((h) => record.alleles[h] as number);
   }
 

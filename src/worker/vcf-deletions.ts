@@ -69,14 +69,12 @@ export interface DeletionRun {
   recordRow: number;
   /** POS of the record. */
   recordPos: number;
-  /** Last row the haplotype's own allele covers (the deleted rows, or the base after them for `first`). */
-  spanLast: number;
-  /** The haplotype's allele over [record, spanLast], deleted bases removed; null when unknown. */
+  /** Last position the haplotype's own allele covers (the last deleted one, or the base after it for `first`). */
+  spanLastPos: number;
+  /** The haplotype's allele over [recordPos, spanLastPos], deleted bases removed; null when unknown. */
   allele: string | null;
   /** The last deleted position. */
   lastPos: number;
-  /** `gap`: the FASTA's bases from POS up to the first row after the gap (or to `lastPos`). */
-  gapBases?: string;
 }
 
 /** The byte of a one-base string A C G T (upper case), or 0. */
@@ -237,8 +235,10 @@ class HaplotypeCells {
     const { pos, codes } = this;
     const { s, e, c, members } = block;
     const p0 = pos[s] as number;
-    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLast: e, lastPos: pos[e] as number };
-    const known = (code: number): boolean => code >= 0 && code !== codes.missing && codes.bases[code] === 1;
+    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLastPos: pos[e] as number, lastPos: pos[e] as number };
+    // An anchor is known when it is bases; an `N` anchor writes the allele `N` (docs/vcf.md, "Anchoring"),
+    // unless the last deleted REF base is `N` too (bcftools norm would trim that common `N`).
+    const known = (code: number): boolean => code >= 0 && codes.bases[code] === 1 && (code !== codes.missing || this.ref[e] !== codes.missing);
     if (this.follows(s) && !known(this.view(s - 1, previous))) {
       return { ...run, form: RunForm.unknown, recordRow: s - 1, recordPos: p0 - 1, allele: null };
     }
@@ -248,23 +248,25 @@ class HaplotypeCells {
       if (after < this.n && this.follows(after)) {
         const code = after <= c ? (this.ref[after] as number) : (this.column[after] as number);
         return known(code)
-          ? { ...run, form: RunForm.first, spanLast: after, allele: codes.texts[code] as string }
+          ? { ...run, form: RunForm.first, spanLastPos: pos[after] as number, allele: codes.texts[code] as string }
           : { ...run, form: RunForm.unknown, allele: null };
       }
       return { ...run, form: RunForm.star, allele: null };
     }
     if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };
-    return this.moveLeft(block, previous, fasta);
+    return this.moveLeft(block, previous, fasta) ?? { ...run, form: RunForm.star, allele: null };
   }
 
   /**
    * Moves a block's deletion left one position at a time while the anchor base equals the last
    * deleted REF base (the haplotype then reads the same), at most MAX_SHIFT times: over rows while
-   * the haplotype's anchor cell is one base, and, with a FASTA, into a POS gap before them (whose
-   * positions every haplotype reads as REF). It stops at POS 1, at a gap without a FASTA, and
-   * where a gap ends at a row again.
+   * the haplotype's anchor cell is one base, onto the haplotype's own `N` (which then anchors it:
+   * bcftools norm, which sees REF alone, would move it on), and, with a FASTA, into a POS gap
+   * before them (whose positions every haplotype reads as REF), and out of the gap onto rows again
+   * (the rows' own cells anchor, as before). It stops at POS 1. Without a FASTA, a deletion that
+   * would move into a gap has an unknown place: undefined (the caller writes the star form).
    */
-  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun {
+  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun | undefined {
     const { pos, ref, codes } = this;
     const { s, e, c, members } = block;
     /** The anchor: a row, or (virtual) the position `anchorPos` of a gap that ends at row `gapRow`. */
@@ -283,29 +285,36 @@ class HaplotypeCells {
       if (x === 0 || x !== refBase(lastPos)) break;
       const next = anchorPos - 1;
       if (next < 1) break;
-      if (anchorRow >= 0 && this.follows(anchorRow)) {
-        if ((codes.base[this.view(anchorRow - 1, previous)] ?? 0) === 0) break;
-        anchorRow--;
+      const rowBefore = anchorRow >= 0 ? anchorRow - 1 : gapRow - 1;
+      if (rowBefore >= 0 && pos[rowBefore] === next) {
+        // Onto a row (from the row after it, or out of a gap): the haplotype's own cell anchors.
+        const before = this.view(rowBefore, previous);
+        if (before === codes.missing && refBase(lastPos - 1) !== 0) {
+          // Onto the haplotype's `N`: the deletion's allele is that `N`, and it moves no further.
+          anchorRow = rowBefore;
+          anchorPos = next;
+          lastPos--;
+          break;
+        }
+        if ((codes.base[before] ?? 0) === 0) break;
+        anchorRow = rowBefore;
       } else {
-        // Into (or on in) a gap: the FASTA's base, even N (as bcftools norm pads), never back onto a row.
-        const rowBefore = anchorRow >= 0 ? anchorRow - 1 : gapRow - 1;
-        if ((rowBefore >= 0 && pos[rowBefore] === next) || fasta?.(next) === undefined) break;
+        // Into (or on in) a gap: the FASTA's base, even N (as bcftools norm pads).
+        if (!fasta) return undefined;
+        if (fasta(next) === undefined) break;
         if (anchorRow >= 0) gapRow = anchorRow;
         anchorRow = -1;
       }
       anchorPos = next;
       lastPos--;
     }
-    const run = { cellFirst: s, cellLast: c, members, recordPos: anchorPos, lastPos };
-    if (anchorRow >= 0) {
-      const last = anchorRow + lastPos - anchorPos;
-      return { ...run, form: RunForm.anchored, first: anchorRow + 1, last, spanLast: last, recordRow: anchorRow, allele: codes.texts[this.view(anchorRow, previous)] as string };
-    }
-    // Anchored in the gap before row `gapRow`: the FASTA's bases up to that row, then rows.
-    const gapEnd = (pos[gapRow] as number) - 1;
-    let gapBases = '';
-    for (let position = anchorPos; position <= Math.min(lastPos, gapEnd); position++) gapBases += fasta?.(position) ?? 'N';
-    const last = lastPos > gapEnd ? gapRow + lastPos - (pos[gapRow] as number) : gapRow - 1;
-    return { ...run, form: RunForm.gap, first: gapRow, last, spanLast: last, recordRow: gapRow, gapBases, allele: gapBases.slice(0, 1) };
+    const run = { cellFirst: s, cellLast: c, members, recordPos: anchorPos, lastPos, spanLastPos: lastPos };
+    // The rows deleted as written: after the anchor, up to the last deleted position (none when only gap positions are).
+    const first = anchorRow >= 0 ? anchorRow + 1 : gapRow;
+    let last = first - 1;
+    while (last + 1 < this.n && (pos[last + 1] as number) <= lastPos) last++;
+    if (anchorRow >= 0) return { ...run, form: RunForm.anchored, first, last, recordRow: anchorRow, allele: codes.texts[this.view(anchorRow, previous)] as string };
+    // Anchored in the gap before row `gapRow`, on the FASTA's base.
+    return { ...run, form: RunForm.gap, first, last, recordRow: gapRow, allele: fasta?.(anchorPos) ?? 'N' };
   }
 }

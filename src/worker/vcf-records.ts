@@ -59,6 +59,8 @@ export function rangeRecords(
   /** Events by record row; gap-anchored ones apart, as they precede their row's record. */
   const events = new Map<number, { h: number; run: DeletionRun }[]>();
   const gapEvents = new Map<number, { h: number; run: DeletionRun }[]>();
+  /** Each haplotype's written deletions, in order of POS: a gap record inside one gives it `*`. */
+  const written: DeletionRun[][] = [];
   let starRuns = 0;
   const mark = (h: number, row: number, value: number): void => {
     if (row < from || row >= to) return;
@@ -68,6 +70,7 @@ export function rangeRecords(
   };
   for (let h = 0; h < width; h++) {
     const column = contig.haplotypes[h] as Uint8Array;
+    const own: DeletionRun[] = (written[h] = []);
     for (const run of deletionRuns(contig, column, codes, from, to, fasta)) {
       if (run.form === RunForm.star) {
         for (let k = 0; k < run.members.length; k += 2) {
@@ -80,7 +83,9 @@ export function rangeRecords(
       const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
       for (let r = run.cellFirst; r <= run.cellLast; r++) mark(h, r, Mark.asRef);
       for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
-      if (run.form === RunForm.unknown || run.recordRow < from || run.recordRow >= to) continue;
+      if (run.form === RunForm.unknown) continue;
+      own.push(run);
+      if (run.recordRow < from || run.recordRow >= to) continue;
       const byRow = run.form === RunForm.gap ? gapEvents : events;
       const list = byRow.get(run.recordRow) ?? [];
       list.push({ h, run });
@@ -91,39 +96,61 @@ export function rangeRecords(
   const records: { row: number; record: VcfRecord }[] = [];
   if (!marks && events.size === 0 && gapEvents.size === 0) return { touched, records, starRuns };
   const markAt = (h: number, row: number): number => (marks ? (marks[h * rows + row - from] as number) : Mark.cell);
-  const refSpan = (first: number, last: number): string => {
+  const { pos } = contig;
+  const refSpan: RefSpan = (row, fromPos, toPos) => {
+    // The REF bases of positions fromPos..toPos: a row's REF, or in a POS gap the FASTA's base.
+    while (row < pos.length && (pos[row] as number) < fromPos) row++;
     let text = '';
-    for (let r = first; r <= last; r++) text += codes.refTexts[contig.ref[r] as number] as string;
+    for (let p = fromPos; p <= toPos; p++) {
+      if (row < pos.length && pos[row] === p) text += codes.refTexts[contig.ref[row++] as number] as string;
+      else text += fasta?.(p) ?? 'N';
+    }
     return text;
   };
   for (let row = from; row < to; row++) {
     if (touched[row - from] === 0) continue;
-    for (const record of gapRecords(width, gapEvents.get(row) ?? [], refSpan)) records.push({ row, record });
+    const gap = gapEvents.get(row);
+    if (gap) for (const record of gapRecords(width, row, gap, written, refSpan)) records.push({ row, record });
     const record = rowRecord(contig, codes, width, row, events.get(row) ?? [], markAt, refSpan, vcfAlt);
     if (record) records.push({ row, record });
   }
   return { touched, records, starRuns };
 }
 
+/** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
+type RefSpan = (row: number, fromPos: number, toPos: number) => string;
+
 /**
  * The records anchored on FASTA bases in the POS gap before a row, one per POS. REF is the FASTA's
  * bases then the rows' REF, as long as the longest deletion; a deletion's allele is the anchor base
  * and the REF after it. Other haplotypes read REF there (a position without a row is a reference
- * position), or `*` inside a deletion of theirs that starts further left in the gap.
+ * position), or `*` inside a deletion of theirs that starts further left.
  */
-function gapRecords(width: number, gap: readonly { h: number; run: DeletionRun }[], refSpan: (first: number, last: number) => string): VcfRecord[] {
+function gapRecords(width: number, row: number, gap: readonly { h: number; run: DeletionRun }[], written: readonly DeletionRun[][], refSpan: RefSpan): VcfRecord[] {
   const starts = [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y);
   return starts.map((start) => {
     const here = gap.filter((event) => event.run.recordPos === start);
     const longest = here.reduce((a, b) => (b.run.lastPos > a.run.lastPos ? b : a));
-    const ref = (longest.run.gapBases as string) + (longest.run.spanLast >= longest.run.first ? refSpan(longest.run.first, longest.run.spanLast) : '');
+    const ref = refSpan(row, start, longest.run.lastPos);
     const texts = new Array<string | null>(width).fill(ref);
-    for (const { h, run } of gap) {
-      if (run.recordPos === start) texts[h] = ref.slice(0, 1) + ref.slice(1 + run.lastPos - start);
-      else if (run.recordPos < start && run.lastPos >= start) texts[h] = '*';
-    }
+    for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
+    for (const { h, run } of here) texts[h] = ref.slice(0, 1) + ref.slice(1 + run.lastPos - start);
     return indexAlleles(start, ref, texts);
   });
+}
+
+/** Some deletion of `runs` (in order of POS) was written before `position` and deletes it. */
+function inside(runs: readonly DeletionRun[], position: number): boolean {
+  // The last run written before `position`, by halving: runs do not overlap, so it is the only candidate.
+  let low = 0;
+  let high = runs.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((runs[middle] as DeletionRun).recordPos < position) low = middle + 1;
+    else high = middle;
+  }
+  const run = runs[low - 1];
+  return run !== undefined && run.lastPos >= position;
 }
 
 /** The record starting at `row`, or null when every haplotype reads REF or missing there. */
@@ -134,14 +161,15 @@ function rowRecord(
   row: number,
   starts: { h: number; run: DeletionRun }[],
   markAt: (h: number, row: number) => number,
-  refSpan: (first: number, last: number) => string,
+  refSpan: RefSpan,
   vcfAlt: (code: number) => string | null,
 ): VcfRecord | null {
-  let last = row;
-  for (const { run } of starts) last = Math.max(last, run.spanLast);
-  const single = last === row;
+  const at = contig.pos[row] as number;
+  let last = at;
+  for (const { run } of starts) last = Math.max(last, run.spanLastPos);
+  const single = last === at;
   const refCode = contig.ref[row] as number;
-  const ref = refSpan(row, last);
+  const ref = refSpan(row, at, last);
   const own = new Array<DeletionRun | undefined>(width);
   for (const { h, run } of starts) own[h] = run;
   const texts = new Array<string | null>(width);
@@ -149,7 +177,7 @@ function rowRecord(
   for (let h = 0; h < width; h++) {
     const run = own[h];
     if (run) {
-      texts[h] = (run.allele as string) + (run.spanLast < last ? refSpan(run.spanLast + 1, last) : '');
+      texts[h] = (run.allele as string) + (run.spanLastPos < last ? refSpan(row, run.spanLastPos + 1, last) : '');
       continue;
     }
     const state = markAt(h, row);
@@ -164,7 +192,7 @@ function rowRecord(
     else {
       kept = true;
       if (single) texts[h] = vcfAlt(code);
-      else texts[h] = codes.bases[code] === 1 ? (codes.texts[code] as string) + refSpan(row + 1, last) : null;
+      else texts[h] = codes.bases[code] === 1 ? (codes.texts[code] as string) + refSpan(row, at + 1, last) : null;
     }
   }
   return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;

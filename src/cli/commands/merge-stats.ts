@@ -53,7 +53,27 @@ function readStats(path: string): MatrixStats {
   if (!isSiteStats(stats?.genome) || !Array.isArray(stats.contigs) || !stats.contigs.every((contig) => typeof contig?.contig === 'string' && isSiteStats(contig))) {
     throw new InputError({ file: path }, 'expected the output of genomatrix stats --json (contigs and genome statistics, every count a whole number >= 0)');
   }
+  for (const contig of stats.contigs) {
+    const problem = misfit(contig);
+    if (problem) throw new InputError({ file: path }, `contig ${contig.contig}: ${problem}: expected the output of genomatrix stats --json`);
+  }
   return stats;
+}
+
+/** The first count of a scope that does not fit with the others (every count of what stats wrote does), or undefined. */
+function misfit(stats: SiteStats): string | undefined {
+  const { sites } = stats;
+  if (stats.variableSites + stats.droppedSites !== sites) return `variable (${stats.variableSites}) and dropped (${stats.droppedSites}) sites do not add up to its ${sites} sites`;
+  if (stats.multiallelicSites > stats.variableSites) return `${stats.multiallelicSites} multiallelic sites, more than its ${stats.variableSites} variable sites`;
+  for (const h of stats.haplotypes) {
+    if (h.missing + h.deletions > sites) return `${h.haplotype} has ${h.missing} missing and ${h.deletions} deleted cells, more than its ${sites} sites`;
+  }
+  const cells = stats.alleles.reduce((sum, allele) => sum + allele.cells, 0);
+  if (cells !== sites * stats.haplotypes.length) return `allele cells add up to ${cells}, not its ${sites} sites x ${stats.haplotypes.length} haplotypes`;
+  for (const p of stats.pairs) {
+    if (p.calledSites > sites || p.hetSites > p.calledSites) return `pair ${p.pair}: ${p.calledSites} called and ${p.hetSites} heterozygous sites of ${sites}`;
+  }
+  return undefined;
 }
 
 /** A count: a whole number, not negative (a part holding anything else is not what stats wrote). */
