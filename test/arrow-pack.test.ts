@@ -4,7 +4,7 @@
 // clear line.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as arrow from 'apache-arrow';
@@ -157,11 +157,7 @@ describe('bad .arrow input', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
   const golden = readFileSync(join(root, 'native-layout', 'small.arrow'));
-  const file = (name: string, content: Uint8Array): string => {
-    const path = join(scratch.dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
+  const file = scratch.file;
 
   const cases: [string, () => Uint8Array, RegExp][] = [
     ['truncated file', () => golden.subarray(0, golden.length - 100), /\.arrow: truncated Arrow IPC file: it does not end with the ARROW1 magic/],

@@ -3,7 +3,7 @@
 // sampler must see a process. No timing is asserted.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { approaches } from '../bench/harness/approaches.js';
@@ -75,11 +75,7 @@ describe('benchmark harness', () => {
 
   it('compares outputs: identical, same up to alt order, and a mismatch with its line', async () => {
     const header = 'contig\tpos\tref\talt\n';
-    const write = (name: string, text: string): string => {
-      const path = join(scratch.dir, name);
-      writeFileSync(path, text);
-      return path;
-    };
+    const write = scratch.file;
     const a = write('a.tsv', `${header}chr1\t7\tA\tG,-\tchr1\tA|G\nchr1\t8\tC\tT\tchr1\tC|T\n`);
     const b = write('b.tsv', `${header}chr1\t7\tA\t-,G\tchr1\tA|G\nchr1\t8\tC\tT\tchr1\tC|T\n`);
     const c = write('c.tsv', `${header}chr1\t7\tA\tG,-\tchr1\tA|G\nchr1\t8\tC\tT\tchr1\tT|C\n`);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -15,11 +15,7 @@ const HEADER = 'CHROM\tPOS\tREF\ta\tb\n';
 describe('bad input', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const file = (name: string, content: string | Buffer): string => {
-    const path = join(scratch.dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
+  const file = scratch.file;
   const leftovers = (): string[] => readdirSync(scratch.dir).filter((name) => name.endsWith('.tmp'));
   const fifo = (): string => {
     const path = join(scratch.dir, 'fifo');

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,15 @@ export function generate(out: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`generator failed: ${result.stderr}`);
 }
 
-/** A fresh temporary directory, removed by the returned cleanup. */
-export function scratchDir(): { dir: string; cleanup: () => void } {
+/** A fresh temporary directory, removed by the returned cleanup; `file` writes a file in it and returns its path. */
+export function scratchDir(): { dir: string; file: (name: string, content: string | Uint8Array) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'genomatrix-test-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const file = (name: string, content: string | Uint8Array): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  return { dir, file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A VCF without its `##genomatrixCommand` line (which names the paths and options of its run). */

@@ -32,13 +32,16 @@ async function content(path: string): Promise<string> {
   return lines.join('\n');
 }
 
+/** MATRIX packed once, by the CLI; each suite below writes its damaged copies in a scratch directory of its own. */
+const source = scratchDir();
+after(source.cleanup);
+const text = source.file('m.tsv', MATRIX);
+const packed = join(source.dir, 'm.arrow');
+assert.equal(runCli(['pack', text, '-o', packed]).status, 0);
+
 describe('packed files are checked', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const text = join(scratch.dir, 'm.tsv');
-  writeFileSync(text, MATRIX);
-  const packed = join(scratch.dir, 'm.arrow');
-  assert.equal(runCli(['pack', text, '-o', packed]).status, 0);
 
   it('every byte flipped: a located error, or exactly the undamaged matrix', async () => {
     const good = await content(packed);
@@ -103,10 +106,6 @@ describe('packed files are checked', () => {
 describe('a damaged column is refused by every command, in memory and streamed', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const text = join(scratch.dir, 'm.tsv');
-  writeFileSync(text, MATRIX);
-  const packed = join(scratch.dir, 'm.arrow');
-  assert.equal(runCli(['pack', text, '-o', packed]).status, 0);
   // POS 9 of contig c1 becomes 8: a value a conversion would print as it is, were it not checked.
   const bytes = readFileSync(packed);
   const pos9 = middleChrom(bytes) + 64;

@@ -16,11 +16,7 @@ const MATRIX = 'CHROM\tPOS\tREF\tsa\tsb\nc1\t1\tA\tA\tC\nc1\t2\tG\tG\tG\nc2\t5\t
 describe('outputs never touch inputs', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const file = (name: string, content: string): string => {
-    const path = join(scratch.dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
+  const file = scratch.file;
   const matrix = file('m.tsv', MATRIX);
   const header = file('h.tsv', 'CHROM\tPOS\tREF\tsa\tsb\n');
   const noHeader = file('nh.tsv', MATRIX.split('\n').slice(1).join('\n'));
@@ -206,11 +202,7 @@ describe('bounded sizes', () => {
 describe('the header rule', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const file = (name: string, content: string | Buffer): string => {
-    const path = join(scratch.dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
+  const file = scratch.file;
   const header = file('h.tsv', 'CHROM\tPOS\tREF\tsa\tsb\n');
   const worm = 'CHROMOSOME_I\t1\tA\tA\tC\nCHROMOSOME_I\t2\tA\tG\tA\n';
   const wormTable = 'contig\tpos\tref\talt\tsasb_PI\tsasb_PG_al\nCHROMOSOME_I\t1\tA\tC\tCHROMOSOME_I\tA|C\nCHROMOSOME_I\t2\tA\tG\tCHROMOSOME_I\tG|A\n';

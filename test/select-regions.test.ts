@@ -3,7 +3,6 @@
 // is worked out by hand from the inputs written next to it.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
@@ -69,11 +68,7 @@ describe('regionSet', () => {
 describe('readRegionsFile (-R)', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const write = (name: string, text: string | Buffer): string => {
-    const path = join(scratch.dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const write = scratch.file;
 
   it('BED (named .bed or .bed.gz): 0-based, end exclusive; headers skipped', () => {
     const text = '# comment\ntrack name=x\nbrowser position chr1\nchr1\t99\t200\tname\t0\t+\n\nchr2\t0\t1\r\nchr2\t7\t7\n';

@@ -5,7 +5,7 @@
 // parse chunks), then c2 (lines 302-303), then c3 (line 304).
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadMatrix, lowMemoryHaplotype } from 'genomatrix';
@@ -20,11 +20,7 @@ function matrix(c1Line: (k: number) => string = (k) => `c1\t${k + 1}\tA\tA\t${k 
 describe('a text input with a selection skips the other contigs', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  const write = (name: string, text: string): string => {
-    const path = join(scratch.dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const write = scratch.file;
   const good = write('good.tsv', matrix());
 
   it('in memory: only the selected contig is loaded; the alleles are the whole matrix\'s (R is only on a skipped c1 line)', async () => {
