@@ -1,13 +1,14 @@
-// `genomatrix bed`, the output format made of a kernel module and a description (src/formats): one
+// `genomatrix bed`, the output format made of one module, kernel and description (src/formats): one
 // BED line (contig, POS-1, POS) per site with an alt allele, worked out by hand below; the same
-// bytes in memory, streamed and through the command line with a region.
+// bytes in memory, streamed and through the command line with a region. docs/architecture.md shows
+// the module whole as the way to add a format, so it is checked against the file.
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formats, loadMatrix, writeFormat } from 'genomatrix';
-import { runCli, scratchDir } from './helpers.js';
+import { root, runCli, scratchDir } from './helpers.js';
 
 const MATRIX = [
   'CHROM\tPOS\tREF\ta\tb\tc',
@@ -43,5 +44,13 @@ describe('genomatrix bed', () => {
     const run = runCli(['bed', path, '-r', 'c1:12-20', '-q']);
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout, 'c1\t12\t13\n');
+  });
+
+  it('docs/architecture.md shows the format\'s module as it is', () => {
+    const source = readFileSync(join(root, 'src', 'formats', 'bed.ts'), 'utf8');
+    const code = source.slice(source.indexOf('import '));
+    const page = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+    const shown = /\*\*1\. The format's module\*\*, `src\/formats\/bed\.ts`:\n\n```ts\n([^]*?)```/.exec(page)?.[1];
+    assert.equal(shown, code);
   });
 });

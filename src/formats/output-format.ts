@@ -1,5 +1,6 @@
-// An output format: a kernel module (worker side: a range's rows -> text, src/worker/*-chunk.ts,
-// run through worker/format-task.ts) and a description (this shape). From the description alone the
+// An output format: one module in src/formats whose default export is its kernel (worker side: a
+// range's rows -> text, run through worker/format-task.ts) and which exports its description (this
+// shape). From the description alone the
 // driver runs the format in memory and streamed (`writeFormat`), and the command line makes its
 // command (cli/commands/format-command.ts); formats/registry.ts lists them (docs/architecture.md).
 
@@ -19,8 +20,8 @@ export interface OutputFormat {
   name: string;
   /** One line for `--help`. */
   describe: string;
-  /** The URL of its kernel module, whose default export is a `FormatKernel`. */
-  kernel: URL;
+  /** The URL of its kernel module (the format's own, `import.meta.url`), whose default export is a `FormatKernel`. */
+  kernel: string;
   /** Bytes written first (a header line), given the first contig. */
   header?(first: ContigUnit | undefined): string;
   /** Examples for `--help`: what, and the commands (`$0` is genomatrix). */
@@ -35,7 +36,7 @@ export interface FormatOptions extends OutputTypeOptions {
 
 /** The driver's conversion of a format, counting the lines its kernel writes. */
 export function formatConversion(format: OutputFormat): Conversion<FormatTask> & { lines: number } {
-  const kernel = format.kernel.href;
+  const kernel = format.kernel;
   const conversion = {
     lines: 0,
     begin: (first: ContigUnit | undefined) => (format.header ? new TextEncoder().encode(format.header(first)) : undefined),

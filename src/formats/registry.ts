@@ -1,6 +1,6 @@
-// Every output format made of a kernel module and a description (formats/output-format.ts): the
-// command line makes a command of each, and the library exports them. A new format is its kernel
-// (src/worker), its description (here in src/formats) and its line below.
+// Every output format made of a kernel and a description (formats/output-format.ts): the command
+// line makes a command of each, and the library exports them. A new format is two files: its module
+// here in src/formats (kernel and description) and its line below.
 
 import { bedFormat } from './bed.js';
 import type { OutputFormat } from './output-format.js';
