@@ -12,6 +12,7 @@ export {
   type LowMemoryStatsOptions,
 } from './convert/low-memory.js';
 export { OutputType, type OutputTypeOptions } from './write/output-type.js';
+export { DEFAULT_BGZF_LEVEL } from './write/bgzf.js';
 export { resolvePairs, automaticPairs, type HaplotypePair } from './convert/pairs.js';
 export { defineTask, AlleleCode, type ContigTask, type ContigView, type TaskArgs, type TaskResult } from './worker/contig-view.js';
 export type { ContigArrow, AlleleVector } from './worker/contig-arrow.js';

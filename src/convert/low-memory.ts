@@ -12,7 +12,7 @@ import { WorkerPool } from '../dispatch/worker-pool.js';
 import type { LoadProgress } from '../layout/types.js';
 import type { WorkerTask } from '../worker/kernels.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { outputType } from '../write/output-type.js';
+import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import type { MatrixStats } from './matrix-stats.js';
 import { conversionPairs, resolvePairs } from './pairs.js';
@@ -116,7 +116,7 @@ export async function streamedRun<T extends WorkerTask>(
   conversion: Conversion<T>,
   output: string | undefined | false,
   bgzf: boolean,
-  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; transform?: UnitTransform },
+  options: LowMemoryOptions & OutputTypeOptions & { dictionary?: SharedArrayBuffer; transform?: UnitTransform },
   sharedPool?: WorkerPool,
 ): Promise<void> {
   const input = await openMatrixInput(path);
@@ -140,6 +140,7 @@ export async function streamedRun<T extends WorkerTask>(
     ownsPool: !sharedPool,
     sink,
     bgzf,
+    level: compressionLevel(options.compressionLevel),
     signal: options.signal,
     transform: options.transform,
     onRange: (_sites, contigEnd) => {

@@ -6,8 +6,9 @@ import { memorySource } from '../dispatch/contig-source.js';
 import { drive } from '../dispatch/drive.js';
 import { UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
+import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
 import { openOutput } from '../write/output-sink.js';
-import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs } from './pairs.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
@@ -46,7 +47,7 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
   const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal });
   return conversion.result();
 }
 
@@ -103,11 +104,14 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
   };
 }
 
-/** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file. */
-export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = []): Promise<void> {
+/** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file; BGZF as `written` or the name asks. */
+export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = [], written: OutputTypeOptions = {}): Promise<void> {
+  const bgzf = outputType(output, written.outputType, 'stats') === 'bgzf';
+  const level = compressionLevel(written.compressionLevel);
   const sink = await openOutput(output, { inputs });
   try {
-    for (const chunk of statsOutputChunks(result, format)) await sink.write(chunk);
+    for (const chunk of statsOutputChunks(result, format)) await sink.write(bgzf ? bgzfBlocks(chunk, level) : chunk);
+    if (bgzf) await sink.write(BGZF_EOF);
     await sink.commit();
   } catch (error) {
     await sink.abort();

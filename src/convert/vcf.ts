@@ -16,7 +16,7 @@ import { VERSION } from '../version.js';
 import type { FastaContig } from '../worker/fasta-bases.js';
 import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
-import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { contigRuns } from '../select/contig-runs.js';
 import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
@@ -260,7 +260,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, signal: options.signal });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal });
   return { sites: matrix.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
 }
 

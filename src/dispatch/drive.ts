@@ -33,6 +33,8 @@ export interface DriveOptions {
   sink?: OutputSink;
   /** Compress the output as BGZF (in the workers) and end it with the BGZF end block. */
   bgzf?: boolean;
+  /** The BGZF deflate level, 0-9 (default `DEFAULT_BGZF_LEVEL`). */
+  level?: number;
   /** Tasks launched and not yet consumed (default: twice the pool's threads). */
   window?: number;
   /** Tasks running at once (default: `window`). */
@@ -168,6 +170,7 @@ class Run<T extends WorkerTask> {
       for (const task of tasks as EncodingTask[]) {
         task.encodes = true;
         task.bgzf = this.options.bgzf ?? false;
+        if (this.options.level !== undefined) task.level = this.options.level;
         if (slot) task.output = slot;
       }
     }
@@ -210,7 +213,7 @@ class Run<T extends WorkerTask> {
   private async write(bytes: Uint8Array | undefined): Promise<void> {
     const { sink } = this.options;
     if (!sink || !bytes || bytes.length === 0) return;
-    if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes }, this.signal)).bytes;
+    if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes, level: this.options.level }, this.signal)).bytes;
     await sink.write(bytes);
   }
 

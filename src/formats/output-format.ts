@@ -12,7 +12,7 @@ import { streamedRun, type LowMemoryOptions } from '../convert/low-memory.js';
 import type { Matrix } from '../matrix.js';
 import type { FormatTask } from '../worker/format-task.js';
 import { openOutput } from '../write/output-sink.js';
-import { outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 
 /** What a format says about itself. */
 export interface OutputFormat {
@@ -60,7 +60,7 @@ export async function writeFormat(format: OutputFormat, input: Matrix | string, 
     await streamedRun(input, conversion, options.output, bgzf, options);
   } else {
     const sink = await openOutput(options.output, { inputs: [input.source] });
-    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, bgzf });
+    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, bgzf, level: compressionLevel(options.compressionLevel) });
   }
   return conversion.lines;
 }

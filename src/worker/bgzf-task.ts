@@ -8,7 +8,7 @@ import type { BgzfTask, EncodedChunk, TransferredChunk } from './messages.js';
 
 /** Compresses a task's bytes into BGZF blocks (no end block). */
 export function runBgzfTask(task: BgzfTask): TransferredChunk {
-  return moveChunk({ bytes: bgzfBlocks(task.bytes), lines: 0 });
+  return moveChunk({ bytes: bgzfBlocks(task.bytes, task.level), lines: 0 });
 }
 
 /**
@@ -16,7 +16,7 @@ export function runBgzfTask(task: BgzfTask): TransferredChunk {
  * the task asks for them (a new buffer, transferred), else as the kernel left them (its output
  * slot, or a copy of its scratch buffer, transferred).
  */
-export function encodedOutput(task: { bgzf?: boolean; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
+export function encodedOutput(task: { bgzf?: boolean; level?: number; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
   if ('length' in result && !('bytes' in result) && !task.bgzf) return result;
   const bytes = encodedBytes(task, result);
   return moveChunk({ ...(result as TransferredChunk), bytes: task.bgzf ? bytes : bytes.slice() });
@@ -26,9 +26,9 @@ export function encodedOutput(task: { bgzf?: boolean; output?: SharedArrayBuffer
  * An encoding kernel's bytes: new BGZF blocks when the task asks for them, else a view of its
  * output slot or scratch buffer (valid until the worker's next task).
  */
-export function encodedBytes(task: { bgzf?: boolean; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): Uint8Array {
+export function encodedBytes(task: { bgzf?: boolean; level?: number; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): Uint8Array {
   const bytes = 'bytes' in result ? result.bytes : new Uint8Array(task.output as SharedArrayBuffer, 0, result.length);
-  return task.bgzf ? bgzfBlocks(bytes) : bytes;
+  return task.bgzf ? bgzfBlocks(bytes, task.level) : bytes;
 }
 
 /** Hands a result with encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned. */

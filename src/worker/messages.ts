@@ -95,6 +95,8 @@ export interface EncodingTask {
   encodes?: true;
   /** Compress the encoded bytes as BGZF blocks. */
   bgzf?: boolean;
+  /** Their deflate level, 0-9 (default `DEFAULT_BGZF_LEVEL`). */
+  level?: number;
   /** An output slot lent by the main thread, for kernels that write into one. */
   output?: SharedArrayBuffer;
 }
@@ -103,6 +105,8 @@ export interface EncodingTask {
 export interface BgzfTask {
   kind: 'bgzf';
   bytes: Uint8Array;
+  /** The deflate level, 0-9 (default `DEFAULT_BGZF_LEVEL`). */
+  level?: number;
 }
 
 /**

@@ -17,6 +17,15 @@ export type OutputTypeLetter = (typeof OUTPUT_TYPE_LETTERS)[number];
 export interface OutputTypeOptions {
   /** Plain text or BGZF; default: BGZF when `output` ends in `.gz` or `.bgz`. */
   outputType?: OutputType;
+  /** The BGZF deflate level, 0 (stored) to 9 (smallest); default `DEFAULT_BGZF_LEVEL` (5). */
+  compressionLevel?: number;
+}
+
+/** A deflate level, checked: a whole number from 0 to 9 (as `bgzip -l` and `bcftools -l` take). */
+export function compressionLevel(level: number | undefined, text: string = String(level)): number | undefined {
+  if (level === undefined) return undefined;
+  if (!(Number.isInteger(level) && level >= 0 && level <= 9)) throw new UsageError(`--compression-level must be a whole number from 0 to 9, got '${text}'`);
+  return level;
 }
 
 /** The output type of a `-O` letter; `b` and `u` (BCF) are refused. */

@@ -6,7 +6,7 @@ import { writeFormat, type OutputFormat } from '../../formats/output-format.js';
 import { withExamples } from '../help.js';
 import { inputOptions, lowMemoryOption, type InputArgs } from '../input-options.js';
 import { runInput } from '../open-input.js';
-import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
+import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
 interface FormatArgs extends InputArgs, OutputTypeArgs {
   output?: string;
@@ -24,7 +24,7 @@ export function formatCommand(format: OutputFormat): CommandModule<object, Forma
         format.examples ?? [],
       ) as unknown as Argv<FormatArgs>,
     handler: async (argv: ArgumentsCamelCase<FormatArgs>) => {
-      const options = { output: argv.output, outputType: outputTypeOf(argv, format.name) };
+      const options = { output: argv.output, ...outputOptionsOf(argv, format.name) };
       await runInput(argv, {
         memory: (matrix) => writeFormat(format, matrix, options),
         streamed: (low) => writeFormat(format, argv.matrix, { ...low, ...options }),

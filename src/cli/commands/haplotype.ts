@@ -6,7 +6,7 @@ import { conversionOptions, lowMemoryOption, samplesOption, selectionOption, typ
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { lowMemoryWanted, runStreamed } from '../open-input.js';
-import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
+import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 import { ProgressBar, progressWanted } from '../progress-bar.js';
 
 interface HaplotypeArgs extends ConversionArgs, OutputTypeArgs {
@@ -35,11 +35,11 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
       { what: 'the sites of a region and of a whole contig, one pair', commands: ['$0 haplotype matrix.tsv.gz -r chr1:160000-165000,chr3 -s 10a10b'] },
     ]) as unknown as Argv<HaplotypeArgs>,
   handler: async (argv: ArgumentsCamelCase<HaplotypeArgs>) => {
-    const outputType = outputTypeOf(argv, 'haplotype');
+    const written = outputOptionsOf(argv, 'haplotype');
     const { pairs, output } = argv;
     const samples = samplesOption(argv);
     if (lowMemoryWanted(argv)) {
-      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, samples, output, outputType, format: argv.format }));
+      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, samples, output, ...written, format: argv.format }));
       return;
     }
     const bar = new ProgressBar(progressWanted(argv));
@@ -47,7 +47,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     try {
       const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
       try {
-        await haplotype(matrix, { pairs, samples, output, outputType, format: argv.format, onProgress: (_done, _total, progress) => bar.convert(progress) });
+        await haplotype(matrix, { pairs, samples, output, ...written, format: argv.format, onProgress: (_done, _total, progress) => bar.convert(progress) });
       } finally {
         await matrix.close();
       }

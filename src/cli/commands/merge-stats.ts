@@ -4,8 +4,9 @@ import { mergeStats, writeStats, type MatrixStats, type SiteStats } from '../../
 import { InputError, UsageError } from '../../errors.js';
 import { describeFsError } from '../../read/header.js';
 import { withExamples } from '../help.js';
+import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
-interface MergeStatsArgs {
+interface MergeStatsArgs extends OutputTypeArgs {
   parts: string[];
   output?: string;
   json?: boolean;
@@ -17,7 +18,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
   describe: 'Merge the statistics of shards of a matrix (stats --json --contigs ...) into those of the whole matrix',
   builder: (yargs: Argv) =>
     withExamples(
-      yargs
+      outputTypeOption(yargs)
         .positional('parts', { type: 'string', array: true, default: undefined, describe: 'JSON statistics of the shards (stats --json), in matrix order (one or more)' })
         .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
         .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
@@ -31,7 +32,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
     ) as unknown as Argv<MergeStatsArgs>,
   handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
     const merged = mergeStats(argv.parts.map(readStats), argv.parts);
-    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv', argv.parts);
+    await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv', argv.parts, outputOptionsOf(argv, 'merge-stats'));
   },
 };
 

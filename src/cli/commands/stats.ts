@@ -4,7 +4,7 @@ import { stats } from '../../convert/stats.js';
 import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { runInput } from '../open-input.js';
-import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
+import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
 interface StatsArgs extends ConversionArgs, OutputTypeArgs {
   json?: boolean;
@@ -23,9 +23,9 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       { what: 'the statistics of a region, two pairs', commands: ['$0 stats matrix.arrow -r chr2:740000-745000 -s 1a1b,2a2b'] },
     ]) as unknown as Argv<StatsArgs>,
   handler: async (argv: ArgumentsCamelCase<StatsArgs>) => {
-    const outputType = outputTypeOf(argv, 'stats');
+    const written = outputOptionsOf(argv, 'stats');
     const samples = samplesOption(argv);
-    const options = { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), outputType };
+    const options = { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), ...written };
     await runInput(argv, {
       memory: (matrix) => stats(matrix, options),
       streamed: (low) => lowMemoryStats(argv.matrix, { ...low, ...options }),

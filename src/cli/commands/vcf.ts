@@ -5,7 +5,7 @@ import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs 
 import { withExamples } from '../help.js';
 import { warn } from '../messages.js';
 import { runInput } from '../open-input.js';
-import { outputTypeOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
+import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
 interface VcfArgs extends ConversionArgs, OutputTypeArgs {
   lowMemory?: boolean;
@@ -47,7 +47,7 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
       ],
     ) as unknown as Argv<VcfArgs>,
   handler: async (argv: ArgumentsCamelCase<VcfArgs>) => {
-    const outputType = outputTypeOf(argv, 'vcf');
+    const written = outputOptionsOf(argv, 'vcf');
     const { pairs, output } = argv;
     const samples = samplesOption(argv);
     const records: VcfConversionOptions = {
@@ -59,8 +59,8 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
       onWarning: warn,
     };
     await runInput(argv, {
-      memory: (matrix) => vcf(matrix, { pairs, samples, output, outputType, ...records }),
-      streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, samples, output, outputType, ...records }),
+      memory: (matrix) => vcf(matrix, { pairs, samples, output, ...written, ...records }),
+      streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, samples, output, ...written, ...records }),
     });
   },
 };
