@@ -138,6 +138,7 @@ describe('bad input', () => {
     ['no header', ['haplotype', fixture('small.noheader.tsv')], /no header line .* and no --header file given/],
     ['unknown option', ['haplotype', fixture('small.tsv'), '--bogus'], /Unknown argument: bogus/],
     ['bad thread count', ['haplotype', fixture('small.tsv'), '--threads', '0'], /--threads must be a whole number/],
+    ['pack to a .gz name', ['pack', fixture('small.tsv'), '-o', '/tmp/packed.arrow.gz'], /cannot write \/tmp\/packed.arrow.gz: pack writes an uncompressed Arrow IPC file, reopened in place without a parse; name it .arrow, not .gz$/],
   ];
   for (const [name, args, message] of usageErrors) {
     it(`${name}: exit 2 and one line`, () => {

@@ -140,7 +140,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
  * const again = await loadMatrix('matrix.arrow');   // no parse: the file's bytes are the columns
  */
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
-  if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
+  packOutput(options.output);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
   const start = { source: matrix.source, origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs } };
   const conversion = await packConversion(sink, start).catch(async (error: unknown) => {
@@ -149,6 +149,14 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
   });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal: options.signal });
   return { output: options.output, ...conversion.summary() };
+}
+
+/** Checks a pack output name: a file (not standard output), and not a `.gz` name, which holds BGZF in every other command. */
+function packOutput(output: string | undefined): void {
+  if (!output || output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
+  if (/\.b?gz$/i.test(output)) {
+    throw new UsageError(`cannot write ${output}: pack writes an uncompressed Arrow IPC file, reopened in place without a parse; name it .arrow, not .gz`);
+  }
 }
 
 /**
@@ -162,7 +170,7 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
  * await lowMemoryPack('huge.tsv.gz', { output: 'huge.arrow' });
  */
 export async function lowMemoryPack(path: string, options: LowMemoryPackOptions): Promise<PackSummary> {
-  if (!options.output || options.output === '-') throw new UsageError('pack writes a file: give --output FILE.arrow');
+  packOutput(options.output);
   const input = await openMatrixInput(path);
   const origin: MatrixOrigin = input.format === InputFormat.arrow ? readArrowMatrix(input).origin : { format: input.format, sourceName: basename(path), sourceSize: input.size };
   const pool = new WorkerPool(options.threads);
