@@ -2,6 +2,7 @@
 
 export { loadMatrix, Matrix, type Contig, type LoadOptions, type LoadProgress, type MapOptions } from './matrix.js';
 export { haplotype, haplotypeStream, haplotypeHeader, HaplotypeFormat, type HaplotypeOptions, type HaplotypeProgress, type HaplotypeSummary } from './convert/haplotype.js';
+export type { ConversionProgress, ProgressOptions } from './convert/conversion-progress.js';
 export {
   lowMemoryHaplotype,
   lowMemoryVcf,

@@ -1,5 +1,5 @@
 // Progress: on stderr only, off when stderr is not a terminal, forced by --progress (plain lines
-// into a file or pipe), silenced by --quiet, and on a real pseudo-terminal (util-linux `script`,
+// into a file or pipe), for the load and for every conversion, silenced by --quiet, and on a real pseudo-terminal (util-linux `script`,
 // sized with stty) a bar redrawn in place that fits the terminal's width.
 
 import assert from 'node:assert/strict';
@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { ConvertProgress } from '../src/cli/open-input.js';
 import { fitProgressLine, plainProgressLine, type ProgressState } from '../src/cli/progress-line.js';
+import { formats, loadMatrix, pack, stats, vcf, writeFormat, type ConversionProgress } from '../src/index.js';
 import { cliPath, generate, runCli, scratchDir } from './helpers.js';
 
 const BLOCKS = /[\u2580-\u259f]/; // the bar's block and shade characters
@@ -105,6 +107,37 @@ describe('progress', () => {
       }
     });
   }
+
+  it('every conversion in memory reports its progress: vcf, stats, pack and bed, through the library and on the bar', async () => {
+    const loaded = await loadMatrix(matrix, { threads: 2 });
+    const whole = { sites: 300_000, totalSites: 300_000, contigs: 2, totalContigs: 2 };
+    try {
+      const runs: [string, (onProgress: ConvertProgress) => Promise<unknown>][] = [
+        ['vcf', (onProgress) => vcf(loaded, { output: join(scratch.dir, 'p.vcf'), onProgress })],
+        ['stats', (onProgress) => stats(loaded, { onProgress })],
+        ['pack', (onProgress) => pack(loaded, { output: join(scratch.dir, 'p.arrow'), onProgress })],
+        ['bed', (onProgress) => writeFormat(formats.bed, loaded, { output: join(scratch.dir, 'p.bed'), onProgress })],
+      ];
+      for (const [name, run] of runs) {
+        const seen: number[] = [];
+        let last: ConversionProgress | undefined;
+        await run((done, total, progress) => {
+          assert.equal(total, 300_000);
+          seen.push(done);
+          last = { ...progress };
+        });
+        assert.ok(seen.length >= 2 && seen.every((done, i) => i === 0 || done > (seen[i - 1] as number)), `${name}: rising reports ${seen.join(' ')}`);
+        assert.deepEqual(last, whole, name);
+      }
+    } finally {
+      await loaded.close();
+    }
+    const run = runCli(['vcf', matrix, '--progress', '-o', join(scratch.dir, 'bar.vcf')]);
+    assert.equal(run.status, 0, run.stderr);
+    const converting = run.stderr.split('\n').filter((line) => line.startsWith('vcf '));
+    assert.ok(converting.length >= 2, run.stderr);
+    assert.match(converting.at(-1) ?? '', /^vcf       100% \| 300,000\/300,000 sites, contigs 2\/2 \|/);
+  });
 
   it('--quiet silences it, even with --progress', () => {
     const run = runCli(['haplotype', matrix, '--progress', '--quiet']);

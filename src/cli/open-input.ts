@@ -4,6 +4,7 @@
 import { tooLargeForMemory } from '../convert/memory-budget.js';
 import { openMatrix, type Matrix } from '../matrix.js';
 import { UsageError } from '../errors.js';
+import type { ProgressOptions } from '../convert/conversion-progress.js';
 import type { LowMemoryOptions } from '../convert/low-memory.js';
 import { detectInput } from '../read/input-format.js';
 import { STDIN } from '../read/open-matrix-input.js';
@@ -11,8 +12,14 @@ import { selectionOption, type InputArgs } from './input-options.js';
 import { note, warn } from './messages.js';
 import { ProgressBar, progressWanted } from './progress-bar.js';
 
-/** Opens the command's matrix, runs `body` on it, and closes it (and the progress bar) whatever happens. */
-export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Promise<T>): Promise<T> {
+/** Where a conversion's progress goes: the progress bar's conversion phase. */
+export type ConvertProgress = NonNullable<ProgressOptions['onProgress']>;
+
+/**
+ * Opens the command's matrix, runs `body` on it with a progress callback for its conversion (the
+ * bar's second phase, named `phase`), and closes it (and the progress bar) whatever happens.
+ */
+export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix, onProgress: ConvertProgress) => Promise<T>, phase = 'convert'): Promise<T> {
   const bar = new ProgressBar(progressWanted(argv));
   try {
     const matrix = await openMatrix(argv.matrix, {
@@ -25,7 +32,7 @@ export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Pr
     });
     bar.stop();
     try {
-      return await body(matrix);
+      return await body(matrix, (_done, _total, progress) => bar.convert(progress, phase));
     } finally {
       await matrix.close();
     }
@@ -35,7 +42,7 @@ export async function withInput<T>(argv: InputArgs, body: (matrix: Matrix) => Pr
 }
 
 /** `--low-memory` as given, or chosen (and said) when the input is large for the free memory; always for standard input. */
-export function lowMemoryWanted(argv: InputArgs & { lowMemory?: boolean }): boolean {
+function lowMemoryWanted(argv: InputArgs & { lowMemory?: boolean }): boolean {
   if (argv.matrix === STDIN) {
     if (argv.lowMemory === false) throw new UsageError('standard input (-) is read in one pass, contig by contig: it cannot be read with --no-low-memory');
     return true;
@@ -54,16 +61,21 @@ export interface LowMemoryArgs extends InputArgs {
 }
 
 /**
- * Runs a command in memory (`memory`, over the loaded matrix) or streamed contig by contig
- * (`streamed`, given the low-memory options), as `lowMemoryWanted` decides, with the progress bar.
+ * Runs a command in memory (`memory`, over the loaded matrix, with its conversion's progress) or
+ * streamed contig by contig (`streamed`, given the low-memory options), as `lowMemoryWanted`
+ * decides, with the progress bar; `phase` names the conversion on the bar.
  */
-export async function runInput(argv: LowMemoryArgs, run: { memory: (matrix: Matrix) => Promise<unknown>; streamed: (options: LowMemoryOptions) => Promise<unknown> }): Promise<void> {
+export async function runInput(
+  argv: LowMemoryArgs,
+  phase: string,
+  run: { memory: (matrix: Matrix, onProgress: ConvertProgress) => Promise<unknown>; streamed: (options: LowMemoryOptions) => Promise<unknown> },
+): Promise<void> {
   if (lowMemoryWanted(argv)) await runStreamed(argv, run.streamed);
-  else await withInput(argv, run.memory);
+  else await withInput(argv, run.memory, phase);
 }
 
 /** Runs a command streamed contig by contig, given the low-memory options, with the progress bar. */
-export async function runStreamed(argv: LowMemoryArgs, streamed: (options: LowMemoryOptions) => Promise<unknown>): Promise<void> {
+async function runStreamed(argv: LowMemoryArgs, streamed: (options: LowMemoryOptions) => Promise<unknown>): Promise<void> {
   const bar = new ProgressBar(progressWanted(argv));
   try {
     await streamed({

@@ -7,7 +7,7 @@
 // one per contig done when streaming, at most one a second), never the same line twice.
 
 import cliProgress from 'cli-progress';
-import type { HaplotypeProgress } from '../convert/haplotype.js';
+import type { ConversionProgress } from '../convert/conversion-progress.js';
 import type { LoadProgress } from '../layout/types.js';
 import { fitProgressLine, formatBytes, formatCount, formatShortCount, plainProgressLine, type LineFit, type ProgressState } from './progress-line.js';
 
@@ -52,7 +52,7 @@ export class ProgressBar {
   }
 
   /** Converting (the haplotype table by default; `phase` names another conversion): sites and contigs done of all. */
-  convert(progress: HaplotypeProgress, phase = 'haplotype'): void {
+  convert(progress: ConversionProgress, phase = 'haplotype'): void {
     if (!this.enabled) return;
     const detail = [
       `${formatCount(progress.sites)}/${formatCount(progress.totalSites)} sites, contigs ${progress.contigs}/${progress.totalContigs}`,

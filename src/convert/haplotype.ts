@@ -17,9 +17,10 @@ import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
+import { progressOf, type ConversionProgress, type ProgressOptions } from './conversion-progress.js';
 
 /** Options of `haplotype`. */
-export interface HaplotypeOptions extends OutputTypeOptions {
+export interface HaplotypeOptions extends OutputTypeOptions, ProgressOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: `matrix.pairs` (given at load, packed with the matrix, or automatic `<stem>a`/`<stem>b` pairs). */
   pairs?: string | readonly (readonly [string, string])[];
   /** Only these pairs' columns (`-s`: `"[^]NAME,..."`, see src/select/samples.ts); alt still sees every haplotype. */
@@ -32,17 +33,10 @@ export interface HaplotypeOptions extends OutputTypeOptions {
   format?: HaplotypeFormat;
   /** Aborts the run; a file output is then not created (an existing one is left untouched). */
   signal?: AbortSignal;
-  /** Called on the main thread as rows are written: sites done, the total, and the details (contigs done). */
-  onProgress?: (done: number, total: number, progress: HaplotypeProgress) => void;
 }
 
-/** How far a haplotype run has come. */
-export interface HaplotypeProgress {
-  sites: number;
-  totalSites: number;
-  contigs: number;
-  totalContigs: number;
-}
+/** How far a haplotype run has come (every conversion's `ConversionProgress`). */
+export type HaplotypeProgress = ConversionProgress;
 
 /** What a haplotype run wrote. */
 export interface HaplotypeSummary {
@@ -174,16 +168,4 @@ export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 
     if (!readable.destroyed) readable.destroy(error as Error);
   });
   return readable;
-}
-
-/** Turns the driver's range reports into the `onProgress` calls of a run over a loaded matrix. */
-function progressOf(matrix: Matrix, options: HaplotypeOptions): ((sites: number, contigEnd: boolean) => void) | undefined {
-  const { onProgress } = options;
-  if (!onProgress) return undefined;
-  const progress: HaplotypeProgress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: matrix.contigs.length };
-  return (sites, contigEnd) => {
-    progress.sites += sites;
-    if (contigEnd) progress.contigs++;
-    onProgress(progress.sites, progress.totalSites, progress);
-  };
 }

@@ -43,10 +43,10 @@ export interface LowMemoryOptions extends SelectionSpec {
 export interface LowMemoryHaplotypeOptions extends LowMemoryOptions, Omit<HaplotypeOptions, 'onProgress'> {}
 
 /** Options of `lowMemoryVcf`. */
-export interface LowMemoryVcfOptions extends LowMemoryOptions, VcfOptions {}
+export interface LowMemoryVcfOptions extends LowMemoryOptions, Omit<VcfOptions, 'onProgress'> {}
 
 /** Options of `lowMemoryStats`. */
-export interface LowMemoryStatsOptions extends LowMemoryOptions, StatsOptions {}
+export interface LowMemoryStatsOptions extends LowMemoryOptions, Omit<StatsOptions, 'onProgress'> {}
 
 /**
  * Writes the haplotype table of a matrix file contig by contig, holding one contig in memory at

@@ -19,10 +19,11 @@ import { readArrowMatrix } from '../read/load-arrow.js';
 import { openMatrixInput } from '../read/open-matrix-input.js';
 import type { LoadProgress } from '../layout/types.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
+import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { resolvePairs } from './pairs.js';
 
 /** Options of `pack`. */
-export interface PackOptions {
+export interface PackOptions extends ProgressOptions {
   /** The `.arrow` file to write (under a temporary name, renamed when complete). */
   output: string;
   /** Pairs to store with the matrix (`"10a:10b,13a:13b"` or name pairs): the default of later commands. */
@@ -40,7 +41,7 @@ export interface PackSummary {
 }
 
 /** Options of `lowMemoryPack`: those of `pack` and of a text load. */
-export interface LowMemoryPackOptions extends PackOptions {
+export interface LowMemoryPackOptions extends Omit<PackOptions, 'onProgress'> {
   header?: string;
   threads?: number;
   allowUnsorted?: boolean;
@@ -147,7 +148,7 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
     await sink.abort();
     throw error;
   });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal: options.signal });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal: options.signal, onRange: progressOf(matrix, options) });
   return { output: options.output, ...conversion.summary() };
 }
 

@@ -10,13 +10,14 @@ import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
 import { openOutput } from '../write/output-sink.js';
 import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 import type { SampleSelection } from '../select/samples.js';
+import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { conversionPairs } from './pairs.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 import { hetRate, perSite, statsConversion } from './stats-conversion.js';
 import { statsOutputChunks } from './stats-table.js';
 
 /** Options of `stats`. */
-export interface StatsOptions extends OutputTypeOptions {
+export interface StatsOptions extends OutputTypeOptions, ProgressOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
   /** Only these pairs' statistics (`-s`: `"[^]NAME,..."`, see src/select/samples.ts); every haplotype still counts. */
@@ -47,7 +48,7 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
   const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
   const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal, onRange: progressOf(matrix, options) });
   return conversion.result();
 }
 

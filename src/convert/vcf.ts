@@ -19,12 +19,13 @@ import { openOutput } from '../write/output-sink.js';
 import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
 import { contigRuns } from '../select/contig-runs.js';
 import type { SampleSelection } from '../select/samples.js';
+import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { vcfAlleleTables } from './vcf-alleles.js';
 import { vcfSamples, VcfUnpaired } from './vcf-samples.js';
 
 /** Options of `vcf`. */
-export interface VcfOptions extends OutputTypeOptions {
+export interface VcfOptions extends OutputTypeOptions, ProgressOptions {
   /** `"10a:10b,13a:13b"` or name pairs; default: automatic `<stem>a`/`<stem>b` pairs. */
   pairs?: string | readonly (readonly [string, string])[];
   /** Only these samples (pairs and haploid samples, by name), as `bcftools view -s` of the whole VCF (`"[^]NAME,..."`, see src/select/samples.ts); sites and alleles stay those of every haplotype. */
@@ -260,7 +261,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
   const bgzf = outputType(options.output, type) === 'bgzf';
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal, onRange: progressOf(matrix, options) });
   return { sites: matrix.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
 }
 

@@ -8,6 +8,7 @@ import { memorySource } from '../dispatch/contig-source.js';
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import type { ContigUnit } from '../dispatch/contig-source.js';
 import { drive } from '../dispatch/drive.js';
+import { progressOf, type ProgressOptions } from '../convert/conversion-progress.js';
 import { streamedRun, type LowMemoryOptions } from '../convert/low-memory.js';
 import type { Matrix } from '../matrix.js';
 import type { FormatTask } from '../worker/format-task.js';
@@ -53,14 +54,17 @@ export function formatConversion(format: OutputFormat): Conversion<FormatTask> &
  * @example
  * await writeFormat(formats.bed, matrix, { output: 'variable-sites.bed' });
  */
-export async function writeFormat(format: OutputFormat, input: Matrix | string, options: FormatOptions & LowMemoryOptions = {}): Promise<number> {
+export async function writeFormat(format: OutputFormat, input: Matrix, options?: FormatOptions & ProgressOptions & { signal?: AbortSignal }): Promise<number>;
+export async function writeFormat(format: OutputFormat, input: string, options?: FormatOptions & LowMemoryOptions): Promise<number>;
+export async function writeFormat(format: OutputFormat, input: Matrix | string, options: FormatOptions & (LowMemoryOptions | ProgressOptions) = {}): Promise<number> {
   const conversion = formatConversion(format);
   const bgzf = outputType(options.output, options.outputType, format.name) === 'bgzf';
   if (typeof input === 'string') {
-    await streamedRun(input, conversion, options.output, bgzf, options);
+    await streamedRun(input, conversion, options.output, bgzf, options as LowMemoryOptions);
   } else {
+    const { signal, onProgress } = options as ProgressOptions & { signal?: AbortSignal };
     const sink = await openOutput(options.output, { inputs: [input.source] });
-    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, bgzf, level: compressionLevel(options.compressionLevel) });
+    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal, onRange: progressOf(input, { onProgress }) });
   }
   return conversion.lines;
 }

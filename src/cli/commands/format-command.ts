@@ -25,8 +25,8 @@ export function formatCommand(format: OutputFormat): CommandModule<object, Forma
       ) as unknown as Argv<FormatArgs>,
     handler: async (argv: ArgumentsCamelCase<FormatArgs>) => {
       const options = { output: argv.output, ...outputOptionsOf(argv, format.name) };
-      await runInput(argv, {
-        memory: (matrix) => writeFormat(format, matrix, options),
+      await runInput(argv, format.name, {
+        memory: (matrix, onProgress) => writeFormat(format, matrix, { ...options, onProgress }),
         streamed: (low) => writeFormat(format, argv.matrix, { ...low, ...options }),
       });
     },

@@ -1,13 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype, HaplotypeFormat } from '../../convert/haplotype.js';
 import { lowMemoryHaplotype } from '../../convert/low-memory.js';
-import { openMatrix } from '../../matrix.js';
-import { conversionOptions, lowMemoryOption, samplesOption, selectionOption, type ConversionArgs } from '../input-options.js';
+import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
-import { warn } from '../messages.js';
-import { lowMemoryWanted, runStreamed } from '../open-input.js';
+import { runInput } from '../open-input.js';
 import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
-import { ProgressBar, progressWanted } from '../progress-bar.js';
 
 interface HaplotypeArgs extends ConversionArgs, OutputTypeArgs {
   lowMemory?: boolean;
@@ -38,21 +35,9 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     const written = outputOptionsOf(argv, 'haplotype');
     const { pairs, output } = argv;
     const samples = samplesOption(argv);
-    if (lowMemoryWanted(argv)) {
-      await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, samples, output, ...written, format: argv.format }));
-      return;
-    }
-    const bar = new ProgressBar(progressWanted(argv));
-    const input = { header: argv.header, threads: argv.threads, allowUnsorted: argv.allowUnsorted, ...selectionOption(argv), onWarning: warn };
-    try {
-      const matrix = await openMatrix(argv.matrix, { ...input, onProgress: (_done, _total, progress) => bar.load(progress) });
-      try {
-        await haplotype(matrix, { pairs, samples, output, ...written, format: argv.format, onProgress: (_done, _total, progress) => bar.convert(progress) });
-      } finally {
-        await matrix.close();
-      }
-    } finally {
-      bar.stop();
-    }
+    await runInput(argv, 'haplotype', {
+      memory: (matrix, onProgress) => haplotype(matrix, { pairs, samples, output, ...written, format: argv.format, onProgress }),
+      streamed: (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, samples, output, ...written, format: argv.format }),
+    });
   },
 };

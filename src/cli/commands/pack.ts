@@ -32,8 +32,8 @@ export const packCommand: CommandModule<object, PackArgs> = {
     ) as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
     const { pairs, output } = argv;
-    await runInput(argv, {
-      memory: (matrix) => pack(matrix, { output, pairs }),
+    await runInput(argv, 'pack', {
+      memory: (matrix, onProgress) => pack(matrix, { output, pairs, onProgress }),
       streamed: (options) => lowMemoryPack(argv.matrix, { ...options, pairs, output }),
     });
   },

@@ -26,8 +26,8 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     const written = outputOptionsOf(argv, 'stats');
     const samples = samplesOption(argv);
     const options = { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), ...written };
-    await runInput(argv, {
-      memory: (matrix) => stats(matrix, options),
+    await runInput(argv, 'stats', {
+      memory: (matrix, onProgress) => stats(matrix, { ...options, onProgress }),
       streamed: (low) => lowMemoryStats(argv.matrix, { ...low, ...options }),
     });
   },

@@ -58,8 +58,8 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
       command: shellWords(process.argv.slice(2)),
       onWarning: warn,
     };
-    await runInput(argv, {
-      memory: (matrix) => vcf(matrix, { pairs, samples, output, ...written, ...records }),
+    await runInput(argv, 'vcf', {
+      memory: (matrix, onProgress) => vcf(matrix, { pairs, samples, output, ...written, ...records, onProgress }),
       streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, samples, output, ...written, ...records }),
     });
   },
