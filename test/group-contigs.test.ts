@@ -16,22 +16,34 @@ function store(capacity: number, runs: { src: number; rows: number; label: numbe
 }
 
 describe('grouping contig runs', () => {
-  it('moves runs left in place when contigs are not split', () => {
+  it('moves runs left in place when contigs are not split; a contig under 64 rows follows the previous one unpadded', () => {
     const runs = [
       { contig: 'a', src: 0, rows: 100, label: 1 },
       { contig: 'a', src: 150, rows: 20, label: 2 },
       { contig: 'b', src: 170, rows: 30, label: 3 },
+      { contig: 'c', src: 200, rows: 64, label: 4 },
     ];
     const plan = planContigs(runs, 400);
     assert.equal(plan.inPlace, true);
-    assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 120 }, { name: 'b', start: 128, rows: 30 }]);
+    // b (30 rows) right after a; c (64 rows) on the next 64-row boundary.
+    assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 120 }, { name: 'b', start: 120, rows: 30 }, { name: 'c', start: 192, rows: 64 }]);
+    // a's second run and b are adjacent in the file and in the plan: one move.
+    assert.deepEqual(plan.moves, [{ src: 0, dest: 0, rows: 100 }, { src: 150, dest: 100, rows: 50 }, { src: 200, dest: 192, rows: 64 }]);
     const before = store(400, runs);
     const out = applyRowPlan(plan, before);
     assert.equal(out, before);
-    const bytes = columnBytes(out, 1, 0, 158);
-    assert.deepEqual([bytes[0], bytes[99], bytes[100], bytes[119], bytes[128], bytes[157]], [1, 1, 2, 2, 3, 3]);
-    const pos = positions(out, 0, 158);
-    assert.deepEqual([pos[0], pos[99], pos[100], pos[119], pos[128], pos[157]], [1, 1, 2, 2, 3, 3]);
+    const bytes = columnBytes(out, 1, 0, 256);
+    assert.deepEqual([bytes[0], bytes[99], bytes[100], bytes[119], bytes[120], bytes[149], bytes[192], bytes[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
+    const pos = positions(out, 0, 256);
+    assert.deepEqual([pos[0], pos[99], pos[100], pos[119], pos[120], pos[149], pos[192], pos[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('many small contigs in file order: no padding and a single move', () => {
+    const runs = Array.from({ length: 1000 }, (_, i) => ({ contig: `s${i}`, src: 20 * i, rows: 20, label: 1 + (i % 200) }));
+    const plan = planContigs(runs, 20_000);
+    assert.equal(plan.extent, 20_000);
+    assert.deepEqual(plan.moves, [{ src: 0, dest: 0, rows: 20_000 }]);
+    assert.deepEqual(plan.contigs[999], { name: 's999', start: 19_980, rows: 20 });
   });
 
   it('groups a split contig (in order of first appearance) into a new store when moving in place would overwrite', () => {

@@ -35,7 +35,12 @@ export interface RowPlan {
   inPlace: boolean;
 }
 
-/** Groups runs by contig; each contig starts on a `COLUMN_ALIGNMENT`-row boundary. */
+/**
+ * Groups runs by contig. A contig of `COLUMN_ALIGNMENT` rows or more starts on a
+ * `COLUMN_ALIGNMENT`-row boundary (its one-byte segments 64-byte aligned); a smaller one follows
+ * the previous contig directly, so many small contigs neither pad the columns nor each cost a move
+ * per column (native-layout/README.md, "Alignment").
+ */
 export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
   const byContig = new Map<string, PlacedRun[]>();
   for (const run of runs) {
@@ -48,7 +53,8 @@ export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPl
   const moves: RowMove[] = [];
   let dest = 0;
   for (const [name, list] of byContig) {
-    dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
+    const rows = list.reduce((sum, run) => sum + run.rows, 0);
+    if (rows >= COLUMN_ALIGNMENT) dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
     const start = dest;
     for (const run of list) {
       const previous = moves[moves.length - 1];
