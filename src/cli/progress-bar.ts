@@ -39,7 +39,7 @@ export class ProgressBar {
   /** Reading the input: bytes of the file and sites parsed (and contigs done, when streaming). */
   load(progress: LoadProgress & { contigs?: number }): void {
     if (!this.enabled) return; // formatting numbers costs the main thread, chunk after chunk
-    const contigs = progress.contigs === undefined ? '' : `, ${progress.contigs} contigs done`;
+    const contigs = progress.contigs === undefined ? '' : `, ${progress.contigs} contig${progress.contigs === 1 ? '' : 's'} done`;
     const shortContigs = progress.contigs === undefined ? '' : `, ${progress.contigs} done`;
     const total = formatBytes(progress.totalBytes);
     const detail = [
