@@ -161,7 +161,11 @@ class Window<R> {
     result.then(
       (value) => {
         this.running--;
-        this.options.onDone?.(value);
+        try {
+          this.options.onDone?.(value);
+        } catch (error) {
+          this.fail(error); // a progress callback's exception fails the run, as a task's would
+        }
         this.take();
         this.notify();
       },
