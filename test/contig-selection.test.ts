@@ -77,6 +77,10 @@ describe('--contigs', () => {
     assert.deepEqual(JSON.parse(cli(['merge-stats', ...parts, '--json'])), wholeJson);
     const paired = '8b:3a,10a:10b';
     assert.equal(cli(['merge-stats', await part('chr1', paired), await part('chr2', paired), await part('chr3', paired)]), cli(['stats', arrow, '--pairs', paired]));
+    // `-` reads one part from standard input, in its place among the others.
+    const fromStdin = runCli(['merge-stats', '-q', '-', parts[1] as string], { input: readFileSync(parts[0] as string, 'utf8') });
+    assert.equal(fromStdin.status, 0, fromStdin.stderr);
+    assert.equal(fromStdin.stdout, await convert('stats', arrow));
     const merged = mergeStats(parts.map((path) => JSON.parse(readFileSync(path, 'utf8')) as MatrixStats));
     assert.deepEqual(merged, wholeJson);
   });
@@ -91,6 +95,7 @@ describe('--contigs', () => {
     writeFileSync(notStats, '{"contigs": [], "genome": {"sites": 1}}');
     for (const [parts, status, message] of [
       [[chr1, chr1], 2, `${chr1}: contig chr1 is in an earlier part already`],
+      [['-', chr1, '-'], 2, 'standard input (-) holds one part: give - once'],
       [[chr1, otherPairs], 2, `${otherPairs}: other haplotypes, alleles or pairs than ${chr1}: not shards of one matrix`],
       [[chr1, notJson], 1, `${notJson}: not JSON`],
       [[notStats], 1, `${notStats}: expected the output of genomatrix stats --json (contigs and genome statistics, every count a whole number >= 0)`],

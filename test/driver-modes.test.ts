@@ -1,6 +1,6 @@
 // Every mode of the conversion driver writes the same bytes: each command's `--low-memory` output
 // equals its in-memory output (text, gzip and packed inputs), standard input equals the file
-// (plain and gzip; vcf's spool of it is removed), every `-o NAME.gz` is BGZF that `bgzip -t` accepts and that inflates to the
+// (plain and gzip; vcf's spool of it is removed; a packed .arrow on standard input too), every `-o NAME.gz` is BGZF that `bgzip -t` accepts and that inflates to the
 // plain output, and BCF (which genomatrix does not write) is refused with the command to convert.
 // A VCF's `##genomatrixCommand` line records each run's own arguments, so VCFs are compared
 // without it.
@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { assertOneLine, cliPath, generate, runCli, scratchDir, withoutCommandLine } from './helpers.js';
 import { convert, convertTo, fromArguments } from './in-process.js';
+import { formats, lowMemoryPack, writeFormat } from '../src/index.js';
 
 /** Text outputs of each command, as `[command, extra arguments]`. */
 const TEXT_COMMANDS: [string, string[]][] = [
@@ -139,6 +140,32 @@ describe('conversion driver modes', () => {
     assert.equal(failed.status, 1);
     assertOneLine(failed.stderr.toString());
     assert.match(failed.stderr.toString(), /^genomatrix: -:3:2: POS 'x' is not a positive integer/);
+    assert.deepEqual(readdirSync(spools), []);
+  });
+
+  it('a packed .arrow on standard input equals the file: haplotype, vcf, stats, bed and pack; its spool is removed', async () => {
+    const spools = join(scratch.dir, 'arrow-spools');
+    mkdirSync(spools);
+    const piped = (args: string[], input: Buffer): SpawnSyncReturns<Buffer> =>
+      spawnSync(process.execPath, [cliPath, ...args, '-q', '-t', '2'], { input, env: { ...process.env, TMPDIR: spools }, maxBuffer: 1 << 26 });
+    const arrow = readFileSync(packed);
+    for (const [command, extra] of [['haplotype', []], ['vcf', []], ['stats', ['--json']]] as [string, string[]][]) {
+      const result = piped([command, '-', ...extra], arrow);
+      assert.equal(result.status, 0, result.stderr.toString());
+      assert.equal(comparable(command, result.stdout.toString('utf8')), comparable(command, await convert(fromArguments(command, extra)[0], packed)));
+    }
+    const bed = piped(['bed', '-'], arrow);
+    await writeFormat(formats.bed, packed, { output: out('file.bed') });
+    assert.equal(bed.stdout.toString('utf8'), readFileSync(out('file.bed'), 'utf8'));
+    // Standard input is streamed: the file packed the same way (--low-memory) gives the same bytes.
+    assert.equal(piped(['pack', '-', '-o', out('stdin.arrow')], arrow).status, 0);
+    await lowMemoryPack(packed, { output: out('file.arrow') });
+    assert.deepEqual(readFileSync(out('stdin.arrow')), readFileSync(out('file.arrow')));
+    // A truncated packed file: one line naming standard input, no spool left.
+    const truncated = piped(['stats', '-'], arrow.subarray(0, arrow.length - 100));
+    assert.equal(truncated.status, 1);
+    assertOneLine(truncated.stderr.toString());
+    assert.match(truncated.stderr.toString(), /^genomatrix: -: truncated Arrow IPC file/);
     assert.deepEqual(readdirSync(spools), []);
   });
 

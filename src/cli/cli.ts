@@ -1,8 +1,8 @@
 // The genomatrix command line: yargs and the commands, imported by main.ts once it knows it needs them.
 
 import { readFileSync } from 'node:fs';
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import yargs, { type Arguments, type Argv } from 'yargs';
+import { hideBin, Parser } from 'yargs/helpers';
 import { ExitCode, GenomatrixError } from '../errors.js';
 import { removeTemporaries } from '../write/temporary-files.js';
 import { haplotypeCommand } from './commands/haplotype.js';
@@ -52,14 +52,28 @@ function withoutKeptHelp(parser: Argv): Argv {
   return parser;
 }
 
+/**
+ * Gives back the lone `-`s (standard input) yargs loses: it reads one as an empty string (the
+ * matrix), and drops it from a list of positionals (merge-stats' parts). The parts are then read
+ * again from the command line, as yargs-parser (which keeps `-` among the positionals) gives them
+ * with the command's options, so an option's value (`-o -`) is not taken for a part.
+ */
+function standardInputArguments(argv: Arguments, parser?: Argv): void {
+  const args = hideBin(process.argv);
+  if (!args.includes('-')) return;
+  if (argv.matrix === '') argv.matrix = '-';
+  if (Array.isArray(argv.parts)) {
+    const { alias, boolean, string, number, count, configuration } = (parser as unknown as { getOptions: () => Parser.Options } | undefined)?.getOptions() ?? {};
+    const positionals = Parser(args, { alias, boolean, string, number, count, configuration: { ...configuration, 'parse-positional-numbers': false } })._;
+    argv.parts = positionals.slice(positionals.indexOf(String(argv._[0])) + 1).map(String);
+  }
+}
+
 try {
   const cli = withoutKeptHelp(yargs(hideBin(process.argv)))
     .scriptName('genomatrix')
-    // yargs reads a lone `-` as an empty string; it names standard input (before the checks, which
-    // then see `-`: standard input is no file an output could overwrite).
-    .middleware((argv) => {
-      if (argv.matrix === '' && hideBin(process.argv).includes('-')) argv.matrix = '-';
-    })
+    // Before the checks, which then see `-`: standard input is no file an output could overwrite.
+    .middleware(standardInputArguments)
     .middleware(checkCommand)
     .usage('$0 <command> [options]\n\nShared-memory columnar engine for genome matrices.')
     .command(haplotypeCommand)

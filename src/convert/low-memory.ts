@@ -20,7 +20,8 @@ import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
-import { openMatrixInput, STDIN } from '../read/open-matrix-input.js';
+import { detectInput } from '../read/input-format.js';
+import { STDIN, withMatrixInput } from '../read/open-matrix-input.js';
 import { withStdinSpool } from '../read/stdin-spool.js';
 import type { SelectionSpec } from '../select/regions.js';
 
@@ -78,7 +79,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   const bgzf = outputType(options.output, type) === 'bgzf';
   // Standard input is spooled to a file, so that the header pass and the records read it in turn.
   if (path === STDIN) return withStdinSpool(path, (spool) => lowMemoryVcf(spool, options));
-  const input = await openMatrixInput(path);
+  const input = detectInput(path);
   const pool = new WorkerPool(options.threads);
   try {
     const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
@@ -108,8 +109,9 @@ export async function lowMemoryStats(path: string, options: LowMemoryStatsOption
 }
 
 /**
- * Runs a conversion over a streamed matrix file: a pool of its own (unless given), the output
- * (`false`: none; undefined: standard output) opened first, progress as contigs complete.
+ * Runs a conversion over a streamed matrix file (or standard input, `-`): a pool of its own (unless
+ * given), the output (`false`: none; undefined: standard output) opened first, progress as contigs
+ * complete.
  */
 export async function streamedRun<T extends WorkerTask>(
   path: string,
@@ -119,35 +121,36 @@ export async function streamedRun<T extends WorkerTask>(
   options: LowMemoryOptions & OutputTypeOptions & { dictionary?: SharedArrayBuffer; transform?: UnitTransform },
   sharedPool?: WorkerPool,
 ): Promise<void> {
-  const input = await openMatrixInput(path);
-  const pool = sharedPool ?? new WorkerPool(options.threads);
-  let contigs = 0;
-  let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
-  const report = (): void => options.onProgress?.({ ...loaded, contigs });
-  let sink: OutputSink | undefined;
-  try {
-    sink = output === false ? undefined : await openOutput(output, { inputs: [path, options.header] });
-  } catch (error) {
-    if (!sharedPool) await pool.destroy();
-    throw error;
-  }
-  const source = streamedSource(input, pool, sourceOptions(options, (progress) => {
-    loaded = progress;
-    report();
-  }));
-  await drive(source, conversion, {
-    pool,
-    ownsPool: !sharedPool,
-    sink,
-    bgzf,
-    level: compressionLevel(options.compressionLevel),
-    signal: options.signal,
-    transform: options.transform,
-    onRange: (_sites, contigEnd) => {
-      if (!contigEnd) return;
-      contigs++;
+  await withMatrixInput(path, async (input) => {
+    const pool = sharedPool ?? new WorkerPool(options.threads);
+    let contigs = 0;
+    let loaded: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
+    const report = (): void => options.onProgress?.({ ...loaded, contigs });
+    let sink: OutputSink | undefined;
+    try {
+      sink = output === false ? undefined : await openOutput(output, { inputs: [path, options.header] });
+    } catch (error) {
+      if (!sharedPool) await pool.destroy();
+      throw error;
+    }
+    const source = streamedSource(input, pool, sourceOptions(options, (progress) => {
+      loaded = progress;
       report();
-    },
+    }));
+    await drive(source, conversion, {
+      pool,
+      ownsPool: !sharedPool,
+      sink,
+      bgzf,
+      level: compressionLevel(options.compressionLevel),
+      signal: options.signal,
+      transform: options.transform,
+      onRange: (_sites, contigEnd) => {
+        if (!contigEnd) return;
+        contigs++;
+        report();
+      },
+    });
   });
 }
 

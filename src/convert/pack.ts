@@ -14,9 +14,9 @@ import { isSorted } from '../layout/matrix-column.js';
 import { MetadataKey, originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
 import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
-import { InputFormat } from '../read/input-format.js';
+import { InputFormat, type InputFile } from '../read/input-format.js';
 import { readArrowMatrix } from '../read/load-arrow.js';
-import { openMatrixInput } from '../read/open-matrix-input.js';
+import { withMatrixInput } from '../read/open-matrix-input.js';
 import type { LoadProgress } from '../layout/types.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
@@ -172,7 +172,11 @@ function packOutput(output: string | undefined): void {
  */
 export async function lowMemoryPack(path: string, options: LowMemoryPackOptions): Promise<PackSummary> {
   packOutput(options.output);
-  const input = await openMatrixInput(path);
+  return withMatrixInput(path, (input) => packStreamed(input, path, options));
+}
+
+/** `lowMemoryPack` of an opened input (`path` as the user named it). */
+async function packStreamed(input: InputFile, path: string, options: LowMemoryPackOptions & { output: string }): Promise<PackSummary> {
   const origin: MatrixOrigin = input.format === InputFormat.arrow ? readArrowMatrix(input).origin : { format: input.format, sourceName: basename(path), sourceSize: input.size };
   const pool = new WorkerPool(options.threads);
   let sink: OutputSink;

@@ -5,15 +5,17 @@
 //   groups     consecutive ranges of small contigs, up to `chunkRows` rows in all, posted to one
 //              worker as one message (worker/task-group.ts): one post, one reply and one write
 //              for many small contigs; the bytes are the same as one task per range;
-//   window     at most `window` tasks launched and not yet consumed (the back-pressure: a finished
-//              range waiting for its turn holds a slot), at most `concurrency` of them running;
+//   window     the tasks run on the ordered window (dispatch/ordered-window.ts): at most `window`
+//              launched and not yet consumed (the back-pressure: a finished range waiting for its
+//              turn holds a slot), at most `concurrency` of them running, the first failure
+//              cancelling the rest and reported;
 //   sink       results consumed in genome order: encoded bytes written to the output, other
 //              results handed to the conversion; the sink commits at the end, or aborts.
 //
 // A streamed source reuses a contig's buffers for the next contig, so the driver finishes a
-// contig's tasks before it asks for the next one. The first failure cancels the running tasks
-// (tinypool replaces their threads) and is the one reported. BGZF output is compressed in the
-// workers: ranges by the worker that encoded them, the header and the trailer by a `bgzf` task.
+// contig's tasks before it asks for the next one (a DRAIN in the window's tasks). BGZF output is
+// compressed in the workers: ranges by the worker that encoded them, the header and the trailer by
+// a `bgzf` task.
 
 import { BGZF_EOF } from '../write/bgzf.js';
 import type { OutputSink } from '../write/output-sink.js';
@@ -22,6 +24,7 @@ import type { EncodedOutput, EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
 import { transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type Conversion, type RangeTask } from './conversion.js';
+import { DRAIN, orderedWindow, type WindowItem, type WindowTask } from './ordered-window.js';
 import type { WorkerPool } from './worker-pool.js';
 
 /** Options of `drive`. */
@@ -51,11 +54,11 @@ export interface DriveOptions {
 /** Most ranges in one group: bounds a group's message and results. */
 const MAX_GROUP_RANGES = 4096;
 
-/** One task or group of tasks launched: its ranges in genome order. */
+/** One task or group of tasks, done: its ranges in genome order, one result each, and the encoded bytes of all of them. */
 interface Flight {
   ranges: RangeTask[];
-  /** One result per range, in order; encoded bytes of all of them (encoding tasks). */
-  result: Promise<{ results: unknown[]; bytes: Uint8Array | undefined }>;
+  results: unknown[];
+  bytes: Uint8Array | undefined;
   slot: SharedArrayBuffer | undefined;
 }
 
@@ -76,86 +79,73 @@ export async function drive<T extends WorkerTask>(source: ContigSource, conversi
 
 /** The state of one run of the driver. */
 class Run<T extends WorkerTask> {
-  private readonly window: number;
-  private readonly concurrency: number;
-  private readonly queue: Flight[] = [];
+  /** Output slots of consumed tasks, lent again. */
   private readonly slots: SharedArrayBuffer[] = [];
-  /** Ranges waiting to be launched together, and their rows. */
-  private group: RangeTask[] = [];
-  private groupRows = 0;
-  private readonly cancel = new AbortController();
-  private readonly signal: AbortSignal;
-  private running = 0;
-  private failure: { error: unknown } | undefined;
-  private wake: (() => void) | undefined;
+  private begun = false;
 
   constructor(
     private readonly conversion: Conversion<T>,
     private readonly options: DriveOptions,
-  ) {
-    this.window = Math.max(1, options.window ?? 2 * options.pool.threads);
-    this.concurrency = Math.max(1, options.concurrency ?? this.window);
-    this.signal = options.signal ? AbortSignal.any([options.signal, this.cancel.signal]) : this.cancel.signal;
-  }
+  ) {}
 
   async run(source: ContigSource): Promise<void> {
-    let begun = false;
-    try {
-      for await (const unit of source.units()) {
-        this.signal.throwIfAborted();
-        if (!begun) {
-          begun = true;
-          await this.write(await this.conversion.begin?.(unit));
-        }
-        if (!this.conversion.task) {
-          await this.conversion.contigDone?.(unit);
-          this.options.onRange?.(unit.contig.sites, true);
-          continue;
-        }
-        const { chunkRows = DEFAULT_CHUNK_ROWS } = this.conversion;
-        const rows = typeof chunkRows === 'number' ? chunkRows : chunkRows(unit);
-        for (const range of contigRanges(unit, rows)) {
-          // A group holds at most `rows` rows: a range of a large contig is a task of its own.
-          const full = this.groupRows + (range.to - range.from) > rows || this.group.length >= MAX_GROUP_RANGES;
-          if (this.group.length > 0 && (full || this.conversion.ungrouped)) await this.launchGroup();
-          this.group.push(range);
-          this.groupRows += range.to - range.from;
-        }
-        if (source.streamed) {
-          await this.launchGroup();
-          await this.drain();
-        }
+    const window = Math.max(1, this.options.window ?? 2 * this.options.pool.threads);
+    const flights = orderedWindow(this.tasks(source), {
+      window,
+      concurrency: this.options.concurrency,
+      signal: this.options.signal,
+      onDone: () => this.options.onTaskDone?.(),
+    });
+    for await (const flight of flights) await this.consume(flight);
+    if (!this.begun) await this.write(await this.conversion.begin?.(undefined));
+    const last = await this.conversion.end?.();
+    if (last === undefined || last instanceof Uint8Array) await this.write(last);
+    else for (const bytes of last) await this.write(bytes);
+    if (this.options.bgzf && this.options.sink) await this.options.sink.write(BGZF_EOF);
+  }
+
+  /**
+   * The window's tasks: each contig's ranges, one task or a group of them, made when the window
+   * has room; a DRAIN after each contig of a streamed source.
+   */
+  private async *tasks(source: ContigSource): AsyncGenerator<WindowItem<Flight>> {
+    let group: RangeTask[] = [];
+    let groupRows = 0;
+    for await (const unit of source.units()) {
+      if (!this.begun) {
+        this.begun = true;
+        await this.write(await this.conversion.begin?.(unit));
       }
-      await this.launchGroup();
-      await this.drain();
-      if (!begun) await this.write(await this.conversion.begin?.(undefined));
-      const last = await this.conversion.end?.();
-      if (last === undefined || last instanceof Uint8Array) await this.write(last);
-      else for (const bytes of last) await this.write(bytes);
-      if (this.options.bgzf && this.options.sink) await this.options.sink.write(BGZF_EOF);
-    } catch (error) {
-      this.fail(error);
-      await Promise.allSettled(this.queue.map((flight) => flight.result));
-      throw this.reported(error);
+      if (!this.conversion.task) {
+        await this.conversion.contigDone?.(unit);
+        this.options.onRange?.(unit.contig.sites, true);
+        continue;
+      }
+      const { chunkRows = DEFAULT_CHUNK_ROWS } = this.conversion;
+      const rows = typeof chunkRows === 'number' ? chunkRows : chunkRows(unit);
+      for (const range of contigRanges(unit, rows)) {
+        // A group holds at most `rows` rows: a range of a large contig is a task of its own.
+        const full = groupRows + (range.to - range.from) > rows || group.length >= MAX_GROUP_RANGES;
+        if (group.length > 0 && (full || this.conversion.ungrouped)) {
+          yield this.launch(group);
+          group = [];
+          groupRows = 0;
+        }
+        group.push(range);
+        groupRows += range.to - range.from;
+      }
+      if (source.streamed) {
+        if (group.length > 0) yield this.launch(group);
+        group = [];
+        groupRows = 0;
+        yield DRAIN;
+      }
     }
+    if (group.length > 0) yield this.launch(group);
   }
 
-  /** Waits until one more task may be launched, consuming finished ranges in order meanwhile. */
-  private async admit(): Promise<void> {
-    while (this.queue.length >= this.window || this.running >= this.concurrency) {
-      if (this.queue.length >= this.window) await this.consumeHead();
-      else await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-    if (this.failure) throw this.failure.error;
-  }
-
-  /** Launches the waiting ranges: one task, or a group of them (when there is room in the window). */
-  private async launchGroup(): Promise<void> {
-    if (this.group.length === 0) return;
-    await this.admit();
-    const ranges = this.group;
-    this.group = [];
-    this.groupRows = 0;
+  /** The task of some ranges: one worker task, or a group of them, writing into a lent slot when the conversion asks for one. */
+  private launch(ranges: RangeTask[]): WindowTask<Flight> {
     const tasks = ranges.map((range) => (this.conversion.task as (range: RangeTask) => T)(range));
     let slot: SharedArrayBuffer | undefined;
     const encodes = tasks.length > 0 && 'encodes' in (tasks[0] as WorkerTask);
@@ -175,31 +165,15 @@ class Run<T extends WorkerTask> {
       }
     }
     const { pool } = this.options;
-    const run = tasks.length === 1
-      ? pool.run(tasks[0] as T, this.signal).then((result) => ({ results: [result as unknown], bytes: encodes ? bytesOf(result as EncodedOutput, slot) : undefined }))
-      : pool.runGroup(tasks, this.signal).then((group: GroupResult) => ({ results: group.results, bytes: group.bytes }));
-    this.running++;
-    const result = run.finally(() => {
-      this.running--;
-      this.wake?.();
-      this.wake = undefined;
-    });
-    result.then(
-      () => this.options.onTaskDone?.(),
-      (error: unknown) => this.fail(error),
-    );
-    this.queue.push({ ranges, result, slot });
+    return (signal) =>
+      tasks.length === 1
+        ? pool.run(tasks[0] as T, signal).then((result) => ({ ranges, results: [result as unknown], bytes: encodes ? bytesOf(result as EncodedOutput, slot) : undefined, slot }))
+        : pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, bytes: group.bytes, slot }));
   }
 
-  /** Consumes every launched range, in order. */
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.consumeHead();
-  }
-
-  private async consumeHead(): Promise<void> {
-    const flight = this.queue[0] as Flight;
-    const { results, bytes } = await flight.result;
-    this.queue.shift();
+  /** Consumes a done task or group, in genome order: its bytes to the sink, its results to the conversion. */
+  private async consume(flight: Flight): Promise<void> {
+    const { results, bytes } = flight;
     if (bytes && bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
     if (flight.slot) this.slots.push(flight.slot);
     for (const [i, range] of flight.ranges.entries()) {
@@ -213,21 +187,8 @@ class Run<T extends WorkerTask> {
   private async write(bytes: Uint8Array | undefined): Promise<void> {
     const { sink } = this.options;
     if (!sink || !bytes || bytes.length === 0) return;
-    if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes, level: this.options.level }, this.signal)).bytes;
+    if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes, level: this.options.level }, this.options.signal)).bytes;
     await sink.write(bytes);
-  }
-
-  private fail(error: unknown): void {
-    if (this.failure) return;
-    this.failure = { error };
-    this.cancel.abort(error);
-    this.wake?.();
-  }
-
-  /** The error to report: the outer signal's reason when it aborted the run, else the first failure. */
-  private reported(error: unknown): unknown {
-    if (this.options.signal?.aborted) return this.options.signal.reason;
-    return this.failure ? this.failure.error : error;
   }
 }
 

@@ -22,6 +22,11 @@ export function byteRanges(dataStart: number, size: number, chunkBytes: number, 
   });
 }
 
+/** The byte ranges of `[dataStart, size)` of a plain file as parse chunks: each worker reads its range itself. */
+export function byteRangeSources(path: string, dataStart: number, size: number, chunkBytes: number, fields: number): Source[] {
+  return byteRanges(dataStart, size, chunkBytes, fields).map((range) => ({ source: { type: 'file', path, start: range.start, end: range.end, dataStart }, bytes: range.end - range.start, rows: range.capacity }));
+}
+
 /** One parse chunk's input: where its lines are, the bytes of the file it covers, the rows it may hold. */
 export interface Source {
   source: ParseTask['source'];

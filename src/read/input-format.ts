@@ -11,6 +11,9 @@ export const InputFormat = {
 } as const;
 export type InputFormat = (typeof InputFormat)[keyof typeof InputFormat];
 
+/** The name that stands for standard input. */
+export const STDIN = '-';
+
 export interface InputFile {
   path: string;
   format: InputFormat;
@@ -21,6 +24,13 @@ export interface InputFile {
 }
 
 const ARROW_MAGIC = 'ARROW1';
+
+/** The format of an input whose first bytes are `head` (at least 6 of them, unless the input is shorter). */
+export function formatOfHead(head: Buffer): InputFormat {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return InputFormat.gzip;
+  if (head.length >= 6 && head.toString('latin1', 0, 6) === ARROW_MAGIC) return InputFormat.arrow;
+  return InputFormat.text;
+}
 
 /** Opens `path` to read its magic bytes; a missing or unreadable file is a usage error. */
 export function detectInput(path: string): InputFile {
@@ -45,10 +55,7 @@ export function detectInput(path: string): InputFile {
     if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: is a directory`);
     const head = Buffer.alloc(8);
     const n = readSync(fd, head, 0, 8, 0);
-    let format: InputFormat = InputFormat.text;
-    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) format = InputFormat.gzip;
-    else if (n >= 6 && head.toString('latin1', 0, 6) === ARROW_MAGIC) format = InputFormat.arrow;
-    return { path, format, size: stat.size };
+    return { path, format: formatOfHead(head.subarray(0, n)), size: stat.size };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`);

@@ -8,7 +8,8 @@
 //   gzip:  the main thread inflates one stream into shared blocks of whole lines, and workers
 //          parse the blocks as they come, into row regions taken in turn;
 //
-// then the chunks' contig runs are grouped so each contig is one row range (group-contigs.ts),
+// the parse tasks running on the ordered window (dispatch/ordered-window.ts), their results taken in
+// file order; then the chunks' contig runs are grouped so each contig is one row range (group-contigs.ts),
 // and the allele dictionary is renumbered into its canonical order.
 
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -17,13 +18,13 @@ import { missingContigs } from '../layout/select-contigs.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { LoadProgress } from '../layout/types.js';
+import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
-import { ChunkWatch, type Chunk } from './chunk-watch.js';
 import { allocateColumnStore, alleleSpans, columnRefNumbers, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
 import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
-import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound } from './chunk-plan.js';
+import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { matrixHeader, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -54,27 +55,49 @@ export interface TextLoadOptions {
 /** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
 const MAX_STREAM_ROWS = 2 ** 30 - 64;
 
+/** A text input cut into parse chunks, and the columns they are parsed into. */
+interface ChunkedText {
+  header: Header;
+  /** The chunks, in file order. */
+  sources: AsyncIterable<Source> | Iterable<Source>;
+  /** The columns, with room for `rows` rows (a gzip stream's grow as its chunks come); undefined before the first chunk. */
+  columns(rows?: number): ColumnStore | undefined;
+  /** True when the columns are growable buffers, compacted after the load (column-store.ts). */
+  growable: boolean;
+  /** Input bytes read before the first chunk (the header line, of a plain file). */
+  startBytes: number;
+  /** Input bytes read so far, when that is not the chunks' own bytes added up (gzip: the compressed bytes read). */
+  bytesRead?: () => number;
+}
+
+/** One chunk parsed: its result, and where its rows start in the columns. */
+interface ParsedChunk {
+  result: ParseResult;
+  rowStart: number;
+  bytes: number;
+}
+
 /** Parses a plain or gzip text matrix into a shared-memory layout. */
 export async function loadText(input: InputFile, pool: WorkerPool, options: TextLoadOptions = {}): Promise<MatrixLayout> {
   const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
   const alleles = AlleleDictionary.create();
-  const watch = new ChunkWatch(input.size, options);
-  const loaded =
+  const text =
     input.format !== InputFormat.gzip
-      ? await parsePlain(input, pool, alleles, headerFile, options, watch)
+      ? plainChunks(input, headerFile, options)
       : isBgzfFile(input.path)
-        ? parseBgzf(input, pool, alleles, headerFile, options, watch)
-        : await parseGzip(input, pool, alleles, headerFile, options, watch);
-  const { header, chunks, columns } = loaded;
-  const results = await settle(chunks);
-  const { runs, contigs } = collectRuns(input.path, header, chunks, results, options.allowUnsorted ?? false);
+        ? bgzfChunks(input, headerFile, options)
+        : await gzipChunks(input, pool, headerFile, options);
+  const { header } = text;
+  const { parsed, runs, contigs } = await parseChunks(input, pool, alleles, text, options);
+  const columns = text.columns();
+  if (!columns) throw new InputError({ file: input.path }, 'no data lines after the header');
   const missing = options.onlyContigs?.filter((name) => !contigs.has(name));
   if (missing?.length) throw missingContigs(input.path, missing, [...contigs]);
   if (runs.length === 0) throw new InputError({ file: input.path }, 'no data lines');
-  if (options.allowUnsorted) warnUnsorted(input.path, header, chunks, results as ParseResult[], positions(columns), options.onWarning);
+  if (options.allowUnsorted) warnUnsorted(input.path, header, parsed, positions(columns), options.onWarning);
   const plan = planContigs(runs, columns.capacity);
   // A stream's growable buffers (one per column) are compacted into few buffers (column-store.ts).
-  const store = applyRowPlan(plan, columns, 'growable' in loaded);
+  const store = applyRowPlan(plan, columns, text.growable);
   const remap = alleles.canonicalize();
   if (remap) await Promise.all(alleleSpans(store, pool.threads).map(({ buffer, byteOffset, length }) => pool.run({ kind: 'remap', columns: [buffer], byteOffset, rows: length, map: remap })));
   const at = (c: number, row: number): BufferRef => {
@@ -97,6 +120,55 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   };
 }
 
+/**
+ * Runs the parse tasks of the chunks on the ordered window (dispatch/ordered-window.ts), each into
+ * its own row region of the columns, and takes their results in file order: the contig runs placed
+ * (skipped contigs' runs left out), the names of every contig met, and progress. The first chunk
+ * in file order that stopped on a bad line is reported, at its absolute line.
+ */
+async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, text: ChunkedText, options: TextLoadOptions): Promise<{ parsed: ParsedChunk[]; runs: PlacedRun[]; contigs: Set<string> }> {
+  const { header } = text;
+  const fields = header.samples.length + 3;
+  async function* parses(): AsyncGenerator<WindowTask<ParsedChunk>> {
+    let rowStart = 0;
+    for await (const chunk of text.sources) {
+      const columns = text.columns(rowStart + chunk.rows) as ColumnStore;
+      const task = parseTask(fields, columns, alleles, rowStart, chunk.rows, chunk.source, options);
+      const at = rowStart;
+      yield (signal) => pool.run(task, signal).then((result) => ({ result, rowStart: at, bytes: chunk.bytes })).finally(() => chunk.release?.());
+      rowStart += chunk.rows;
+    }
+  }
+  const parsed: ParsedChunk[] = [];
+  const runs: PlacedRun[] = [];
+  const contigs = new Set<string>();
+  const allowUnsorted = options.allowUnsorted ?? false;
+  let line = header.lines;
+  let previous: ContigRun | undefined;
+  let bytes = text.startBytes;
+  let sites = 0;
+  for await (const chunk of orderedWindow(parses(), { window: 2 * pool.threads, signal: options.signal })) {
+    const { result } = chunk;
+    if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
+    let src = chunk.rowStart;
+    result.runs.forEach((run, k) => {
+      if (k === 0 && previous && previous.contig === run.contig && run.rows > 0 && run.firstPos < previous.lastPos && !allowUnsorted) {
+        throw unsortedAcrossChunks(input.path, line, run, previous);
+      }
+      contigs.add(run.contig);
+      if (run.skipped === undefined) runs.push({ contig: run.contig, src, rows: run.rows });
+      src += run.rows;
+      previous = run;
+    });
+    parsed.push(chunk);
+    line += result.lines;
+    sites += result.rows;
+    bytes = text.bytesRead ? text.bytesRead() : bytes + chunk.bytes;
+    options.onProgress?.({ bytes, totalBytes: input.size, sites });
+  }
+  return { parsed, runs, contigs };
+}
+
 function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], options: TextLoadOptions): ParseTask {
   const task: ParseTask = { kind: 'parse', source, fields, columns: columns.buffers, columnRefs: columnRefNumbers(columns), alleles: alleles.buffer, rowStart, rowCapacity, allowUnsorted: options.allowUnsorted ?? false };
   if (options.onlyContigs) task.contigs = [...options.onlyContigs];
@@ -113,26 +185,15 @@ export function plainHeader(input: InputFile, headerFile: string[] | undefined, 
   return { header, dataStart };
 }
 
-async function parsePlain(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
+/** Plain: byte ranges, each parsed by a worker that reads it itself, into columns sized for the most rows they can hold. */
+function plainChunks(input: InputFile, headerFile: string[] | undefined, options: TextLoadOptions): ChunkedText {
   const { header, dataStart } = plainHeader(input, headerFile, options.header);
-  const fields = header.samples.length + 3;
-  const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  const ranges = byteRanges(dataStart, input.size, chunkBytes, fields);
-  const columns = allocateColumnStore(fields - 1, ranges.reduce((sum, range) => sum + range.capacity, 0));
-  const chunks: Chunk[] = [];
-  watch.bytes = dataStart; // the header line counts as read
-  let rowStart = 0;
-  for (const range of ranges) {
-    const source = { type: 'file', path: input.path, start: range.start, end: range.end, dataStart } as const;
-    const task = parseTask(fields, columns, alleles, rowStart, range.capacity, source, options);
-    chunks.push(watch.start(chunks, rowStart, range.capacity, range.end - range.start, (signal) => pool.run(task, signal)));
-    rowStart += range.capacity;
-  }
-  return { header, chunks, columns };
+  const sources = byteRangeSources(input.path, dataStart, input.size, chunkBytesOf(options), header.samples.length + 3);
+  return fixedColumns(header, sources, dataStart);
 }
 
 /** BGZF: block groups inflated and parsed by the workers, in parallel (bgzf-index.ts). */
-function parseBgzf(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
+function bgzfChunks(input: InputFile, headerFile: string[] | undefined, options: TextLoadOptions): ChunkedText {
   const start = bgzfStart(input.path, input.size, TEXT_SAMPLE_BYTES);
   const complete = start.length < TEXT_SAMPLE_BYTES || start.indexOf(10) < 0;
   assertTextSample(start.subarray(0, Math.min(start.length, TEXT_SAMPLE_BYTES)), input.path, complete);
@@ -140,46 +201,39 @@ function parseBgzf(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary
   const firstLine = start.length === 0 ? undefined : Buffer.from(start.buffer, start.byteOffset, nl < 0 ? start.length : nl).toString('utf8');
   const header = matrixHeader(input.path, firstLine, headerFile, options.header);
   const fields = header.samples.length + 3;
-  const groups = bgzfGroups(input.path, input.size, Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
-  const columns = allocateColumnStore(fields - 1, groups.reduce((sum, group) => sum + rowBound(group.bytes, fields), 0));
-  const chunks: Chunk[] = [];
-  let rowStart = 0;
-  for (const group of groups) {
-    const capacity = rowBound(group.bytes, fields);
-    const source = { type: 'bgzf', path: input.path, start: group.start, end: group.end, size: input.size, before: group.before, headerLines: header.lines } as const;
-    const task = parseTask(fields, columns, alleles, rowStart, capacity, source, options);
-    chunks.push(watch.start(chunks, rowStart, capacity, group.end - group.start, (signal) => pool.run(task, signal)));
-    rowStart += capacity;
-  }
-  if (chunks.length === 0) throw new InputError({ file: input.path }, 'no data lines after the header');
-  return { header, chunks, columns };
+  const sources = bgzfGroups(input.path, input.size, chunkBytesOf(options)).map((group): Source => ({
+    source: { type: 'bgzf', path: input.path, start: group.start, end: group.end, size: input.size, before: group.before, headerLines: header.lines },
+    bytes: group.end - group.start,
+    rows: rowBound(group.bytes, fields),
+  }));
+  if (sources.length === 0) throw new InputError({ file: input.path }, 'no data lines after the header');
+  return fixedColumns(header, sources, 0);
 }
 
-async function parseGzip(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, headerFile: string[] | undefined, options: TextLoadOptions, watch: ChunkWatch) {
-  const blockBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+/** Chunks whose rows are all known beforehand: one column store for all of them, allocated first. */
+function fixedColumns(header: Header, sources: Source[], startBytes: number): ChunkedText {
+  const columns = allocateColumnStore(header.samples.length + 2, sources.reduce((sum, source) => sum + source.rows, 0));
+  return { header, sources, columns: () => columns, growable: false, startBytes };
+}
+
+/** gzip: the main thread inflates the stream into shared blocks of whole lines, parsed as they come into growable columns. */
+async function gzipChunks(input: InputFile, pool: WorkerPool, headerFile: string[] | undefined, options: TextLoadOptions): Promise<ChunkedText> {
   // A few blocks in flight: a block goes back to the reader once the worker that parsed it is done.
-  const reader = new GzipLineBlocks(input.path, blockBytes, pool.threads + 2);
-  watch.compressed = reader.file;
+  const reader = new GzipLineBlocks(input.path, chunkBytesOf(options), pool.threads + 2);
   const { header, sources } = await gzipSources(input, reader, headerFile, options.header);
   const fields = header.samples.length + 3;
-  const chunks: Chunk[] = [];
-  let columns: ColumnStore | undefined;
-  let rowStart = 0;
-  for await (const { source, rows, release } of sources) {
-    if (watch.failed) {
-      release?.();
-      break; // an earlier chunk failed: its error is all that is left to report
-    }
-    if (!columns) columns = growableColumnStore(fields - 1, Math.min(MAX_STREAM_ROWS, 4 * rows), MAX_STREAM_ROWS);
-    if (rowStart + rows > columns.capacity) columns = growColumns(columns, rowStart + rows, input.path);
-    const task = parseTask(fields, columns, alleles, rowStart, rows, source, options);
-    const chunk = watch.start(chunks, rowStart, rows, 0, (signal) => pool.run(task, signal));
-    void chunk.result.then(release, release);
-    chunks.push(chunk);
-    rowStart += rows;
-  }
-  if (!columns) throw new InputError({ file: input.path }, 'no data lines after the header');
-  return { header, chunks, columns, growable: true };
+  let store: ColumnStore | undefined;
+  const columns = (rows?: number): ColumnStore | undefined => {
+    if (rows === undefined) return store;
+    store ??= growableColumnStore(fields - 1, Math.min(MAX_STREAM_ROWS, 4 * rows), MAX_STREAM_ROWS);
+    if (rows > store.capacity) store = growColumns(store, rows, input.path);
+    return store;
+  };
+  return { header, sources, columns, growable: true, startBytes: 0, bytesRead: () => reader.bytesRead };
+}
+
+function chunkBytesOf(options: TextLoadOptions): number {
+  return Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
 }
 
 function growColumns(columns: ColumnStore, rows: number, file: string): ColumnStore {
@@ -187,12 +241,6 @@ function growColumns(columns: ColumnStore, rows: number, file: string): ColumnSt
   const capacity = Math.min(MAX_STREAM_ROWS, Math.max(rows, 2 * columns.capacity));
   columns.buffers.forEach((buffer, i) => buffer.grow(capacity * columnWidth(i)));
   return { ...columns, capacity };
-}
-
-/** Waits for every chunk; the first failure in file order wins, so line numbers can be counted. */
-async function settle(chunks: Chunk[]): Promise<(ParseResult | Error)[]> {
-  const settled = await Promise.allSettled(chunks.map((chunk) => chunk.result));
-  return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error)));
 }
 
 /**
@@ -213,42 +261,13 @@ export function unsortedAcrossChunks(file: string, line: number, run: ContigRun,
   return new InputError({ file, line: line + 1, column: 2 }, `POS ${run.firstPos} is smaller than the previous POS ${previous.lastPos} of contig ${run.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
 }
 
-/**
- * Turns chunk results into placed runs (skipped contigs' runs left out) and the names of every
- * contig met, in file order; or throws the first problem with its absolute line number.
- */
-function collectRuns(file: string, header: Header, chunks: Chunk[], results: (ParseResult | Error)[], allowUnsorted: boolean): { runs: PlacedRun[]; contigs: Set<string> } {
-  const runs: PlacedRun[] = [];
-  const contigs = new Set<string>();
-  let line = header.lines;
-  let previous: ContigRun | undefined;
-  chunks.forEach((chunk, i) => {
-    const result = results[i];
-    if (result instanceof Error || result === undefined) throw result ?? new Error('parse chunk lost');
-    if (result.problem) throw chunkProblem(file, header, line, result.problem);
-    let src = chunk.rowStart;
-    result.runs.forEach((run, k) => {
-      if (k === 0 && previous && previous.contig === run.contig && run.rows > 0 && run.firstPos < previous.lastPos && !allowUnsorted) {
-        throw unsortedAcrossChunks(file, line, run, previous);
-      }
-      contigs.add(run.contig);
-      if (run.skipped === undefined) runs.push({ contig: run.contig, src, rows: run.rows });
-      src += run.rows;
-      previous = run;
-    });
-    line += result.lines;
-  });
-  return { runs, contigs };
-}
-
-function warnUnsorted(file: string, header: Header, chunks: Chunk[], results: ParseResult[], pos: Int32Array, onWarning?: (message: string) => void): void {
+function warnUnsorted(file: string, header: Header, parsed: ParsedChunk[], pos: Int32Array, onWarning?: (message: string) => void): void {
   const tally = new UnsortedTally(file);
   let line = header.lines;
-  chunks.forEach((chunk, i) => {
-    const result = results[i] as ParseResult;
-    tally.scan(pos, chunk.rowStart, result.runs, line);
+  for (const { rowStart, result } of parsed) {
+    tally.scan(pos, rowStart, result.runs, line);
     line += result.lines;
-  });
+  }
   emitWarning(tally.warning(), onWarning);
 }
 

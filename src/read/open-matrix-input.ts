@@ -1,17 +1,28 @@
 // Opens a command's input: a file (its format told from its first bytes), or standard input for
-// `-`, plain or gzip told the same way. Standard input is read once, in order, through the
-// streaming path (read/stream-contigs.ts): its size is never needed.
+// `-`, told the same way. Text and gzip on standard input are read once, in order, through the
+// streaming path (read/stream-contigs.ts): their size is never needed. A packed .arrow matrix is
+// read by the offsets in its footer, at the end: on standard input it is spooled to a temporary
+// file first (read/stdin-spool.ts), and the run reads that file.
 
 import { Readable } from 'node:stream';
-import { InputError, UsageError } from '../errors.js';
-import { detectInput, InputFormat, type InputFile } from './input-format.js';
+import { InputError } from '../errors.js';
+import { detectInput, formatOfHead, InputFormat, STDIN, type InputFile } from './input-format.js';
+import { spoolStandardInput } from './stdin-spool.js';
 
-/** The name that stands for standard input. */
-export const STDIN = '-';
+export { STDIN } from './input-format.js';
 
-/** The input `path` names: a file, or standard input for `-`. */
-export async function openMatrixInput(path: string): Promise<InputFile> {
-  return path === STDIN ? stdinInput() : detectInput(path);
+/**
+ * Runs `run` on the input `path` names: a file, or standard input for `-` (a packed matrix through
+ * a spool, removed when `run` settles; messages name `-`).
+ *
+ * @example
+ * const sites = await withMatrixInput('-', async (input) => countSites(input));
+ */
+export async function withMatrixInput<T>(path: string, run: (input: InputFile) => Promise<T>): Promise<T> {
+  if (path !== STDIN) return run(detectInput(path));
+  const input = await stdinInput();
+  if (input.format !== InputFormat.arrow) return run(input);
+  return spoolStandardInput(input.stream as Readable, (file) => run(detectInput(file)));
 }
 
 /** Standard input, its format told from its first bytes (which are handed on with the rest). */
@@ -25,8 +36,7 @@ async function stdinInput(): Promise<InputFile> {
     if (!first.done) head = Buffer.concat([head, first.value]);
   }
   if (head.length === 0) throw new InputError({ file: STDIN }, 'empty file: expected a genome matrix');
-  if (head.toString('latin1', 0, 6) === 'ARROW1') throw new UsageError('a packed .arrow matrix cannot be read from standard input: give its file name');
-  const format = head[0] === 0x1f && head[1] === 0x8b ? InputFormat.gzip : InputFormat.text;
+  const format = formatOfHead(head);
   const done = first.done;
   const stream = Readable.from(
     (async function* bytes() {

@@ -1,8 +1,9 @@
 // The low-memory loader (--low-memory): the matrix is parsed in file order and handed on one
 // contig at a time, so memory holds the largest contig instead of the whole matrix.
 //
-//   chunks   byte ranges (plain) or inflated line blocks (gzip), parsed by workers, a few at a time,
-//            into small staging columns of their own (a column store: few buffers a task);
+//   chunks   byte ranges (plain) or inflated line blocks (gzip), parsed by workers a few at a time
+//            on the ordered window (dispatch/ordered-window.ts), each into small staging columns of
+//            its own (a column store: few buffers a task), handed on in file order;
 //   contig   the main thread appends each chunk's rows, in file order, to the contig's columns:
 //            fixed-size segments (one batch each), reused from contig to contig;
 //   hand-on  when a new contig name appears, the finished contig is yielded as a layout (zero-copy
@@ -14,13 +15,14 @@
 import { InputError, UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnBytes, columnRefNumbers, positions, type ColumnStore } from './column-store.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { readHeaderFile } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
-import { byteRanges, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
+import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
 import { chunkProblem, plainHeader, unsortedAcrossChunks, type TextLoadOptions } from './load-text.js';
 import { emitWarning, UnsortedTally } from './unsorted-tally.js';
 
@@ -47,12 +49,12 @@ const MAX_CONTIG_ROWS = 2 ** 30 - 64;
 /** Rows of one segment of the contig columns (9.4 MB for 31 haplotypes). */
 export const SEGMENT_ROWS = 1 << 18;
 
-interface InFlight {
-  result: Promise<ParseResult>;
+/** A parsed chunk: its result and the staging columns that hold its rows. */
+interface ParsedChunk {
+  result: ParseResult;
   staging: ColumnStore;
+  /** Input bytes it covers (plain files), for progress. */
   bytes: number;
-  release?: () => void;
-  cancel: AbortController;
 }
 
 /**
@@ -63,10 +65,12 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   if (input.format === InputFormat.arrow) throw new UsageError(`${input.path}: Arrow IPC input is not supported yet`);
   const headerFile = options.header === undefined ? undefined : readHeaderFile(options.header);
   const chunkBytes = Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  const window = pool.threads + 1;
+  // Parse tasks launched and not yet appended, the chunk being appended included: the workers parse
+  // ahead while the main thread appends.
+  const window = pool.threads + 2;
   // Standard input, plain or gzip, comes in line blocks read on the main thread, as a gzip file does.
   const stream = input.stream && { readable: input.stream, gzip: input.format === InputFormat.gzip };
-  const gzip = input.format === InputFormat.gzip || stream ? new GzipLineBlocks(input.path, chunkBytes, window + 2, stream) : undefined;
+  const gzip = input.format === InputFormat.gzip || stream ? new GzipLineBlocks(input.path, chunkBytes, window + 1, stream) : undefined;
   const { header, sources } = gzip ? await gzipSources(input, gzip, headerFile, options.header) : plainSources(input, chunkBytes, headerFile, options.header);
   const fields = header.samples.length + 3;
   // A dictionary given (the second pass of a low-memory VCF run) keeps the codes it holds.
@@ -74,102 +78,69 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   const allowUnsorted = options.allowUnsorted ?? false;
   const tally = allowUnsorted ? new UnsortedTally(input.path) : undefined;
   const contig = new ContigColumns(fields, options.segmentRows ?? SEGMENT_ROWS);
+  /** Staging columns of appended chunks, reused by the next parse tasks. */
   const free: ColumnStore[] = [];
-  const inFlight: InFlight[] = [];
   const finished = new Set<string>();
-  let exhausted = false;
-  let closed = false;
-  let filling: Promise<void> | undefined;
 
-  const launch = (next: Source): void => {
-    if (closed) return next.release?.();
-    let staging = free.pop();
-    if (!staging || staging.capacity < next.rows) staging = allocateColumnStore(fields - 1, Math.max(next.rows, rowBound(chunkBytes, fields)));
-    const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, columnRefs: columnRefNumbers(staging), alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
-    if (options.onlyContigs) task.contigs = [...options.onlyContigs];
-    const cancel = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
-    const flight: InFlight = { result: pool.run(task, signal), staging, bytes: next.bytes, cancel };
-    if (next.release) flight.release = next.release;
-    flight.result.catch(() => undefined); // reported when its turn comes
-    inFlight.push(flight);
-  };
-  const fill = (): Promise<void> =>
-    (filling ??= (async () => {
-      while (!exhausted && inFlight.length < window) {
-        const next = await sources.next();
-        if (next.done) exhausted = true;
-        else launch(next.value);
-      }
-    })().finally(() => (filling = undefined)));
+  /** One parse task a chunk, into staging columns of its own; a gzip block goes back to its reader once parsed. */
+  async function* parses(): AsyncGenerator<WindowTask<ParsedChunk>> {
+    for await (const next of sources) {
+      let staging = free.pop();
+      if (!staging || staging.capacity < next.rows) staging = allocateColumnStore(fields - 1, Math.max(next.rows, rowBound(chunkBytes, fields)));
+      const task: ParseTask = { kind: 'parse', source: next.source, fields, columns: staging.buffers, columnRefs: columnRefNumbers(staging), alleles: alleles.buffer, rowStart: 0, rowCapacity: next.rows, allowUnsorted };
+      if (options.onlyContigs) task.contigs = [...options.onlyContigs];
+      const held = staging;
+      yield (signal) => pool.run(task, signal).then((result) => ({ result, staging: held, bytes: next.bytes })).finally(() => next.release?.());
+    }
+  }
 
   let line = header.lines;
   let bytes = input.size - sources.dataBytes; // the header line counts as read
   let sites = 0;
   let index = 0;
   let previous: ContigRun | undefined;
-  try {
-    await fill();
-    while (inFlight.length > 0) {
-      const flight = inFlight.shift() as InFlight;
-      const more = fill(); // keep the workers busy while this chunk is appended
-      more.catch(() => undefined);
-      const result = await flight.result;
-      flight.release?.();
-      if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
-      tally?.scan(positions(flight.staging), 0, result.runs, line);
-      let src = 0;
-      let at = line;
-      for (const run of result.runs) {
-        // A skipped contig (outside `onlyContigs`) comes as a contig without rows.
-        if (run.rows === 0 && run.skipped === undefined) continue;
-        if (run.contig !== contig.name) {
-          if (contig.name !== undefined) {
-            yield { name: contig.name, index: index++, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
-            finished.add(contig.name);
-          }
-          if (finished.has(run.contig)) {
-            throw new InputError({ file: input.path, line: at + 1, column: 1 }, `contig ${run.contig} comes back after other contigs: --low-memory streams one contig at a time and needs each contig's rows together (group the rows by contig, or run without --low-memory)`);
-          }
-          contig.start(run.contig, input.path);
-        } else if (previous && previous.contig === run.contig && run.firstPos < previous.lastPos && !allowUnsorted) {
-          throw unsortedAcrossChunks(input.path, at, run, previous);
+  for await (const { result, staging, bytes: chunkRead } of orderedWindow(parses(), { window, signal: options.signal })) {
+    if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
+    tally?.scan(positions(staging), 0, result.runs, line);
+    let src = 0;
+    let at = line;
+    for (const run of result.runs) {
+      // A skipped contig (outside `onlyContigs`) comes as a contig without rows.
+      if (run.rows === 0 && run.skipped === undefined) continue;
+      if (run.contig !== contig.name) {
+        if (contig.name !== undefined) {
+          yield { name: contig.name, index: index++, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
+          finished.add(contig.name);
         }
-        contig.append(flight.staging, src, run.rows, input.path);
-        previous = run;
-        src += run.rows;
-        at += run.rows + (run.skipped ?? 0);
+        if (finished.has(run.contig)) {
+          throw new InputError({ file: input.path, line: at + 1, column: 1 }, `contig ${run.contig} comes back after other contigs: --low-memory streams one contig at a time and needs each contig's rows together (group the rows by contig, or run without --low-memory)`);
+        }
+        contig.start(run.contig, input.path);
+      } else if (previous && previous.contig === run.contig && run.firstPos < previous.lastPos && !allowUnsorted) {
+        throw unsortedAcrossChunks(input.path, at, run, previous);
       }
-      line += result.lines;
-      sites += result.rows;
-      bytes = gzip ? gzip.bytesRead : bytes + flight.bytes;
-      free.push(flight.staging);
-      options.onProgress?.({ bytes, totalBytes: input.size, sites });
-      await more;
+      contig.append(staging, src, run.rows, input.path);
+      previous = run;
+      src += run.rows;
+      at += run.rows + (run.skipped ?? 0);
     }
-    if (contig.name === undefined) throw new InputError({ file: input.path }, 'no data lines after the header');
-    yield { name: contig.name, index, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
-    emitWarning(tally?.warning(), options.onWarning);
-  } finally {
-    closed = exhausted = true;
-    for (const flight of inFlight) {
-      flight.cancel.abort();
-      flight.release?.();
-    }
-    await filling?.catch(() => undefined);
-    await sources.return(undefined);
+    line += result.lines;
+    sites += result.rows;
+    bytes = gzip ? gzip.bytesRead : bytes + chunkRead;
+    free.push(staging);
+    options.onProgress?.({ bytes, totalBytes: input.size, sites });
   }
+  if (contig.name === undefined) throw new InputError({ file: input.path }, 'no data lines after the header');
+  yield { name: contig.name, index, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
+  emitWarning(tally?.warning(), options.onWarning);
 }
 
 /** Byte ranges of a plain file, each parsed by a worker that reads it itself. */
 function plainSources(input: InputFile, chunkBytes: number, headerFile: string[] | undefined, headerPath: string | undefined) {
   const { header, dataStart } = plainHeader(input, headerFile, headerPath);
-  const fields = header.samples.length + 3;
-  const ranges = byteRanges(dataStart, input.size, chunkBytes, fields);
+  const ranges = byteRangeSources(input.path, dataStart, input.size, chunkBytes, header.samples.length + 3);
   async function* sources(): AsyncGenerator<Source> {
-    for (const range of ranges) {
-      yield { source: { type: 'file', path: input.path, start: range.start, end: range.end, dataStart }, bytes: range.end - range.start, rows: range.capacity };
-    }
+    yield* ranges;
   }
   return { header, sources: Object.assign(sources(), { dataBytes: input.size - dataStart }) };
 }

@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { mergeStats, writeStats, type MatrixStats, type SiteStats } from '../../convert/stats.js';
 import { InputError, UsageError } from '../../errors.js';
 import { describeFsError } from '../../read/header.js';
+import { STDIN } from '../../read/open-matrix-input.js';
 import { withExamples } from '../help.js';
 import { outputOptionsOf, outputTypeOption, type OutputTypeArgs } from '../output-options.js';
 
@@ -19,7 +20,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
   builder: (yargs: Argv) =>
     withExamples(
       outputTypeOption(yargs)
-        .positional('parts', { type: 'string', array: true, default: undefined, describe: 'JSON statistics of the shards (stats --json), in matrix order (one or more)' })
+        .positional('parts', { type: 'string', array: true, default: undefined, describe: 'JSON statistics of the shards (stats --json), in matrix order (one or more; - reads one from standard input)' })
         .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
         .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Accepted as by every command (merging prints nothing but errors)' }),
@@ -31,16 +32,17 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
       ],
     ) as unknown as Argv<MergeStatsArgs>,
   handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
+    if (argv.parts.filter((part) => part === STDIN).length > 1) throw new UsageError('standard input (-) holds one part: give - once');
     const merged = mergeStats(argv.parts.map(readStats), argv.parts);
     await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv', argv.parts, outputOptionsOf(argv, 'merge-stats'));
   },
 };
 
-/** Reads one part: the JSON `stats --json` writes. */
+/** Reads one part: the JSON `stats --json` writes, from a file or from standard input (`-`). */
 function readStats(path: string): MatrixStats {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path === STDIN ? 0 : path, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot open ${path}: ${describeFsError(error)}`);
   }
