@@ -2,7 +2,7 @@
 // selection options, -o/-O and --low-memory, made from the format's description alone.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { writeFormat, type OutputFormat } from '../../formats/output-format.js';
+import type { OutputFormat } from '../../formats/output-format.js';
 import { withExamples } from '../help.js';
 import { inputOptions, lowMemoryOption, type InputArgs } from '../input-options.js';
 import { runInput } from '../open-input.js';
@@ -25,6 +25,7 @@ export function formatCommand(format: OutputFormat): CommandModule<object, Forma
       ) as unknown as Argv<FormatArgs>,
     handler: async (argv: ArgumentsCamelCase<FormatArgs>) => {
       const options = { output: argv.output, outputType: outputTypeOf(argv, format.name) };
+      const { writeFormat } = await import('../../formats/output-format.js');
       await runInput(argv, {
         memory: (matrix) => writeFormat(format, matrix, options),
         streamed: (low) => writeFormat(format, argv.matrix, { ...low, ...options }),

@@ -1,6 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { haplotype, HaplotypeFormat } from '../../convert/haplotype.js';
-import { lowMemoryHaplotype } from '../../convert/low-memory.js';
 import { openMatrix } from '../../matrix.js';
 import { conversionOptions, lowMemoryOption, samplesOption, selectionOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
@@ -39,6 +38,7 @@ export const haplotypeCommand: CommandModule<object, HaplotypeArgs> = {
     const { pairs, output } = argv;
     const samples = samplesOption(argv);
     if (lowMemoryWanted(argv)) {
+      const { lowMemoryHaplotype } = await import('../../convert/low-memory.js');
       await runStreamed(argv, (options) => lowMemoryHaplotype(argv.matrix, { ...options, pairs, samples, output, outputType, format: argv.format }));
       return;
     }

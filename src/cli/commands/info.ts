@@ -1,7 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { describeMatrix, describePackedMatrix, formatDescription, type MatrixDescription } from '../../convert/describe-matrix.js';
+import type { MatrixDescription } from '../../convert/describe-matrix.js';
 import { detectInput, InputFormat } from '../../read/input-format.js';
-import { withStdinSpool } from '../../read/stdin-spool.js';
 import { selectionOf, wholeContig } from '../../select/regions.js';
 import { inputOptions, selectionOption, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
@@ -23,6 +22,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       { what: 'how many sites a region holds', commands: ['$0 info matrix.arrow -r chr2:740000-745000'] },
     ]) as unknown as Argv<InfoArgs>,
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
+    const [{ describeMatrix, describePackedMatrix, formatDescription }, { withStdinSpool }] = await Promise.all([import('../../convert/describe-matrix.js'), import('../../read/stdin-spool.js')]);
     // Through the one output sink: a closed pipe ends quietly, a full disk is one line.
     // Standard input is spooled to a temporary file (read/stdin-spool.ts); the description names `-`.
     const show = async (found: MatrixDescription): Promise<void> => {

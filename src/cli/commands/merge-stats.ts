@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { mergeStats, writeStats, type MatrixStats, type SiteStats } from '../../convert/stats.js';
+import type { MatrixStats, SiteStats } from '../../convert/stats.js';
 import { InputError, UsageError } from '../../errors.js';
 import { describeFsError } from '../../read/header.js';
 import { withExamples } from '../help.js';
@@ -30,6 +30,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
       ],
     ) as unknown as Argv<MergeStatsArgs>,
   handler: async (argv: ArgumentsCamelCase<MergeStatsArgs>) => {
+    const { mergeStats, writeStats } = await import('../../convert/stats.js');
     const merged = mergeStats(argv.parts.map(readStats), argv.parts);
     await writeStats(merged, argv.output ?? '-', argv.json ? 'json' : 'tsv', argv.parts);
   },

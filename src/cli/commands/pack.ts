@@ -1,5 +1,4 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { lowMemoryPack, pack } from '../../convert/pack.js';
 import { inputOptions, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { runInput } from '../open-input.js';
@@ -33,8 +32,8 @@ export const packCommand: CommandModule<object, PackArgs> = {
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
     const { pairs, output } = argv;
     await runInput(argv, {
-      memory: (matrix) => pack(matrix, { output, pairs }),
-      streamed: (options) => lowMemoryPack(argv.matrix, { ...options, pairs, output }),
+      memory: async (matrix) => (await import('../../convert/pack.js')).pack(matrix, { output, pairs }),
+      streamed: async (options) => (await import('../../convert/pack.js')).lowMemoryPack(argv.matrix, { ...options, pairs, output }),
     });
   },
 };

@@ -1,6 +1,4 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { lowMemoryStats } from '../../convert/low-memory.js';
-import { stats } from '../../convert/stats.js';
 import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { runInput } from '../open-input.js';
@@ -27,8 +25,8 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     const samples = samplesOption(argv);
     const options = { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), outputType };
     await runInput(argv, {
-      memory: (matrix) => stats(matrix, options),
-      streamed: (low) => lowMemoryStats(argv.matrix, { ...low, ...options }),
+      memory: async (matrix) => (await import('../../convert/stats.js')).stats(matrix, options),
+      streamed: async (low) => (await import('../../convert/low-memory.js')).lowMemoryStats(argv.matrix, { ...low, ...options }),
     });
   },
 };

@@ -1,5 +1,4 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { lowMemoryVcf } from '../../convert/low-memory.js';
 import { vcf, VcfDeletions, VcfUnpaired, type VcfConversionOptions } from '../../convert/vcf.js';
 import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
@@ -60,7 +59,7 @@ export const vcfCommand: CommandModule<object, VcfArgs> = {
     };
     await runInput(argv, {
       memory: (matrix) => vcf(matrix, { pairs, samples, output, outputType, ...records }),
-      streamed: (options) => lowMemoryVcf(argv.matrix, { ...options, pairs, samples, output, outputType, ...records }),
+      streamed: async (options) => (await import('../../convert/low-memory.js')).lowMemoryVcf(argv.matrix, { ...options, pairs, samples, output, outputType, ...records }),
     });
   },
 };

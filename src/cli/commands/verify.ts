@@ -1,7 +1,4 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withStdinSpool } from '../../read/stdin-spool.js';
-import { formatVerified, verifyPacked } from '../../read/verify-packed.js';
-import { openOutput } from '../../write/output-sink.js';
 import { withExamples } from '../help.js';
 
 interface VerifyArgs {
@@ -20,6 +17,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       [{ what: 'check every checksum and value of a packed matrix', commands: ['$0 verify matrix.arrow'] }],
     ) as unknown as Argv<VerifyArgs>,
   handler: async (argv: ArgumentsCamelCase<VerifyArgs>) => {
+    const [{ withStdinSpool }, { formatVerified, verifyPacked }, { openOutput }] = await Promise.all([import('../../read/stdin-spool.js'), import('../../read/verify-packed.js'), import('../../write/output-sink.js')]);
     const summary = await withStdinSpool(argv.matrix, (file) => verifyPacked(file)); // `-`: spooled (read/stdin-spool.ts)
     const sink = await openOutput('-');
     await sink.write(Buffer.from(formatVerified({ ...summary, path: argv.matrix })));
