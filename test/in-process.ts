@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { haplotype, loadMatrix, lowMemoryHaplotype, lowMemoryStats, lowMemoryVcf, stats, vcf, type LoadOptions, type VcfDeletions } from '../src/index.js';
+import { haplotype, loadMatrix, lowMemoryHaplotype, lowMemoryPack, lowMemoryStats, lowMemoryVcf, pack, stats, vcf, type LoadOptions, type VcfDeletions } from '../src/index.js';
 
 /** The conversions, by the command (and `--json`) that writes them. */
-export type ConversionName = 'haplotype' | 'vcf' | 'stats' | 'stats --json';
+export type ConversionName = 'haplotype' | 'vcf' | 'stats' | 'stats --json' | 'pack';
 
 /** The options of a conversion run, as the command line's options. */
 export interface ConvertOptions extends Pick<LoadOptions, 'contigs' | 'regions' | 'regionsFile' | 'header' | 'pairs' | 'threads'> {
@@ -63,6 +63,7 @@ export async function convertTo(name: ConversionName, path: string, output: stri
   if (lowMemory) {
     if (name === 'haplotype') await lowMemoryHaplotype(path, { ...load, samples, output });
     else if (name === 'vcf') await lowMemoryVcf(path, { ...load, ...select, output });
+    else if (name === 'pack') await lowMemoryPack(path, { ...load, output });
     else await lowMemoryStats(path, { ...load, samples, output, format });
     return;
   }
@@ -70,6 +71,7 @@ export async function convertTo(name: ConversionName, path: string, output: stri
   try {
     if (name === 'haplotype') await haplotype(matrix, { samples, output });
     else if (name === 'vcf') await vcf(matrix, { ...select, output });
+    else if (name === 'pack') await pack(matrix, { output });
     else await stats(matrix, { samples, output, format });
   } finally {
     await matrix.close();

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // The genomatrix command line's entry point. `--version` is answered here, before anything heavy
 // is imported: yargs, the commands and the Arrow and worker-pool code take ~150 ms to load, and a
-// workflow runs one process per job. Everything else goes to cli.ts.
+// workflow runs one process per job. Everything else goes to cli.js, as one file when `npm run
+// build` bundled it (scripts/bundle.ts): the bundle is used when it is at least as new as tsc's
+// last build, so a build by tsc alone runs its own output, never an older bundle.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && args[0] === '--version') {
   const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   process.stdout.write(`${version}\n`);
 } else {
-  await import('./cli.js');
+  const bundle = statSync(new URL('./cli.bundle.js', import.meta.url), { throwIfNoEntry: false });
+  // An installed package has no build record (dist/.tsbuildinfo): its bundle is its build's.
+  const built = statSync(new URL('../../.tsbuildinfo', import.meta.url), { throwIfNoEntry: false });
+  await import(bundle && (!built || bundle.mtimeMs >= built.mtimeMs) ? './cli.bundle.js' : './cli.js');
 }

@@ -6,7 +6,8 @@
 // first). Into a file or pipe it is plain lines, one each time a phase passes another tenth (and
 // one per contig done when streaming, at most one a second), never the same line twice.
 
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { ConversionProgress } from '../convert/conversion-progress.js';
 import type { LoadProgress } from '../layout/types.js';
 import { fitProgressLine, formatBytes, formatCount, formatShortCount, plainProgressLine, type LineFit, type ProgressState } from './progress-line.js';
@@ -19,12 +20,16 @@ export function progressWanted(options: { quiet?: boolean | undefined; progress?
 }
 
 /** The bar's characters: full and empty cells (cli-progress's shades_classic). */
-const FULL = cliProgress.Presets.shades_classic.barCompleteChar;
-const EMPTY = cliProgress.Presets.shades_classic.barIncompleteChar;
+const FULL = '\u2588';
+const EMPTY = '\u2591';
+
+// cli-progress (a CommonJS package of ~20 modules with its dependencies) is loaded only when a bar
+// is drawn on a terminal: a run into a file or pipe, and every test, never pays its start-up.
+let cliProgress: typeof CliProgress | undefined;
 
 /** One bar per phase (reading, then converting), or nothing when progress is off. */
 export class ProgressBar {
-  private bar: cliProgress.SingleBar | undefined;
+  private bar: CliProgress.SingleBar | undefined;
   private phase = '';
   private started = 0;
   private state: ProgressState | undefined;
@@ -84,6 +89,7 @@ export class ProgressBar {
       this.fit = undefined;
       active.add(this);
       if (this.terminal) {
+        cliProgress ??= createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
         this.bar = new cliProgress.SingleBar({ format: (_options, params) => this.drawn(params.maxWidth), stream: process.stderr, hideCursor: false, gracefulExit: false, etaBuffer: 20 });
         this.bar.start(Math.max(total, 1), 0);
       }

@@ -20,7 +20,7 @@ export const mergeStatsCommand: CommandModule<object, MergeStatsArgs> = {
   builder: (yargs: Argv) =>
     withExamples(
       outputTypeOption(yargs)
-        .positional('parts', { type: 'string', array: true, default: undefined, describe: 'JSON statistics of the shards (stats --json), in matrix order (one or more; - reads one from standard input)' })
+        .positional('parts', { type: 'string', array: true, default: undefined, describe: 'The shards\' stats --json, in matrix order (- reads one from standard input)' })
         .option('output', { alias: 'o', type: 'string', describe: 'Output file (default: standard output)' })
         .option('json', { type: 'boolean', describe: 'Write JSON instead of the TSV table' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Accepted as by every command (merging prints nothing but errors)' }),

@@ -1,0 +1,54 @@
+// The command line's main-thread code as one file: `npm run build` runs this after tsc. Node 20
+// resolves, reads and links every ES module of a run one by one (the command line, yargs and its
+// dependencies, the read/dispatch/write code: about 150 files), which was a quarter of a small
+// run's CPU time; one file cuts that, for every run and every job of a workflow.
+//
+// dist/src/cli/cli.js (tsc's output) -> dist/src/cli/cli.bundle.js. main.js imports the bundle
+// when it is at least as new as tsc's last build (dist/.tsbuildinfo), else cli.js, so a tsc build
+// without this step never runs older code. Left out of the bundle, loaded from node_modules as
+// before: tinypool (its worker threads load its own worker file, then dist/src/worker/entry.js,
+// which stays as tsc wrote it), @node-rs/xxhash (native) and cli-progress (both required on first
+// use). apache-arrow is in the bundle: an external package's import would be hoisted to the
+// bundle's top and load on every run, while a module imported on first use (pack, the table view)
+// runs only then, bundled or not.
+//
+// Every module's `import.meta.url` is replaced by the URL of the file it came from, so paths made
+// relative to a module (the worker entry, an output format's kernel, package.json, yargs' locale
+// files) resolve as they do without the bundle.
+
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(dist, 'src', 'cli', 'cli.js');
+const outfile = join(dist, 'src', 'cli', 'cli.bundle.js');
+
+/** Replaces `import.meta.url` in each bundled module by that module's own file URL, relative to the bundle. */
+const ownModuleUrl: Plugin = {
+  name: 'own-module-url',
+  setup(bundler) {
+    bundler.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
+      const contents = await readFile(args.path, 'utf8');
+      if (!contents.includes('import.meta.url')) return undefined;
+      const path = relative(dirname(outfile), args.path).split('\\').join('/');
+      const url = `new URL(${JSON.stringify(path.startsWith('.') ? path : `./${path}`)}, import.meta.url).href`;
+      return { contents: contents.replaceAll('import.meta.url', url), loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['tinypool', '@node-rs/xxhash', 'cli-progress'],
+  // CommonJS dependencies inside an ES module bundle call `require` for Node's own modules.
+  banner: { js: "import { createRequire as bundleRequire } from 'node:module';\nconst require = bundleRequire(import.meta.url);" },
+  plugins: [ownModuleUrl],
+  logLevel: 'warning',
+});
