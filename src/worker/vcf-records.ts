@@ -18,7 +18,7 @@ const Mark = {
   spanned: 1,
   /** Inside a deletion that cannot be written (its anchor is unknown): missing. */
   unknown: 2,
-  /** A `-` cell whose deletion was moved left: the haplotype reads REF here. */
+  /** A `-` cell whose deletion was moved left, or a cell the moved deletion passed: the haplotype reads REF here. */
   asRef: 3,
   /** A deletion written in the star form: `*` here, and a record of its own. */
   star: 4,
@@ -53,37 +53,57 @@ export function rangeRecords(
   vcfAlt: (code: number) => string | null,
 ): RangeRecords {
   const width = contig.haplotypes.length;
-  const rows = to - from;
-  const touched = new Uint8Array(rows);
-  let marks: Uint8Array | undefined;
+  const touched = new Uint8Array(to - from);
   /** Events by record row; gap-anchored ones apart, as they precede their row's record. */
   const events = new Map<number, { h: number; run: DeletionRun }[]>();
   const gapEvents = new Map<number, { h: number; run: DeletionRun }[]>();
-  /** Each haplotype's written deletions, in order of POS: a gap record inside one gives it `*`. */
+  /** Each haplotype's deletions, in order of POS: a record inside one gives it `*`. */
   const written: DeletionRun[][] = [];
-  let starRuns = 0;
-  const mark = (h: number, row: number, value: number): void => {
-    if (row < from || row >= to) return;
-    marks ??= new Uint8Array(width * rows);
-    marks[h * rows + row - from] = value;
-    touched[row - from] = 1;
+  const runs = contig.haplotypes.map((column) => deletionRuns(contig, column, codes, from, to, fasta));
+  /** Runs are known for rows before `fetchedTo` (and the first run after it); `fetch` learns more. */
+  let fetchedTo = to;
+  const fetch = (end: number): void => {
+    if (end <= fetchedTo) return;
+    runs.forEach((list, h) => {
+      const seen = list.length > 0 ? (list[list.length - 1] as DeletionRun).cellLast : -1;
+      for (const run of deletionRuns(contig, contig.haplotypes[h] as Uint8Array, codes, fetchedTo, end, fasta)) if (run.cellFirst > seen) list.push(run);
+    });
+    fetchedTo = end;
   };
-  for (let h = 0; h < width; h++) {
-    const column = contig.haplotypes[h] as Uint8Array;
-    const own: DeletionRun[] = (written[h] = []);
-    for (const run of deletionRuns(contig, column, codes, from, to, fasta)) {
-      if (run.form === RunForm.star) {
-        for (let k = 0; k < run.members.length; k += 2) {
-          const [first, last] = [run.members[k] as number, run.members[k + 1] as number];
-          if (first >= from && first < to) starRuns++;
-          for (let r = first; r <= last; r++) mark(h, r, Mark.star);
+  let starRuns = 0;
+  /** Each haplotype's state (Mark) at rows [markFrom, markTo), when some row has one. */
+  const markStates = (markFrom: number, markTo: number, count: boolean): Uint8Array | undefined => {
+    const rows = markTo - markFrom;
+    let marks: Uint8Array | undefined;
+    const mark = (h: number, row: number, value: number): void => {
+      if (row < markFrom || row >= markTo) return;
+      marks ??= new Uint8Array(width * rows);
+      marks[h * rows + row - markFrom] = value;
+      if (count) touched[row - from] = 1;
+    };
+    runs.forEach((list, h) => {
+      for (const run of list) {
+        if (run.form === RunForm.star) {
+          for (let k = 0; k < run.members.length; k += 2) {
+            const [first, last] = [run.members[k] as number, run.members[k + 1] as number];
+            if (count && first >= from && first < to) starRuns++;
+            for (let r = first; r <= last; r++) mark(h, r, Mark.star);
+          }
+          continue;
         }
-        continue;
+        const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
+        // Cells a moved deletion passed read REF (each equals the REF base it lands on), as its `-` cells do.
+        for (let r = Math.min(run.cellFirst, run.last + 1); r <= run.cellLast; r++) mark(h, r, Mark.asRef);
+        for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
       }
-      const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
-      for (let r = run.cellFirst; r <= run.cellLast; r++) mark(h, r, Mark.asRef);
-      for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
-      if (run.form === RunForm.unknown) continue;
+    });
+    return marks;
+  };
+  const marks = markStates(from, to, true);
+  runs.forEach((list, h) => {
+    const own: DeletionRun[] = (written[h] = []);
+    for (const run of list) {
+      if (run.form === RunForm.star || run.form === RunForm.unknown) continue;
       own.push(run);
       if (run.recordRow < from || run.recordRow >= to) continue;
       const byRow = run.form === RunForm.gap ? gapEvents : events;
@@ -92,11 +112,65 @@ export function rangeRecords(
       byRow.set(run.recordRow, list);
       touched[run.recordRow - from] = 1;
     }
-  }
+  });
   const records: { row: number; record: VcfRecord }[] = [];
   if (!marks && events.size === 0 && gapEvents.size === 0) return { touched, records, starRuns };
-  const markAt = (h: number, row: number): number => (marks ? (marks[h * rows + row - from] as number) : Mark.cell);
   const { pos } = contig;
+  let tail: Uint8Array | undefined;
+  let tailTo = to;
+  const markAt = (h: number, row: number): number => {
+    if (row < to) return marks ? (marks[h * (to - from) + row - from] as number) : Mark.cell;
+    return tail && row < tailTo ? (tail[h * (tailTo - to) + row - to] as number) : Mark.cell;
+  };
+  // A record's span closes over the events of its haplotypes that carry an allele other than REF:
+  // a deletion of theirs that starts inside it and ends after it lengthens it (docs/vcf.md,
+  // "Overlapping events"), so that their allele holds all of their sequence over the span.
+  const spans = new Map<number, { base: number; closed: number }>();
+  for (const [row, starts] of events) {
+    const at = pos[row] as number;
+    let last = at;
+    for (const { run } of starts) last = Math.max(last, run.spanLastPos);
+    if (last === at) continue;
+    const base = last;
+    const carriers = new Set(starts.map((event) => event.h));
+    contig.haplotypes.forEach((column, h) => {
+      const code = column[row] as number;
+      if (markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
+    });
+    for (let grown = true; grown; ) {
+      grown = false;
+      let lastRow = row;
+      while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
+      fetch(lastRow + 1);
+      for (const h of carriers) {
+        const end = overrun(runs[h] as DeletionRun[], pos, at, last);
+        if (end > last) {
+          last = end;
+          grown = true;
+        }
+      }
+      tailTo = Math.max(tailTo, lastRow + 1);
+    }
+    let lastRow = row;
+    while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
+    tailTo = Math.max(tailTo, lastRow + 1);
+    spans.set(row, { base, closed: last });
+  }
+  if (tailTo > to) {
+    fetch(tailTo);
+    tail = markStates(to, tailTo, false);
+  }
+  runs.forEach((list, h) => (written[h] = list.filter((run) => run.form !== RunForm.star && run.form !== RunForm.unknown)));
+  /** Row `r` has no record: every cell is REF or `N`, and no deletion is written from it. */
+  const quiet = (r: number): boolean => {
+    const refCode = contig.ref[r] as number;
+    for (let h = 0; h < width; h++) {
+      const state = markAt(h, r);
+      const code = (contig.haplotypes[h] as Uint8Array)[r] as number;
+      if (state === Mark.star || (state === Mark.cell && code !== refCode && code !== codes.missing)) return false;
+    }
+    return written.every((list) => !list.some((run) => run.recordRow === r));
+  };
   const refSpan: RefSpan = (row, fromPos, toPos) => {
     // The REF bases of positions fromPos..toPos: a row's REF, or in a POS gap the FASTA's base.
     while (row < pos.length && (pos[row] as number) < fromPos) row++;
@@ -107,11 +181,43 @@ export function rangeRecords(
     }
     return text;
   };
+  const ownSpan: OwnSpan = (h, row, fromPos, toPos) => {
+    // The haplotype's own bases over fromPos..toPos, as its records write them: deleted positions
+    // left out, REF where a moved deletion left its cells, `N` as `N`; null when one is unknown.
+    while (row < pos.length && (pos[row] as number) < fromPos) row++;
+    const column = contig.haplotypes[h] as Uint8Array;
+    let text = '';
+    for (let p = fromPos; p <= toPos; p++) {
+      if (row < pos.length && pos[row] === p) {
+        const state = markAt(h, row);
+        const code = column[row] as number;
+        const refCode = contig.ref[row++] as number;
+        if (state === Mark.spanned || state === Mark.star) continue;
+        if (state === Mark.unknown) return null;
+        if (state === Mark.asRef || code === refCode) text += codes.refTexts[refCode] as string;
+        else if (codes.bases[code] === 1) text += codes.texts[code] as string;
+        else return null;
+      } else if (!inside(written[h] ?? [], p)) text += fasta?.(p) ?? 'N';
+    }
+    return text;
+  };
   for (let row = from; row < to; row++) {
     if (touched[row - from] === 0) continue;
     const gap = gapEvents.get(row);
-    if (gap) for (const record of gapRecords(width, row, gap, written, refSpan)) records.push({ row, record });
-    const record = rowRecord(contig, codes, width, row, events.get(row) ?? [], markAt, refSpan, vcfAlt);
+    if (gap) for (const record of gapRecords(width, row, gap, written, refSpan, ownSpan)) records.push({ row, record });
+    const starts = events.get(row) ?? [];
+    const span = spans.get(row);
+    let record = rowRecord(contig, codes, width, row, starts, span?.closed ?? (pos[row] as number), markAt, refSpan, ownSpan, vcfAlt);
+    if (record && span && span.closed > span.base && !normLeaves(record)) {
+      // A closed span whose alleles all begin with the same base: that base is dropped, as bcftools
+      // norm would drop it, when the rows it moves onto have no record. Otherwise the span is left
+      // open, and the carriers' later events are records consensus skips (docs/vcf.md, "Overlapping events").
+      const trimmed = trimFirst(record);
+      const onto = row + 1;
+      record = trimmed && pos[onto] === trimmed.pos && quiet(onto) && normLeaves(trimmed)
+        ? trimmed
+        : rowRecord(contig, codes, width, row, starts, span.base, markAt, refSpan, ownSpan, vcfAlt);
+    }
     if (record) records.push({ row, record });
   }
   return { touched, records, starRuns };
@@ -120,13 +226,23 @@ export function rangeRecords(
 /** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
 type RefSpan = (row: number, fromPos: number, toPos: number) => string;
 
+/** Haplotype h's own bases over positions fromPos..toPos as its records write them (null: unknown), read from row `row` on. */
+type OwnSpan = (h: number, row: number, fromPos: number, toPos: number) => string | null;
+
+/** `allele` then the haplotype's own bases after it up to `toPos`; null when either is unknown. */
+function padded(allele: string | null, ownSpan: OwnSpan, h: number, row: number, fromPos: number, toPos: number): string | null {
+  if (allele === null || fromPos > toPos) return allele;
+  const rest = ownSpan(h, row, fromPos, toPos);
+  return rest === null ? null : allele + rest;
+}
+
 /**
  * The records anchored on FASTA bases in the POS gap before a row, one per POS. REF is the FASTA's
  * bases then the rows' REF, as long as the longest deletion; a deletion's allele is the anchor base
  * and the REF after it. Other haplotypes read REF there (a position without a row is a reference
  * position), or `*` inside a deletion of theirs that starts further left.
  */
-function gapRecords(width: number, row: number, gap: readonly { h: number; run: DeletionRun }[], written: readonly DeletionRun[][], refSpan: RefSpan): VcfRecord[] {
+function gapRecords(width: number, row: number, gap: readonly { h: number; run: DeletionRun }[], written: readonly DeletionRun[][], refSpan: RefSpan, ownSpan: OwnSpan): VcfRecord[] {
   const starts = [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y);
   return starts.map((start) => {
     const here = gap.filter((event) => event.run.recordPos === start);
@@ -134,9 +250,34 @@ function gapRecords(width: number, row: number, gap: readonly { h: number; run: 
     const ref = refSpan(row, start, longest.run.lastPos);
     const texts = new Array<string | null>(width).fill(ref);
     for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
-    for (const { h, run } of here) texts[h] = ref.slice(0, 1) + ref.slice(1 + run.lastPos - start);
+    for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, longest.run.lastPos);
     return indexAlleles(start, ref, texts);
   });
+}
+
+/**
+ * The last position deleted by a run of `runs` (one haplotype's, in order) that starts after
+ * position `at` and at or before `last`, when it is after `last`; else `last`.
+ */
+function overrun(runs: readonly DeletionRun[], pos: Int32Array, at: number, last: number): number {
+  let low = 0;
+  let high = runs.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((runs[middle] as DeletionRun).lastPos <= at) low = middle + 1;
+    else high = middle;
+  }
+  let end = last;
+  for (let k = low; k < runs.length; k++) {
+    const run = runs[k] as DeletionRun;
+    if (run.form === RunForm.unknown) continue;
+    // A star-form run deletes its members' positions; the others are written from recordPos on.
+    const start = run.form === RunForm.star ? (pos[run.members[0] as number] as number) - 1 : run.recordPos;
+    if (start > last) break;
+    const runEnd = run.form === RunForm.star ? (pos[run.members[run.members.length - 1] as number] as number) : run.lastPos;
+    if (start > at && runEnd > end) end = runEnd;
+  }
+  return end;
 }
 
 /** Some deletion of `runs` (in order of POS) was written before `position` and deletes it. */
@@ -160,13 +301,13 @@ function rowRecord(
   width: number,
   row: number,
   starts: { h: number; run: DeletionRun }[],
+  last: number,
   markAt: (h: number, row: number) => number,
   refSpan: RefSpan,
+  ownSpan: OwnSpan,
   vcfAlt: (code: number) => string | null,
 ): VcfRecord | null {
   const at = contig.pos[row] as number;
-  let last = at;
-  for (const { run } of starts) last = Math.max(last, run.spanLastPos);
   const single = last === at;
   const refCode = contig.ref[row] as number;
   const ref = refSpan(row, at, last);
@@ -177,7 +318,7 @@ function rowRecord(
   for (let h = 0; h < width; h++) {
     const run = own[h];
     if (run) {
-      texts[h] = (run.allele as string) + (run.spanLastPos < last ? refSpan(row, run.spanLastPos + 1, last) : '');
+      texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
       continue;
     }
     const state = markAt(h, row);
@@ -192,10 +333,28 @@ function rowRecord(
     else {
       kept = true;
       if (single) texts[h] = vcfAlt(code);
-      else texts[h] = codes.bases[code] === 1 ? (codes.texts[code] as string) + refSpan(row, at + 1, last) : null;
+      else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, ownSpan, h, row, at + 1, last) : null;
     }
   }
   return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
+}
+
+/** The record without the first base its alleles all share (all longer than one), or undefined. */
+function trimFirst(record: VcfRecord): VcfRecord | undefined {
+  const { ref, alts } = record;
+  if (ref.length < 2 || !alts.every((alt) => alt.length > 1 && alt[0] === ref[0])) return undefined;
+  return { ...record, pos: record.pos + 1, ref: ref.slice(1), alts: alts.map((alt) => alt.slice(1)) };
+}
+
+/** bcftools norm leaves the record as it is (docs/vcf.md, "How bcftools norm decides"). */
+function normLeaves(record: VcfRecord): boolean {
+  const { ref, alts } = record;
+  if (alts.length === 0 || alts.some((alt) => alt === '*' || alt.startsWith('<'))) return true;
+  const end = ref[ref.length - 1];
+  const start = ref[0];
+  const sameEnd = alts.every((alt) => alt[alt.length - 1] === end);
+  const sameStart = ref.length > 1 && alts.every((alt) => alt.length > 1 && alt[0] === start);
+  return !sameEnd && !sameStart;
 }
 
 /** ALT alleles in order of first appearance over the haplotypes, and each one's index. */
