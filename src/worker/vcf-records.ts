@@ -125,23 +125,16 @@ export function rangeRecords(
   // A record's span closes over the events of its haplotypes that carry an allele other than REF:
   // a deletion of theirs that starts inside it and ends after it lengthens it (docs/vcf.md,
   // "Overlapping events"), so that their allele holds all of their sequence over the span.
-  const spans = new Map<number, { base: number; closed: number }>();
-  for (const [row, starts] of events) {
-    const at = pos[row] as number;
-    let last = at;
-    for (const { run } of starts) last = Math.max(last, run.spanLastPos);
-    if (last === at) continue;
-    const base = last;
-    const carriers = new Set(starts.map((event) => event.h));
-    contig.haplotypes.forEach((column, h) => {
-      const code = column[row] as number;
-      if (markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
-    });
+  /** Closed spans by record: a row's (key: the row) and a gap's (key: `-1 - POS`). */
+  const spans = new Map<number, Span>();
+  const close = (key: number, row: number, at: number, base: number, carriers: Set<number>): void => {
+    let last = base;
     for (let grown = true; grown; ) {
       grown = false;
       let lastRow = row;
       while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
       fetch(lastRow + 1);
+      tailTo = Math.max(tailTo, lastRow + 1);
       for (const h of carriers) {
         const end = overrun(runs[h] as DeletionRun[], pos, at, last);
         if (end > last) {
@@ -149,12 +142,27 @@ export function rangeRecords(
           grown = true;
         }
       }
-      tailTo = Math.max(tailTo, lastRow + 1);
     }
-    let lastRow = row;
-    while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
-    tailTo = Math.max(tailTo, lastRow + 1);
-    spans.set(row, { base, closed: last });
+    spans.set(key, { base, closed: last, carriers });
+  };
+  for (const [row, starts] of events) {
+    const at = pos[row] as number;
+    let last = at;
+    for (const { run } of starts) last = Math.max(last, run.spanLastPos);
+    if (last === at) continue;
+    const carriers = new Set(starts.map((event) => event.h));
+    contig.haplotypes.forEach((column, h) => {
+      const code = column[row] as number;
+      if (markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
+    });
+    close(row, row, at, last, carriers);
+  }
+  for (const [row, gap] of gapEvents) {
+    for (const { run } of gap) {
+      const here = gap.filter((event) => event.run.recordPos === run.recordPos);
+      const last = Math.max(...here.map((event) => event.run.lastPos));
+      close(-1 - run.recordPos, row, run.recordPos, last, new Set(here.map((event) => event.h)));
+    }
   }
   if (tailTo > to) {
     fetch(tailTo);
@@ -201,26 +209,63 @@ export function rangeRecords(
     }
     return text;
   };
+  /** `record` (starting at `row`) trimmed as bcftools norm trims it, or undefined when that is not safe (see above). */
+  const trimmed = (record: VcfRecord, row: number | undefined, carriers: ReadonlySet<number>): VcfRecord | undefined => {
+    let alleles = [record.ref, ...record.alts];
+    let at = record.pos;
+    const shared = (end: boolean): boolean => {
+      const base = (allele: string): string | undefined => (end ? allele[allele.length - 1] : allele[0]);
+      return alleles.every((allele) => allele.length > 1 && base(allele) === base(alleles[0] as string));
+    };
+    while (shared(true)) alleles = alleles.map((allele) => allele.slice(0, -1));
+    while (shared(false)) {
+      alleles = alleles.map((allele) => allele.slice(1));
+      at++;
+    }
+    const result = { ...record, pos: at, ref: alleles[0] as string, alts: alleles.slice(1) };
+    if (!normLeaves(result)) return undefined;
+    // A gap's record (no row) keeps its POS: other records of the gap may follow it.
+    for (let k = 1; k <= at - record.pos; k++) if (row === undefined || pos[row + k] !== record.pos + k || !quiet(row + k)) return undefined;
+    // Past the trimmed end every carrier reads REF in the closed allele; an event of one that
+    // starts there would be applied again.
+    const last = at + result.ref.length - 1;
+    const closedLast = record.pos + record.ref.length - 1;
+    for (const h of carriers) if ((runs[h] as DeletionRun[]).some((run) => run.form !== RunForm.unknown && runStart(pos, run) > last && runStart(pos, run) <= closedLast)) return undefined;
+    return result;
+  };
   for (let row = from; row < to; row++) {
     if (touched[row - from] === 0) continue;
     const gap = gapEvents.get(row);
-    if (gap) for (const record of gapRecords(width, row, gap, written, refSpan, ownSpan)) records.push({ row, record });
+    if (gap) {
+      for (const start of [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y)) {
+        const here = gap.filter((event) => event.run.recordPos === start);
+        const span = spans.get(-1 - start) as Span;
+        const record = gapRecord(width, row, start, span.closed, here, written, refSpan, ownSpan);
+        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, undefined, span.carriers) ?? gapRecord(width, row, start, span.base, here, written, refSpan, ownSpan)) : record;
+        records.push({ row, record: settled });
+      }
+    }
     const starts = events.get(row) ?? [];
     const span = spans.get(row);
     let record = rowRecord(contig, codes, width, row, starts, span?.closed ?? (pos[row] as number), markAt, refSpan, ownSpan, vcfAlt);
     if (record && span && span.closed > span.base && !normLeaves(record)) {
-      // A closed span whose alleles all begin with the same base: that base is dropped, as bcftools
-      // norm would drop it, when the rows it moves onto have no record. Otherwise the span is left
-      // open, and the carriers' later events are records consensus skips (docs/vcf.md, "Overlapping events").
-      const trimmed = trimFirst(record);
-      const onto = row + 1;
-      record = trimmed && pos[onto] === trimmed.pos && quiet(onto) && normLeaves(trimmed)
-        ? trimmed
-        : rowRecord(contig, codes, width, row, starts, span.base, markAt, refSpan, ownSpan, vcfAlt);
+      // A closed span whose alleles all end (or all begin) with the same base: trimmed as bcftools
+      // norm would trim it, when that cuts no carrier's event and moves onto rows without a record
+      // of their own. Otherwise the span is left open, and the carriers' later events are records
+      // consensus skips (docs/vcf.md, "Overlapping events").
+      record = trimmed(record, row, span.carriers) ?? rowRecord(contig, codes, width, row, starts, span.base, markAt, refSpan, ownSpan, vcfAlt);
     }
     if (record) records.push({ row, record });
   }
   return { touched, records, starRuns };
+}
+
+/** A record's span: the last position its events reach, and that position closed over its carriers' events. */
+interface Span {
+  base: number;
+  closed: number;
+  /** The haplotypes whose allele is not REF: the record's deletions and the SNPs at its POS. */
+  carriers: Set<number>;
 }
 
 /** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
@@ -237,22 +282,31 @@ function padded(allele: string | null, ownSpan: OwnSpan, h: number, row: number,
 }
 
 /**
- * The records anchored on FASTA bases in the POS gap before a row, one per POS. REF is the FASTA's
- * bases then the rows' REF, as long as the longest deletion; a deletion's allele is the anchor base
- * and the REF after it. Other haplotypes read REF there (a position without a row is a reference
+ * The record anchored on the FASTA base at `start`, in the POS gap before a row. REF is the FASTA's
+ * bases then the rows' REF, up to `last`; a deletion's allele is the anchor base and the haplotype's
+ * own bases after it. Other haplotypes read REF there (a position without a row is a reference
  * position), or `*` inside a deletion of theirs that starts further left.
  */
-function gapRecords(width: number, row: number, gap: readonly { h: number; run: DeletionRun }[], written: readonly DeletionRun[][], refSpan: RefSpan, ownSpan: OwnSpan): VcfRecord[] {
-  const starts = [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y);
-  return starts.map((start) => {
-    const here = gap.filter((event) => event.run.recordPos === start);
-    const longest = here.reduce((a, b) => (b.run.lastPos > a.run.lastPos ? b : a));
-    const ref = refSpan(row, start, longest.run.lastPos);
-    const texts = new Array<string | null>(width).fill(ref);
-    for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
-    for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, longest.run.lastPos);
-    return indexAlleles(start, ref, texts);
-  });
+function gapRecord(
+  width: number,
+  row: number,
+  start: number,
+  last: number,
+  here: readonly { h: number; run: DeletionRun }[],
+  written: readonly DeletionRun[][],
+  refSpan: RefSpan,
+  ownSpan: OwnSpan,
+): VcfRecord {
+  const ref = refSpan(row, start, last);
+  const texts = new Array<string | null>(width).fill(ref);
+  for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
+  for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, last);
+  return indexAlleles(start, ref, texts);
+}
+
+/** Where a run's records start: its record's POS; for the star form, the position before its first `-`. */
+function runStart(pos: Int32Array, run: DeletionRun): number {
+  return run.form === RunForm.star ? (pos[run.members[0] as number] as number) - 1 : run.recordPos;
 }
 
 /**
@@ -271,8 +325,7 @@ function overrun(runs: readonly DeletionRun[], pos: Int32Array, at: number, last
   for (let k = low; k < runs.length; k++) {
     const run = runs[k] as DeletionRun;
     if (run.form === RunForm.unknown) continue;
-    // A star-form run deletes its members' positions; the others are written from recordPos on.
-    const start = run.form === RunForm.star ? (pos[run.members[0] as number] as number) - 1 : run.recordPos;
+    const start = runStart(pos, run);
     if (start > last) break;
     const runEnd = run.form === RunForm.star ? (pos[run.members[run.members.length - 1] as number] as number) : run.lastPos;
     if (start > at && runEnd > end) end = runEnd;
@@ -337,13 +390,6 @@ function rowRecord(
     }
   }
   return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
-}
-
-/** The record without the first base its alleles all share (all longer than one), or undefined. */
-function trimFirst(record: VcfRecord): VcfRecord | undefined {
-  const { ref, alts } = record;
-  if (ref.length < 2 || !alts.every((alt) => alt.length > 1 && alt[0] === ref[0])) return undefined;
-  return { ...record, pos: record.pos + 1, ref: ref.slice(1), alts: alts.map((alt) => alt.slice(1)) };
 }
 
 /** bcftools norm leaves the record as it is (docs/vcf.md, "How bcftools norm decides"). */
