@@ -3,35 +3,15 @@
 //
 // Ownership: a record belongs to the range holding its POS row (a record anchored in a POS gap,
 // to the range holding the first row after the gap). A task therefore reads rows outside its range: back
-// to the start of a run it is inside, and up to MAX_SHIFT rows ahead for a run moving left into it.
+// to the start of a run it is inside, up to MAX_SHIFT rows ahead for a run moving left into it, and
+// on to the end of a record's span that reaches past the range (vcf-spans.ts).
 //
 // Rows no deletion touches (no `-` cell, no deleted or anchoring row) are left to the caller's
 // single-row encoder; `touched` marks the others, and `records` holds what they become.
 
 import { deletionRuns, RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-deletions.js';
-
-/** A haplotype's state at a row, beyond its own cell. */
-const Mark = {
-  /** Its cell, as it is. */
-  cell: 0,
-  /** Inside its deletion written at an earlier record: the spanning-deletion allele `*`. */
-  spanned: 1,
-  /** Inside a deletion that cannot be written (its anchor is unknown): missing. */
-  unknown: 2,
-  /** A `-` cell whose deletion was moved left, or a cell the moved deletion passed: the haplotype reads REF here. */
-  asRef: 3,
-  /** A deletion written in the star form: `*` here, and a record of its own. */
-  star: 4,
-} as const;
-
-/** One written record: POS, REF, the ALT alleles, and each haplotype's allele index (-1 missing). */
-export interface VcfRecord {
-  pos: number;
-  ref: string;
-  alts: string[];
-  /** Per haplotype column of the VCF: 0 REF, k the k-th ALT, -1 missing. */
-  alleles: Int32Array;
-}
+import { inside, normLeaves, normTrimmed, overrun, runStart, type Span } from './vcf-spans.js';
+import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type VcfRecord } from './vcf-row-record.js';
 
 /** What a task's rows become. */
 export interface RangeRecords {
@@ -211,18 +191,8 @@ export function rangeRecords(
   };
   /** `record` (starting at `row`) trimmed as bcftools norm trims it, or undefined when that is not safe (see above). */
   const trimmed = (record: VcfRecord, row: number | undefined, carriers: ReadonlySet<number>): VcfRecord | undefined => {
-    let alleles = [record.ref, ...record.alts];
-    let at = record.pos;
-    const shared = (end: boolean): boolean => {
-      const base = (allele: string): string | undefined => (end ? allele[allele.length - 1] : allele[0]);
-      return alleles.every((allele) => allele.length > 1 && base(allele) === base(alleles[0] as string));
-    };
-    while (shared(true)) alleles = alleles.map((allele) => allele.slice(0, -1));
-    while (shared(false)) {
-      alleles = alleles.map((allele) => allele.slice(1));
-      at++;
-    }
-    const result = { ...record, pos: at, ref: alleles[0] as string, alts: alleles.slice(1) };
+    const result = { ...record, ...normTrimmed(record) };
+    const at = result.pos;
     if (!normLeaves(result)) return undefined;
     // A gap's record (no row) keeps its POS: other records of the gap may follow it.
     for (let k = 1; k <= at - record.pos; k++) if (row === undefined || pos[row + k] !== record.pos + k || !quiet(row + k)) return undefined;
@@ -260,161 +230,9 @@ export function rangeRecords(
   return { touched, records, starRuns };
 }
 
-/** A record's span: the last position its events reach, and that position closed over its carriers' events. */
-interface Span {
-  base: number;
-  closed: number;
-  /** The haplotypes whose allele is not REF: the record's deletions and the SNPs at its POS. */
-  carriers: Set<number>;
-}
 
-/** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
-type RefSpan = (row: number, fromPos: number, toPos: number) => string;
 
-/** Haplotype h's own bases over positions fromPos..toPos as its records write them (null: unknown), read from row `row` on. */
-type OwnSpan = (h: number, row: number, fromPos: number, toPos: number) => string | null;
 
-/** `allele` then the haplotype's own bases after it up to `toPos`; null when either is unknown. */
-function padded(allele: string | null, ownSpan: OwnSpan, h: number, row: number, fromPos: number, toPos: number): string | null {
-  if (allele === null || fromPos > toPos) return allele;
-  const rest = ownSpan(h, row, fromPos, toPos);
-  return rest === null ? null : allele + rest;
-}
 
-/**
- * The record anchored on the FASTA base at `start`, in the POS gap before a row. REF is the FASTA's
- * bases then the rows' REF, up to `last`; a deletion's allele is the anchor base and the haplotype's
- * own bases after it. Other haplotypes read REF there (a position without a row is a reference
- * position), or `*` inside a deletion of theirs that starts further left.
- */
-function gapRecord(
-  width: number,
-  row: number,
-  start: number,
-  last: number,
-  here: readonly { h: number; run: DeletionRun }[],
-  written: readonly DeletionRun[][],
-  refSpan: RefSpan,
-  ownSpan: OwnSpan,
-): VcfRecord {
-  const ref = refSpan(row, start, last);
-  const texts = new Array<string | null>(width).fill(ref);
-  for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
-  for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, last);
-  return indexAlleles(start, ref, texts);
-}
 
-/** Where a run's records start: its record's POS; for the star form, the position before its first `-`. */
-function runStart(pos: Int32Array, run: DeletionRun): number {
-  return run.form === RunForm.star ? (pos[run.members[0] as number] as number) - 1 : run.recordPos;
-}
 
-/**
- * The last position deleted by a run of `runs` (one haplotype's, in order) that starts after
- * position `at` and at or before `last`, when it is after `last`; else `last`.
- */
-function overrun(runs: readonly DeletionRun[], pos: Int32Array, at: number, last: number): number {
-  let low = 0;
-  let high = runs.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((runs[middle] as DeletionRun).lastPos <= at) low = middle + 1;
-    else high = middle;
-  }
-  let end = last;
-  for (let k = low; k < runs.length; k++) {
-    const run = runs[k] as DeletionRun;
-    if (run.form === RunForm.unknown) continue;
-    const start = runStart(pos, run);
-    if (start > last) break;
-    const runEnd = run.form === RunForm.star ? (pos[run.members[run.members.length - 1] as number] as number) : run.lastPos;
-    if (start > at && runEnd > end) end = runEnd;
-  }
-  return end;
-}
-
-/** Some deletion of `runs` (in order of POS) was written before `position` and deletes it. */
-function inside(runs: readonly DeletionRun[], position: number): boolean {
-  // The last run written before `position`, by halving: runs do not overlap, so it is the only candidate.
-  let low = 0;
-  let high = runs.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((runs[middle] as DeletionRun).recordPos < position) low = middle + 1;
-    else high = middle;
-  }
-  const run = runs[low - 1];
-  return run !== undefined && run.lastPos >= position;
-}
-
-/** The record starting at `row`, or null when every haplotype reads REF or missing there. */
-function rowRecord(
-  contig: ContigColumns,
-  codes: AlleleCodes,
-  width: number,
-  row: number,
-  starts: { h: number; run: DeletionRun }[],
-  last: number,
-  markAt: (h: number, row: number) => number,
-  refSpan: RefSpan,
-  ownSpan: OwnSpan,
-  vcfAlt: (code: number) => string | null,
-): VcfRecord | null {
-  const at = contig.pos[row] as number;
-  const single = last === at;
-  const refCode = contig.ref[row] as number;
-  const ref = refSpan(row, at, last);
-  const own = new Array<DeletionRun | undefined>(width);
-  for (const { h, run } of starts) own[h] = run;
-  const texts = new Array<string | null>(width);
-  let kept = starts.length > 0;
-  for (let h = 0; h < width; h++) {
-    const run = own[h];
-    if (run) {
-      texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
-      continue;
-    }
-    const state = markAt(h, row);
-    const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
-    if (state === Mark.spanned) texts[h] = '*';
-    else if (state === Mark.unknown) texts[h] = null;
-    else if (state === Mark.star) {
-      texts[h] = '*';
-      kept = true;
-    } else if (state === Mark.asRef || code === refCode) texts[h] = ref;
-    else if (code === codes.missing) texts[h] = null;
-    else {
-      kept = true;
-      if (single) texts[h] = vcfAlt(code);
-      else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, ownSpan, h, row, at + 1, last) : null;
-    }
-  }
-  return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
-}
-
-/** bcftools norm leaves the record as it is (docs/vcf.md, "How bcftools norm decides"). */
-function normLeaves(record: VcfRecord): boolean {
-  const { ref, alts } = record;
-  if (alts.length === 0 || alts.some((alt) => alt === '*' || alt.startsWith('<'))) return true;
-  const end = ref[ref.length - 1];
-  const start = ref[0];
-  const sameEnd = alts.every((alt) => alt[alt.length - 1] === end);
-  const sameStart = ref.length > 1 && alts.every((alt) => alt.length > 1 && alt[0] === start);
-  return !sameEnd && !sameStart;
-}
-
-/** ALT alleles in order of first appearance over the haplotypes, and each one's index. */
-function indexAlleles(pos: number, ref: string, texts: readonly (string | null)[]): VcfRecord {
-  const alts: string[] = [];
-  const alleles = new Int32Array(texts.length);
-  texts.forEach((text, h) => {
-    if (text === null) alleles[h] = -1;
-    else if (text === ref) alleles[h] = 0;
-    else {
-      let k = alts.indexOf(text);
-      if (k < 0) k = alts.push(text) - 1;
-      alleles[h] = k + 1;
-    }
-  });
-  return { pos, ref, alts, alleles };
-}
