@@ -107,15 +107,34 @@ export function rangeRecords(
   // "Overlapping events"), so that their allele holds all of their sequence over the span.
   /** Closed spans by record: a row's (key: the row) and a gap's (key: `-1 - POS`). */
   const spans = new Map<number, Span>();
-  const close = (key: number, row: number, at: number, base: number, carriers: Set<number>): void => {
+  /** Where the runs known so far start, in order: most spans have none inside, and need no closing. */
+  let runStarts = new Float64Array(0);
+  let runStartsTo = -1;
+  const someStartIn = (at: number, last: number): boolean => {
+    if (runStartsTo !== fetchedTo) {
+      runStarts = Float64Array.from(runs.flat().filter((run) => run.form !== RunForm.unknown).map((run) => runStart(pos, run))).sort();
+      runStartsTo = fetchedTo;
+    }
+    let low = 0;
+    let high = runStarts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((runStarts[middle] as number) <= at) low = middle + 1;
+      else high = middle;
+    }
+    return low < runStarts.length && (runStarts[low] as number) <= last;
+  };
+  const close = (key: number, row: number, at: number, base: number, carriers: () => Set<number>): void => {
     let last = base;
+    let who: Set<number> | undefined;
     for (let grown = true; grown; ) {
       grown = false;
       let lastRow = row;
       while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
       fetch(lastRow + 1);
       tailTo = Math.max(tailTo, lastRow + 1);
-      for (const h of carriers) {
+      if (!someStartIn(at, last)) break;
+      for (const h of (who ??= carriers())) {
         const end = overrun(runs[h] as DeletionRun[], pos, at, last);
         if (end > last) {
           last = end;
@@ -123,25 +142,27 @@ export function rangeRecords(
         }
       }
     }
-    spans.set(key, { base, closed: last, carriers });
+    spans.set(key, { base, closed: last, carriers: who ?? new Set() });
   };
   for (const [row, starts] of events) {
     const at = pos[row] as number;
     let last = at;
     for (const { run } of starts) last = Math.max(last, run.spanLastPos);
     if (last === at) continue;
-    const carriers = new Set(starts.map((event) => event.h));
-    contig.haplotypes.forEach((column, h) => {
-      const code = column[row] as number;
-      if (markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
+    close(row, row, at, last, () => {
+      const carriers = new Set(starts.map((event) => event.h));
+      contig.haplotypes.forEach((column, h) => {
+        const code = column[row] as number;
+        if (markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
+      });
+      return carriers;
     });
-    close(row, row, at, last, carriers);
   }
   for (const [row, gap] of gapEvents) {
     for (const { run } of gap) {
       const here = gap.filter((event) => event.run.recordPos === run.recordPos);
       const last = Math.max(...here.map((event) => event.run.lastPos));
-      close(-1 - run.recordPos, row, run.recordPos, last, new Set(here.map((event) => event.h)));
+      close(-1 - run.recordPos, row, run.recordPos, last, () => new Set(here.map((event) => event.h)));
     }
   }
   if (tailTo > to) {
