@@ -52,6 +52,12 @@ export function rangeRecords(
   };
   let starRuns = 0;
   /** Each haplotype's state (Mark) at rows [markFrom, markTo), when some row has one. */
+  /** Rows [from, to) where a record of some run starts (its POS row, the row after its gap, a star run's first row). */
+  const starting = new Uint8Array(to - from);
+  /**
+   * Each haplotype's state (Mark) at rows [markFrom, markTo), when some row has one. The first
+   * call (`count`) also gathers the events of the range, the runs written, and `starting`.
+   */
   const markStates = (markFrom: number, markTo: number, count: boolean): Uint8Array | undefined => {
     const rows = markTo - markFrom;
     let marks: Uint8Array | undefined;
@@ -61,12 +67,16 @@ export function rangeRecords(
       marks[h * rows + row - markFrom] = value;
       if (count) touched[row - from] = 1;
     };
-    runs.forEach((list, h) => {
-      for (const run of list) {
+    for (let h = 0; h < width; h++) {
+      const own: DeletionRun[] = count ? (written[h] = []) : [];
+      for (const run of runs[h] as DeletionRun[]) {
         if (run.form === RunForm.star) {
           for (let k = 0; k < run.members.length; k += 2) {
             const [first, last] = [run.members[k] as number, run.members[k + 1] as number];
-            if (count && first >= from && first < to) starRuns++;
+            if (count && first >= from && first < to) {
+              starRuns++;
+              starting[first - from] = 1;
+            }
             for (let r = first; r <= last; r++) mark(h, r, Mark.star);
           }
           continue;
@@ -75,24 +85,20 @@ export function rangeRecords(
         // Cells a moved deletion passed read REF (each equals the REF base it lands on), as its `-` cells do.
         for (let r = Math.min(run.cellFirst, run.last + 1); r <= run.cellLast; r++) mark(h, r, Mark.asRef);
         for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
+        if (!count || run.form === RunForm.unknown) continue;
+        own.push(run);
+        if (run.recordRow < from || run.recordRow >= to) continue;
+        const byRow = run.form === RunForm.gap ? gapEvents : events;
+        const list = byRow.get(run.recordRow) ?? [];
+        list.push({ h, run });
+        byRow.set(run.recordRow, list);
+        touched[run.recordRow - from] = 1;
+        starting[run.recordRow - from] = 1;
       }
-    });
+    }
     return marks;
   };
   const marks = markStates(from, to, true);
-  runs.forEach((list, h) => {
-    const own: DeletionRun[] = (written[h] = []);
-    for (const run of list) {
-      if (run.form === RunForm.star || run.form === RunForm.unknown) continue;
-      own.push(run);
-      if (run.recordRow < from || run.recordRow >= to) continue;
-      const byRow = run.form === RunForm.gap ? gapEvents : events;
-      const list = byRow.get(run.recordRow) ?? [];
-      list.push({ h, run });
-      byRow.set(run.recordRow, list);
-      touched[run.recordRow - from] = 1;
-    }
-  });
   const records: { row: number; record: VcfRecord }[] = [];
   if (!marks && events.size === 0 && gapEvents.size === 0) return { touched, records, starRuns };
   const { pos } = contig;
@@ -107,22 +113,21 @@ export function rangeRecords(
   // "Overlapping events"), so that their allele holds all of their sequence over the span.
   /** Closed spans by record: a row's (key: the row) and a gap's (key: `-1 - POS`). */
   const spans = new Map<number, Span>();
-  /** Where the runs known so far start, in order: most spans have none inside, and need no closing. */
-  let runStarts = new Float64Array(0);
-  let runStartsTo = -1;
-  const someStartIn = (at: number, last: number): boolean => {
-    if (runStartsTo !== fetchedTo) {
-      runStarts = Float64Array.from(runs.flat().filter((run) => run.form !== RunForm.unknown).map((run) => runStart(pos, run))).sort();
-      runStartsTo = fetchedTo;
+  /**
+   * The haplotypes with a run whose record may start after position `at` and at or before `last`
+   * (rows `row`..`lastRow`), from the events of the range (`starting`); `all` past the range or for
+   * a star run. Most spans have none, and need no closing.
+   */
+  const startingIn = (row: number, lastRow: number): Set<number> | 'all' => {
+    const found = new Set<number>();
+    if (lastRow + 1 >= to) return 'all';
+    for (let r = row + 1; r <= lastRow + 1; r++) {
+      if (starting[r - from] === 0) continue;
+      const here = [...(events.get(r) ?? []), ...(gapEvents.get(r) ?? [])];
+      if (here.length === 0) return 'all';
+      for (const { h } of here) found.add(h);
     }
-    let low = 0;
-    let high = runStarts.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((runStarts[middle] as number) <= at) low = middle + 1;
-      else high = middle;
-    }
-    return low < runStarts.length && (runStarts[low] as number) <= last;
+    return found;
   };
   const close = (key: number, row: number, at: number, base: number, carriers: () => Set<number>): void => {
     let last = base;
@@ -133,8 +138,10 @@ export function rangeRecords(
       while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
       fetch(lastRow + 1);
       tailTo = Math.max(tailTo, lastRow + 1);
-      if (!someStartIn(at, last)) break;
+      const candidates = startingIn(row, lastRow);
+      if (candidates !== 'all' && candidates.size === 0) break;
       for (const h of (who ??= carriers())) {
+        if (candidates !== 'all' && !candidates.has(h)) continue;
         const end = overrun(runs[h] as DeletionRun[], pos, at, last);
         if (end > last) {
           last = end;
@@ -169,7 +176,7 @@ export function rangeRecords(
     fetch(tailTo);
     tail = markStates(to, tailTo, false);
   }
-  runs.forEach((list, h) => (written[h] = list.filter((run) => run.form !== RunForm.star && run.form !== RunForm.unknown)));
+  if (fetchedTo > to) runs.forEach((list, h) => (written[h] = list.filter((run) => run.form !== RunForm.star && run.form !== RunForm.unknown)));
   /** Row `r` has no record: every cell is REF or `N`, and no deletion is written from it. */
   const quiet = (r: number): boolean => {
     const refCode = contig.ref[r] as number;
@@ -178,6 +185,7 @@ export function rangeRecords(
       const code = (contig.haplotypes[h] as Uint8Array)[r] as number;
       if (state === Mark.star || (state === Mark.cell && code !== refCode && code !== codes.missing)) return false;
     }
+    if (r < to) return starting[r - from] === 0;
     return written.every((list) => !list.some((run) => run.recordRow === r));
   };
   const refSpan: RefSpan = (row, fromPos, toPos) => {
