@@ -13,6 +13,9 @@ import { deletionRuns, RunForm, type AlleleCodes, type ContigColumns, type Delet
 import { inside, normLeaves, normTrimmed, overrun, runStart, type Span } from './vcf-spans.js';
 import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type VcfRecord } from './vcf-row-record.js';
 
+/** The carriers of a span that closes over nothing (never read). */
+const NO_CARRIERS: Set<number> = new Set();
+
 /** What a task's rows become. */
 export interface RangeRecords {
   /** Rows [from, to) as offsets from `from`: 1 when `records` decides the row (or drops it). */
@@ -114,20 +117,23 @@ export function rangeRecords(
   /** Closed spans by record: a row's (key: the row) and a gap's (key: `-1 - POS`). */
   const spans = new Map<number, Span>();
   /**
-   * The haplotypes with a run whose record may start after position `at` and at or before `last`
-   * (rows `row`..`lastRow`), from the events of the range (`starting`); `all` past the range or for
-   * a star run. Most spans have none, and need no closing.
+   * Haplotype h may have a run whose record starts after the record at `row` and by `lastRow`: read
+   * from the events of the range (`starting`); past the range, or for a star run, any haplotype may.
+   * Most spans have none, and need no closing.
    */
-  const startingIn = (row: number, lastRow: number): Set<number> | 'all' => {
-    const found = new Set<number>();
-    if (lastRow + 1 >= to) return 'all';
+  const mayStartIn = (row: number, lastRow: number, h: number): boolean => {
+    if (lastRow + 1 >= to) return true;
     for (let r = row + 1; r <= lastRow + 1; r++) {
       if (starting[r - from] === 0) continue;
-      const here = [...(events.get(r) ?? []), ...(gapEvents.get(r) ?? [])];
-      if (here.length === 0) return 'all';
-      for (const { h } of here) found.add(h);
+      const here = events.get(r) ?? gapEvents.get(r);
+      if (!here || here.some((event) => event.h === h) || (gapEvents.get(r)?.some((event) => event.h === h) ?? false)) return true;
     }
-    return found;
+    return false;
+  };
+  const noneStartIn = (row: number, lastRow: number): boolean => {
+    if (lastRow + 1 >= to) return false;
+    for (let r = row + 1; r <= lastRow + 1; r++) if (starting[r - from] === 1) return false;
+    return true;
   };
   const close = (key: number, row: number, at: number, base: number, carriers: () => Set<number>): void => {
     let last = base;
@@ -138,10 +144,9 @@ export function rangeRecords(
       while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
       fetch(lastRow + 1);
       tailTo = Math.max(tailTo, lastRow + 1);
-      const candidates = startingIn(row, lastRow);
-      if (candidates !== 'all' && candidates.size === 0) break;
+      if (noneStartIn(row, lastRow)) break;
       for (const h of (who ??= carriers())) {
-        if (candidates !== 'all' && !candidates.has(h)) continue;
+        if (!mayStartIn(row, lastRow, h)) continue;
         const end = overrun(runs[h] as DeletionRun[], pos, at, last);
         if (end > last) {
           last = end;
@@ -149,7 +154,8 @@ export function rangeRecords(
         }
       }
     }
-    spans.set(key, { base, closed: last, carriers: who ?? new Set() });
+    if (last > base) spans.set(key, { base, closed: last, carriers: who as Set<number> });
+    else spans.set(key, { base, closed: last, carriers: NO_CARRIERS });
   };
   for (const [row, starts] of events) {
     const at = pos[row] as number;
