@@ -17,7 +17,7 @@ export const MAX_SHIFT = 1000;
 export const RunForm = {
   /** Anchored on the base before it (possibly moved left). */
   anchored: 0,
-  /** At POS 1: anchored on the base after it. */
+  /** At POS 1: anchored on the base after it (a row's, or the FASTA's when that position is not in the matrix). */
   first: 1,
   /** After a POS gap: anchored on the FASTA base before it, which is no row of the matrix. */
   gap: 2,
