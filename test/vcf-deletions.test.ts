@@ -17,12 +17,13 @@ const skip = !process.env.CI && !(has('bcftools') && has('bgzip')) ? 'bcftools o
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const matrixPath = fixture('vcf-deletions.tsv');
-/** Bases of ref.fa the matrix has no row for: the POS gaps 5-9 of `gap`, 4-6 of `gapshift` and 4-5 of `gapcross`, three bases after `nrun`. */
+/** Bases of ref.fa the matrix has no row for: the POS gaps 5-9 of `gap`, 4-6 of `gapshift` and 4-5 of `gapcross`, three bases after `nrun`; POS 3 of `startgap` (vcf-overlaps.tsv). */
 const GAP_BASES: Record<string, { at: number; bases: string }> = {
   gap: { at: 5, bases: 'TTGAG' },
   gapshift: { at: 4, bases: 'CAT' },
   gapcross: { at: 4, bases: 'TT' },
   nrun: { at: 8, bases: 'ACG' },
+  startgap: { at: 3, bases: 'T' },
 };
 
 /** The matrix as text: contigs in order, each with its rows (POS, REF, cells by column). */
@@ -81,6 +82,32 @@ function assertNormalised(vcfPath: string, fasta: string): void {
   assert.deepEqual(records(stdout), written);
 }
 
+/**
+ * `bcftools consensus -s SAMPLE -H N` of the VCF rebuilds each member's sequence: the FASTA with
+ * the member's cells in place and its deleted bases removed (contigs where the member has an `N`
+ * are left out: the VCF says missing there, consensus keeps REF).
+ */
+function assertConsensus(vcfPath: string, fasta: string, matrix: string, sequences: Map<string, string>, members: [string, string, string][]): void {
+  const compressed = `${vcfPath}.gz`;
+  writeFileSync(compressed, spawnSync('bgzip', ['-c', vcfPath]).stdout);
+  tool('bcftools', ['index', '-f', compressed]);
+  const { samples, contigs } = readMatrix(matrix);
+  for (const [sample, haplotype, column] of members) {
+    const c = samples.indexOf(column);
+    const output = tool('bcftools', ['consensus', '-f', fasta, '-s', sample, '-H', haplotype, compressed]).stdout;
+    const built = new Map(output.split('>').filter(Boolean).map((entry) => {
+      const [name, ...lines] = entry.trim().split('\n');
+      return [name as string, lines.join('')] as const;
+    }));
+    for (const [name, rows] of contigs) {
+      if (rows.some((row) => row.cells[c] === 'N')) continue;
+      const cellAt = new Map(rows.map((row) => [row.pos, row.cells[c] as string]));
+      const expected = [...(sequences.get(name) as string)].map((base, i) => cellAt.get(i + 1) ?? base).filter((base) => base !== '-').join('');
+      assert.equal(built.get(name), expected, `${sample} -H ${haplotype} (${column}), ${name}`);
+    }
+  }
+}
+
 describe('vcf deletions: the hand-checked cases', { skip }, () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
@@ -129,26 +156,8 @@ describe('vcf deletions: the hand-checked cases', { skip }, () => {
   });
 
   it('bcftools consensus -H 1|2 rebuilds each haplotype: its column with the deleted bases removed', () => {
-    const compressed = join(scratch.dir, 'anchored.vcf.gz');
-    writeFileSync(compressed, spawnSync('bgzip', ['-c', anchored]).stdout);
-    tool('bcftools', ['index', compressed]);
-    const { samples, contigs } = readMatrix(matrixPath);
-    const members: [string, string, string][] = [['1a1b', '1', '1a'], ['1a1b', '2', '1b'], ['2a2b', '1', '2a'], ['2a2b', '2', '2b'], ['out', '1', 'out']];
-    for (const [sample, haplotype, column] of members) {
-      const c = samples.indexOf(column);
-      const output = tool('bcftools', ['consensus', '-f', fasta, '-s', sample, '-H', haplotype, compressed]).stdout;
-      const built = new Map(output.split('>').filter(Boolean).map((entry) => {
-        const [name, ...lines] = entry.trim().split('\n');
-        return [name as string, lines.join('')] as const;
-      }));
-      for (const [name, rows] of contigs) {
-        // The one N in a deleted run (nrun, 1b) is unknown: the VCF says missing, consensus keeps REF.
-        if (rows.some((row) => row.cells[c] === 'N')) continue;
-        const cellAt = new Map(rows.map((row) => [row.pos, row.cells[c] as string]));
-        const expected = [...(sequences.get(name) as string)].map((base, i) => cellAt.get(i + 1) ?? base).filter((base) => base !== '-').join('');
-        assert.equal(built.get(name), expected, `${sample} -H ${haplotype} (${column}), ${name}`);
-      }
-    }
+    // The one N in a deleted run (nrun, 1b) is unknown: the VCF says missing, consensus keeps REF.
+    assertConsensus(anchored, fasta, matrixPath, sequences, [['1a1b', '1', '1a'], ['1a1b', '2', '1b'], ['2a2b', '1', '2a'], ['2a2b', '2', '2b'], ['out', '1', 'out']]);
   });
 
   it('--unpaired drop: no haploid sample; --fai: contig lengths and ##reference without the sequence', () => {
@@ -159,6 +168,41 @@ describe('vcf deletions: the hand-checked cases', { skip }, () => {
     assert.match(dropped.stdout, /^##contig=<ID=nrun,length=10>$/m);
     assert.match(dropped.stdout, new RegExp(`^##reference=file://${fasta.replace(/[.]/g, '\\.')}$`, 'm'));
     assert.deepEqual(records(dropped.stdout), records(readFileSync(plain, 'utf8')).map((line) => line.replace(/\t[^\t]*$/, '')));
+  });
+});
+
+describe('vcf deletions: records over other events of their haplotypes, read by bcftools consensus', { skip }, () => {
+  // test/fixtures/README.md, "VCF overlapping events": consensus applies a haplotype's records in
+  // order and skips one that starts inside the last it applied, so an allele holds the haplotype's
+  // own bases over its record's span, and the span reaches the end of its deletions inside it.
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+  const overlaps = fixture('vcf-overlaps.tsv');
+
+  it('writes the expected records; bcftools norm realigns nothing; consensus rebuilds every haplotype; 1 to 4 rows per task give the same bytes', async () => {
+    const { fasta, sequences } = writeReference(scratch.dir, overlaps);
+    const matrix = await loadMatrix(overlaps, { threads: 1 });
+    try {
+      const out = join(scratch.dir, 'overlaps.vcf');
+      await vcf(matrix, { output: out, fastaRef: fasta });
+      const expected = expectedFile('vcf-overlaps.expected.vcf', fasta);
+      assert.equal(readFileSync(out, 'utf8'), expected);
+      assertNormalised(out, fasta);
+      assertConsensus(out, fasta, overlaps, sequences, [['1a1b', '1', '1a'], ['1a1b', '2', '1b'], ['2a2b', '1', '2a'], ['2a2b', '2', '2b']]);
+      for (const chunkRows of [1, 2, 3, 4]) {
+        const small = join(scratch.dir, `overlaps-${chunkRows}.vcf`);
+        await vcf(matrix, { output: small, chunkRows, fastaRef: fasta });
+        assert.equal(readFileSync(small, 'utf8'), expected, `chunkRows ${chunkRows}`);
+      }
+      // Without the FASTA, the run at startgap's POS 1 has no base after it: the star form.
+      const plain = join(scratch.dir, 'overlaps-plain.vcf');
+      const summary = await vcf(matrix, { output: plain });
+      assert.equal(summary.starRuns, 1);
+      assert.deepEqual(records(readFileSync(plain, 'utf8')).filter((line) => line.startsWith('startgap')), ['startgap\t1\t.\tA\t*\t.\tPASS\t.\tGT\t1|0\t0|0', 'startgap\t2\t.\tC\t*\t.\tPASS\t.\tGT\t1|0\t0|0']);
+      assertNormalised(plain, fasta);
+    } finally {
+      await matrix.close();
+    }
   });
 });
 
@@ -247,7 +291,7 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
   }
 
   for (const seed of [1, 2, 3]) {
-    it(`seed ${seed}: norm realigns nothing; 1 thread and 7 rows per task give the same bytes`, async () => {
+    it(`seed ${seed}: norm realigns nothing; consensus rebuilds every haplotype; 1 thread and 7 rows per task give the same bytes`, async () => {
       const { matrix, fasta } = repeatMatrix(seed, 400);
       const matrixFile = join(scratch.dir, `repeats-${seed}.tsv`);
       const fastaFile = join(scratch.dir, `repeats-${seed}.fa`);
@@ -258,6 +302,10 @@ describe('vcf deletions: seeded matrices with repeats, read by bcftools norm', {
       assert.equal(run.status, 0, run.stderr);
       assert.ok(records(readFileSync(out, 'utf8')).filter((line) => line.split('\t')[3]!.length > 1).length > 20, 'the case has deletions');
       assertNormalised(out, fastaFile);
+      const sequences = new Map(fasta.split('>').filter(Boolean).map((entry) => entry.trim().split('\n') as [string, string]));
+      assertConsensus(out, fastaFile, matrixFile, sequences, [
+        ['1a1b', '1', '1a'], ['1a1b', '2', '1b'], ['2a2b', '1', '2a'], ['2a2b', '2', '2b'], ['3a3b', '1', '3a'], ['3a3b', '2', '3b'], ['out', '1', 'out'],
+      ]);
       const loaded = await loadMatrix(matrixFile, { threads: 1 });
       try {
         const small = join(scratch.dir, `repeats-${seed}-7.vcf`);

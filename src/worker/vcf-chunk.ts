@@ -12,7 +12,8 @@ import { batchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 import type { AlleleCodes, ContigColumns } from './vcf-deletions.js';
-import { rangeRecords, type VcfRecord } from './vcf-records.js';
+import { rangeRecords } from './vcf-records.js';
+import type { VcfRecord } from './vcf-row-record.js';
 
 const TAB = 9;
 const NL = 10;

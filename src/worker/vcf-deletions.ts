@@ -17,7 +17,7 @@ export const MAX_SHIFT = 1000;
 export const RunForm = {
   /** Anchored on the base before it (possibly moved left). */
   anchored: 0,
-  /** At POS 1: anchored on the base after it. */
+  /** At POS 1: anchored on the base after it (a row's, or the FASTA's when that position is not in the matrix). */
   first: 1,
   /** After a POS gap: anchored on the FASTA base before it, which is no row of the matrix. */
   gap: 2,
@@ -251,6 +251,9 @@ class HaplotypeCells {
           ? { ...run, form: RunForm.first, spanLastPos: pos[after] as number, allele: codes.texts[code] as string }
           : { ...run, form: RunForm.unknown, allele: null };
       }
+      // The position after the run is a POS gap: the FASTA's base there, when it is one of A C G T.
+      const next = baseCode(fasta?.((pos[e] as number) + 1));
+      if (next !== 0) return { ...run, form: RunForm.first, spanLastPos: (pos[e] as number) + 1, allele: String.fromCharCode(next) };
       return { ...run, form: RunForm.star, allele: null };
     }
     if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };

@@ -1,0 +1,123 @@
+// The alleles of one VCF record whose REF may span several positions (docs/vcf.md, "One record
+// per position", "Overlapping events"): each haplotype's allele over the span, from its cell, its
+// deletion or its state (Mark) at the row, padded with its own bases, then indexed as REF and ALTs.
+
+import type { AlleleCodes, ContigColumns, DeletionRun } from './vcf-deletions.js';
+import { inside, type RecordAlleles } from './vcf-spans.js';
+
+/** A haplotype's state at a row, beyond its own cell. */
+export const Mark = {
+  /** Its cell, as it is. */
+  cell: 0,
+  /** Inside its deletion written at an earlier record: the spanning-deletion allele `*`. */
+  spanned: 1,
+  /** Inside a deletion that cannot be written (its anchor is unknown): missing. */
+  unknown: 2,
+  /** A `-` cell whose deletion was moved left, or a cell the moved deletion passed: the haplotype reads REF here. */
+  asRef: 3,
+  /** A deletion written in the star form: `*` here, and a record of its own. */
+  star: 4,
+} as const;
+
+/** One written record: POS, REF, the ALT alleles, and each haplotype's allele index (-1 missing). */
+export interface VcfRecord extends RecordAlleles {
+  /** Per haplotype column of the VCF: 0 REF, k the k-th ALT, -1 missing. */
+  alleles: Int32Array;
+}
+
+/** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
+export type RefSpan = (row: number, fromPos: number, toPos: number) => string;
+
+/** Haplotype h's own bases over positions fromPos..toPos as its records write them (null: unknown), read from row `row` on. */
+export type OwnSpan = (h: number, row: number, fromPos: number, toPos: number) => string | null;
+
+/** `allele` then the haplotype's own bases after it up to `toPos`; null when either is unknown. */
+function padded(allele: string | null, ownSpan: OwnSpan, h: number, row: number, fromPos: number, toPos: number): string | null {
+  if (allele === null || fromPos > toPos) return allele;
+  const rest = ownSpan(h, row, fromPos, toPos);
+  return rest === null ? null : allele + rest;
+}
+
+/**
+ * The record anchored on the FASTA base at `start`, in the POS gap before a row. REF is the FASTA's
+ * bases then the rows' REF, up to `last`; a deletion's allele is the anchor base and the haplotype's
+ * own bases after it. Other haplotypes read REF there (a position without a row is a reference
+ * position), or `*` inside a deletion of theirs that starts further left.
+ */
+export function gapRecord(
+  width: number,
+  row: number,
+  start: number,
+  last: number,
+  here: readonly { h: number; run: DeletionRun }[],
+  written: readonly DeletionRun[][],
+  refSpan: RefSpan,
+  ownSpan: OwnSpan,
+): VcfRecord {
+  const ref = refSpan(row, start, last);
+  const texts = new Array<string | null>(width).fill(ref);
+  for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
+  for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, last);
+  return indexAlleles(start, ref, texts);
+}
+
+/** The record starting at `row`, or null when every haplotype reads REF or missing there. */
+export function rowRecord(
+  contig: ContigColumns,
+  codes: AlleleCodes,
+  width: number,
+  row: number,
+  starts: { h: number; run: DeletionRun }[],
+  last: number,
+  markAt: (h: number, row: number) => number,
+  refSpan: RefSpan,
+  ownSpan: OwnSpan,
+  vcfAlt: (code: number) => string | null,
+): VcfRecord | null {
+  const at = contig.pos[row] as number;
+  const single = last === at;
+  const refCode = contig.ref[row] as number;
+  const ref = refSpan(row, at, last);
+  const own = new Array<DeletionRun | undefined>(width);
+  for (const { h, run } of starts) own[h] = run;
+  const texts = new Array<string | null>(width);
+  let kept = starts.length > 0;
+  for (let h = 0; h < width; h++) {
+    const run = own[h];
+    if (run) {
+      texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
+      continue;
+    }
+    const state = markAt(h, row);
+    const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
+    if (state === Mark.spanned) texts[h] = '*';
+    else if (state === Mark.unknown) texts[h] = null;
+    else if (state === Mark.star) {
+      texts[h] = '*';
+      kept = true;
+    } else if (state === Mark.asRef || code === refCode) texts[h] = ref;
+    else if (code === codes.missing) texts[h] = null;
+    else {
+      kept = true;
+      if (single) texts[h] = vcfAlt(code);
+      else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, ownSpan, h, row, at + 1, last) : null;
+    }
+  }
+  return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
+}
+
+/** ALT alleles in order of first appearance over the haplotypes, and each one's index. */
+function indexAlleles(pos: number, ref: string, texts: readonly (string | null)[]): VcfRecord {
+  const alts: string[] = [];
+  const alleles = new Int32Array(texts.length);
+  texts.forEach((text, h) => {
+    if (text === null) alleles[h] = -1;
+    else if (text === ref) alleles[h] = 0;
+    else {
+      let k = alts.indexOf(text);
+      if (k < 0) k = alts.push(text) - 1;
+      alleles[h] = k + 1;
+    }
+  });
+  return { pos, ref, alts, alleles };
+}
