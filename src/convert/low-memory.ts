@@ -21,6 +21,7 @@ import { statsConversion } from './stats-conversion.js';
 import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
 import { openMatrixInput, STDIN } from '../read/open-matrix-input.js';
+import type { ColumnStore } from '../read/column-store.js';
 import { withStdinSpool } from '../read/stdin-spool.js';
 import type { SelectionSpec } from '../select/regions.js';
 
@@ -81,11 +82,13 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   const input = await openMatrixInput(path);
   const pool = new WorkerPool(options.threads);
   try {
-    const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
+    // The records pass parses into the header pass's staging columns: no second set of them.
+    const staging: ColumnStore[] = [];
+    const header = await vcfHeaderPass(input, pool, { ...sourceOptions(options, () => undefined), staging });
     // The whole pair set: -s selects among the VCF's samples, pairs and haploid ones (vcfSamples).
     const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
     const segmentRows = header.largestContigRows > 0 ? header.largestContigRows : options.segmentRows;
-    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, segmentRows }, pool);
+    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, segmentRows, staging }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {
     await pool.destroy();
@@ -116,7 +119,7 @@ export async function streamedRun<T extends WorkerTask>(
   conversion: Conversion<T>,
   output: string | undefined | false,
   bgzf: boolean,
-  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; transform?: UnitTransform },
+  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; staging?: ColumnStore[]; transform?: UnitTransform },
   sharedPool?: WorkerPool,
 ): Promise<void> {
   const input = await openMatrixInput(path);
@@ -151,7 +154,7 @@ export async function streamedRun<T extends WorkerTask>(
 }
 
 /** The source options of a low-memory run. */
-function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
-  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows } = options;
-  return { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, onProgress };
+function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; staging?: ColumnStore[] }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, staging } = options;
+  return { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, staging, onProgress };
 }

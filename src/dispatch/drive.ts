@@ -18,7 +18,7 @@
 import { BGZF_EOF } from '../write/bgzf.js';
 import type { OutputSink } from '../write/output-sink.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
-import type { EncodedOutput, EncodingTask } from '../worker/messages.js';
+import type { EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
 import { transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type Conversion, type RangeTask } from './conversion.js';
@@ -49,6 +49,13 @@ export interface DriveOptions {
 /** Most ranges in one group: bounds a group's message and results. */
 const MAX_GROUP_RANGES = 4096;
 
+/** Size of the first output slots of a conversion without `slotBytes`, and the multiple a larger one is rounded to. */
+const FIRST_SLOT_BYTES = 1 << 18;
+const SLOT_ALIGNMENT = 1 << 16;
+
+/** How an encoding task or group hands its bytes back: in its output slot, or a buffer of their own. */
+type HandedBack = { length: number } | { bytes: Uint8Array };
+
 /** One task or group of tasks launched: its ranges in genome order. */
 interface Flight {
   ranges: RangeTask[];
@@ -77,7 +84,9 @@ class Run<T extends WorkerTask> {
   private readonly window: number;
   private readonly concurrency: number;
   private readonly queue: Flight[] = [];
+  /** Output slots free to lend, and the size of a new one for a conversion without `slotBytes`. */
   private readonly slots: SharedArrayBuffer[] = [];
+  private replyBytes = FIRST_SLOT_BYTES;
   /** Ranges waiting to be launched together, and their rows. */
   private group: RangeTask[] = [];
   private groupRows = 0;
@@ -158,23 +167,24 @@ class Run<T extends WorkerTask> {
     let slot: SharedArrayBuffer | undefined;
     const encodes = tasks.length > 0 && 'encodes' in (tasks[0] as WorkerTask);
     if (encodes) {
-      // The tasks of a group write their slot one after the other: it fits the largest range.
+      // Every encoding task gets an output slot: a kernel that writes into one has it sized by
+      // `slotBytes` (the tasks of a group write it one after the other: it fits the largest range);
+      // the bytes handed back go there when they fit, else come in a buffer of their own and the
+      // next slots are made larger. Slots are reused, so the bytes of a run leave no garbage.
       const { slotBytes } = this.conversion;
-      if (slotBytes) {
-        const bytes = ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0);
-        slot = this.slots.pop();
-        if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
-      }
+      const bytes = slotBytes ? ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0) : this.replyBytes;
+      slot = this.slots.pop();
+      if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
       for (const task of tasks as EncodingTask[]) {
         task.encodes = true;
         task.bgzf = this.options.bgzf ?? false;
-        if (slot) task.output = slot;
+        task.output = slot;
       }
     }
     const { pool } = this.options;
     const run = tasks.length === 1
-      ? pool.run(tasks[0] as T, this.signal).then((result) => ({ results: [result as unknown], bytes: encodes ? bytesOf(result as EncodedOutput, slot) : undefined }))
-      : pool.runGroup(tasks, this.signal).then((group: GroupResult) => ({ results: group.results, bytes: group.bytes }));
+      ? pool.run(tasks[0] as T, this.signal).then((result) => ({ results: [result as unknown], bytes: encodes ? this.bytesOf(result as HandedBack, slot) : undefined }))
+      : pool.runGroup(tasks, this.signal).then((group: GroupResult) => ({ results: group.results, bytes: encodes ? this.bytesOf(group as HandedBack, slot) : undefined }));
     this.running++;
     const result = run.finally(() => {
       this.running--;
@@ -214,6 +224,16 @@ class Run<T extends WorkerTask> {
     await sink.write(bytes);
   }
 
+  /**
+   * The bytes of an encoding task or group: at the start of its slot, or their own when they did
+   * not fit it (the next slots are then made a quarter larger than they were: few sizes, each once).
+   */
+  private bytesOf(handed: HandedBack, slot: SharedArrayBuffer | undefined): Uint8Array {
+    if (!('bytes' in handed)) return new Uint8Array(slot as SharedArrayBuffer, 0, handed.length);
+    if (!this.conversion.slotBytes) this.replyBytes = Math.max(this.replyBytes, Math.ceil((handed.bytes.length * 1.25) / SLOT_ALIGNMENT) * SLOT_ALIGNMENT);
+    return handed.bytes;
+  }
+
   private fail(error: unknown): void {
     if (this.failure) return;
     this.failure = { error };
@@ -226,11 +246,6 @@ class Run<T extends WorkerTask> {
     if (this.options.signal?.aborted) return this.options.signal.reason;
     return this.failure ? this.failure.error : error;
   }
-}
-
-/** The bytes of one encoding task: its own, or those it wrote at the start of its slot. */
-function bytesOf(encoded: EncodedOutput, slot: SharedArrayBuffer | undefined): Uint8Array {
-  return 'bytes' in encoded ? encoded.bytes : new Uint8Array(slot as SharedArrayBuffer, 0, encoded.length);
 }
 
 /**

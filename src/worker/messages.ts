@@ -95,7 +95,10 @@ export interface EncodingTask {
   encodes?: true;
   /** Compress the encoded bytes as BGZF blocks. */
   bgzf?: boolean;
-  /** An output slot lent by the main thread, for kernels that write into one. */
+  /**
+   * An output slot lent by the main thread: kernels that write into one do; the bytes handed back
+   * go there when they fit (worker/bgzf-task.ts `handBack`).
+   */
   output?: SharedArrayBuffer;
 }
 
@@ -145,6 +148,8 @@ export interface EncodedChunk {
   length: number;
   /** Data lines written (sites kept). */
   lines: number;
+  /** VCF: as in `TransferredChunk`. */
+  starRuns?: number;
 }
 
 /** Rewrite allele codes through `map` in `columns[c][byteOffset, byteOffset + rows)` (dictionary canonicalisation). */
@@ -214,6 +219,3 @@ export interface StatsCounts {
   /** Per pair: called sites where the two members differ. */
   pairHet: Float64Array;
 }
-
-/** What an encoding task hands back: bytes in its output slot, or bytes of their own. */
-export type EncodedOutput = EncodedChunk | TransferredChunk;
