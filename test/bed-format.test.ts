@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { formats, loadMatrix, writeFormat } from 'genomatrix';
 import { root, runCli, scratchDir } from './helpers.js';
@@ -38,6 +39,25 @@ describe('genomatrix bed', () => {
     assert.equal(readFileSync(join(scratch.dir, 'memory.bed'), 'utf8'), EXPECTED);
     assert.equal(await writeFormat(formats.bed, path, { output: join(scratch.dir, 'streamed.bed'), threads: 2 }), 3);
     assert.equal(readFileSync(join(scratch.dir, 'streamed.bed'), 'utf8'), EXPECTED);
+  });
+
+  it('a range whose bytes outgrow the output slot it was lent', async () => {
+    // Every site variable, so the BED lines are every POS: 70,000 rows of c1 make a first range of
+    // 65,536 lines (about 1 MB), more than the first slot holds, handed back in a buffer of its
+    // own; the rest of c1 and c2 come after, in the slots made larger. BGZF blocks fit the slot.
+    const rows = (contig: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${contig}\t${i + 1}\tA\tC\tA\tA`);
+    const large = scratch.file('large.tsv', ['CHROM\tPOS\tREF\ta\tb\tc', ...rows('c1', 70_000), ...rows('c2', 3), ''].join('\n'));
+    const lines = (contig: string, count: number): string => Array.from({ length: count }, (_, i) => `${contig}\t${i}\t${i + 1}\n`).join('');
+    const expected = lines('c1', 70_000) + lines('c2', 3);
+    assert.equal(await writeFormat(formats.bed, large, { output: join(scratch.dir, 'large.bed'), threads: 2 }), 70_003);
+    assert.equal(readFileSync(join(scratch.dir, 'large.bed'), 'utf8'), expected);
+    const matrix = await loadMatrix(large, { threads: 2 });
+    try {
+      await writeFormat(formats.bed, matrix, { output: join(scratch.dir, 'large.bed.gz') });
+    } finally {
+      await matrix.close();
+    }
+    assert.equal(gunzipSync(readFileSync(join(scratch.dir, 'large.bed.gz'))).toString('utf8'), expected);
   });
 
   it('the command, with a region', () => {

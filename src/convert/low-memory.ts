@@ -22,6 +22,7 @@ import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
 import { detectInput } from '../read/input-format.js';
 import { STDIN, withMatrixInput } from '../read/open-matrix-input.js';
+import type { ColumnStore } from '../read/column-store.js';
 import { withStdinSpool } from '../read/stdin-spool.js';
 import type { SelectionSpec } from '../select/regions.js';
 
@@ -82,11 +83,13 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
   const input = detectInput(path);
   const pool = new WorkerPool(options.threads);
   try {
-    const header = await vcfHeaderPass(input, pool, sourceOptions(options, () => undefined));
+    // The records pass parses into the header pass's staging columns: no second set of them.
+    const staging: ColumnStore[] = [];
+    const header = await vcfHeaderPass(input, pool, { ...sourceOptions(options, () => undefined), staging });
     // The whole pair set: -s selects among the VCF's samples, pairs and haploid ones (vcfSamples).
     const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
     const segmentRows = header.largestContigRows > 0 ? header.largestContigRows : options.segmentRows;
-    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, segmentRows }, pool);
+    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, segmentRows, staging }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {
     await pool.destroy();
@@ -118,7 +121,7 @@ export async function streamedRun<T extends WorkerTask>(
   conversion: Conversion<T>,
   output: string | undefined | false,
   bgzf: boolean,
-  options: LowMemoryOptions & OutputTypeOptions & { dictionary?: SharedArrayBuffer; transform?: UnitTransform },
+  options: LowMemoryOptions & OutputTypeOptions & { dictionary?: SharedArrayBuffer; staging?: ColumnStore[]; transform?: UnitTransform },
   sharedPool?: WorkerPool,
 ): Promise<void> {
   await withMatrixInput(path, async (input) => {
@@ -155,7 +158,7 @@ export async function streamedRun<T extends WorkerTask>(
 }
 
 /** The source options of a low-memory run. */
-function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
-  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows } = options;
-  return { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, onProgress };
+function sourceOptions(options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; staging?: ColumnStore[] }, onProgress: (progress: LoadProgress) => void): StreamedSourceOptions {
+  const { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, staging } = options;
+  return { header, allowUnsorted, chunkBytes, onWarning, contigs, regions, regionsFile, signal, dictionary, segmentRows, staging, onProgress };
 }

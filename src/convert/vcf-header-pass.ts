@@ -1,10 +1,14 @@
 // The first pass of a low-memory VCF run: the VCF header needs every contig with its length (its
 // largest POS) and every allele (the `##ALT` lines) before the first record. A packed matrix has
 // them in its metadata and POS columns; a text input is streamed contig by contig, as the second
-// pass will, keeping only those: no second copy of the output, and memory for one contig. Its allele
-// dictionary, put in canonical order, seeds the second pass, so the codes (and the ALT order) are
-// those an in-memory run gives; the largest contig's row count sizes the second pass's contig
-// columns, so that every contig comes in one batch (the VCF kernel reads across a task's rows).
+// pass will, keeping only those: no second copy of the output. A contig is held as its POS and REF
+// columns only (`sitesOnly`: 5 bytes a row, not the 35 of 31 haplotypes), and the parse tasks'
+// staging columns go on to the second pass (`staging`), so the first pass leaves almost no buffers
+// behind: they would stay allocated until the main thread's garbage collector runs, which in a
+// streamed run is seldom, and add to the second pass's peak. Its allele dictionary, put in
+// canonical order, seeds the second pass, so the codes (and the ALT order) are those an in-memory
+// run gives; the largest contig's row count sizes the second pass's contig columns, so that every
+// contig comes in one batch (the VCF kernel reads across a task's rows).
 
 import { closeSync, openSync } from 'node:fs';
 import type { StreamedSourceOptions } from '../dispatch/contig-source.js';
@@ -37,7 +41,7 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
   let alleles: SharedArrayBuffer | undefined;
   let largestContigRows = 0;
   const onContigRows = (rows: number): void => void (largestContigRows = Math.max(largestContigRows, rows));
-  for await (const { layout } of contigLayouts(input, pool, { ...options, onProgress: () => undefined, onContigRows })) {
+  for await (const { layout } of contigLayouts(input, pool, { ...options, sitesOnly: true, onProgress: () => undefined, onContigRows })) {
     let length = 0;
     for (const batch of layout.batches) {
       const { pos } = batchViews(layout, batch);

@@ -20,7 +20,7 @@
 import { BGZF_EOF } from '../write/bgzf.js';
 import type { OutputSink } from '../write/output-sink.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
-import type { EncodedOutput, EncodingTask } from '../worker/messages.js';
+import type { EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
 import { transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type Conversion, type RangeTask } from './conversion.js';
@@ -54,6 +54,13 @@ export interface DriveOptions {
 /** Most ranges in one group: bounds a group's message and results. */
 const MAX_GROUP_RANGES = 4096;
 
+/** Size of the first output slots of a conversion without `slotBytes`, and the multiple a larger one is rounded to. */
+const FIRST_SLOT_BYTES = 1 << 18;
+const SLOT_ALIGNMENT = 1 << 16;
+
+/** How an encoding task or group hands its bytes back: in its output slot, or a buffer of their own. */
+type HandedBack = { length: number } | { bytes: Uint8Array };
+
 /** One task or group of tasks, done: its ranges in genome order, one result each, and the encoded bytes of all of them. */
 interface Flight {
   ranges: RangeTask[];
@@ -79,8 +86,9 @@ export async function drive<T extends WorkerTask>(source: ContigSource, conversi
 
 /** The state of one run of the driver. */
 class Run<T extends WorkerTask> {
-  /** Output slots of consumed tasks, lent again. */
+  /** Output slots of consumed tasks, lent again, and the size of a new one for a conversion without `slotBytes`. */
   private readonly slots: SharedArrayBuffer[] = [];
+  private replyBytes = FIRST_SLOT_BYTES;
   private begun = false;
 
   constructor(
@@ -144,31 +152,32 @@ class Run<T extends WorkerTask> {
     if (group.length > 0) yield this.launch(group);
   }
 
-  /** The task of some ranges: one worker task, or a group of them, writing into a lent slot when the conversion asks for one. */
+  /** The task of some ranges: one worker task, or a group of them; an encoding one is lent an output slot. */
   private launch(ranges: RangeTask[]): WindowTask<Flight> {
     const tasks = ranges.map((range) => (this.conversion.task as (range: RangeTask) => T)(range));
     let slot: SharedArrayBuffer | undefined;
     const encodes = tasks.length > 0 && 'encodes' in (tasks[0] as WorkerTask);
     if (encodes) {
-      // The tasks of a group write their slot one after the other: it fits the largest range.
+      // Every encoding task gets an output slot: a kernel that writes into one has it sized by
+      // `slotBytes` (the tasks of a group write it one after the other: it fits the largest range);
+      // the bytes handed back go there when they fit, else come in a buffer of their own and the
+      // next slots are made larger. Slots are reused, so the bytes of a run leave no garbage.
       const { slotBytes } = this.conversion;
-      if (slotBytes) {
-        const bytes = ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0);
-        slot = this.slots.pop();
-        if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
-      }
+      const bytes = slotBytes ? ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0) : this.replyBytes;
+      slot = this.slots.pop();
+      if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
       for (const task of tasks as EncodingTask[]) {
         task.encodes = true;
         task.bgzf = this.options.bgzf ?? false;
         if (this.options.level !== undefined) task.level = this.options.level;
-        if (slot) task.output = slot;
+        task.output = slot;
       }
     }
     const { pool } = this.options;
     return (signal) =>
       tasks.length === 1
-        ? pool.run(tasks[0] as T, signal).then((result) => ({ ranges, results: [result as unknown], bytes: encodes ? bytesOf(result as EncodedOutput, slot) : undefined, slot }))
-        : pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, bytes: group.bytes, slot }));
+        ? pool.run(tasks[0] as T, signal).then((result) => ({ ranges, results: [result as unknown], bytes: encodes ? this.bytesOf(result as HandedBack, slot) : undefined, slot }))
+        : pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, bytes: encodes ? this.bytesOf(group as HandedBack, slot) : undefined, slot }));
   }
 
   /** Consumes a done task or group, in genome order: its bytes to the sink, its results to the conversion. */
@@ -190,11 +199,16 @@ class Run<T extends WorkerTask> {
     if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes, level: this.options.level }, this.options.signal)).bytes;
     await sink.write(bytes);
   }
-}
 
-/** The bytes of one encoding task: its own, or those it wrote at the start of its slot. */
-function bytesOf(encoded: EncodedOutput, slot: SharedArrayBuffer | undefined): Uint8Array {
-  return 'bytes' in encoded ? encoded.bytes : new Uint8Array(slot as SharedArrayBuffer, 0, encoded.length);
+  /**
+   * The bytes of an encoding task or group: at the start of its slot, or their own when they did
+   * not fit it (the next slots are then made a quarter larger than they were: few sizes, each once).
+   */
+  private bytesOf(handed: HandedBack, slot: SharedArrayBuffer | undefined): Uint8Array {
+    if (!('bytes' in handed)) return new Uint8Array(slot as SharedArrayBuffer, 0, handed.length);
+    if (!this.conversion.slotBytes) this.replyBytes = Math.max(this.replyBytes, Math.ceil((handed.bytes.length * 1.25) / SLOT_ALIGNMENT) * SLOT_ALIGNMENT);
+    return handed.bytes;
+  }
 }
 
 /**

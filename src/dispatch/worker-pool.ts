@@ -16,6 +16,15 @@ const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
 /** The longest timer Node accepts: a started thread is never stopped for being idle. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
+/**
+ * The young generation of each worker's heap, where a kernel's short-lived objects go (MB). V8 lets
+ * it grow to about 48 MB a thread (two 16 MB semi-spaces and the young large objects), and after a
+ * few VCF tasks it had: two workers' heaps were then 140 MB,
+ * the largest part of a low-memory run's peak. At 16 MB each heap stays under 50 MB and the
+ * kernels' CPU time is the same (bench/README.md); the old generation keeps V8's own limit.
+ */
+const YOUNG_GENERATION_MB = 16;
+
 /** Runs of one task when tinypool stops its thread under it (see `WorkerPool.run`). */
 const MAX_ATTEMPTS = 3;
 
@@ -70,7 +79,7 @@ export class WorkerPool {
   private async post(message: WorkerTask | TaskGroup, tasks: readonly WorkerTask[], signal: AbortSignal | undefined): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       if (this.destroyed) throw new Error('the worker pool is closed');
-      this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: this.threads, idleTimeout: MAX_TIMEOUT_MS });
+      this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: this.threads, idleTimeout: MAX_TIMEOUT_MS, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       try {
         return await this.pool.run(message, signal ? { signal } : {});
       } catch (error) {

@@ -42,6 +42,10 @@ export interface StreamOptions extends TextLoadOptions {
   segmentRows?: number;
   /** The allele dictionary to parse with (its alleles keep their codes); default: a new one. */
   dictionary?: SharedArrayBuffer | undefined;
+  /** Keep only each contig's POS and REF (its layout has no haplotype columns): for a pass that reads positions only. */
+  sitesOnly?: boolean;
+  /** Free staging column stores to take from and give back to: a second stream of the same input reuses the first's. */
+  staging?: ColumnStore[];
 }
 
 /** Most rows of one contig in low-memory mode: POS then fills a 4 GiB growable buffer. */
@@ -77,9 +81,10 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   const alleles = options.dictionary ? AlleleDictionary.attach(options.dictionary) : AlleleDictionary.create();
   const allowUnsorted = options.allowUnsorted ?? false;
   const tally = allowUnsorted ? new UnsortedTally(input.path) : undefined;
-  const contig = new ContigColumns(fields, options.segmentRows ?? SEGMENT_ROWS);
-  /** Staging columns of appended chunks, reused by the next parse tasks. */
-  const free: ColumnStore[] = [];
+  const contig = new ContigColumns(options.sitesOnly ? 3 : fields, options.segmentRows ?? SEGMENT_ROWS);
+  const layoutSamples = options.sitesOnly ? [] : header.samples;
+  /** Staging columns of appended chunks, reused by the next parse tasks (and by a second stream of the input). */
+  const free: ColumnStore[] = options.staging ?? [];
   const finished = new Set<string>();
 
   /** One parse task a chunk, into staging columns of its own; a gzip block goes back to its reader once parsed. */
@@ -109,7 +114,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
       if (run.rows === 0 && run.skipped === undefined) continue;
       if (run.contig !== contig.name) {
         if (contig.name !== undefined) {
-          yield { name: contig.name, index: index++, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
+          yield { name: contig.name, index: index++, samples: header.samples, layout: contig.layout(layoutSamples, alleles.buffer) };
           finished.add(contig.name);
         }
         if (finished.has(run.contig)) {
@@ -131,7 +136,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
     options.onProgress?.({ bytes, totalBytes: input.size, sites });
   }
   if (contig.name === undefined) throw new InputError({ file: input.path }, 'no data lines after the header');
-  yield { name: contig.name, index, samples: header.samples, layout: contig.layout(header.samples, alleles.buffer) };
+  yield { name: contig.name, index, samples: header.samples, layout: contig.layout(layoutSamples, alleles.buffer) };
   emitWarning(tally?.warning(), options.onWarning);
 }
 

@@ -12,14 +12,28 @@ export function runBgzfTask(task: BgzfTask): TransferredChunk {
 }
 
 /**
- * The bytes an encoding kernel produced, as they go back to the main thread: BGZF blocks when
- * the task asks for them (a new buffer, transferred), else as the kernel left them (its output
- * slot, or a copy of its scratch buffer, transferred).
+ * The bytes an encoding kernel produced, as they go back to the main thread (BGZF blocks when the
+ * task asks for them): in the task's output slot (`handBack`), or transferred when they do not fit.
  */
 export function encodedOutput(task: { bgzf?: boolean; level?: number; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
   if ('length' in result && !('bytes' in result) && !task.bgzf) return result;
-  const bytes = encodedBytes(task, result);
-  return moveChunk({ ...(result as TransferredChunk), bytes: task.bgzf ? bytes : bytes.slice() });
+  const { bytes: _, ...counts } = result as TransferredChunk;
+  // BGZF blocks are a new buffer; a kernel's scratch is reused by its next task.
+  return handBack(task.output, encodedBytes(task, result), counts, task.bgzf === true);
+}
+
+/**
+ * Hands encoded bytes back to the main thread: copied to the start of `slot` when they fit (the
+ * driver lends every encoding task a slot and reuses it, so no buffer per task is left for the
+ * main thread's garbage collector, which seldom runs in a streamed run), else transferred, as a
+ * copy unless `owned` (a buffer of their own).
+ */
+export function handBack<C extends object>(slot: SharedArrayBuffer | undefined, bytes: Uint8Array, counts: C, owned: boolean): (C & { length: number }) | (C & { bytes: Uint8Array }) {
+  if (slot && bytes.length <= slot.byteLength) {
+    if (bytes.buffer !== slot || bytes.byteOffset !== 0) new Uint8Array(slot, 0, bytes.length).set(bytes);
+    return { ...counts, length: bytes.length };
+  }
+  return moveChunk({ ...counts, bytes: owned ? bytes : bytes.slice() });
 }
 
 /**

@@ -97,7 +97,10 @@ export interface EncodingTask {
   bgzf?: boolean;
   /** Their deflate level, 0-9 (default `DEFAULT_BGZF_LEVEL`). */
   level?: number;
-  /** An output slot lent by the main thread, for kernels that write into one. */
+  /**
+   * An output slot lent by the main thread: kernels that write into one do; the bytes handed back
+   * go there when they fit (worker/bgzf-task.ts `handBack`).
+   */
   output?: SharedArrayBuffer;
 }
 
@@ -149,6 +152,8 @@ export interface EncodedChunk {
   length: number;
   /** Data lines written (sites kept). */
   lines: number;
+  /** VCF: as in `TransferredChunk`. */
+  starRuns?: number;
 }
 
 /** Rewrite allele codes through `map` in `columns[c][byteOffset, byteOffset + rows)` (dictionary canonicalisation). */
@@ -218,6 +223,3 @@ export interface StatsCounts {
   /** Per pair: called sites where the two members differ. */
   pairHet: Float64Array;
 }
-
-/** What an encoding task hands back: bytes in its output slot, or bytes of their own. */
-export type EncodedOutput = EncodedChunk | TransferredChunk;

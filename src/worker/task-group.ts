@@ -4,10 +4,10 @@
 // its encoded bytes (BGZF blocks of its own, when asked for) copied out in order, so the output is
 // the same bytes as one task per range.
 
-import { encodedBytes, moveChunk } from './bgzf-task.js';
+import { encodedBytes, handBack } from './bgzf-task.js';
 import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
-import type { EncodedChunk, TransferredChunk } from './messages.js';
+import type { EncodedChunk, EncodingTask, TransferredChunk } from './messages.js';
 
 /** Range tasks of one kernel, run one after the other by one worker. */
 export interface TaskGroup {
@@ -67,8 +67,10 @@ function restoreColumns(group: TaskGroup): void {
 /** What a group gives back: each task's result in order; for encoding tasks, their bytes one after the other. */
 export interface GroupResult<R = unknown> {
   results: R[];
-  /** The encoded bytes of every task, in order (encoding tasks only). */
+  /** The encoded bytes of every task, in order (encoding tasks only, when they did not fit the tasks' output slot). */
   bytes?: Uint8Array;
+  /** Else the length of those bytes, at the start of the slot. */
+  length?: number;
 }
 
 /** An encoding task's result in a group: its lines and warnings, its bytes gone into the group's. */
@@ -103,5 +105,6 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask) => 
     results.push(grouped);
   }
   if (!encodes) return { results };
-  return moveChunk({ results, bytes: out.subarray(0, length) });
+  // The tasks share one slot: it is free again now, for the group's bytes when they fit.
+  return handBack((group.tasks[0] as EncodingTask).output, out.subarray(0, length), { results }, true);
 }
