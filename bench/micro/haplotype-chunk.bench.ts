@@ -24,8 +24,8 @@ const { layout } = matrix;
 const batch = layout.batches[0];
 if (!batch) throw new Error('no batch');
 const contig = layout.contigs[batch.contig] ?? '';
-const pairs = resolvePairs(matrix.samples).map((pair) => pair.columns);
-const rowBound = haplotypeRowBound(Buffer.byteLength(contig), Math.max(...matrix.alleles.map((a) => Buffer.byteLength(a))), matrix.samples.length, pairs.length);
+const pairs = Int32Array.from(resolvePairs(matrix.samples).flatMap((pair) => pair.columns));
+const rowBound = haplotypeRowBound(Buffer.byteLength(contig), Math.max(...matrix.alleles.map((a) => Buffer.byteLength(a))), matrix.samples.length, pairs.length >> 1);
 const output = new SharedArrayBuffer(rowBound * batch.rows);
 const task: HaplotypeTask = { kind: 'haplotype', buffers: layout.buffers, alleles: layout.alleles, batch, contig, from: 0, to: batch.rows, pairs, output };
 
@@ -48,7 +48,9 @@ function stringBuilding(): Uint8Array {
     for (const allele of row) if (allele !== 'N' && allele !== refAllele && !alt.includes(allele)) alt.push(allele);
     if (alt.length === 0) continue;
     const fields = [contig, String(pos[r]), refAllele, alt.join(',')];
-    for (const [a, b] of pairs) {
+    for (let p = 0; p < pairs.length; p += 2) {
+      const a = pairs[p] as number;
+      const b = pairs[p + 1] as number;
       const x = row[a] === 'N' || row[a] === '-' ? refAllele : row[a];
       const y = row[b] === 'N' || row[b] === '-' ? refAllele : row[b];
       fields.push(contig, `${x}|${y}`);

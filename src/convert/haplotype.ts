@@ -75,11 +75,11 @@ export interface HaplotypeConversion extends Conversion<HaplotypeTask> {
 export function haplotypeConversion(pairsOf: (samples: readonly string[]) => HaplotypePair[], options: Pick<HaplotypeOptions, 'chunkRows' | 'format'>): HaplotypeConversion {
   const format = options.format ?? HaplotypeFormat.table;
   haplotypeHeader([], format); // a bad format fails here, before any output is opened
-  let columnPairs: [number, number][] = [];
+  let columnPairs = new Int32Array(0);
   const rowBoundOf = (unit: ContigUnit): number => {
     // The longest allele's bytes, from the dictionary's tables (made once per dictionary and size, not per contig).
     const maxAllele = alleleBytes(unit.layout.alleles).maxLength;
-    return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length);
+    return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length >> 1);
   };
   const conversion: HaplotypeConversion = {
     lines: 0,
@@ -87,7 +87,7 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
     pairs: [],
     begin(first) {
       conversion.pairs = pairsOf(first?.layout.samples ?? []);
-      columnPairs = conversion.pairs.map((pair) => pair.columns);
+      columnPairs = Int32Array.from(conversion.pairs.flatMap((pair) => pair.columns));
       return Buffer.from(haplotypeHeader(conversion.pairs, format));
     },
     // As many rows as fit an output slot, at most `chunkRows`, rounded down to a power of two so

@@ -136,8 +136,9 @@ class RowEncoder {
     this.wordColumns = LITTLE_ENDIAN && pos.length >= WORD_ROWS && haplotypes.every((h) => h.byteOffset % 4 === 0)
       ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset, h.length >>> 2))
       : undefined;
-    this.pairA = task.pairs.map(([a]) => haplotypes[a] as Uint8Array);
-    this.pairB = task.pairs.map(([, b]) => haplotypes[b] as Uint8Array);
+    const pairCount = task.pairs.length >> 1;
+    this.pairA = Array.from({ length: pairCount }, (_, p) => haplotypes[task.pairs[2 * p] as number] as Uint8Array);
+    this.pairB = Array.from({ length: pairCount }, (_, p) => haplotypes[task.pairs[2 * p + 1] as number] as Uint8Array);
     this.contig = UTF8.encode(task.contig);
     this.alleles = alleleBytes(task.alleles);
     if (!task.output) throw new RangeError('haplotype task without an output slot');
@@ -152,8 +153,8 @@ class RowEncoder {
     this.seen.fill(-1);
     const contig = this.contig;
     this.fragment = contig.length + 5;
-    this.pairTemplate = new Uint8Array(task.pairs.length * this.fragment);
-    for (let p = 0; p < task.pairs.length; p++) {
+    this.pairTemplate = new Uint8Array(pairCount * this.fragment);
+    for (let p = 0; p < pairCount; p++) {
       const at = p * this.fragment;
       this.pairTemplate[at] = TAB;
       this.pairTemplate.set(contig, at + 1);

@@ -129,8 +129,11 @@ export interface RangeColumns {
 /** Encode rows `[from, to)` of one batch as haplotype-table lines. */
 export interface HaplotypeTask extends EncodingTask, RangeColumns {
   kind: 'haplotype';
-  /** Haplotype column indices of each pair's two members, in member order. */
-  pairs: [number, number][];
+  /**
+   * Haplotype column indices of each pair's two members, in member order, flat (`a0 b0 a1 b1 ...`):
+   * one typed array to copy into a task message, not an array per pair (thousands of pairs).
+   */
+  pairs: Int32Array;
   // `output` (EncodingTask): where to write the encoded lines, a slot lent by the main thread,
   // large enough for any row range of this size.
   /** `table` (default): the seed table; `phase-extender`: the form phase-extender reads. */
