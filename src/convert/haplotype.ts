@@ -14,7 +14,7 @@ import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
 import { UsageError } from '../errors.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionOf, type OutputTypeOptions } from '../write/output-type.js';
 import type { SampleSelection } from '../select/samples.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
 import { progressOf, type ConversionProgress, type ProgressOptions } from './conversion-progress.js';
@@ -119,10 +119,9 @@ function floorPowerOfTwo(n: number): number {
  */
 export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}): Promise<HaplotypeSummary> {
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
-  const bgzf = outputType(options.output, options.outputType, 'haplotype') === 'bgzf';
   const conversion = haplotypeConversion(() => pairs, options);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'haplotype'), signal: options.signal, onRange: progressOf(matrix, options) });
   return { sites: matrix.sites, lines: conversion.lines, pairs };
 }
 

@@ -12,13 +12,13 @@ import { WorkerPool } from '../dispatch/worker-pool.js';
 import type { LoadProgress } from '../layout/types.js';
 import type { WorkerTask } from '../worker/kernels.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionOf, type Compression } from '../write/output-type.js';
 import { haplotypeConversion, type HaplotypeOptions, type HaplotypeSummary } from './haplotype.js';
 import type { MatrixStats } from './matrix-stats.js';
 import { conversionPairs, resolvePairs } from './pairs.js';
 import type { StatsOptions } from './stats.js';
 import { statsConversion } from './stats-conversion.js';
-import { vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
+import { vcfCompression, vcfConversion, type VcfOptions, type VcfSummary } from './vcf.js';
 import { vcfHeaderPass } from './vcf-header-pass.js';
 import { detectInput } from '../read/input-format.js';
 import { STDIN, withMatrixInput } from '../read/open-matrix-input.js';
@@ -59,7 +59,7 @@ export interface LowMemoryStatsOptions extends LowMemoryOptions, Omit<StatsOptio
  */
 export async function lowMemoryHaplotype(path: string, options: LowMemoryHaplotypeOptions = {}): Promise<HaplotypeSummary> {
   const conversion = haplotypeConversion((samples) => conversionPairs({ samples }, options.pairs, options.samples), options);
-  await streamedRun(path, conversion, options.output, outputType(options.output, options.outputType, 'haplotype') === 'bgzf', options);
+  await streamedRun(path, conversion, options.output, compressionOf(options.output, options, 'haplotype'), options);
   return { sites: conversion.sites, lines: conversion.lines, pairs: conversion.pairs };
 }
 
@@ -76,8 +76,7 @@ export async function lowMemoryHaplotype(path: string, options: LowMemoryHaploty
  * await lowMemoryVcf('big.tsv.gz', { output: 'big.vcf.gz' });
  */
 export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = {}): Promise<VcfSummary> {
-  const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
-  const bgzf = outputType(options.output, type) === 'bgzf';
+  const compression = vcfCompression(options);
   // Standard input is spooled to a file, so that the header pass and the records read it in turn.
   if (path === STDIN) return withStdinSpool(path, (spool) => lowMemoryVcf(spool, options));
   const input = detectInput(path);
@@ -89,7 +88,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
     // The whole pair set: -s selects among the VCF's samples, pairs and haploid ones (vcfSamples).
     const conversion = vcfConversion(path, (samples) => resolvePairs(samples, options.pairs), header, options);
     const segmentRows = header.largestContigRows > 0 ? header.largestContigRows : options.segmentRows;
-    await streamedRun(input.path, conversion, options.output, bgzf, { ...options, dictionary: header.dictionary, segmentRows, staging }, pool);
+    await streamedRun(input.path, conversion, options.output, compression, { ...options, dictionary: header.dictionary, segmentRows, staging }, pool);
     return { sites: conversion.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
   } finally {
     await pool.destroy();
@@ -106,8 +105,7 @@ export async function lowMemoryVcf(path: string, options: LowMemoryVcfOptions = 
 export async function lowMemoryStats(path: string, options: LowMemoryStatsOptions = {}): Promise<MatrixStats> {
   const format = options.output === undefined ? undefined : (options.format ?? 'tsv');
   const conversion = statsConversion((samples) => conversionPairs({ samples }, options.pairs, options.samples), { ...options, format });
-  const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
-  await streamedRun(path, conversion, options.output ?? false, bgzf, options);
+  await streamedRun(path, conversion, options.output ?? false, compressionOf(options.output, options, 'stats'), options);
   return conversion.result();
 }
 
@@ -120,8 +118,8 @@ export async function streamedRun<T extends WorkerTask>(
   path: string,
   conversion: Conversion<T>,
   output: string | undefined | false,
-  bgzf: boolean,
-  options: LowMemoryOptions & OutputTypeOptions & { dictionary?: SharedArrayBuffer; staging?: ColumnStore[]; transform?: UnitTransform },
+  compression: Compression,
+  options: LowMemoryOptions & { dictionary?: SharedArrayBuffer; staging?: ColumnStore[]; transform?: UnitTransform },
   sharedPool?: WorkerPool,
 ): Promise<void> {
   await withMatrixInput(path, async (input) => {
@@ -144,8 +142,7 @@ export async function streamedRun<T extends WorkerTask>(
       pool,
       ownsPool: !sharedPool,
       sink,
-      bgzf,
-      level: compressionLevel(options.compressionLevel),
+      ...compression,
       signal: options.signal,
       transform: options.transform,
       onRange: (_sites, contigEnd) => {

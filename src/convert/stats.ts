@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { BGZF_EOF, bgzfBlocks } from '../write/bgzf.js';
 import { openOutput } from '../write/output-sink.js';
-import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionOf, type OutputTypeOptions } from '../write/output-type.js';
 import type { SampleSelection } from '../select/samples.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { conversionPairs } from './pairs.js';
@@ -47,8 +47,7 @@ export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
-  const bgzf = options.output !== undefined && outputType(options.output, options.outputType, 'stats') === 'bgzf';
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'stats'), signal: options.signal, onRange: progressOf(matrix, options) });
   return conversion.result();
 }
 
@@ -107,8 +106,7 @@ function sumSiteStats(scopes: readonly SiteStats[], shape: SiteStats): SiteStats
 
 /** Writes statistics as the TSV table or JSON to a file (`-`: standard output), through a temporary file; BGZF as `written` or the name asks. */
 export async function writeStats(result: MatrixStats, output: string, format: 'tsv' | 'json', inputs: readonly string[] = [], written: OutputTypeOptions = {}): Promise<void> {
-  const bgzf = outputType(output, written.outputType, 'stats') === 'bgzf';
-  const level = compressionLevel(written.compressionLevel);
+  const { bgzf, level } = compressionOf(output, written, 'stats');
   const sink = await openOutput(output, { inputs });
   try {
     for (const chunk of statsOutputChunks(result, format)) await sink.write(bgzf ? bgzfBlocks(chunk, level) : chunk);

@@ -16,7 +16,7 @@ import { VERSION } from '../version.js';
 import type { FastaContig } from '../worker/fasta-bases.js';
 import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
-import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionOf, OutputType, type Compression, type OutputTypeOptions } from '../write/output-type.js';
 import { contigRuns } from '../select/contig-runs.js';
 import type { SampleSelection } from '../select/samples.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
@@ -258,11 +258,16 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
     length: layout.contigLengths?.[run.contig] || run.batches.reduce((max, b) => Math.max(max, maxPos(matrix.contigViews(b).pos)), 0),
   }));
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
-  const type = options.bgzf === undefined ? options.outputType : options.bgzf ? 'bgzf' : 'plain';
-  const bgzf = outputType(options.output, type) === 'bgzf';
+  const compression = vcfCompression(options);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compression, signal: options.signal, onRange: progressOf(matrix, options) });
   return { sites: matrix.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
+}
+
+/** A VCF's compression: as `bgzf` says when given (the older option), else as `compressionOf` tells. */
+export function vcfCompression(options: Pick<VcfOptions, 'bgzf' | 'output' | 'outputType' | 'compressionLevel'>): Compression {
+  const outputType = options.bgzf === undefined ? options.outputType : options.bgzf ? OutputType.bgzf : OutputType.plain;
+  return compressionOf(options.output, { ...options, outputType }, 'vcf');
 }
 
 /** The largest POS of a contig's rows: the length its `##contig` line gives without a reference index. */

@@ -13,7 +13,7 @@ import { streamedRun, type LowMemoryOptions } from '../convert/low-memory.js';
 import type { Matrix } from '../matrix.js';
 import type { FormatTask } from '../worker/format-task.js';
 import { openOutput } from '../write/output-sink.js';
-import { compressionLevel, outputType, type OutputTypeOptions } from '../write/output-type.js';
+import { compressionOf, type OutputTypeOptions } from '../write/output-type.js';
 
 /** What a format says about itself. */
 export interface OutputFormat {
@@ -58,13 +58,13 @@ export async function writeFormat(format: OutputFormat, input: Matrix, options?:
 export async function writeFormat(format: OutputFormat, input: string, options?: FormatOptions & LowMemoryOptions): Promise<number>;
 export async function writeFormat(format: OutputFormat, input: Matrix | string, options: FormatOptions & (LowMemoryOptions | ProgressOptions) = {}): Promise<number> {
   const conversion = formatConversion(format);
-  const bgzf = outputType(options.output, options.outputType, format.name) === 'bgzf';
+  const compression = compressionOf(options.output, options, format.name);
   if (typeof input === 'string') {
-    await streamedRun(input, conversion, options.output, bgzf, options as LowMemoryOptions);
+    await streamedRun(input, conversion, options.output, compression, options as LowMemoryOptions);
   } else {
     const { signal, onProgress } = options as ProgressOptions & { signal?: AbortSignal };
     const sink = await openOutput(options.output, { inputs: [input.source] });
-    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, bgzf, level: compressionLevel(options.compressionLevel), signal, onRange: progressOf(input, { onProgress }) });
+    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, ...compression, signal, onRange: progressOf(input, { onProgress }) });
   }
   return conversion.lines;
 }

@@ -21,6 +21,17 @@ export interface OutputTypeOptions {
   compressionLevel?: number;
 }
 
+/** How a text output is compressed, as the driver takes it: BGZF or plain, and BGZF's deflate level. */
+export interface Compression {
+  bgzf: boolean;
+  level: number | undefined;
+}
+
+/** The compression of `output` as `options` ask (`outputType`, else the name; `compressionLevel`, checked), named for `command`'s messages. */
+export function compressionOf(output: string | undefined, options: OutputTypeOptions, command: string): Compression {
+  return { bgzf: outputType(output, options.outputType, command) === 'bgzf', level: compressionLevel(options.compressionLevel) };
+}
+
 /** A deflate level, checked: a whole number from 0 to 9 (as `bgzip -l` and `bcftools -l` take). */
 export function compressionLevel(level: number | undefined, text: string = String(level)): number | undefined {
   if (level === undefined) return undefined;
