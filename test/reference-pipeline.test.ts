@@ -27,7 +27,7 @@ describe('against the reference pipeline', { skip }, () => {
   const cases: [string, string[]][] = [
     ['plain, split contigs', ['--contigs', '3', '--sites', '4000', '--haplotypes', '9', '--seed', '7', '--split-contigs']],
     ['gzip, even haplotypes', ['--contigs', '2', '--sites', '5000', '--haplotypes', '12', '--seed', '11', '--gzip', '--missing-rate', '0.2', '--deletion-rate', '0.1']],
-    // 70 columns: each task's column references travel as numbers (a group of one, dispatch/drive.ts).
+    // 70 columns: each task's column references travel as one array of numbers (worker/task-group.ts).
     ['wide, 70 haplotypes', ['--contigs', '2', '--sites', '800', '--haplotypes', '70', '--seed', '13', '--missing-rate', '0.1', '--deletion-rate', '0.05']],
   ];
   for (const [name, args] of cases) {
@@ -42,7 +42,7 @@ describe('against the reference pipeline', { skip }, () => {
     });
   }
 
-  it('a wide matrix in ranges of one task each (each a group of one) gives the same table', async () => {
+  it('a wide matrix in ranges that each go alone to a worker gives the same table', async () => {
     const matrix = join(scratch.dir, 'wide-ranges.tsv');
     generate(matrix, ['--contigs', '2', '--sites', '800', '--haplotypes', '70', '--seed', '17', '--deletion-rate', '0.05']);
     const expected = reference(matrix, `${matrix}.ref`);

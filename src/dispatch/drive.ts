@@ -17,7 +17,6 @@
 // compressed in the workers: ranges by the worker that encoded them, the header and the trailer by
 // a `bgzf` task.
 
-import type { BatchLayout } from '../layout/matrix-layout.js';
 import { BGZF_EOF } from '../write/bgzf.js';
 import type { OutputSink } from '../write/output-sink.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
@@ -176,7 +175,7 @@ class Run<T extends WorkerTask> {
     }
     const { pool } = this.options;
     return (signal) =>
-      tasks.length === 1 && !manyColumns(tasks[0] as WorkerTask)
+      tasks.length === 1
         ? pool.run(tasks[0] as T, signal).then((result) => ({ ranges, results: [result as unknown], bytes: encodes ? this.bytesOf(result as HandedBack, slot) : undefined, slot }))
         : pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, bytes: encodes ? this.bytesOf(group as HandedBack, slot) : undefined, slot }));
   }
@@ -233,12 +232,4 @@ export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
   if (last) last.last = true;
   else ranges.push({ unit, batch: unit.layout.batches[0] ?? { contig: 0, rows: 0, pos: { buffer: 0, byteOffset: 0 }, ref: { buffer: 0, byteOffset: 0 }, haplotypes: [] }, from: 0, to: 0, contigFrom: 0, last: true });
   return ranges;
-}
-
-/**
- * A task whose batch has many columns goes as a group of one: its column references then travel as
- * one array of numbers (worker/task-group.ts), not as an object per column to clone.
- */
-function manyColumns(task: WorkerTask): boolean {
-  return 'batch' in task && (task.batch as BatchLayout).haplotypes.length >= 64;
 }

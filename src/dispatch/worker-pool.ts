@@ -60,7 +60,8 @@ export class WorkerPool {
 
   /** Runs one task on the next free worker. */
   async run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
-    const result = (await this.post(task, [task], signal)) as ResultOf<T>;
+    // A range task's batch goes with its column references as one array of numbers (task-group.ts).
+    const result = (await this.post('batch' in task ? taskGroup([task], true) : task, [task], signal)) as ResultOf<T>;
     // A user's task's exception comes back as a value (its class and properties survive): throw it here.
     if (task.kind === 'custom') {
       const error = errorOfFailure(result);

@@ -21,10 +21,16 @@ export interface TaskGroup {
    * to receive than to run; as one array of numbers it costs a copy.
    */
   columns: Float64Array;
+  /** One task sent this way only for its columns: it runs, and its result comes back, as alone. */
+  single?: true;
 }
 
-/** The group message of `tasks` (their batches' columns as numbers, see `TaskGroup.columns`). */
-export function taskGroup(tasks: readonly WorkerTask[]): TaskGroup {
+/**
+ * The group message of `tasks` (their batches' columns as numbers, see `TaskGroup.columns`); with
+ * `single`, the message of one task, whose columns travel the same way (a batch of 2,000 haplotypes
+ * would be 2,000 objects to clone).
+ */
+export function taskGroup(tasks: readonly WorkerTask[], single = false): TaskGroup {
   let total = 0;
   for (const task of tasks) if ('batch' in task) total += 5 + 2 * task.batch.haplotypes.length;
   const columns = new Float64Array(total);
@@ -44,13 +50,15 @@ export function taskGroup(tasks: readonly WorkerTask[]): TaskGroup {
     if (batch.check) bare.check = batch.check;
     return { ...task, batch: bare };
   });
-  return { kind: 'group', tasks: sent, columns };
+  const group: TaskGroup = { kind: 'group', tasks: sent, columns };
+  if (single) group.single = true;
+  return group;
 }
 
 const NO_COLUMN: BufferRef = { buffer: -1, byteOffset: 0 };
 
-/** Puts the column references of `group.columns` back into its tasks' batches (in the worker). */
-function restoreColumns(group: TaskGroup): void {
+/** Puts the column references of `group.columns` back into its tasks' batches (in the worker); returns the tasks. */
+export function restoreColumns(group: TaskGroup): WorkerTask[] {
   const { columns } = group;
   let at = 0;
   const take = (): BufferRef => ({ buffer: columns[at++] as number, byteOffset: columns[at++] as number });
@@ -62,6 +70,7 @@ function restoreColumns(group: TaskGroup): void {
     batch.ref = take();
     batch.haplotypes = Array.from({ length: haplotypes }, take);
   }
+  return group.tasks;
 }
 
 /** What a group gives back: each task's result in order; for encoding tasks, their bytes one after the other. */
