@@ -7,6 +7,7 @@
 import { encodedOutput } from './bgzf-task.js';
 import { kernels, type WorkerTask } from './kernels.js';
 import type { EncodedChunk, TransferredChunk } from './messages.js';
+import type { SharedRows } from './shared-views.js';
 import { restoreColumns, runTaskGroup, type TaskGroup } from './task-group.js';
 
 export default async function runTask(message: WorkerTask | TaskGroup): Promise<unknown> {
@@ -18,6 +19,6 @@ export default async function runTask(message: WorkerTask | TaskGroup): Promise<
   return result;
 }
 
-function runKernel(task: WorkerTask): unknown {
-  return (kernels[task.kind] as (task: WorkerTask) => unknown)(task);
+function runKernel(task: WorkerTask, rows?: SharedRows): unknown {
+  return (kernels[task.kind] as (task: WorkerTask, rows?: SharedRows) => unknown)(task, rows);
 }

@@ -5,8 +5,9 @@
 
 import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles } from '../layout/alt-rule.js';
-import { batchViews } from '../layout/matrix-layout.js';
+import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
+import type { SharedRows } from './shared-views.js';
 
 const TAB = 9;
 const NL = 10;
@@ -74,28 +75,47 @@ export function haplotypeRowBound(contigBytes: number, maxAlleleBytes: number, h
   return contigBytes + 15 + maxAlleleBytes * (2 + alts) + alts + pairs * (contigBytes + 3 + 2 * maxAlleleBytes) + 1;
 }
 
-/** Encodes rows `[task.from, task.to)` of a batch into its output slot; returns the bytes and lines written. */
-export function runHaplotypeTask(task: HaplotypeTask): EncodedChunk {
-  const encoder = new RowEncoder(task);
-  const rows = encoder.pos.length;
+/**
+ * Encodes rows `[task.from, task.to)` of a batch into its output slot; returns the bytes and lines
+ * written. With `shared` (a group's small contigs in one column region: worker/shared-views.ts), the
+ * encoder of the previous task is kept when it reads the same views: only the contig changes.
+ */
+export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): EncodedChunk {
+  let encoder = shared && groupEncoders.get(shared.views);
+  if (!encoder || encoder.output !== task.output || encoder.pairs !== task.pairs) {
+    encoder = new RowEncoder(task, shared?.views ?? batchViews(task, task.batch, task.from, task.to));
+    if (shared) groupEncoders.set(shared.views, encoder);
+  }
+  encoder.begin(task, shared?.row ?? 0);
+  const rows = task.to - task.from;
   if (encoder.out.length < haplotypeRowBound(encoder.contig.length, encoder.alleles.maxLength, encoder.haplotypes.length, encoder.pairA.length) * rows) {
     throw new RangeError('haplotype task: output slot too small for its rows');
   }
   // The work is cut into blocks of rows, each done by small functions called thousands of times a
   // run: V8 then optimises them with complete type feedback, where one long loop per task would be
   // compiled on the fly mid-loop and thrown away again on every path it had not yet seen.
+  const words = encoder.wordColumns !== undefined && rows >= WORD_ROWS && encoder.row % 4 === 0;
   let o = 0;
-  for (let base = 0; base < rows; base += BLOCK_ROWS) {
-    const n = Math.min(BLOCK_ROWS, rows - base);
-    if (encoder.wordColumns) wordMasks(encoder, base, n);
+  for (let base = encoder.row, end = encoder.row + rows; base < end; base += BLOCK_ROWS) {
+    const n = Math.min(BLOCK_ROWS, end - base);
+    if (words) wordMasks(encoder, base, n);
     else byteMasks(encoder, base, 0, n);
     o = encodeBlock(encoder, base, n, o);
   }
   return { length: o, lines: encoder.lines };
 }
 
-/** What the block functions read: the task's views and tables, built once per task (one class, one shape). */
+/** The encoder of each set of shared views, kept as long as the group holds the views. */
+const groupEncoders = new WeakMap<BatchViews, RowEncoder>();
+
+/**
+ * What the block functions read: the views and tables, built once per task or per run of a group's
+ * tasks in shared views (one class, one shape), and the contig and rows of the task at hand (`begin`).
+ */
 class RowEncoder {
+  readonly views: BatchViews;
+  readonly output: SharedArrayBuffer | undefined;
+  readonly pairs: Int32Array;
   readonly pos: Int32Array;
   readonly ref: Uint8Array;
   readonly haplotypes: Uint8Array[];
@@ -103,7 +123,6 @@ class RowEncoder {
   readonly wordColumns: Uint32Array[] | undefined;
   readonly pairA: Uint8Array[];
   readonly pairB: Uint8Array[];
-  readonly contig: Uint8Array;
   readonly alleles: AlleleBytes;
   readonly out: Uint8Array;
   /** Allele masks of the block's rows, one byte each, and the same bytes as words. */
@@ -117,19 +136,26 @@ class RowEncoder {
   readonly shownByte = SCRATCH.shownByte;
   /** The same for alleles of any length, as codes. */
   readonly shown = SCRATCH.shown;
-  /** Every pair's `\t<contig>\tx|y` with the alleles left blank, for one-byte alleles. */
-  readonly pairTemplate: Uint8Array;
-  readonly fragment: number;
   /** Row each code was last seen as an alt in, and the current row's alts in order. */
   readonly seen = SCRATCH.seen;
   readonly alts = SCRATCH.alts;
   readonly digits = SCRATCH.digits;
   /** Lines in phase-extender's form: REF first in the allele list, `-` as `*`, a pair with an `N` member missing. */
   readonly phaseExtender: boolean;
+  /** The task's contig name, and every pair's `\t<contig>\tx|y` with the alleles left blank, for one-byte alleles. */
+  contig = new Uint8Array(0);
+  contigName: string | undefined;
+  pairTemplate = new Uint8Array(0);
+  fragment = 0;
+  /** Row of the views that is the task's first. */
+  row = 0;
   lines = 0;
 
-  constructor(task: HaplotypeTask) {
-    const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
+  constructor(task: HaplotypeTask, views: BatchViews) {
+    const { pos, ref, haplotypes } = views;
+    this.views = views;
+    this.output = task.output;
+    this.pairs = task.pairs;
     this.pos = pos;
     this.ref = ref;
     this.haplotypes = haplotypes;
@@ -139,7 +165,6 @@ class RowEncoder {
     const pairCount = task.pairs.length >> 1;
     this.pairA = Array.from({ length: pairCount }, (_, p) => haplotypes[task.pairs[2 * p] as number] as Uint8Array);
     this.pairB = Array.from({ length: pairCount }, (_, p) => haplotypes[task.pairs[2 * p + 1] as number] as Uint8Array);
-    this.contig = UTF8.encode(task.contig);
     this.alleles = alleleBytes(task.alleles);
     if (!task.output) throw new RangeError('haplotype task without an output slot');
     this.out = new Uint8Array(task.output);
@@ -147,11 +172,21 @@ class RowEncoder {
     const { missing } = this.alleles;
     this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
     this.alleleByte = firstBytes(this.alleles);
+  }
+
+  /** Starts a task: its contig (the pair template made again when it changes) and its first row in the views. */
+  begin(task: HaplotypeTask, row: number): void {
+    this.row = row;
+    this.lines = 0;
     // The scratch tables start as this task's: N and - are rewritten per row, everything else stays.
     this.shownByte.set(this.alleleByte);
     this.shown.set(IDENTITY);
     this.seen.fill(-1);
-    const contig = this.contig;
+    if (task.contig === this.contigName) return;
+    this.contigName = task.contig;
+    const contig = UTF8.encode(task.contig);
+    const pairCount = this.pairA.length;
+    this.contig = contig;
     this.fragment = contig.length + 5;
     this.pairTemplate = new Uint8Array(pairCount * this.fragment);
     for (let p = 0; p < pairCount; p++) {

@@ -5,6 +5,7 @@
 // the same bytes as one task per range.
 
 import { encodedBytes, handBack } from './bgzf-task.js';
+import { sharedRows, type SharedRows } from './shared-views.js';
 import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
 import type { EncodedChunk, EncodingTask, TransferredChunk } from './messages.js';
@@ -65,10 +66,11 @@ export function restoreColumns(group: TaskGroup): WorkerTask[] {
   for (const task of group.tasks) {
     if (!('batch' in task)) continue;
     const { batch } = task;
-    const haplotypes = columns[at++] as number;
+    const haplotypes = new Array<BufferRef>(columns[at++] as number);
     batch.pos = take();
     batch.ref = take();
-    batch.haplotypes = Array.from({ length: haplotypes }, take);
+    for (let h = 0; h < haplotypes.length; h++) haplotypes[h] = take();
+    batch.haplotypes = haplotypes;
   }
   return group.tasks;
 }
@@ -85,15 +87,21 @@ export interface GroupResult<R = unknown> {
 /** An encoding task's result in a group: its lines and warnings, its bytes gone into the group's. */
 type GroupedChunk = Omit<TransferredChunk, 'bytes'> & { length: number };
 
-/** Runs each task of `group` through `run` (its kernel), gathering encoded bytes. */
-export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask) => unknown): Promise<GroupResult> {
-  restoreColumns(group);
+/**
+ * Runs each task of `group` through `run` (its kernel), gathering encoded bytes. Tasks whose rows
+ * lie in the same column regions get shared views (worker/shared-views.ts), which a kernel may read
+ * instead of making its own.
+ */
+export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, rows?: SharedRows) => unknown): Promise<GroupResult> {
+  const tasks = restoreColumns(group);
+  const shared = sharedRows(tasks);
   const results: unknown[] = [];
   let out = new Uint8Array(0);
   let length = 0;
   let encodes = false;
-  for (const task of group.tasks) {
-    const result = await run(task);
+  for (const [k, task] of tasks.entries()) {
+    let result = run(task, shared[k]);
+    if (result instanceof Promise) result = await result;
     if (!('encodes' in task && task.encodes)) {
       results.push(result);
       continue;
