@@ -1,4 +1,4 @@
-// Reads a loaded matrix's raw buffers using only native-layout/layout-v1.json (as a reader in
+// Reads a loaded matrix's raw buffers using only native-layout/layout-v2.json (as a reader in
 // another language would) and checks every value against the input text.
 
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ interface Spec {
   alleleDictionary: Record<'count' | 'offsets' | 'lengths' | 'heap', { offset: number }> & { seedAlleles: string[] };
 }
 
-const spec = JSON.parse(readFileSync(join(root, 'native-layout', 'layout-v1.json'), 'utf8')) as Spec;
+const spec = JSON.parse(readFileSync(join(root, 'native-layout', 'layout-v2.json'), 'utf8')) as Spec;
 
 function readAlleles(buffer: SharedArrayBuffer): string[] {
   const view = new DataView(buffer);
@@ -29,7 +29,7 @@ function readAlleles(buffer: SharedArrayBuffer): string[] {
   });
 }
 
-describe('native layout v1', () => {
+describe('native layout v2', () => {
   it('describes the real buffers of a loaded matrix', async () => {
     const matrix = await loadMatrix(fixture('small.tsv'), { threads: 2 });
     try {
@@ -54,20 +54,25 @@ describe('native layout v1', () => {
         // previous contig; a smaller one right after it.
         const align = spec.columnAlignmentRows;
         const previous = layout.batches[b - 1];
-        const after = previous ? previous.pos.byteOffset / spec.columns.POS.bytesPerRow + previous.rows : 0;
+        const after = previous ? (previous.row ?? 0) + previous.rows : 0;
         const start = batch.rows >= align ? Math.ceil(after / align) * align : after;
-        assert.equal(batch.pos.byteOffset, start * spec.columns.POS.bytesPerRow);
-        assert.equal(batch.ref.byteOffset - (layout.batches[0] as BatchLayout).ref.byteOffset, start * spec.columns.REF.bytesPerRow);
+        assert.equal(batch.row ?? 0, start);
+        // One set of column references for every batch: the column regions, from row 0.
+        const first = layout.batches[0] as BatchLayout;
+        assert.equal(batch.pos, first.pos);
+        assert.equal(batch.haplotypes, first.haplotypes);
+        assert.equal(batch.pos.byteOffset, 0);
         const pos = new DataView(layout.buffers[batch.pos.buffer] as SharedArrayBuffer);
         const ref = new Uint8Array(layout.buffers[batch.ref.buffer] as SharedArrayBuffer);
         rows.forEach((cells, r) => {
-          assert.equal(pos.getInt32(batch.pos.byteOffset + r * spec.columns.POS.bytesPerRow, true), Number(cells[1]));
-          assert.equal(alleles[ref[batch.ref.byteOffset + r] as number], cells[2]);
+          const row = start + r;
+          assert.equal(pos.getInt32(batch.pos.byteOffset + row * spec.columns.POS.bytesPerRow, true), Number(cells[1]));
+          assert.equal(alleles[ref[batch.ref.byteOffset + row * spec.columns.REF.bytesPerRow] as number], cells[2]);
           batch.haplotypes.forEach((column, h) => {
             assert.equal(column.buffer, spec.textLoadBuffers.REF, 'a small matrix: every one-byte column in the REF buffer');
             assert.ok(column.byteOffset > batch.ref.byteOffset + h, 'each column in its own region after REF');
             const codes = new Uint8Array(layout.buffers[column.buffer] as SharedArrayBuffer);
-            assert.equal(alleles[codes[column.byteOffset + r * spec.columns.haplotype.bytesPerRow] as number], cells[3 + h]);
+            assert.equal(alleles[codes[column.byteOffset + row * spec.columns.haplotype.bytesPerRow] as number], cells[3 + h]);
           });
         });
       });

@@ -1,21 +1,29 @@
-// Shared views of a group's small contigs (worker/shared-views.ts): ranges of a loaded text matrix
-// are rows of the same column regions, and each range's rows in the shared views must be its own
-// rows; a packed file's batches (each its own record batch, checked on first use) share nothing.
+// Shared views of a group's small contigs (worker/shared-views.ts, worker/task-group.ts): ranges
+// of a loaded text matrix are rows of the same column regions, and each range's rows in the shared
+// views must be its own rows; a packed file's batches (each its own record batch, checked on first
+// use) and ranges whose rows lie before the run's share nothing.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadMatrix, pack, type Matrix } from '../src/index.js';
 import { batchViews, type MatrixLayout } from '../src/layout/matrix-layout.js';
-import { sharedRows } from '../src/worker/shared-views.js';
+import type { WorkerTask } from '../src/worker/kernels.js';
+import type { StatsTask } from '../src/worker/messages.js';
+import { restoreTasks, taskGroup } from '../src/worker/task-group.js';
 import { generate, scratchDir } from './helpers.js';
 
 /** Range tasks as the driver makes them: rows `[from, to)` of each batch, with the layout's buffers. */
-function ranges(layout: MatrixLayout, cut: (rows: number) => [number, number]) {
+function ranges(layout: MatrixLayout, cut: (rows: number) => [number, number]): StatsTask[] {
   return layout.batches.map((batch) => {
     const [from, to] = cut(batch.rows);
-    return { buffers: layout.buffers, batch, from, to };
+    return { kind: 'stats', buffers: layout.buffers, alleles: layout.alleles, batch, contig: layout.contigs[batch.contig] as string, from, to } as StatsTask;
   });
+}
+
+/** The tasks of a group message, made again as a worker makes them. */
+function restored(tasks: WorkerTask[]) {
+  return restoreTasks(structuredClone(taskGroup(tasks)));
 }
 
 describe('shared views of small contigs', () => {
@@ -37,43 +45,45 @@ describe('shared views of small contigs', () => {
     scratch.cleanup();
   });
 
-  it('a text matrix: one run, each range reading its own rows', () => {
-    const tasks = ranges(text.layout, (rows) => [1, rows]);
-    const shared = sharedRows(tasks);
-    assert.equal(shared.length, tasks.length);
+  it('a text matrix: one run, each range reading its own rows, its task as sent', () => {
+    const sent = ranges(text.layout, (rows) => [1, rows]);
+    const { tasks, shared } = restored(sent);
     const views = shared[0]?.views;
     assert.ok(views);
     tasks.forEach((task, k) => {
       const rows = shared[k];
       assert.ok(rows, `range ${k} has shared rows`);
       assert.equal(rows.views, views, `range ${k} is in the first range's run`);
-      const own = batchViews(task, task.batch, task.from, task.to);
-      const count = task.to - task.from;
+      const original = sent[k] as StatsTask;
+      const again = task as StatsTask;
+      assert.deepEqual([again.kind, again.contig, again.from, again.to, again.batch.rows], [original.kind, original.contig, original.from, original.to, original.batch.rows]);
+      const own = batchViews(original, original.batch, original.from, original.to);
+      assert.deepEqual(batchViews(again, again.batch, again.from, again.to), own, 'the batch made again reads the same rows');
+      const count = original.to - original.from;
       assert.deepEqual(rows.views.pos.subarray(rows.row, rows.row + count), own.pos);
       assert.deepEqual(rows.views.ref.subarray(rows.row, rows.row + count), own.ref);
       own.haplotypes.forEach((column, h) => assert.deepEqual(rows.views.haplotypes[h]?.subarray(rows.row, rows.row + count), column));
     });
   });
 
-  it('a range before the run start, or of other buffers, starts a run of its own', () => {
-    const tasks = ranges(text.layout, (rows) => [0, rows]);
-    const [a, b, c] = tasks as [(typeof tasks)[number], (typeof tasks)[number], (typeof tasks)[number]];
+  it('a range whose rows lie before the run, or in other buffers, starts a run of its own', () => {
+    const [a, b, c] = ranges(text.layout, (rows) => [0, rows]) as [StatsTask, StatsTask, StatsTask];
     // a comes after b but lies before it: a new run starts at a, and c joins it.
-    const shared = sharedRows([b, a, c]);
+    const { shared } = restored([b, a, c]);
     assert.equal(shared[0], undefined);
     assert.ok(shared[1] && shared[2] && shared[1].views === shared[2].views);
-    // Other buffers (a copy of the one-byte columns' buffer) break the run.
+    // Other buffers (a copy of the matrix's) break the run.
     const copy = text.layout.buffers.map((buffer) => {
       const other = new SharedArrayBuffer(buffer.byteLength);
       new Uint8Array(other).set(new Uint8Array(buffer));
       return other;
     });
-    const moved = sharedRows([a, { ...b, buffers: copy }, c]);
+    const moved = restored([a, { ...b, buffers: copy }, c]).shared;
     assert.deepEqual(moved.map((rows) => rows === undefined), [true, true, true]);
   });
 
   it('a packed matrix: no shared rows', () => {
-    const shared = sharedRows(ranges(packed.layout, (rows) => [0, rows]));
+    const { shared } = restored(ranges(packed.layout, (rows) => [0, rows]));
     assert.equal(shared.length, packed.layout.batches.length);
     assert.ok(shared.every((rows) => rows === undefined));
   });

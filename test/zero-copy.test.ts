@@ -27,14 +27,15 @@ describe('shared columns', () => {
       const pos = batch.getChild('POS')?.data[0];
       assert.ok(pos?.values.buffer instanceof SharedArrayBuffer);
       assert.equal(pos.values.buffer, buffers[layout.pos.buffer], 'POS values are the shared buffer itself');
-      assert.equal(pos.values.byteOffset, layout.pos.byteOffset);
+      const row = layout.row ?? 0;
+      assert.equal(pos.values.byteOffset, layout.pos.byteOffset + 4 * row);
       matrix.samples.forEach((sample, h) => {
         const data = batch.getChild(sample)?.data[0];
         const ref = layout.haplotypes[h];
         assert.ok(data && ref);
         assert.ok(data.values.buffer instanceof SharedArrayBuffer);
         assert.equal(data.values.buffer, buffers[ref.buffer]);
-        assert.equal(data.values.byteOffset, ref.byteOffset);
+        assert.equal(data.values.byteOffset, ref.byteOffset + row);
         assert.equal(data.values.BYTES_PER_ELEMENT, 1, 'one byte a base');
       });
     });

@@ -67,6 +67,7 @@ export function rangeColumns(range: RangeTask): RangeColumns {
     return { buffer: buffers.length - 1, byteOffset: ref.byteOffset };
   };
   const own: BatchLayout = { contig: batch.contig, rows: batch.rows, pos: take(batch.pos), ref: take(batch.ref), haplotypes: batch.haplotypes.map(take) };
+  if (batch.row) own.row = batch.row;
   // A packed batch's checksum check goes along: the worker that first reads the batch makes it.
   if (batch.check) own.check = batch.check;
   return { buffers, alleles: layout.alleles, batch: own, contig, from, to };

@@ -26,6 +26,7 @@ export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
 /** The shape of a batch the check reads (a `BatchLayout`, without importing it). */
 interface CheckedBatch {
   rows: number;
+  row?: number;
   pos: { buffer: number; byteOffset: number };
   ref: { buffer: number; byteOffset: number };
   haplotypes: { buffer: number; byteOffset: number }[];
@@ -80,7 +81,7 @@ function firstBadColumn(buffers: readonly SharedArrayBuffer[], batch: CheckedBat
   for (let c = 0; c < columns.length; c++) {
     const { ref, width } = columns[c] as (typeof columns)[number];
     const buffer = buffers[ref.buffer];
-    if (!buffer || checksumValue(new Uint8Array(buffer, ref.byteOffset, width * batch.rows)) !== expected[c]) return c;
+    if (!buffer || checksumValue(new Uint8Array(buffer, ref.byteOffset + width * (batch.row ?? 0), width * batch.rows)) !== expected[c]) return c;
   }
   return -1;
 }

@@ -5,7 +5,7 @@
 import { ensureChecked, type BatchCheck } from './batch-check.js';
 
 /** Version of the layout described in native-layout/README.md. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** Longest contig or sample name accepted, in bytes (a bound on every line genomatrix writes). */
 export const MAX_NAME_BYTES = 1024;
@@ -13,7 +13,7 @@ export const MAX_NAME_BYTES = 1024;
 /** Alignment, in bytes, of every column buffer's start. */
 export const COLUMN_ALIGNMENT = 64;
 
-/** Where one column of one batch starts: a buffer of `MatrixLayout.buffers` and a byte offset in it. */
+/** Where one column starts: a buffer of `MatrixLayout.buffers` and a byte offset in it (of row 0: a batch's rows start at its `row`). */
 export interface BufferRef {
   buffer: number;
   byteOffset: number;
@@ -21,12 +21,16 @@ export interface BufferRef {
 
 /**
  * A batch is the rows of one contig, held as one segment per column: `POS` (Int32, 4 bytes a row),
- * `REF` and each haplotype (Uint8 allele codes, 1 byte a row).
+ * `REF` and each haplotype (Uint8 allele codes, 1 byte a row). The segments start at row `row` of
+ * the columns `pos`, `ref` and `haplotypes` point at: the batches of a loaded text matrix share
+ * those references (one object each for the whole matrix, however many contigs).
  */
 export interface BatchLayout {
   /** Index into `MatrixLayout.contigs`. */
   contig: number;
   rows: number;
+  /** Row of the columns where this batch's rows start (absent: 0). */
+  row?: number;
   pos: BufferRef;
   ref: BufferRef;
   haplotypes: BufferRef[];
@@ -62,9 +66,10 @@ export interface BatchViews {
 export function batchViews(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, from = 0, to = batch.rows): BatchViews {
   if (batch.check) ensureChecked(layout.buffers, batch);
   const rows = to - from;
-  const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + from, rows);
+  const first = (batch.row ?? 0) + from;
+  const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + first, rows);
   return {
-    pos: new Int32Array(bufferOf(layout, batch.pos), batch.pos.byteOffset + 4 * from, rows),
+    pos: new Int32Array(bufferOf(layout, batch.pos), batch.pos.byteOffset + 4 * first, rows),
     ref: bytes(batch.ref),
     haplotypes: batch.haplotypes.map(bytes),
   };

@@ -3,7 +3,6 @@
 // the same bytes.
 
 import { CHECKSUM_ALGORITHM, CHECKSUMS_SCHEMA_KEY } from './buffer-checksum.js';
-import { LAYOUT_VERSION } from './matrix-layout.js';
 
 /** The input a matrix was parsed from, and the pairs stored with it. */
 export interface MatrixOrigin {
@@ -16,6 +15,13 @@ export interface MatrixOrigin {
   /** Pairs stored by `pack --pairs` (`"10a:10b,13a:13b"`), the default of every command. */
   pairs?: string;
 }
+
+/**
+ * Version of the packed file's layout (native-layout/README.md, "The file layout"). The in-memory
+ * layout (`LAYOUT_VERSION`) has its own: a batch's `row` came with its version 2, and the file did
+ * not change.
+ */
+export const FILE_LAYOUT_VERSION = 1;
 
 /** Keys of the schema metadata genomatrix writes. */
 export const MetadataKey = {
@@ -31,7 +37,7 @@ export const MetadataKey = {
 /** The schema metadata of a packed matrix, in a fixed key order. */
 export function originMetadata(origin: MatrixOrigin, samples: readonly string[]): Map<string, string> {
   const metadata = new Map<string, string>([
-    [MetadataKey.layoutVersion, String(LAYOUT_VERSION)],
+    [MetadataKey.layoutVersion, String(FILE_LAYOUT_VERSION)],
     [MetadataKey.samples, JSON.stringify(samples)],
     [CHECKSUMS_SCHEMA_KEY, CHECKSUM_ALGORITHM],
   ]);
@@ -45,7 +51,7 @@ export function originMetadata(origin: MatrixOrigin, samples: readonly string[])
 export function readOriginMetadata(metadata: ReadonlyMap<string, string>): { origin: MatrixOrigin; samples: string[] } | string {
   const version = metadata.get(MetadataKey.layoutVersion);
   if (version === undefined) return `no ${MetadataKey.layoutVersion} in the schema metadata: not a matrix written by genomatrix pack`;
-  if (version !== String(LAYOUT_VERSION)) return `written with genomatrix layout version ${version}; this genomatrix reads version ${LAYOUT_VERSION}`;
+  if (version !== String(FILE_LAYOUT_VERSION)) return `written with genomatrix layout version ${version}; this genomatrix reads version ${FILE_LAYOUT_VERSION}`;
   let samples: unknown;
   try {
     samples = JSON.parse(metadata.get(MetadataKey.samples) ?? '');

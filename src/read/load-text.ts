@@ -100,23 +100,17 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const store = applyRowPlan(plan, columns, text.growable);
   const remap = alleles.canonicalize();
   if (remap) await Promise.all(alleleSpans(store, pool.threads).map(({ buffer, byteOffset, length }) => pool.run({ kind: 'remap', columns: [buffer], byteOffset, rows: length, map: remap })));
-  const at = (c: number, row: number): BufferRef => {
-    const ref = store.columns[c] as BufferRef;
-    return { buffer: ref.buffer, byteOffset: ref.byteOffset + row * columnWidth(c) };
-  };
+  // Every batch refers to the same column objects, at its own first row.
+  const pos = store.columns[0] as BufferRef;
+  const ref = store.columns[1] as BufferRef;
+  const haplotypes = store.columns.slice(2);
   return {
     version: LAYOUT_VERSION,
     buffers: store.buffers,
     alleles: alleles.buffer,
     samples: header.samples,
     contigs: plan.contigs.map((contig) => contig.name),
-    batches: plan.contigs.map((contig, i) => ({
-      contig: i,
-      rows: contig.rows,
-      pos: at(0, contig.start),
-      ref: at(1, contig.start),
-      haplotypes: header.samples.map((_, h) => at(2 + h, contig.start)),
-    })),
+    batches: plan.contigs.map((contig, i) => ({ contig: i, rows: contig.rows, row: contig.start, pos, ref, haplotypes })),
   };
 }
 

@@ -46,11 +46,10 @@ export function rowSpans(positions: Int32Array, intervals: readonly Interval[], 
   return spans;
 }
 
-/** Rows `[from, to)` of a batch as a batch of its own, over the same buffers. */
+/** Rows `[from, to)` of a batch as a batch of its own, over the same columns. */
 export function sliceBatch(batch: BatchLayout, from: number, to: number): BatchLayout {
   if (from === 0 && to === batch.rows) return batch;
-  const shift = (ref: BufferRef, width: number): BufferRef => ({ buffer: ref.buffer, byteOffset: ref.byteOffset + width * from });
-  return { contig: batch.contig, rows: to - from, pos: shift(batch.pos, 4), ref: shift(batch.ref, 1), haplotypes: batch.haplotypes.map((ref) => shift(ref, 1)) };
+  return { contig: batch.contig, rows: to - from, row: (batch.row ?? 0) + from, pos: batch.pos, ref: batch.ref, haplotypes: batch.haplotypes };
 }
 
 /** Ranges of a cut contig shorter than this on average are gathered into one batch (see the top of this file). */

@@ -8,12 +8,12 @@ import { encodedOutput } from './bgzf-task.js';
 import { kernels, type WorkerTask } from './kernels.js';
 import type { EncodedChunk, TransferredChunk } from './messages.js';
 import type { SharedRows } from './shared-views.js';
-import { restoreColumns, runTaskGroup, type TaskGroup } from './task-group.js';
+import { restoreTasks, runTaskGroup, type TaskGroup } from './task-group.js';
 
 export default async function runTask(message: WorkerTask | TaskGroup): Promise<unknown> {
   if (message.kind === 'group' && !message.single) return runTaskGroup(message, runKernel);
   // A single task whose batch's columns came as numbers (WorkerPool.run) runs as any other.
-  const task = message.kind === 'group' ? (restoreColumns(message)[0] as WorkerTask) : message;
+  const task = message.kind === 'group' ? (restoreTasks(message).tasks[0] as WorkerTask) : message;
   const result = await runKernel(task);
   if ('encodes' in task && task.encodes) return encodedOutput(task, result as EncodedChunk | TransferredChunk);
   return result;

@@ -1,10 +1,10 @@
 // One set of views for many small contigs. A loaded text matrix keeps each column as one region of
-// rows (native-layout/README.md, "Alignment"), so the ranges of a task group that lie in the same
-// regions are rows of the same columns, at one row distance from each other in every column. A
+// rows (native-layout/README.md, "Alignment"), and its batches share one set of column references,
+// each from its own row: the ranges of a task group over one such set are rows of the same views. A
 // kernel that reads its rows through `SharedRows` builds its typed arrays once per such run of
 // ranges instead of once per range: for 20,000 contigs of 20 sites, 20,000 x 33 arrays fewer.
 
-import { batchViews, type BatchLayout, type BatchViews } from '../layout/matrix-layout.js';
+import type { BatchViews } from '../layout/matrix-layout.js';
 
 /** The rows of one range task inside views shared by a run of its group's tasks. */
 export interface SharedRows {
@@ -14,60 +14,38 @@ export interface SharedRows {
   row: number;
 }
 
-/** What a range task gives to be placed in shared views. */
-interface RangeOfBatch {
-  buffers: SharedArrayBuffer[];
-  batch: BatchLayout;
-  from: number;
-  to: number;
+/** Runs of tasks that share views: each task's run head (-1: alone) and its row in the views. */
+export interface RowRuns {
+  head: Int32Array;
+  row: Float64Array;
 }
 
 /**
- * The shared rows of each task, for runs of two or more consecutive tasks whose every column lies in
- * the same buffer as the run's first task's, at the same row distance in every column (POS 4 bytes
- * a row, the others 1), at or after its rows; `undefined` for a task alone in its run, or whose
- * batch carries a packed file's checks (it is checked on its own first use, by `batchViews`).
+ * The runs of two or more consecutive eligible tasks over one set of columns, each from the first
+ * row of the run's first task on. `ranges` holds `stride` numbers per task, as a task group's
+ * message does (worker/task-group.ts): its column set (-1: none), contig, rows, first row of its
+ * batch, `from` and `to`.
  */
-export function sharedRows(tasks: readonly (RangeOfBatch | object)[]): (SharedRows | undefined)[] {
-  const shared: (SharedRows | undefined)[] = new Array<SharedRows | undefined>(tasks.length).fill(undefined);
-  let first = 0;
-  const distance = new Float64Array(tasks.length);
-  const close = (end: number): void => {
-    if (end - first < 2) return;
-    const head = tasks[first] as RangeOfBatch;
-    let to = 0;
-    for (let k = first; k < end; k++) to = Math.max(to, (distance[k] as number) + (tasks[k] as RangeOfBatch).to);
-    const views = batchViews(head, head.batch, head.from, to);
-    for (let k = first; k < end; k++) shared[k] = { views, row: (distance[k] as number) + (tasks[k] as RangeOfBatch).from - head.from };
-  };
-  for (let k = 0; k < tasks.length; k++) {
-    const task = tasks[k] as RangeOfBatch;
-    const rows = 'batch' in task && !task.batch.check ? rowDistance(tasks[first] as RangeOfBatch, task) : undefined;
-    if (k > first && rows !== undefined) {
-      distance[k] = rows;
+export function rowRuns(ranges: Float64Array, stride: number, eligible: (k: number) => boolean): RowRuns {
+  const count = ranges.length / stride;
+  const head = new Int32Array(count).fill(-1);
+  const row = new Float64Array(count);
+  let first = -1;
+  let set = -1;
+  let start = 0;
+  for (let k = 0; k < count; k++) {
+    const at = stride * k;
+    const from = (ranges[at + 3] as number) + (ranges[at + 4] as number);
+    const ok = (ranges[at] as number) >= 0 && eligible(k);
+    if (first >= 0 && ok && ranges[at] === set && from >= start) {
+      if (k === first + 1) head[first] = first;
+      head[k] = first;
+      row[k] = from - start;
       continue;
     }
-    close(k);
-    first = k;
-    distance[k] = 0;
-    if (!('batch' in task) || task.batch.check) first = k + 1;
+    first = ok ? k : -1;
+    set = ranges[at] as number;
+    start = from;
   }
-  close(tasks.length);
-  return shared;
-}
-
-/** How many rows after `head`'s batch `task`'s batch starts in every column, or `undefined` when its columns are not so placed. */
-function rowDistance(head: RangeOfBatch, task: RangeOfBatch): number | undefined {
-  const a = head.batch;
-  const b = task.batch;
-  if (!('batch' in head) || a.check || a.haplotypes.length !== b.haplotypes.length) return undefined;
-  const rows = b.ref.byteOffset - a.ref.byteOffset;
-  if (head.buffers[a.ref.buffer] !== task.buffers[b.ref.buffer] || rows + task.from < head.from) return undefined;
-  if (head.buffers[a.pos.buffer] !== task.buffers[b.pos.buffer] || b.pos.byteOffset - a.pos.byteOffset !== 4 * rows) return undefined;
-  for (let h = 0; h < a.haplotypes.length; h++) {
-    const x = a.haplotypes[h] as BatchLayout['ref'];
-    const y = b.haplotypes[h] as BatchLayout['ref'];
-    if (head.buffers[x.buffer] !== task.buffers[y.buffer] || y.byteOffset - x.byteOffset !== rows) return undefined;
-  }
-  return rows;
+  return { head, row };
 }

@@ -5,75 +5,195 @@
 // the same bytes as one task per range.
 
 import { encodedBytes, handBack } from './bgzf-task.js';
-import { sharedRows, type SharedRows } from './shared-views.js';
-import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
+import { rowRuns, type SharedRows } from './shared-views.js';
+import type { BatchCheck } from '../layout/batch-check.js';
+import { batchViews, type BatchLayout, type BufferRef } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
-import type { EncodedChunk, EncodingTask, TransferredChunk } from './messages.js';
+import type { EncodedChunk, EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
 
-/** Range tasks of one kernel, run one after the other by one worker. */
+/**
+ * Range tasks of one kernel, run one after the other by one worker. A group of 4,000 small contigs
+ * as 4,000 task objects (a batch of 31 haplotypes is 33 column objects more) cost more to post and
+ * to receive than to run. So what the tasks share goes once: their common fields (`common`) and
+ * each set of column references their batches share (`sets`: a loaded text matrix has one for all
+ * its contigs); what is each task's own goes as numbers (`ranges`) and names (`contigs`), and the
+ * worker makes the tasks again (`restoreTasks`).
+ */
 export interface TaskGroup {
   kind: 'group';
-  /** The tasks, each batch's columns left out (`columns` holds them). */
-  tasks: WorkerTask[];
+  /** The fields of the group's first range task, without those of its range (`RANGE_FIELDS`). */
+  common: Record<string, unknown>;
   /**
-   * The column references of the tasks' batches, in task order, as numbers: per batch the number
-   * of haplotypes, then buffer and byte offset of POS, REF and each haplotype. A batch of 31
-   * haplotypes is 33 objects to clone, and a group of 4,000 small contigs cost more to post and
-   * to receive than to run; as one array of numbers it costs a copy.
+   * `RANGE_NUMBERS` numbers per task, in order: its batch's column set (-1 for a task without a
+   * batch, which goes whole in `own`), contig index, rows and first row, and the task's `from` and `to`.
    */
-  columns: Float64Array;
+  ranges: Float64Array;
+  /** The column sets, one after the other: the number of haplotypes, then buffer and byte offset of POS, REF and each haplotype. */
+  sets: Float64Array;
+  /** Each task's contig name ('' for a task without a batch). */
+  contigs: string[];
+  /** Each task's fields that differ from `common` (a contig's FASTA sequence, a task without a batch: all of it), or 0. */
+  own: (Record<string, unknown> | 0)[];
+  /** The packed file's checks of the tasks' batches, when any has one. */
+  checks?: (BatchCheck | 0)[];
   /** One task sent this way only for its columns: it runs, and its result comes back, as alone. */
   single?: true;
 }
 
+/** Numbers per task in `TaskGroup.ranges`. */
+export const RANGE_NUMBERS = 6;
+
+/** The fields of a range task that are its range's own. */
+const RANGE_FIELDS = new Set(['batch', 'contig', 'from', 'to']);
+
 /**
- * The group message of `tasks` (their batches' columns as numbers, see `TaskGroup.columns`); with
- * `single`, the message of one task, whose columns travel the same way (a batch of 2,000 haplotypes
- * would be 2,000 objects to clone).
+ * The group message of `tasks` (see `TaskGroup`); with `single`, the message of one task, whose
+ * columns travel the same way (a batch of 2,000 haplotypes would be 2,000 objects to clone).
  */
 export function taskGroup(tasks: readonly WorkerTask[], single = false): TaskGroup {
-  let total = 0;
-  for (const task of tasks) if ('batch' in task) total += 5 + 2 * task.batch.haplotypes.length;
-  const columns = new Float64Array(total);
-  let at = 0;
-  const put = (ref: BufferRef): void => {
-    columns[at++] = ref.buffer;
-    columns[at++] = ref.byteOffset;
-  };
-  const sent = tasks.map((task) => {
-    if (!('batch' in task)) return task;
+  const ranges = new Float64Array(RANGE_NUMBERS * tasks.length);
+  const sets: number[] = [];
+  const contigs: string[] = [];
+  const own: (Record<string, unknown> | 0)[] = [];
+  let checks: (BatchCheck | 0)[] | undefined;
+  const head = tasks.find((task) => 'batch' in task) as Record<string, unknown> | undefined;
+  const common: Record<string, unknown> = {};
+  for (const key in head) if (!RANGE_FIELDS.has(key)) common[key] = head[key];
+  let last: BatchLayout | undefined;
+  let set = -1;
+  for (const [k, task] of tasks.entries()) {
+    const at = RANGE_NUMBERS * k;
+    if (!('batch' in task)) {
+      ranges[at] = -1;
+      contigs.push('');
+      own.push(task as unknown as Record<string, unknown>);
+      continue;
+    }
     const { batch } = task;
-    columns[at++] = batch.haplotypes.length;
-    put(batch.pos);
-    put(batch.ref);
-    batch.haplotypes.forEach(put);
-    const bare: BatchLayout = { contig: batch.contig, rows: batch.rows, pos: NO_COLUMN, ref: NO_COLUMN, haplotypes: [] };
-    if (batch.check) bare.check = batch.check;
-    return { ...task, batch: bare };
-  });
-  const group: TaskGroup = { kind: 'group', tasks: sent, columns };
+    if (!last || batch.pos !== last.pos || batch.ref !== last.ref || batch.haplotypes !== last.haplotypes) {
+      set = sets.length;
+      sets.push(batch.haplotypes.length, batch.pos.buffer, batch.pos.byteOffset, batch.ref.buffer, batch.ref.byteOffset);
+      for (const ref of batch.haplotypes) sets.push(ref.buffer, ref.byteOffset);
+      last = batch;
+    }
+    ranges[at] = set;
+    ranges[at + 1] = batch.contig;
+    ranges[at + 2] = batch.rows;
+    ranges[at + 3] = batch.row ?? 0;
+    ranges[at + 4] = task.from;
+    ranges[at + 5] = task.to;
+    contigs.push(task.contig);
+    own.push(ownFields(task as unknown as Record<string, unknown>, common));
+    if (batch.check) (checks ??= new Array<BatchCheck | 0>(tasks.length).fill(0))[k] = batch.check;
+  }
+  const group: TaskGroup = { kind: 'group', common, ranges, sets: Float64Array.from(sets), contigs, own };
+  if (checks) group.checks = checks;
   if (single) group.single = true;
   return group;
 }
 
-const NO_COLUMN: BufferRef = { buffer: -1, byteOffset: 0 };
-
-/** Puts the column references of `group.columns` back into its tasks' batches (in the worker); returns the tasks. */
-export function restoreColumns(group: TaskGroup): WorkerTask[] {
-  const { columns } = group;
-  let at = 0;
-  const take = (): BufferRef => ({ buffer: columns[at++] as number, byteOffset: columns[at++] as number });
-  for (const task of group.tasks) {
-    if (!('batch' in task)) continue;
-    const { batch } = task;
-    const haplotypes = new Array<BufferRef>(columns[at++] as number);
-    batch.pos = take();
-    batch.ref = take();
-    for (let h = 0; h < haplotypes.length; h++) haplotypes[h] = take();
-    batch.haplotypes = haplotypes;
-  }
-  return group.tasks;
+/** The fields of `task` that `common` does not hold alike, or 0 when there are none. */
+function ownFields(task: Record<string, unknown>, common: Record<string, unknown>): Record<string, unknown> | 0 {
+  let fields: Record<string, unknown> | 0 = 0;
+  for (const key in task) if (!RANGE_FIELDS.has(key) && task[key] !== common[key]) (fields ||= {})[key] = task[key];
+  for (const key in common) if (!(key in task)) (fields ||= {})[key] = undefined;
+  return fields;
 }
+
+/** The column references of a group's column set at `at` in `sets`, made once per set. */
+type ColumnSet = Pick<BatchLayout, 'pos' | 'ref' | 'haplotypes'>;
+
+function columnSet(sets: Float64Array, at: number): ColumnSet {
+  const take = (): BufferRef => ({ buffer: sets[at++] as number, byteOffset: sets[at++] as number });
+  const count = sets[at++] as number;
+  const pos = take();
+  const ref = take();
+  const haplotypes = new Array<BufferRef>(count);
+  for (let h = 0; h < count; h++) haplotypes[h] = take();
+  return { pos, ref, haplotypes };
+}
+
+/** Where a restored task finds its group, its column sets and its place in the group (symbols: no task field can hide them). */
+const GROUP = Symbol('group');
+const COLUMNS = Symbol('columns');
+const INDEX = Symbol('index');
+
+/**
+ * A range task made again in the worker: its range's fields its own, the group's common fields
+ * from its prototype, and its batch made from the group's numbers when a kernel first reads it (a
+ * kernel reading shared views never does).
+ */
+class RestoredTask {
+  declare readonly [GROUP]: TaskGroup;
+  declare readonly [COLUMNS]: (set: number) => ColumnSet;
+  readonly [INDEX]: number;
+
+  constructor(
+    readonly contig: string,
+    readonly from: number,
+    readonly to: number,
+    index: number,
+  ) {
+    this[INDEX] = index;
+  }
+
+  get batch(): BatchLayout {
+    const { ranges, checks } = this[GROUP];
+    const index = this[INDEX];
+    const at = RANGE_NUMBERS * index;
+    const batch: BatchLayout = { contig: ranges[at + 1] as number, rows: ranges[at + 2] as number, row: ranges[at + 3] as number, ...this[COLUMNS](ranges[at] as number) };
+    const check = checks?.[index];
+    if (check) batch.check = check;
+    Object.defineProperty(this, 'batch', { value: batch });
+    return batch;
+  }
+}
+
+/** A group's tasks made again (in the worker), and the shared rows of those that have them. */
+export interface RestoredGroup {
+  tasks: WorkerTask[];
+  shared: (SharedRows | undefined)[];
+}
+
+/** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
+export function restoreTasks(group: TaskGroup): RestoredGroup {
+  const { ranges, sets, contigs, own, common, checks } = group;
+  // The common fields on a prototype of the group's own: one object per task, its range's fields only.
+  const GroupTask = class extends RestoredTask {};
+  const made = new Map<number, ColumnSet>();
+  const columnsOf = (set: number): ColumnSet => {
+    let columns = made.get(set);
+    if (!columns) made.set(set, (columns = columnSet(sets, set)));
+    return columns;
+  };
+  Object.assign(GroupTask.prototype, common, { [GROUP]: group, [COLUMNS]: columnsOf });
+  const tasks = new Array<WorkerTask>(contigs.length);
+  for (let k = 0; k < tasks.length; k++) {
+    const at = RANGE_NUMBERS * k;
+    const fields = own[k];
+    if ((ranges[at] as number) < 0) {
+      tasks[k] = fields as unknown as WorkerTask;
+      continue;
+    }
+    const task = new GroupTask(contigs[k] as string, ranges[at + 4] as number, ranges[at + 5] as number, k);
+    tasks[k] = (fields ? Object.assign(task, fields) : task) as unknown as WorkerTask;
+  }
+  const runs = rowRuns(ranges, RANGE_NUMBERS, (k) => !checks?.[k] && !(own[k] && 'buffers' in (own[k] as object)));
+  const shared = new Array<SharedRows | undefined>(tasks.length).fill(undefined);
+  for (let k = 0; k < tasks.length; k++) {
+    if (runs.head[k] !== k) continue;
+    let end = k + 1;
+    let rows = 0;
+    for (; end < tasks.length && runs.head[end] === k; end++) rows = Math.max(rows, (runs.row[end] as number) + (tasks[end] as RangeTaskFields).to - (tasks[end] as RangeTaskFields).from);
+    const head = tasks[k] as RangeTaskFields;
+    const views = batchViews(head, head.batch, head.from, Math.max(head.to, head.from + rows));
+    for (let j = k; j < end; j++) shared[j] = { views, row: runs.row[j] as number };
+  }
+  return { tasks, shared };
+}
+
+/** What a range task holds of its range. */
+type RangeTaskFields = Pick<RangeColumns, 'buffers' | 'batch' | 'from' | 'to'>;
 
 /** What a group gives back: each task's result in order; for encoding tasks, their bytes one after the other. */
 export interface GroupResult<R = unknown> {
@@ -93,8 +213,7 @@ type GroupedChunk = Omit<TransferredChunk, 'bytes'> & { length: number };
  * instead of making its own.
  */
 export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, rows?: SharedRows) => unknown): Promise<GroupResult> {
-  const tasks = restoreColumns(group);
-  const shared = sharedRows(tasks);
+  const { tasks, shared } = restoreTasks(group);
   const results: unknown[] = [];
   let out = new Uint8Array(0);
   let length = 0;
@@ -123,5 +242,5 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
   }
   if (!encodes) return { results };
   // The tasks share one slot: it is free again now, for the group's bytes when they fit.
-  return handBack((group.tasks[0] as EncodingTask).output, out.subarray(0, length), { results }, true);
+  return handBack((tasks[0] as EncodingTask).output, out.subarray(0, length), { results }, true);
 }
