@@ -23,13 +23,10 @@ const DASH = new TextEncoder().encode('-');
  * per group, not once per small contig. A dictionary only grows, so the same count means the same alleles.
  */
 const made = new WeakMap<SharedArrayBuffer, { size: number; tables: AlleleBytes }>();
-/** The view of each dictionary buffer (four typed arrays: asked for once per small contig, made once). */
-const attached = new WeakMap<SharedArrayBuffer, AlleleDictionary>();
 
 /** Flattens the shared dictionary into the tables the kernels read (read-only: they may be shared by tasks). */
 export function alleleBytes(dictionary: AlleleDictionary | SharedArrayBuffer): AlleleBytes {
-  let alleles = dictionary instanceof AlleleDictionary ? dictionary : attached.get(dictionary);
-  if (!alleles) attached.set(dictionary as SharedArrayBuffer, (alleles = AlleleDictionary.attach(dictionary as SharedArrayBuffer)));
+  const alleles = dictionary instanceof AlleleDictionary ? dictionary : AlleleDictionary.shared(dictionary);
   const size = alleles.size;
   const known = made.get(alleles.buffer);
   if (known?.size === size) return known.tables;

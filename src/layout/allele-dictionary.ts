@@ -39,6 +39,9 @@ export class DictionaryFullError extends GenomatrixError {
   }
 }
 
+/** Each dictionary buffer's view in this thread (`AlleleDictionary.shared`). */
+const sharedViews = new WeakMap<SharedArrayBuffer, AlleleDictionary>();
+
 /** A view of the shared allele dictionary, usable on the main thread and in workers. */
 export class AlleleDictionary {
   readonly buffer: SharedArrayBuffer;
@@ -68,6 +71,13 @@ export class AlleleDictionary {
   /** Wraps a dictionary buffer received from another thread. */
   static attach(buffer: SharedArrayBuffer): AlleleDictionary {
     return new AlleleDictionary(buffer);
+  }
+
+  /** The one view of `buffer` in this thread, made on first use (a view is four typed arrays: asked for per small contig, made once). */
+  static shared(buffer: SharedArrayBuffer): AlleleDictionary {
+    let view = sharedViews.get(buffer);
+    if (!view) sharedViews.set(buffer, (view = new AlleleDictionary(buffer)));
+    return view;
   }
 
   get size(): number {

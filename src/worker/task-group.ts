@@ -141,7 +141,8 @@ class RestoredTask {
     const { ranges, checks } = this[GROUP];
     const index = this[INDEX];
     const at = RANGE_NUMBERS * index;
-    const batch: BatchLayout = { contig: ranges[at + 1] as number, rows: ranges[at + 2] as number, row: ranges[at + 3] as number, ...this[COLUMNS](ranges[at] as number) };
+    const { pos, ref, haplotypes } = this[COLUMNS](ranges[at] as number);
+    const batch: BatchLayout = { contig: ranges[at + 1] as number, rows: ranges[at + 2] as number, row: ranges[at + 3] as number, pos, ref, haplotypes };
     const check = checks?.[index];
     if (check) batch.check = check;
     Object.defineProperty(this, 'batch', { value: batch });

@@ -71,7 +71,7 @@ function textTableOf(texts: readonly string[]): TextTable {
 
 /** The kernel's view of the allele dictionary (read-only: shared by consecutive tasks). */
 function alleleCodes(task: VcfTask): AlleleCodes {
-  const dictionary = AlleleDictionary.attach(task.alleles);
+  const dictionary = AlleleDictionary.shared(task.alleles);
   const { size } = dictionary;
   if (lastCodes && lastCodes.alleles === task.alleles && lastCodes.size === size && lastCodes.refTexts === task.refTexts) return lastCodes.codes;
   const codes = makeAlleleCodes(dictionary, task.refTexts);
@@ -118,6 +118,9 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
   }
 }
 
+/** The record encoder's tables, reset by each task. */
+const SCRATCH = { alt: altScratch(), seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12) };
+
 /** Writes records into the worker's scratch buffer. */
 class RecordEncoder {
   out = scratch;
@@ -127,19 +130,23 @@ class RecordEncoder {
   private readonly alts: TextTable;
   private readonly contig: Uint8Array;
   private readonly rowBound: number;
-  private readonly scratch = altScratch();
+  // The worker's scratch tables, one task at a time (a group of small contigs would make them per contig).
+  private readonly scratch = SCRATCH.alt;
   /** Alt id -> the row it was last listed in. */
-  private readonly seenAlt = new Int32Array(256).fill(-1);
+  private readonly seenAlt = SCRATCH.seenAlt;
   /** Alt id -> its 1-based index in the current row's ALT list. */
-  private readonly indexOf = new Int32Array(256);
-  private readonly listed = new Int32Array(256);
-  private readonly digits = new Uint8Array(12);
+  private readonly indexOf = SCRATCH.indexOf;
+  private readonly listed = SCRATCH.listed;
+  private readonly digits = SCRATCH.digits;
 
   constructor(
     private readonly task: VcfTask,
     private readonly columns: ContigColumns,
     private readonly missing: number,
   ) {
+    // Rows are the batch's: what an earlier task's rows left in the tables must not match.
+    this.scratch.seen.fill(-1);
+    this.seenAlt.fill(-1);
     this.refs = textTableOf(task.refTexts);
     this.alts = textTableOf(task.altTexts);
     this.contig = utf8.encode(task.contig);
