@@ -209,9 +209,9 @@ export interface GroupResult<R = unknown> {
 type GroupedChunk = Omit<TransferredChunk, 'bytes'> & { length: number };
 
 /**
- * Runs each task of `group` through `run` (its kernel), gathering encoded bytes. Tasks whose rows
- * lie in the same column regions get shared views (worker/shared-views.ts), which a kernel may read
- * instead of making its own.
+ * Runs each task of `group` through `run` (its kernel), gathering encoded bytes. Tasks over one
+ * column set get shared views (worker/shared-views.ts), which a kernel may read instead of making
+ * its own.
  */
 export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, rows?: SharedRows) => unknown): Promise<GroupResult> {
   const { tasks, shared } = restoreTasks(group);
