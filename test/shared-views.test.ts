@@ -63,6 +63,11 @@ describe('shared views of small contigs', () => {
       assert.deepEqual(rows.views.pos.subarray(rows.row, rows.row + count), own.pos);
       assert.deepEqual(rows.views.ref.subarray(rows.row, rows.row + count), own.ref);
       own.haplotypes.forEach((column, h) => assert.deepEqual(rows.views.haplotypes[h]?.subarray(rows.row, rows.row + count), column));
+      // The same task sent alone (WorkerPool.run) comes back a plain task, with no shared rows.
+      const alone = restoreTasks(structuredClone(taskGroup([original], true)));
+      const task1 = alone.tasks[0] as StatsTask;
+      assert.deepEqual([task1.kind, task1.contig, task1.from, task1.to, alone.shared[0]], [original.kind, original.contig, original.from, original.to, undefined]);
+      assert.deepEqual(batchViews(task1, task1.batch, task1.from, task1.to), own);
     });
   });
 

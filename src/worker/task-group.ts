@@ -138,16 +138,22 @@ class RestoredTask {
   }
 
   get batch(): BatchLayout {
-    const { ranges, checks } = this[GROUP];
+    const group = this[GROUP];
     const index = this[INDEX];
-    const at = RANGE_NUMBERS * index;
-    const { pos, ref, haplotypes } = this[COLUMNS](ranges[at] as number);
-    const batch: BatchLayout = { contig: ranges[at + 1] as number, rows: ranges[at + 2] as number, row: ranges[at + 3] as number, pos, ref, haplotypes };
-    const check = checks?.[index];
-    if (check) batch.check = check;
+    const batch = batchAt(group, index, this[COLUMNS](group.ranges[RANGE_NUMBERS * index] as number));
     Object.defineProperty(this, 'batch', { value: batch });
     return batch;
   }
+}
+
+/** The batch of task `index` of `group`, over its column set `columns`. */
+function batchAt(group: TaskGroup, index: number, { pos, ref, haplotypes }: ColumnSet): BatchLayout {
+  const at = RANGE_NUMBERS * index;
+  const { ranges } = group;
+  const batch: BatchLayout = { contig: ranges[at + 1] as number, rows: ranges[at + 2] as number, row: ranges[at + 3] as number, pos, ref, haplotypes };
+  const check = group.checks?.[index];
+  if (check) batch.check = check;
+  return batch;
 }
 
 /** A group's tasks made again (in the worker), and the shared rows of those that have them. */
@@ -159,6 +165,12 @@ export interface RestoredGroup {
 /** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
 export function restoreTasks(group: TaskGroup): RestoredGroup {
   const { ranges, sets, contigs, own, common, checks } = group;
+  if (group.single && (ranges[0] as number) >= 0) {
+    // One task: a plain object. (A prototype per message kept the workers' memory about 5 MB higher
+    // on a 4-contig matrix, whose tasks all come alone.)
+    const task = { ...common, contig: contigs[0], from: ranges[4], to: ranges[5], batch: batchAt(group, 0, columnSet(sets, ranges[0] as number)) };
+    return { tasks: [(own[0] ? Object.assign(task, own[0]) : task) as unknown as WorkerTask], shared: [undefined] };
+  }
   // The common fields on a prototype of the group's own: one object per task, its range's fields only.
   const GroupTask = class extends RestoredTask {};
   const made = new Map<number, ColumnSet>();
