@@ -1,7 +1,7 @@
 // The statistics as a conversion for the driver: workers count row ranges (worker/stats-chunk.ts),
 // the main thread adds each contig's range counts as they come, in genome order, and derives the
-// statistics and rates once every contig is counted. A contig's counts are kept only for the
-// alleles known when it ends (a later allele cannot be in it), so memory follows the contigs.
+// statistics and rates once every contig is counted. A contig's counts are kept only up to the
+// largest allele code it holds, so memory follows the contigs.
 
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
@@ -15,7 +15,7 @@ export interface StatsConversion extends Conversion<StatsTask> {
   result(): MatrixStats;
 }
 
-/** Counts of one contig, its cells trimmed to the alleles known when it ended. */
+/** Counts of one contig, its cells up to the largest allele code it holds. */
 interface ContigCounts {
   name: string;
   counts: StatsCounts;
@@ -48,9 +48,8 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     },
     contigDone(unit) {
       dictionary = unit.layout.alleles;
-      const stride = AlleleDictionary.attach(dictionary).size;
-      const counts = addCounts(emptyCounts(samples.length, pairs.length, stride), current ?? emptyCounts(samples.length, pairs.length, 0));
-      contigs.push({ name: unit.contig.name, counts });
+      // The counts as they came: their cells stop at the largest code the contig holds.
+      contigs.push({ name: unit.contig.name, counts: current ?? emptyCounts(samples.length, pairs.length, 0) });
       current = undefined;
     },
     end() {

@@ -85,6 +85,19 @@ function scopeLines(scope: string, stats: SiteStats): string {
   return text;
 }
 
+/** Rates already formatted, by value: the table of many small contigs holds few distinct rates, millions of times. */
+const rates = new Map<number, string>();
+/** Most rates kept formatted (the cache is emptied when full: a large matrix's rates are mostly distinct). */
+const MAX_RATES = 1 << 16;
+
 function rate(count: number, total: number): string {
-  return total === 0 ? 'NA' : (count / total).toFixed(6);
+  if (total === 0) return 'NA';
+  const value = count / total;
+  let text = rates.get(value);
+  if (text === undefined) {
+    if (rates.size >= MAX_RATES) rates.clear();
+    text = value.toFixed(6);
+    rates.set(value, text);
+  }
+  return text;
 }

@@ -16,25 +16,33 @@ export function runStatsTask(task: StatsTask): StatsCounts {
 
   // Code histograms, one column at a time (sequential reads of each column), kept for the codes up
   // to the largest one the rows hold: a few per haplotype, not 256 (the counts go back to the main
-  // thread with every task, and a contig of 20 sites would otherwise post 63 KiB of zeros).
-  const histograms = new Uint32Array(width * 256);
-  let stride = 0;
+  // thread with every task, and a contig of 20 sites would otherwise post 63 KiB of zeros). The
+  // histograms are the worker's scratch, cleared after use: a fresh one per task (32 KiB for 31
+  // haplotypes) cost more than counting a contig of 20 sites.
+  const histograms = histogramScratch(width);
+  let largest = -1;
   for (let h = 0; h < width; h++) {
     const codes = haplotypes[h] as Uint8Array;
     const at = h * 256;
-    for (let r = 0; r < rows; r++) (histograms[at + (codes[r] as number)] as number)++;
-    for (let c = 255; c >= stride; c--) {
-      if (histograms[at + c] !== 0) {
-        stride = c + 1;
-        break;
-      }
+    for (let r = 0; r < rows; r++) {
+      const code = codes[r] as number;
+      (histograms[at + code] as number)++;
+      if (code > largest) largest = code;
     }
   }
+  const stride = largest + 1;
   const cells = new Float64Array(width * stride);
-  for (let h = 0; h < width; h++) for (let c = 0; c < stride; c++) cells[h * stride + c] = histograms[h * 256 + c] as number;
+  for (let h = 0; h < width; h++) {
+    for (let c = 0; c < stride; c++) {
+      cells[h * stride + c] = histograms[h * 256 + c] as number;
+      histograms[h * 256 + c] = 0;
+    }
+  }
 
-  // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site.
-  const { seen, alts } = altScratch();
+  // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site. The table of
+  // codes seen is the worker's, reset for each task (its rows count from 0 again).
+  const { seen, alts } = altTables;
+  seen.fill(-1);
   let variableSites = 0;
   let multiallelicSites = 0;
   for (let r = 0; r < rows; r++) {
@@ -63,4 +71,16 @@ export function runStatsTask(task: StatsTask): StatsCounts {
   });
 
   return { sites: rows, variableSites, multiallelicSites, cells, stride, pairCalled, pairHet };
+}
+
+/** Per-worker scratch of the alt rule. */
+const altTables = altScratch();
+
+/** Per-worker histogram scratch, all zeros between tasks. */
+let scratch = new Uint32Array(0);
+
+/** Zeroed histograms of 256 codes for `width` haplotypes. */
+function histogramScratch(width: number): Uint32Array {
+  if (scratch.length < width * 256) scratch = new Uint32Array(width * 256);
+  return scratch;
 }
