@@ -124,7 +124,12 @@ class Run<T extends WorkerTask> {
         this.begun = true;
         await this.write(await this.conversion.begin?.(unit));
       }
-      if (!this.conversion.task) {
+      if (!this.conversion.task || this.conversion.inContigDone?.(unit)) {
+        // Done on the main thread, after every task before it is consumed (its bytes written).
+        if (group.length > 0) yield this.launch(group);
+        group = [];
+        groupRows = 0;
+        if (this.conversion.task) yield DRAIN;
         await this.conversion.contigDone?.(unit);
         this.options.onRange?.(unit.contig.sites, true);
         continue;
