@@ -36,135 +36,26 @@ const CHUNK_BYTES = 1 << 20;
 
 /**
  * The TSV table as UTF-8 bytes in chunks of about 1 MB, so no string grows with the matrix (100,000
- * haplotypes x many contigs). The lines are written as bytes straight into the chunk: names encoded
- * once, numbers digit by digit, each distinct rate formatted once. A table of 20,000 contigs is two
- * million lines, and a string per line (or per contig) cost more in formatting, encoding and
- * garbage collection than the counting.
+ * haplotypes x many contigs). Each scope's text is one short-lived string written into the chunk: a
+ * table of 20,000 contigs is millions of lines, and a string of them all (or a rope of them) cost
+ * more in garbage collection than the formatting itself.
  */
 export function* statsTableChunks(stats: MatrixStats, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
-  const out = new LineWriter(chunkBytes);
-  out.text(`${STATS_COLUMNS.join('\t')}\n`);
+  let chunk = Buffer.allocUnsafe(chunkBytes);
+  let at = chunk.write(`${STATS_COLUMNS.join('\t')}\n`);
   const scopes: (readonly [string, SiteStats])[] = stats.contigs.map((contig) => [contig.contig, contig] as const);
   scopes.push(['*', stats.genome]);
-  const names = new Map<string, Uint8Array>();
-  const encoded = (name: string): Uint8Array => {
-    let bytes = names.get(name);
-    if (!bytes) names.set(name, (bytes = Buffer.from(name, 'utf8')));
-    return bytes;
-  };
   for (const [scope, site] of scopes) {
-    const scopeBytes = Buffer.from(scope, 'utf8');
-    const cells = site.sites * site.haplotypes.length;
-    const { sites } = site;
-    const line = (statistic: Uint8Array, item: Uint8Array, count: number, total?: number): void => {
-      out.room(scopeBytes.length + statistic.length + item.length + 3 * MAX_NUMBER_BYTES + 6);
-      out.bytes(scopeBytes);
-      out.bytes(statistic);
-      out.bytes(item);
-      out.tab();
-      out.number(count);
-      if (total === undefined) out.bytes(NO_TOTAL);
-      else {
-        out.tab();
-        out.number(total);
-        out.tab();
-        out.bytes(rate(count, total));
-        out.newline();
-      }
-    };
-    line(STATISTIC.sites, DOT, sites);
-    line(STATISTIC.variableSites, DOT, site.variableSites, sites);
-    line(STATISTIC.droppedSites, DOT, site.droppedSites, sites);
-    line(STATISTIC.multiallelicSites, DOT, site.multiallelicSites, sites);
-    for (const h of site.haplotypes) line(STATISTIC.missing, encoded(h.haplotype), h.missing, sites);
-    for (const h of site.haplotypes) line(STATISTIC.deletions, encoded(h.haplotype), h.deletions, sites);
-    for (const a of site.alleles) line(STATISTIC.alleleCells, encoded(a.allele), a.cells, cells);
-    for (const p of site.pairs) line(STATISTIC.calledSites, encoded(p.pair), p.calledSites, sites);
-    for (const p of site.pairs) line(STATISTIC.hetSites, encoded(p.pair), p.hetSites, p.calledSites);
-    yield* out.full();
-  }
-  yield* out.rest();
-}
-
-/** Each statistic's name between tabs, as written after the scope: `\t<name>\t`. */
-const STATISTIC = Object.fromEntries(Object.entries(StatsStatistic).map(([key, name]) => [key, Buffer.from(`\t${name}\t`)])) as unknown as Record<keyof typeof StatsStatistic, Uint8Array>;
-const DOT = Buffer.from('.');
-/** The end of a line without a total: no total, no rate. */
-const NO_TOTAL = Buffer.from('\t.\t.\n');
-/** Most bytes a number takes as `String(n)` writes it (-1.7976931348623157e+308). */
-const MAX_NUMBER_BYTES = 24;
-const TAB = 9;
-const NEWLINE = 10;
-const ZERO = 48;
-
-/** Lines written as bytes into chunks of at least `chunkBytes`; full chunks handed on, never reused. */
-class LineWriter {
-  private chunk: Buffer;
-  private at = 0;
-  private readonly done: Uint8Array[] = [];
-
-  constructor(private readonly chunkBytes: number) {
-    this.chunk = Buffer.allocUnsafe(chunkBytes);
-  }
-
-  /** Makes room for `bytes` more: a new chunk when this one lacks it. */
-  room(bytes: number): void {
-    if (this.at + bytes <= this.chunk.length) return;
-    if (this.at > 0) this.done.push(this.chunk.subarray(0, this.at));
-    this.chunk = Buffer.allocUnsafe(Math.max(this.chunkBytes, bytes));
-    this.at = 0;
-  }
-
-  bytes(bytes: Uint8Array): void {
-    const { chunk } = this;
-    let at = this.at;
-    for (let i = 0; i < bytes.length; i++) chunk[at++] = bytes[i] as number;
-    this.at = at;
-  }
-
-  /** Text of any length (room is made for it). */
-  text(text: string): void {
-    this.room(3 * text.length);
-    this.at += this.chunk.write(text, this.at);
-  }
-
-  /** A number as `String(n)` writes it: digit by digit for a non-negative safe integer. */
-  number(n: number): void {
-    if (!(Number.isSafeInteger(n) && n >= 0)) {
-      this.at += this.chunk.write(String(n), this.at, 'latin1');
-      return;
+    const text = scopeLines(scope, site);
+    const most = 3 * text.length; // UTF-8 bytes of a string of this many UTF-16 units, at most
+    if (at + most > chunk.length) {
+      if (at > 0) yield chunk.subarray(0, at);
+      chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+      at = 0;
     }
-    const { chunk } = this;
-    let digits = 1;
-    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    let at = this.at + digits;
-    this.at = at;
-    let rest = n;
-    do {
-      chunk[--at] = ZERO + (rest % 10);
-      rest = Math.floor(rest / 10);
-    } while (rest > 0);
+    at += chunk.write(text, at);
   }
-
-  tab(): void {
-    this.chunk[this.at++] = TAB;
-  }
-
-  newline(): void {
-    this.chunk[this.at++] = NEWLINE;
-  }
-
-  /** The chunks filled since the last call. */
-  *full(): Generator<Uint8Array> {
-    while (this.done.length > 0) yield this.done.shift() as Uint8Array;
-  }
-
-  /** Every chunk left, the last one partly filled. */
-  *rest(): Generator<Uint8Array> {
-    yield* this.full();
-    if (this.at > 0) yield this.chunk.subarray(0, this.at);
-    this.at = 0;
-  }
+  if (at > 0) yield chunk.subarray(0, at);
 }
 
 /** The statistics as written (the TSV table, or JSON as `JSON.stringify(stats, null, 2)` and a newline), as UTF-8 in chunks of bounded size. */
@@ -174,21 +65,39 @@ export function* statsOutputChunks(stats: MatrixStats, format: 'tsv' | 'json', c
   yield Buffer.from('\n');
 }
 
+/** The lines of one scope (a contig, or `*` the genome). */
+function scopeLines(scope: string, stats: SiteStats): string {
+  const cells = stats.sites * stats.haplotypes.length;
+  const { sites } = stats;
+  let text = '';
+  const line = (statistic: StatsStatistic, item: string, count: number, total?: number): void => {
+    text += total === undefined ? `${scope}\t${statistic}\t${item}\t${count}\t.\t.\n` : `${scope}\t${statistic}\t${item}\t${count}\t${total}\t${rate(count, total)}\n`;
+  };
+  line(StatsStatistic.sites, '.', sites);
+  line(StatsStatistic.variableSites, '.', stats.variableSites, sites);
+  line(StatsStatistic.droppedSites, '.', stats.droppedSites, sites);
+  line(StatsStatistic.multiallelicSites, '.', stats.multiallelicSites, sites);
+  for (const h of stats.haplotypes) line(StatsStatistic.missing, h.haplotype, h.missing, sites);
+  for (const h of stats.haplotypes) line(StatsStatistic.deletions, h.haplotype, h.deletions, sites);
+  for (const a of stats.alleles) line(StatsStatistic.alleleCells, a.allele, a.cells, cells);
+  for (const p of stats.pairs) line(StatsStatistic.calledSites, p.pair, p.calledSites, sites);
+  for (const p of stats.pairs) line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites);
+  return text;
+}
+
 /** Rates already formatted, by value: the table of many small contigs holds few distinct rates, millions of times. */
-const rates = new Map<number, Uint8Array>();
+const rates = new Map<number, string>();
 /** Most rates kept formatted (the cache is emptied when full: a large matrix's rates are mostly distinct). */
 const MAX_RATES = 1 << 16;
-const NA = Buffer.from('NA');
 
-/** count / total with six decimals, `NA` when the total is 0. */
-function rate(count: number, total: number): Uint8Array {
-  if (total === 0) return NA;
+function rate(count: number, total: number): string {
+  if (total === 0) return 'NA';
   const value = count / total;
-  let bytes = rates.get(value);
-  if (bytes === undefined) {
+  let text = rates.get(value);
+  if (text === undefined) {
     if (rates.size >= MAX_RATES) rates.clear();
-    bytes = Buffer.from(value.toFixed(6), 'latin1');
-    rates.set(value, bytes);
+    text = value.toFixed(6);
+    rates.set(value, text);
   }
-  return bytes;
+  return text;
 }
