@@ -7,7 +7,7 @@ import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { StatsCounts, StatsTask } from '../worker/messages.js';
-import type { MatrixStats, SiteStats } from './matrix-stats.js';
+import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
 import { statsOutputChunks } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
@@ -66,13 +66,19 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       const genome = emptyCounts(samples.length, pairs.length, strings.length);
       for (const contig of contigs) addCounts(genome, contig.counts);
       cached = {
-        contigs: contigs.map((contig) => ({ contig: contig.name, ...siteStats(contig.counts, names) })),
+        contigs: contigs.map((contig) => contigStats(contig.name, siteStats(contig.counts, names))),
         genome: siteStats(genome, names),
       };
       return cached;
     },
   };
   return conversion;
+}
+
+/** A contig's statistics: its name first (as JSON lists it), then its site statistics; no object spread, which cost more than building them. */
+function contigStats(contig: string, stats: SiteStats): ContigStats {
+  const { sites, variableSites, droppedSites, multiallelicSites, haplotypes, alleles, pairs } = stats;
+  return { contig, sites, variableSites, droppedSites, multiallelicSites, haplotypes, alleles, pairs };
 }
 
 function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {

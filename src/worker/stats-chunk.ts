@@ -31,7 +31,13 @@ export function runStatsTask(task: StatsTask): StatsCounts {
     }
   }
   const stride = largest + 1;
-  const cells = new Float64Array(width * stride);
+  // One buffer for all the counts (cells, then each pair's called and heterozygous sites): one
+  // ArrayBuffer to clone back to the main thread instead of three, for every task.
+  const pairs = task.pairs.length;
+  const counts = new Float64Array(width * stride + 2 * pairs);
+  const cells = counts.subarray(0, width * stride);
+  const pairCalled = counts.subarray(width * stride, width * stride + pairs);
+  const pairHet = counts.subarray(width * stride + pairs);
   for (let h = 0; h < width; h++) {
     for (let c = 0; c < stride; c++) {
       cells[h * stride + c] = histograms[h * 256 + c] as number;
@@ -52,9 +58,8 @@ export function runStatsTask(task: StatsTask): StatsCounts {
   }
 
   // Pairs: both members called (neither N nor -), and whether they differ.
-  const pairCalled = new Float64Array(task.pairs.length);
-  const pairHet = new Float64Array(task.pairs.length);
-  task.pairs.forEach(([a, b], p) => {
+  for (let p = 0; p < pairs; p++) {
+    const [a, b] = task.pairs[p] as [number, number];
     const first = haplotypes[a] as Uint8Array;
     const second = haplotypes[b] as Uint8Array;
     let called = 0;
@@ -68,7 +73,7 @@ export function runStatsTask(task: StatsTask): StatsCounts {
     }
     pairCalled[p] = called;
     pairHet[p] = het;
-  });
+  }
 
   return { sites: rows, variableSites, multiallelicSites, cells, stride, pairCalled, pairHet };
 }
