@@ -80,11 +80,13 @@ function setInt64(view: DataView, at: number, value: number): void {
   view.setUint32(at + 4, Math.floor(value / 2 ** 32), true);
 }
 
-/** Writes `value` (32 bits) as 8 lower-case hex digits at `out[at]`. */
+/** Writes `value` (32 bits) as 8 lower-case hex digits at `out[at]`, a byte (two digits) at a time. */
 function writeHex(out: Uint8Array, at: number, value: number): void {
-  for (let d = 7; d >= 0; d--) {
-    out[at + d] = HEX[value & 15] as number;
-    value >>>= 4;
+  for (let d = 6; d >= 0; d -= 2) {
+    const byte = value & 255;
+    out[at + d] = HEX[byte >>> 4] as number;
+    out[at + d + 1] = HEX[byte & 15] as number;
+    value >>>= 8;
   }
 }
 
