@@ -44,8 +44,12 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   task?(range: RangeTask): T;
   /** One range's result, in genome order; an encoding task's bytes are written by the driver. */
   collect?(result: ResultOf<T>, range: RangeTask): void;
-  /** A contig's ranges are all collected; its layout is still valid. */
-  contigDone?(unit: ContigUnit): Promise<void> | void;
+  /**
+   * A contig's ranges are all collected; its layout is still valid. Bytes it returns are written
+   * then (after the bytes of its ranges: for a conversion whose tasks write none, as `stats`, in
+   * contig order).
+   */
+  contigDone?(unit: ContigUnit): Promise<Uint8Array | undefined | void> | Uint8Array | undefined | void;
   /**
    * Whether this contig gets no worker task: the conversion does it whole in `contigDone`, on the
    * main thread, once the tasks before it are consumed (their bytes written), so that it may write

@@ -130,7 +130,7 @@ class Run<T extends WorkerTask> {
         group = [];
         groupRows = 0;
         if (this.conversion.task) yield DRAIN;
-        await this.conversion.contigDone?.(unit);
+        await this.write((await this.conversion.contigDone?.(unit)) ?? undefined);
         this.options.onRange?.(unit.contig.sites, true);
         continue;
       }
@@ -192,7 +192,7 @@ class Run<T extends WorkerTask> {
     if (flight.slot) this.slots.push(flight.slot);
     for (const [i, range] of flight.ranges.entries()) {
       this.conversion.collect?.(results[i] as ResultOf<T>, range);
-      if (range.last) await this.conversion.contigDone?.(range.unit);
+      if (range.last) await this.write((await this.conversion.contigDone?.(range.unit)) ?? undefined);
       this.options.onRange?.(range.to - range.from, range.last);
     }
   }
