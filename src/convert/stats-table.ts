@@ -103,7 +103,7 @@ export function scopeLines(scope: string, stats: SiteStats): string {
   const { sites } = stats;
   let text = '';
   const line = (statistic: StatsStatistic, item: string, count: number, total?: number): void => {
-    text += total === undefined ? `${scope}\t${statistic}\t${item}\t${count}\t.\t.\n` : `${scope}\t${statistic}\t${item}\t${count}\t${total}\t${rate(count, total)}\n`;
+    text += `${scope}\t${statistic}\t${item}\t${total === undefined ? `${count}\t.\t.\n` : counted(count, total)}`;
   };
   line(StatsStatistic.sites, '.', sites);
   line(StatsStatistic.variableSites, '.', stats.variableSites, sites);
@@ -115,6 +115,22 @@ export function scopeLines(scope: string, stats: SiteStats): string {
   for (const p of stats.pairs) line(StatsStatistic.calledSites, p.pair, p.calledSites, sites);
   for (const p of stats.pairs) line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites);
   return text;
+}
+
+/** Line ends (`count total rate`) already formatted, by count and total: few distinct ones in the lines of many small contigs. */
+const ends = new Map<number, string>();
+
+/** `count\ttotal\trate\n`, formatted once for each count and total below 2^26. */
+function counted(count: number, total: number): string {
+  if (!(Number.isInteger(count) && Number.isInteger(total) && count >= 0 && total >= 0 && count < 2 ** 26 && total < 2 ** 26)) return `${count}\t${total}\t${rate(count, total)}\n`;
+  const key = count * 2 ** 26 + total;
+  let end = ends.get(key);
+  if (end === undefined) {
+    if (ends.size >= MAX_RATES) ends.clear();
+    end = `${count}\t${total}\t${rate(count, total)}\n`;
+    ends.set(key, end);
+  }
+  return end;
 }
 
 /** Rates already formatted, by value: the table of many small contigs holds few distinct rates, millions of times. */
