@@ -1,10 +1,11 @@
 // `pack`: a loaded matrix -> an Arrow IPC file that reopens without parsing (read/load-arrow.ts)
-// and that any Arrow reader opens. One record batch per contig, written batch by batch from the
-// shared columns themselves, through a temporary file renamed when complete.
+// and that any Arrow reader opens. One record batch per contig, in contig order, through a
+// temporary file renamed when complete: a large contig's written from the shared columns
+// themselves, a small one's encoded by a worker (worker/pack-batch.ts), contigs in parallel.
 
 import { basename } from 'node:path';
-import { memorySource, streamedSource } from '../dispatch/contig-source.js';
-import type { Conversion } from '../dispatch/conversion.js';
+import { memorySource, streamedSource, type ContigUnit } from '../dispatch/contig-source.js';
+import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,9 @@ import { readArrowMatrix } from '../read/load-arrow.js';
 import { withMatrixInput } from '../read/open-matrix-input.js';
 import type { LoadProgress } from '../layout/types.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
+import { recordBatchBodyLength } from '../write/record-batch-message.js';
+import type { EncodedChunk, TransferredChunk } from '../worker/messages.js';
+import type { PackTask } from '../worker/pack-batch.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { resolvePairs } from './pairs.js';
 
@@ -71,16 +75,33 @@ interface PackStart {
   dictionaries?: { alleles: readonly string[]; contigs: readonly string[] };
 }
 
-/** The packed file's description for the driver: no worker task, a record batch written per contig. */
-interface PackConversion extends Conversion {
+/** The packed file's description for the driver: a worker task per small contig, a large contig written in `contigDone`. */
+interface PackConversion extends Conversion<PackTask> {
   summary(): { bytes: number; contigs: number; sites: number };
+}
+
+/** Most column bytes (POS, REF, haplotypes) of a contig whose record batch a worker encodes, and of a group of them. */
+const SMALL_CONTIG_BYTES = 1 << 20;
+/** Most message bytes (about 210 a field) of a group of small contigs' record batches. */
+const GROUP_MESSAGE_BYTES = 16 << 20;
+
+/**
+ * Rows of the largest small contig, and of a group of them, for `fields` fields: its column bytes
+ * at most `SMALL_CONTIG_BYTES`, and a group's messages (a contig of one row has one of about 210
+ * bytes a field) at most `GROUP_MESSAGE_BYTES`.
+ */
+function smallContigRows(fields: number): number {
+  return Math.max(1, Math.min(Math.floor(SMALL_CONTIG_BYTES / (fields + 5)), Math.floor(GROUP_MESSAGE_BYTES / (210 * fields))));
 }
 
 /**
  * Describes `pack` for the driver: each contig's columns go into the file as one record batch, in
- * contig order, straight from the shared buffers. With `dictionaries` known up front (a loaded
- * matrix) they come first, and each batch keeps its contig's code; otherwise (a streamed input)
- * contigs are numbered as they come and the dictionaries follow the batches.
+ * contig order. A small contig (one batch of at most `smallContigRows` rows) is encoded by a worker,
+ * message and body (worker/pack-batch.ts), and the driver writes its bytes; a larger one is
+ * written by the main thread in `contigDone`, straight from the shared buffers. With
+ * `dictionaries` known up front (a loaded matrix) they come first, and each batch keeps its
+ * contig's code; otherwise (a streamed input) contigs are numbered as they come and the
+ * dictionaries follow the batches.
  */
 async function packConversion(sink: OutputSink, start: PackStart): Promise<PackConversion> {
   // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
@@ -88,30 +109,53 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
   const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
   let writer: ArrowFileWriter | undefined;
   let alleles: SharedArrayBuffer | undefined;
+  let templates: PackTask['templates'] | undefined;
+  let smallRows = 1;
   const contigCodes = new Map<string, number>();
   let sites = 0;
   let batches = 0;
+  /** Whether a worker encodes the contig's record batch: one batch of at most `smallRows` rows. */
+  const small = (unit: ContigUnit): boolean => unit.layout.batches.length === 1 && unit.contig.sites > 0 && unit.contig.sites <= smallRows;
+  const codeOf = (unit: ContigUnit): number => {
+    alleles = unit.layout.alleles;
+    if (start.dictionaries) return unit.layout.batches[0]?.contig ?? 0;
+    const code = contigCodes.get(unit.contig.name) ?? contigCodes.size;
+    contigCodes.set(unit.contig.name, code);
+    return code;
+  };
   return {
+    chunkRows: () => smallRows,
     async begin(first) {
       if (!first) return undefined;
       const { samples } = first.layout;
       const origin = { ...start.origin };
       if (start.pairs !== undefined) origin.pairs = storedPairs(samples, start.pairs);
       writer = await ArrowFileWriter.start(sink, matrixSchema(samples, originMetadata(origin, samples)));
+      const fields = 3 + samples.length;
+      templates = [writer.templateOf(fields), writer.templateOf(fields, UNSORTED)];
+      smallRows = smallContigRows(fields);
       if (start.dictionaries) {
         await writer.writeDictionary(DictionaryId.alleles, start.dictionaries.alleles);
         await writer.writeDictionary(DictionaryId.contigs, start.dictionaries.contigs);
       }
       return undefined;
     },
+    inContigDone: (unit) => !small(unit),
+    task: (range) => ({ kind: 'pack', encodes: true, ...rangeColumns(range), code: codeOf(range.unit), templates: templates as PackTask['templates'] }),
+    collect(result, range) {
+      // The worker's bytes are in the file now: the record batch's message, then its body.
+      const handed = result as TransferredChunk | EncodedChunk;
+      const bytes = 'bytes' in handed ? handed.bytes.length : handed.length;
+      const rows = range.to - range.from;
+      const body = recordBatchBodyLength(3 + range.batch.haplotypes.length, rows);
+      (writer as ArrowFileWriter).recordBatchWritten(bytes - body, body);
+      sites += rows;
+      batches++;
+    },
     async contigDone(unit) {
+      if (small(unit)) return; // a worker's: written by the driver (collect)
       const { layout } = unit;
-      alleles = layout.alleles;
-      let code = layout.batches[0]?.contig ?? 0;
-      if (!start.dictionaries) {
-        code = contigCodes.get(unit.contig.name) ?? contigCodes.size;
-        contigCodes.set(unit.contig.name, code);
-      }
+      const code = codeOf(unit);
       // One record batch for the contig, whatever segments it is held in.
       const views = layout.batches.map((batch) => batchViews(layout, batch));
       await (writer as ArrowFileWriter).writeRecordBatch(unit.contig.sites, recordBatchColumns(code, views), batchMetadata(views));
@@ -228,8 +272,11 @@ function recordBatchColumns(code: number, views: readonly BatchViews[]): BodyBuf
   return [repeatedInt32(code, rows), column((view) => view.pos), column((view) => view.ref), ...Array.from({ length: haplotypes }, (_, h) => column((view) => view.haplotypes[h] as Uint8Array))];
 }
 
+/** The metadata of a record batch whose POS decreases somewhere (then readers skip that check). */
+const UNSORTED: ReadonlyMap<string, string> = new Map([[MetadataKey.unsorted, 'true']]);
+
 /** The metadata of a record batch: whether its POS decreases somewhere (then readers skip that check). */
-function batchMetadata(views: readonly BatchViews[]): Map<string, string> {
+function batchMetadata(views: readonly BatchViews[]): ReadonlyMap<string, string> {
   let sorted = true;
   let last = -Infinity;
   for (const { pos } of views) {
@@ -237,7 +284,7 @@ function batchMetadata(views: readonly BatchViews[]): Map<string, string> {
     sorted &&= (pos[0] as number) >= last && isSorted(pos);
     last = pos[pos.length - 1] as number;
   }
-  return sorted ? new Map() : new Map([[MetadataKey.unsorted, 'true']]);
+  return sorted ? new Map() : UNSORTED;
 }
 
 /** An Int32 column holding `value` `rows` times (a long one produced piece by piece). */

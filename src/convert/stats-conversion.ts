@@ -1,28 +1,43 @@
 // The statistics as a conversion for the driver: workers count row ranges (worker/stats-chunk.ts),
 // the main thread adds each contig's range counts as they come, in genome order, and derives the
-// statistics and rates once every contig is counted. A contig's counts are kept only for the
-// alleles known when it ends (a later allele cannot be in it), so memory follows the contigs.
+// statistics and rates: of each contig as it is done when the allele dictionary is complete (a
+// loaded matrix; its lines of the table are written then), else once every contig is counted (a
+// streamed input, whose dictionary grows). A contig's counts are kept only up to the largest
+// allele code it holds, so memory follows the contigs.
 
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { StatsCounts, StatsTask } from '../worker/messages.js';
-import type { MatrixStats, SiteStats } from './matrix-stats.js';
-import { statsOutputChunks } from './stats-table.js';
+import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
+import { scopeLines, statsOutputChunks, statsTableHeader, TextChunks } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
   result(): MatrixStats;
 }
 
-/** Counts of one contig, its cells trimmed to the alleles known when it ended. */
+/** Counts of one contig, its cells up to the largest allele code it holds. */
 interface ContigCounts {
   name: string;
   counts: StatsCounts;
 }
 
+/** Options of `statsConversion`. */
+export interface StatsConversionOptions {
+  /** Write the statistics (TSV or JSON) as the run's output. */
+  format?: 'tsv' | 'json';
+  chunkRows?: number;
+  /**
+   * The allele dictionary is complete before the run (a loaded matrix): each contig's statistics
+   * are made as it is done, and its lines of the TSV table written then, while the workers count
+   * the next contigs, instead of all of them after the last.
+   */
+  dictionaryComplete?: boolean;
+}
+
 /** Describes the statistics for the driver; `format` set writes them (TSV or JSON) as the run's output. */
-export function statsConversion(pairsOf: (samples: readonly string[]) => HaplotypePair[], options: { format?: 'tsv' | 'json'; chunkRows?: number } = {}): StatsConversion {
+export function statsConversion(pairsOf: (samples: readonly string[]) => HaplotypePair[], options: StatsConversionOptions = {}): StatsConversion {
   let pairs: HaplotypePair[] = [];
   let columnPairs: [number, number][] = [];
   let samples: readonly string[] = [];
@@ -30,12 +45,26 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
   let current: StatsCounts | undefined;
   const contigs: ContigCounts[] = [];
   let cached: MatrixStats | undefined;
+  // With a complete dictionary: the names, each contig's statistics, the genome's counts and the table so far.
+  let names: Names | undefined;
+  const done: ContigStats[] = [];
+  let genome: StatsCounts | undefined;
+  let table: TextChunks | undefined;
   const conversion: StatsConversion = {
     ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
     begin(first) {
       samples = first?.layout.samples ?? [];
       pairs = pairsOf(samples);
       columnPairs = pairs.map((pair) => pair.columns);
+      if (options.dictionaryComplete && first) {
+        const strings = AlleleDictionary.attach(first.layout.alleles).toStrings();
+        names = namesOf(strings, samples, pairs);
+        genome = emptyCounts(samples.length, pairs.length, strings.length);
+        if (options.format === 'tsv') {
+          table = new TextChunks();
+          table.add(statsTableHeader());
+        }
+      }
       return undefined;
     },
     task: (range) => {
@@ -48,32 +77,56 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     },
     contigDone(unit) {
       dictionary = unit.layout.alleles;
-      const stride = AlleleDictionary.attach(dictionary).size;
-      const counts = addCounts(emptyCounts(samples.length, pairs.length, stride), current ?? emptyCounts(samples.length, pairs.length, 0));
-      contigs.push({ name: unit.contig.name, counts });
+      // The counts as they came: their cells stop at the largest code the contig holds.
+      const counts = current ?? emptyCounts(samples.length, pairs.length, 0);
       current = undefined;
+      if (!names || !genome) {
+        contigs.push({ name: unit.contig.name, counts });
+        return undefined;
+      }
+      addCounts(genome, counts);
+      const stats = contigStats(unit.contig.name, siteStats(counts, names));
+      done.push(stats);
+      return table?.add(scopeLines(stats.contig, stats));
     },
     end() {
       if (options.format === undefined) return undefined;
-      return statsOutputChunks(conversion.result(), options.format);
+      if (!table) return statsOutputChunks(conversion.result(), options.format);
+      const last = table.add(scopeLines('*', conversion.result().genome));
+      return [last, table.rest()].filter((bytes): bytes is Uint8Array => bytes !== undefined);
     },
     result() {
       if (cached) return cached;
+      if (names && genome) {
+        cached = { contigs: done, genome: siteStats(genome, names) };
+        return cached;
+      }
       // Alleles in the dictionary's canonical order (seed alleles, then the others by their bytes),
       // whatever order a streamed input met them in.
       const strings = dictionary ? AlleleDictionary.attach(dictionary).toStrings() : [...SEED_ALLELES];
-      const alleles = canonicalAlleles(strings).map((allele) => ({ allele, code: strings.indexOf(allele) }));
-      const names = { samples, alleles, pairs: pairs.map((pair) => pair.name) };
-      const genome = emptyCounts(samples.length, pairs.length, strings.length);
-      for (const contig of contigs) addCounts(genome, contig.counts);
+      const all = namesOf(strings, samples, pairs);
+      const sum = emptyCounts(samples.length, pairs.length, strings.length);
+      for (const contig of contigs) addCounts(sum, contig.counts);
       cached = {
-        contigs: contigs.map((contig) => ({ contig: contig.name, ...siteStats(contig.counts, names) })),
-        genome: siteStats(genome, names),
+        contigs: contigs.map((contig) => contigStats(contig.name, siteStats(contig.counts, all))),
+        genome: siteStats(sum, all),
       };
       return cached;
     },
   };
   return conversion;
+}
+
+/** The names the statistics list: samples, every allele of the dictionary `strings` in canonical order (seed alleles, then the others by their bytes) with its code, pairs. */
+function namesOf(strings: readonly string[], samples: readonly string[], pairs: readonly HaplotypePair[]): Names {
+  const alleles = canonicalAlleles(strings).map((allele) => ({ allele, code: strings.indexOf(allele) }));
+  return { samples, alleles, pairs: pairs.map((pair) => pair.name) };
+}
+
+/** A contig's statistics: its name first (as JSON lists it), then its site statistics; no object spread, which cost more than building them. */
+function contigStats(contig: string, stats: SiteStats): ContigStats {
+  const { sites, variableSites, droppedSites, multiallelicSites, haplotypes, alleles, pairs } = stats;
+  return { contig, sites, variableSites, droppedSites, multiallelicSites, haplotypes, alleles, pairs };
 }
 
 function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {

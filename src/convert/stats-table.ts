@@ -41,21 +41,53 @@ const CHUNK_BYTES = 1 << 20;
  * more in garbage collection than the formatting itself.
  */
 export function* statsTableChunks(stats: MatrixStats, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
-  let chunk = Buffer.allocUnsafe(chunkBytes);
-  let at = chunk.write(`${STATS_COLUMNS.join('\t')}\n`);
-  const scopes: (readonly [string, SiteStats])[] = stats.contigs.map((contig) => [contig.contig, contig] as const);
-  scopes.push(['*', stats.genome]);
-  for (const [scope, site] of scopes) {
-    const text = scopeLines(scope, site);
-    const most = 3 * text.length; // UTF-8 bytes of a string of this many UTF-16 units, at most
-    if (at + most > chunk.length) {
-      if (at > 0) yield chunk.subarray(0, at);
-      chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
-      at = 0;
-    }
-    at += chunk.write(text, at);
+  const chunks = new TextChunks(chunkBytes);
+  chunks.add(statsTableHeader());
+  for (const contig of stats.contigs) {
+    const full = chunks.add(scopeLines(contig.contig, contig));
+    if (full) yield full;
   }
-  if (at > 0) yield chunk.subarray(0, at);
+  const full = chunks.add(scopeLines('*', stats.genome));
+  if (full) yield full;
+  const rest = chunks.rest();
+  if (rest) yield rest;
+}
+
+/** The table's header line. */
+export function statsTableHeader(): string {
+  return `${STATS_COLUMNS.join('\t')}\n`;
+}
+
+/** Text gathered as UTF-8 into chunks of about `chunkBytes` (a chunk is handed on whole, never reused). */
+export class TextChunks {
+  private chunk: Buffer;
+  private at = 0;
+
+  constructor(private readonly chunkBytes = CHUNK_BYTES) {
+    this.chunk = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /** Adds `text`; returns the chunk it filled, when it did. */
+  add(text: string): Uint8Array | undefined {
+    const most = 3 * text.length; // UTF-8 bytes of a string of this many UTF-16 units, at most
+    let full: Uint8Array | undefined;
+    if (this.at + most > this.chunk.length) {
+      if (this.at > 0) full = this.chunk.subarray(0, this.at);
+      this.chunk = Buffer.allocUnsafe(Math.max(this.chunkBytes, most));
+      this.at = 0;
+    }
+    this.at += this.chunk.write(text, this.at);
+    return full;
+  }
+
+  /** The bytes added since the last chunk handed on, if any. */
+  rest(): Uint8Array | undefined {
+    if (this.at === 0) return undefined;
+    const rest = this.chunk.subarray(0, this.at);
+    this.chunk = Buffer.allocUnsafe(this.chunkBytes);
+    this.at = 0;
+    return rest;
+  }
 }
 
 /** The statistics as written (the TSV table, or JSON as `JSON.stringify(stats, null, 2)` and a newline), as UTF-8 in chunks of bounded size. */
@@ -66,12 +98,12 @@ export function* statsOutputChunks(stats: MatrixStats, format: 'tsv' | 'json', c
 }
 
 /** The lines of one scope (a contig, or `*` the genome). */
-function scopeLines(scope: string, stats: SiteStats): string {
+export function scopeLines(scope: string, stats: SiteStats): string {
   const cells = stats.sites * stats.haplotypes.length;
   const { sites } = stats;
   let text = '';
   const line = (statistic: StatsStatistic, item: string, count: number, total?: number): void => {
-    text += total === undefined ? `${scope}\t${statistic}\t${item}\t${count}\t.\t.\n` : `${scope}\t${statistic}\t${item}\t${count}\t${total}\t${rate(count, total)}\n`;
+    text += `${scope}\t${statistic}\t${item}\t${total === undefined ? `${count}\t.\t.\n` : counted(count, total)}`;
   };
   line(StatsStatistic.sites, '.', sites);
   line(StatsStatistic.variableSites, '.', stats.variableSites, sites);
@@ -85,6 +117,35 @@ function scopeLines(scope: string, stats: SiteStats): string {
   return text;
 }
 
+/** Line ends (`count total rate`) already formatted, by count and total: few distinct ones in the lines of many small contigs. */
+const ends = new Map<number, string>();
+
+/** `count\ttotal\trate\n`, formatted once for each count and total below 2^26. */
+function counted(count: number, total: number): string {
+  if (!(Number.isInteger(count) && Number.isInteger(total) && count >= 0 && total >= 0 && count < 2 ** 26 && total < 2 ** 26)) return `${count}\t${total}\t${rate(count, total)}\n`;
+  const key = count * 2 ** 26 + total;
+  let end = ends.get(key);
+  if (end === undefined) {
+    if (ends.size >= MAX_RATES) ends.clear();
+    end = `${count}\t${total}\t${rate(count, total)}\n`;
+    ends.set(key, end);
+  }
+  return end;
+}
+
+/** Rates already formatted, by value: the table of many small contigs holds few distinct rates, millions of times. */
+const rates = new Map<number, string>();
+/** Most rates kept formatted (the cache is emptied when full: a large matrix's rates are mostly distinct). */
+const MAX_RATES = 1 << 16;
+
 function rate(count: number, total: number): string {
-  return total === 0 ? 'NA' : (count / total).toFixed(6);
+  if (total === 0) return 'NA';
+  const value = count / total;
+  let text = rates.get(value);
+  if (text === undefined) {
+    if (rates.size >= MAX_RATES) rates.clear();
+    text = value.toFixed(6);
+    rates.set(value, text);
+  }
+  return text;
 }

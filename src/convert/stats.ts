@@ -45,7 +45,7 @@ export type { HaplotypeStats, AlleleCount, PairStats, SiteStats, ContigStats, Ma
  */
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
-  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv') });
+  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv'), dictionaryComplete: true });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'stats'), signal: options.signal, onRange: progressOf(matrix, options) });
   return conversion.result();

@@ -40,12 +40,22 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   slotBytes?: (range: RangeTask) => number;
   /** Called before any task, with the first contig (none when the source is empty): the bytes written first. */
   begin?(first: ContigUnit | undefined): Promise<Uint8Array | undefined> | Uint8Array | undefined;
-  /** The worker task of one range; a conversion without one (pack) works per contig in `contigDone`. */
+  /** The worker task of one range; a conversion without one works per contig in `contigDone`. */
   task?(range: RangeTask): T;
   /** One range's result, in genome order; an encoding task's bytes are written by the driver. */
   collect?(result: ResultOf<T>, range: RangeTask): void;
-  /** A contig's ranges are all collected; its layout is still valid. */
-  contigDone?(unit: ContigUnit): Promise<void> | void;
+  /**
+   * A contig's ranges are all collected; its layout is still valid. Bytes it returns are written
+   * then (after the bytes of its ranges: for a conversion whose tasks write none, as `stats`, in
+   * contig order).
+   */
+  contigDone?(unit: ContigUnit): Promise<Uint8Array | undefined | void> | Uint8Array | undefined | void;
+  /**
+   * Whether this contig gets no worker task: the conversion does it whole in `contigDone`, on the
+   * main thread, once the tasks before it are consumed (their bytes written), so that it may write
+   * to the output itself (`pack` writes a large contig's columns straight from the shared buffers).
+   */
+  inContigDone?(unit: ContigUnit): boolean;
   /** After the last contig: the bytes written last, whole or in pieces (a large table). */
   end?(): Promise<Uint8Array | undefined> | Uint8Array | Iterable<Uint8Array> | undefined;
 }

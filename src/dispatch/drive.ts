@@ -124,8 +124,13 @@ class Run<T extends WorkerTask> {
         this.begun = true;
         await this.write(await this.conversion.begin?.(unit));
       }
-      if (!this.conversion.task) {
-        await this.conversion.contigDone?.(unit);
+      if (!this.conversion.task || this.conversion.inContigDone?.(unit)) {
+        // Done on the main thread, after every task before it is consumed (its bytes written).
+        if (group.length > 0) yield this.launch(group);
+        group = [];
+        groupRows = 0;
+        if (this.conversion.task) yield DRAIN;
+        await this.write((await this.conversion.contigDone?.(unit)) ?? undefined);
         this.options.onRange?.(unit.contig.sites, true);
         continue;
       }
@@ -187,7 +192,7 @@ class Run<T extends WorkerTask> {
     if (flight.slot) this.slots.push(flight.slot);
     for (const [i, range] of flight.ranges.entries()) {
       this.conversion.collect?.(results[i] as ResultOf<T>, range);
-      if (range.last) await this.conversion.contigDone?.(range.unit);
+      if (range.last) await this.write((await this.conversion.contigDone?.(range.unit)) ?? undefined);
       this.options.onRange?.(range.to - range.from, range.last);
     }
   }

@@ -24,7 +24,7 @@ interface Xxh3 {
 let xxh3: Xxh3 | undefined;
 
 /** XXH3-64 (seed 0) of no bytes: the checksum of every empty validity buffer. */
-const EMPTY_CHECKSUM = 0x2d06800538d394c2n;
+export const EMPTY_CHECKSUM = 0x2d06800538d394c2n;
 
 /** The checksum of the bytes of `pieces`, one after the other (a buffer written in pieces), as a number. */
 export function checksumValue(pieces: Iterable<Uint8Array> | Uint8Array): bigint {

@@ -7,6 +7,7 @@ import { runBgzfTask } from './bgzf-task.js';
 import { runCustomTask } from './custom-task.js';
 import { runFormatTask } from './format-task.js';
 import { runHaplotypeTask } from './haplotype-chunk.js';
+import { runPackTask } from './pack-batch.js';
 import { runParseTask } from './parse-chunk.js';
 import { runRemapTask } from './remap-task.js';
 import { runStatsTask } from './stats-chunk.js';
@@ -22,6 +23,7 @@ export const kernels = {
   vcf: runVcfTask,
   stats: runStatsTask,
   format: runFormatTask,
+  pack: runPackTask,
 } as const;
 
 /** The name of a registered kernel. */

@@ -16,25 +16,39 @@ export function runStatsTask(task: StatsTask): StatsCounts {
 
   // Code histograms, one column at a time (sequential reads of each column), kept for the codes up
   // to the largest one the rows hold: a few per haplotype, not 256 (the counts go back to the main
-  // thread with every task, and a contig of 20 sites would otherwise post 63 KiB of zeros).
-  const histograms = new Uint32Array(width * 256);
-  let stride = 0;
+  // thread with every task, and a contig of 20 sites would otherwise post 63 KiB of zeros). The
+  // histograms are the worker's scratch, cleared after use: a fresh one per task (32 KiB for 31
+  // haplotypes) cost more than counting a contig of 20 sites.
+  const histograms = histogramScratch(width);
+  let largest = -1;
   for (let h = 0; h < width; h++) {
     const codes = haplotypes[h] as Uint8Array;
     const at = h * 256;
-    for (let r = 0; r < rows; r++) (histograms[at + (codes[r] as number)] as number)++;
-    for (let c = 255; c >= stride; c--) {
-      if (histograms[at + c] !== 0) {
-        stride = c + 1;
-        break;
-      }
+    for (let r = 0; r < rows; r++) {
+      const code = codes[r] as number;
+      (histograms[at + code] as number)++;
+      if (code > largest) largest = code;
     }
   }
-  const cells = new Float64Array(width * stride);
-  for (let h = 0; h < width; h++) for (let c = 0; c < stride; c++) cells[h * stride + c] = histograms[h * 256 + c] as number;
+  const stride = largest + 1;
+  // One buffer for all the counts (cells, then each pair's called and heterozygous sites): one
+  // ArrayBuffer to clone back to the main thread instead of three, for every task.
+  const pairs = task.pairs.length;
+  const counts = new Float64Array(width * stride + 2 * pairs);
+  const cells = counts.subarray(0, width * stride);
+  const pairCalled = counts.subarray(width * stride, width * stride + pairs);
+  const pairHet = counts.subarray(width * stride + pairs);
+  for (let h = 0; h < width; h++) {
+    for (let c = 0; c < stride; c++) {
+      cells[h * stride + c] = histograms[h * 256 + c] as number;
+      histograms[h * 256 + c] = 0;
+    }
+  }
 
-  // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site.
-  const { seen, alts } = altScratch();
+  // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site. The table of
+  // codes seen is the worker's, reset for each task (its rows count from 0 again).
+  const { seen, alts } = altTables;
+  seen.fill(-1);
   let variableSites = 0;
   let multiallelicSites = 0;
   for (let r = 0; r < rows; r++) {
@@ -44,9 +58,8 @@ export function runStatsTask(task: StatsTask): StatsCounts {
   }
 
   // Pairs: both members called (neither N nor -), and whether they differ.
-  const pairCalled = new Float64Array(task.pairs.length);
-  const pairHet = new Float64Array(task.pairs.length);
-  task.pairs.forEach(([a, b], p) => {
+  for (let p = 0; p < pairs; p++) {
+    const [a, b] = task.pairs[p] as [number, number];
     const first = haplotypes[a] as Uint8Array;
     const second = haplotypes[b] as Uint8Array;
     let called = 0;
@@ -60,7 +73,19 @@ export function runStatsTask(task: StatsTask): StatsCounts {
     }
     pairCalled[p] = called;
     pairHet[p] = het;
-  });
+  }
 
   return { sites: rows, variableSites, multiallelicSites, cells, stride, pairCalled, pairHet };
+}
+
+/** Per-worker scratch of the alt rule. */
+const altTables = altScratch();
+
+/** Per-worker histogram scratch, all zeros between tasks. */
+let scratch = new Uint32Array(0);
+
+/** Zeroed histograms of 256 codes for `width` haplotypes. */
+function histogramScratch(width: number): Uint32Array {
+  if (scratch.length < width * 256) scratch = new Uint32Array(width * 256);
+  return scratch;
 }

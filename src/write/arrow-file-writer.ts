@@ -1,7 +1,8 @@
 // Writes an Arrow IPC file (the random-access "file" format) message by message, straight from
 // column buffers, so a matrix is never copied to be written. The metadata flatbuffers are encoded
-// by apache-arrow; the framing is ours, because apache-arrow's writer aligns buffers to 8 bytes
-// and genomatrix wants 64 (native-layout/README.md, "The file layout"):
+// by apache-arrow (a record batch's from a template of its encoding: write/record-batch-message.ts);
+// the framing is ours, because apache-arrow's writer aligns buffers to 8 bytes and genomatrix
+// wants 64 (native-layout/README.md, "The file layout"):
 //
 //   - every message starts at a multiple of 64 bytes, its metadata padded so its body does too;
 //   - every body buffer starts at a multiple of 64 bytes of the body; its recorded length is its
@@ -14,11 +15,11 @@
 import { MessageHeader, MetadataVersion, Message, type Schema } from 'apache-arrow';
 import { FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
 import { BufferRegion, DictionaryBatch, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
-import { CHECKSUM_KEY, checksumOf, formatChecksums } from '../layout/buffer-checksum.js';
+import { CHECKSUM_KEY, checksumOf, checksumValue, formatChecksums } from '../layout/buffer-checksum.js';
 import type { OutputSink } from './output-sink.js';
+import { alignMessage, framedBytes, MESSAGE_ALIGNMENT, writeRecordBatchMessage, type RecordBatchTemplate } from './record-batch-message.js';
 
-/** Alignment of messages and body buffers in the files genomatrix writes. */
-export const FILE_ALIGNMENT = 64;
+const FILE_ALIGNMENT = MESSAGE_ALIGNMENT;
 const MAGIC = new TextEncoder().encode('ARROW1');
 const ZEROS = new Uint8Array(FILE_ALIGNMENT);
 /** Largest single write (one write call takes at most 2 GiB). */
@@ -38,6 +39,7 @@ export class ArrowFileWriter {
   private pendingBytes = 0;
   private readonly dictionaryBlocks: FileBlock[] = [];
   private readonly recordBatchBlocks: FileBlock[] = [];
+  private readonly templates = new Map<string, RecordBatchTemplate>();
 
   /** Starts the file: magic, then the schema message. */
   static async start(sink: OutputSink, schema: Schema): Promise<ArrowFileWriter> {
@@ -81,11 +83,35 @@ export class ArrowFileWriter {
   async writeRecordBatch(rows: number, columns: readonly BodyBuffer[], metadata: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const body = columns.flatMap((values) => [new Uint8Array(0), values]);
     const { regions, length } = bodyRegions(body);
-    const header = new RecordBatch(rows, columns.map(() => new FieldNode(rows, 0)), regions, null);
-    const custom = new Map([...checksumMetadata(body), ...metadata]);
-    this.recordBatchBlocks.push(this.writeMessage(new Message(length, MetadataVersion.V5, MessageHeader.RecordBatch, header, custom)));
+    const template = this.templateOf(columns.length, metadata);
+    const message = new Uint8Array(framedBytes(template));
+    const checksums = body.map((buffer) => checksumValue(buffer instanceof Uint8Array ? buffer : buffer.pieces()));
+    writeRecordBatchMessage(message, 0, template, rows, regions.map((region) => region.offset), regions.map((region) => region.length), length, checksums);
+    this.recordBatchBlocks.push(new FileBlock(message.length, length, this.position));
+    this.write(message);
     this.writeBody(body);
     await this.flush();
+  }
+
+  /**
+   * Records a record batch that went to the sink without this writer (a worker encoded it, from
+   * `recordBatchTemplate`): its framed message of `metadataBytes` and its body of `bodyLength`,
+   * at the current position.
+   */
+  recordBatchWritten(metadataBytes: number, bodyLength: number): void {
+    this.recordBatchBlocks.push(new FileBlock(metadataBytes, bodyLength, this.position));
+    this.position += metadataBytes + bodyLength;
+  }
+
+  /** The template of the record batch messages of `fields` fields and `metadata`'s keys besides the checksums, made once. */
+  templateOf(fields: number, metadata: ReadonlyMap<string, string> = new Map()): RecordBatchTemplate {
+    const key = `${fields}\t${[...metadata].map(([k, v]) => `${k}=${v}`).join('\t')}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      template = recordBatchTemplate(fields, metadata);
+      this.templates.set(key, template);
+    }
+    return template;
   }
 
   /** Ends the stream and writes the footer; the caller commits the sink. */
@@ -183,6 +209,46 @@ function bodyRegions(buffers: readonly BodyBuffer[]): { regions: BufferRegion[];
   return { regions, length: at };
 }
 
-function alignUp(n: number): number {
-  return Math.ceil(n / FILE_ALIGNMENT) * FILE_ALIGNMENT;
+const alignUp = alignMessage;
+
+/**
+ * The template of the record batch messages of `fields` fields whose custom metadata is the
+ * checksums then `metadata` (write/record-batch-message.ts): apache-arrow encodes a message whose
+ * numbers and checksum text are placeholders, and the template records where they are. The
+ * flatbuffer's shape depends only on the number of fields and the metadata (every number a
+ * message holds is an int64 in a fixed place, none of them 0, which the builder would leave out;
+ * the checksum text has a fixed length), so every record batch of that shape fills it in.
+ */
+export function recordBatchTemplate(fields: number, metadata: ReadonlyMap<string, string> = new Map()): RecordBatchTemplate {
+  // Placeholders: distinct int64 values no other part of the message holds.
+  const base = 0x5eed_0000_00;
+  const rows = base;
+  const nodes = Array.from({ length: fields }, (_, f) => new FieldNode(base + 1 + f, 0));
+  const regions = Array.from({ length: 2 * fields }, (_, k) => new BufferRegion(base + 1 + fields + 2 * k, base + 2 + fields + 2 * k));
+  const bodyLength = base + 1 + 5 * fields;
+  const text = Array.from({ length: 2 * fields }, () => 'z'.repeat(16)).join(',');
+  const custom = new Map([[CHECKSUM_KEY, text], ...metadata]);
+  const header = new RecordBatch(rows, nodes, regions, null);
+  const encoded = Message.encode(new Message(bodyLength, MetadataVersion.V5, MessageHeader.RecordBatch, header, custom));
+  const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  const find = (value: number): number => {
+    const pattern = Buffer.alloc(8);
+    pattern.writeBigInt64LE(BigInt(value));
+    const at = bytes.indexOf(pattern);
+    if (at < 0 || bytes.indexOf(pattern, at + 1) >= 0) throw new Error(`record batch template: placeholder ${value} is not found once`);
+    return at;
+  };
+  const template: RecordBatchTemplate = {
+    metadata: new Uint8Array(bytes),
+    fields,
+    lengthAt: find(rows),
+    nodesAt: find(base + 1),
+    buffersAt: find(base + 1 + fields),
+    bodyLengthAt: find(bodyLength),
+    checksumsAt: bytes.indexOf(text),
+  };
+  // The vectors of structs are in order: each placeholder where the template says.
+  for (let f = 0; f < fields; f++) if (find(base + 1 + f) !== template.nodesAt + 16 * f) throw new Error('record batch template: field nodes out of place');
+  for (let k = 0; k < 4 * fields; k++) if (find(base + 1 + fields + k) !== template.buffersAt + 8 * k) throw new Error('record batch template: buffers out of place');
+  return template;
 }
