@@ -57,7 +57,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       pairs = pairsOf(samples);
       columnPairs = pairs.map((pair) => pair.columns);
       if (options.dictionaryComplete && first) {
-        const strings = AlleleDictionary.attach(first.layout.alleles).toStrings();
+        const strings = AlleleDictionary.shared(first.layout.alleles).toStrings();
         names = namesOf(strings, samples, pairs);
         genome = emptyCounts(samples.length, pairs.length, strings.length);
         if (options.format === 'tsv') {
@@ -103,7 +103,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       }
       // Alleles in the dictionary's canonical order (seed alleles, then the others by their bytes),
       // whatever order a streamed input met them in.
-      const strings = dictionary ? AlleleDictionary.attach(dictionary).toStrings() : [...SEED_ALLELES];
+      const strings = dictionary ? AlleleDictionary.shared(dictionary).toStrings() : [...SEED_ALLELES];
       const all = namesOf(strings, samples, pairs);
       const sum = emptyCounts(samples.length, pairs.length, strings.length);
       for (const contig of contigs) addCounts(sum, contig.counts);

@@ -6,12 +6,18 @@ import { alleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import type { StatsCounts, StatsTask } from './messages.js';
+import type { SharedRows } from './shared-views.js';
 
-/** Counts rows `[task.from, task.to)` of a batch. */
-export function runStatsTask(task: StatsTask): StatsCounts {
-  const { pos, ref, haplotypes } = batchViews(task, task.batch, task.from, task.to);
+/**
+ * Counts rows `[task.from, task.to)` of a batch: in its own views, or in the views a group's small
+ * contigs share (worker/shared-views.ts), from their row `shared.row`.
+ */
+export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts {
+  const { ref, haplotypes } = shared?.views ?? batchViews(task, task.batch, task.from, task.to);
   const { missing, deletion } = alleleBytes(task.alleles);
-  const rows = pos.length;
+  const rows = task.to - task.from;
+  const start = shared?.row ?? 0;
+  const end = start + rows;
   const width = haplotypes.length;
 
   // Code histograms, one column at a time (sequential reads of each column), kept for the codes up
@@ -24,7 +30,7 @@ export function runStatsTask(task: StatsTask): StatsCounts {
   for (let h = 0; h < width; h++) {
     const codes = haplotypes[h] as Uint8Array;
     const at = h * 256;
-    for (let r = 0; r < rows; r++) {
+    for (let r = start; r < end; r++) {
       const code = codes[r] as number;
       (histograms[at + code] as number)++;
       if (code > largest) largest = code;
@@ -46,12 +52,12 @@ export function runStatsTask(task: StatsTask): StatsCounts {
   }
 
   // Alt alleles per site (the alt rule); two are enough to tell a multi-allelic site. The table of
-  // codes seen is the worker's, reset for each task (its rows count from 0 again).
+  // codes seen is the worker's, reset for each task (another task's rows may have the same numbers).
   const { seen, alts } = altTables;
   seen.fill(-1);
   let variableSites = 0;
   let multiallelicSites = 0;
-  for (let r = 0; r < rows; r++) {
+  for (let r = start; r < end; r++) {
     const altCount = altAlleles(haplotypes, r, ref[r] as number, missing, seen, alts, 2);
     if (altCount > 0) variableSites++;
     if (altCount > 1) multiallelicSites++;
@@ -64,7 +70,7 @@ export function runStatsTask(task: StatsTask): StatsCounts {
     const second = haplotypes[b] as Uint8Array;
     let called = 0;
     let het = 0;
-    for (let r = 0; r < rows; r++) {
+    for (let r = start; r < end; r++) {
       const x = first[r] as number;
       const y = second[r] as number;
       if (x === missing || x === deletion || y === missing || y === deletion) continue;
