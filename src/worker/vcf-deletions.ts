@@ -82,9 +82,10 @@ function baseCode(base: string | undefined): number {
   return base !== undefined && /^[ACGT]$/.test(base) ? base.charCodeAt(0) : 0;
 }
 
-/** Runs joined so far: deleted rows [s, e]; rows (e, c] read REF; `members` as in DeletionRun. */
+/** Runs joined so far: deleted positions [pos of row s, e]; cells after them up to row c read REF; `members` as in DeletionRun. */
 interface Block {
   s: number;
+  /** The last deleted position (a position, not a row: a join may reach over a POS gap). */
   e: number;
   c: number;
   members: number[];
@@ -105,7 +106,7 @@ export function deletionRuns(
 ): DeletionRun[] {
   const out: DeletionRun[] = [];
   if (codes.deletion < 0) return out;
-  const h = new HaplotypeCells(contig, column, codes);
+  const h = new HaplotypeCells(contig, column, codes, fasta);
   let p = h.runStart(from);
   if (p < 0 || p > to + MAX_SHIFT) return out;
   let q = h.runEnd(p);
@@ -116,7 +117,7 @@ export function deletionRuns(
     q = e;
     p = h.runStart(e);
   }
-  let block: Block = { s: p, e: q, c: q, members: [p, q] };
+  let block: Block = { s: p, e: contig.pos[q] as number, c: q, members: [p, q] };
   let previous: Block | undefined;
   let runEnd = q;
   for (;;) {
@@ -125,21 +126,25 @@ export function deletionRuns(
     const q2 = p2 < 0 ? -1 : h.runEnd(p2);
     const linked = p2 >= 0 && h.links(runEnd, p2, q2);
     if (linked && h.passes(block, p2, q2)) {
-      block.e += q2 - p2 + 1;
+      block.e += (contig.pos[q2] as number) - (contig.pos[p2] as number) + 1;
       block.c = q2;
       block.members.push(p2, q2);
     } else {
-      out.push(h.place(block, previous, fasta));
+      out.push(h.place(block, previous));
       if (block.s > to || p2 < 0 || p2 > to + MAX_SHIFT) break;
       previous = linked ? block : undefined;
-      block = { s: p2, e: q2, c: q2, members: [p2, q2] };
+      block = { s: p2, e: contig.pos[q2] as number, c: q2, members: [p2, q2] };
     }
     runEnd = q2;
   }
   return out;
 }
 
-/** One haplotype column read for deletions. */
+/**
+ * One haplotype column read for deletions. Positions the matrix has no row for (POS gaps) read as
+ * cells too when a FASTA is given: the FASTA's base, which every haplotype reads there (docs/vcf.md,
+ * "Positions not in the matrix"); without a FASTA they are unknown, and nothing moves over them.
+ */
 class HaplotypeCells {
   private readonly pos: Int32Array;
   private readonly ref: Uint8Array;
@@ -149,6 +154,7 @@ class HaplotypeCells {
     contig: ContigColumns,
     private readonly column: Uint8Array,
     private readonly codes: AlleleCodes,
+    private readonly fasta: FastaBase | undefined,
   ) {
     this.pos = contig.pos;
     this.ref = contig.ref;
@@ -163,6 +169,27 @@ class HaplotypeCells {
   /** Rows `row - 1` and `row` are consecutive positions. */
   private follows(row: number): boolean {
     return row > 0 && this.pos[row] === (this.pos[row - 1] as number) + 1;
+  }
+
+  /** The FASTA's base at a position without a row, as a byte of A C G T, or 0 (no FASTA, `N`). */
+  private gapBase(position: number): number {
+    return this.fasta ? baseCode(this.fasta(position)) : 0;
+  }
+
+  /** The last row at or before `position`, looked for from `row` down. */
+  private rowAt(position: number, row: number): number {
+    while (row >= 0 && (this.pos[row] as number) > position) row--;
+    return row;
+  }
+
+  /** The REF base at `position` (row `row` when it holds it, else a gap's FASTA base), or 0. */
+  private refBase(position: number, row: number): number {
+    return row >= 0 && this.pos[row] === position ? (this.codes.base[this.ref[row] as number] as number) : this.gapBase(position);
+  }
+
+  /** The haplotype's base at `position` (its cell at row `row` when it holds it, else a gap's FASTA base), or 0. */
+  private ownBase(position: number, row: number): number {
+    return row >= 0 && this.pos[row] === position ? (this.codes.base[this.column[row] as number] as number) : this.gapBase(position);
   }
 
   /** First row of the run holding `row`, else of the first run after it (-1: none). */
@@ -188,76 +215,89 @@ class HaplotypeCells {
     return q;
   }
 
-  /** Last row of the run before row `p`, when at most MAX_SHIFT consecutive single bases lie between; else -1. */
+  /** Last row of the run before row `p`, when at most MAX_SHIFT positions of single bases lie between; else -1. */
   previousRunEnd(p: number): number {
-    for (let a = p - 1, kept = 0; a >= 0 && kept <= MAX_SHIFT; a--, kept++) {
-      if (!this.follows(a + 1)) return -1;
-      if (this.deleted(a)) return a;
-      if (this.codes.base[this.column[a] as number] === 0) return -1;
+    let row = p - 1;
+    for (let a = (this.pos[p] as number) - 1, kept = 0; a >= 1 && kept <= MAX_SHIFT; a--, kept++) {
+      row = this.rowAt(a, row);
+      if (row >= 0 && this.pos[row] === a && this.deleted(row)) return row;
+      if (this.ownBase(a, row) === 0) return -1;
     }
     return -1;
   }
 
-  /** The run [p2, q2] can move left over the cells between it and the run ending at `q1` (their own cells). */
+  /** The run [p2, q2] can move left over the positions between it and the run ending at row `q1` (the haplotype's own bases). */
   links(q1: number, p2: number, q2: number): boolean {
-    const { base } = this.codes;
-    const m = p2 - 1 - q1;
-    if (m < 1 || m > MAX_SHIFT || !this.follows(q1 + 1)) return false;
-    for (let j = 0; j < m; j++) {
-      const a = p2 - 1 - j;
-      const x = base[this.column[a] as number] as number;
-      if (!this.follows(a + 1) || x === 0 || x !== base[this.ref[q2 - j] as number]) return false;
-    }
-    return true;
-  }
-
-  /** The run [p2, q2] can move left up to the block's deleted rows, over the bases the block left. */
-  passes(block: Block, p2: number, q2: number): boolean {
-    const { base } = this.codes;
-    const m = p2 - 1 - block.e;
+    const p = this.pos[p2] as number;
+    const q = this.pos[q2] as number;
+    const m = p - 1 - (this.pos[q1] as number);
     if (m < 1 || m > MAX_SHIFT) return false;
+    let own = p2 - 1;
+    let ref = q2;
     for (let j = 0; j < m; j++) {
-      const a = p2 - 1 - j;
-      const x = base[(a <= block.c ? this.ref[a] : this.column[a]) as number] as number;
-      if (x === 0 || x !== base[this.ref[q2 - j] as number]) return false;
+      own = this.rowAt(p - 1 - j, own);
+      ref = this.rowAt(q - j, ref);
+      const x = this.ownBase(p - 1 - j, own);
+      if (x === 0 || x !== this.refBase(q - j, ref)) return false;
     }
     return true;
   }
 
-  /** The haplotype's allele code at `row`, given the block before (its deleted rows give -1). */
+  /** The run [p2, q2] can move left up to the block's deleted positions, over the bases the block left. */
+  passes(block: Block, p2: number, q2: number): boolean {
+    const p = this.pos[p2] as number;
+    const q = this.pos[q2] as number;
+    const cellEnd = this.pos[block.c] as number;
+    const m = p - 1 - block.e;
+    if (m < 1 || m > MAX_SHIFT) return false;
+    let own = p2 - 1;
+    let ref = q2;
+    for (let j = 0; j < m; j++) {
+      const a = p - 1 - j;
+      own = this.rowAt(a, own);
+      ref = this.rowAt(q - j, ref);
+      const x = a <= cellEnd ? this.refBase(a, own) : this.ownBase(a, own);
+      if (x === 0 || x !== this.refBase(q - j, ref)) return false;
+    }
+    return true;
+  }
+
+  /** The haplotype's allele code at `row`, given the block before (its deleted positions give -1). */
   private view(row: number, previous: Block | undefined): number {
-    if (previous && row >= previous.s && row <= previous.c) return row <= previous.e ? -1 : (this.ref[row] as number);
+    if (previous && row >= previous.s && row <= previous.c) return (this.pos[row] as number) <= previous.e ? -1 : (this.ref[row] as number);
     return this.column[row] as number;
   }
 
   /** Where a block is written (VCF's rules; docs/vcf.md, "Anchoring"). */
-  place(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun {
-    const { pos, codes } = this;
+  place(block: Block, previous: Block | undefined): DeletionRun {
+    const { pos, codes, fasta } = this;
     const { s, e, c, members } = block;
     const p0 = pos[s] as number;
-    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLastPos: pos[e] as number, lastPos: pos[e] as number };
+    const lastRow = this.rowAt(e, c);
+    const run = { first: s, last: lastRow, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLastPos: e, lastPos: e };
     // An anchor is known when it is bases; an `N` anchor writes the allele `N` (docs/vcf.md, "Anchoring"),
     // unless the last deleted REF base is `N` too (bcftools norm would trim that common `N`).
-    const known = (code: number): boolean => code >= 0 && codes.bases[code] === 1 && (code !== codes.missing || this.ref[e] !== codes.missing);
+    const lastRefN = pos[lastRow] === e ? this.ref[lastRow] === codes.missing : fasta?.(e) === 'N';
+    const known = (code: number): boolean => code >= 0 && codes.bases[code] === 1 && (code !== codes.missing || !lastRefN);
     if (this.follows(s) && !known(this.view(s - 1, previous))) {
       return { ...run, form: RunForm.unknown, recordRow: s - 1, recordPos: p0 - 1, allele: null };
     }
     if (!this.follows(s) && p0 === 1) {
-      // VCF: a deletion at the contig's first base keeps the base after it.
-      const after = e + 1;
-      if (after < this.n && this.follows(after)) {
+      // VCF: a deletion at the contig's first base keeps the base after it: a row's (REF when the
+      // block's cells reach it), or the FASTA's when that position is not in the matrix.
+      const after = lastRow + 1;
+      if (after < this.n && pos[after] === e + 1) {
         const code = after <= c ? (this.ref[after] as number) : (this.column[after] as number);
         return known(code)
-          ? { ...run, form: RunForm.first, spanLastPos: pos[after] as number, allele: codes.texts[code] as string }
+          ? { ...run, form: RunForm.first, spanLastPos: e + 1, allele: codes.texts[code] as string }
           : { ...run, form: RunForm.unknown, allele: null };
       }
-      // The position after the run is a POS gap: the FASTA's base there, when it is one of A C G T.
-      const next = baseCode(fasta?.((pos[e] as number) + 1));
-      if (next !== 0) return { ...run, form: RunForm.first, spanLastPos: (pos[e] as number) + 1, allele: String.fromCharCode(next) };
+      const next = this.gapBase(e + 1);
+      if (next !== 0) return { ...run, form: RunForm.first, spanLastPos: e + 1, allele: String.fromCharCode(next) };
       return { ...run, form: RunForm.star, allele: null };
     }
     if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };
-    return this.moveLeft(block, previous, fasta) ?? { ...run, form: RunForm.star, allele: null };
+    return this.moveLeft(block, previous) ?? { ...run, form: RunForm.star, allele: null };
   }
 
   /**
@@ -269,22 +309,21 @@ class HaplotypeCells {
    * (the rows' own cells anchor, as before). It stops at POS 1. Without a FASTA, a deletion that
    * would move into a gap has an unknown place: undefined (the caller writes the star form).
    */
-  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun | undefined {
-    const { pos, ref, codes } = this;
+  private moveLeft(block: Block, previous: Block | undefined): DeletionRun | undefined {
+    const { pos, codes, fasta } = this;
     const { s, e, c, members } = block;
     /** The anchor: a row, or (virtual) the position `anchorPos` of a gap that ends at row `gapRow`. */
     let anchorRow = this.follows(s) ? s - 1 : -1;
     let gapRow = anchorRow < 0 ? s : -1;
     let anchorPos = (pos[s] as number) - 1;
-    let lastPos = pos[e] as number;
-    /** The last deleted position's row, while it is one. */
-    let lastRow = e;
-    const refBase = (position: number): number => {
-      while (lastRow >= 0 && (pos[lastRow] as number) > position) lastRow--;
-      return lastRow >= 0 && pos[lastRow] === position ? (codes.base[ref[lastRow] as number] as number) : baseCode(fasta?.(position));
-    };
+    let lastPos = e;
+    /** The row at or before the last deleted position. */
+    let lastRow = this.rowAt(e, c);
+    const refBase = (position: number): number => this.refBase(position, (lastRow = this.rowAt(position, lastRow)));
+    /** A gap position inside the previous block's deletion (never reached: the block would have joined it). */
+    const deletedBefore = (position: number): boolean => previous !== undefined && position >= (pos[previous.s] as number) && position <= previous.e;
     for (let shifted = 0; shifted < MAX_SHIFT; shifted++) {
-      const x = anchorRow >= 0 ? (codes.base[this.view(anchorRow, previous)] ?? 0) : baseCode(fasta?.(anchorPos));
+      const x = anchorRow >= 0 ? (codes.base[this.view(anchorRow, previous)] ?? 0) : deletedBefore(anchorPos) ? 0 : this.gapBase(anchorPos);
       if (x === 0 || x !== refBase(lastPos)) break;
       const next = anchorPos - 1;
       if (next < 1) break;
