@@ -91,6 +91,13 @@ interface Block {
   members: number[];
 }
 
+/** Block `later` joined onto `block`: its deletion moved left up to the block's, its cells read REF. */
+function join(block: Block, later: Block, pos: Int32Array): void {
+  block.e += later.e - (pos[later.s] as number) + 1;
+  block.c = later.c;
+  for (const row of later.members) block.members.push(row);
+}
+
 /**
  * The deletions of `column` a task on rows [from, to) needs: those whose runs reach into
  * [from, to] (from the first run of their group on), and the first one after `to` (it may move
@@ -110,30 +117,30 @@ export function deletionRuns(
   let p = h.runStart(from);
   if (p < 0 || p > to + MAX_SHIFT) return out;
   let q = h.runEnd(p);
-  // Back to the first run of the group: a run joins the one before when it can move up to it.
+  // Back to the first run of the group: joins happen only between runs of one group (`linked`).
   for (;;) {
     const e = h.previousRunEnd(p);
-    if (e < 0 || !h.links(e, p, q)) break;
+    if (e < 0 || !h.linked(e, p, q)) break;
     q = e;
     p = h.runStart(e);
   }
-  let block: Block = { s: p, e: contig.pos[q] as number, c: q, members: [p, q] };
-  let previous: Block | undefined;
+  // The group's blocks, in order, kept until the group ends: a block that grows may then join
+  // the one before it, and that one the one before (a stack).
+  const blocks: Block[] = [{ s: p, e: contig.pos[q] as number, c: q, members: [p, q] }];
   let runEnd = q;
   for (;;) {
-    const limit = Math.max(runEnd, to) + MAX_SHIFT + 1;
-    const p2 = h.nextRun(runEnd + 1, limit);
+    const p2 = h.nextRun(runEnd + 1, Math.max(runEnd, to) + MAX_SHIFT + 1);
     const q2 = p2 < 0 ? -1 : h.runEnd(p2);
-    const linked = p2 >= 0 && h.links(runEnd, p2, q2);
-    if (linked && h.passes(block, p2, q2)) {
-      block.e += (contig.pos[q2] as number) - (contig.pos[p2] as number) + 1;
-      block.c = q2;
-      block.members.push(p2, q2);
+    if (p2 >= 0 && h.linked(runEnd, p2, q2)) {
+      blocks.push({ s: p2, e: contig.pos[q2] as number, c: q2, members: [p2, q2] });
+      for (let k = blocks.length - 1; k > 0 && h.passes(blocks[k - 1] as Block, blocks[k] as Block); k--) join(blocks[k - 1] as Block, blocks.pop() as Block, contig.pos);
     } else {
-      out.push(h.place(block, previous));
-      if (block.s > to || p2 < 0 || p2 > to + MAX_SHIFT) break;
-      previous = linked ? block : undefined;
-      block = { s: p2, e: contig.pos[q2] as number, c: q2, members: [p2, q2] };
+      // The group ends: its blocks are settled. The first after `to` may move left into the range; later ones cannot pass it.
+      blocks.forEach((block, k) => out.push(h.place(block, blocks[k - 1])));
+      const last = blocks[blocks.length - 1] as Block;
+      if (last.s > to || p2 < 0 || p2 > to + MAX_SHIFT) break;
+      blocks.length = 0;
+      blocks.push({ s: p2, e: contig.pos[q2] as number, c: q2, members: [p2, q2] });
     }
     runEnd = q2;
   }
@@ -226,32 +233,58 @@ class HaplotypeCells {
     return -1;
   }
 
-  /** The run [p2, q2] can move left over the positions between it and the run ending at row `q1` (the haplotype's own bases). */
-  links(q1: number, p2: number, q2: number): boolean {
+  /**
+   * The runs ending at row `q1` and starting at row `p2` (ending at `q2`) are of one group, in
+   * which blocks may join: the run can move left over the haplotype's own bases between them, or
+   * the block of it and the runs that join it after it can (docs/vcf.md, "Row ranges and
+   * ownership"). Decided from these runs and the cells between and after them alone.
+   */
+  linked(q1: number, p2: number, q2: number): boolean {
+    const m = (this.pos[p2] as number) - 1 - (this.pos[q1] as number);
+    if (m < 1 || m > MAX_SHIFT) return false;
+    if (this.moves(q1, p2, this.pos[q2] as number, q2)) return true;
+    // Only over single bases can a longer block move: most runs stop here, before the runs after them are read.
+    for (let a = (this.pos[p2] as number) - 1, row = p2 - 1; a > (this.pos[q1] as number); a--) if (this.ownBase(a, (row = this.rowAt(a, row))) === 0) return false;
+    const block: Block = { s: p2, e: this.pos[q2] as number, c: q2, members: [] };
+    for (;;) {
+      const p3 = this.nextRun(block.c + 1, block.c + MAX_SHIFT + 2);
+      if (p3 < 0) break;
+      const q3 = this.runEnd(p3);
+      const run: Block = { s: p3, e: this.pos[q3] as number, c: q3, members: [] };
+      if (!this.passes(block, run)) break;
+      join(block, run, this.pos);
+    }
+    return block.c !== q2 && this.moves(q1, p2, block.e, this.rowAt(block.e, block.c));
+  }
+
+  /**
+   * A deletion starting at row `p2` whose last deleted position is `last` (row `lastRow` at or
+   * before it) can move left over the positions between it and row `q1` (the haplotype's own bases).
+   */
+  private moves(q1: number, p2: number, last: number, lastRow: number): boolean {
     const p = this.pos[p2] as number;
-    const q = this.pos[q2] as number;
     const m = p - 1 - (this.pos[q1] as number);
     if (m < 1 || m > MAX_SHIFT) return false;
     let own = p2 - 1;
-    let ref = q2;
+    let ref = lastRow;
     for (let j = 0; j < m; j++) {
       own = this.rowAt(p - 1 - j, own);
-      ref = this.rowAt(q - j, ref);
+      ref = this.rowAt(last - j, ref);
       const x = this.ownBase(p - 1 - j, own);
-      if (x === 0 || x !== this.refBase(q - j, ref)) return false;
+      if (x === 0 || x !== this.refBase(last - j, ref)) return false;
     }
     return true;
   }
 
-  /** The run [p2, q2] can move left up to the block's deleted positions, over the bases the block left. */
-  passes(block: Block, p2: number, q2: number): boolean {
-    const p = this.pos[p2] as number;
-    const q = this.pos[q2] as number;
+  /** Block `later`'s deletion can move left up to `block`'s deleted positions, over the bases the block left (its cells read REF). */
+  passes(block: Block, later: Block): boolean {
+    const p = this.pos[later.s] as number;
+    const q = later.e;
     const cellEnd = this.pos[block.c] as number;
     const m = p - 1 - block.e;
     if (m < 1 || m > MAX_SHIFT) return false;
-    let own = p2 - 1;
-    let ref = q2;
+    let own = later.s - 1;
+    let ref = this.rowAt(q, later.c);
     for (let j = 0; j < m; j++) {
       const a = p - 1 - j;
       own = this.rowAt(a, own);
