@@ -9,7 +9,8 @@
 // Rows no deletion touches (no `-` cell, no deleted or anchoring row) are left to the caller's
 // single-row encoder; `touched` marks the others, and `records` holds what they become.
 
-import { deletionRuns, RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-deletions.js';
+import { deletionRuns } from './vcf-deletions.js';
+import { RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-runs.js';
 import { inside, normLeaves, normTrimmed, overrun, runStart, type Span } from './vcf-spans.js';
 import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type VcfRecord } from './vcf-row-record.js';
 

@@ -2,7 +2,7 @@
 // per position", "Overlapping events"): each haplotype's allele over the span, from its cell, its
 // deletion or its state (Mark) at the row, padded with its own bases, then indexed as REF and ALTs.
 
-import type { AlleleCodes, ContigColumns, DeletionRun } from './vcf-deletions.js';
+import type { AlleleCodes, ContigColumns, DeletionRun } from './vcf-runs.js';
 import { inside, type RecordAlleles } from './vcf-spans.js';
 
 /** A haplotype's state at a row, beyond its own cell. */
