@@ -93,8 +93,9 @@ export class HaplotypeCells {
   /**
    * The runs ending at row `q1` and starting at row `p2` (ending at `q2`) are of one group, in
    * which blocks may join: the run can move left over the haplotype's own bases between them, or
-   * the block of it and the runs that join it after it can (docs/vcf.md, "Row ranges and
-   * ownership"). Decided from these runs and the cells between and after them alone.
+   * the block of it and the runs that join it after it (within MAX_SHIFT positions) can
+   * (docs/vcf.md, "Row ranges and ownership"). Decided from these runs and the cells between and
+   * after them alone.
    */
   linked(q1: number, p2: number, q2: number): boolean {
     const m = (this.pos[p2] as number) - 1 - (this.pos[q1] as number);
@@ -102,10 +103,12 @@ export class HaplotypeCells {
     if (this.moves(q1, p2, this.pos[q2] as number, q2)) return true;
     // Only over single bases can a longer block move: most runs stop here, before the runs after them are read.
     for (let a = (this.pos[p2] as number) - 1, row = p2 - 1; a > (this.pos[q1] as number); a--) if (this.ownBase(a, (row = this.rowAt(a, row))) === 0) return false;
+    // The runs after it are read up to MAX_SHIFT positions on, so that deciding a group costs no
+    // more than that whatever the runs' chain.
     const block: Block = { s: p2, e: this.pos[q2] as number, c: q2, members: [] };
     for (;;) {
       const p3 = this.nextRun(block.c + 1, block.c + MAX_SHIFT + 2);
-      if (p3 < 0) break;
+      if (p3 < 0 || (this.pos[p3] as number) - (this.pos[p2] as number) > MAX_SHIFT) break;
       const q3 = this.runEnd(p3);
       const run: Block = { s: p3, e: this.pos[q3] as number, c: q3, members: [] };
       if (!this.passes(block, run)) break;
