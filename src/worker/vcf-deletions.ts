@@ -1,14 +1,14 @@
 // The deletions of one haplotype column a task needs, and the VCF record each becomes (docs/vcf.md,
-// "Deletions"). A run is a maximal stretch of \`-\` cells over consecutive positions. It is written
+// "Deletions"). A run is a maximal stretch of `-` cells over consecutive positions. It is written
 // anchored on the base before it, moved left while the haplotype's anchor base equals the last
-// deleted base (what \`bcftools norm -f\` does), at POS 1 anchored on the base after it, and after a
+// deleted base (what `bcftools norm -f` does), at POS 1 anchored on the base after it, and after a
 // POS gap anchored on the reference FASTA's base (or, without a FASTA, left in the star form). A
 // run that can move left up to the haplotype's previous deletion joins it: one deletion (a
 // "block"); with a FASTA, over a POS gap's bases too. Blocks join as a stack: one that has grown
 // may then join the one before it.
 //
 // Pure functions over one contig's typed arrays: the rows of the whole contig are readable, so a
-// task on rows [from, to) sees runs that begin before \`from\` or move left across \`to\`. Runs join
+// task on rows [from, to) sees runs that begin before `from` or move left across `to`. Runs join
 // only inside a group, and which runs are of one group is decided from two runs, the cells
 // between them and the runs after them alone (HaplotypeCells.linked), so every task that looks at
 // a run places it the same way.
@@ -18,8 +18,8 @@ import { join, MAX_SHIFT, type AlleleCodes, type Block, type ContigColumns, type
 
 /**
  * The deletions of `column` a task on rows [from, to) needs: those whose runs reach into
- * [from, to] (from the first run of their group on), and the first one after `to` (it may move
- * left into the range; later ones cannot pass it).
+ * [from, to] (from the first run of their group on), and those of the groups on to the one that
+ * holds the first block after `to` (it may move left into the range; later ones cannot pass it).
  */
 export function deletionRuns(
   contig: ContigColumns,

@@ -1,6 +1,6 @@
 // One haplotype column read for deletions (docs/vcf.md, "Deletions"): where its runs are, which
 // runs are of one group and may join, and where a block of runs is written (anchored, moved left
-// as \`bcftools norm -f\` would move it, at POS 1, after a POS gap, or in the star form).
+// as `bcftools norm -f` would move it, at POS 1, after a POS gap, or in the star form).
 
 import { baseCode, join, MAX_SHIFT, RunForm, type AlleleCodes, type Block, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-runs.js';
 
