@@ -167,30 +167,44 @@ export class HaplotypeCells {
     const { s, e, c, members } = block;
     const p0 = pos[s] as number;
     const lastRow = this.rowAt(e, c);
-    const run = { first: s, last: lastRow, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLastPos: e, lastPos: e };
+    // One object per deletion, its fields set below (every deletion has the same shape).
+    const run: DeletionRun = { form: RunForm.star, first: s, last: lastRow, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLastPos: e, allele: null, lastPos: e };
     // An anchor is known when it is bases; an `N` anchor writes the allele `N` (docs/vcf.md, "Anchoring"),
     // unless the last deleted REF base is `N` too (bcftools norm would trim that common `N`).
     const lastRefN = pos[lastRow] === e ? this.ref[lastRow] === codes.missing : fasta?.(e) === 'N';
     const known = (code: number): boolean => code >= 0 && codes.bases[code] === 1 && (code !== codes.missing || !lastRefN);
     if (this.follows(s) && !known(this.view(s - 1, previous))) {
-      return { ...run, form: RunForm.unknown, recordRow: s - 1, recordPos: p0 - 1, allele: null };
+      run.form = RunForm.unknown;
+      run.recordRow = s - 1;
+      run.recordPos = p0 - 1;
+      return run;
     }
     if (!this.follows(s) && p0 === 1) {
       // VCF: a deletion at the contig's first base keeps the base after it: a row's (REF when the
       // block's cells reach it), or the FASTA's when that position is not in the matrix.
       const after = lastRow + 1;
+      let allele: string | null = null;
       if (after < this.n && pos[after] === e + 1) {
         const code = after <= c ? (this.ref[after] as number) : (this.column[after] as number);
-        return known(code)
-          ? { ...run, form: RunForm.first, spanLastPos: e + 1, allele: codes.texts[code] as string }
-          : { ...run, form: RunForm.unknown, allele: null };
+        if (!known(code)) {
+          run.form = RunForm.unknown;
+          return run;
+        }
+        allele = codes.texts[code] as string;
+      } else {
+        const next = this.gapBase(e + 1);
+        if (next !== 0) allele = String.fromCharCode(next);
       }
-      const next = this.gapBase(e + 1);
-      if (next !== 0) return { ...run, form: RunForm.first, spanLastPos: e + 1, allele: String.fromCharCode(next) };
-      return { ...run, form: RunForm.star, allele: null };
+      if (allele !== null) {
+        run.form = RunForm.first;
+        run.spanLastPos = e + 1;
+        run.allele = allele;
+      }
+      return run;
     }
-    if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };
-    return this.moveLeft(block, previous) ?? { ...run, form: RunForm.star, allele: null };
+    if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return run;
+    this.moveLeft(block, previous, run);
+    return run;
   }
 
   /**
@@ -200,11 +214,11 @@ export class HaplotypeCells {
    * bcftools norm, which sees REF alone, would move it on), and, with a FASTA, into a POS gap
    * before them (whose positions every haplotype reads as REF), and out of the gap onto rows again
    * (the rows' own cells anchor, as before). It stops at POS 1. Without a FASTA, a deletion that
-   * would move into a gap has an unknown place: undefined (the caller writes the star form).
+   * would move into a gap has an unknown place: `run` is left in the star form. Sets `run`.
    */
-  private moveLeft(block: Block, previous: Block | undefined): DeletionRun | undefined {
+  private moveLeft(block: Block, previous: Block | undefined, run: DeletionRun): void {
     const { pos, codes, fasta } = this;
-    const { s, e, c, members } = block;
+    const { s, e, c } = block;
     /** The anchor: a row, or (virtual) the position `anchorPos` of a gap that ends at row `gapRow`. */
     let anchorRow = this.follows(s) ? s - 1 : -1;
     let gapRow = anchorRow < 0 ? s : -1;
@@ -235,7 +249,7 @@ export class HaplotypeCells {
         anchorRow = rowBefore;
       } else {
         // Into (or on in) a gap: the FASTA's base, even N (as bcftools norm pads).
-        if (!fasta) return undefined;
+        if (!fasta) return;
         if (fasta(next) === undefined) break;
         if (anchorRow >= 0) gapRow = anchorRow;
         anchorRow = -1;
@@ -243,13 +257,24 @@ export class HaplotypeCells {
       anchorPos = next;
       lastPos--;
     }
-    const run = { cellFirst: s, cellLast: c, members, recordPos: anchorPos, lastPos, spanLastPos: lastPos };
     // The rows deleted as written: after the anchor, up to the last deleted position (none when only gap positions are).
     const first = anchorRow >= 0 ? anchorRow + 1 : gapRow;
     let last = first - 1;
     while (last + 1 < this.n && (pos[last + 1] as number) <= lastPos) last++;
-    if (anchorRow >= 0) return { ...run, form: RunForm.anchored, first, last, recordRow: anchorRow, allele: codes.texts[this.view(anchorRow, previous)] as string };
-    // Anchored in the gap before row `gapRow`, on the FASTA's base.
-    return { ...run, form: RunForm.gap, first, last, recordRow: gapRow, allele: fasta?.(anchorPos) ?? 'N' };
+    run.first = first;
+    run.last = last;
+    run.recordPos = anchorPos;
+    run.spanLastPos = lastPos;
+    run.lastPos = lastPos;
+    if (anchorRow >= 0) {
+      run.form = RunForm.anchored;
+      run.recordRow = anchorRow;
+      run.allele = codes.texts[this.view(anchorRow, previous)] as string;
+    } else {
+      // Anchored in the gap before row `gapRow`, on the FASTA's base.
+      run.form = RunForm.gap;
+      run.recordRow = gapRow;
+      run.allele = fasta?.(anchorPos) ?? 'N';
+    }
   }
 }
