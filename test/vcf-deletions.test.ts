@@ -20,7 +20,7 @@ const matrixPath = fixture('vcf-deletions.tsv');
 /**
  * Bases of ref.fa the matrix has no row for: the POS gaps 5-9 of `gap`, 4-6 of `gapshift` and 4-5
  * of `gapcross`, three bases after `nrun`; POS 3 of `startgap` (vcf-overlaps.tsv); POS 2 and 4 of
- * `gapjoin` (vcf-joins.tsv).
+ * `gapjoin` and POS 2 of `gaptrim` (vcf-joins.tsv).
  */
 const GAP_BASES: Record<string, { at: number; bases: string }[]> = {
   gap: [{ at: 5, bases: 'TTGAG' }],
@@ -29,6 +29,7 @@ const GAP_BASES: Record<string, { at: number; bases: string }[]> = {
   nrun: [{ at: 8, bases: 'ACG' }],
   startgap: [{ at: 3, bases: 'T' }],
   gapjoin: [{ at: 2, bases: 'G' }, { at: 4, bases: 'G' }],
+  gaptrim: [{ at: 2, bases: 'C' }],
 };
 
 /** The matrix as text: contigs in order, each with its rows (POS, REF, cells by column). */
