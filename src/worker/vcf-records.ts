@@ -184,7 +184,6 @@ export function rangeRecords(
     tail = markStates(to, tailTo, false);
   }
   if (fetchedTo > to) runs.forEach((list, h) => (written[h] = list.filter((run) => run.form !== RunForm.star && run.form !== RunForm.unknown)));
-  /** Row `r` has no record: every cell is REF or `N`, and no deletion is written from it. */
   /** Row `r` holds no allele of its own: every cell is REF or `N` (or read as REF), none in the star form. */
   const cellsQuiet = (r: number): boolean => {
     const refCode = contig.ref[r] as number;
@@ -195,6 +194,7 @@ export function rangeRecords(
     }
     return true;
   };
+  /** Row `r` has no record: every cell is REF or `N`, and no deletion is written from it. */
   const quiet = (r: number): boolean => {
     if (!cellsQuiet(r)) return false;
     if (r < to) return starting[r - from] === 0;
@@ -230,7 +230,6 @@ export function rangeRecords(
     }
     return text;
   };
-  /** `record` (starting at `row`) trimmed as bcftools norm trims it, or undefined when that is not safe (see above). */
   /**
    * `record` (starting at `row`, or for a record of a POS gap before row `row`, at one of the gap's
    * record starts `gapStarts`) trimmed as bcftools norm trims it, or undefined when that is not
