@@ -11,7 +11,7 @@ import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
-import type { AlleleCodes, ContigColumns } from './vcf-deletions.js';
+import type { AlleleCodes, ContigColumns } from './vcf-runs.js';
 import { rangeRecords } from './vcf-records.js';
 import type { VcfRecord } from './vcf-row-record.js';
 

@@ -1,99 +1,25 @@
-// Deletion runs of one haplotype column and the VCF record each becomes (docs/vcf.md, "Deletions").
-// A run is a maximal stretch of `-` cells over consecutive positions. It is written anchored on
-// the base before it, moved left while the haplotype's anchor base equals the last deleted base
-// (what `bcftools norm -f` does), at POS 1 anchored on the base after it, and after a POS gap
-// anchored on the reference FASTA's base (or, without a FASTA, left in the star form). A run that
-// can move left up to the haplotype's previous run joins it: one deletion (a "block").
+// The deletions of one haplotype column a task needs, and the VCF record each becomes (docs/vcf.md,
+// "Deletions"). A run is a maximal stretch of `-` cells over consecutive positions. It is written
+// anchored on the base before it, moved left while the haplotype's anchor base equals the last
+// deleted base (what `bcftools norm -f` does), at POS 1 anchored on the base after it, and after a
+// POS gap anchored on the reference FASTA's base (or, without a FASTA, left in the star form). A
+// run that can move left up to the haplotype's previous deletion joins it: one deletion (a
+// "block"); with a FASTA, over a POS gap's bases too. Blocks join as a stack: one that has grown
+// may then join the one before it.
 //
 // Pure functions over one contig's typed arrays: the rows of the whole contig are readable, so a
-// task on rows [from, to) sees runs that begin before `from` or move left across `to`. Which runs
-// join is decided from the two runs and the cells between them alone, so every task that looks at
+// task on rows [from, to) sees runs that begin before `from` or move left across `to`. Runs join
+// only inside a group, and which runs are of one group is decided from two runs, the cells
+// between them and the runs after them alone (HaplotypeCells.linked), so every task that looks at
 // a run places it the same way.
 
-/** How far left a deletion is moved at most, in positions (bcftools norm keeps a 1,000 bp window too). */
-export const MAX_SHIFT = 1000;
-
-/** How a run is written. */
-export const RunForm = {
-  /** Anchored on the base before it (possibly moved left). */
-  anchored: 0,
-  /** At POS 1: anchored on the base after it (a row's, or the FASTA's when that position is not in the matrix). */
-  first: 1,
-  /** After a POS gap: anchored on the FASTA base before it, which is no row of the matrix. */
-  gap: 2,
-  /** One `*` allele per deleted base (the anchor base is unknown). */
-  star: 3,
-  /** The haplotype's own anchor base is `N` or no base: the deletion cannot be written; `.` over it. */
-  unknown: 4,
-} as const;
-export type RunForm = (typeof RunForm)[keyof typeof RunForm];
-
-/** One contig's columns, whole (rows 0..n), as the VCF kernel reads them. */
-export interface ContigColumns {
-  pos: Int32Array;
-  ref: Uint8Array;
-  /** The haplotype columns written to the VCF, in matrix column order. */
-  haplotypes: Uint8Array[];
-}
-
-/** What the kernel needs to know of the allele dictionary. */
-export interface AlleleCodes {
-  /** Code -> allele string. */
-  texts: readonly string[];
-  /** Code -> its VCF REF form (`vcfRefAllele`). */
-  refTexts: readonly string[];
-  /** Code -> the upper-case byte of a one-base allele A C G T, or 0. */
-  base: Uint8Array;
-  /** Code -> 1 when the allele is a base string (A C G T N in either case), which can be padded. */
-  bases: Uint8Array;
-  /** Code of `N` and of `-`, or -1. */
-  missing: number;
-  deletion: number;
-}
-
-/** The reference base at a 1-based position of the task's contig, or undefined (no FASTA, or out of range). */
-export type FastaBase = (pos: number) => string | undefined;
-
-/** One deletion (one run, or runs joined) and its VCF record. */
-export interface DeletionRun {
-  form: RunForm;
-  /** Rows deleted as written (after moving left), first and last. */
-  first: number;
-  last: number;
-  /** Rows from the first `-` cell to the last of the runs joined: those not deleted as written read REF. */
-  cellFirst: number;
-  cellLast: number;
-  /** The runs of `-` cells joined, as [first, last] row pairs (the star form marks these). */
-  members: number[];
-  /** The row whose range owns the record: its POS row (for `gap`, the first row after the gap). */
-  recordRow: number;
-  /** POS of the record. */
-  recordPos: number;
-  /** Last position the haplotype's own allele covers (the last deleted one, or the base after it for `first`). */
-  spanLastPos: number;
-  /** The haplotype's allele over [recordPos, spanLastPos], deleted bases removed; null when unknown. */
-  allele: string | null;
-  /** The last deleted position. */
-  lastPos: number;
-}
-
-/** The byte of a one-base string A C G T (upper case), or 0. */
-function baseCode(base: string | undefined): number {
-  return base !== undefined && /^[ACGT]$/.test(base) ? base.charCodeAt(0) : 0;
-}
-
-/** Runs joined so far: deleted rows [s, e]; rows (e, c] read REF; `members` as in DeletionRun. */
-interface Block {
-  s: number;
-  e: number;
-  c: number;
-  members: number[];
-}
+import { HaplotypeCells } from './vcf-haplotype-cells.js';
+import { join, MAX_SHIFT, type AlleleCodes, type Block, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-runs.js';
 
 /**
  * The deletions of `column` a task on rows [from, to) needs: those whose runs reach into
- * [from, to] (from the first run of their group on), and the first one after `to` (it may move
- * left into the range; later ones cannot pass it).
+ * [from, to] (from the first run of their group on), and those of the groups on to the one that
+ * holds the first block after `to` (it may move left into the range; later ones cannot pass it).
  */
 export function deletionRuns(
   contig: ContigColumns,
@@ -105,219 +31,36 @@ export function deletionRuns(
 ): DeletionRun[] {
   const out: DeletionRun[] = [];
   if (codes.deletion < 0) return out;
-  const h = new HaplotypeCells(contig, column, codes);
+  const h = new HaplotypeCells(contig, column, codes, fasta);
   let p = h.runStart(from);
   if (p < 0 || p > to + MAX_SHIFT) return out;
   let q = h.runEnd(p);
-  // Back to the first run of the group: a run joins the one before when it can move up to it.
+  // Back to the first run of the group: joins happen only between runs of one group (`linked`).
   for (;;) {
     const e = h.previousRunEnd(p);
-    if (e < 0 || !h.links(e, p, q)) break;
+    if (e < 0 || !h.linked(e, p, q)) break;
     q = e;
     p = h.runStart(e);
   }
-  let block: Block = { s: p, e: q, c: q, members: [p, q] };
-  let previous: Block | undefined;
+  // The group's blocks, in order, kept until the group ends: a block that grows may then join
+  // the one before it, and that one the one before (a stack).
+  const blocks: Block[] = [{ s: p, e: contig.pos[q] as number, c: q, members: [p, q] }];
   let runEnd = q;
   for (;;) {
-    const limit = Math.max(runEnd, to) + MAX_SHIFT + 1;
-    const p2 = h.nextRun(runEnd + 1, limit);
+    const p2 = h.nextRun(runEnd + 1, Math.max(runEnd, to) + MAX_SHIFT + 1);
     const q2 = p2 < 0 ? -1 : h.runEnd(p2);
-    const linked = p2 >= 0 && h.links(runEnd, p2, q2);
-    if (linked && h.passes(block, p2, q2)) {
-      block.e += q2 - p2 + 1;
-      block.c = q2;
-      block.members.push(p2, q2);
+    if (p2 >= 0 && h.linked(runEnd, p2, q2)) {
+      blocks.push({ s: p2, e: contig.pos[q2] as number, c: q2, members: [p2, q2] });
+      for (let k = blocks.length - 1; k > 0 && h.passes(blocks[k - 1] as Block, blocks[k] as Block); k--) join(blocks[k - 1] as Block, blocks.pop() as Block, contig.pos);
     } else {
-      out.push(h.place(block, previous, fasta));
-      if (block.s > to || p2 < 0 || p2 > to + MAX_SHIFT) break;
-      previous = linked ? block : undefined;
-      block = { s: p2, e: q2, c: q2, members: [p2, q2] };
+      // The group ends: its blocks are settled. The first after `to` may move left into the range; later ones cannot pass it.
+      blocks.forEach((block, k) => out.push(h.place(block, blocks[k - 1])));
+      const last = blocks[blocks.length - 1] as Block;
+      if (last.s > to || p2 < 0 || p2 > to + MAX_SHIFT) break;
+      blocks.length = 0;
+      blocks.push({ s: p2, e: contig.pos[q2] as number, c: q2, members: [p2, q2] });
     }
     runEnd = q2;
   }
   return out;
-}
-
-/** One haplotype column read for deletions. */
-class HaplotypeCells {
-  private readonly pos: Int32Array;
-  private readonly ref: Uint8Array;
-  private readonly n: number;
-
-  constructor(
-    contig: ContigColumns,
-    private readonly column: Uint8Array,
-    private readonly codes: AlleleCodes,
-  ) {
-    this.pos = contig.pos;
-    this.ref = contig.ref;
-    this.n = column.length;
-  }
-
-  /** A `-` cell deletes its base unless REF is `-` too (then it is the REF allele). */
-  deleted(row: number): boolean {
-    return this.column[row] === this.codes.deletion && this.ref[row] !== this.codes.deletion;
-  }
-
-  /** Rows `row - 1` and `row` are consecutive positions. */
-  private follows(row: number): boolean {
-    return row > 0 && this.pos[row] === (this.pos[row - 1] as number) + 1;
-  }
-
-  /** First row of the run holding `row`, else of the first run after it (-1: none). */
-  runStart(row: number): number {
-    if (row < this.n && this.deleted(row)) {
-      while (row > 0 && this.deleted(row - 1) && this.follows(row)) row--;
-      return row;
-    }
-    return this.nextRun(row, this.n);
-  }
-
-  /** First row of the first run starting in [row, limit), or -1. */
-  nextRun(row: number, limit: number): number {
-    const end = Math.min(limit, this.n);
-    for (let r = row; r < end; r++) if (this.deleted(r)) return r;
-    return -1;
-  }
-
-  /** Last row of the run starting at `p`. */
-  runEnd(p: number): number {
-    let q = p;
-    while (q + 1 < this.n && this.deleted(q + 1) && this.follows(q + 1)) q++;
-    return q;
-  }
-
-  /** Last row of the run before row `p`, when at most MAX_SHIFT consecutive single bases lie between; else -1. */
-  previousRunEnd(p: number): number {
-    for (let a = p - 1, kept = 0; a >= 0 && kept <= MAX_SHIFT; a--, kept++) {
-      if (!this.follows(a + 1)) return -1;
-      if (this.deleted(a)) return a;
-      if (this.codes.base[this.column[a] as number] === 0) return -1;
-    }
-    return -1;
-  }
-
-  /** The run [p2, q2] can move left over the cells between it and the run ending at `q1` (their own cells). */
-  links(q1: number, p2: number, q2: number): boolean {
-    const { base } = this.codes;
-    const m = p2 - 1 - q1;
-    if (m < 1 || m > MAX_SHIFT || !this.follows(q1 + 1)) return false;
-    for (let j = 0; j < m; j++) {
-      const a = p2 - 1 - j;
-      const x = base[this.column[a] as number] as number;
-      if (!this.follows(a + 1) || x === 0 || x !== base[this.ref[q2 - j] as number]) return false;
-    }
-    return true;
-  }
-
-  /** The run [p2, q2] can move left up to the block's deleted rows, over the bases the block left. */
-  passes(block: Block, p2: number, q2: number): boolean {
-    const { base } = this.codes;
-    const m = p2 - 1 - block.e;
-    if (m < 1 || m > MAX_SHIFT) return false;
-    for (let j = 0; j < m; j++) {
-      const a = p2 - 1 - j;
-      const x = base[(a <= block.c ? this.ref[a] : this.column[a]) as number] as number;
-      if (x === 0 || x !== base[this.ref[q2 - j] as number]) return false;
-    }
-    return true;
-  }
-
-  /** The haplotype's allele code at `row`, given the block before (its deleted rows give -1). */
-  private view(row: number, previous: Block | undefined): number {
-    if (previous && row >= previous.s && row <= previous.c) return row <= previous.e ? -1 : (this.ref[row] as number);
-    return this.column[row] as number;
-  }
-
-  /** Where a block is written (VCF's rules; docs/vcf.md, "Anchoring"). */
-  place(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun {
-    const { pos, codes } = this;
-    const { s, e, c, members } = block;
-    const p0 = pos[s] as number;
-    const run = { first: s, last: e, cellFirst: s, cellLast: c, members, recordRow: s, recordPos: p0, spanLastPos: pos[e] as number, lastPos: pos[e] as number };
-    // An anchor is known when it is bases; an `N` anchor writes the allele `N` (docs/vcf.md, "Anchoring"),
-    // unless the last deleted REF base is `N` too (bcftools norm would trim that common `N`).
-    const known = (code: number): boolean => code >= 0 && codes.bases[code] === 1 && (code !== codes.missing || this.ref[e] !== codes.missing);
-    if (this.follows(s) && !known(this.view(s - 1, previous))) {
-      return { ...run, form: RunForm.unknown, recordRow: s - 1, recordPos: p0 - 1, allele: null };
-    }
-    if (!this.follows(s) && p0 === 1) {
-      // VCF: a deletion at the contig's first base keeps the base after it.
-      const after = e + 1;
-      if (after < this.n && this.follows(after)) {
-        const code = after <= c ? (this.ref[after] as number) : (this.column[after] as number);
-        return known(code)
-          ? { ...run, form: RunForm.first, spanLastPos: pos[after] as number, allele: codes.texts[code] as string }
-          : { ...run, form: RunForm.unknown, allele: null };
-      }
-      // The position after the run is a POS gap: the FASTA's base there, when it is one of A C G T.
-      const next = baseCode(fasta?.((pos[e] as number) + 1));
-      if (next !== 0) return { ...run, form: RunForm.first, spanLastPos: (pos[e] as number) + 1, allele: String.fromCharCode(next) };
-      return { ...run, form: RunForm.star, allele: null };
-    }
-    if (!this.follows(s) && fasta?.(p0 - 1) === undefined) return { ...run, form: RunForm.star, allele: null };
-    return this.moveLeft(block, previous, fasta) ?? { ...run, form: RunForm.star, allele: null };
-  }
-
-  /**
-   * Moves a block's deletion left one position at a time while the anchor base equals the last
-   * deleted REF base (the haplotype then reads the same), at most MAX_SHIFT times: over rows while
-   * the haplotype's anchor cell is one base, onto the haplotype's own `N` (which then anchors it:
-   * bcftools norm, which sees REF alone, would move it on), and, with a FASTA, into a POS gap
-   * before them (whose positions every haplotype reads as REF), and out of the gap onto rows again
-   * (the rows' own cells anchor, as before). It stops at POS 1. Without a FASTA, a deletion that
-   * would move into a gap has an unknown place: undefined (the caller writes the star form).
-   */
-  private moveLeft(block: Block, previous: Block | undefined, fasta: FastaBase | undefined): DeletionRun | undefined {
-    const { pos, ref, codes } = this;
-    const { s, e, c, members } = block;
-    /** The anchor: a row, or (virtual) the position `anchorPos` of a gap that ends at row `gapRow`. */
-    let anchorRow = this.follows(s) ? s - 1 : -1;
-    let gapRow = anchorRow < 0 ? s : -1;
-    let anchorPos = (pos[s] as number) - 1;
-    let lastPos = pos[e] as number;
-    /** The last deleted position's row, while it is one. */
-    let lastRow = e;
-    const refBase = (position: number): number => {
-      while (lastRow >= 0 && (pos[lastRow] as number) > position) lastRow--;
-      return lastRow >= 0 && pos[lastRow] === position ? (codes.base[ref[lastRow] as number] as number) : baseCode(fasta?.(position));
-    };
-    for (let shifted = 0; shifted < MAX_SHIFT; shifted++) {
-      const x = anchorRow >= 0 ? (codes.base[this.view(anchorRow, previous)] ?? 0) : baseCode(fasta?.(anchorPos));
-      if (x === 0 || x !== refBase(lastPos)) break;
-      const next = anchorPos - 1;
-      if (next < 1) break;
-      const rowBefore = anchorRow >= 0 ? anchorRow - 1 : gapRow - 1;
-      if (rowBefore >= 0 && pos[rowBefore] === next) {
-        // Onto a row (from the row after it, or out of a gap): the haplotype's own cell anchors.
-        const before = this.view(rowBefore, previous);
-        if (before === codes.missing && refBase(lastPos - 1) !== 0) {
-          // Onto the haplotype's `N`: the deletion's allele is that `N`, and it moves no further.
-          anchorRow = rowBefore;
-          anchorPos = next;
-          lastPos--;
-          break;
-        }
-        if ((codes.base[before] ?? 0) === 0) break;
-        anchorRow = rowBefore;
-      } else {
-        // Into (or on in) a gap: the FASTA's base, even N (as bcftools norm pads).
-        if (!fasta) return undefined;
-        if (fasta(next) === undefined) break;
-        if (anchorRow >= 0) gapRow = anchorRow;
-        anchorRow = -1;
-      }
-      anchorPos = next;
-      lastPos--;
-    }
-    const run = { cellFirst: s, cellLast: c, members, recordPos: anchorPos, lastPos, spanLastPos: lastPos };
-    // The rows deleted as written: after the anchor, up to the last deleted position (none when only gap positions are).
-    const first = anchorRow >= 0 ? anchorRow + 1 : gapRow;
-    let last = first - 1;
-    while (last + 1 < this.n && (pos[last + 1] as number) <= lastPos) last++;
-    if (anchorRow >= 0) return { ...run, form: RunForm.anchored, first, last, recordRow: anchorRow, allele: codes.texts[this.view(anchorRow, previous)] as string };
-    // Anchored in the gap before row `gapRow`, on the FASTA's base.
-    return { ...run, form: RunForm.gap, first, last, recordRow: gapRow, allele: fasta?.(anchorPos) ?? 'N' };
-  }
 }

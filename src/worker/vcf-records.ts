@@ -9,7 +9,8 @@
 // Rows no deletion touches (no `-` cell, no deleted or anchoring row) are left to the caller's
 // single-row encoder; `touched` marks the others, and `records` holds what they become.
 
-import { deletionRuns, RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-deletions.js';
+import { deletionRuns } from './vcf-deletions.js';
+import { RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-runs.js';
 import { inside, normLeaves, normTrimmed, overrun, runStart, type Span } from './vcf-spans.js';
 import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type VcfRecord } from './vcf-row-record.js';
 
@@ -183,14 +184,19 @@ export function rangeRecords(
     tail = markStates(to, tailTo, false);
   }
   if (fetchedTo > to) runs.forEach((list, h) => (written[h] = list.filter((run) => run.form !== RunForm.star && run.form !== RunForm.unknown)));
-  /** Row `r` has no record: every cell is REF or `N`, and no deletion is written from it. */
-  const quiet = (r: number): boolean => {
+  /** Row `r` holds no allele of its own: every cell is REF or `N` (or read as REF), none in the star form. */
+  const cellsQuiet = (r: number): boolean => {
     const refCode = contig.ref[r] as number;
     for (let h = 0; h < width; h++) {
       const state = markAt(h, r);
       const code = (contig.haplotypes[h] as Uint8Array)[r] as number;
       if (state === Mark.star || (state === Mark.cell && code !== refCode && code !== codes.missing)) return false;
     }
+    return true;
+  };
+  /** Row `r` has no record: every cell is REF or `N`, and no deletion is written from it. */
+  const quiet = (r: number): boolean => {
+    if (!cellsQuiet(r)) return false;
     if (r < to) return starting[r - from] === 0;
     return written.every((list) => !list.some((run) => run.recordRow === r));
   };
@@ -224,13 +230,29 @@ export function rangeRecords(
     }
     return text;
   };
-  /** `record` (starting at `row`) trimmed as bcftools norm trims it, or undefined when that is not safe (see above). */
-  const trimmed = (record: VcfRecord, row: number | undefined, carriers: ReadonlySet<number>): VcfRecord | undefined => {
+  /**
+   * `record` (starting at `row`, or for a record of a POS gap before row `row`, at one of the gap's
+   * record starts `gapStarts`) trimmed as bcftools norm trims it, or undefined when that is not
+   * safe (see above).
+   */
+  const trimmed = (record: VcfRecord, row: number, carriers: ReadonlySet<number>, gapStarts?: readonly number[]): VcfRecord | undefined => {
     const result = { ...record, ...normTrimmed(record) };
     const at = result.pos;
     if (!normLeaves(result)) return undefined;
-    // A gap's record (no row) keeps its POS: other records of the gap may follow it.
-    for (let k = 1; k <= at - record.pos; k++) if (row === undefined || pos[row + k] !== record.pos + k || !quiet(row + k)) return undefined;
+    if (gapStarts) {
+      // A gap's record moves over gap positions where no other record of the gap starts (they
+      // follow it in order), then onto the row after the gap and the rows after that, each with no
+      // record of its own (the row after the gap owns the gap's records: it has none of its own
+      // when it has no event and no allele).
+      for (let p = record.pos + 1, r = row; p <= at; p++) {
+        if (p < (pos[row] as number)) {
+          if (gapStarts.includes(p)) return undefined;
+          continue;
+        }
+        if (pos[r] !== p || !(r === row ? cellsQuiet(r) && !events.has(r) : quiet(r))) return undefined;
+        r++;
+      }
+    } else for (let k = 1; k <= at - record.pos; k++) if (pos[row + k] !== record.pos + k || !quiet(row + k)) return undefined;
     // Past the trimmed end every carrier reads REF in the closed allele; an event of one that
     // starts there would be applied again.
     const last = at + result.ref.length - 1;
@@ -242,11 +264,12 @@ export function rangeRecords(
     if (touched[row - from] === 0) continue;
     const gap = gapEvents.get(row);
     if (gap) {
-      for (const start of [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y)) {
+      const gapStarts = [...new Set(gap.map((event) => event.run.recordPos))].sort((x, y) => x - y);
+      for (const start of gapStarts) {
         const here = gap.filter((event) => event.run.recordPos === start);
         const span = spans.get(-1 - start) as Span;
         const record = gapRecord(width, row, start, span.closed, here, written, refSpan, ownSpan);
-        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, undefined, span.carriers) ?? gapRecord(width, row, start, span.base, here, written, refSpan, ownSpan)) : record;
+        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, row, span.carriers, gapStarts) ?? gapRecord(width, row, start, span.base, here, written, refSpan, ownSpan)) : record;
         records.push({ row, record: settled });
       }
     }

@@ -2,7 +2,7 @@
 // per position", "Overlapping events"): each haplotype's allele over the span, from its cell, its
 // deletion or its state (Mark) at the row, padded with its own bases, then indexed as REF and ALTs.
 
-import type { AlleleCodes, ContigColumns, DeletionRun } from './vcf-deletions.js';
+import type { AlleleCodes, ContigColumns, DeletionRun } from './vcf-runs.js';
 import { inside, type RecordAlleles } from './vcf-spans.js';
 
 /** A haplotype's state at a row, beyond its own cell. */
@@ -77,6 +77,9 @@ export function rowRecord(
   const at = contig.pos[row] as number;
   const single = last === at;
   const refCode = contig.ref[row] as number;
+  // Most rows here are inside some haplotype's deletion and hold nothing else: no record, found
+  // before any allele text is made.
+  if (starts.length === 0 && !holdsEvent(contig, codes, width, row, markAt)) return null;
   const ref = refSpan(row, at, last);
   const own = new Array<DeletionRun | undefined>(width);
   for (const { h, run } of starts) own[h] = run;
@@ -104,6 +107,19 @@ export function rowRecord(
     }
   }
   return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
+}
+
+/** Some haplotype has an allele of its own at `row` (a cell neither REF nor `N`, or a star-form `*`): the rule that keeps a record. */
+function holdsEvent(contig: ContigColumns, codes: AlleleCodes, width: number, row: number, markAt: (h: number, row: number) => number): boolean {
+  const refCode = contig.ref[row] as number;
+  for (let h = 0; h < width; h++) {
+    const state = markAt(h, row);
+    if (state === Mark.star) return true;
+    if (state !== Mark.cell) continue;
+    const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
+    if (code !== refCode && code !== codes.missing) return true;
+  }
+  return false;
 }
 
 /** ALT alleles in order of first appearance over the haplotypes, and each one's index. */

@@ -6,7 +6,7 @@
 // multi-base record is not REF therefore has its whole sequence over the span in that allele, and
 // the span reaches the end of its deletions that start inside it (the span "closes" over them).
 
-import { RunForm, type DeletionRun } from './vcf-deletions.js';
+import { RunForm, type DeletionRun } from './vcf-runs.js';
 
 /** POS, REF and ALT alleles of a record. */
 export interface RecordAlleles {
