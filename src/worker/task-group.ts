@@ -113,34 +113,38 @@ function columnSet(sets: Float64Array, at: number): ColumnSet {
   return { pos, ref, haplotypes };
 }
 
-/** Where a restored task finds its group, its column sets and its place in the group (symbols: no task field can hide them). */
-const GROUP = Symbol('group');
-const COLUMNS = Symbol('columns');
+/** What a group's restored tasks share: the group message and its column sets, made once each. */
+interface Restoring {
+  group: TaskGroup;
+  columns: (set: number) => ColumnSet;
+}
+
+/** Where a restored task finds what its group shares, and its place in the group (symbols: no task field can hide them). */
+const RESTORING = Symbol('restoring');
 const INDEX = Symbol('index');
 
 /**
- * A range task made again in the worker: its range's fields its own, the group's common fields
- * from its prototype, and its batch made from the group's numbers when a kernel first reads it (a
- * kernel reading shared views never does).
+ * A range task made again in the worker: the group's common fields copied in (in one order, so
+ * that every task of a conversion has one hidden class and the kernels' property reads stay
+ * monomorphic), its range's fields, and its batch made from the group's numbers when a kernel
+ * first reads it (a kernel reading shared views never does).
  */
 class RestoredTask {
-  declare readonly [GROUP]: TaskGroup;
-  declare readonly [COLUMNS]: (set: number) => ColumnSet;
-  readonly [INDEX]: number;
+  declare readonly contig: string;
+  declare readonly from: number;
+  declare readonly to: number;
+  declare readonly [RESTORING]: Restoring;
+  declare readonly [INDEX]: number;
 
-  constructor(
-    readonly contig: string,
-    readonly from: number,
-    readonly to: number,
-    index: number,
-  ) {
-    this[INDEX] = index;
+  constructor(common: Record<string, unknown>, contig: string, from: number, to: number, restoring: Restoring, index: number) {
+    Object.assign(this, common);
+    Object.assign(this, { contig, from, to, [RESTORING]: restoring, [INDEX]: index });
   }
 
   get batch(): BatchLayout {
-    const group = this[GROUP];
+    const { group, columns } = this[RESTORING];
     const index = this[INDEX];
-    const batch = batchAt(group, index, this[COLUMNS](group.ranges[RANGE_NUMBERS * index] as number));
+    const batch = batchAt(group, index, columns(group.ranges[RANGE_NUMBERS * index] as number));
     Object.defineProperty(this, 'batch', { value: batch });
     return batch;
   }
@@ -171,15 +175,15 @@ export function restoreTasks(group: TaskGroup): RestoredGroup {
     const task = { ...common, contig: contigs[0], from: ranges[4], to: ranges[5], batch: batchAt(group, 0, columnSet(sets, ranges[0] as number)) };
     return { tasks: [(own[0] ? Object.assign(task, own[0]) : task) as unknown as WorkerTask], shared: [undefined] };
   }
-  // The common fields on a prototype of the group's own: one object per task, its range's fields only.
-  const GroupTask = class extends RestoredTask {};
   const made = new Map<number, ColumnSet>();
-  const columnsOf = (set: number): ColumnSet => {
-    let columns = made.get(set);
-    if (!columns) made.set(set, (columns = columnSet(sets, set)));
-    return columns;
+  const restoring: Restoring = {
+    group,
+    columns: (set) => {
+      let columns = made.get(set);
+      if (!columns) made.set(set, (columns = columnSet(sets, set)));
+      return columns;
+    },
   };
-  Object.assign(GroupTask.prototype, common, { [GROUP]: group, [COLUMNS]: columnsOf });
   const tasks = new Array<WorkerTask>(contigs.length);
   for (let k = 0; k < tasks.length; k++) {
     const at = RANGE_NUMBERS * k;
@@ -188,7 +192,7 @@ export function restoreTasks(group: TaskGroup): RestoredGroup {
       tasks[k] = fields as unknown as WorkerTask;
       continue;
     }
-    const task = new GroupTask(contigs[k] as string, ranges[at + 4] as number, ranges[at + 5] as number, k);
+    const task = new RestoredTask(common, contigs[k] as string, ranges[at + 4] as number, ranges[at + 5] as number, restoring, k);
     tasks[k] = (fields ? Object.assign(task, fields) : task) as unknown as WorkerTask;
   }
   const runs = rowRuns(ranges, RANGE_NUMBERS, (k) => !checks?.[k] && !(own[k] && 'buffers' in (own[k] as object)));
