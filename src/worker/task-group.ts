@@ -169,12 +169,6 @@ export interface RestoredGroup {
 /** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
 export function restoreTasks(group: TaskGroup): RestoredGroup {
   const { ranges, sets, contigs, own, common, checks } = group;
-  if (group.single && (ranges[0] as number) >= 0) {
-    // One task: a plain object. (A prototype per message kept the workers' memory about 5 MB higher
-    // on a 4-contig matrix, whose tasks all come alone.)
-    const task = { ...common, contig: contigs[0], from: ranges[4], to: ranges[5], batch: batchAt(group, 0, columnSet(sets, ranges[0] as number)) };
-    return { tasks: [(own[0] ? Object.assign(task, own[0]) : task) as unknown as WorkerTask], shared: [undefined] };
-  }
   const made = new Map<number, ColumnSet>();
   const restoring: Restoring = {
     group,
