@@ -226,7 +226,7 @@ type GroupedChunk = Omit<TransferredChunk, 'bytes'> & { length: number };
 export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, rows?: SharedRows) => unknown): Promise<GroupResult> {
   const { tasks, shared } = restoreTasks(group);
   const results: unknown[] = [];
-  let out = new Uint8Array(0);
+  let out = groupBytes;
   let length = 0;
   let encodes = false;
   for (const [k, task] of tasks.entries()) {
@@ -242,7 +242,7 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
     if (length + bytes.length > out.length) {
       const grown = new Uint8Array(Math.max(2 * out.length, length + bytes.length, 1 << 16));
       grown.set(out.subarray(0, length));
-      out = grown;
+      out = groupBytes = grown;
     }
     out.set(bytes, length);
     length += bytes.length;
@@ -252,6 +252,13 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
     results.push(grouped);
   }
   if (!encodes) return { results };
-  // The tasks share one slot: it is free again now, for the group's bytes when they fit.
-  return handBack((tasks[0] as EncodingTask).output, out.subarray(0, length), { results }, true);
+  // The tasks share one slot: it is free again now, for the group's bytes when they fit (else a
+  // copy goes: `groupBytes` stays the worker's).
+  return handBack((tasks[0] as EncodingTask).output, out.subarray(0, length), { results }, false);
 }
+
+/**
+ * The worker's buffer for a group's encoded bytes, kept from group to group: a new one per group,
+ * grown by doubling from nothing, was megabytes of zeroed memory per group of small contigs.
+ */
+let groupBytes = new Uint8Array(0);
