@@ -119,7 +119,7 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
 }
 
 /** The record encoder's tables, reset by each task. */
-const SCRATCH = { alt: altScratch(), seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12) };
+const SCRATCH = { alt: altScratch(), seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12), gt: new Int32Array(0) };
 
 /** Writes records into the worker's scratch buffer. */
 class RecordEncoder {
@@ -138,6 +138,9 @@ class RecordEncoder {
   private readonly indexOf = SCRATCH.indexOf;
   private readonly listed = SCRATCH.listed;
   private readonly digits = SCRATCH.digits;
+  /** Each haplotype's allele index in the record being written (-1 missing). */
+  private readonly gt: Int32Array;
+  private readonly sampleMembers: SampleMembers;
 
   constructor(
     private readonly task: VcfTask,
@@ -147,6 +150,9 @@ class RecordEncoder {
     // Rows are the batch's: what an earlier task's rows left in the tables must not match.
     this.scratch.seen.fill(-1);
     this.seenAlt.fill(-1);
+    if (SCRATCH.gt.length < columns.haplotypes.length) SCRATCH.gt = new Int32Array(columns.haplotypes.length);
+    this.gt = SCRATCH.gt;
+    this.sampleMembers = sampleMembersOf(task.samples);
     this.refs = textTableOf(task.refTexts);
     this.alts = textTableOf(task.altTexts);
     this.contig = utf8.encode(task.contig);
@@ -192,13 +198,13 @@ class RecordEncoder {
       if (k > 0) out[this.o++] = COMMA;
       this.o = put(out, this.o, this.alts, listed[k] as number);
     }
-    this.finish((h) => {
+    const gt = this.gt;
+    for (let h = 0; h < haplotypes.length; h++) {
       const code = (haplotypes[h] as Uint8Array)[r] as number;
-      if (code === missing) return -1;
-      if (code === refCode) return 0;
       const id = altOf[code] as number;
-      return id < 0 ? -1 : (indexOf[id] as number);
-    });
+      gt[h] = code === missing ? -1 : code === refCode ? 0 : id < 0 ? -1 : (indexOf[id] as number);
+    }
+    this.finish();
   }
 
   /** A record worked out by `rangeRecords`. */
@@ -207,7 +213,9 @@ class RecordEncoder {
     this.reserve(this.rowBound + 3 * text.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
     this.start(record.pos);
     this.o += ENCODER.encodeInto(text, this.out.subarray(this.o)).written;
-    this.finish((h) => record.alleles[h] as number);
+    const gt = this.gt;
+    for (let h = 0; h < record.alleles.length; h++) gt[h] = record.alleles[h] as number;
+    this.finish();
   }
 
   /** `CHROM \t POS \t . \t` */
@@ -222,28 +230,50 @@ class RecordEncoder {
     out[this.o++] = TAB;
   }
 
-  /** `\t . \t PASS \t . [\t GT \t a|b ... \t a ...] \n`, with each haplotype's allele index (-1 missing). */
-  private finish(allele: (h: number) => number): void {
-    const out = this.out;
-    out.set(FIXED, this.o);
-    this.o += FIXED.length;
-    const samples = this.task.samples;
-    if (samples.length > 0) {
-      out.set(FORMAT_GT, this.o);
-      this.o += FORMAT_GT.length;
+  /** `\t . \t PASS \t . [\t GT \t a|b ... \t a ...] \n`, from each haplotype's allele index in `gt` (-1 missing). */
+  private finish(): void {
+    const { out, gt, digits } = this;
+    const { first, members } = this.sampleMembers;
+    let o = this.o;
+    out.set(FIXED, o);
+    o += FIXED.length;
+    if (first.length > 1) {
+      out.set(FORMAT_GT, o);
+      o += FORMAT_GT.length;
     }
-    for (const members of samples) {
-      out[this.o++] = TAB;
-      for (let m = 0; m < members.length; m++) {
-        if (m > 0) out[this.o++] = BAR;
-        const index = allele(members[m] as number);
-        if (index < 0) out[this.o++] = DOT;
-        else this.o = putNumber(out, this.o, index, this.digits);
+    for (let s = 0; s + 1 < first.length; s++) {
+      out[o++] = TAB;
+      for (let m = first[s] as number, end = first[s + 1] as number; m < end; m++) {
+        if (m > (first[s] as number)) out[o++] = BAR;
+        const index = gt[members[m] as number] as number;
+        if (index < 0) out[o++] = DOT;
+        else if (index < 10) out[o++] = ZERO + index;
+        else o = putNumber(out, o, index, digits);
       }
     }
-    out[this.o++] = NL;
+    out[o++] = NL;
+    this.o = o;
     this.lines++;
   }
+}
+
+/** The samples' members flat: sample `s` is `members[first[s] .. first[s + 1])`. */
+interface SampleMembers {
+  first: Int32Array;
+  members: Int32Array;
+}
+
+/** Each task's samples flat, made once per samples array (the tasks of a group share theirs). */
+const flatSamples = new WeakMap<readonly (readonly number[])[], SampleMembers>();
+function sampleMembersOf(samples: readonly (readonly number[])[]): SampleMembers {
+  let flat = flatSamples.get(samples);
+  if (!flat) {
+    const first = new Int32Array(samples.length + 1);
+    samples.forEach((members, s) => (first[s + 1] = (first[s] as number) + members.length));
+    flat = { first, members: Int32Array.from(samples.flat()) };
+    flatSamples.set(samples, flat);
+  }
+  return flat;
 }
 
 function putNumber(out: Uint8Array, o: number, value: number, digits: Uint8Array): number {
