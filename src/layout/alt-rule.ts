@@ -2,6 +2,8 @@
 // alleles of a site are the distinct cell values over all haplotype columns, leaving out `N` and
 // the row's REF (`-` counts), in order of first appearance from left to right. A site without
 // one is dropped by the haplotype table and the VCF, and counted as not variable by the statistics.
+// The VCF kernel's row encoder (worker/vcf-chunk.ts) applies the same rule in its one pass over a
+// row's cells, over the alleles' VCF forms, as it fills in the genotypes.
 
 /**
  * Writes the alt allele codes of row `r` into `alts` in order of first appearance and returns how

@@ -7,7 +7,6 @@
 
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
@@ -119,7 +118,7 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
 }
 
 /** The record encoder's tables, reset by each task. */
-const SCRATCH = { alt: altScratch(), seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12), gt: new Int32Array(0) };
+const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12), gt: new Int32Array(0) };
 
 /** Writes records into the worker's scratch buffer. */
 class RecordEncoder {
@@ -131,7 +130,6 @@ class RecordEncoder {
   private readonly contig: Uint8Array;
   private readonly rowBound: number;
   // The worker's scratch tables, one task at a time (a group of small contigs would make them per contig).
-  private readonly scratch = SCRATCH.alt;
   /** Alt id -> the row it was last listed in. */
   private readonly seenAlt = SCRATCH.seenAlt;
   /** Alt id -> its 1-based index in the current row's ALT list. */
@@ -148,7 +146,6 @@ class RecordEncoder {
     private readonly missing: number,
   ) {
     // Rows are the batch's: what an earlier task's rows left in the tables must not match.
-    this.scratch.seen.fill(-1);
     this.seenAlt.fill(-1);
     if (SCRATCH.gt.length < columns.haplotypes.length) SCRATCH.gt = new Int32Array(columns.haplotypes.length);
     this.gt = SCRATCH.gt;
@@ -170,24 +167,38 @@ class RecordEncoder {
     this.out = scratch = bigger;
   }
 
-  /** Row `r` as one record, when some cell is neither `N` nor REF. */
+  /**
+   * Row `r` as one record, when some cell is neither `N` nor REF. One pass over the cells gives
+   * each haplotype's allele index and the ALT list in order of first appearance (the alt rule of
+   * layout/alt-rule.ts, over the alleles' VCF forms).
+   */
   row(r: number): void {
     const { haplotypes, pos, ref } = this.columns;
-    const { seenAlt, indexOf, listed, missing } = this;
+    const { seenAlt, indexOf, listed, missing, gt } = this;
     const altOf = this.task.altOf;
     const refCode = ref[r] as number;
-    // The site's alt alleles (the alt rule), then their distinct VCF forms in the same order.
-    const altCodes = altAlleles(haplotypes, r, refCode, missing, this.scratch.seen, this.scratch.alts);
-    if (altCodes === 0) return;
     let altCount = 0;
-    for (let k = 0; k < altCodes; k++) {
-      const id = altOf[this.scratch.alts[k] as number] as number;
-      if (id >= 0 && seenAlt[id] !== r) {
+    let variant = false;
+    for (let h = 0; h < haplotypes.length; h++) {
+      const code = (haplotypes[h] as Uint8Array)[r] as number;
+      if (code === missing || code === refCode) {
+        gt[h] = code === missing ? -1 : 0;
+        continue;
+      }
+      variant = true;
+      const id = altOf[code] as number;
+      if (id < 0) {
+        gt[h] = -1; // an allele VCF cannot carry
+        continue;
+      }
+      if (seenAlt[id] !== r) {
         seenAlt[id] = r;
         listed[altCount] = id;
         indexOf[id] = ++altCount;
       }
+      gt[h] = indexOf[id] as number;
     }
+    if (!variant) return;
     this.reserve(this.rowBound);
     const out = this.out;
     this.start(pos[r] as number);
@@ -197,12 +208,6 @@ class RecordEncoder {
     for (let k = 0; k < altCount; k++) {
       if (k > 0) out[this.o++] = COMMA;
       this.o = put(out, this.o, this.alts, listed[k] as number);
-    }
-    const gt = this.gt;
-    for (let h = 0; h < haplotypes.length; h++) {
-      const code = (haplotypes[h] as Uint8Array)[r] as number;
-      const id = altOf[code] as number;
-      gt[h] = code === missing ? -1 : code === refCode ? 0 : id < 0 ? -1 : (indexOf[id] as number);
     }
     this.finish();
   }
