@@ -20,7 +20,7 @@ import { readArrowMatrix } from '../read/load-arrow.js';
 import { withMatrixInput } from '../read/open-matrix-input.js';
 import type { LoadProgress } from '../layout/types.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { recordBatchBodyLength } from '../write/record-batch-message.js';
+import { recordBatchBody } from '../write/record-batch-message.js';
 import type { EncodedChunk, TransferredChunk } from '../worker/messages.js';
 import type { PackTask } from '../worker/pack-batch.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
@@ -147,7 +147,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
       const handed = result as TransferredChunk | EncodedChunk;
       const bytes = 'bytes' in handed ? handed.bytes.length : handed.length;
       const rows = range.to - range.from;
-      const body = recordBatchBodyLength(3 + range.batch.haplotypes.length, rows);
+      const body = recordBatchBody(3 + range.batch.haplotypes.length, rows);
       (writer as ArrowFileWriter).recordBatchWritten(bytes - body, body);
       sites += rows;
       batches++;

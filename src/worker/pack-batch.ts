@@ -8,7 +8,7 @@
 import { checksumValue, EMPTY_CHECKSUM } from '../layout/buffer-checksum.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { isSorted } from '../layout/matrix-column.js';
-import { alignMessage, framedBytes, writeRecordBatchMessage, type RecordBatchTemplate } from '../write/record-batch-message.js';
+import { framedBytes, recordBatchBody, writeRecordBatchMessage, type RecordBatchTemplate } from '../write/record-batch-message.js';
 import type { EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
 
 /** Encode one whole contig (rows `[from, to)` are all of its batch) as a record batch of the packed file. */
@@ -34,19 +34,12 @@ export function runPackTask(task: PackTask): TransferredChunk {
   const template = task.templates[isSorted(pos) ? 0 : 1];
   const fields = template.fields;
   if (fields !== 3 + haplotypes.length) throw new RangeError(`pack: a template of ${fields} fields for a batch of ${3 + haplotypes.length}`);
-  // Body: per field an empty validity buffer, then its values at a multiple of 64.
   if (offsets.length < 2 * fields) {
     offsets = new Float64Array(2 * fields);
     lengths = new Float64Array(2 * fields);
     checksums = new Array<bigint>(2 * fields).fill(EMPTY_CHECKSUM);
   }
-  let bodyLength = 0;
-  for (let f = 0; f < fields; f++) {
-    offsets[2 * f] = bodyLength;
-    offsets[2 * f + 1] = bodyLength;
-    lengths[2 * f + 1] = (f < 2 ? 4 : 1) * rows;
-    bodyLength = alignMessage(bodyLength + (lengths[2 * f + 1] as number));
-  }
+  const bodyLength = recordBatchBody(fields, rows, offsets, lengths);
   const framed = framedBytes(template);
   const total = framed + bodyLength;
   if (scratch.length < total) scratch = new Uint8Array(Math.max(total, 2 * scratch.length));

@@ -19,9 +19,8 @@ import { CHECKSUM_KEY, checksumOf, checksumValue, formatChecksums } from '../lay
 import type { OutputSink } from './output-sink.js';
 import { alignMessage, framedBytes, MESSAGE_ALIGNMENT, writeRecordBatchMessage, type RecordBatchTemplate } from './record-batch-message.js';
 
-const FILE_ALIGNMENT = MESSAGE_ALIGNMENT;
 const MAGIC = new TextEncoder().encode('ARROW1');
-const ZEROS = new Uint8Array(FILE_ALIGNMENT);
+const ZEROS = new Uint8Array(MESSAGE_ALIGNMENT);
 /** Largest single write (one write call takes at most 2 GiB). */
 const WRITE_PIECE_BYTES = 1 << 30;
 /** Pieces smaller than this are joined with their neighbours into one write. */
@@ -127,7 +126,7 @@ export class ArrowFileWriter {
   /** Writes 0xFFFFFFFF, the metadata length, the metadata padded to 64; returns its file block. */
   private writeMessage(message: Message): FileBlock {
     const metadata = Message.encode(message);
-    const framed = alignUp(8 + metadata.byteLength);
+    const framed = alignMessage(8 + metadata.byteLength);
     const block = new FileBlock(framed, message.bodyLength, this.position);
     this.write(Int32Array.of(-1, framed - 8));
     this.write(metadata);
@@ -188,7 +187,7 @@ export class ArrowFileWriter {
 
   /** Zeros up to the next multiple of 64. */
   private pad(): void {
-    this.write(ZEROS.subarray(0, alignUp(this.position) - this.position));
+    this.write(ZEROS.subarray(0, alignMessage(this.position) - this.position));
   }
 }
 
@@ -203,13 +202,11 @@ function bodyRegions(buffers: readonly BodyBuffer[]): { regions: BufferRegion[];
   let at = 0;
   const regions = buffers.map((buffer) => {
     const region = new BufferRegion(at, buffer.byteLength);
-    at = alignUp(at + buffer.byteLength);
+    at = alignMessage(at + buffer.byteLength);
     return region;
   });
   return { regions, length: at };
 }
-
-const alignUp = alignMessage;
 
 /**
  * The template of the record batch messages of `fields` fields whose custom metadata is the

@@ -90,9 +90,22 @@ function writeHex(out: Uint8Array, at: number, value: number): void {
   }
 }
 
-/** Bytes of the body of a record batch of `fields` fields and `rows` rows (CHROM and POS 4 bytes a row, the others 1), each buffer 64-byte aligned. */
-export function recordBatchBodyLength(fields: number, rows: number): number {
+/**
+ * The body of a record batch of `fields` fields and `rows` rows: per field an empty validity buffer,
+ * then its values (CHROM and POS 4 bytes a row, the others 1) at a multiple of 64. Returns its
+ * length; with `offsets` and `lengths`, buffer `k`'s place in it goes there too.
+ */
+export function recordBatchBody(fields: number, rows: number, offsets?: Float64Array, lengths?: Float64Array): number {
   let length = 0;
-  for (let f = 0; f < fields; f++) length = alignMessage(length + (f < 2 ? 4 : 1) * rows);
+  for (let f = 0; f < fields; f++) {
+    const values = (f < 2 ? 4 : 1) * rows;
+    if (offsets && lengths) {
+      offsets[2 * f] = length;
+      lengths[2 * f] = 0;
+      offsets[2 * f + 1] = length;
+      lengths[2 * f + 1] = values;
+    }
+    length = alignMessage(length + values);
+  }
   return length;
 }
