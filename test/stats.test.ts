@@ -114,6 +114,37 @@ describe('stats output in pieces of bounded size', () => {
     }
   });
 
+  it("writes each contig's lines in contig order when a long contig's last range shares a task group with small contigs", async () => {
+    // A contig of 3,000 rows in ranges of 1,024: its last range (952 rows) and the next two contigs
+    // (17 and 5 rows) go to one worker as one group. The small contigs' lines come from the worker,
+    // the long contig's from the main thread once its ranges are summed: they must still come first.
+    const scratch = scratchDir();
+    try {
+      const text = [3000, 17, 5]
+        .map((sites, i) => {
+          const part = join(scratch.dir, `part${i}.tsv`);
+          generate(part, ['--contigs', '1', '--sites', String(sites), '--seed', String(i + 3), '--haplotypes', '5']);
+          const lines = readFileSync(part, 'utf8').replaceAll(/^chr1\t/gm, `ctg${i}\t`);
+          return i === 0 ? lines : lines.slice(lines.indexOf('\n') + 1);
+        })
+        .join('');
+      const matrix = await loadMatrix(scratch.file('m.tsv', text), { threads: 2 });
+      try {
+        const output = join(scratch.dir, 'stats.tsv');
+        const result = await stats(matrix, { output, chunkRows: 1024 });
+        const written = readFileSync(output, 'utf8');
+        assert.deepEqual(result.contigs.map((contig) => [contig.contig, contig.sites]), [['ctg0', 3000], ['ctg1', 17], ['ctg2', 5]]);
+        assert.deepEqual([...new Set(written.split('\n').slice(1, -1).map((line) => line.split('\t')[0]))], ['ctg0', 'ctg1', 'ctg2', '*']);
+        assert.equal(written, statsTable(result));
+        assert.equal(written, statsTable(await stats(matrix)), 'the same table in ranges of 65,536 rows');
+      } finally {
+        await matrix.close();
+      }
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
   it('jsonChunks writes what JSON.stringify(value, null, 2) writes, whatever the piece size', () => {
     const values: unknown[] = [
       { a: [], b: {}, c: null, d: undefined, e: [1, [2, []], { f: 'x"\n\u00e9' }], g: () => 1, h: [undefined, null], i: -0, j: 1e21, k: NaN },

@@ -1,19 +1,21 @@
 // The statistics as a conversion for the driver: workers count row ranges (worker/stats-chunk.ts),
-// the main thread adds each contig's range counts as they come, in genome order, and derives the
-// statistics and rates: of each contig as it is done when the allele dictionary is complete (a
-// loaded matrix; its lines of the table are written then), else once every contig is counted (a
-// streamed input, whose dictionary grows). A contig's counts are kept only up to the largest
-// allele code it holds, so memory follows the contigs.
+// the main thread adds each contig's range counts as they come, in genome order. When the allele
+// dictionary is complete (a loaded matrix), each contig's lines of the table are written as it is
+// done, straight from its counts; else (a streamed input, whose dictionary grows) once every
+// contig is counted. The statistics objects `result()` returns are made from the counts kept, when
+// asked for. A contig's counts are kept only up to the largest allele code it holds, so memory
+// follows the contigs.
 
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
-import type { StatsCounts, StatsTask } from '../worker/messages.js';
 import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
-import { scopeLines, statsOutputChunks, statsTableHeader, TextChunks } from './stats-table.js';
+import type { StatsCounts, StatsNames, StatsTask } from '../worker/messages.js';
+import { scopeNumbers, scopeScratch, statsNames, statsOutputChunks, StatsTableWriter, type ScopeScratch } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
+  /** The statistics; throws when they were not kept (`keep: false`). */
   result(): MatrixStats;
 }
 
@@ -29,11 +31,16 @@ export interface StatsConversionOptions {
   format?: 'tsv' | 'json';
   chunkRows?: number;
   /**
-   * The allele dictionary is complete before the run (a loaded matrix): each contig's statistics
-   * are made as it is done, and its lines of the TSV table written then, while the workers count
-   * the next contigs, instead of all of them after the last.
+   * The allele dictionary is complete before the run (a loaded matrix): each contig's lines of the
+   * TSV table are written as it is done, while the workers count the next contigs, instead of all
+   * of them after the last.
    */
   dictionaryComplete?: boolean;
+  /**
+   * Keep each contig's counts for `result()` (default true). A run that only writes the TSV table
+   * of a loaded matrix keeps none: memory stays that of one contig's counts, whatever their number.
+   */
+  keep?: boolean;
 }
 
 /** Describes the statistics for the driver; `format` set writes them (TSV or JSON) as the run's output. */
@@ -44,33 +51,42 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
   let dictionary: SharedArrayBuffer | undefined;
   let current: StatsCounts | undefined;
   const contigs: ContigCounts[] = [];
-  let cached: MatrixStats | undefined;
-  // With a complete dictionary: the names, each contig's statistics, the genome's counts and the table so far.
-  let names: Names | undefined;
-  const done: ContigStats[] = [];
+  // With a complete dictionary: the names, the genome's counts so far and the table, written as contigs are done.
+  let names: StatsNames | undefined;
   let genome: StatsCounts | undefined;
-  let table: TextChunks | undefined;
+  let table: StatsTableWriter | undefined;
+  let scratch: ScopeScratch | undefined;
+  // Whether the current contig's lines were written by its worker (a contig of one range).
+  let written = false;
+  const keep = options.keep !== false || options.format === 'json' || !options.dictionaryComplete;
+  let cached: MatrixStats | undefined;
   const conversion: StatsConversion = {
     ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
     begin(first) {
       samples = first?.layout.samples ?? [];
       pairs = pairsOf(samples);
       columnPairs = pairs.map((pair) => pair.columns);
-      if (options.dictionaryComplete && first) {
-        const strings = AlleleDictionary.shared(first.layout.alleles).toStrings();
-        names = namesOf(strings, samples, pairs);
-        genome = emptyCounts(samples.length, pairs.length, strings.length);
-        if (options.format === 'tsv') {
-          table = new TextChunks();
-          table.add(statsTableHeader());
-        }
-      }
-      return undefined;
+      if (!options.dictionaryComplete || !first) return undefined;
+      names = namesOf(AlleleDictionary.shared(first.layout.alleles).toStrings(), samples, pairs);
+      scratch = scopeScratch(names);
+      genome = emptyCounts(samples.length, pairs.length, names.stride);
+      if (options.format !== 'tsv') return undefined;
+      // Chunks of a contig's lines at most: each is written as its contig is done.
+      table = new StatsTableWriter(names, 1 << 16);
+      table.header();
+      return table.rest();
     },
     task: (range) => {
-      return { kind: 'stats', ...rangeColumns(range), pairs: columnPairs };
+      const task: StatsTask = { kind: 'stats', ...rangeColumns(range), pairs: columnPairs };
+      if (!table) return task;
+      // The lines of a contig of one range are written by its worker; a longer contig's here, from its summed counts.
+      task.encodes = true;
+      task.table = names;
+      task.whole = range.contigFrom === 0 && range.last;
+      return task;
     },
-    collect(counts) {
+    collect(counts, range) {
+      written = table !== undefined && range.contigFrom === 0 && range.last;
       // The first range of a contig is its counts, unless more ranges follow (a long contig).
       if (!current) current = counts;
       else current = addCounts(current.stride >= counts.stride ? current : addCounts(emptyCounts(samples.length, pairs.length, counts.stride), current), counts);
@@ -80,47 +96,71 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       // The counts as they came: their cells stop at the largest code the contig holds.
       const counts = current ?? emptyCounts(samples.length, pairs.length, 0);
       current = undefined;
-      if (!names || !genome) {
-        contigs.push({ name: unit.contig.name, counts });
-        return undefined;
-      }
+      if (keep) contigs.push({ name: unit.contig.name, counts });
+      if (!names || !genome || !scratch) return undefined;
       addCounts(genome, counts);
-      const stats = contigStats(unit.contig.name, siteStats(counts, names));
-      done.push(stats);
-      return table?.add(scopeLines(stats.contig, stats));
+      if (!table || written) return undefined;
+      table.scope(unit.contig.name, scopeNumbers(counts, names, scratch));
+      return table.rest();
     },
     end() {
-      if (options.format === undefined) return undefined;
-      if (!table) return statsOutputChunks(conversion.result(), options.format);
-      const last = table.add(scopeLines('*', conversion.result().genome));
-      return [last, table.rest()].filter((bytes): bytes is Uint8Array => bytes !== undefined);
+      if (options.format === 'json') return statsOutputChunks(conversion.result(), 'json');
+      if (options.format !== 'tsv') return undefined;
+      if (table && names && genome) return tableEnd(table, genome, names);
+      // A streamed input: every contig's lines now, the dictionary complete.
+      const all = finalNames();
+      const streamed = new StatsTableWriter(all);
+      streamed.header();
+      return tableEnd(streamed, sumCounts(all), all, contigs);
     },
     result() {
       if (cached) return cached;
-      if (names && genome) {
-        cached = { contigs: done, genome: siteStats(genome, names) };
-        return cached;
-      }
-      // Alleles in the dictionary's canonical order (seed alleles, then the others by their bytes),
-      // whatever order a streamed input met them in.
-      const strings = dictionary ? AlleleDictionary.shared(dictionary).toStrings() : [...SEED_ALLELES];
-      const all = namesOf(strings, samples, pairs);
-      const sum = emptyCounts(samples.length, pairs.length, strings.length);
-      for (const contig of contigs) addCounts(sum, contig.counts);
+      if (!keep) throw new Error('statistics: the counts of each contig were not kept');
+      const all = finalNames();
       cached = {
         contigs: contigs.map((contig) => contigStats(contig.name, siteStats(contig.counts, all))),
-        genome: siteStats(sum, all),
+        genome: siteStats(genome ?? sumCounts(all), all),
       };
       return cached;
     },
   };
+
+  /** The names of a complete dictionary, or of the last contig's (a streamed input's grows). */
+  function finalNames(): StatsNames {
+    if (names) return names;
+    const strings = dictionary ? AlleleDictionary.shared(dictionary).toStrings() : [...SEED_ALLELES];
+    return namesOf(strings, samples, pairs);
+  }
+
+  /** The genome's counts, summed from the kept contigs'. */
+  function sumCounts(all: StatsNames): StatsCounts {
+    const sum = emptyCounts(samples.length, pairs.length, all.stride);
+    for (const contig of contigs) addCounts(sum, contig.counts);
+    return sum;
+  }
   return conversion;
 }
 
-/** The names the statistics list: samples, every allele of the dictionary `strings` in canonical order (seed alleles, then the others by their bytes) with its code, pairs. */
-function namesOf(strings: readonly string[], samples: readonly string[], pairs: readonly HaplotypePair[]): Names {
-  const alleles = canonicalAlleles(strings).map((allele) => ({ allele, code: strings.indexOf(allele) }));
-  return { samples, alleles, pairs: pairs.map((pair) => pair.name) };
+/** The table's last chunks: the lines of `contigs` (when not written yet), then the genome's. */
+function* tableEnd(table: StatsTableWriter, genome: StatsCounts, names: StatsNames, contigs: readonly ContigCounts[] = []): Generator<Uint8Array> {
+  const scratch = scopeScratch(names);
+  for (const contig of contigs) {
+    const full = table.scope(contig.name, scopeNumbers(contig.counts, names, scratch));
+    if (full) yield full;
+  }
+  const full = table.scope('*', scopeNumbers(genome, names, scratch));
+  if (full) yield full;
+  const rest = table.rest();
+  if (rest) yield rest;
+}
+
+/**
+ * The names the statistics list: samples, every allele of the dictionary `strings` in canonical
+ * order (seed alleles, then the others by their bytes, whatever order a streamed input met them
+ * in) with its code, pairs.
+ */
+function namesOf(strings: readonly string[], samples: readonly string[], pairs: readonly HaplotypePair[]): StatsNames {
+  return statsNames(strings, canonicalAlleles(strings), samples, pairs.map((pair) => pair.name));
 }
 
 /** A contig's statistics: its name first (as JSON lists it), then its site statistics; no object spread, which cost more than building them. */
@@ -160,34 +200,21 @@ export function hetRate(hetSites: number, calledSites: number): number | null {
   return calledSites > 0 ? hetSites / calledSites : null;
 }
 
-interface Names {
-  samples: readonly string[];
-  /** Every allele, in the order listed, with its code. */
-  alleles: readonly { allele: string; code: number }[];
-  pairs: readonly string[];
-}
-
-function siteStats(counts: StatsCounts, names: Names): SiteStats {
-  const { sites, cells, stride } = counts;
-  const cellsOfCode = (h: number, code: number): number => (code >= 0 && code < stride ? (cells[h * stride + code] as number) : 0);
-  const codeOf = (allele: string): number => names.alleles.find((entry) => entry.allele === allele)?.code ?? -1;
-  const missingCode = codeOf('N');
-  const deletionCode = codeOf('-');
+/** A scope's statistics, from its counts. */
+function siteStats(counts: StatsCounts, names: StatsNames): SiteStats {
+  const numbers = scopeNumbers(counts, names, scopeScratch(names));
+  const { sites } = numbers;
   return {
     sites,
-    variableSites: counts.variableSites,
-    droppedSites: sites - counts.variableSites,
-    multiallelicSites: counts.multiallelicSites,
-    haplotypes: names.samples.map((haplotype, h) => {
-      const missing = cellsOfCode(h, missingCode);
-      const deletions = cellsOfCode(h, deletionCode);
+    variableSites: numbers.variableSites,
+    droppedSites: numbers.droppedSites,
+    multiallelicSites: numbers.multiallelicSites,
+    haplotypes: names.haplotypes.map((haplotype, h) => {
+      const missing = numbers.missing[h] as number;
+      const deletions = numbers.deletions[h] as number;
       return { haplotype, missing, missingRate: perSite(missing, sites), deletions, deletionRate: perSite(deletions, sites) };
     }),
-    alleles: names.alleles.map(({ allele, code }) => {
-      let total = 0;
-      for (let h = 0; h < names.samples.length; h++) total += cellsOfCode(h, code);
-      return { allele, cells: total };
-    }),
+    alleles: names.alleles.map(({ allele }, a) => ({ allele, cells: numbers.alleleCells[a] as number })),
     pairs: names.pairs.map((pair, p) => {
       const calledSites = counts.pairCalled[p] as number;
       const hetSites = counts.pairHet[p] as number;

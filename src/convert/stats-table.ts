@@ -7,6 +7,7 @@
 // with six decimals (`.` when the line has no total, `NA` when the total is 0).
 
 import { jsonChunks } from '../write/json-chunks.js';
+import type { StatsCounts, StatsNames } from '../worker/messages.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
 
 /** Column names of the statistics table. */
@@ -34,60 +35,19 @@ export function statsTable(stats: MatrixStats): string {
 /** Bytes of table text per chunk `statsTableChunks` yields. */
 const CHUNK_BYTES = 1 << 20;
 
-/**
- * The TSV table as UTF-8 bytes in chunks of about 1 MB, so no string grows with the matrix (100,000
- * haplotypes x many contigs). Each scope's text is one short-lived string written into the chunk: a
- * table of 20,000 contigs is millions of lines, and a string of them all (or a rope of them) cost
- * more in garbage collection than the formatting itself.
- */
+/** The TSV table as UTF-8 bytes in chunks of about 1 MB (see `StatsTableWriter`). */
 export function* statsTableChunks(stats: MatrixStats, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
-  const chunks = new TextChunks(chunkBytes);
-  chunks.add(statsTableHeader());
+  const { genome } = stats;
+  const table = new StatsTableWriter({ haplotypes: genome.haplotypes.map((h) => h.haplotype), alleles: genome.alleles, pairs: genome.pairs.map((p) => p.pair) }, chunkBytes);
+  table.header();
   for (const contig of stats.contigs) {
-    const full = chunks.add(scopeLines(contig.contig, contig));
+    const full = table.scope(contig.contig, siteNumbers(contig));
     if (full) yield full;
   }
-  const full = chunks.add(scopeLines('*', stats.genome));
+  const full = table.scope('*', siteNumbers(genome));
   if (full) yield full;
-  const rest = chunks.rest();
+  const rest = table.rest();
   if (rest) yield rest;
-}
-
-/** The table's header line. */
-export function statsTableHeader(): string {
-  return `${STATS_COLUMNS.join('\t')}\n`;
-}
-
-/** Text gathered as UTF-8 into chunks of about `chunkBytes` (a chunk is handed on whole, never reused). */
-export class TextChunks {
-  private chunk: Buffer;
-  private at = 0;
-
-  constructor(private readonly chunkBytes = CHUNK_BYTES) {
-    this.chunk = Buffer.allocUnsafe(chunkBytes);
-  }
-
-  /** Adds `text`; returns the chunk it filled, when it did. */
-  add(text: string): Uint8Array | undefined {
-    const most = 3 * text.length; // UTF-8 bytes of a string of this many UTF-16 units, at most
-    let full: Uint8Array | undefined;
-    if (this.at + most > this.chunk.length) {
-      if (this.at > 0) full = this.chunk.subarray(0, this.at);
-      this.chunk = Buffer.allocUnsafe(Math.max(this.chunkBytes, most));
-      this.at = 0;
-    }
-    this.at += this.chunk.write(text, this.at);
-    return full;
-  }
-
-  /** The bytes added since the last chunk handed on, if any. */
-  rest(): Uint8Array | undefined {
-    if (this.at === 0) return undefined;
-    const rest = this.chunk.subarray(0, this.at);
-    this.chunk = Buffer.allocUnsafe(this.chunkBytes);
-    this.at = 0;
-    return rest;
-  }
 }
 
 /** The statistics as written (the TSV table, or JSON as `JSON.stringify(stats, null, 2)` and a newline), as UTF-8 in chunks of bounded size. */
@@ -97,47 +57,266 @@ export function* statsOutputChunks(stats: MatrixStats, format: 'tsv' | 'json', c
   yield Buffer.from('\n');
 }
 
-/** The lines of one scope (a contig, or `*` the genome). */
-export function scopeLines(scope: string, stats: SiteStats): string {
-  const cells = stats.sites * stats.haplotypes.length;
-  const { sites } = stats;
-  let text = '';
-  const line = (statistic: StatsStatistic, item: string, count: number, total?: number): void => {
-    text += `${scope}\t${statistic}\t${item}\t${total === undefined ? `${count}\t.\t.\n` : counted(count, total)}`;
-  };
-  line(StatsStatistic.sites, '.', sites);
-  line(StatsStatistic.variableSites, '.', stats.variableSites, sites);
-  line(StatsStatistic.droppedSites, '.', stats.droppedSites, sites);
-  line(StatsStatistic.multiallelicSites, '.', stats.multiallelicSites, sites);
-  for (const h of stats.haplotypes) line(StatsStatistic.missing, h.haplotype, h.missing, sites);
-  for (const h of stats.haplotypes) line(StatsStatistic.deletions, h.haplotype, h.deletions, sites);
-  for (const a of stats.alleles) line(StatsStatistic.alleleCells, a.allele, a.cells, cells);
-  for (const p of stats.pairs) line(StatsStatistic.calledSites, p.pair, p.calledSites, sites);
-  for (const p of stats.pairs) line(StatsStatistic.hetSites, p.pair, p.hetSites, p.calledSites);
-  return text;
+/** The numbers of one scope's lines (a contig, or `*` the genome), in table order. */
+export interface ScopeNumbers {
+  sites: number;
+  variableSites: number;
+  droppedSites: number;
+  multiallelicSites: number;
+  /** Per haplotype. */
+  missing: ArrayLike<number>;
+  deletions: ArrayLike<number>;
+  /** Per allele, in the order listed. */
+  alleleCells: ArrayLike<number>;
+  /** Per pair. */
+  pairCalled: ArrayLike<number>;
+  pairHet: ArrayLike<number>;
 }
 
-/** Line ends (`count total rate`) already formatted, by count and total: few distinct ones in the lines of many small contigs. */
-const ends = new Map<number, string>();
+/** The items a table's lines name: every scope of a table has the same. */
+export interface StatsTableNames {
+  haplotypes: readonly string[];
+  /** In the order listed. */
+  alleles: readonly { allele: string }[];
+  pairs: readonly string[];
+}
 
-/** `count\ttotal\trate\n`, formatted once for each count and total below 2^26. */
-function counted(count: number, total: number): string {
-  if (!(Number.isInteger(count) && Number.isInteger(total) && count >= 0 && total >= 0 && count < 2 ** 26 && total < 2 ** 26)) return `${count}\t${total}\t${rate(count, total)}\n`;
-  const key = count * 2 ** 26 + total;
-  let end = ends.get(key);
+/** The names of a table: the samples, every allele of the dictionary `strings` in `listed` order, with its code, and the pairs. */
+export function statsNames(strings: readonly string[], listed: readonly string[], haplotypes: readonly string[], pairs: readonly string[]): StatsNames {
+  const alleles = listed.map((allele) => ({ allele, code: strings.indexOf(allele) }));
+  return { haplotypes, alleles, pairs, missingCode: strings.indexOf('N'), deletionCode: strings.indexOf('-'), stride: strings.length };
+}
+
+/** Per-scope numbers made from counts, reused from scope to scope. */
+export interface ScopeScratch {
+  missing: Float64Array;
+  deletions: Float64Array;
+  alleleCells: Float64Array;
+}
+
+export function scopeScratch(names: StatsNames): ScopeScratch {
+  const width = names.haplotypes.length;
+  return { missing: new Float64Array(width), deletions: new Float64Array(width), alleleCells: new Float64Array(names.alleles.length) };
+}
+
+/**
+ * The numbers of a scope's lines from its counts: missing and deleted cells per haplotype, cells
+ * per allele (in `scratch`, valid until the next scope's).
+ */
+export function scopeNumbers(counts: StatsCounts, names: StatsNames, scratch: ScopeScratch): ScopeNumbers {
+  const { sites, cells, stride } = counts;
+  const { missing, deletions, alleleCells } = scratch;
+  const width = names.haplotypes.length;
+  const cellsOfCode = (h: number, code: number): number => (code >= 0 && code < stride ? (cells[h * stride + code] as number) : 0);
+  for (let h = 0; h < width; h++) {
+    missing[h] = cellsOfCode(h, names.missingCode);
+    deletions[h] = cellsOfCode(h, names.deletionCode);
+  }
+  for (let a = 0; a < names.alleles.length; a++) {
+    const { code } = names.alleles[a] as { code: number };
+    let total = 0;
+    for (let h = 0; h < width; h++) total += cellsOfCode(h, code);
+    alleleCells[a] = total;
+  }
+  return { sites, variableSites: counts.variableSites, droppedSites: sites - counts.variableSites, multiallelicSites: counts.multiallelicSites, missing, deletions, alleleCells, pairCalled: counts.pairCalled, pairHet: counts.pairHet };
+}
+
+/** The numbers of a scope's statistics. */
+export function siteNumbers(stats: SiteStats): ScopeNumbers {
+  const { sites, variableSites, droppedSites, multiallelicSites } = stats;
+  return {
+    sites,
+    variableSites,
+    droppedSites,
+    multiallelicSites,
+    missing: stats.haplotypes.map((h) => h.missing),
+    deletions: stats.haplotypes.map((h) => h.deletions),
+    alleleCells: stats.alleles.map((a) => a.cells),
+    pairCalled: stats.pairs.map((p) => p.calledSites),
+    pairHet: stats.pairs.map((p) => p.hetSites),
+  };
+}
+
+const ZERO = 0x30;
+/** Bytes a number's text may take in a line (a count, a total or a rate). */
+const NUMBER_BYTES = 32;
+const encoder = new TextEncoder();
+
+/**
+ * Writes the TSV table as UTF-8 bytes (the header line, then scope by scope) into chunks of about `chunkBytes`, so no
+ * string grows with the matrix (100,000 haplotypes x many contigs). A line is written byte by
+ * byte: the scope, then its statistic and item (encoded once per table), then the numbers. A table
+ * of 20,000 contigs is millions of lines, and a string per line (or per scope) cost more in
+ * building, encoding and garbage collection than the counting itself.
+ */
+export class StatsTableWriter {
+  private chunk: Uint8Array;
+  private at = 0;
+  /** `\tstatistic\titem\t` of each line of a scope, in order. */
+  private readonly middles: Uint8Array[];
+  private readonly longestMiddle: number;
+
+  constructor(
+    private readonly names: StatsTableNames,
+    private readonly chunkBytes = CHUNK_BYTES,
+  ) {
+    this.chunk = new Uint8Array(chunkBytes);
+    const middle = (statistic: StatsStatistic, item: string): Uint8Array => encoder.encode(`\t${statistic}\t${item}\t`);
+    this.middles = [
+      middle(StatsStatistic.sites, '.'),
+      middle(StatsStatistic.variableSites, '.'),
+      middle(StatsStatistic.droppedSites, '.'),
+      middle(StatsStatistic.multiallelicSites, '.'),
+      ...names.haplotypes.map((h) => middle(StatsStatistic.missing, h)),
+      ...names.haplotypes.map((h) => middle(StatsStatistic.deletions, h)),
+      ...names.alleles.map((a) => middle(StatsStatistic.alleleCells, a.allele)),
+      ...names.pairs.map((p) => middle(StatsStatistic.calledSites, p)),
+      ...names.pairs.map((p) => middle(StatsStatistic.hetSites, p)),
+    ];
+    let longest = 0;
+    for (const bytes of this.middles) longest = Math.max(longest, bytes.length);
+    this.longestMiddle = longest;
+  }
+
+  /** Adds the header line; returns the chunk it filled, when it did. */
+  header(): Uint8Array | undefined {
+    const text = statsTableHeader();
+    const full = this.room(text.length);
+    this.ascii(text);
+    return full;
+  }
+
+  /** Adds the lines of one scope; returns the chunk they filled, when they did. */
+  scope(scope: string, numbers: ScopeNumbers): Uint8Array | undefined {
+    const name = encoder.encode(scope);
+    const full = this.room(this.middles.length * (name.length + this.longestMiddle + 3 * NUMBER_BYTES + 4));
+    const { haplotypes, alleles, pairs } = this.names;
+    const { sites } = numbers;
+    let m = 0;
+    this.line(name, m++, sites);
+    this.line(name, m++, numbers.variableSites, sites);
+    this.line(name, m++, numbers.droppedSites, sites);
+    this.line(name, m++, numbers.multiallelicSites, sites);
+    for (let h = 0; h < haplotypes.length; h++) this.line(name, m++, numbers.missing[h] as number, sites);
+    for (let h = 0; h < haplotypes.length; h++) this.line(name, m++, numbers.deletions[h] as number, sites);
+    const cells = sites * haplotypes.length;
+    for (let a = 0; a < alleles.length; a++) this.line(name, m++, numbers.alleleCells[a] as number, cells);
+    for (let p = 0; p < pairs.length; p++) this.line(name, m++, numbers.pairCalled[p] as number, sites);
+    for (let p = 0; p < pairs.length; p++) this.line(name, m++, numbers.pairHet[p] as number, numbers.pairCalled[p] as number);
+    return full;
+  }
+
+  /** Room for `bytes` more in the chunk: a new chunk when they do not fit, the full one returned. */
+  private room(bytes: number): Uint8Array | undefined {
+    if (this.at + bytes <= this.chunk.length) return undefined;
+    const full = this.at > 0 ? this.chunk.subarray(0, this.at) : undefined;
+    this.chunk = new Uint8Array(Math.max(this.chunkBytes, bytes));
+    this.at = 0;
+    return full;
+  }
+
+  /**
+   * The bytes added since the last chunk handed on, if any. With `reuse`, the chunk is kept for the
+   * next lines: the bytes are valid until then (a worker's, copied out at once).
+   */
+  rest(reuse = false): Uint8Array | undefined {
+    if (this.at === 0) return undefined;
+    const rest = this.chunk.subarray(0, this.at);
+    if (!reuse) this.chunk = new Uint8Array(this.chunkBytes);
+    this.at = 0;
+    return rest;
+  }
+
+  /** `scope\tstatistic\titem\tcount\ttotal\trate\n`; without a total, `count\t.\t.`. */
+  private line(scope: Uint8Array, middle: number, count: number, total?: number): void {
+    // Byte loops, not `set`: the pieces are a few bytes, and `set`'s call cost more than the copy.
+    const out = this.chunk;
+    let at = this.at;
+    for (let i = 0; i < scope.length; i++) out[at++] = scope[i] as number;
+    const between = this.middles[middle] as Uint8Array;
+    for (let i = 0; i < between.length; i++) out[at++] = between[i] as number;
+    if (total === undefined) {
+      this.at = at;
+      this.number(count);
+      this.ascii('\t.\t.\n');
+      return;
+    }
+    const tail = lineEnd(count, total);
+    if (tail === undefined) {
+      this.at = at;
+      this.ascii(`${count}\t${total}\t${rate(count, total)}\n`);
+      return;
+    }
+    for (let i = 0; i < tail.length; i++) out[at++] = tail[i] as number;
+    this.at = at;
+  }
+
+  /** A number as JavaScript prints it: digits for a safe integer, written here. */
+  private number(n: number): void {
+    if (!(Number.isSafeInteger(n) && n >= 0)) return this.ascii(String(n));
+    const out = this.chunk;
+    if (n < 10) {
+      out[this.at++] = ZERO + n;
+      return;
+    }
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.at + digits;
+    this.at = at;
+    for (let rest = n; digits-- > 0; rest = Math.floor(rest / 10)) out[--at] = ZERO + (rest % 10);
+  }
+
+  /** Text of ASCII characters (numbers, the header line). */
+  private ascii(text: string): void {
+    const out = this.chunk;
+    for (let i = 0; i < text.length; i++) out[this.at++] = text.charCodeAt(i);
+  }
+}
+
+/** The table's header line. */
+export function statsTableHeader(): string {
+  return `${STATS_COLUMNS.join('\t')}\n`;
+}
+
+/**
+ * Line ends (`count\ttotal\trate\n`) already formatted, by total, then by count: few distinct
+ * ones in the lines of many small contigs (a map of small integers, then an array: one map keyed
+ * by both as a double cost more than the rest of the line).
+ */
+const ends = new Map<number, Uint8Array[]>();
+/** Slots of the line-end arrays (the cache is emptied past `MAX_END_SLOTS`: a large matrix's ends are mostly distinct). */
+let endSlots = 0;
+const MAX_END_SLOTS = 1 << 20;
+/** Most rates kept formatted. */
+const MAX_RATES = 1 << 16;
+/** Totals of line ends kept: a small contig's. */
+const MAX_CACHED_TOTAL = 1 << 16;
+
+/** `count\ttotal\trate\n` as bytes, for a count and total below `MAX_CACHED_TOTAL` (else undefined). */
+function lineEnd(count: number, total: number): Uint8Array | undefined {
+  if (!(count >= 0 && count <= total && total < MAX_CACHED_TOTAL && Number.isInteger(count) && Number.isInteger(total))) return undefined;
+  let byCount = ends.get(total);
+  if (byCount === undefined) {
+    if (endSlots + total + 1 > MAX_END_SLOTS) {
+      ends.clear();
+      endSlots = 0;
+    }
+    endSlots += total + 1;
+    byCount = new Array<Uint8Array>(total + 1);
+    ends.set(total, byCount);
+  }
+  let end = byCount[count];
   if (end === undefined) {
-    if (ends.size >= MAX_RATES) ends.clear();
-    end = `${count}\t${total}\t${rate(count, total)}\n`;
-    ends.set(key, end);
+    end = encoder.encode(`${count}\t${total}\t${rate(count, total)}\n`);
+    byCount[count] = end;
   }
   return end;
 }
 
-/** Rates already formatted, by value: the table of many small contigs holds few distinct rates, millions of times. */
+/** Rates already formatted, by value. */
 const rates = new Map<number, string>();
-/** Most rates kept formatted (the cache is emptied when full: a large matrix's rates are mostly distinct). */
-const MAX_RATES = 1 << 16;
 
+/** count / total with six decimals; `NA` when the total is 0. */
 function rate(count: number, total: number): string {
   if (total === 0) return 'NA';
   const value = count / total;

@@ -13,7 +13,7 @@ import type { SampleSelection } from '../select/samples.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { conversionPairs } from './pairs.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
-import { hetRate, perSite, statsConversion } from './stats-conversion.js';
+import { hetRate, perSite, statsConversion, type StatsConversion } from './stats-conversion.js';
 import { statsOutputChunks } from './stats-table.js';
 
 /** Options of `stats`. */
@@ -44,11 +44,20 @@ export type { HaplotypeStats, AlleleCount, PairStats, SiteStats, ContigStats, Ma
  * await matrix.close();
  */
 export async function stats(matrix: Matrix, options: StatsOptions = {}): Promise<MatrixStats> {
+  return (await countStats(matrix, options, true)).result();
+}
+
+/** `stats` written to `options.output` and not returned (the CLI's): no statistics are kept per contig. */
+export async function writeMatrixStats(matrix: Matrix, options: StatsOptions & { output: string }): Promise<void> {
+  await countStats(matrix, options, false);
+}
+
+async function countStats(matrix: Matrix, options: StatsOptions, keep: boolean): Promise<StatsConversion> {
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
-  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv'), dictionaryComplete: true });
+  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv'), dictionaryComplete: true, keep });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
   await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'stats'), signal: options.signal, onRange: progressOf(matrix, options) });
-  return conversion.result();
+  return conversion;
 }
 
 /**

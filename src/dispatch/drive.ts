@@ -146,6 +146,13 @@ class Run<T extends WorkerTask> {
         }
         group.push(range);
         groupRows += range.to - range.from;
+        // The last range of a contig of several ends its group: bytes its `contigDone` returns
+        // (written after the group's) come before those of the next contigs' ranges.
+        if (range.last && range.contigFrom > 0) {
+          yield this.launch(group);
+          group = [];
+          groupRows = 0;
+        }
       }
       if (source.streamed) {
         if (group.length > 0) yield this.launch(group);

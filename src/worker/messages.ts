@@ -205,9 +205,25 @@ export interface VcfTask extends EncodingTask, RangeColumns {
 }
 
 /** Count rows `[from, to)` of one batch for the statistics (see convert/stats.ts). */
-export interface StatsTask extends RangeColumns {
+export interface StatsTask extends EncodingTask, RangeColumns {
   kind: 'stats';
   pairs: [number, number][];
+  /** With the TSV table written (an encoding task): the names its lines carry. */
+  table?: StatsNames;
+  /** The rows are the whole contig: the task writes its lines of the table (else none). */
+  whole?: boolean;
+}
+
+/** The names the lines of the statistics table carry (convert/stats-table.ts), with what counts them. */
+export interface StatsNames {
+  haplotypes: readonly string[];
+  /** In the order listed, each with its allele code. */
+  alleles: readonly { allele: string; code: number }[];
+  pairs: readonly string[];
+  missingCode: number;
+  deletionCode: number;
+  /** Codes of the dictionary. */
+  stride: number;
 }
 
 /** Counts of one row range; summed over ranges on the main thread. */

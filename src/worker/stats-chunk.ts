@@ -1,18 +1,47 @@
 // The statistics kernel: counts over rows of one contig, read straight from the allele codes.
 // Per haplotype, a histogram of codes (missing and deletion counts, allele counts come from it);
 // per site, the alt alleles by the haplotype-table rule; per pair, called and heterozygous sites.
+// When the TSV table is written, the task of a whole contig also writes the contig's lines: the
+// contigs' lines are formatted in parallel, and the main thread only sums the counts.
 
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles, altScratch } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
-import type { StatsCounts, StatsTask } from './messages.js';
+import { scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
+import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
 import type { SharedRows } from './shared-views.js';
 
 /**
  * Counts rows `[task.from, task.to)` of a batch: in its own views, or in the views a group's small
  * contigs share (worker/shared-views.ts), from their row `shared.row`.
  */
-export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts {
+export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts | (StatsCounts & TransferredChunk) {
+  const counts = countRows(task, shared);
+  if (!task.encodes) return counts;
+  let bytes: Uint8Array = NO_BYTES;
+  if (task.table && task.whole) {
+    const { writer, scratch } = tableOf(task.table);
+    writer.scope(task.contig, scopeNumbers(counts, task.table, scratch));
+    bytes = writer.rest(true) ?? NO_BYTES;
+  }
+  return Object.assign(counts, { bytes, lines: 0 });
+}
+
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
+/** The table writer of each table's names (a group's tasks share theirs), its chunk reused from task to task. */
+const tables = new WeakMap<StatsNames, { writer: StatsTableWriter; scratch: ScopeScratch }>();
+
+function tableOf(names: StatsNames): { writer: StatsTableWriter; scratch: ScopeScratch } {
+  let table = tables.get(names);
+  if (!table) {
+    table = { writer: new StatsTableWriter(names, 1 << 16), scratch: scopeScratch(names) };
+    tables.set(names, table);
+  }
+  return table;
+}
+
+function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
   const { ref, haplotypes } = shared?.views ?? batchViews(task, task.batch, task.from, task.to);
   const { missing, deletion } = alleleBytes(task.alleles);
   const rows = task.to - task.from;

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { lowMemoryStats } from '../../convert/low-memory.js';
-import { stats } from '../../convert/stats.js';
+import { writeMatrixStats } from '../../convert/stats.js';
 import { conversionOptions, lowMemoryOption, samplesOption, type ConversionArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { runInput } from '../open-input.js';
@@ -27,7 +27,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     const samples = samplesOption(argv);
     const options = { pairs: argv.pairs, samples, output: argv.output ?? '-', format: argv.json ? ('json' as const) : ('tsv' as const), ...written };
     await runInput(argv, 'stats', {
-      memory: (matrix, onProgress) => stats(matrix, { ...options, onProgress }),
+      memory: (matrix, onProgress) => writeMatrixStats(matrix, { ...options, onProgress }),
       streamed: (low) => lowMemoryStats(argv.matrix, { ...low, ...options }),
     });
   },
