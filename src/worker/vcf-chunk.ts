@@ -181,8 +181,12 @@ class RecordEncoder {
     let variant = false;
     for (let h = 0; h < haplotypes.length; h++) {
       const code = (haplotypes[h] as Uint8Array)[r] as number;
-      if (code === missing || code === refCode) {
-        gt[h] = code === missing ? -1 : 0;
+      if (code === missing) {
+        gt[h] = -1; // before REF: an N cell at a site whose REF is N is missing
+        continue;
+      }
+      if (code === refCode) {
+        gt[h] = 0;
         continue;
       }
       variant = true;
@@ -214,13 +218,36 @@ class RecordEncoder {
 
   /** A record worked out by `rangeRecords`. */
   record(record: VcfRecord): void {
-    const text = `${record.ref}\t${record.alts.length > 0 ? record.alts.join(',') : '.'}`;
-    this.reserve(this.rowBound + 3 * text.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const { ref, alts } = record;
+    let chars = ref.length + 2;
+    for (let k = 0; k < alts.length; k++) chars += (alts[k] as string).length + 1;
+    this.reserve(this.rowBound + 3 * chars); // UTF-8 takes at most 3 bytes per UTF-16 unit
     this.start(record.pos);
-    this.o += ENCODER.encodeInto(text, this.out.subarray(this.o)).written;
+    this.text(ref);
+    this.out[this.o++] = TAB;
+    if (alts.length === 0) this.out[this.o++] = DOT;
+    for (let k = 0; k < alts.length; k++) {
+      if (k > 0) this.out[this.o++] = COMMA;
+      this.text(alts[k] as string);
+    }
     const gt = this.gt;
     for (let h = 0; h < record.alleles.length; h++) gt[h] = record.alleles[h] as number;
     this.finish();
+  }
+
+  /** A REF or ALT string: byte by byte while it is ASCII (bases: no encoder call and no view per string). */
+  private text(text: string): void {
+    const out = this.out;
+    let o = this.o;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        this.o = o + ENCODER.encodeInto(text.slice(i), out.subarray(o)).written;
+        return;
+      }
+      out[o++] = c;
+    }
+    this.o = o;
   }
 
   /** `CHROM \t POS \t . \t` */

@@ -81,7 +81,8 @@ export function rowRecord(
   // before any allele text is made.
   if (starts.length === 0 && !holdsEvent(contig, codes, width, row, markAt)) return null;
   const ref = refSpan(row, at, last);
-  const own = new Array<DeletionRun | undefined>(width);
+  // Each haplotype's run starting here, in the worker's scratch (cleared again below).
+  if (own.length < width) own = new Array<DeletionRun | undefined>(width);
   for (const { h, run } of starts) own[h] = run;
   const texts = new Array<string | null>(width);
   let kept = starts.length > 0;
@@ -106,8 +107,12 @@ export function rowRecord(
       else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, ownSpan, h, row, at + 1, last) : null;
     }
   }
+  for (const { h } of starts) own[h] = undefined;
   return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
 }
+
+/** `rowRecord`'s scratch: haplotype -> its run starting at the row (undefined between rows). */
+let own: (DeletionRun | undefined)[] = [];
 
 /** Some haplotype has an allele of its own at `row` (a cell neither REF nor `N`, or a star-form `*`): the rule that keeps a record. */
 function holdsEvent(contig: ContigColumns, codes: AlleleCodes, width: number, row: number, markAt: (h: number, row: number) => number): boolean {
@@ -126,7 +131,8 @@ function holdsEvent(contig: ContigColumns, codes: AlleleCodes, width: number, ro
 function indexAlleles(pos: number, ref: string, texts: readonly (string | null)[]): VcfRecord {
   const alts: string[] = [];
   const alleles = new Int32Array(texts.length);
-  texts.forEach((text, h) => {
+  for (let h = 0; h < texts.length; h++) {
+    const text = texts[h] as string | null;
     if (text === null) alleles[h] = -1;
     else if (text === ref) alleles[h] = 0;
     else {
@@ -134,6 +140,6 @@ function indexAlleles(pos: number, ref: string, texts: readonly (string | null)[
       if (k < 0) k = alts.push(text) - 1;
       alleles[h] = k + 1;
     }
-  });
+  }
   return { pos, ref, alts, alleles };
 }
