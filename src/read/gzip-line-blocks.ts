@@ -10,6 +10,9 @@ import { matrixHeader, missingHeader } from './header.js';
 import type { InputFile } from './input-format.js';
 import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
 
+/** Bytes of each read of the file and of each piece the inflate hands on. */
+const STREAM_BYTES = 1 << 20;
+
 /** Whole lines at `bytes[0, length)`; `release()` hands the block back for reuse. */
 export interface LineBlock {
   bytes: SharedArrayBuffer;
@@ -34,7 +37,9 @@ export class GzipLineBlocks {
     stream?: { readable: import('node:stream').Readable; gzip: boolean },
   ) {
     this.free = Array.from({ length: blocks }, () => new SharedArrayBuffer(blockBytes + 1));
-    this.file = (stream?.readable as ReadStream | undefined) ?? createReadStream(path);
+    // Reads of 1 MiB, as the inflate's output: with the default 64 KiB the inflate waits on one
+    // small read after another (a 31 MB gzip file took 1.26 s to inflate in a stream, 0.89 s so).
+    this.file = (stream?.readable as ReadStream | undefined) ?? createReadStream(path, { highWaterMark: STREAM_BYTES });
     this.gzip = stream?.gzip ?? true;
   }
 
@@ -45,7 +50,7 @@ export class GzipLineBlocks {
 
   /** Yields blocks of whole lines in file order; the last line gets a line end when it lacks one. */
   async *blocks(): AsyncGenerator<LineBlock> {
-    const gunzip = this.gzip ? this.file.pipe(createGunzip({ chunkSize: 1 << 20 })) : this.file;
+    const gunzip = this.gzip ? this.file.pipe(createGunzip({ chunkSize: STREAM_BYTES })) : this.file;
     let block = await this.take();
     let view = new Uint8Array(block);
     let filled = 0;
