@@ -152,9 +152,14 @@ const encoder = new TextEncoder();
 export class StatsTableWriter {
   private chunk: Uint8Array;
   private at = 0;
-  /** `\tstatistic\titem\t` of each line of a scope, in order. */
-  private readonly middles: Uint8Array[];
+  /** `\tstatistic\titem\t` of each line of a scope, one after the other: line k's is `[middleStart[k], middleStart[k + 1])`. */
+  private readonly middles: Uint8Array;
+  private readonly middleStart: Int32Array;
   private readonly longestMiddle: number;
+  /** The current scope's count and total of each line (total -1: none), and its name's bytes. */
+  private readonly counts: Float64Array;
+  private readonly totals: Float64Array;
+  private name = new Uint8Array(64);
 
   constructor(
     private readonly names: StatsTableNames,
@@ -162,7 +167,7 @@ export class StatsTableWriter {
   ) {
     this.chunk = new Uint8Array(chunkBytes);
     const middle = (statistic: StatsStatistic, item: string): Uint8Array => encoder.encode(`\t${statistic}\t${item}\t`);
-    this.middles = [
+    const middles = [
       middle(StatsStatistic.sites, '.'),
       middle(StatsStatistic.variableSites, '.'),
       middle(StatsStatistic.droppedSites, '.'),
@@ -173,9 +178,17 @@ export class StatsTableWriter {
       ...names.pairs.map((p) => middle(StatsStatistic.calledSites, p)),
       ...names.pairs.map((p) => middle(StatsStatistic.hetSites, p)),
     ];
+    this.middleStart = new Int32Array(middles.length + 1);
     let longest = 0;
-    for (const bytes of this.middles) longest = Math.max(longest, bytes.length);
+    middles.forEach((bytes, k) => {
+      this.middleStart[k + 1] = (this.middleStart[k] as number) + bytes.length;
+      longest = Math.max(longest, bytes.length);
+    });
+    this.middles = new Uint8Array(this.middleStart[middles.length] as number);
+    middles.forEach((bytes, k) => this.middles.set(bytes, this.middleStart[k] as number));
     this.longestMiddle = longest;
+    this.counts = new Float64Array(middles.length);
+    this.totals = new Float64Array(middles.length);
   }
 
   /** Adds the header line; returns the chunk it filled, when it did. */
@@ -188,22 +201,64 @@ export class StatsTableWriter {
 
   /** Adds the lines of one scope; returns the chunk they filled, when they did. */
   scope(scope: string, numbers: ScopeNumbers): Uint8Array | undefined {
-    const name = encoder.encode(scope);
-    const full = this.room(this.middles.length * (name.length + this.longestMiddle + 3 * NUMBER_BYTES + 4));
-    const { haplotypes, alleles, pairs } = this.names;
-    const { sites } = numbers;
-    let m = 0;
-    this.line(name, m++, sites);
-    this.line(name, m++, numbers.variableSites, sites);
-    this.line(name, m++, numbers.droppedSites, sites);
-    this.line(name, m++, numbers.multiallelicSites, sites);
-    for (let h = 0; h < haplotypes.length; h++) this.line(name, m++, numbers.missing[h] as number, sites);
-    for (let h = 0; h < haplotypes.length; h++) this.line(name, m++, numbers.deletions[h] as number, sites);
-    const cells = sites * haplotypes.length;
-    for (let a = 0; a < alleles.length; a++) this.line(name, m++, numbers.alleleCells[a] as number, cells);
-    for (let p = 0; p < pairs.length; p++) this.line(name, m++, numbers.pairCalled[p] as number, sites);
-    for (let p = 0; p < pairs.length; p++) this.line(name, m++, numbers.pairHet[p] as number, numbers.pairCalled[p] as number);
+    if (this.name.length < 3 * scope.length) this.name = new Uint8Array(3 * scope.length);
+    const name = this.name;
+    const nameLength = encoder.encodeInto(scope, name).written;
+    const lines = this.counts.length;
+    const full = this.room(lines * (nameLength + this.longestMiddle + 3 * NUMBER_BYTES + 4));
+    this.lineNumbers(numbers);
+    const { counts, totals, middles, middleStart } = this;
+    const out = this.chunk;
+    let at = this.at;
+    // Line ends by total, then count: most lines of a scope share a total (its sites).
+    let endsTotal = -1;
+    let endsOf: Uint8Array[] | undefined;
+    for (let k = 0; k < lines; k++) {
+      // Byte loops, not `set`: the pieces are a few bytes, and `set`'s call cost more than the copy.
+      for (let i = 0; i < nameLength; i++) out[at++] = name[i] as number;
+      for (let i = middleStart[k] as number, end = middleStart[k + 1] as number; i < end; i++) out[at++] = middles[i] as number;
+      const count = counts[k] as number;
+      const total = totals[k] as number;
+      if (total !== endsTotal) {
+        endsTotal = total;
+        endsOf = total < 0 ? undefined : lineEnds(total);
+      }
+      const tail = endsOf === undefined || !(count >= 0 && count <= total && Number.isInteger(count)) ? undefined : (endsOf[count] ?? lineEnd(endsOf, count, total));
+      if (tail === undefined) {
+        this.at = at;
+        if (total < 0) {
+          this.number(count);
+          this.ascii('\t.\t.\n');
+        } else this.ascii(`${count}\t${total}\t${rate(count, total)}\n`);
+        at = this.at;
+        continue;
+      }
+      for (let i = 0; i < tail.length; i++) out[at++] = tail[i] as number;
+    }
+    this.at = at;
     return full;
+  }
+
+  /** The count and total of each line of a scope, in table order (total -1: a line without one). */
+  private lineNumbers(numbers: ScopeNumbers): void {
+    const { haplotypes, alleles, pairs } = this.names;
+    const { counts, totals } = this;
+    const { sites } = numbers;
+    let k = 0;
+    const line = (count: number, total: number): void => {
+      counts[k] = count;
+      totals[k++] = total;
+    };
+    line(sites, -1);
+    line(numbers.variableSites, sites);
+    line(numbers.droppedSites, sites);
+    line(numbers.multiallelicSites, sites);
+    for (let h = 0; h < haplotypes.length; h++) line(numbers.missing[h] as number, sites);
+    for (let h = 0; h < haplotypes.length; h++) line(numbers.deletions[h] as number, sites);
+    const cells = sites * haplotypes.length;
+    for (let a = 0; a < alleles.length; a++) line(numbers.alleleCells[a] as number, cells);
+    for (let p = 0; p < pairs.length; p++) line(numbers.pairCalled[p] as number, sites);
+    for (let p = 0; p < pairs.length; p++) line(numbers.pairHet[p] as number, numbers.pairCalled[p] as number);
   }
 
   /** Room for `bytes` more in the chunk: a new chunk when they do not fit, the full one returned. */
@@ -225,30 +280,6 @@ export class StatsTableWriter {
     if (!reuse) this.chunk = new Uint8Array(this.chunkBytes);
     this.at = 0;
     return rest;
-  }
-
-  /** `scope\tstatistic\titem\tcount\ttotal\trate\n`; without a total, `count\t.\t.`. */
-  private line(scope: Uint8Array, middle: number, count: number, total?: number): void {
-    // Byte loops, not `set`: the pieces are a few bytes, and `set`'s call cost more than the copy.
-    const out = this.chunk;
-    let at = this.at;
-    for (let i = 0; i < scope.length; i++) out[at++] = scope[i] as number;
-    const between = this.middles[middle] as Uint8Array;
-    for (let i = 0; i < between.length; i++) out[at++] = between[i] as number;
-    if (total === undefined) {
-      this.at = at;
-      this.number(count);
-      this.ascii('\t.\t.\n');
-      return;
-    }
-    const tail = lineEnd(count, total);
-    if (tail === undefined) {
-      this.at = at;
-      this.ascii(`${count}\t${total}\t${rate(count, total)}\n`);
-      return;
-    }
-    for (let i = 0; i < tail.length; i++) out[at++] = tail[i] as number;
-    this.at = at;
   }
 
   /** A number as JavaScript prints it: digits for a safe integer, written here. */
@@ -280,8 +311,7 @@ export function statsTableHeader(): string {
 
 /**
  * Line ends (`count\ttotal\trate\n`) already formatted, by total, then by count: few distinct
- * ones in the lines of many small contigs (a map of small integers, then an array: one map keyed
- * by both as a double cost more than the rest of the line).
+ * ones in the lines of many small contigs.
  */
 const ends = new Map<number, Uint8Array[]>();
 /** Slots of the line-end arrays (the cache is emptied past `MAX_END_SLOTS`: a large matrix's ends are mostly distinct). */
@@ -289,12 +319,12 @@ let endSlots = 0;
 const MAX_END_SLOTS = 1 << 20;
 /** Most rates kept formatted. */
 const MAX_RATES = 1 << 16;
-/** Totals of line ends kept: a small contig's. */
+/** Totals whose line ends are kept: a small contig's. */
 const MAX_CACHED_TOTAL = 1 << 16;
 
-/** `count\ttotal\trate\n` as bytes, for a count and total below `MAX_CACHED_TOTAL` (else undefined). */
-function lineEnd(count: number, total: number): Uint8Array | undefined {
-  if (!(count >= 0 && count <= total && total < MAX_CACHED_TOTAL && Number.isInteger(count) && Number.isInteger(total))) return undefined;
+/** The line ends of `total` formatted so far, by count; undefined for a total not kept. */
+function lineEnds(total: number): Uint8Array[] | undefined {
+  if (!(total < MAX_CACHED_TOTAL && Number.isInteger(total))) return undefined;
   let byCount = ends.get(total);
   if (byCount === undefined) {
     if (endSlots + total + 1 > MAX_END_SLOTS) {
@@ -305,11 +335,13 @@ function lineEnd(count: number, total: number): Uint8Array | undefined {
     byCount = new Array<Uint8Array>(total + 1);
     ends.set(total, byCount);
   }
-  let end = byCount[count];
-  if (end === undefined) {
-    end = encoder.encode(`${count}\t${total}\t${rate(count, total)}\n`);
-    byCount[count] = end;
-  }
+  return byCount;
+}
+
+/** `count\ttotal\trate\n` as bytes, kept in `byCount` (the ends of `total`). */
+function lineEnd(byCount: Uint8Array[], count: number, total: number): Uint8Array {
+  const end = encoder.encode(`${count}\t${total}\t${rate(count, total)}\n`);
+  byCount[count] = end;
   return end;
 }
 
