@@ -85,8 +85,10 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       task.whole = range.contigFrom === 0 && range.last;
       return task;
     },
-    collect(counts, range) {
+    collect(result, range) {
       written = table !== undefined && range.contigFrom === 0 && range.last;
+      // An encoding task's counts come beside its lines.
+      const counts = 'data' in result ? (result.data as StatsCounts) : (result as StatsCounts);
       // The first range of a contig is its counts, unless more ranges follow (a long contig).
       if (!current) current = counts;
       else current = addCounts(current.stride >= counts.stride ? current : addCounts(emptyCounts(samples.length, pairs.length, counts.stride), current), counts);

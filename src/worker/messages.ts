@@ -147,6 +147,8 @@ export interface TransferredChunk {
   lines: number;
   /** VCF: deletion runs written in the star form because their anchor base is unknown. */
   starRuns?: number;
+  /** What the kernel hands back beside its bytes (`stats`: the range's counts). */
+  data?: unknown;
 }
 
 /** What an encoding task wrote into its output slot. */
@@ -157,6 +159,8 @@ export interface EncodedChunk {
   lines: number;
   /** VCF: as in `TransferredChunk`. */
   starRuns?: number;
+  /** As in `TransferredChunk`. */
+  data?: unknown;
 }
 
 /** Rewrite allele codes through `map` in `columns[c][byteOffset, byteOffset + rows)` (dictionary canonicalisation). */

@@ -15,7 +15,7 @@ import type { SharedRows } from './shared-views.js';
  * Counts rows `[task.from, task.to)` of a batch: in its own views, or in the views a group's small
  * contigs share (worker/shared-views.ts), from their row `shared.row`.
  */
-export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts | (StatsCounts & TransferredChunk) {
+export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts | TransferredChunk {
   const counts = countRows(task, shared);
   if (!task.encodes) return counts;
   let bytes: Uint8Array = NO_BYTES;
@@ -24,7 +24,7 @@ export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts 
     writer.scope(task.contig, scopeNumbers(counts, task.table, scratch));
     bytes = writer.rest(true) ?? NO_BYTES;
   }
-  return Object.assign(counts, { bytes, lines: 0 });
+  return { bytes, lines: 0, data: counts };
 }
 
 const NO_BYTES: Uint8Array = new Uint8Array(0);

@@ -215,7 +215,7 @@ export interface GroupResult<R = unknown> {
   length?: number;
 }
 
-/** An encoding task's result in a group: its lines, warnings and any other fields, its bytes gone into the group's. */
+/** An encoding task's result in a group: its lines, warnings and data, its bytes gone into the group's. */
 type GroupedChunk = Omit<TransferredChunk, 'bytes'> & { length: number };
 
 /**
@@ -246,9 +246,10 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
     }
     out.set(bytes, length);
     length += bytes.length;
-    // The result as alone, its bytes gone into the group's (a kernel's counts stay: `stats`).
-    const { bytes: _bytes, length: _length, ...fields } = result as TransferredChunk & { length?: number };
-    const grouped: GroupedChunk = { ...fields, length: bytes.length };
+    const { lines, starRuns, data } = result as TransferredChunk;
+    const grouped: GroupedChunk = { length: bytes.length, lines };
+    if (starRuns !== undefined) grouped.starRuns = starRuns;
+    if (data !== undefined) grouped.data = data;
     results.push(grouped);
   }
   if (!encodes) return { results };
