@@ -53,9 +53,9 @@ export interface DriveOptions {
 
 /**
  * Most ranges in one group: bounds a group's message, results and bytes. 512 small contigs make a
- * group of some milliseconds' work: 20,000 contigs of 20 sites are 40 groups, which share out
- * evenly over the workers and pipeline with the writes (4,096 made 6 groups of 3,277 contigs:
- * `stats` of them 0.92x the time and 348 -> 234 MiB at 512; `vcf` of 100,000 contigs of 4 sites
+ * group of some milliseconds' work: 20,000 contigs of 20 sites are at least 40 groups, which share
+ * out evenly over the workers and pipeline with the writes (4,096 made `stats` 6 groups of 3,277:
+ * at 512, `stats` of them takes 0.92x the time and 348 -> 234 MiB; `vcf` of 100,000 contigs of 4 sites
  * 0.96x, 398 -> 302 MiB; `haplotype` and `pack` unchanged).
  */
 const MAX_GROUP_RANGES = 512;
