@@ -143,6 +143,15 @@ describe('conversion driver modes', () => {
     assert.deepEqual(readdirSync(spools), []);
   });
 
+  it('stats -o NAME.gz: the same bytes in memory and with --low-memory (the table in the same BGZF blocks)', () => {
+    const memory = out('stats-memory.tsv.gz');
+    const low = out('stats-low.tsv.gz');
+    ok(['stats', plain, '--no-low-memory', '-o', memory]);
+    ok(['stats', plain, '--low-memory', '-o', low]);
+    assert.ok(readFileSync(memory).length > 100, 'a real output');
+    assert.deepEqual(readFileSync(low), readFileSync(memory));
+  });
+
   it('a packed .arrow on standard input equals the file: haplotype, vcf, stats, bed and pack; its spool is removed', async () => {
     const spools = join(scratch.dir, 'arrow-spools');
     mkdirSync(spools);

@@ -1,8 +1,8 @@
 // The statistics as a conversion for the driver: workers count row ranges (worker/stats-chunk.ts),
 // the main thread adds each contig's range counts as they come, in genome order. When the allele
 // dictionary is complete (a loaded matrix), each contig's lines of the table are written as it is
-// done, straight from its counts; else (a streamed input, whose dictionary grows) once every
-// contig is counted. The statistics objects `result()` returns are made from the counts kept, when
+// done, straight from its counts (by the worker that counted it, for plain text); else (a
+// streamed input, whose dictionary grows) once every contig is counted. The statistics objects `result()` returns are made from the counts kept, when
 // asked for. A contig's counts are kept only up to the largest allele code it holds, so memory
 // follows the contigs.
 
@@ -36,6 +36,13 @@ export interface StatsConversionOptions {
    * of them after the last.
    */
   dictionaryComplete?: boolean;
+  /**
+   * With `dictionaryComplete`: the lines of a contig of one range are written by its task, in the
+   * workers, contigs in parallel (default false). The bytes of each task are then its own (its own
+   * BGZF blocks when compressed): a run that writes BGZF leaves this off, so that its lines come in
+   * chunks of 1 MiB as those of a streamed run do, and both write the same bytes.
+   */
+  linesInWorkers?: boolean;
   /**
    * Keep each contig's counts for `result()` (default true). A run that only writes the TSV table
    * of a loaded matrix keeps none: memory stays that of one contig's counts, whatever their number.
@@ -71,6 +78,11 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       scratch = scopeScratch(names);
       genome = emptyCounts(samples.length, pairs.length, names.stride);
       if (options.format !== 'tsv') return undefined;
+      if (!options.linesInWorkers) {
+        // Chunks of 1 MiB, handed on as they fill (the table's chunks of a streamed run).
+        table = new StatsTableWriter(names);
+        return table.header();
+      }
       // Chunks of a contig's lines at most: each is written as its contig is done.
       table = new StatsTableWriter(names, 1 << 16);
       table.header();
@@ -78,7 +90,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     },
     task: (range) => {
       const task: StatsTask = { kind: 'stats', ...rangeColumns(range), pairs: columnPairs };
-      if (!table) return task;
+      if (!table || !options.linesInWorkers) return task;
       // The lines of a contig of one range are written by its worker; a longer contig's here, from its summed counts.
       task.encodes = true;
       task.table = names;
@@ -86,7 +98,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       return task;
     },
     collect(result, range) {
-      written = table !== undefined && range.contigFrom === 0 && range.last;
+      written = table !== undefined && options.linesInWorkers === true && range.contigFrom === 0 && range.last;
       // An encoding task's counts come beside its lines.
       const counts = 'data' in result ? (result.data as StatsCounts) : (result as StatsCounts);
       // The first range of a contig is its counts, unless more ranges follow (a long contig).
@@ -102,8 +114,9 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       if (!names || !genome || !scratch) return undefined;
       addCounts(genome, counts);
       if (!table || written) return undefined;
-      table.scope(unit.contig.name, scopeNumbers(counts, names, scratch));
-      return table.rest();
+      const full = table.scope(unit.contig.name, scopeNumbers(counts, names, scratch));
+      // Beside the workers' lines, a contig's own lines go at once, in contig order.
+      return options.linesInWorkers ? table.rest() : full;
     },
     end() {
       if (options.format === 'json') return statsOutputChunks(conversion.result(), 'json');

@@ -54,9 +54,11 @@ export async function writeMatrixStats(matrix: Matrix, options: StatsOptions & {
 
 async function countStats(matrix: Matrix, options: StatsOptions, keep: boolean): Promise<StatsConversion> {
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
-  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv'), dictionaryComplete: true, keep });
+  const compression = compressionOf(options.output, options, 'stats');
+  // Plain text: each contig's lines written by its worker. BGZF: on the main thread, framed as a streamed run frames them.
+  const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv'), dictionaryComplete: true, linesInWorkers: !compression.bgzf, keep });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'stats'), signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compression, signal: options.signal, onRange: progressOf(matrix, options) });
   return conversion;
 }
 

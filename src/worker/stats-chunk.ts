@@ -1,8 +1,8 @@
 // The statistics kernel: counts over rows of one contig, read straight from the allele codes.
 // Per haplotype, a histogram of codes (missing and deletion counts, allele counts come from it);
 // per site, the alt alleles by the haplotype-table rule; per pair, called and heterozygous sites.
-// When the TSV table is written, the task of a whole contig also writes the contig's lines: the
-// contigs' lines are formatted in parallel, and the main thread only sums the counts.
+// When the TSV table is written as plain text, the task of a whole contig also writes the contig's
+// lines: the contigs' lines are formatted in parallel, and the main thread only sums the counts.
 
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { altAlleles, altScratch } from '../layout/alt-rule.js';
