@@ -2,16 +2,16 @@
 // the main thread adds each contig's range counts as they come, in genome order. When the allele
 // dictionary is complete (a loaded matrix), each contig's lines of the table are written as it is
 // done, straight from its counts (by the worker that counted it, for plain text); else (a
-// streamed input, whose dictionary grows) once every contig is counted. The statistics objects `result()` returns are made from the counts kept, when
-// asked for. A contig's counts are kept only up to the largest allele code it holds, so memory
-// follows the contigs.
+// streamed input, whose dictionary grows) once every contig is counted. The statistics objects
+// `result()` returns are made from the counts kept, when asked for. A contig's counts are kept
+// only up to the largest allele code it holds, so memory follows the contigs.
 
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
-import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
+import { AlleleDictionary, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
 import type { StatsCounts, StatsNames, StatsTask } from '../worker/messages.js';
-import { scopeNumbers, scopeScratch, statsNames, statsOutputChunks, StatsTableWriter, type ScopeScratch } from './stats-table.js';
+import { scopeChunks, scopeNumbers, scopeScratch, statsNames, statsOutputChunks, StatsTableWriter, type ScopeNumbers, type ScopeScratch } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
@@ -132,9 +132,10 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       if (cached) return cached;
       if (!keep) throw new Error('statistics: the counts of each contig were not kept');
       const all = finalNames();
+      const numbers = scopeScratch(all);
       cached = {
-        contigs: contigs.map((contig) => contigStats(contig.name, siteStats(contig.counts, all))),
-        genome: siteStats(genome ?? sumCounts(all), all),
+        contigs: contigs.map((contig) => contigStats(contig.name, siteStats(contig.counts, all, numbers))),
+        genome: siteStats(genome ?? sumCounts(all), all, numbers),
       };
       return cached;
     },
@@ -157,25 +158,18 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
 }
 
 /** The table's last chunks: the lines of `contigs` (when not written yet), then the genome's. */
-function* tableEnd(table: StatsTableWriter, genome: StatsCounts, names: StatsNames, contigs: readonly ContigCounts[] = []): Generator<Uint8Array> {
+function tableEnd(table: StatsTableWriter, genome: StatsCounts, names: StatsNames, contigs: readonly ContigCounts[] = []): Generator<Uint8Array> {
   const scratch = scopeScratch(names);
-  for (const contig of contigs) {
-    const full = table.scope(contig.name, scopeNumbers(contig.counts, names, scratch));
-    if (full) yield full;
+  function* scopes(): Generator<readonly [string, ScopeNumbers]> {
+    for (const contig of contigs) yield [contig.name, scopeNumbers(contig.counts, names, scratch)];
+    yield ['*', scopeNumbers(genome, names, scratch)];
   }
-  const full = table.scope('*', scopeNumbers(genome, names, scratch));
-  if (full) yield full;
-  const rest = table.rest();
-  if (rest) yield rest;
+  return scopeChunks(table, scopes());
 }
 
-/**
- * The names the statistics list: samples, every allele of the dictionary `strings` in canonical
- * order (seed alleles, then the others by their bytes, whatever order a streamed input met them
- * in) with its code, pairs.
- */
+/** The names the statistics list: samples, every allele of the dictionary `strings` with its code, pairs. */
 function namesOf(strings: readonly string[], samples: readonly string[], pairs: readonly HaplotypePair[]): StatsNames {
-  return statsNames(strings, canonicalAlleles(strings), samples, pairs.map((pair) => pair.name));
+  return statsNames(strings, samples, pairs.map((pair) => pair.name));
 }
 
 /** A contig's statistics: its name first (as JSON lists it), then its site statistics; no object spread, which cost more than building them. */
@@ -215,9 +209,9 @@ export function hetRate(hetSites: number, calledSites: number): number | null {
   return calledSites > 0 ? hetSites / calledSites : null;
 }
 
-/** A scope's statistics, from its counts. */
-function siteStats(counts: StatsCounts, names: StatsNames): SiteStats {
-  const numbers = scopeNumbers(counts, names, scopeScratch(names));
+/** A scope's statistics, from its counts (`scratch` holds its numbers until they are copied out). */
+function siteStats(counts: StatsCounts, names: StatsNames, scratch: ScopeScratch): SiteStats {
+  const numbers = scopeNumbers(counts, names, scratch);
   const { sites } = numbers;
   return {
     sites,

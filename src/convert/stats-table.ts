@@ -6,6 +6,7 @@
 // the haplotype, allele or pair a line is about (`.` for site counts); `rate` is count / total
 // with six decimals (`.` when the line has no total, `NA` when the total is 0).
 
+import { canonicalAlleles } from '../layout/allele-dictionary.js';
 import { jsonChunks } from '../write/json-chunks.js';
 import type { StatsCounts, StatsNames } from '../worker/messages.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
@@ -40,12 +41,22 @@ export function* statsTableChunks(stats: MatrixStats, chunkBytes = CHUNK_BYTES):
   const { genome } = stats;
   const table = new StatsTableWriter({ haplotypes: genome.haplotypes.map((h) => h.haplotype), alleles: genome.alleles, pairs: genome.pairs.map((p) => p.pair) }, chunkBytes);
   table.header();
-  for (const contig of stats.contigs) {
-    const full = table.scope(contig.contig, siteNumbers(contig));
+  function* scopes(): Generator<readonly [string, ScopeNumbers]> {
+    for (const contig of stats.contigs) yield [contig.contig, siteNumbers(contig)];
+    yield ['*', siteNumbers(genome)];
+  }
+  yield* scopeChunks(table, scopes());
+}
+
+/**
+ * The chunks `table` fills with the lines of `scopes`, in order, then the rest of its last chunk.
+ * Each scope's numbers are read before the next is asked for (they may be a scratch, `scopeNumbers`).
+ */
+export function* scopeChunks(table: StatsTableWriter, scopes: Iterable<readonly [string, ScopeNumbers]>): Generator<Uint8Array> {
+  for (const [name, numbers] of scopes) {
+    const full = table.scope(name, numbers);
     if (full) yield full;
   }
-  const full = table.scope('*', siteNumbers(genome));
-  if (full) yield full;
   const rest = table.rest();
   if (rest) yield rest;
 }
@@ -81,9 +92,13 @@ export interface StatsTableNames {
   pairs: readonly string[];
 }
 
-/** The names of a table: the samples, every allele of the dictionary `strings` in `listed` order, with its code, and the pairs. */
-export function statsNames(strings: readonly string[], listed: readonly string[], haplotypes: readonly string[], pairs: readonly string[]): StatsNames {
-  const alleles = listed.map((allele) => ({ allele, code: strings.indexOf(allele) }));
+/**
+ * The names of a table: the samples, every allele of the dictionary `strings` in canonical order
+ * (seed alleles, then the others by their bytes, whatever order a streamed input met them in) with
+ * its code, and the pairs.
+ */
+export function statsNames(strings: readonly string[], haplotypes: readonly string[], pairs: readonly string[]): StatsNames {
+  const alleles = canonicalAlleles(strings).map((allele) => ({ allele, code: strings.indexOf(allele) }));
   return { haplotypes, alleles, pairs, missingCode: strings.indexOf('N'), deletionCode: strings.indexOf('-'), stride: strings.length };
 }
 
