@@ -81,17 +81,12 @@ export function rowRecord(
   // before any allele text is made.
   if (starts.length === 0 && !holdsEvent(contig, codes, width, row, markAt)) return null;
   const ref = refSpan(row, at, last);
-  // Each haplotype's run starting here, in the worker's scratch (cleared again below).
-  if (own.length < width) own = new Array<DeletionRun | undefined>(width);
-  for (const { h, run } of starts) own[h] = run;
-  const texts = new Array<string | null>(width);
+  // A haplotype whose run starts here has its deletion's allele; the others are read from their state and cell.
+  const texts = new Array<string | null | undefined>(width);
+  for (const { h, run } of starts) texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
   let kept = starts.length > 0;
   for (let h = 0; h < width; h++) {
-    const run = own[h];
-    if (run) {
-      texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
-      continue;
-    }
+    if (texts[h] !== undefined) continue;
     const state = markAt(h, row);
     const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
     if (state === Mark.spanned) texts[h] = '*';
@@ -107,12 +102,8 @@ export function rowRecord(
       else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, ownSpan, h, row, at + 1, last) : null;
     }
   }
-  for (const { h } of starts) own[h] = undefined;
-  return kept ? indexAlleles(contig.pos[row] as number, ref, texts) : null;
+  return kept ? indexAlleles(contig.pos[row] as number, ref, texts as (string | null)[]) : null;
 }
-
-/** `rowRecord`'s scratch: haplotype -> its run starting at the row (undefined between rows). */
-let own: (DeletionRun | undefined)[] = [];
 
 /** Some haplotype has an allele of its own at `row` (a cell neither REF nor `N`, or a star-form `*`): the rule that keeps a record. */
 function holdsEvent(contig: ContigColumns, codes: AlleleCodes, width: number, row: number, markAt: (h: number, row: number) => number): boolean {
