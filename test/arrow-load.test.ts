@@ -31,8 +31,10 @@ describe('an .arrow matrix in shared memory', () => {
       for (const [ref, width] of [[batch.pos, 4], [batch.ref, 1], ...batch.haplotypes.map((h) => [h, 1] as const)] as const) {
         assert.equal(ref.buffer, 0);
         assert.equal(ref.byteOffset % 64, 0, 'columns are 64-byte aligned');
-        const bytes = ref.byteOffset + batch.rows * width;
-        assert.deepEqual(new Uint8Array(sab, ref.byteOffset, bytes - ref.byteOffset), new Uint8Array(file.subarray(ref.byteOffset, bytes)));
+        // The file's three small contigs are one record batch: each from its own row of its columns.
+        const start = ref.byteOffset + (batch.row ?? 0) * width;
+        const end = start + batch.rows * width;
+        assert.deepEqual(new Uint8Array(sab, start, end - start), new Uint8Array(file.subarray(start, end)));
       }
     }
   });
@@ -40,13 +42,13 @@ describe('an .arrow matrix in shared memory', () => {
   it('the Table columns alias that one buffer: no parse, no second copy', () => {
     const sab = matrix.layout.buffers[0] as SharedArrayBuffer;
     const table = matrix.table;
-    assert.equal(table.batches.length, 3, 'a contig is a record batch');
+    assert.equal(table.batches.length, 3, 'a contig is a record batch of the Table');
     table.batches.forEach((batch, b) => {
       const layout = matrix.layout.batches[b];
       assert.ok(layout);
       const pos = batch.getChild('POS')?.data[0];
       assert.equal(pos?.values.buffer, sab);
-      assert.equal(pos?.values.byteOffset, layout.pos.byteOffset);
+      assert.equal(pos?.values.byteOffset, layout.pos.byteOffset + 4 * (layout.row ?? 0));
       for (const name of ['REF', ...matrix.samples]) {
         const data = batch.getChild(name)?.data[0];
         assert.equal(data?.values.buffer, sab, `${name} of batch ${b}`);
@@ -86,6 +88,7 @@ describe('an .arrow matrix larger than one buffer', () => {
   const scratch = scratchDir();
   const text = join(scratch.dir, 'gen.tsv');
   const packed = join(scratch.dir, 'gen.arrow');
+  const together = join(scratch.dir, 'together.arrow');
   let expected: string;
   const haplotypes = 6;
   const sites = 3000;
@@ -93,7 +96,10 @@ describe('an .arrow matrix larger than one buffer', () => {
     generate(text, ['--contigs', '3', '--sites', String(sites), '--haplotypes', String(haplotypes), '--seed', '11']);
     const matrix = await loadMatrix(text, { threads: 2 });
     try {
-      await pack(matrix, { output: packed });
+      // Each contig a record batch of its own (batches of at most 1,000 bytes of columns), and
+      // the three as one batch (the default: small contigs together).
+      await pack(matrix, { output: packed, batchBytes: 1000 });
+      await pack(matrix, { output: together });
       await haplotype(matrix, { output: join(scratch.dir, 'expected.tsv') });
       expected = readFileSync(join(scratch.dir, 'expected.tsv'), 'utf8');
     } finally {
@@ -102,8 +108,8 @@ describe('an .arrow matrix larger than one buffer', () => {
   });
   after(scratch.cleanup);
 
-  async function haplotypesWith(maxBufferBytes: number): Promise<{ buffers: SharedArrayBuffer[]; output: string }> {
-    const matrix = await loadMatrix(packed, { threads: 2, maxBufferBytes });
+  async function haplotypesWith(maxBufferBytes: number, file = packed): Promise<{ buffers: SharedArrayBuffer[]; output: string }> {
+    const matrix = await loadMatrix(file, { threads: 2, maxBufferBytes });
     try {
       const out = join(scratch.dir, `out-${maxBufferBytes}.tsv`);
       await haplotype(matrix, { output: out });
@@ -128,6 +134,21 @@ describe('an .arrow matrix larger than one buffer', () => {
     assert.equal(buffers.length, 3 * (2 + haplotypes), 'POS, REF and each haplotype of each contig');
     assert.deepEqual(new Set(buffers.map((buffer) => buffer.byteLength)), new Set([4 * sites, sites]));
     assert.equal(output, expected);
+  });
+
+  it('the contigs of one record batch share its buffer, read once', async () => {
+    const batchBytes = 3 * sites * (4 + 1 + haplotypes) + 64 * (2 + haplotypes);
+    const { buffers, output } = await haplotypesWith(batchBytes + 64, together);
+    assert.equal(buffers.length, 1);
+    assert.ok((buffers[0] as SharedArrayBuffer).byteLength <= batchBytes + 64);
+    assert.equal(output, expected);
+    const second = await loadMatrix(together, { threads: 1, maxBufferBytes: batchBytes + 64, contigs: ['chr2', 'chr3'] });
+    try {
+      assert.equal(second.layout.buffers.length, 1);
+      assert.deepEqual(second.contigs.map((contig) => [contig.name, contig.sites]), [['chr2', sites], ['chr3', sites]]);
+    } finally {
+      await second.close();
+    }
   });
 
   it('a column larger than the limit is a clear error', async () => {

@@ -171,7 +171,7 @@ describe('bad .arrow input', () => {
       const bytes = Buffer.from(golden);
       bytes.fill(0xee, bytes.length - 10 - bytes.readInt32LE(bytes.length - 10), bytes.length - 10);
       return bytes;
-    }, /\.arrow: corrupt Arrow IPC metadata: metadata offset \d+ \(\+4\) is outside its 1200 bytes$/],
+    }, /\.arrow: corrupt Arrow IPC metadata: metadata offset \d+ \(\+4\) is outside its 1152 bytes$/],
     ['an Arrow file not written by pack', () => arrow.tableToIPC(arrow.tableFromArrays({ x: new Int32Array([1, 2]) }), 'file'), /\.arrow: not a genomatrix matrix file: expected column 1 CHROM/],
     ['the pack schema without the genomatrix metadata', () => {
       const table = arrow.tableFromIPC(golden);

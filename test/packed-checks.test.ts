@@ -1,7 +1,8 @@
 // A packed file is never read as if it were whole: every byte of a small packed file flipped in
 // turn, through the library's loader, either fails with a located error or loads exactly the
-// matrix of the undamaged file; a file another Arrow writer made with several contigs in one
-// record batch is split correctly (or refused when a contig comes back); verify checks all.
+// matrix of the undamaged file (both contigs in one record batch, as `pack` writes small contigs,
+// and a record batch each); a file another Arrow writer made with several contigs in one record
+// batch is split correctly (or refused when a contig comes back); verify checks all.
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { AlleleDictionary } from '../src/layout/allele-dictionary.js';
 import { batchViews } from '../src/layout/matrix-layout.js';
 import { detectInput } from '../src/read/input-format.js';
 import { loadArrow } from '../src/read/load-arrow.js';
+import { loadMatrix, pack } from 'genomatrix';
 import { assertOneLine, runCli, scratchDir } from './helpers.js';
 import { convert } from './in-process.js';
 
@@ -39,54 +41,74 @@ after(source.cleanup);
 const text = source.file('m.tsv', MATRIX);
 const packed = join(source.dir, 'm.arrow');
 assert.equal(runCli(['pack', text, '-o', packed]).status, 0);
+// The same matrix, a record batch per contig (batches of at most 1 byte of columns).
+const perContig = join(source.dir, 'per-contig.arrow');
+{
+  const matrix = await loadMatrix(text, { threads: 1 });
+  await pack(matrix, { output: perContig, batchBytes: 1 });
+  await matrix.close();
+}
+/** The two files, what each holds, and how a damaged column of contig c1 is named. */
+const FILES = [
+  { file: packed, kind: 'both contigs in one record batch', batches: 1, c1: 'record batch 0 \\(contigs c1 to c2\\)', rows: 4 },
+  { file: perContig, kind: 'a record batch per contig', batches: 2, c1: 'contig c1', rows: 3 },
+];
 
 describe('packed files are checked', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
 
-  it('every byte flipped: a located error, or exactly the undamaged matrix', async () => {
-    const good = await content(packed);
-    assert.equal(good.split('\n').length, 2 + 4);
-    const bytes = readFileSync(packed);
-    const damaged = join(scratch.dir, 'damaged.arrow');
-    let failed = 0;
-    for (let at = 0; at < bytes.length; at++) {
-      const copy = Buffer.from(bytes);
-      copy[at] = (copy[at] as number) ^ 0x01;
-      writeFileSync(damaged, copy);
-      let seen: string | undefined;
-      try {
-        seen = await content(damaged);
-      } catch (error) {
-        assert.ok(error instanceof InputError, `byte ${at}: ${(error as Error).stack}`);
-        assert.match(error.message, /damaged\.arrow: /);
-        failed++;
-        continue;
+  for (const { file, kind } of FILES) {
+    it(`every byte flipped: a located error, or exactly the undamaged matrix (${kind})`, async () => {
+      const good = await content(file);
+      assert.equal(good.split('\n').length, 2 + 4);
+      const bytes = readFileSync(file);
+      const damaged = join(scratch.dir, 'damaged.arrow');
+      let failed = 0;
+      for (let at = 0; at < bytes.length; at++) {
+        const copy = Buffer.from(bytes);
+        copy[at] = (copy[at] as number) ^ 0x01;
+        writeFileSync(damaged, copy);
+        let seen: string | undefined;
+        try {
+          seen = await content(damaged);
+        } catch (error) {
+          assert.ok(error instanceof InputError, `byte ${at}: ${(error as Error).stack}`);
+          assert.match(error.message, /damaged\.arrow: /);
+          failed++;
+          continue;
+        }
+        assert.equal(seen, good, `byte ${at} flipped: loaded as if whole, but different`);
       }
-      assert.equal(seen, good, `byte ${at} flipped: loaded as if whole, but different`);
-    }
-    // Most bytes matter: the bytes that may change silently are padding, validity and unread CHROM rows.
-    assert.ok(failed > bytes.length / 3, `${failed} of ${bytes.length} flips failed`);
-  });
+      // Most bytes matter: the bytes that may change silently are padding, validity and unread CHROM rows.
+      assert.ok(failed > bytes.length / 3, `${failed} of ${bytes.length} flips failed`);
+    });
+  }
 
   it('verify: one OK line for a whole file; the error, exit 1, for a damaged one (CHROM included)', () => {
-    const ok = runCli(['verify', packed]);
-    assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /m\.arrow: OK \(2 contigs, 4 sites; 20 buffer checksums and every value checked\)\n$/);
-    // The middle CHROM row is not read by a load (the batch's first and last rows are), but verify reads it.
-    const bytes = Buffer.from(readFileSync(packed));
-    const chromOfFirstBatch = middleChrom(bytes);
-    bytes[chromOfFirstBatch] = (bytes[chromOfFirstBatch] as number) ^ 0x01;
-    const damaged = join(scratch.dir, 'chrom.arrow');
-    writeFileSync(damaged, bytes);
-    const run = runCli(['verify', damaged]);
-    assert.equal(run.status, 1, run.stdout);
-    assertOneLine(run.stderr);
-    assert.match(run.stderr, /chrom\.arrow: contig c1, column CHROM \(rows 1 to 3\): the checksum differs from the one stored/);
+    for (const { file, batches } of FILES) {
+      const ok = runCli(['verify', file]);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.ok(ok.stdout.endsWith(`${file}: OK (2 contigs, 4 sites; ${10 * batches} buffer checksums and every value checked)\n`), ok.stdout);
+    }
+    // The middle CHROM row of a batch of one contig is not read by a load (the batch's first and
+    // last rows are), but verify reads it; a batch of several has all of its CHROM checked on open.
+    const errors = [/chrom\.arrow: contig c1, column CHROM \(rows 1 to 3\): the checksum differs from the one stored/, /chrom\.arrow: record batch 0, column 1 \(CHROM\): the checksum differs from the one stored/];
+    for (const file of [perContig, packed]) {
+      const bytes = Buffer.from(readFileSync(file));
+      const chromOfFirstBatch = middleChrom(bytes);
+      bytes[chromOfFirstBatch] = (bytes[chromOfFirstBatch] as number) ^ 0x01;
+      const damaged = join(scratch.dir, 'chrom.arrow');
+      writeFileSync(damaged, bytes);
+      const run = runCli(['verify', damaged]);
+      assert.equal(run.status, 1, run.stdout);
+      assertOneLine(run.stderr);
+      assert.match(run.stderr, errors.shift() as RegExp);
+    }
   });
 
   it('a foreign file with both contigs in one record batch is split by contig', async () => {
-    const table = arrow.tableFromIPC(readFileSync(packed));
+    const table = arrow.tableFromIPC(readFileSync(perContig));
     const single = join(scratch.dir, 'one-batch.arrow');
     writeFileSync(single, arrow.tableToIPC(oneBatch(table), 'file'));
     const expected = await convert('haplotype', text);
@@ -107,23 +129,25 @@ describe('packed files are checked', () => {
 describe('a damaged column is refused by every command, in memory and streamed', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
-  // POS 9 of contig c1 becomes 8: a value a conversion would print as it is, were it not checked.
-  const bytes = readFileSync(packed);
-  const pos9 = middleChrom(bytes) + 64;
-  assert.equal(bytes.readInt32LE(pos9), 9);
-  bytes[pos9] = 8;
-  const damaged = join(scratch.dir, 'damaged.arrow');
-  writeFileSync(damaged, bytes);
-  const commands = [['haplotype'], ['vcf'], ['stats'], ['pack', '-o', join(scratch.dir, 'again.arrow')]];
-  for (const command of commands) {
-    for (const mode of ['--no-low-memory', '--low-memory']) {
-      it(`${command[0]} ${mode}: exit 1, one line naming the file, contig and column`, () => {
-        const run = runCli([command[0] as string, damaged, ...command.slice(1), mode, '--quiet']);
-        assert.equal(run.status, 1, run.stderr);
-        assertOneLine(run.stderr);
-        assert.match(run.stderr, /damaged\.arrow: contig c1, column 2 \(POS\), rows 1 to 3: the checksum differs/);
-        assert.equal(run.stdout.includes('\t8\t'), false, 'no row of the damaged column is written');
-      });
+  for (const [f, { file, kind, c1, rows }] of FILES.entries()) {
+    // POS 9 of contig c1 becomes 8: a value a conversion would print as it is, were it not checked.
+    const bytes = readFileSync(file);
+    const pos9 = middleChrom(bytes) + 64;
+    assert.equal(bytes.readInt32LE(pos9), 9);
+    bytes[pos9] = 8;
+    const damaged = join(scratch.dir, `damaged${f}.arrow`);
+    writeFileSync(damaged, bytes);
+    const commands = [['haplotype'], ['vcf'], ['stats'], ['pack', '-o', join(scratch.dir, 'again.arrow')]];
+    for (const command of commands) {
+      for (const mode of ['--no-low-memory', '--low-memory']) {
+        it(`${command[0]} ${mode}, ${kind}: exit 1, one line naming the file, contig and column`, () => {
+          const run = runCli([command[0] as string, damaged, ...command.slice(1), mode, '--quiet']);
+          assert.equal(run.status, 1, run.stderr);
+          assertOneLine(run.stderr);
+          assert.match(run.stderr, new RegExp(`damaged${f}\\.arrow: ${c1}, column 2 \\(POS\\), rows 1 to ${rows}: the checksum differs`));
+          assert.equal(run.stdout.includes('\t8\t'), false, 'no row of the damaged column is written');
+        });
+      }
     }
   }
 });

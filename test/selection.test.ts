@@ -303,23 +303,32 @@ describe('selection on a generated matrix: every input and mode, and bcftools', 
   });
 
   it('a packed input reads only the record batches of the selected contigs', async () => {
-    const fileBytes = readFileSync(arrow).length;
-    const described = JSON.parse(cli(['info', arrow, '--json', '-r', `chr2:${regionList[3]![1]}-`])) as MatrixDescription;
-    const textMatrix = await loadMatrix(text, { regions: `chr2:${regionList[3]![1]}-` });
+    // `arrow` holds the three contigs in one record batch (small contigs go together); here each
+    // is a batch of its own (batches of at most 1,000 bytes of columns).
+    const perContig = join(scratch.dir, 'per-contig.arrow');
+    const whole = await loadMatrix(text);
+    await pack(whole, { output: perContig, batchBytes: 1000 });
+    await whole.close();
+    const region = `chr2:${regionList[3]![1]}-`;
+    const textMatrix = await loadMatrix(text, { regions: region });
     const fromText = describeMatrix(textMatrix);
     await textMatrix.close();
-    assert.deepEqual(described.contigs, [{ name: 'chr2', sites: 500 }]); // rows 2500..2999 of chr2
-    assert.deepEqual(described.contigs, fromText.contigs);
-    // One buffer: chr2's record batch, 3000 rows of POS (4 bytes), REF and 6 haplotypes (1 byte), with padding.
-    assert.equal(described.sharedBuffers.count, 1);
-    assert.ok(described.sharedBuffers.bytes >= 3000 * 11 && described.sharedBuffers.bytes < 3000 * 11 + 64 * 9, `${described.sharedBuffers.bytes} bytes`);
-    assert.ok(described.sharedBuffers.bytes < fileBytes / 2);
-    const matrix = await loadMatrix(arrow, { regions: `chr2:${regionList[3]![1]}-` });
-    try {
-      assert.equal(matrix.layout.buffers.length, 1);
-      assert.equal(matrix.sites, 500);
-    } finally {
-      await matrix.close();
+    // Each file: one buffer, holding its record batch of chr2, 3000 rows (or 9000 for the three
+    // contigs) of POS (4 bytes), REF and 6 haplotypes (1 byte), with padding.
+    for (const [file, rows] of [[perContig, 3000], [arrow, 9000]] as const) {
+      const described = JSON.parse(cli(['info', file, '--json', '-r', region])) as MatrixDescription;
+      assert.deepEqual(described.contigs, [{ name: 'chr2', sites: 500 }]); // rows 2500..2999 of chr2
+      assert.deepEqual(described.contigs, fromText.contigs);
+      assert.equal(described.sharedBuffers.count, 1);
+      assert.ok(described.sharedBuffers.bytes >= rows * 11 && described.sharedBuffers.bytes < rows * 11 + 64 * 9, `${described.sharedBuffers.bytes} bytes`);
+      if (file === perContig) assert.ok(described.sharedBuffers.bytes < readFileSync(file).length / 2);
+      const matrix = await loadMatrix(file, { regions: region });
+      try {
+        assert.equal(matrix.layout.buffers.length, 1);
+        assert.equal(matrix.sites, 500);
+      } finally {
+        await matrix.close();
+      }
     }
   });
 

@@ -64,7 +64,7 @@ describe('shared views of small contigs', () => {
       assert.deepEqual(rows.views.ref.subarray(rows.row, rows.row + count), own.ref);
       own.haplotypes.forEach((column, h) => assert.deepEqual(rows.views.haplotypes[h]?.subarray(rows.row, rows.row + count), column));
       // The same task sent alone (WorkerPool.run) comes back the same task, with no shared rows.
-      const alone = restoreTasks(structuredClone(taskGroup([original], true)));
+      const alone = restoreTasks(structuredClone(taskGroup([original], 'single')));
       const task1 = alone.tasks[0] as StatsTask;
       assert.deepEqual([task1.kind, task1.contig, task1.from, task1.to, alone.shared[0]], [original.kind, original.contig, original.from, original.to, undefined]);
       assert.deepEqual(batchViews(task1, task1.batch, task1.from, task1.to), own);

@@ -1,11 +1,12 @@
 // `pack`: a loaded matrix -> an Arrow IPC file that reopens without parsing (read/load-arrow.ts)
-// and that any Arrow reader opens. One record batch per contig, in contig order, through a
-// temporary file renamed when complete: a large contig's written from the shared columns
-// themselves, a small one's encoded by a worker (worker/pack-batch.ts), contigs in parallel.
+// and that any Arrow reader opens. Record batches in contig order, through a temporary file
+// renamed when complete: a large contig is one, written from the shared columns themselves; small
+// contigs go together, the driver's group of them one record batch encoded by a worker
+// (worker/pack-batch.ts), groups in parallel.
 
 import { basename } from 'node:path';
 import { memorySource, streamedSource, type ContigUnit } from '../dispatch/contig-source.js';
-import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
+import { rangeColumns, type Conversion, type RangeTask } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
@@ -20,7 +21,7 @@ import { readArrowMatrix } from '../read/load-arrow.js';
 import { withMatrixInput } from '../read/open-matrix-input.js';
 import type { LoadProgress } from '../layout/types.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
-import { recordBatchBody } from '../write/record-batch-message.js';
+import { CONTIG_COUNT_PLACEHOLDER } from '../write/record-batch-message.js';
 import type { EncodedChunk, TransferredChunk } from '../worker/messages.js';
 import type { PackTask } from '../worker/pack-batch.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
@@ -33,6 +34,8 @@ export interface PackOptions extends ProgressOptions {
   /** Pairs to store with the matrix (`"10a:10b,13a:13b"` or name pairs): the default of later commands. */
   pairs?: string | readonly (readonly [string, string])[];
   signal?: AbortSignal;
+  /** @internal Most column bytes of a record batch of small contigs (default 1 MiB); tests force a small one. */
+  batchBytes?: number;
 }
 
 /** What `pack` wrote. */
@@ -73,32 +76,29 @@ interface PackStart {
   pairs: PackOptions['pairs'];
   /** The dictionaries, when known before the first record batch (a loaded matrix); else written after the batches. */
   dictionaries?: { alleles: readonly string[]; contigs: readonly string[] };
+  batchBytes: number | undefined;
 }
 
-/** The packed file's description for the driver: a worker task per small contig, a large contig written in `contigDone`. */
+/** The packed file's description for the driver: a worker task per group of small contigs, a large contig written in `contigDone`. */
 interface PackConversion extends Conversion<PackTask> {
   summary(): { bytes: number; contigs: number; sites: number };
 }
 
-/** Most column bytes (POS, REF, haplotypes) of a contig whose record batch a worker encodes, and of a group of them. */
+/** Most column bytes (CHROM, POS, REF, haplotypes) of a contig whose record batch a worker encodes, and of a group of them (one record batch). */
 const SMALL_CONTIG_BYTES = 1 << 20;
-/** Most message bytes (about 210 a field) of a group of small contigs' record batches. */
-const GROUP_MESSAGE_BYTES = 16 << 20;
 
-/**
- * Rows of the largest small contig, and of a group of them, for `fields` fields: its column bytes
- * at most `SMALL_CONTIG_BYTES`, and a group's messages (a contig of one row has one of about 210
- * bytes a field) at most `GROUP_MESSAGE_BYTES`.
- */
-function smallContigRows(fields: number): number {
-  return Math.max(1, Math.min(Math.floor(SMALL_CONTIG_BYTES / (fields + 5)), Math.floor(GROUP_MESSAGE_BYTES / (210 * fields))));
+/** Rows of the largest small contig, and of a group of them, for `fields` fields (see `SMALL_CONTIG_BYTES`). */
+function smallContigRows(fields: number, bytes = SMALL_CONTIG_BYTES): number {
+  return Math.max(1, Math.floor(bytes / (fields + 5)));
 }
 
 /**
- * Describes `pack` for the driver: each contig's columns go into the file as one record batch, in
- * contig order. A small contig (one batch of at most `smallContigRows` rows) is encoded by a worker,
- * message and body (worker/pack-batch.ts), and the driver writes its bytes; a larger one is
- * written by the main thread in `contigDone`, straight from the shared buffers. With
+ * Describes `pack` for the driver: the contigs' columns go into the file as record batches, in
+ * contig order. Small contigs (each one batch of at most `smallContigRows` rows) are encoded by a
+ * worker, a group of them (the driver's: at most `smallContigRows` rows and 512 contigs) as one
+ * record batch, message and body (worker/pack-batch.ts), and the driver writes its bytes; a larger
+ * contig is its own record batch, written by the main thread in `contigDone`, straight from the
+ * shared buffers. With
  * `dictionaries` known up front (a loaded matrix) they come first, and each batch keeps its
  * contig's code; otherwise (a streamed input) contigs are numbered as they come and the
  * dictionaries follow the batches.
@@ -113,7 +113,15 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
   let smallRows = 1;
   const contigCodes = new Map<string, number>();
   let sites = 0;
-  let batches = 0;
+  let contigs = 0;
+  /** A worker's record batch, now in the file: its message, then its body (the kernel's `data`). */
+  const written = (result: TransferredChunk | EncodedChunk, ranges: readonly RangeTask[]): void => {
+    const bytes = 'bytes' in result ? result.bytes.length : result.length;
+    const body = result.data as number;
+    (writer as ArrowFileWriter).recordBatchWritten(bytes - body, body);
+    for (const range of ranges) sites += range.to - range.from;
+    contigs += ranges.length;
+  };
   /** Whether a worker encodes the contig's record batch: one batch of at most `smallRows` rows. */
   const small = (unit: ContigUnit): boolean => unit.layout.batches.length === 1 && unit.contig.sites > 0 && unit.contig.sites <= smallRows;
   const codeOf = (unit: ContigUnit): number => {
@@ -132,8 +140,9 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
       if (start.pairs !== undefined) origin.pairs = storedPairs(samples, start.pairs);
       writer = await ArrowFileWriter.start(sink, matrixSchema(samples, originMetadata(origin, samples)));
       const fields = 3 + samples.length;
-      templates = [writer.templateOf(fields), writer.templateOf(fields, UNSORTED)];
-      smallRows = smallContigRows(fields);
+      const several = new Map([[MetadataKey.contigs, CONTIG_COUNT_PLACEHOLDER]]);
+      templates = [writer.templateOf(fields), writer.templateOf(fields, UNSORTED), writer.templateOf(fields, several), writer.templateOf(fields, new Map([...UNSORTED, ...several]))];
+      smallRows = smallContigRows(fields, start.batchBytes);
       if (start.dictionaries) {
         await writer.writeDictionary(DictionaryId.alleles, start.dictionaries.alleles);
         await writer.writeDictionary(DictionaryId.contigs, start.dictionaries.contigs);
@@ -142,16 +151,8 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
     },
     inContigDone: (unit) => !small(unit),
     task: (range) => ({ kind: 'pack', encodes: true, ...rangeColumns(range), code: codeOf(range.unit), templates: templates as PackTask['templates'] }),
-    collect(result, range) {
-      // The worker's bytes are in the file now: the record batch's message, then its body.
-      const handed = result as TransferredChunk | EncodedChunk;
-      const bytes = 'bytes' in handed ? handed.bytes.length : handed.length;
-      const rows = range.to - range.from;
-      const body = recordBatchBody(3 + range.batch.haplotypes.length, rows);
-      (writer as ArrowFileWriter).recordBatchWritten(bytes - body, body);
-      sites += rows;
-      batches++;
-    },
+    collect: (result, range) => written(result, [range]),
+    collectJoined: written,
     async contigDone(unit) {
       if (small(unit)) return; // a worker's: written by the driver (collect)
       const { layout } = unit;
@@ -160,7 +161,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
       const views = layout.batches.map((batch) => batchViews(layout, batch));
       await (writer as ArrowFileWriter).writeRecordBatch(unit.contig.sites, recordBatchColumns(code, views), batchMetadata(views));
       sites += unit.contig.sites;
-      batches++;
+      contigs++;
     },
     async end() {
       if (!writer || !alleles) throw new UsageError(`${start.source}: no sites to pack`);
@@ -171,7 +172,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
       await writer.finish();
       return undefined;
     },
-    summary: () => ({ bytes: writer?.bytesWritten ?? 0, contigs: batches, sites }),
+    summary: () => ({ bytes: writer?.bytesWritten ?? 0, contigs, sites }),
   };
 }
 
@@ -187,7 +188,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
 export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSummary> {
   packOutput(options.output);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  const start = { source: matrix.source, origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs } };
+  const start = { source: matrix.source, origin: matrix.origin, pairs: options.pairs, dictionaries: { alleles: matrix.alleles, contigs: matrix.layout.contigs }, batchBytes: options.batchBytes };
   const conversion = await packConversion(sink, start).catch(async (error: unknown) => {
     await sink.abort();
     throw error;
@@ -227,7 +228,7 @@ async function packStreamed(input: InputFile, path: string, options: LowMemoryPa
   let conversion: PackConversion;
   try {
     sink = await openOutput(options.output, { inputs: [path, options.header] });
-    conversion = await packConversion(sink, { source: path, origin, pairs: options.pairs }).catch(async (error: unknown) => {
+    conversion = await packConversion(sink, { source: path, origin, pairs: options.pairs, batchBytes: options.batchBytes }).catch(async (error: unknown) => {
       await sink.abort();
       throw error;
     });

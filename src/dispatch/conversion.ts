@@ -45,6 +45,14 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   /** One range's result, in genome order; an encoding task's bytes are written by the driver. */
   collect?(result: ResultOf<T>, range: RangeTask): void;
   /**
+   * With this member, a group of two or more small contigs' ranges (the driver's groups: one range
+   * each, whole contigs) runs as one joined task through its kernel's joined form
+   * (worker/kernels.ts `joinedKernels`), whose one result comes here, in genome order, with the
+   * group's ranges (`pack` writes such a group as one record batch). A range alone still goes to
+   * `collect`.
+   */
+  collectJoined?(result: ResultOf<T>, ranges: readonly RangeTask[]): void;
+  /**
    * A contig's ranges are all collected; its layout is still valid. Bytes it returns are written
    * then (after the bytes of its ranges: for a conversion whose tasks write none, as `stats`, in
    * contig order).

@@ -4,7 +4,8 @@
 //   ranges     each contig cut into row ranges, one worker task each (the conversion's `task`);
 //   groups     consecutive ranges of small contigs, up to `chunkRows` rows in all, posted to one
 //              worker as one message (worker/task-group.ts): one post, one reply and one write
-//              for many small contigs; the bytes are the same as one task per range;
+//              for many small contigs; the bytes are the same as one task per range (or, for a
+//              conversion with `collectJoined`, one joined task: `pack`'s record batch of them);
 //   window     the tasks run on the ordered window (dispatch/ordered-window.ts): at most `window`
 //              launched and not yet consumed (the back-pressure: a finished range waiting for its
 //              turn holds a slot), at most `concurrency` of them running, the first failure
@@ -67,10 +68,11 @@ const SLOT_ALIGNMENT = 1 << 16;
 /** How an encoding task or group hands its bytes back: in its output slot, or a buffer of their own. */
 type HandedBack = { length: number } | { bytes: Uint8Array };
 
-/** One task or group of tasks, done: its ranges in genome order, one result each, and the encoded bytes of all of them. */
+/** One task or group of tasks, done: its ranges in genome order, one result each (one for all of a joined group), and the encoded bytes of all of them. */
 interface Flight {
   ranges: RangeTask[];
   results: unknown[];
+  joined: boolean;
   bytes: Uint8Array | undefined;
   slot: SharedArrayBuffer | undefined;
 }
@@ -192,10 +194,11 @@ class Run<T extends WorkerTask> {
       }
     }
     const { pool } = this.options;
-    return (signal) =>
-      tasks.length === 1
-        ? pool.run(tasks[0] as T, signal).then((result) => ({ ranges, results: [result as unknown], bytes: encodes ? this.bytesOf(result as HandedBack, slot) : undefined, slot }))
-        : pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, bytes: encodes ? this.bytesOf(group as HandedBack, slot) : undefined, slot }));
+    const joined = tasks.length > 1 && this.conversion.collectJoined !== undefined;
+    const alone = (result: unknown): Flight => ({ ranges, results: [result], joined, bytes: encodes ? this.bytesOf(result as HandedBack, slot) : undefined, slot });
+    if (tasks.length === 1) return (signal) => pool.run(tasks[0] as T, signal).then(alone);
+    if (joined) return (signal) => pool.runJoined(tasks, signal).then(alone);
+    return (signal) => pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, joined, bytes: encodes ? this.bytesOf(group as HandedBack, slot) : undefined, slot }));
   }
 
   /** Consumes a done task or group, in genome order: its bytes to the sink, its results to the conversion. */
@@ -203,8 +206,9 @@ class Run<T extends WorkerTask> {
     const { results, bytes } = flight;
     if (bytes && bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
     if (flight.slot) this.slots.push(flight.slot);
+    if (flight.joined) this.conversion.collectJoined?.(results[0] as ResultOf<T>, flight.ranges);
     for (const [i, range] of flight.ranges.entries()) {
-      this.conversion.collect?.(results[i] as ResultOf<T>, range);
+      if (!flight.joined) this.conversion.collect?.(results[i] as ResultOf<T>, range);
       if (range.last) await this.write((await this.conversion.contigDone?.(range.unit)) ?? undefined);
       this.options.onRange?.(range.to - range.from, range.last);
     }

@@ -61,7 +61,7 @@ export class WorkerPool {
   /** Runs one task on the next free worker. */
   async run<T extends WorkerTask>(task: T, signal?: AbortSignal): Promise<ResultOf<T>> {
     // A range task's batch goes with its column references as one array of numbers (task-group.ts).
-    const result = (await this.post('batch' in task ? taskGroup([task], true) : task, [task], signal)) as ResultOf<T>;
+    const result = (await this.post('batch' in task ? taskGroup([task], 'single') : task, [task], signal)) as ResultOf<T>;
     // A user's task's exception comes back as a value (its class and properties survive): throw it here.
     if (task.kind === 'custom') {
       const error = errorOfFailure(result);
@@ -76,6 +76,11 @@ export class WorkerPool {
    */
   async runGroup<T extends WorkerTask>(tasks: T[], signal?: AbortSignal): Promise<GroupResult<ResultOf<T>>> {
     return (await this.post(taskGroup(tasks), tasks, signal)) as GroupResult<ResultOf<T>>;
+  }
+
+  /** Runs range tasks of one kernel together through its joined form (worker/kernels.ts `joinedKernels`): one result, as one task's. */
+  async runJoined<T extends WorkerTask>(tasks: T[], signal?: AbortSignal): Promise<ResultOf<T>> {
+    return (await this.post(taskGroup(tasks, 'joined'), tasks, signal)) as ResultOf<T>;
   }
 
   private async post(message: WorkerTask | TaskGroup, tasks: readonly WorkerTask[], signal: AbortSignal | undefined): Promise<unknown> {

@@ -10,9 +10,11 @@ import { checksumValue } from './buffer-checksum.js';
 
 /** What checking a batch needs: where it came from, its state, and the stored checksums. */
 export interface BatchCheck {
-  /** The file, for messages. */
+  /** The file, and what the checksums cover (`contig NAME`, or a record batch of several contigs), for messages. */
   file: string;
-  contig: string;
+  what: string;
+  /** Rows the checksums cover, from row 0 of the batch's column references (a batch's own `row` may start later). */
+  rows: number;
   /** Int32 `[status, failing column]`: see `CheckStatus`. */
   state: SharedArrayBuffer;
   /** BigUint64, one per column in order: POS, REF, then the haplotypes. */
@@ -33,11 +35,14 @@ interface CheckedBatch {
   check?: BatchCheck;
 }
 
-/** A fresh check of a batch, for the loader: `checksums` one per column (POS, REF, haplotypes). */
-export function batchCheck(file: string, contig: string, checksums: readonly bigint[]): BatchCheck {
+/**
+ * A fresh check of `rows` rows of columns, for the loader: `checksums` one per column (POS, REF,
+ * haplotypes). The batches of the contigs of one record batch share one.
+ */
+export function batchCheck(file: string, what: string, rows: number, checksums: readonly bigint[]): BatchCheck {
   const values = new BigUint64Array(new SharedArrayBuffer(8 * Math.max(checksums.length, 1)));
   checksums.forEach((checksum, k) => (values[k] = checksum));
-  return { file, contig, state: new SharedArrayBuffer(8), checksums: values.buffer as SharedArrayBuffer };
+  return { file, what, rows, state: new SharedArrayBuffer(8), checksums: values.buffer as SharedArrayBuffer };
 }
 
 /** Checks `batch` unless that is done (waiting while another thread does it); throws when it failed. */
@@ -54,7 +59,7 @@ export function ensureChecked(buffers: readonly SharedArrayBuffer[], batch: Chec
       continue;
     }
     if (Atomics.compareExchange(state, 0, CheckStatus.unchecked, CheckStatus.checking) !== CheckStatus.unchecked) continue;
-    const failing = firstBadColumn(buffers, batch, new BigUint64Array(check.checksums));
+    const failing = firstBadColumn(buffers, batch, check);
     Atomics.store(state, 1, failing);
     Atomics.store(state, 0, failing < 0 ? CheckStatus.passed : CheckStatus.failed);
     Atomics.notify(state, 0);
@@ -71,17 +76,18 @@ export function checkFailure(batch: CheckedBatch | undefined): InputError | unde
   const name = column === 0 ? 'POS' : column === 1 ? 'REF' : `haplotype ${column - 1}`;
   return new InputError(
     { file: check.file },
-    `contig ${check.contig}, column ${column + 2} (${name}), rows 1 to ${batch.rows}: the checksum differs from the one stored: the file is damaged (pack it again; genomatrix verify checks a whole file)`,
+    `${check.what}, column ${column + 2} (${name}), rows 1 to ${check.rows}: the checksum differs from the one stored: the file is damaged (pack it again; genomatrix verify checks a whole file)`,
   );
 }
 
 /** The first column (0 POS, 1 REF, 2... haplotypes) whose bytes do not match its checksum, or -1. */
-function firstBadColumn(buffers: readonly SharedArrayBuffer[], batch: CheckedBatch, expected: BigUint64Array): number {
+function firstBadColumn(buffers: readonly SharedArrayBuffer[], batch: CheckedBatch, check: BatchCheck): number {
+  const expected = new BigUint64Array(check.checksums);
   const columns = [{ ref: batch.pos, width: 4 }, { ref: batch.ref, width: 1 }, ...batch.haplotypes.map((ref) => ({ ref, width: 1 }))];
   for (let c = 0; c < columns.length; c++) {
     const { ref, width } = columns[c] as (typeof columns)[number];
     const buffer = buffers[ref.buffer];
-    if (!buffer || checksumValue(new Uint8Array(buffer, ref.byteOffset + width * (batch.row ?? 0), width * batch.rows)) !== expected[c]) return c;
+    if (!buffer || checksumValue(new Uint8Array(buffer, ref.byteOffset, width * check.rows)) !== expected[c]) return c;
   }
   return -1;
 }

@@ -17,11 +17,13 @@ export interface MatrixOrigin {
 }
 
 /**
- * Version of the packed file's layout (native-layout/README.md, "The file layout"). The in-memory
- * layout (`LAYOUT_VERSION`) has its own: a batch's `row` came with its version 2, and the file did
- * not change.
+ * Version of the packed file's layout (native-layout/README.md, "The file layout"): version 2 puts
+ * small contigs together in one record batch (`MetadataKey.contigs`); version 1 had one record
+ * batch per contig, and reads the same. The in-memory layout (`LAYOUT_VERSION`) has its own.
  */
-export const FILE_LAYOUT_VERSION = 1;
+export const FILE_LAYOUT_VERSION = 2;
+/** File layout versions this genomatrix reads. */
+const READ_VERSIONS: readonly string[] = ['1', '2'];
 
 /** Keys of the schema metadata genomatrix writes. */
 export const MetadataKey = {
@@ -30,8 +32,10 @@ export const MetadataKey = {
   pairs: 'genomatrix.pairs',
   sourceName: 'genomatrix.source_name',
   sourceSize: 'genomatrix.source_size',
-  /** Record batch metadata: `true` on a contig whose POS decreases somewhere (packed with --allow-unsorted). */
+  /** Record batch metadata: `true` on a batch where a contig's POS decreases somewhere (packed with --allow-unsorted). */
   unsorted: 'genomatrix.unsorted',
+  /** Record batch metadata: the number of contigs of a batch holding several (`CONTIG_COUNT_DIGITS` digits); absent on a batch of one contig. */
+  contigs: 'genomatrix.contigs',
 } as const;
 
 /** The schema metadata of a packed matrix, in a fixed key order. */
@@ -51,7 +55,7 @@ export function originMetadata(origin: MatrixOrigin, samples: readonly string[])
 export function readOriginMetadata(metadata: ReadonlyMap<string, string>): { origin: MatrixOrigin; samples: string[] } | string {
   const version = metadata.get(MetadataKey.layoutVersion);
   if (version === undefined) return `no ${MetadataKey.layoutVersion} in the schema metadata: not a matrix written by genomatrix pack`;
-  if (version !== String(FILE_LAYOUT_VERSION)) return `written with genomatrix layout version ${version}; this genomatrix reads version ${FILE_LAYOUT_VERSION}`;
+  if (!READ_VERSIONS.includes(version)) return `written with genomatrix layout version ${version}; this genomatrix reads versions ${READ_VERSIONS.join(' and ')}`;
   let samples: unknown;
   try {
     samples = JSON.parse(metadata.get(MetadataKey.samples) ?? '');

@@ -43,6 +43,11 @@ export interface RecordBatchEntry {
   buffers: { offset: number; length: number }[];
   /** The message's custom metadata (genomatrix keeps its buffer checksums there). */
   metadata: Map<string, string>;
+  /**
+   * Set on one contig's rows of a record batch of several (read/packed-checks.ts `splitByContig`):
+   * the whole record batch, its index in the file, and the contig's first row in it.
+   */
+  within?: { batch: RecordBatchEntry; index: number; row: number };
 }
 
 export interface DictionaryBatchEntry {

@@ -1,5 +1,5 @@
 // The input contig by contig, for the low-memory modes: a text matrix streamed in file order
-// (stream-contigs.ts), a packed matrix read one record batch (a contig) at a time. Each contig
+// (stream-contigs.ts), a packed matrix read one record batch (one contig, or several) at a time. Each contig
 // comes as a layout of its own, over buffers the next contig may reuse. A selection (`-r`, `-R`,
 // `--contigs`) skips the other contigs (a packed input does not read them; a text input's parse
 // tasks skip their lines without making rows, `ParseTask.contigs`) and cuts each selected one to
@@ -35,13 +35,21 @@ export async function* contigLayouts(input: InputFile, pool: WorkerPool, options
     const file = readArrowMatrix(input);
     const keep = regions ? selectBatches(input.path, file.contigs, file.batchContigs, [...regions.intervals.keys()]) : [...file.batchContigs.keys()];
     const progress: LoadProgress = { bytes: 0, totalBytes: input.size, sites: 0 };
-    for (const b of keep) {
-      const layout = cut(await loadArrowBatches(file, [b], { ...options, selection: undefined }));
-      const entry = file.index.recordBatches[b] as RecordBatchEntry;
-      progress.bytes += entry.bodyLength;
-      progress.sites += entry.rows;
-      options.onProgress(progress);
-      if (layout) yield { samples: file.samples, layout };
+    // The kept contigs of one record batch of several are read together, the batch once.
+    for (let k = 0; k < keep.length; ) {
+      const whole = file.index.recordBatches[keep[k] as number]?.within?.batch;
+      let end = k + 1;
+      while (whole && file.index.recordBatches[keep[end] as number]?.within?.batch === whole) end++;
+      const loaded = await loadArrowBatches(file, keep.slice(k, end), { ...options, selection: undefined });
+      for (const [i, batch] of loaded.batches.entries()) {
+        const entry = file.index.recordBatches[keep[k + i] as number] as RecordBatchEntry;
+        progress.bytes += whole ? Math.round((whole.bodyLength * entry.rows) / whole.rows) : entry.bodyLength;
+        progress.sites += entry.rows;
+        options.onProgress(progress);
+        const layout = cut({ ...loaded, batches: [batch] });
+        if (layout) yield { samples: file.samples, layout };
+      }
+      k = end;
     }
     return;
   }

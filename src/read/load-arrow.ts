@@ -16,9 +16,9 @@ import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allele-dictionary.js';
-import { batchCheck } from '../layout/batch-check.js';
-import { batchViews, LAYOUT_VERSION, MAX_NAME_BYTES, type BatchLayout, type BatchViews, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
-import { readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
+import { batchCheck, type BatchCheck } from '../layout/batch-check.js';
+import { batchViews, LAYOUT_VERSION, MAX_NAME_BYTES, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { MetadataKey, readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import { selectBatches } from '../layout/select-contigs.js';
 import type { RegionSet } from '../select/regions.js';
 import { selectRegions } from '../select/select-regions.js';
@@ -62,18 +62,18 @@ export interface FileRead {
 /** What a packed matrix's metadata says, read without touching the column bytes. */
 export interface ArrowMatrixFile {
   input: InputFile;
+  /** The file's index, its record batches as one entry per contig (a batch of several contigs split: `RecordBatchEntry.within`). */
   index: ArrowFileIndex;
   alleles: string[];
   /** The contig dictionary. */
   contigs: string[];
-  /** The contig code of each record batch. */
+  /** The contig code of each entry of `index.recordBatches` (one per contig: see `readArrowMatrix`). */
   batchContigs: number[];
   samples: string[];
   origin: MatrixOrigin;
   /**
    * Whether every batch carries the checksums of its buffers (a file genomatrix wrote): a load
-   * checks them; without, it checks the values (see read/packed-checks.ts), and a batch holding
-   * several contigs has been split into one entry per contig.
+   * checks them; without, it checks the values (see read/packed-checks.ts).
    */
   checksums: boolean;
 }
@@ -105,18 +105,25 @@ export function readArrowMatrix(input: InputFile): ArrowMatrixFile {
     alleles = readDictionary(fd, index, alleleId, checksums, fail);
     contigs = readDictionary(fd, index, contigId, checksums, fail);
     index.recordBatches.forEach((batch) => checkBatch(batch, index.fields.length, fail));
-    if (checksums) {
-      batchContigs = index.recordBatches.map((batch, b) => contigOf(fd, batch, contigs.length, b, fail));
-      const seen = new Set<number>();
-      batchContigs.forEach((code, b) => {
-        if (seen.has(code)) throw fail(`record batch ${b}: contig ${contigs[code]} has a record batch already (the file is damaged)`);
-        seen.add(code);
-      });
-    } else {
-      const split = splitByContig(fd, index.recordBatches, contigs, fail);
-      index = { ...index, recordBatches: split.entries };
-      batchContigs = split.contigs;
-    }
+    // One entry per contig: a batch of several contigs (or any batch of a file without
+    // checksums) split into them, its CHROM read whole; of one contig, its CHROM's ends read.
+    const split = { entries: [] as RecordBatchEntry[], codes: [] as number[] };
+    const seen = new Set<number>();
+    index.recordBatches.forEach((batch, b) => {
+      const count = batch.metadata.get(MetadataKey.contigs);
+      if (!checksums || count !== undefined) {
+        const stored = checksums ? { checksums: storedChecksums(batch, `record batch ${b}`, fail), count: contigCount(count, b, fail) } : undefined;
+        splitByContig(fd, batch, b, contigs, seen, split, fail, stored);
+        return;
+      }
+      const code = contigOf(fd, batch, contigs.length, b, fail);
+      if (seen.has(code)) throw fail(`record batch ${b}: contig ${contigs[code]} has a record batch already (the file is damaged)`);
+      seen.add(code);
+      split.entries.push(batch);
+      split.codes.push(code);
+    });
+    index = { ...index, recordBatches: split.entries };
+    batchContigs = split.codes;
   } finally {
     closeSync(fd);
   }
@@ -141,31 +148,43 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
   const fail = (problem: string): InputError => new InputError({ file: input.path }, problem);
   const { kept, entries, ...regions } = batchRegions(file, keep, options.maxBufferBytes);
   const buffers = await readRegions(input.path, regions.list, regions.reads, options.signal);
+  // The contigs of one record batch share its column references, each from its own row, and
+  // its checksums' check (made once, on the first use of any of them).
+  const checks = new Map<RecordBatchEntry, BatchCheck>();
   const batches = entries.map((entry, b): BatchLayout => {
-    const ref = (field: number): BufferRef => regions.locate(b, entry.bodyStart + (entry.buffers[2 * field + 1]?.offset ?? 0));
+    const whole = entry.within?.batch ?? entry;
+    const ref = (field: number): BufferRef => regions.locate(b, whole.bodyStart + (whole.buffers[2 * field + 1]?.offset ?? 0));
     const batch: BatchLayout = { contig: 0, rows: entry.rows, pos: ref(1), ref: ref(2), haplotypes: samples.map((_, h) => ref(3 + h)) };
-    if (batch.pos.byteOffset % 4 !== 0) throw fail(`record batch ${kept[b]}: the POS buffer is not 4-byte aligned`);
+    if (entry.within) batch.row = entry.within.row;
+    if (batch.pos.byteOffset % 4 !== 0) throw fail(`record batch ${entry.within?.index ?? kept[b]}: the POS buffer is not 4-byte aligned`);
     batch.contig = file.batchContigs[kept[b] as number] as number;
     return batch;
   });
   const layout: MatrixLayout = { version: LAYOUT_VERSION, buffers, alleles: AlleleDictionary.create(file.alleles).buffer, samples, contigs: file.contigs, batches };
-  if (!options.skipChecks) batches.forEach((batch, b) => checkLoadedBatch(file, entries[b] as RecordBatchEntry, batch, () => batchViews(layout, batch), fail));
+  if (options.skipChecks) return layout;
+  batches.forEach((batch, b) => {
+    const entry = entries[b] as RecordBatchEntry;
+    const contig = file.contigs[batch.contig] ?? '';
+    // Without checksums, the values, now (read/packed-checks.ts).
+    if (!file.checksums) return checkValues(batchViews(layout, batch), entry, file.alleles.length, contig, file.samples, fail);
+    const whole = entry.within?.batch ?? entry;
+    let check = checks.get(whole);
+    if (!check) {
+      const what = entry.within ? `record batch ${entry.within.index} (contigs ${contig} to ${lastContig(file, kept, entries, b)})` : place(contig);
+      const stored = storedChecksums(whole, what, fail).filter((_, k) => k >= 3 && k % 2 === 1);
+      checks.set(whole, (check = batchCheck(file.input.path, what, whole.rows, stored.map((hex) => BigInt(`0x${hex}`)))));
+    }
+    batch.check = check;
+  });
   return layout;
 }
 
-/**
- * The checks of a loaded batch: when the file has checksums, those of the columns read (POS, REF,
- * haplotypes), made on the batch's first use (layout/batch-check.ts); else the values, now
- * (read/packed-checks.ts).
- */
-function checkLoadedBatch(file: ArrowMatrixFile, entry: RecordBatchEntry, batch: BatchLayout, views: () => BatchViews, fail: (problem: string) => InputError): void {
-  const contig = file.contigs[batch.contig] ?? '';
-  if (!file.checksums) {
-    checkValues(views(), entry, file.alleles.length, contig, file.samples, fail);
-    return;
-  }
-  const stored = storedChecksums(entry, place(contig), fail).filter((_, k) => k >= 3 && k % 2 === 1);
-  batch.check = batchCheck(file.input.path, contig, stored.map((hex) => BigInt(`0x${hex}`)));
+/** The name of the last contig of the record batch entry `b` is a contig of. */
+function lastContig(file: ArrowMatrixFile, kept: readonly number[], entries: readonly RecordBatchEntry[], b: number): string {
+  const whole = entries[b]?.within?.batch;
+  let last = kept[b] as number;
+  while (file.index.recordBatches[last + 1]?.within?.batch === whole) last++;
+  return file.contigs[file.batchContigs[last] as number] ?? '';
 }
 
 /** The buffers loading batches `keep` (default: all) would make, without reading anything. */
@@ -203,7 +222,7 @@ function checkSchema(fields: ArrowField[], fail: (problem: string) => InputError
 }
 
 function checkBatch(entry: RecordBatchEntry, fields: number, fail: (problem: string) => InputError): void {
-  if (entry.rows <= 0) throw fail('a record batch has no rows (a contig is a record batch of its sites)');
+  if (entry.rows <= 0) throw fail('a record batch has no rows (each holds the sites of one contig or more)');
   if (entry.nodes.length !== fields || entry.buffers.length !== 2 * fields) throw fail(`a record batch has ${entry.nodes.length} columns, the schema ${fields}`);
   entry.nodes.forEach((node, f) => {
     if (node.length !== entry.rows) throw fail(`a record batch of ${entry.rows} rows has a column of ${node.length}`);
@@ -246,12 +265,19 @@ function readDictionary(fd: number, index: ArrowFileIndex, id: number, checksums
   });
 }
 
+/** The number of contigs a batch's `genomatrix.contigs` gives (two or more). */
+function contigCount(value: string | undefined, b: number, fail: (problem: string) => InputError): number {
+  const count = /^[0-9]{1,15}$/.test(value ?? '') ? Number(value) : NaN;
+  if (!(count >= 2)) throw fail(`record batch ${b}: ${MetadataKey.contigs} is ${JSON.stringify(value)}, not a count of two contigs or more: the file is damaged`);
+  return count;
+}
+
 /** The contig code of a record batch: its CHROM column must hold one code, of a known contig (first and last row are checked). */
 function contigOf(fd: number, batch: RecordBatchEntry, contigs: number, b: number, fail: (problem: string) => InputError): number {
   const chrom = batch.bodyStart + (batch.buffers[1]?.offset ?? 0);
   const first = readBytes(fd, chrom, 4).readInt32LE(0);
   const last = readBytes(fd, chrom + 4 * (batch.rows - 1), 4).readInt32LE(0);
-  if (first !== last || first < 0 || first >= contigs) throw fail(`record batch ${b}: CHROM must hold one contig of the dictionary (a contig is a record batch)`);
+  if (first !== last || first < 0 || first >= contigs) throw fail(`record batch ${b}: CHROM must hold one contig of the dictionary (a batch of several says ${MetadataKey.contigs})`);
   return first;
 }
 
@@ -272,32 +298,35 @@ export function planRegions(fileSize: number, batches: readonly RecordBatchEntry
   const list: FileRegion[] = [];
   const reads: FileRead[] = [];
   const owner: number[][] = []; // per batch: the regions its columns lie in
+  // A contig of a record batch of several is read as that whole batch, once for all of its contigs.
+  const regionsOf = new Map<RecordBatchEntry, number[]>();
   const span = (batch: RecordBatchEntry) => {
     const columns = columnBuffers(batch);
     const start = columns.reduce((least, buffer) => Math.min(least, buffer.offset), Infinity);
     const end = columns.reduce((most, buffer) => Math.max(most, buffer.offset + buffer.length), 0);
     return { start: batch.bodyStart + start, length: end - start };
   };
-  if (plan.wholeFile) {
-    list.push({ start: 0, length: fileSize });
-    for (const batch of batches) {
-      const { start, length } = span(batch);
-      reads.push({ region: 0, at: start, length, position: start });
-      owner.push([0]);
-    }
-  } else {
-    for (const batch of batches) {
+  if (plan.wholeFile) list.push({ start: 0, length: fileSize });
+  for (const entry of batches) {
+    const batch = entry.within?.batch ?? entry;
+    let regions = regionsOf.get(batch);
+    if (!regions) {
       const whole = span(batch);
-      const pieces = whole.length <= limit ? [whole] : columnBuffers(batch).map((buffer) => ({ start: batch.bodyStart + buffer.offset, length: buffer.length }));
-      owner.push(
-        pieces.map(({ start, length }) => {
+      if (plan.wholeFile) {
+        reads.push({ region: 0, at: whole.start, length: whole.length, position: whole.start });
+        regions = [0];
+      } else {
+        const pieces = whole.length <= limit ? [whole] : columnBuffers(batch).map((buffer) => ({ start: batch.bodyStart + buffer.offset, length: buffer.length }));
+        regions = pieces.map(({ start, length }) => {
           if (length > limit) throw fail(`a column of ${length} bytes is larger than the ${limit} bytes one buffer can hold: pack it with fewer sites per contig`);
           list.push({ start, length });
           reads.push({ region: list.length - 1, at: 0, length, position: start });
           return list.length - 1;
-        }),
-      );
+        });
+      }
+      regionsOf.set(batch, regions);
     }
+    owner.push(regions);
   }
   const locate = (batch: number, fileOffset: number): BufferRef => {
     for (const r of owner[batch] ?? []) {

@@ -1,7 +1,8 @@
 // What makes a packed matrix trusted before its columns are used (native-layout/README.md,
 // "Checksums and checks"):
 // - a file genomatrix wrote carries the checksum of every buffer; a load checks those of the
-//   dictionaries and of the columns it reads, and the first and last CHROM code of each batch;
+//   dictionaries and of the columns it reads, and the first and last CHROM code of each batch of
+//   one contig (all of CHROM, and its checksum, for a batch of several: it is split by contig);
 // - a file without checksums (written by another Arrow writer, or by genomatrix before checksums)
 //   has its values checked instead: each batch split into its runs of one contig (each contig in
 //   one run), POS positive and non-decreasing, every allele code inside the dictionary.
@@ -60,47 +61,51 @@ export function columnName(samples: readonly string[], field: number): string {
 }
 
 /**
- * Splits record batches without checksums into runs of one contig (reading all of CHROM): each run
- * becomes an entry of its own whose buffers start at its first row. Each contig must be one run of
- * the file (one batch per contig is what a loaded matrix holds); otherwise the file is refused.
+ * Splits a record batch into its runs of one contig (reading all of CHROM), appended to `split`:
+ * each run an entry of its own whose buffers start at its first row (`within` links it to the
+ * whole batch `b`), its code to `codes`. Each contig must be one run of the file (`seen`: the
+ * contigs met in batches before); otherwise the file is refused. With `stored` (the batch's
+ * checksums), CHROM must match its checksum first: a split of the batch holding several contigs
+ * genomatrix wrote is then trusted, and `count` (its `genomatrix.contigs`) must be its runs.
  */
-export function splitByContig(fd: number, entries: readonly RecordBatchEntry[], contigs: readonly string[], fail: Fail): { entries: RecordBatchEntry[]; contigs: number[] } {
-  const out: RecordBatchEntry[] = [];
-  const codes: number[] = [];
-  const seen = new Set<number>();
-  entries.forEach((entry, b) => {
-    const chrom = entry.bodyStart + (entry.buffers[1]?.offset ?? 0);
-    let runStart = 0;
-    let runCode = -1;
-    const close = (end: number): void => {
-      if (runCode < 0) return;
-      out.push(slice(entry, runStart, end));
-      codes.push(runCode);
-    };
-    for (let at = 0; at < entry.rows; at += CHROM_PIECE_ROWS) {
-      const n = Math.min(CHROM_PIECE_ROWS, entry.rows - at);
-      const bytes = readBytes(fd, chrom + 4 * at, 4 * n);
-      for (let r = 0; r < n; r++) {
-        const code = bytes.readInt32LE(4 * r);
-        if (code === runCode) continue;
-        const row = at + r;
-        if (code < 0 || code >= contigs.length) throw fail(`record batch ${b}, row ${row + 1}: CHROM code ${code} is outside the contig dictionary of ${contigs.length}`);
-        if (seen.has(code)) {
-          throw fail(`contig ${contigs[code]} comes back at record batch ${b}, row ${row + 1}, after other rows: each contig's rows must be together, in one record batch`);
-        }
-        close(row);
-        seen.add(code);
-        runStart = row;
-        runCode = code;
+export function splitByContig(fd: number, entry: RecordBatchEntry, b: number, contigs: readonly string[], seen: Set<number>, split: { entries: RecordBatchEntry[]; codes: number[] }, fail: Fail, stored?: { checksums: readonly string[]; count: number }): void {
+  const chrom = entry.bodyStart + (entry.buffers[1]?.offset ?? 0);
+  const pieces = function* (): Generator<Buffer> {
+    for (let at = 0; at < entry.rows; at += CHROM_PIECE_ROWS) yield readBytes(fd, chrom + 4 * at, 4 * Math.min(CHROM_PIECE_ROWS, entry.rows - at));
+  };
+  if (stored && checksumOf(pieces()) !== stored.checksums[1]) throw fail(`record batch ${b}, column 1 (CHROM): the checksum differs from the one stored: the file is damaged (pack it again)`);
+  const first = split.entries.length;
+  let runStart = 0;
+  let runCode = -1;
+  const close = (end: number): void => {
+    if (runCode < 0) return;
+    split.entries.push(slice(entry, b, runStart, end));
+    split.codes.push(runCode);
+  };
+  let at = 0;
+  for (const bytes of pieces()) {
+    const n = bytes.length >> 2;
+    for (let r = 0; r < n; r++) {
+      const code = bytes.readInt32LE(4 * r);
+      if (code === runCode) continue;
+      const row = at + r;
+      if (code < 0 || code >= contigs.length) throw fail(`record batch ${b}, row ${row + 1}: CHROM code ${code} is outside the contig dictionary of ${contigs.length}`);
+      if (seen.has(code)) {
+        throw fail(`contig ${contigs[code]} comes back at record batch ${b}, row ${row + 1}, after other rows: each contig's rows must be together, in one record batch`);
       }
+      close(row);
+      seen.add(code);
+      runStart = row;
+      runCode = code;
     }
-    close(entry.rows);
-  });
-  return { entries: out, contigs: codes };
+    at += n;
+  }
+  close(entry.rows);
+  if (stored && split.entries.length - first !== stored.count) throw fail(`record batch ${b}: ${split.entries.length - first} contigs, where its ${MetadataKey.contigs} says ${stored.count}: the file is damaged`);
 }
 
-/** Rows `[from, to)` of a batch as an entry of its own (the buffers of fixed-width columns, moved). */
-function slice(entry: RecordBatchEntry, from: number, to: number): RecordBatchEntry {
+/** Rows `[from, to)` of record batch `b` as an entry of its own (the buffers of fixed-width columns, moved). */
+function slice(entry: RecordBatchEntry, b: number, from: number, to: number): RecordBatchEntry {
   if (from === 0 && to === entry.rows) return entry;
   const rows = to - from;
   const buffers = entry.buffers.map((buffer, k) => {
@@ -108,7 +113,7 @@ function slice(entry: RecordBatchEntry, from: number, to: number): RecordBatchEn
     const width = k < 4 ? 4 : 1; // CHROM and POS are 4 bytes a row, the allele codes 1
     return { offset: buffer.offset + width * from, length: width * rows };
   });
-  return { ...entry, rows, nodes: entry.nodes.map((node) => ({ ...node, length: rows })), buffers };
+  return { ...entry, rows, nodes: entry.nodes.map((node) => ({ ...node, length: rows })), buffers, within: { batch: entry, index: b, row: from } };
 }
 
 /**

@@ -1,7 +1,7 @@
 // `genomatrix verify`: every check a packed matrix can have, over the whole file, one record batch
 // in memory at a time: the structure and dictionaries (as every open), the checksum of every
 // buffer of every batch (CHROM and the validity buffers included) when the file has them, and the
-// value checks (CHROM one contig per batch, POS, allele codes) in any case.
+// value checks (CHROM each contig's code, POS, allele codes) in any case.
 
 import { closeSync, openSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
@@ -40,24 +40,34 @@ export async function verifyPacked(path: string): Promise<VerifySummary> {
   let checksums = 0;
   const fd = openSync(path, 'r');
   try {
-    for (let b = 0; b < file.index.recordBatches.length; b++) {
-      const entry = file.index.recordBatches[b] as RecordBatchEntry;
-      const code = file.batchContigs[b] as number;
-      const contig = file.contigs[code] ?? '';
+    const entries = file.index.recordBatches;
+    // A record batch at a time: one contig's, or the contigs of one batch of several together.
+    for (let b = 0; b < entries.length; ) {
+      const entry = entries[b] as RecordBatchEntry;
+      const whole = entry.within?.batch;
+      let end = b + 1;
+      while (whole && entries[end]?.within?.batch === whole) end++;
+      const contigOf = (k: number): string => file.contigs[file.batchContigs[k] as number] ?? '';
       if (file.checksums) {
-        const stored = storedChecksums(entry, place(contig), fail);
-        entry.buffers.forEach((buffer, k) => {
+        const record = whole ?? entry;
+        const where = (column?: string): string => (whole ? `record batch ${entry.within?.index} (contigs ${contigOf(b)} to ${contigOf(end - 1)})${column === undefined ? '' : `, column ${column} (rows 1 to ${record.rows})`}` : place(contigOf(b), column, record.rows));
+        const stored = storedChecksums(record, where(), fail);
+        record.buffers.forEach((buffer, k) => {
           const column = columnName(file.samples, k >> 1) + (k % 2 === 0 ? ' validity' : '');
-          if (hashRange(fd, entry.bodyStart + buffer.offset, buffer.length) !== stored[k]) {
-            throw fail(`${place(contig, column, entry.rows)}: the checksum differs from the one stored: the file is damaged (pack it again)`);
+          if (hashRange(fd, record.bodyStart + buffer.offset, buffer.length) !== stored[k]) {
+            throw fail(`${where(column)}: the checksum differs from the one stored: the file is damaged (pack it again)`);
           }
           checksums++;
         });
-        checkChrom(fd, entry, code, contig, fail);
+        for (let k = b; k < end; k++) checkChrom(fd, entries[k] as RecordBatchEntry, file.batchContigs[k] as number, contigOf(k), fail);
       }
-      const layout = await loadArrowBatches(file, [b], { skipChecks: true });
-      checkValues(batchViews(layout, layout.batches[0] as (typeof layout.batches)[number]), entry, file.alleles.length, contig, file.samples, fail);
-      sites += entry.rows;
+      const layout = await loadArrowBatches(file, Array.from({ length: end - b }, (_, i) => b + i), { skipChecks: true });
+      layout.batches.forEach((batch, i) => {
+        const own = entries[b + i] as RecordBatchEntry;
+        checkValues(batchViews(layout, batch), own, file.alleles.length, contigOf(b + i), file.samples, fail);
+        sites += own.rows;
+      });
+      b = end;
     }
   } finally {
     closeSync(fd);

@@ -2,21 +2,33 @@
 // registry (kernels.ts). The task's SharedArrayBuffers arrive shared (worker_threads), so kernels
 // read and write the main thread's memory. An encoding kernel's bytes then take the one output
 // step every conversion shares (BGZF when asked for: bgzf-task.ts). A group of range tasks
-// (task-group.ts) runs each of its tasks the same way, in one message.
+// (task-group.ts) runs each of its tasks the same way, in one message; a joined group goes to its
+// kernel's joined form (kernels.ts `joinedKernels`) whole.
 
 import { encodedOutput } from './bgzf-task.js';
-import { kernels, type WorkerTask } from './kernels.js';
+import { joinedKernels, kernels, type WorkerTask } from './kernels.js';
 import type { EncodedChunk, TransferredChunk } from './messages.js';
 import type { SharedRows } from './shared-views.js';
 import { restoreTasks, runTaskGroup, type TaskGroup } from './task-group.js';
 
 export default async function runTask(message: WorkerTask | TaskGroup): Promise<unknown> {
+  if (message.kind === 'group' && message.joined) return runJoined(message);
   if (message.kind === 'group' && !message.single) return runTaskGroup(message, runKernel);
   // A single task whose batch's columns came as numbers (WorkerPool.run) runs as any other.
   const task = message.kind === 'group' ? (restoreTasks(message).tasks[0] as WorkerTask) : message;
   const result = await runKernel(task);
   if ('encodes' in task && task.encodes) return encodedOutput(task, result as EncodedChunk | TransferredChunk);
   return result;
+}
+
+/** A joined group: its tasks to their kernel's joined form at once, one result (and its bytes) for all. */
+async function runJoined(group: TaskGroup): Promise<unknown> {
+  const { tasks, shared } = restoreTasks(group);
+  const first = tasks[0] as WorkerTask;
+  const kernel = joinedKernels[first.kind] as ((tasks: WorkerTask[], shared: readonly (SharedRows | undefined)[]) => unknown) | undefined;
+  if (!kernel) throw new Error(`kernel ${first.kind} has no joined form`);
+  const result = await kernel(tasks, shared);
+  return 'encodes' in first && first.encodes ? encodedOutput(first, result as EncodedChunk | TransferredChunk) : result;
 }
 
 function runKernel(task: WorkerTask, rows?: SharedRows): unknown {

@@ -7,10 +7,11 @@ import { runBgzfTask } from './bgzf-task.js';
 import { runCustomTask } from './custom-task.js';
 import { runFormatTask } from './format-task.js';
 import { runHaplotypeTask } from './haplotype-chunk.js';
-import { runPackTask } from './pack-batch.js';
+import { packRecordBatch, runPackTask } from './pack-batch.js';
 import { runParseTask } from './parse-chunk.js';
 import { runRemapTask } from './remap-task.js';
 import { runStatsTask } from './stats-chunk.js';
+import type { SharedRows } from './shared-views.js';
 import { runVcfTask } from './vcf-chunk.js';
 
 /** Each kernel: its task (with `kind` naming it) -> its result. */
@@ -25,6 +26,14 @@ export const kernels = {
   format: runFormatTask,
   pack: runPackTask,
 } as const;
+
+/**
+ * Kernels that also take a group of tasks together (a joined group: `Conversion.collectJoined`),
+ * giving one result for all of them: `pack` writes a group of small contigs as one record batch.
+ */
+export const joinedKernels: { readonly [K in KernelName]?: (tasks: TaskOf<K>[], shared: readonly (SharedRows | undefined)[]) => unknown } = {
+  pack: packRecordBatch,
+};
 
 /** The name of a registered kernel. */
 export type KernelName = keyof typeof kernels;

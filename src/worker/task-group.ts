@@ -38,6 +38,8 @@ export interface TaskGroup {
   checks?: (BatchCheck | 0)[];
   /** One task sent this way only for its columns: it runs, and its result comes back, as alone. */
   single?: true;
+  /** The tasks run together through their kernel's joined form (kernels.ts `joinedKernels`): one result for the group. */
+  joined?: true;
 }
 
 /** Numbers per task in `TaskGroup.ranges`. */
@@ -47,10 +49,11 @@ export const RANGE_NUMBERS = 6;
 const RANGE_FIELDS = new Set(['batch', 'contig', 'from', 'to']);
 
 /**
- * The group message of `tasks` (see `TaskGroup`); with `single`, the message of one task, whose
- * columns travel the same way (a batch of 2,000 haplotypes would be 2,000 objects to clone).
+ * The group message of `tasks` (see `TaskGroup`); `single`: the message of one task, whose
+ * columns travel the same way (a batch of 2,000 haplotypes would be 2,000 objects to clone);
+ * `joined`: a group run by its kernel's joined form.
  */
-export function taskGroup(tasks: readonly WorkerTask[], single = false): TaskGroup {
+export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joined'): TaskGroup {
   const ranges = new Float64Array(RANGE_NUMBERS * tasks.length);
   const sets: number[] = [];
   const contigs: string[] = [];
@@ -88,7 +91,8 @@ export function taskGroup(tasks: readonly WorkerTask[], single = false): TaskGro
   }
   const group: TaskGroup = { kind: 'group', common, ranges, sets: Float64Array.from(sets), contigs, own };
   if (checks) group.checks = checks;
-  if (single) group.single = true;
+  if (mode === 'single') group.single = true;
+  if (mode === 'joined') group.joined = true;
   return group;
 }
 

@@ -16,8 +16,9 @@ import { MessageHeader, MetadataVersion, Message, type Schema } from 'apache-arr
 import { FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
 import { BufferRegion, DictionaryBatch, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
 import { CHECKSUM_KEY, checksumOf, checksumValue, formatChecksums } from '../layout/buffer-checksum.js';
+import { MetadataKey } from '../layout/matrix-origin.js';
 import type { OutputSink } from './output-sink.js';
-import { alignMessage, framedBytes, MESSAGE_ALIGNMENT, writeRecordBatchMessage, type RecordBatchTemplate } from './record-batch-message.js';
+import { alignMessage, CONTIG_COUNT_PLACEHOLDER, framedBytes, MESSAGE_ALIGNMENT, writeRecordBatchMessage, type RecordBatchTemplate } from './record-batch-message.js';
 
 const MAGIC = new TextEncoder().encode('ARROW1');
 const ZEROS = new Uint8Array(MESSAGE_ALIGNMENT);
@@ -244,6 +245,7 @@ export function recordBatchTemplate(fields: number, metadata: ReadonlyMap<string
     bodyLengthAt: find(bodyLength),
     checksumsAt: bytes.indexOf(text),
   };
+  if (metadata.get(MetadataKey.contigs) === CONTIG_COUNT_PLACEHOLDER) template.contigsAt = bytes.indexOf(CONTIG_COUNT_PLACEHOLDER);
   // The vectors of structs are in order: each placeholder where the template says.
   for (let f = 0; f < fields; f++) if (find(base + 1 + f) !== template.nodesAt + 16 * f) throw new Error('record batch template: field nodes out of place');
   for (let k = 0; k < 4 * fields; k++) if (find(base + 1 + fields + k) !== template.buffersAt + 8 * k) throw new Error('record batch template: buffers out of place');

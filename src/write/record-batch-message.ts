@@ -23,7 +23,14 @@ export interface RecordBatchTemplate {
   bodyLengthAt: number;
   /** The checksums' text: 16 hex digits per buffer, comma-separated (the commas are in `metadata`). */
   checksumsAt: number;
+  /** The contig count's text (`CONTIG_COUNT_DIGITS` digits), in a template of batches of several contigs. */
+  contigsAt?: number;
 }
+
+/** Digits of a record batch's contig count (`genomatrix.contigs`), zero-padded: every message of a template has the same length. */
+export const CONTIG_COUNT_DIGITS = 10;
+/** The contig count's value in a template, where the digits go. */
+export const CONTIG_COUNT_PLACEHOLDER = 'n'.repeat(CONTIG_COUNT_DIGITS);
 
 /** Alignment of messages and body buffers in a packed file. */
 export const MESSAGE_ALIGNMENT = 64;
@@ -43,9 +50,10 @@ export function framedBytes(template: RecordBatchTemplate): number {
 /**
  * Writes the framed message of a record batch at `out[at]` (`framedBytes` of them): `rows` rows,
  * buffer `k` at `offsets[k]` of the body with `lengths[k]` bytes, a body of `bodyLength` bytes,
- * `checksums[k]` the XXH3-64 of buffer `k`. Nothing else of `out` is touched.
+ * `checksums[k]` the XXH3-64 of buffer `k`, and `contigs` contigs when the template has their
+ * count. Nothing else of `out` is touched.
  */
-export function writeRecordBatchMessage(out: Uint8Array, at: number, template: RecordBatchTemplate, rows: number, offsets: ArrayLike<number>, lengths: ArrayLike<number>, bodyLength: number, checksums: ArrayLike<bigint>): void {
+export function writeRecordBatchMessage(out: Uint8Array, at: number, template: RecordBatchTemplate, rows: number, offsets: ArrayLike<number>, lengths: ArrayLike<number>, bodyLength: number, checksums: ArrayLike<bigint>, contigs = 1): void {
   const { metadata } = template;
   const framed = framedBytes(template);
   const view = new DataView(out.buffer, out.byteOffset + at, framed);
@@ -67,6 +75,13 @@ export function writeRecordBatchMessage(out: Uint8Array, at: number, template: R
     writeHex(out, digit, halves[1] as number);
     writeHex(out, digit + 8, halves[0] as number);
     digit += 17; // 16 digits and a comma
+  }
+  if (template.contigsAt !== undefined) {
+    let count = contigs;
+    for (let d = CONTIG_COUNT_DIGITS - 1; d >= 0; d--) {
+      out[at + 8 + template.contigsAt + d] = 48 + (count % 10);
+      count = Math.floor(count / 10);
+    }
   }
 }
 
