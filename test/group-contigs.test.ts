@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allocateColumnStore, columnBytes, positions, type ColumnStore } from '../src/read/column-store.js';
-import { applyRowPlan, planContigs } from '../src/read/group-contigs.js';
+import { placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
+import { runPlaceTask } from '../src/worker/place-task.js';
+
+/** `placeRows` with its tasks run here, in turn (the workers run the same kernel). */
+function place(plan: RowPlan, columns: ColumnStore, options: Partial<PlaceOptions> = {}): Promise<ColumnStore> {
+  return placeRows(plan, columns, async (task) => runPlaceTask(task), { parts: 2, ...options });
+}
 
 /** POS and one allele column where row i of the parse regions holds `label` (as POS too). */
 function store(capacity: number, runs: { src: number; rows: number; label: number }[]): ColumnStore {
@@ -16,7 +22,7 @@ function store(capacity: number, runs: { src: number; rows: number; label: numbe
 }
 
 describe('grouping contig runs', () => {
-  it('moves runs left in place when contigs are not split; a contig under 64 rows follows the previous one unpadded', () => {
+  it('moves runs left in place when contigs are not split; a contig under 64 rows follows the previous one unpadded', async () => {
     const runs = [
       { contig: 'a', src: 0, rows: 100, label: 1 },
       { contig: 'a', src: 150, rows: 20, label: 2 },
@@ -30,7 +36,7 @@ describe('grouping contig runs', () => {
     // a's second run and b are adjacent in the file and in the plan: one move.
     assert.deepEqual(plan.moves, [{ src: 0, dest: 0, rows: 100 }, { src: 150, dest: 100, rows: 50 }, { src: 200, dest: 192, rows: 64 }]);
     const before = store(400, runs);
-    const out = applyRowPlan(plan, before);
+    const out = await place(plan, before);
     assert.equal(out, before);
     const bytes = columnBytes(out, 1, 0, 256);
     assert.deepEqual([bytes[0], bytes[99], bytes[100], bytes[119], bytes[120], bytes[149], bytes[192], bytes[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
@@ -46,7 +52,7 @@ describe('grouping contig runs', () => {
     assert.deepEqual(plan.contigs[999], { name: 's999', start: 19_980, rows: 20 });
   });
 
-  it('groups a split contig (in order of first appearance) into a new store when moving in place would overwrite', () => {
+  it('groups a split contig (in order of first appearance) into a new store when moving in place would overwrite', async () => {
     const runs = [
       { contig: 'a', src: 0, rows: 64, label: 1 },
       { contig: 'b', src: 64, rows: 64, label: 2 },
@@ -55,7 +61,7 @@ describe('grouping contig runs', () => {
     const plan = planContigs(runs, 200);
     assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 74 }, { name: 'b', start: 128, rows: 64 }]);
     assert.equal(plan.inPlace, false);
-    const out = applyRowPlan(plan, store(200, runs));
+    const out = await place(plan, store(200, runs));
     assert.equal(out.capacity, 192);
     const bytes = columnBytes(out, 1, 0, 192);
     assert.deepEqual([bytes[63], bytes[64], bytes[73], bytes[128], bytes[191]], [1, 3, 3, 2, 2]);
@@ -63,14 +69,29 @@ describe('grouping contig runs', () => {
     assert.deepEqual([pos[63], pos[64], pos[73], pos[128], pos[191]], [1, 3, 3, 2, 2]);
   });
 
-  it('compacts into a new store when asked, even when moving in place would do', () => {
+  it('compacts into a new store when asked, even when moving in place would do', async () => {
     const runs = [{ contig: 'a', src: 10, rows: 3, label: 7 }];
     const plan = planContigs(runs, 20);
     const before = store(20, runs);
-    const out = applyRowPlan(plan, before, true);
+    const out = await place(plan, before, { compact: true });
     assert.notEqual(out, before);
     assert.deepEqual(Array.from(positions(out, 0, 3)), [7, 7, 7]);
     assert.deepEqual(Array.from(columnBytes(out, 1, 0, 3)), [7, 7, 7]);
+  });
+
+  it('renumbers the allele codes through the map on the way, in place and into a new store; POS as it is', async () => {
+    const runs = [
+      { contig: 'a', src: 0, rows: 70, label: 1 },
+      { contig: 'b', src: 100, rows: 10, label: 2 },
+    ];
+    const map = Uint8Array.from({ length: 256 }, (_, code) => (code + 10) % 256);
+    for (const compact of [false, true]) {
+      const plan = planContigs(runs, 200);
+      const out = await place(plan, store(200, runs), { compact, map });
+      const bytes = columnBytes(out, 1, 0, plan.extent);
+      assert.deepEqual([bytes[0], bytes[69], bytes[70], bytes[79]], [11, 11, 12, 12], `compact ${compact}`);
+      assert.deepEqual(Array.from(positions(out, 69, 3)), [1, 2, 2], `compact ${compact}`);
+    }
   });
 
   it('puts POS in its own buffer and the allele columns side by side, a new buffer when one is full', () => {

@@ -66,15 +66,3 @@ export function positions(store: ColumnStore, from = 0, rows = store.capacity - 
   const ref = store.columns[0] as BufferRef;
   return new Int32Array(store.buffers[ref.buffer] as SharedArrayBuffer, ref.byteOffset + 4 * from, rows);
 }
-
-/** Byte spans of the allele columns (every buffer but POS's), cut into about `pieces` parts each, for parallel passes over the codes. */
-export function alleleSpans(store: ColumnStore, pieces: number): { buffer: SharedArrayBuffer; byteOffset: number; length: number }[] {
-  const posBuffer = (store.columns[0] as BufferRef).buffer;
-  const spans: { buffer: SharedArrayBuffer; byteOffset: number; length: number }[] = [];
-  store.buffers.forEach((buffer, b) => {
-    if (b === posBuffer) return;
-    const step = Math.ceil(buffer.byteLength / pieces);
-    for (let at = 0; at < buffer.byteLength; at += step) spans.push({ buffer, byteOffset: at, length: Math.min(step, buffer.byteLength - at) });
-  });
-  return spans;
-}

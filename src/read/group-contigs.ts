@@ -2,8 +2,9 @@
 // order. This plans where each contig's rows go so that a contig becomes one row range (contigs in
 // order of first appearance, each contig's rows in file order), and moves them there.
 
-import { COLUMN_ALIGNMENT } from '../layout/matrix-layout.js';
-import { allocateColumnStore, columnBytes, columnWidth, type ColumnStore } from './column-store.js';
+import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
+import type { PlaceTask } from '../worker/messages.js';
+import { allocateColumnStore, columnWidth, type ColumnStore } from './column-store.js';
 
 /** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
 export interface PlacedRun {
@@ -75,27 +76,51 @@ export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPl
   return { contigs, moves, extent: dest, inPlace };
 }
 
+/** Options of `placeRows`. */
+export interface PlaceOptions {
+  /** Into a new store of `plan.extent` rows even when moving in place would do (a stream's growable buffers). */
+  compact?: boolean;
+  /** The allele codes' new numbers (the dictionary's canonical order), applied to the one-byte columns on the way. */
+  map?: Uint8Array;
+  /** Tasks to share the columns among (the worker threads). */
+  parts: number;
+}
+
 /**
- * Applies a plan to the columns of `store`. In place when the plan allows and `compact` is not
- * asked for; otherwise into a new store of `plan.extent` rows (few buffers, see column-store.ts).
+ * Applies a plan to the columns of `store`, in place when the plan allows and `compact` is not
+ * asked for, otherwise into a new store of `plan.extent` rows (few buffers, see column-store.ts),
+ * renumbering the allele codes through `map` in the same pass. The columns are shared among
+ * `parts` tasks run by `run` (the `place` kernel, worker/place-task.ts): the moves of a
+ * seed-shaped load are its whole column memory, which the main thread alone copied while the
+ * workers waited.
  */
-export function applyRowPlan(plan: RowPlan, store: ColumnStore, compact = false): ColumnStore {
-  if (plan.inPlace && !compact) {
-    store.columns.forEach((_, c) => {
-      const column = columnBytes(store, c, 0, store.capacity);
-      const width = columnWidth(c);
-      for (const { src, dest, rows } of plan.moves) {
-        if (src !== dest) column.copyWithin(dest * width, src * width, (src + rows) * width);
-      }
-    });
-    return store;
-  }
-  const target = allocateColumnStore(store.columns.length, plan.extent);
-  store.columns.forEach((_, c) => {
-    const from = columnBytes(store, c, 0, store.capacity);
-    const to = columnBytes(target, c, 0, target.capacity);
-    const width = columnWidth(c);
-    for (const { src, dest, rows } of plan.moves) to.set(from.subarray(src * width, (src + rows) * width), dest * width);
+export async function placeRows(plan: RowPlan, store: ColumnStore, run: (task: PlaceTask) => Promise<unknown>, options: PlaceOptions): Promise<ColumnStore> {
+  const inPlace = plan.inPlace && !options.compact;
+  if (inPlace && !options.map && plan.moves.every((move) => move.src === move.dest)) return store;
+  const target = inPlace ? store : allocateColumnStore(store.columns.length, plan.extent);
+  const buffers = inPlace ? store.buffers : [...store.buffers, ...target.buffers];
+  const moves = Float64Array.from(plan.moves.flatMap(({ src, dest, rows }) => [src, dest, rows]));
+  const targetBuffer = inPlace ? 0 : store.buffers.length;
+  // Columns cut into runs of about equal bytes (POS is 4 a row, the others 1).
+  const total = store.columns.reduce((sum, _, c) => sum + columnWidth(c), 0);
+  const tasks: PlaceTask[] = [];
+  let part: number[] = [];
+  let weight = 0;
+  const flush = (): void => {
+    if (part.length === 0) return;
+    const task: PlaceTask = { kind: 'place', buffers, columns: Float64Array.from(part), moves, sourceRows: store.capacity, targetRows: target.capacity, extent: plan.extent };
+    if (options.map) task.map = options.map;
+    tasks.push(task);
+    part = [];
+    weight = 0;
+  };
+  store.columns.forEach((ref, c) => {
+    const to = target.columns[c] as BufferRef;
+    part.push(ref.buffer, ref.byteOffset, targetBuffer + to.buffer, to.byteOffset, columnWidth(c));
+    weight += columnWidth(c);
+    if (weight * options.parts >= total) flush();
   });
+  flush();
+  await Promise.all(tasks.map(run));
   return target;
 }

@@ -21,8 +21,8 @@ import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
-import { allocateColumnStore, alleleSpans, columnRefNumbers, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
-import { applyRowPlan, planContigs, type PlacedRun } from './group-contigs.js';
+import { allocateColumnStore, columnRefNumbers, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
+import { placeRows, planContigs, type PlacedRun } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
 import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
@@ -97,9 +97,8 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   if (options.allowUnsorted) warnUnsorted(input.path, header, parsed, positions(columns), options.onWarning);
   const plan = planContigs(runs, columns.capacity);
   // A stream's growable buffers (one per column) are compacted into few buffers (column-store.ts).
-  const store = applyRowPlan(plan, columns, text.growable);
-  const remap = alleles.canonicalize();
-  if (remap) await Promise.all(alleleSpans(store, pool.threads).map(({ buffer, byteOffset, length }) => pool.run({ kind: 'remap', columns: [buffer], byteOffset, rows: length, map: remap })));
+  const map = alleles.canonicalize();
+  const store = await placeRows(plan, columns, (task) => pool.run(task), { compact: text.growable, parts: pool.threads, ...(map && { map }) });
   // Every batch refers to the same column objects, at its own first row.
   const pos = store.columns[0] as BufferRef;
   const ref = store.columns[1] as BufferRef;

@@ -9,7 +9,7 @@ import { runFormatTask } from './format-task.js';
 import { runHaplotypeTask } from './haplotype-chunk.js';
 import { packRecordBatch, runPackTask } from './pack-batch.js';
 import { runParseTask } from './parse-chunk.js';
-import { runRemapTask } from './remap-task.js';
+import { runPlaceTask } from './place-task.js';
 import { runStatsTask } from './stats-chunk.js';
 import type { SharedRows } from './shared-views.js';
 import { runVcfTask } from './vcf-chunk.js';
@@ -17,7 +17,7 @@ import { runVcfTask } from './vcf-chunk.js';
 /** Each kernel: its task (with `kind` naming it) -> its result. */
 export const kernels = {
   parse: runParseTask,
-  remap: runRemapTask,
+  place: runPlaceTask,
   bgzf: runBgzfTask,
   custom: runCustomTask,
   haplotype: runHaplotypeTask,

@@ -163,14 +163,24 @@ export interface EncodedChunk {
   data?: unknown;
 }
 
-/** Rewrite allele codes through `map` in `columns[c][byteOffset, byteOffset + rows)` (dictionary canonicalisation). */
-export interface RemapTask {
-  kind: 'remap';
-  columns: SharedArrayBuffer[];
-  /** Where in each buffer the codes start (default 0). */
-  byteOffset?: number;
-  rows: number;
-  map: Uint8Array;
+/**
+ * Place some columns' parsed rows (read/group-contigs.ts `placeRows`): each column's moves, in
+ * order, from its source to its target (the same place: moved in place), then its allele codes
+ * rewritten through `map` (dictionary canonicalisation) over the target's `extent` rows.
+ */
+export interface PlaceTask {
+  kind: 'place';
+  buffers: SharedArrayBuffer[];
+  /** Five numbers per column: source buffer and byte offset, target buffer and byte offset, bytes per row. */
+  columns: Float64Array;
+  /** Three numbers per move, in rows: source row, target row, rows. */
+  moves: Float64Array;
+  /** Rows of each source column and of each target column. */
+  sourceRows: number;
+  targetRows: number;
+  /** Rows of the target holding data. */
+  extent: number;
+  map?: Uint8Array;
 }
 
 /** Run the default export of a user's module over rows `[from, to)` of one contig. */
