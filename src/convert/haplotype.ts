@@ -81,6 +81,8 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
     const maxAllele = alleleBytes(unit.layout.alleles).maxLength;
     return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length >> 1);
   };
+  /** `chunkRows` by contig name bytes and longest allele (a streamed dictionary grows), worked out once each. */
+  const chunkRowsBy = new Map<number, number>();
   const conversion: HaplotypeConversion = {
     lines: 0,
     sites: 0,
@@ -92,7 +94,12 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
     },
     // As many rows as fit an output slot, at most `chunkRows`, rounded down to a power of two so
     // that a streamed contig's segments cut it into the same ranges as in memory.
-    chunkRows: (unit) => floorPowerOfTwo(Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBoundOf(unit))))),
+    chunkRows: (unit) => {
+      const key = Buffer.byteLength(unit.contig.name) * 2048 + alleleBytes(unit.layout.alleles).maxLength;
+      let rows = chunkRowsBy.get(key);
+      if (rows === undefined) chunkRowsBy.set(key, (rows = floorPowerOfTwo(Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBoundOf(unit)))))));
+      return rows;
+    },
     slotBytes: (range: RangeTask) => Math.max(SLOT_BYTES, rowBoundOf(range.unit) * (range.to - range.from)),
     task: (range) => ({ kind: 'haplotype', encodes: true, ...rangeColumns(range), pairs: columnPairs, format }),
     collect(result, range) {

@@ -34,7 +34,8 @@ export interface ContigSource {
    * a contig before it asks for the next contig.
    */
   readonly streamed: boolean;
-  units(): AsyncGenerator<ContigUnit>;
+  /** The units; a source that has them all at hand gives them synchronously (no promise per contig: 100,000 contigs are 100,000 units). */
+  units(): AsyncGenerator<ContigUnit> | Generator<ContigUnit>;
 }
 
 /** A per-contig layout transform: the unit to convert instead, or undefined to leave the contig out. */
@@ -47,7 +48,7 @@ export type UnitTransform = (unit: ContigUnit) => ContigUnit | undefined;
 export function memorySource(layout: MatrixLayout, contigs: readonly Contig[]): ContigSource {
   return {
     streamed: false,
-    async *units() {
+    *units() {
       let index = 0;
       for (const run of contigRuns(layout)) {
         const first = contigs[run.batches[0] ?? -1];
@@ -86,10 +87,22 @@ export function streamedSource(input: InputFile, pool: WorkerPool, options: Stre
 /** The source with `transform` applied to each unit (in memory, streamed, packed or standard input alike). */
 export function transformUnits(source: ContigSource, transform: UnitTransform | undefined): ContigSource {
   if (!transform) return source;
+  const units = source.units();
+  if (Symbol.iterator in units) {
+    return {
+      streamed: source.streamed,
+      *units() {
+        for (const unit of units) {
+          const transformed = transform(unit);
+          if (transformed) yield transformed;
+        }
+      },
+    };
+  }
   return {
     streamed: source.streamed,
     async *units() {
-      for await (const unit of source.units()) {
+      for await (const unit of units) {
         const transformed = transform(unit);
         if (transformed) yield transformed;
       }

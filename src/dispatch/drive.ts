@@ -127,7 +127,12 @@ class Run<T extends WorkerTask> {
   private async *tasks(source: ContigSource): AsyncGenerator<WindowItem<Flight>> {
     let group: RangeTask[] = [];
     let groupRows = 0;
-    for await (const unit of source.units()) {
+    const units = source.units();
+    for (;;) {
+      // A synchronous source's units come without an await each.
+      const step = units.next();
+      const { done, value: unit } = step instanceof Promise ? await step : step;
+      if (done) break;
       if (!this.begun) {
         this.begun = true;
         await this.write(await this.conversion.begin?.(unit));
@@ -209,7 +214,12 @@ class Run<T extends WorkerTask> {
     if (flight.joined) this.conversion.collectJoined?.(results[0] as ResultOf<T>, flight.ranges);
     for (const [i, range] of flight.ranges.entries()) {
       if (!flight.joined) this.conversion.collect?.(results[i] as ResultOf<T>, range);
-      if (range.last) await this.write((await this.conversion.contigDone?.(range.unit)) ?? undefined);
+      if (range.last && this.conversion.contigDone) {
+        // Awaited only when there is something to wait for: most contigs of most conversions return nothing.
+        let done = this.conversion.contigDone(range.unit);
+        if (done instanceof Promise) done = await done;
+        if (done) await this.write(done);
+      }
       this.options.onRange?.(range.to - range.from, range.last);
     }
   }
