@@ -53,6 +53,18 @@ describe('genomatrix pack', () => {
     assert.ok(readFileSync(out).equals(readFileSync(join(root, 'native-layout', 'small.arrow'))), 'pack output differs from native-layout/small.arrow');
   });
 
+  it('reads a file of layout version 1 (a record batch per contig) as it did: verified, the same table, repacked to the golden bytes', () => {
+    const v1 = fixture('small.v1.arrow');
+    assert.equal(arrow.tableFromIPC(readFileSync(v1)).schema.metadata.get('genomatrix.layout_version'), '1');
+    const verified = runCli(['verify', v1]);
+    assert.equal(verified.status, 0, verified.stderr);
+    assert.match(verified.stdout, /OK \(3 contigs, 18 sites; 60 buffer checksums/);
+    assert.equal(runCli(['haplotype', v1]).stdout, readFileSync(fixture('small.expected.tsv'), 'utf8'));
+    const out = join(scratch.dir, 'from-v1.arrow');
+    pack(v1, out);
+    assert.ok(readFileSync(out).equals(readFileSync(join(root, 'native-layout', 'small.arrow'))), 'a version 1 file packs again to the version 2 golden file');
+  });
+
   it('holds the same columns from plain text, gzip and a header file; repacking an .arrow gives the same bytes', () => {
     const files = ['small.tsv', 'small.tsv.gz', 'small.noheader.tsv', 'repack'].map((name) => {
       const out = join(scratch.dir, `same-${name}.arrow`);
