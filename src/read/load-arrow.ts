@@ -170,7 +170,7 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
     const whole = entry.within?.batch ?? entry;
     let check = checks.get(whole);
     if (!check) {
-      const what = entry.within ? `record batch ${entry.within.index} (contigs ${contig} to ${lastContig(file, kept, entries, b)})` : place(contig);
+      const what = entry.within ? `record batch ${entry.within.index} (contigs ${batchContigs(file, kept[b] as number)})` : place(contig);
       const stored = storedChecksums(whole, what, fail).filter((_, k) => k >= 3 && k % 2 === 1);
       checks.set(whole, (check = batchCheck(file.input.path, what, whole.rows, stored.map((hex) => BigInt(`0x${hex}`)))));
     }
@@ -179,12 +179,15 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
   return layout;
 }
 
-/** The name of the last contig of the record batch entry `b` is a contig of. */
-function lastContig(file: ArrowMatrixFile, kept: readonly number[], entries: readonly RecordBatchEntry[], b: number): string {
-  const whole = entries[b]?.within?.batch;
-  let last = kept[b] as number;
-  while (file.index.recordBatches[last + 1]?.within?.batch === whole) last++;
-  return file.contigs[file.batchContigs[last] as number] ?? '';
+/** `FIRST to LAST`: the contigs of the record batch that entry `e` (a contig of a batch of several) is one of. */
+function batchContigs(file: ArrowMatrixFile, e: number): string {
+  const entries = file.index.recordBatches;
+  const whole = entries[e]?.within?.batch;
+  let [first, last] = [e, e];
+  while (first > 0 && entries[first - 1]?.within?.batch === whole) first--;
+  while (entries[last + 1]?.within?.batch === whole) last++;
+  const name = (k: number): string => file.contigs[file.batchContigs[k] as number] ?? '';
+  return `${name(first)} to ${name(last)}`;
 }
 
 /** The buffers loading batches `keep` (default: all) would make, without reading anything. */
