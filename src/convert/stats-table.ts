@@ -166,21 +166,27 @@ const encoder = new TextEncoder();
  */
 export class StatsTableWriter {
   private chunk: Uint8Array;
+  /** The chunk, for stores of four bytes at a time (the pieces of a line: see `scope`). */
+  private view: DataView;
   private at = 0;
-  /** `\tstatistic\titem\t` of each line of a scope, one after the other: line k's is `[middleStart[k], middleStart[k + 1])`. */
-  private readonly middles: Uint8Array;
+  /** Where `\tstatistic\titem\t` of each line of a scope would start were they one after the other: line k's is `middleStart[k + 1] - middleStart[k]` bytes. */
   private readonly middleStart: Int32Array;
   private readonly longestMiddle: number;
   /** The current scope's count and total of each line (total -1: none), and its name's bytes. */
   private readonly counts: Float64Array;
   private readonly totals: Float64Array;
   private name = new Uint8Array(64);
+  private nameWords = new Uint32Array(this.name.buffer);
+  /** Each line's `\tstatistic\titem\t` as little-endian words (zero-padded), from `middleWordStart[k]`. */
+  private readonly middleWords: Uint32Array;
+  private readonly middleWordStart: Int32Array;
 
   constructor(
     private readonly names: StatsTableNames,
     private readonly chunkBytes = CHUNK_BYTES,
   ) {
     this.chunk = new Uint8Array(chunkBytes);
+    this.view = new DataView(this.chunk.buffer);
     const middle = (statistic: StatsStatistic, item: string): Uint8Array => encoder.encode(`\t${statistic}\t${item}\t`);
     const middles = [
       middle(StatsStatistic.sites, '.'),
@@ -199,8 +205,11 @@ export class StatsTableWriter {
       this.middleStart[k + 1] = (this.middleStart[k] as number) + bytes.length;
       longest = Math.max(longest, bytes.length);
     });
-    this.middles = new Uint8Array(this.middleStart[middles.length] as number);
-    middles.forEach((bytes, k) => this.middles.set(bytes, this.middleStart[k] as number));
+    this.middleWordStart = new Int32Array(middles.length + 1);
+    middles.forEach((bytes, k) => (this.middleWordStart[k + 1] = (this.middleWordStart[k] as number) + Math.ceil(bytes.length / 4)));
+    const padded = new Uint8Array(4 * (this.middleWordStart[middles.length] as number));
+    middles.forEach((bytes, k) => padded.set(bytes, 4 * (this.middleWordStart[k] as number)));
+    this.middleWords = littleEndianWords(padded);
     this.longestMiddle = longest;
     this.counts = new Float64Array(middles.length);
     this.totals = new Float64Array(middles.length);
@@ -216,22 +225,30 @@ export class StatsTableWriter {
 
   /** Adds the lines of one scope; returns the chunk they filled, when they did. */
   scope(scope: string, numbers: ScopeNumbers): Uint8Array | undefined {
-    if (this.name.length < 3 * scope.length) this.name = new Uint8Array(3 * scope.length);
-    const name = this.name;
-    const nameLength = encoder.encodeInto(scope, name).written;
+    if (this.name.length < 3 * scope.length) {
+      this.name = new Uint8Array(4 * Math.ceil((3 * scope.length) / 4));
+      this.nameWords = new Uint32Array(this.name.buffer);
+    }
+    const nameLength = encoder.encodeInto(scope, this.name).written;
+    if (!LITTLE_ENDIAN) littleEndianWords(this.name, this.nameWords);
     const lines = this.counts.length;
-    const full = this.room(lines * (nameLength + this.longestMiddle + 3 * NUMBER_BYTES + 4));
+    // Each piece is stored four bytes at a time, up to 3 bytes past its end (the next piece's
+    // place): room for those too.
+    const full = this.room(lines * (nameLength + this.longestMiddle + 3 * NUMBER_BYTES + 4) + 4);
     this.lineNumbers(numbers);
-    const { counts, totals, middles, middleStart } = this;
-    const out = this.chunk;
+    const { counts, totals, middleWords, middleWordStart, middleStart, nameWords } = this;
+    const view = this.view;
     let at = this.at;
     // Line ends by total, then count: most lines of a scope share a total (its sites).
     let endsTotal = -1;
-    let endsOf: Uint8Array[] | undefined;
+    let endsOf: LineEnd[] | undefined;
     for (let k = 0; k < lines; k++) {
-      // Byte loops, not `set`: the pieces are a few bytes, and `set`'s call cost more than the copy.
-      for (let i = 0; i < nameLength; i++) out[at++] = name[i] as number;
-      for (let i = middleStart[k] as number, end = middleStart[k + 1] as number; i < end; i++) out[at++] = middles[i] as number;
+      // The pieces are a few bytes each: a store of four at a time, not a byte loop or a `set` call.
+      for (let i = 0; 4 * i < nameLength; i++) view.setUint32(at + 4 * i, nameWords[i] as number, true);
+      at += nameLength;
+      const first = middleWordStart[k] as number;
+      for (let i = first, end = middleWordStart[k + 1] as number; i < end; i++) view.setUint32(at + 4 * (i - first), middleWords[i] as number, true);
+      at += (middleStart[k + 1] as number) - (middleStart[k] as number);
       const count = counts[k] as number;
       const total = totals[k] as number;
       if (total !== endsTotal) {
@@ -248,7 +265,9 @@ export class StatsTableWriter {
         at = this.at;
         continue;
       }
-      for (let i = 0; i < tail.length; i++) out[at++] = tail[i] as number;
+      const { words } = tail;
+      for (let i = 0; i < words.length; i++) view.setUint32(at + 4 * i, words[i] as number, true);
+      at += tail.length;
     }
     this.at = at;
     return full;
@@ -281,6 +300,7 @@ export class StatsTableWriter {
     if (this.at + bytes <= this.chunk.length) return undefined;
     const full = this.at > 0 ? this.chunk.subarray(0, this.at) : undefined;
     this.chunk = new Uint8Array(Math.max(this.chunkBytes, bytes));
+    this.view = new DataView(this.chunk.buffer);
     this.at = 0;
     return full;
   }
@@ -292,7 +312,10 @@ export class StatsTableWriter {
   rest(reuse = false): Uint8Array | undefined {
     if (this.at === 0) return undefined;
     const rest = this.chunk.subarray(0, this.at);
-    if (!reuse) this.chunk = new Uint8Array(this.chunkBytes);
+    if (!reuse) {
+      this.chunk = new Uint8Array(this.chunkBytes);
+      this.view = new DataView(this.chunk.buffer);
+    }
     this.at = 0;
     return rest;
   }
@@ -328,7 +351,23 @@ export function statsTableHeader(): string {
  * Line ends (`count\ttotal\trate\n`) already formatted, by total, then by count: few distinct
  * ones in the lines of many small contigs.
  */
-const ends = new Map<number, Uint8Array[]>();
+const ends = new Map<number, LineEnd[]>();
+
+/** A line end's bytes as little-endian words (zero-padded), and its length. */
+interface LineEnd {
+  words: Uint32Array;
+  length: number;
+}
+
+/** Whether this machine stores words little-endian (a `Uint32Array` over bytes reads them as `DataView` little-endian stores write them). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** `bytes` (a multiple of 4 long) as little-endian words, into `words` when given. */
+function littleEndianWords(bytes: Uint8Array, words = new Uint32Array(bytes.length / 4)): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(4 * i, true);
+  return words;
+}
 /** Slots of the line-end arrays (the cache is emptied past `MAX_END_SLOTS`: a large matrix's ends are mostly distinct). */
 let endSlots = 0;
 const MAX_END_SLOTS = 1 << 20;
@@ -338,7 +377,7 @@ const MAX_RATES = 1 << 16;
 const MAX_CACHED_TOTAL = 1 << 16;
 
 /** The line ends of `total` formatted so far, by count; undefined for a total not kept. */
-function lineEnds(total: number): Uint8Array[] | undefined {
+function lineEnds(total: number): LineEnd[] | undefined {
   if (!(total < MAX_CACHED_TOTAL && Number.isInteger(total))) return undefined;
   let byCount = ends.get(total);
   if (byCount === undefined) {
@@ -347,15 +386,18 @@ function lineEnds(total: number): Uint8Array[] | undefined {
       endSlots = 0;
     }
     endSlots += total + 1;
-    byCount = new Array<Uint8Array>(total + 1);
+    byCount = new Array<LineEnd>(total + 1);
     ends.set(total, byCount);
   }
   return byCount;
 }
 
 /** `count\ttotal\trate\n` as bytes, kept in `byCount` (the ends of `total`). */
-function lineEnd(byCount: Uint8Array[], count: number, total: number): Uint8Array {
-  const end = encoder.encode(`${count}\t${total}\t${rate(count, total)}\n`);
+function lineEnd(byCount: LineEnd[], count: number, total: number): LineEnd {
+  const bytes = encoder.encode(`${count}\t${total}\t${rate(count, total)}\n`);
+  const padded = new Uint8Array(4 * Math.ceil(bytes.length / 4));
+  padded.set(bytes);
+  const end = { words: littleEndianWords(padded), length: bytes.length };
   byCount[count] = end;
   return end;
 }
