@@ -165,12 +165,12 @@ const encoder = new TextEncoder();
  * building, encoding and garbage collection than the counting itself.
  */
 export class StatsTableWriter {
-  private chunk: Uint8Array;
+  private chunk!: Uint8Array;
   /** The chunk, for stores of four bytes at a time (the pieces of a line: see `scope`). */
-  private view: DataView;
+  private view!: DataView;
   private at = 0;
-  /** Where `\tstatistic\titem\t` of each line of a scope would start were they one after the other: line k's is `middleStart[k + 1] - middleStart[k]` bytes. */
-  private readonly middleStart: Int32Array;
+  /** The bytes of `\tstatistic\titem\t` of each line of a scope. */
+  private readonly middleLength: Int32Array;
   private readonly longestMiddle: number;
   /** The current scope's count and total of each line (total -1: none), and its name's bytes. */
   private readonly counts: Float64Array;
@@ -185,8 +185,7 @@ export class StatsTableWriter {
     private readonly names: StatsTableNames,
     private readonly chunkBytes = CHUNK_BYTES,
   ) {
-    this.chunk = new Uint8Array(chunkBytes);
-    this.view = new DataView(this.chunk.buffer);
+    this.newChunk(chunkBytes);
     const middle = (statistic: StatsStatistic, item: string): Uint8Array => encoder.encode(`\t${statistic}\t${item}\t`);
     const middles = [
       middle(StatsStatistic.sites, '.'),
@@ -199,18 +198,13 @@ export class StatsTableWriter {
       ...names.pairs.map((p) => middle(StatsStatistic.calledSites, p)),
       ...names.pairs.map((p) => middle(StatsStatistic.hetSites, p)),
     ];
-    this.middleStart = new Int32Array(middles.length + 1);
-    let longest = 0;
-    middles.forEach((bytes, k) => {
-      this.middleStart[k + 1] = (this.middleStart[k] as number) + bytes.length;
-      longest = Math.max(longest, bytes.length);
-    });
+    this.middleLength = Int32Array.from(middles, (bytes) => bytes.length);
+    this.longestMiddle = this.middleLength.reduce((most, length) => Math.max(most, length), 0);
     this.middleWordStart = new Int32Array(middles.length + 1);
     middles.forEach((bytes, k) => (this.middleWordStart[k + 1] = (this.middleWordStart[k] as number) + Math.ceil(bytes.length / 4)));
     const padded = new Uint8Array(4 * (this.middleWordStart[middles.length] as number));
     middles.forEach((bytes, k) => padded.set(bytes, 4 * (this.middleWordStart[k] as number)));
     this.middleWords = littleEndianWords(padded);
-    this.longestMiddle = longest;
     this.counts = new Float64Array(middles.length);
     this.totals = new Float64Array(middles.length);
   }
@@ -236,7 +230,7 @@ export class StatsTableWriter {
     // place): room for those too.
     const full = this.room(lines * (nameLength + this.longestMiddle + 3 * NUMBER_BYTES + 4) + 4);
     this.lineNumbers(numbers);
-    const { counts, totals, middleWords, middleWordStart, middleStart, nameWords } = this;
+    const { counts, totals, middleWords, middleWordStart, middleLength, nameWords } = this;
     const view = this.view;
     let at = this.at;
     // Line ends by total, then count: most lines of a scope share a total (its sites).
@@ -248,7 +242,7 @@ export class StatsTableWriter {
       at += nameLength;
       const first = middleWordStart[k] as number;
       for (let i = first, end = middleWordStart[k + 1] as number; i < end; i++) view.setUint32(at + 4 * (i - first), middleWords[i] as number, true);
-      at += (middleStart[k + 1] as number) - (middleStart[k] as number);
+      at += middleLength[k] as number;
       const count = counts[k] as number;
       const total = totals[k] as number;
       if (total !== endsTotal) {
@@ -299,10 +293,15 @@ export class StatsTableWriter {
   private room(bytes: number): Uint8Array | undefined {
     if (this.at + bytes <= this.chunk.length) return undefined;
     const full = this.at > 0 ? this.chunk.subarray(0, this.at) : undefined;
-    this.chunk = new Uint8Array(Math.max(this.chunkBytes, bytes));
+    this.newChunk(Math.max(this.chunkBytes, bytes));
+    return full;
+  }
+
+  /** Starts a chunk of `bytes` bytes (the last one handed on stays as it is). */
+  private newChunk(bytes: number): void {
+    this.chunk = new Uint8Array(bytes);
     this.view = new DataView(this.chunk.buffer);
     this.at = 0;
-    return full;
   }
 
   /**
@@ -312,11 +311,8 @@ export class StatsTableWriter {
   rest(reuse = false): Uint8Array | undefined {
     if (this.at === 0) return undefined;
     const rest = this.chunk.subarray(0, this.at);
-    if (!reuse) {
-      this.chunk = new Uint8Array(this.chunkBytes);
-      this.view = new DataView(this.chunk.buffer);
-    }
-    this.at = 0;
+    if (reuse) this.at = 0;
+    else this.newChunk(this.chunkBytes);
     return rest;
   }
 
