@@ -143,7 +143,7 @@ class Run<T extends WorkerTask> {
         group = [];
         groupRows = 0;
         if (this.conversion.task) yield DRAIN;
-        await this.write((await this.conversion.contigDone?.(unit)) ?? undefined);
+        await this.contigDone(unit);
         this.options.onRange?.(unit.contig.sites, true);
         continue;
       }
@@ -214,14 +214,23 @@ class Run<T extends WorkerTask> {
     if (flight.joined) this.conversion.collectJoined?.(results[0] as ResultOf<T>, flight.ranges);
     for (const [i, range] of flight.ranges.entries()) {
       if (!flight.joined) this.conversion.collect?.(results[i] as ResultOf<T>, range);
-      if (range.last && this.conversion.contigDone) {
-        // Awaited only when there is something to wait for: most contigs of most conversions return nothing.
-        let done = this.conversion.contigDone(range.unit);
-        if (done instanceof Promise) done = await done;
-        if (done) await this.write(done);
+      if (range.last) {
+        const done = this.contigDone(range.unit);
+        if (done) await done;
       }
       this.options.onRange?.(range.to - range.from, range.last);
     }
+  }
+
+  /**
+   * The conversion's `contigDone` of a unit, its bytes written: a promise only when there is
+   * something to wait for (most contigs of most conversions return nothing, and an await per
+   * contig is a promise per contig).
+   */
+  private contigDone(unit: ContigUnit): Promise<void> | undefined {
+    const done = this.conversion.contigDone?.(unit);
+    if (done instanceof Promise) return done.then((bytes) => this.write(bytes ?? undefined));
+    return done ? this.write(done) : undefined;
   }
 
   /** Writes bytes to the sink, as BGZF blocks compressed in a worker when asked for. */

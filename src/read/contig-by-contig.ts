@@ -13,6 +13,7 @@ import { selectRegions } from '../select/select-regions.js';
 import type { RecordBatchEntry } from './arrow-file-index.js';
 import { InputFormat, type InputFile } from './input-format.js';
 import { loadArrowBatches, readArrowMatrix } from './load-arrow.js';
+import { recordBatchRunEnd } from './packed-checks.js';
 import type { LoadProgress } from '../layout/types.js';
 import { streamContigs, type StreamOptions } from './stream-contigs.js';
 
@@ -38,8 +39,7 @@ export async function* contigLayouts(input: InputFile, pool: WorkerPool, options
     // The kept contigs of one record batch of several are read together, the batch once.
     for (let k = 0; k < keep.length; ) {
       const whole = file.index.recordBatches[keep[k] as number]?.within?.batch;
-      let end = k + 1;
-      while (whole && file.index.recordBatches[keep[end] as number]?.within?.batch === whole) end++;
+      const end = recordBatchRunEnd(file.index.recordBatches, keep, k);
       const loaded = await loadArrowBatches(file, keep.slice(k, end), { ...options, selection: undefined });
       for (const [i, batch] of loaded.batches.entries()) {
         const entry = file.index.recordBatches[keep[k + i] as number] as RecordBatchEntry;

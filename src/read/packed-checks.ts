@@ -104,6 +104,18 @@ export function splitByContig(fd: number, entry: RecordBatchEntry, b: number, co
   if (stored && split.entries.length - first !== stored.count) throw fail(`record batch ${b}: ${split.entries.length - first} contigs, where its ${MetadataKey.contigs} says ${stored.count}: the file is damaged`);
 }
 
+/**
+ * The end of the run of entries from `keep[k]` on (`keep`: indices into `entries`, in order) that
+ * are contigs of one record batch of several: they are read together, the batch once. `k + 1` for
+ * a batch of one contig.
+ */
+export function recordBatchRunEnd(entries: readonly RecordBatchEntry[], keep: readonly number[], k: number): number {
+  const whole = entries[keep[k] as number]?.within?.batch;
+  let end = k + 1;
+  while (whole && entries[keep[end] as number]?.within?.batch === whole) end++;
+  return end;
+}
+
 /** Rows `[from, to)` of record batch `b` as an entry of its own (the buffers of fixed-width columns, moved). */
 function slice(entry: RecordBatchEntry, b: number, from: number, to: number): RecordBatchEntry {
   if (from === 0 && to === entry.rows) return entry;

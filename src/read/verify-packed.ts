@@ -10,7 +10,7 @@ import { batchViews } from '../layout/matrix-layout.js';
 import { readBytes, type RecordBatchEntry } from './arrow-file-index.js';
 import { detectInput, InputFormat } from './input-format.js';
 import { loadArrowBatches, readArrowMatrix } from './load-arrow.js';
-import { checkValues, columnName, place, storedChecksums } from './packed-checks.js';
+import { checkValues, columnName, place, recordBatchRunEnd, storedChecksums } from './packed-checks.js';
 
 /** What `verifyPacked` checked. */
 export interface VerifySummary {
@@ -41,12 +41,12 @@ export async function verifyPacked(path: string): Promise<VerifySummary> {
   const fd = openSync(path, 'r');
   try {
     const entries = file.index.recordBatches;
+    const all = entries.map((_, b) => b);
     // A record batch at a time: one contig's, or the contigs of one batch of several together.
     for (let b = 0; b < entries.length; ) {
       const entry = entries[b] as RecordBatchEntry;
       const whole = entry.within?.batch;
-      let end = b + 1;
-      while (whole && entries[end]?.within?.batch === whole) end++;
+      const end = recordBatchRunEnd(entries, all, b);
       const contigOf = (k: number): string => file.contigs[file.batchContigs[k] as number] ?? '';
       if (file.checksums) {
         const record = whole ?? entry;
@@ -61,7 +61,7 @@ export async function verifyPacked(path: string): Promise<VerifySummary> {
         });
         for (let k = b; k < end; k++) checkChrom(fd, entries[k] as RecordBatchEntry, file.batchContigs[k] as number, contigOf(k), fail);
       }
-      const layout = await loadArrowBatches(file, Array.from({ length: end - b }, (_, i) => b + i), { skipChecks: true });
+      const layout = await loadArrowBatches(file, all.slice(b, end), { skipChecks: true });
       layout.batches.forEach((batch, i) => {
         const own = entries[b + i] as RecordBatchEntry;
         checkValues(batchViews(layout, batch), own, file.alleles.length, contigOf(b + i), file.samples, fail);
