@@ -23,7 +23,7 @@ import type { LoadProgress } from '../layout/types.js';
 import { openOutput, type OutputSink } from '../write/output-sink.js';
 import { CONTIG_COUNT_PLACEHOLDER } from '../write/record-batch-message.js';
 import type { EncodedChunk, TransferredChunk } from '../worker/messages.js';
-import type { PackTask } from '../worker/pack-batch.js';
+import { PackTemplate, type PackTask } from '../worker/pack-batch.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { resolvePairs } from './pairs.js';
 
@@ -140,8 +140,13 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
       if (start.pairs !== undefined) origin.pairs = storedPairs(samples, start.pairs);
       writer = await ArrowFileWriter.start(sink, matrixSchema(samples, originMetadata(origin, samples)));
       const fields = 3 + samples.length;
-      const several = new Map([[MetadataKey.contigs, CONTIG_COUNT_PLACEHOLDER]]);
-      templates = [writer.templateOf(fields), writer.templateOf(fields, UNSORTED), writer.templateOf(fields, several), writer.templateOf(fields, new Map([...UNSORTED, ...several]))];
+      // By `PackTemplate` index: the sum of its flags.
+      templates = [0, 1, 2, 3].map((flags) => {
+        const metadata = new Map<string, string>();
+        if (flags & PackTemplate.unsorted) metadata.set(MetadataKey.unsorted, 'true');
+        if (flags & PackTemplate.severalContigs) metadata.set(MetadataKey.contigs, CONTIG_COUNT_PLACEHOLDER);
+        return (writer as ArrowFileWriter).templateOf(fields, metadata);
+      });
       smallRows = smallContigRows(fields, start.batchBytes);
       if (start.dictionaries) {
         await writer.writeDictionary(DictionaryId.alleles, start.dictionaries.alleles);
