@@ -6,12 +6,18 @@
 // last build, so a build by tsc alone runs its own output, never an older bundle.
 
 import { readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && args[0] === '--version') {
   const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   process.stdout.write(`${version}\n`);
 } else {
+  // The worker threads compile their hot functions themselves, not in V8's background compile
+  // threads: with a worker on every core, those threads wait for a core while the workers run
+  // unoptimised code (docs/internals.md, "Optimising compiles"). V8 reads this flag when an isolate
+  // starts, so it applies to the workers, which start after this line.
+  setFlagsFromString('--no-concurrent-recompilation');
   const bundle = statSync(new URL('./cli.bundle.js', import.meta.url), { throwIfNoEntry: false });
   // An installed package has no build record (dist/.tsbuildinfo): its bundle is its build's.
   const built = statSync(new URL('../../.tsbuildinfo', import.meta.url), { throwIfNoEntry: false });
