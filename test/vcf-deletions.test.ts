@@ -264,6 +264,26 @@ describe('vcf deletions: row ranges', () => {
     }
   });
 
+  it('finds a deletion that moves left the whole window (1,000 positions) into an earlier range, whatever the rows per task', async () => {
+    // A run of A: h1's deletion of the A at POS 1100 moves left 1,000 times (bcftools norm's window
+    // too), onto POS 99. The range holding row 98 must look 1,000 rows past its end for the run,
+    // and no further: each range reads only so far, not the rest of the contig.
+    const lines = ['CHROM\tPOS\tREF\th1\th2'];
+    for (let pos = 1; pos <= 1200; pos++) lines.push(`poly\t${pos}\tA\t${pos === 1100 ? '-' : 'A'}\tA`);
+    const path = join(scratch.dir, 'poly.tsv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const matrix = await loadMatrix(path, { threads: 2 });
+    try {
+      for (const chunkRows of [1, 7, 98, 99, 1000, 1 << 16]) {
+        const out = join(scratch.dir, `poly-${chunkRows}.vcf`);
+        await vcf(matrix, { output: out, chunkRows });
+        assert.deepEqual(records(readFileSync(out, 'utf8')), ['poly\t99\t.\tAA\tA\t.\tPASS\t.\tGT\t1\t0'], `chunkRows ${chunkRows}`);
+      }
+    } finally {
+      await matrix.close();
+    }
+  });
+
   it('--low-memory gives the same records, whatever the segment rows asked for (the records pass holds each contig in one)', async () => {
     const { fasta } = writeReference(scratch.dir, matrixPath);
     for (const fastaRef of [undefined, fasta]) {

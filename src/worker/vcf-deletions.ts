@@ -32,7 +32,7 @@ export function deletionRuns(
   const out: DeletionRun[] = [];
   if (codes.deletion < 0) return out;
   const h = new HaplotypeCells(contig, column, codes, fasta);
-  let p = h.runStart(from);
+  let p = h.runStart(from, to + MAX_SHIFT + 1);
   if (p < 0 || p > to + MAX_SHIFT) return out;
   let q = h.runEnd(p);
   // Back to the first run of the group: joins happen only between runs of one group (`linked`).
@@ -40,7 +40,7 @@ export function deletionRuns(
     const e = h.previousRunEnd(p);
     if (e < 0 || !h.linked(e, p, q)) break;
     q = e;
-    p = h.runStart(e);
+    p = h.runStart(e, e + 1);
   }
   // The group's blocks, in order, kept until the group ends: a block that grows may then join
   // the one before it, and that one the one before (a stack).

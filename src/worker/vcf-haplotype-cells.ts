@@ -56,19 +56,30 @@ export class HaplotypeCells {
     return row >= 0 && this.pos[row] === position ? (this.codes.base[this.column[row] as number] as number) : this.gapBase(position);
   }
 
-  /** First row of the run holding `row`, else of the first run after it (-1: none). */
-  runStart(row: number): number {
+  /** First row of the run holding `row`, else of the first run starting in (row, limit) (-1: none). */
+  runStart(row: number, limit: number): number {
     if (row < this.n && this.deleted(row)) {
       while (row > 0 && this.deleted(row - 1) && this.follows(row)) row--;
       return row;
     }
-    return this.nextRun(row, this.n);
+    return this.nextRun(row, limit);
   }
 
-  /** First row of the first run starting in [row, limit), or -1. */
+  /**
+   * First row of the first run starting in [row, limit), or -1. Never reads past `limit`: a task
+   * looks only so far, so that a column without `-` costs each task its own rows, not the rest of
+   * the contig.
+   */
   nextRun(row: number, limit: number): number {
     const end = Math.min(limit, this.n);
-    for (let r = row; r < end; r++) if (this.deleted(r)) return r;
+    const { deletion } = this.codes;
+    // The engine's own scan for the byte, then the REF check (a `-` REF makes a `-` cell REF).
+    const cells = this.column.subarray(0, end);
+    for (let r = row; r < end; r++) {
+      r = cells.indexOf(deletion, r);
+      if (r < 0) return -1;
+      if (this.ref[r] !== deletion) return r;
+    }
     return -1;
   }
 
