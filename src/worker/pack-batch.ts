@@ -9,6 +9,7 @@
 
 import { checksumValue, EMPTY_CHECKSUM } from '../layout/buffer-checksum.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
+import { isSorted } from '../layout/matrix-column.js';
 import { framedBytes, recordBatchBody, writeRecordBatchMessage, type RecordBatchTemplate } from '../write/record-batch-message.js';
 import type { EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
 import type { SharedRows } from './shared-views.js';
@@ -65,7 +66,7 @@ export function packRecordBatch(tasks: readonly PackTask[], shared: readonly (Sh
   let total = 0;
   let sorted = true;
   for (const part of parts) {
-    sorted &&= ascending(part.views.pos, part.start, part.start + part.rows);
+    sorted &&= isSorted(part.views.pos.subarray(part.start, part.start + part.rows));
     total += part.rows;
     const last = pieces[pieces.length - 1];
     if (last && last.views === part.views && last.start + last.rows === part.start) last.rows += part.rows;
@@ -106,10 +107,4 @@ export function packRecordBatch(tasks: readonly PackTask[], shared: readonly (Sh
   }
   writeRecordBatchMessage(out, 0, template, total, offsets, lengths, bodyLength, checksums, tasks.length);
   return { bytes: out.subarray(0, size), lines: 0, data: bodyLength };
-}
-
-/** Whether `pos[from, to)` never decreases. */
-function ascending(pos: Int32Array, from: number, to: number): boolean {
-  for (let r = from + 1; r < to; r++) if ((pos[r] as number) < (pos[r - 1] as number)) return false;
-  return true;
 }
