@@ -170,7 +170,7 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
     const whole = entry.within?.batch ?? entry;
     let check = checks.get(whole);
     if (!check) {
-      const what = entry.within ? `record batch ${entry.within.index} (contigs ${batchContigs(file, kept[b] as number)})` : place(contig);
+      const what = entry.within ? recordBatchPlace(file, kept[b] as number) : place(contig);
       const stored = storedChecksums(whole, what, fail).filter((_, k) => k >= 3 && k % 2 === 1);
       checks.set(whole, (check = batchCheck(file.input.path, what, whole.rows, stored.map((hex) => BigInt(`0x${hex}`)))));
     }
@@ -179,15 +179,18 @@ export async function loadArrowBatches(file: ArrowMatrixFile, keep: readonly num
   return layout;
 }
 
-/** `FIRST to LAST`: the contigs of the record batch that entry `e` (a contig of a batch of several) is one of. */
-function batchContigs(file: ArrowMatrixFile, e: number): string {
+/**
+ * The record batch that entry `e` (a contig of a batch of several) is one of, for messages:
+ * `record batch N (contigs FIRST to LAST)`.
+ */
+export function recordBatchPlace(file: ArrowMatrixFile, e: number): string {
   const entries = file.index.recordBatches;
-  const whole = entries[e]?.within?.batch;
+  const within = entries[e]?.within;
   let [first, last] = [e, e];
-  while (first > 0 && entries[first - 1]?.within?.batch === whole) first--;
-  while (entries[last + 1]?.within?.batch === whole) last++;
+  while (first > 0 && entries[first - 1]?.within?.batch === within?.batch) first--;
+  while (entries[last + 1]?.within?.batch === within?.batch) last++;
   const name = (k: number): string => file.contigs[file.batchContigs[k] as number] ?? '';
-  return `${name(first)} to ${name(last)}`;
+  return `record batch ${within?.index} (contigs ${name(first)} to ${name(last)})`;
 }
 
 /** The buffers loading batches `keep` (default: all) would make, without reading anything. */

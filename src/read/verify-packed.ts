@@ -9,7 +9,7 @@ import { checksumOf, checksumValue } from '../layout/buffer-checksum.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { readBytes, type RecordBatchEntry } from './arrow-file-index.js';
 import { detectInput, InputFormat } from './input-format.js';
-import { loadArrowBatches, readArrowMatrix } from './load-arrow.js';
+import { loadArrowBatches, readArrowMatrix, recordBatchPlace } from './load-arrow.js';
 import { checkValues, columnName, place, recordBatchRunEnd, storedChecksums } from './packed-checks.js';
 
 /** What `verifyPacked` checked. */
@@ -50,7 +50,7 @@ export async function verifyPacked(path: string): Promise<VerifySummary> {
       const contigOf = (k: number): string => file.contigs[file.batchContigs[k] as number] ?? '';
       if (file.checksums) {
         const record = whole ?? entry;
-        const where = (column?: string): string => (whole ? `record batch ${entry.within?.index} (contigs ${contigOf(b)} to ${contigOf(end - 1)})${column === undefined ? '' : `, column ${column} (rows 1 to ${record.rows})`}` : place(contigOf(b), column, record.rows));
+        const where = (column?: string): string => (whole ? `${recordBatchPlace(file, b)}${column === undefined ? '' : `, column ${column} (rows 1 to ${record.rows})`}` : place(contigOf(b), column, record.rows));
         const stored = storedChecksums(record, where(), fail);
         record.buffers.forEach((buffer, k) => {
           const column = columnName(file.samples, k >> 1) + (k % 2 === 0 ? ' validity' : '');
