@@ -200,11 +200,11 @@ export class StatsTableWriter {
     ];
     this.middleLength = Int32Array.from(middles, (bytes) => bytes.length);
     this.longestMiddle = this.middleLength.reduce((most, length) => Math.max(most, length), 0);
+    const words = middles.map(paddedWords);
     this.middleWordStart = new Int32Array(middles.length + 1);
-    middles.forEach((bytes, k) => (this.middleWordStart[k + 1] = (this.middleWordStart[k] as number) + Math.ceil(bytes.length / 4)));
-    const padded = new Uint8Array(4 * (this.middleWordStart[middles.length] as number));
-    middles.forEach((bytes, k) => padded.set(bytes, 4 * (this.middleWordStart[k] as number)));
-    this.middleWords = littleEndianWords(padded);
+    words.forEach((line, k) => (this.middleWordStart[k + 1] = (this.middleWordStart[k] as number) + line.length));
+    this.middleWords = new Uint32Array(this.middleWordStart[middles.length] as number);
+    words.forEach((line, k) => this.middleWords.set(line, this.middleWordStart[k] as number));
     this.counts = new Float64Array(middles.length);
     this.totals = new Float64Array(middles.length);
   }
@@ -358,6 +358,13 @@ interface LineEnd {
 /** Whether this machine stores words little-endian (a `Uint32Array` over bytes reads them as `DataView` little-endian stores write them). */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** `bytes` zero-padded to a multiple of 4, as little-endian words. */
+function paddedWords(bytes: Uint8Array): Uint32Array {
+  const padded = new Uint8Array(4 * Math.ceil(bytes.length / 4));
+  padded.set(bytes);
+  return littleEndianWords(padded);
+}
+
 /** `bytes` (a multiple of 4 long) as little-endian words, into `words` when given. */
 function littleEndianWords(bytes: Uint8Array, words = new Uint32Array(bytes.length / 4)): Uint32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -391,9 +398,7 @@ function lineEnds(total: number): LineEnd[] | undefined {
 /** `count\ttotal\trate\n` as bytes, kept in `byCount` (the ends of `total`). */
 function lineEnd(byCount: LineEnd[], count: number, total: number): LineEnd {
   const bytes = encoder.encode(`${count}\t${total}\t${rate(count, total)}\n`);
-  const padded = new Uint8Array(4 * Math.ceil(bytes.length / 4));
-  padded.set(bytes);
-  const end = { words: littleEndianWords(padded), length: bytes.length };
+  const end = { words: paddedWords(bytes), length: bytes.length };
   byCount[count] = end;
   return end;
 }
