@@ -265,9 +265,10 @@ describe('vcf deletions: row ranges', () => {
   });
 
   it('finds a deletion that moves left the whole window (1,000 positions) into an earlier range, whatever the rows per task', async () => {
-    // A run of A: h1's deletion of the A at POS 1100 moves left 1,000 times (bcftools norm's window
-    // too), onto POS 99. The range holding row 98 must look 1,000 rows past its end for the run,
-    // and no further: each range reads only so far, not the rest of the contig.
+    // A run of A: h1's deletion of the A at POS 1100 moves left 1,000 times, the most it moves
+    // (docs/vcf.md, "Left alignment"), onto POS 99. The range holding row 98 must look 1,000 rows
+    // past its end for the run, and no further: each range reads only so far, not the rest of the
+    // contig.
     const lines = ['CHROM\tPOS\tREF\th1\th2'];
     for (let pos = 1; pos <= 1200; pos++) lines.push(`poly\t${pos}\tA\t${pos === 1100 ? '-' : 'A'}\tA`);
     const path = join(scratch.dir, 'poly.tsv');

@@ -3,7 +3,11 @@
 // the block of runs joined so far. vcf-haplotype-cells.ts reads a column for them,
 // vcf-deletions.ts finds a task's.
 
-/** How far left a deletion is moved at most, in positions (bcftools norm keeps a 1,000 bp window too). */
+/**
+ * How far left a deletion is moved at most, in positions (docs/vcf.md, "Left alignment"): what
+ * bounds a task's reads past its range. bcftools norm has no such bound: in a repeat longer than
+ * this it moves the deletion further (bcftools 1.16 moved one 2,898 positions, to POS 1).
+ */
 export const MAX_SHIFT = 1000;
 
 /** How a run is written. */
