@@ -40,10 +40,11 @@ function twoCellMasks(): Uint16Array {
  * of small contigs (worker/task-group.ts) would otherwise allocate them thousands of times.
  */
 const SCRATCH = (() => {
-  const words = new Uint32Array(BLOCK_ROWS / 4);
+  // A block's rows and up to 3 rows before them, in their words (see `wordMasks`).
+  const words = new Uint32Array(BLOCK_ROWS / 4 + 1);
   return { words, mask: new Uint8Array(words.buffer), shownByte: new Uint8Array(256), shown: new Uint8Array(256), seen: new Int32Array(256), alts: new Uint8Array(256), digits: new Uint8Array(12) };
 })();
-/** Fewer rows than this are masked a byte at a time: the word views of every column cost more than they save. */
+/** Views of fewer rows than this are masked a byte at a time: the word views of every column cost more than they save. */
 const WORD_ROWS = 64;
 const UTF8 = new TextEncoder();
 
@@ -94,12 +95,17 @@ export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): Enco
   // The work is cut into blocks of rows, each done by small functions called thousands of times a
   // run: V8 then optimises them with complete type feedback, where one long loop per task would be
   // compiled on the fly mid-loop and thrown away again on every path it had not yet seen.
-  const words = encoder.wordColumns !== undefined && rows >= WORD_ROWS && encoder.row % 4 === 0;
+  // A group's small contigs share the encoder and its word views: a contig of 20 sites is masked
+  // by the word as a contig of a million is, from wherever in a word its first row lies.
+  const words = encoder.wordColumns !== undefined;
   let o = 0;
   for (let base = encoder.row, end = encoder.row + rows; base < end; base += BLOCK_ROWS) {
     const n = Math.min(BLOCK_ROWS, end - base);
     if (words) wordMasks(encoder, base, n);
-    else byteMasks(encoder, base, 0, n);
+    else {
+      encoder.maskShift = 0;
+      byteMasks(encoder, base, 0, n);
+    }
     o = encodeBlock(encoder, base, n, o);
   }
   return { length: o, lines: encoder.lines };
@@ -119,8 +125,14 @@ class RowEncoder {
   readonly pos: Int32Array;
   readonly ref: Uint8Array;
   readonly haplotypes: Uint8Array[];
-  /** The haplotype columns as 32-bit words (four rows each), when they are 4-byte aligned. */
+  /**
+   * The haplotype columns as 32-bit words (four rows each), from the word that holds row 0 of the
+   * views (at byte `wordLead` of it: the same for every column, whose buffers are 64-byte aligned).
+   */
   readonly wordColumns: Uint32Array[] | undefined;
+  readonly wordLead: number;
+  /** Mask byte of the block's first row: its place in its word (`wordMasks`), or 0. */
+  maskShift = 0;
   readonly pairA: Uint8Array[];
   readonly pairB: Uint8Array[];
   readonly alleles: AlleleBytes;
@@ -159,8 +171,10 @@ class RowEncoder {
     this.pos = pos;
     this.ref = ref;
     this.haplotypes = haplotypes;
-    this.wordColumns = LITTLE_ENDIAN && pos.length >= WORD_ROWS && haplotypes.every((h) => h.byteOffset % 4 === 0)
-      ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset, h.length >>> 2))
+    const lead = (haplotypes[0]?.byteOffset ?? 0) & 3;
+    this.wordLead = lead;
+    this.wordColumns = LITTLE_ENDIAN && pos.length >= WORD_ROWS && haplotypes.every((h) => (h.byteOffset & 3) === lead)
+      ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset - lead, (lead + h.length) >>> 2))
       : undefined;
     const pairCount = task.pairs.length >> 1;
     this.pairA = Array.from({ length: pairCount }, (_, p) => haplotypes[task.pairs[2 * p] as number] as Uint8Array);
@@ -203,22 +217,29 @@ class RowEncoder {
 // its alt alleles (the alt rule of layout/alt-rule.ts, read from the mask). One bit left (the common case) is the whole alt list; otherwise the row is
 // scanned left to right for the order of first appearance. Masks are built column by column.
 
-/** Masks of rows `[base, base + n)`, four rows per 32-bit word (the columns are 4-byte aligned). */
+/**
+ * Masks of rows `[base, base + n)`, four rows per 32-bit word, from the word holding row `base`:
+ * the block's first row has mask byte `e.maskShift` (0-3; the bytes before it are other rows',
+ * unused). Rows past the views' last whole word are masked a byte at a time.
+ */
 function wordMasks(e: RowEncoder, base: number, n: number): void {
   const words = e.words;
   const columns = e.wordColumns as Uint32Array[];
   const hot2 = twoCellMasks();
-  const n4 = n >>> 2;
-  const b4 = base >>> 2;
-  words.fill(0);
+  const at = base + e.wordLead;
+  const lead = at & 3;
+  const first = at >>> 2;
+  const count = Math.min((lead + n + 3) >>> 2, (columns[0] as Uint32Array).length - first);
+  words.fill(0, 0, count);
   for (let h = 0; h < columns.length; h++) {
     const column = columns[h] as Uint32Array;
-    for (let k = 0; k < n4; k++) {
-      const v = column[b4 + k] as number;
+    for (let k = 0; k < count; k++) {
+      const v = column[first + k] as number;
       words[k] = (words[k] as number) | (hot2[v & 0xffff] as number) | ((hot2[v >>> 16] as number) << 16);
     }
   }
-  if (4 * n4 < n) byteMasks(e, base, 4 * n4, n);
+  e.maskShift = lead;
+  if (4 * count < lead + n) byteMasks(e, base - lead, Math.max(4 * count, lead), lead + n);
 }
 
 /** Masks of rows `base + [from, to)`, a byte at a time. */
@@ -234,7 +255,7 @@ function byteMasks(e: RowEncoder, base: number, from: number, to: number): void 
 
 /** Writes the lines of the block's rows that have an alt, from output offset `o`; returns the new offset. */
 function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number {
-  const { out, mask, ref, pos, contig, alts, pairA, pairB } = e;
+  const { out, mask, ref, pos, contig, alts, pairA, pairB, maskShift } = e;
   const { heap, start, length, missing, deletion } = e.alleles;
   const missingBit = e.missingBit;
   const oneByte = e.alleles.maxLength === 1;
@@ -242,7 +263,7 @@ function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number 
   for (let k = 0; k < n; k++) {
     const r = base + k;
     const refCode = ref[r] as number;
-    let m = (mask[k] as number) & ~missingBit;
+    let m = (mask[maskShift + k] as number) & ~missingBit;
     if (refCode < 7) m &= ~(1 << refCode);
     if (m === 0) continue;
     let altCount = 1;
