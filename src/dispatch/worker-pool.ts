@@ -8,7 +8,7 @@ import { checkFailure } from '../layout/batch-check.js';
 import type { BatchLayout } from '../layout/matrix-layout.js';
 import { errorOfFailure } from '../worker/task-failure.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
-import { taskGroup, type GroupResult, type TaskGroup } from '../worker/task-group.js';
+import { groupResult, taskGroup, type GroupReply, type GroupResult, type TaskGroup } from '../worker/task-group.js';
 
 /** The compiled worker entry, next to this module in the build output. */
 const WORKER_ENTRY = new URL('../worker/entry.js', import.meta.url).href;
@@ -75,7 +75,7 @@ export class WorkerPool {
    * (worker/task-group.ts): each task's result, and encoding tasks' bytes one after the other.
    */
   async runGroup<T extends WorkerTask>(tasks: T[], signal?: AbortSignal): Promise<GroupResult<ResultOf<T>>> {
-    return (await this.post(taskGroup(tasks), tasks, signal)) as GroupResult<ResultOf<T>>;
+    return groupResult((await this.post(taskGroup(tasks), tasks, signal)) as GroupReply) as GroupResult<ResultOf<T>>;
   }
 
   /** Runs range tasks of one kernel together through its joined form (worker/kernels.ts `joinedKernels`): one result, as one task's. */
