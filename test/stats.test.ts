@@ -259,4 +259,45 @@ describe('stats on a generated matrix', () => {
     }
     assert.equal(outputs[0], outputs[1], 'the TSV is the same with 1 and 3 threads');
   });
+
+  it('many small contigs, alleles past the first seven: the plain count, and the table the workers write is that of the kept counts', async () => {
+    // 300 contigs of 1 to 9 sites: the CLI's table of them is written by joined groups (one sum of
+    // counts per group), the library's counts are kept per contig. Some cells are two-base alleles
+    // (codes past 6, without a mask bit of their own: their rows take the alt rule cell by cell).
+    const path = join(scratch.dir, 'small-contigs.tsv');
+    generate(path, ['--contigs', '300', '--sites', '9', '--haplotypes', '9', '--seed', '8', '--missing-rate', '0.1', '--deletion-rate', '0.05']);
+    const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const kept = new Map<string, number>();
+    const ragged = rows.filter((line) => {
+      const contig = line.slice(0, line.indexOf('\t'));
+      const sites = kept.get(contig) ?? 0;
+      kept.set(contig, sites + 1);
+      return sites < 1 + ((kept.size - 1) % 9);
+    });
+    const text = [header, ...ragged.map((line, i) => {
+      const cells = line.split('\t');
+      if (i % 5 === 0) cells[4] = 'AT';
+      if (i % 7 === 0) cells[9] = 'GC';
+      // Every 11th row's only alts: two more two-base alleles, past AT and GC (codes 6 and 7): one
+      // mask bit for both, and the site multi-allelic all the same.
+      if (i % 11 === 3) for (let c = 3; c < cells.length; c++) cells[c] = c % 2 === 0 ? 'TA' : 'CA';
+      return cells.join('\t');
+    })].join('\n') + '\n';
+    const matrixPath = scratch.file('small-contigs-rare.tsv', text);
+    const expected = countLines(text);
+    assert.ok(expected.genome.multiallelic > 100 && (expected.genome.alleles['AT'] ?? 0) > 100, 'multi-allelic sites and two-base alleles');
+    const matrix = await loadMatrix(matrixPath, { threads: 2 });
+    try {
+      const result = await stats(matrix);
+      assert.equal(result.contigs.length, 300);
+      for (const contig of result.contigs) assert.deepEqual(counts(contig), expected.scopes.get(contig.contig), contig.contig);
+      assert.deepEqual(counts(result.genome), expected.genome);
+      const output = join(scratch.dir, 'small-contigs.stats.tsv');
+      const run = runCli(['stats', matrixPath, '--threads', '2', '-o', output]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(readFileSync(output, 'utf8'), statsTable(result));
+    } finally {
+      await matrix.close();
+    }
+  });
 });

@@ -6,11 +6,12 @@
 // `result()` returns are made from the counts kept, when asked for. A contig's counts are kept
 // only up to the largest allele code it holds, so memory follows the contigs.
 
-import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
+import { rangeColumns, type Conversion, type RangeTask } from '../dispatch/conversion.js';
 import { AlleleDictionary, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
-import type { StatsCounts, StatsNames, StatsTask } from '../worker/messages.js';
+import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from '../worker/messages.js';
+import { addCounts, emptyCounts } from '../worker/stats-chunk.js';
 import { scopeChunks, scopeNumbers, scopeScratch, statsNames, statsOutputChunks, StatsTableWriter, type ScopeNumbers, type ScopeScratch } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
@@ -66,6 +67,9 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
   // Whether the current contig's lines were written by its worker (a contig of one range).
   let written = false;
   const keep = options.keep !== false || options.format === 'json' || !options.dictionaryComplete;
+  // Contigs of joined groups (see `collectJoined`) whose `contigDone` is still to come: their lines
+  // are written and their counts in the genome's.
+  let joinedContigs = 0;
   let cached: MatrixStats | undefined;
   const conversion: StatsConversion = {
     ...(options.chunkRows === undefined ? {} : { chunkRows: options.chunkRows }),
@@ -107,6 +111,10 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     },
     contigDone(unit) {
       dictionary = unit.layout.alleles;
+      if (joinedContigs > 0) {
+        joinedContigs--;
+        return undefined;
+      }
       // The counts as they came: their cells stop at the largest code the contig holds.
       const counts = current ?? emptyCounts(samples.length, pairs.length, 0);
       current = undefined;
@@ -128,6 +136,17 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       streamed.header();
       return tableEnd(streamed, sumCounts(all), all, contigs);
     },
+    // Groups of small contigs run joined (stats-chunk.ts `runStatsJoined`) when the workers write
+    // the table and no contig's counts are kept: one sum of counts comes back per group.
+    ...(!keep && options.format === 'tsv' && options.linesInWorkers && options.dictionaryComplete
+      ? {
+          collectJoined(result: StatsCounts | TransferredChunk, ranges: readonly RangeTask[]) {
+            if (!genome || !('data' in result)) throw new Error('statistics: a joined group without the genome\'s counts');
+            addCounts(genome, result.data as StatsCounts);
+            joinedContigs += ranges.length;
+          },
+        }
+      : {}),
     result() {
       if (cached) return cached;
       if (!keep) throw new Error('statistics: the counts of each contig were not kept');
@@ -178,26 +197,7 @@ function contigStats(contig: string, stats: SiteStats): ContigStats {
   return { contig, sites, variableSites, droppedSites, multiallelicSites, haplotypes, alleles, pairs };
 }
 
-function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {
-  return { sites: 0, variableSites: 0, multiallelicSites: 0, cells: new Float64Array(width * stride), stride, pairCalled: new Float64Array(pairs), pairHet: new Float64Array(pairs) };
-}
 
-/** Adds `counts` into `into`, whose stride is at least as large (no code of `counts` is left out); returns `into`. */
-function addCounts(into: StatsCounts, counts: StatsCounts): StatsCounts {
-  if (counts.stride > into.stride) throw new RangeError(`statistics: counts of ${counts.stride} alleles added to counts of ${into.stride}`);
-  into.sites += counts.sites;
-  into.variableSites += counts.variableSites;
-  into.multiallelicSites += counts.multiallelicSites;
-  const { stride: to } = into;
-  const { stride: from } = counts;
-  const width = from === 0 ? 0 : counts.cells.length / from;
-  for (let h = 0; h < width; h++) {
-    for (let c = 0; c < from; c++) into.cells[h * to + c] = (into.cells[h * to + c] as number) + (counts.cells[h * from + c] as number);
-  }
-  counts.pairCalled.forEach((n, i) => (into.pairCalled[i] = (into.pairCalled[i] as number) + n));
-  counts.pairHet.forEach((n, i) => (into.pairHet[i] = (into.pairHet[i] as number) + n));
-  return into;
-}
 
 /** A count per site of a scope (0 for a scope without sites). */
 export function perSite(n: number, sites: number): number {

@@ -31,6 +31,18 @@ export function altAlleles(
   return count;
 }
 
+/**
+ * A row's allele mask, one byte: the OR of its cells' bits. Codes 0-6 (A C G T N - and the first
+ * other allele) own a bit each; every rarer code sets `RARE_BIT`. With the bits of `N` and of the
+ * row's REF cleared, a mask without `RARE_BIT` holds exactly the row's alt alleles, one bit each
+ * (how many: its set bits); a mask with it is decided by `altAlleles`, cell by cell. The haplotype
+ * and statistics kernels build masks column by column, reading each column in order.
+ */
+export const RARE_BIT = 128;
+/** The first code without a bit of its own. */
+export const RARE_CODE = 7;
+export const ALLELE_BIT = new Uint8Array(256).map((_, code) => (code < RARE_CODE ? 1 << code : RARE_BIT));
+
 /** A fresh `seen` table for `altAlleles`. */
 export function altScratch(): { seen: Int32Array; alts: Uint8Array } {
   return { seen: new Int32Array(256).fill(-1), alts: new Uint8Array(256) };

@@ -4,7 +4,7 @@
 // built per site.
 
 import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
-import { altAlleles } from '../layout/alt-rule.js';
+import { ALLELE_BIT, altAlleles, RARE_BIT, RARE_CODE } from '../layout/alt-rule.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
 import type { SharedRows } from './shared-views.js';
@@ -18,19 +18,13 @@ const STAR = 42;
 
 /** Rows whose alleles are summarised together, column by column (a multiple of 4). */
 const BLOCK_ROWS = 1024;
-/**
- * A row's allele mask is one byte: codes 0-6 (A C G T N - and the first other allele) own a bit
- * each; every rarer code sets bit 7, and such a row is scanned cell by cell instead.
- */
-const RARE = 128;
-const HOT = new Uint8Array(256).map((_, code) => (code < 7 ? 1 << code : RARE));
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Masks of two cells at once: the codes of two rows (16 bits) -> their two mask bytes. */
 let hotPairs: Uint16Array | undefined;
 function twoCellMasks(): Uint16Array {
   if (!hotPairs) {
     hotPairs = new Uint16Array(65536);
-    for (let v = 0; v < 65536; v++) hotPairs[v] = (HOT[v & 255] as number) | ((HOT[v >>> 8] as number) << 8);
+    for (let v = 0; v < 65536; v++) hotPairs[v] = (ALLELE_BIT[v & 255] as number) | ((ALLELE_BIT[v >>> 8] as number) << 8);
   }
   return hotPairs;
 }
@@ -184,7 +178,7 @@ class RowEncoder {
     this.out = new Uint8Array(task.output);
     this.phaseExtender = task.format === 'phase-extender';
     const { missing } = this.alleles;
-    this.missingBit = missing >= 0 ? (HOT[missing] as number) & ~RARE : 0;
+    this.missingBit = missing >= 0 ? (ALLELE_BIT[missing] as number) & ~RARE_BIT : 0;
     this.alleleByte = firstBytes(this.alleles);
   }
 
@@ -249,7 +243,7 @@ function byteMasks(e: RowEncoder, base: number, from: number, to: number): void 
   mask.fill(0, from, to);
   for (let h = 0; h < haplotypes.length; h++) {
     const column = haplotypes[h] as Uint8Array;
-    for (let k = from; k < to; k++) mask[k] = (mask[k] as number) | (HOT[column[base + k] as number] as number);
+    for (let k = from; k < to; k++) mask[k] = (mask[k] as number) | (ALLELE_BIT[column[base + k] as number] as number);
   }
 }
 
@@ -264,10 +258,10 @@ function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number 
     const r = base + k;
     const refCode = ref[r] as number;
     let m = (mask[maskShift + k] as number) & ~missingBit;
-    if (refCode < 7) m &= ~(1 << refCode);
+    if (refCode < RARE_CODE) m &= ~(1 << refCode);
     if (m === 0) continue;
     let altCount = 1;
-    if ((m & (m - 1)) === 0 && m !== RARE) alts[0] = 31 - Math.clz32(m);
+    if ((m & (m - 1)) === 0 && m !== RARE_BIT) alts[0] = 31 - Math.clz32(m);
     else {
       altCount = scanAlts(e, r, refCode);
       if (altCount === 0) continue;

@@ -10,7 +10,7 @@ import { runHaplotypeTask } from './haplotype-chunk.js';
 import { packRecordBatch, runPackTask } from './pack-batch.js';
 import { runParseTask } from './parse-chunk.js';
 import { runPlaceTask } from './place-task.js';
-import { runStatsTask } from './stats-chunk.js';
+import { runStatsJoined, runStatsTask } from './stats-chunk.js';
 import type { SharedRows } from './shared-views.js';
 import { runVcfTask } from './vcf-chunk.js';
 
@@ -29,10 +29,12 @@ export const kernels = {
 
 /**
  * Kernels that also take a group of tasks together (a joined group: `Conversion.collectJoined`),
- * giving one result for all of them: `pack` writes a group of small contigs as one record batch.
+ * giving one result for all of them: `pack` writes a group of small contigs as one record batch,
+ * `stats` their table's lines with the sum of their counts.
  */
 export const joinedKernels: { readonly [K in KernelName]?: (tasks: TaskOf<K>[], shared: readonly (SharedRows | undefined)[]) => unknown } = {
   pack: packRecordBatch,
+  stats: runStatsJoined,
 };
 
 /** The name of a registered kernel. */

@@ -5,7 +5,7 @@
 // lines: the contigs' lines are formatted in parallel, and the main thread only sums the counts.
 
 import { alleleBytes } from '../layout/allele-bytes.js';
-import { altAlleles, altScratch } from '../layout/alt-rule.js';
+import { ALLELE_BIT, altAlleles, altScratch, RARE_BIT, RARE_CODE } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
 import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
@@ -28,6 +28,62 @@ export function runStatsTask(task: StatsTask, shared?: SharedRows): StatsCounts 
 }
 
 const NO_BYTES: Uint8Array = new Uint8Array(0);
+
+/**
+ * A joined group of small contigs, each a whole range (`statsConversion`'s `collectJoined`: the
+ * table's lines written by the workers, no contig's counts kept): each contig's lines, one after
+ * the other, and one set of counts, those of all of them summed. A task per contig sent its counts
+ * back for the main thread to add up: for 20,000 contigs of 20 sites, 20,000 arrays to clone,
+ * receive and collect, where the genome's lines need only their sum.
+ */
+export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (SharedRows | undefined)[]): TransferredChunk {
+  const names = tasks[0]?.table;
+  if (!names) throw new Error('stats: a joined group without the table');
+  const { writer, scratch } = tableOf(names);
+  const sum = emptyCounts(names.haplotypes.length, names.pairs.length, names.stride);
+  let out = joinedBytes;
+  let length = 0;
+  for (const [k, task] of tasks.entries()) {
+    if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
+    const counts = countRows(task, shared[k]);
+    writer.scope(task.contig, scopeNumbers(counts, names, scratch));
+    addCounts(sum, counts);
+    const bytes = writer.rest(true) ?? NO_BYTES;
+    if (length + bytes.length > out.length) {
+      const grown = new Uint8Array(Math.max(2 * out.length, length + bytes.length, 1 << 16));
+      grown.set(out.subarray(0, length));
+      out = joinedBytes = grown;
+    }
+    out.set(bytes, length);
+    length += bytes.length;
+  }
+  return { bytes: out.subarray(0, length), lines: 0, data: sum };
+}
+
+/** The worker's buffer for a joined group's lines, kept from group to group (copied out before the next). */
+let joinedBytes = new Uint8Array(0);
+
+/** Counts of nothing, for `width` haplotypes, `pairs` pairs and `stride` codes. */
+export function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {
+  return { sites: 0, variableSites: 0, multiallelicSites: 0, cells: new Float64Array(width * stride), stride, pairCalled: new Float64Array(pairs), pairHet: new Float64Array(pairs) };
+}
+
+/** Adds `counts` into `into`, whose stride is at least as large (no code of `counts` is left out); returns `into`. */
+export function addCounts(into: StatsCounts, counts: StatsCounts): StatsCounts {
+  if (counts.stride > into.stride) throw new RangeError(`statistics: counts of ${counts.stride} alleles added to counts of ${into.stride}`);
+  into.sites += counts.sites;
+  into.variableSites += counts.variableSites;
+  into.multiallelicSites += counts.multiallelicSites;
+  const { stride: to } = into;
+  const { stride: from } = counts;
+  const width = from === 0 ? 0 : counts.cells.length / from;
+  for (let h = 0; h < width; h++) {
+    for (let c = 0; c < from; c++) into.cells[h * to + c] = (into.cells[h * to + c] as number) + (counts.cells[h * from + c] as number);
+  }
+  counts.pairCalled.forEach((n, i) => (into.pairCalled[i] = (into.pairCalled[i] as number) + n));
+  counts.pairHet.forEach((n, i) => (into.pairHet[i] = (into.pairHet[i] as number) + n));
+  return into;
+}
 
 /** The table writer of each table's names (a group's tasks share theirs), its chunk reused from task to task. */
 const tables = new WeakMap<StatsNames, { writer: StatsTableWriter; scratch: ScopeScratch }>();
@@ -54,14 +110,19 @@ function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
   // thread with every task, and a contig of 20 sites would otherwise post 63 KiB of zeros). The
   // histograms are the worker's scratch, cleared after use: a fresh one per task (32 KiB for 31
   // haplotypes) cost more than counting a contig of 20 sites.
+  //
+  // The same pass ORs each row's allele mask (layout/alt-rule.ts), from which the alt rule below
+  // reads most rows without visiting their cells again across the columns.
   const histograms = histogramScratch(width);
+  const masks = maskScratch(rows);
   let largest = -1;
   for (let h = 0; h < width; h++) {
     const codes = haplotypes[h] as Uint8Array;
     const at = h * 256;
-    for (let r = start; r < end; r++) {
+    for (let r = start, i = 0; r < end; r++, i++) {
       const code = codes[r] as number;
       (histograms[at + code] as number)++;
+      masks[i] = (masks[i] as number) | (ALLELE_BIT[code] as number);
       if (code > largest) largest = code;
     }
   }
@@ -84,10 +145,17 @@ function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
   // codes seen is the worker's, reset for each task (another task's rows may have the same numbers).
   const { seen, alts } = altTables;
   seen.fill(-1);
+  const missingBit = missing >= 0 ? (ALLELE_BIT[missing] as number) & ~RARE_BIT : 0;
   let variableSites = 0;
   let multiallelicSites = 0;
-  for (let r = start; r < end; r++) {
-    const altCount = altAlleles(haplotypes, r, ref[r] as number, missing, seen, alts, 2);
+  for (let r = start, i = 0; r < end; r++, i++) {
+    const refCode = ref[r] as number;
+    let mask = (masks[i] as number) & ~missingBit;
+    if (refCode < RARE_CODE) mask &= ~(1 << refCode);
+    masks[i] = 0; // the scratch is all zeros again for the next task
+    if (mask === 0) continue;
+    // One bit per alt allele, unless a rarer code is among the cells: then cell by cell.
+    const altCount = mask & RARE_BIT ? altAlleles(haplotypes, r, refCode, missing, seen, alts, 2) : mask & (mask - 1) ? 2 : 1;
     if (altCount > 0) variableSites++;
     if (altCount > 1) multiallelicSites++;
   }
@@ -115,6 +183,15 @@ function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
 
 /** Per-worker scratch of the alt rule. */
 const altTables = altScratch();
+
+/** Per-worker row masks, all zeros between tasks. */
+let maskBytes = new Uint8Array(0);
+
+/** Zeroed masks of `rows` rows. */
+function maskScratch(rows: number): Uint8Array {
+  if (maskBytes.length < rows) maskBytes = new Uint8Array(rows);
+  return maskBytes;
+}
 
 /** Per-worker histogram scratch, all zeros between tasks. */
 let scratch = new Uint32Array(0);
