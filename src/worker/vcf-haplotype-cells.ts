@@ -9,6 +9,9 @@ import { baseCode, join, MAX_SHIFT, RunForm, type AlleleCodes, type Block, type 
  * cells too when a FASTA is given: the FASTA's base, which every haplotype reads there (docs/vcf.md,
  * "Positions not in the matrix"); without a FASTA they are unknown, and nothing moves over them.
  */
+
+/** Bytes `nextRun` may scan past its limit rather than make a view that ends there. */
+const SCAN_PAST_END = 4096;
 export class HaplotypeCells {
   private readonly pos: Int32Array;
   private readonly ref: Uint8Array;
@@ -73,11 +76,14 @@ export class HaplotypeCells {
   nextRun(row: number, limit: number): number {
     const end = Math.min(limit, this.n);
     const { deletion } = this.codes;
-    // The engine's own scan for the byte, then the REF check (a `-` REF makes a `-` cell REF).
-    const cells = this.column.subarray(0, end);
+    // The engine's own scan for the byte, then the REF check (a `-` REF makes a `-` cell REF). The
+    // scan runs to the end of what it is given: a view that ends at `end` when the column runs on
+    // far past it; the column itself when it ends soon after (a small contig's, where a view per
+    // column and task cost more than the scan).
+    const cells = this.column.length - end > SCAN_PAST_END ? this.column.subarray(0, end) : this.column;
     for (let r = row; r < end; r++) {
       r = cells.indexOf(deletion, r);
-      if (r < 0) return -1;
+      if (r < 0 || r >= end) return -1;
       if (this.ref[r] !== deletion) return r;
     }
     return -1;
