@@ -14,7 +14,7 @@ import { closeSync, openSync } from 'node:fs';
 import type { StreamedSourceOptions } from '../dispatch/contig-source.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import { AlleleDictionary, canonicalAlleles, SEED_ALLELES } from '../layout/allele-dictionary.js';
-import { batchViews } from '../layout/matrix-layout.js';
+import { batchPositions } from '../layout/matrix-layout.js';
 import { selectBatches } from '../layout/select-contigs.js';
 import { readBytes, type RecordBatchEntry } from '../read/arrow-file-index.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
@@ -43,10 +43,7 @@ export async function vcfHeaderPass(input: InputFile, pool: WorkerPool, options:
   const onContigRows = (rows: number): void => void (largestContigRows = Math.max(largestContigRows, rows));
   for await (const { layout } of contigLayouts(input, pool, { ...options, sitesOnly: true, onProgress: () => undefined, onContigRows })) {
     let length = 0;
-    for (const batch of layout.batches) {
-      const { pos } = batchViews(layout, batch);
-      for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > length) length = pos[r] as number;
-    }
+    for (const batch of layout.batches) length = Math.max(length, maxPos(batchPositions(layout, batch)));
     const contig = layout.batches[0]?.contig ?? 0;
     // A contig a region selection cut keeps its whole length, as in memory (convert/vcf.ts).
     contigs.push({ name: layout.contigs[contig] ?? '', length: layout.contigLengths?.[contig] || length });

@@ -10,6 +10,7 @@ import { memorySource } from '../dispatch/contig-source.js';
 import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { GenomatrixError, UsageError } from '../errors.js';
+import { batchPositions, type BatchLayout } from '../layout/matrix-layout.js';
 import type { Matrix } from '../matrix.js';
 import { fastaIndex, readFai } from '../read/fasta-index.js';
 import { VERSION } from '../version.js';
@@ -255,7 +256,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const { layout } = matrix;
   const contigs = contigRuns(layout).map((run) => ({
     name: run.name,
-    length: layout.contigLengths?.[run.contig] || run.batches.reduce((max, b) => Math.max(max, maxPos(matrix.contigViews(b).pos)), 0),
+    length: layout.contigLengths?.[run.contig] || run.batches.reduce((max, b) => Math.max(max, maxPos(batchPositions(layout, layout.batches[b] as BatchLayout))), 0),
   }));
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
   const compression = vcfCompression(options);

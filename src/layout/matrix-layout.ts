@@ -64,15 +64,17 @@ export interface BatchViews {
 
 /** Zero-copy typed arrays over rows `[from, to)` of a batch (checked first, when it carries a check). */
 export function batchViews(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, from = 0, to = batch.rows): BatchViews {
-  if (batch.check) ensureChecked(layout.buffers, batch);
+  const pos = batchPositions(layout, batch, from, to);
   const rows = to - from;
   const first = (batch.row ?? 0) + from;
   const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + first, rows);
-  return {
-    pos: new Int32Array(bufferOf(layout, batch.pos), batch.pos.byteOffset + 4 * first, rows),
-    ref: bytes(batch.ref),
-    haplotypes: batch.haplotypes.map(bytes),
-  };
+  return { pos, ref: bytes(batch.ref), haplotypes: batch.haplotypes.map(bytes) };
+}
+
+/** The POS view of rows `[from, to)` of a batch, checked as `batchViews` checks it, without the other columns' views. */
+export function batchPositions(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, from = 0, to = batch.rows): Int32Array {
+  if (batch.check) ensureChecked(layout.buffers, batch);
+  return new Int32Array(bufferOf(layout, batch.pos), batch.pos.byteOffset + 4 * ((batch.row ?? 0) + from), to - from);
 }
 
 function bufferOf(layout: Pick<MatrixLayout, 'buffers'>, ref: BufferRef): SharedArrayBuffer {
