@@ -186,26 +186,34 @@ class RowEncoder {
   begin(task: HaplotypeTask, row: number): void {
     this.row = row;
     this.lines = 0;
-    // The scratch tables start as this task's: N and - are rewritten per row, everything else stays.
-    this.shownByte.set(this.alleleByte);
-    this.shown.set(IDENTITY);
-    this.seen.fill(-1);
+    // The scratch tables start as this encoder's: N and - are rewritten per row, everything else
+    // stays, and `seen` holds rows of its views, which its tasks do not share. So only an encoder
+    // taking over the tables resets them, not each of a group's small contigs.
+    if (scratchOwner !== this) {
+      scratchOwner = this;
+      this.shownByte.set(this.alleleByte);
+      this.shown.set(IDENTITY);
+      this.seen.fill(-1);
+    }
     if (task.contig === this.contigName) return;
     this.contigName = task.contig;
     const contig = UTF8.encode(task.contig);
     const pairCount = this.pairA.length;
     this.contig = contig;
-    this.fragment = contig.length + 5;
-    this.pairTemplate = new Uint8Array(pairCount * this.fragment);
-    for (let p = 0; p < pairCount; p++) {
-      const at = p * this.fragment;
-      this.pairTemplate[at] = TAB;
-      this.pairTemplate.set(contig, at + 1);
-      this.pairTemplate[at + contig.length + 1] = TAB;
-      this.pairTemplate[at + contig.length + 3] = BAR;
+    const fragment = (this.fragment = contig.length + 5);
+    const template = (this.pairTemplate = new Uint8Array(pairCount * fragment));
+    // Byte by byte: a contig's name is a few bytes, and a `set` call per pair cost more.
+    for (let p = 0, at = 0; p < pairCount; p++, at += fragment) {
+      template[at] = TAB;
+      for (let i = 0; i < contig.length; i++) template[at + 1 + i] = contig[i] as number;
+      template[at + contig.length + 1] = TAB;
+      template[at + contig.length + 3] = BAR;
     }
   }
 }
+
+/** The encoder whose task last set up the worker's scratch tables. */
+let scratchOwner: RowEncoder | undefined;
 
 // A row's mask ORs the bits of its cells' codes; with N and REF's bits cleared, what remains are
 // its alt alleles (the alt rule of layout/alt-rule.ts, read from the mask). One bit left (the common case) is the whole alt list; otherwise the row is
