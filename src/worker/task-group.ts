@@ -34,6 +34,11 @@ export interface TaskGroup {
   contigs: string[];
   /** Each task's fields that differ from `common` (a contig's FASTA sequence, a task without a batch: all of it), or 0. */
   own: (Record<string, unknown> | 0)[];
+  /**
+   * Such fields that are numbers, one array per field, NaN for a task that has the common value
+   * (`pack`'s contig code): an array of numbers to copy, not an object per task to clone.
+   */
+  ownNumbers?: Record<string, Float64Array>;
   /** The packed file's checks of the tasks' batches, when any has one. */
   checks?: (BatchCheck | 0)[];
   /** One task sent this way only for its columns: it runs, and its result comes back, as alone. */
@@ -59,6 +64,7 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
   const contigs: string[] = [];
   const own: (Record<string, unknown> | 0)[] = [];
   let checks: (BatchCheck | 0)[] | undefined;
+  let ownNumbers: Record<string, Float64Array> | undefined;
   const head = tasks.find((task) => 'batch' in task) as Record<string, unknown> | undefined;
   const common: Record<string, unknown> = {};
   for (const key in head) if (!RANGE_FIELDS.has(key)) common[key] = head[key];
@@ -86,20 +92,29 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
     ranges[at + 4] = task.from;
     ranges[at + 5] = task.to;
     contigs.push(task.contig);
-    own.push(ownFields(task as unknown as Record<string, unknown>, common));
+    own.push(ownFields(task as unknown as Record<string, unknown>, common, (key, value) => (((ownNumbers ??= {})[key] ??= new Float64Array(tasks.length).fill(NaN))[k] = value)));
     if (batch.check) (checks ??= new Array<BatchCheck | 0>(tasks.length).fill(0))[k] = batch.check;
   }
   const group: TaskGroup = { kind: 'group', common, ranges, sets: Float64Array.from(sets), contigs, own };
   if (checks) group.checks = checks;
+  if (ownNumbers) group.ownNumbers = ownNumbers;
   if (mode === 'single') group.single = true;
   if (mode === 'joined') group.joined = true;
   return group;
 }
 
-/** The fields of `task` that `common` does not hold alike, or 0 when there are none. */
-function ownFields(task: Record<string, unknown>, common: Record<string, unknown>): Record<string, unknown> | 0 {
+/**
+ * The fields of `task` that `common` does not hold alike, or 0 when there are none; those whose
+ * values are numbers go to `number` instead (`TaskGroup.ownNumbers`).
+ */
+function ownFields(task: Record<string, unknown>, common: Record<string, unknown>, number: (key: string, value: number) => void): Record<string, unknown> | 0 {
   let fields: Record<string, unknown> | 0 = 0;
-  for (const key in task) if (!RANGE_FIELDS.has(key) && task[key] !== common[key]) (fields ||= {})[key] = task[key];
+  for (const key in task) {
+    const value = task[key];
+    if (RANGE_FIELDS.has(key) || value === common[key]) continue;
+    if (typeof value === 'number' && !Number.isNaN(value)) number(key, value);
+    else (fields ||= {})[key] = value;
+  }
   for (const key in common) if (!(key in task)) (fields ||= {})[key] = undefined;
   return fields;
 }
@@ -172,7 +187,7 @@ export interface RestoredGroup {
 
 /** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
 export function restoreTasks(group: TaskGroup): RestoredGroup {
-  const { ranges, sets, contigs, own, common, checks } = group;
+  const { ranges, sets, contigs, own, common, checks, ownNumbers } = group;
   const made = new Map<number, ColumnSet>();
   const restoring: Restoring = {
     group,
@@ -191,6 +206,12 @@ export function restoreTasks(group: TaskGroup): RestoredGroup {
       continue;
     }
     const task = new RestoredTask(common, contigs[k] as string, ranges[at + 4] as number, ranges[at + 5] as number, restoring, k);
+    if (ownNumbers) {
+      for (const key in ownNumbers) {
+        const value = (ownNumbers[key] as Float64Array)[k] as number;
+        if (!Number.isNaN(value)) (task as unknown as Record<string, unknown>)[key] = value;
+      }
+    }
     tasks[k] = (fields ? Object.assign(task, fields) : task) as unknown as WorkerTask;
   }
   const runs = rowRuns(ranges, RANGE_NUMBERS, (k) => !checks?.[k] && !(own[k] && 'buffers' in (own[k] as object)));
