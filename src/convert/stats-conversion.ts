@@ -197,8 +197,6 @@ function contigStats(contig: string, stats: SiteStats): ContigStats {
   return { contig, sites, variableSites, droppedSites, multiallelicSites, haplotypes, alleles, pairs };
 }
 
-
-
 /** A count per site of a scope (0 for a scope without sites). */
 export function perSite(n: number, sites: number): number {
   return sites > 0 ? n / sites : 0;

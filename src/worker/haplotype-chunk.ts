@@ -167,7 +167,7 @@ class RowEncoder {
     this.haplotypes = haplotypes;
     const lead = (haplotypes[0]?.byteOffset ?? 0) & 3;
     this.wordLead = lead;
-    this.wordColumns = LITTLE_ENDIAN && pos.length >= WORD_ROWS && haplotypes.every((h) => (h.byteOffset & 3) === lead)
+    this.wordColumns = LITTLE_ENDIAN && pos.length >= WORD_ROWS && haplotypes.length > 0 && haplotypes.every((h) => (h.byteOffset & 3) === lead)
       ? haplotypes.map((h) => new Uint32Array(h.buffer, h.byteOffset - lead, (lead + h.length) >>> 2))
       : undefined;
     const pairCount = task.pairs.length >> 1;

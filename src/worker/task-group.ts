@@ -254,7 +254,7 @@ export interface GroupReply {
   /** The results of a group of tasks that do not encode, as they are. */
   results?: unknown[];
   numbers?: Float64Array;
-  /** Each encoding task's data, or 0 (absent when no task has any). */
+  /** Each encoding task's data, or undefined (absent when no task has any). */
   data?: unknown[];
   bytes?: Uint8Array;
   length?: number;
@@ -277,7 +277,7 @@ export function groupResult(reply: GroupReply): GroupResult {
     const starRuns = numbers[at + 2] as number;
     if (starRuns >= 0) chunk.starRuns = starRuns;
     const more = data?.[k];
-    if (more !== undefined && more !== 0) chunk.data = more;
+    if (more !== undefined) chunk.data = more;
     results[k] = chunk;
   }
   return group;
@@ -319,7 +319,7 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
     numbers[at] = bytes.length;
     numbers[at + 1] = chunk.lines;
     numbers[at + 2] = chunk.starRuns ?? -1;
-    if (chunk.data !== undefined) (data ??= new Array<unknown>(tasks.length).fill(0))[k] = chunk.data;
+    if (chunk.data !== undefined) (data ??= new Array<unknown>(tasks.length).fill(undefined))[k] = chunk.data;
   }
   if (!encodes) return { results };
   // The tasks share one slot: it is free again now, for the group's bytes when they fit (else a
