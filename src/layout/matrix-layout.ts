@@ -68,7 +68,11 @@ export function batchViews(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLa
   const rows = to - from;
   const first = (batch.row ?? 0) + from;
   const bytes = (ref: BufferRef): Uint8Array => new Uint8Array(bufferOf(layout, ref), ref.byteOffset + first, rows);
-  return { pos, ref: bytes(batch.ref), haplotypes: batch.haplotypes.map(bytes) };
+  // Pushed one by one: always an array of one elements kind. `map` made some arrays of another
+  // (by the path V8 took), and a kernel met with both deoptimised and was compiled again.
+  const haplotypes: Uint8Array[] = [];
+  for (const ref of batch.haplotypes) haplotypes.push(bytes(ref));
+  return { pos, ref: bytes(batch.ref), haplotypes };
 }
 
 /** The POS view of rows `[from, to)` of a batch, checked as `batchViews` checks it, without the other columns' views. */

@@ -93,7 +93,10 @@ function makeAlleleCodes(dictionary: AlleleDictionary, refTexts: string[]): Alle
 /** Encodes the records a task on rows `[task.from, task.to)` owns; the worker entry copies or compresses them (bgzf-task.ts). */
 export function runVcfTask(task: VcfTask): TransferredChunk {
   const views = batchViews(task, task.batch);
-  const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes: task.columns.map((c) => views.haplotypes[c] as Uint8Array) };
+  // Pushed one by one, as batchViews makes its arrays: one elements kind for every task.
+  const haplotypes: Uint8Array[] = [];
+  for (const c of task.columns) haplotypes.push(views.haplotypes[c] as Uint8Array);
+  const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
   const codes = alleleCodes(task);
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
   try {

@@ -43,7 +43,9 @@ export function rangeRecords(
   const gapEvents = new Map<number, { h: number; run: DeletionRun }[]>();
   /** Each haplotype's deletions, in order of POS: a record inside one gives it `*`. */
   const written: DeletionRun[][] = [];
-  const runs = contig.haplotypes.map((column) => deletionRuns(contig, column, codes, from, to, fasta));
+  // Pushed one by one: one elements kind for every task (see batchViews).
+  const runs: DeletionRun[][] = [];
+  for (const column of contig.haplotypes) runs.push(deletionRuns(contig, column, codes, from, to, fasta));
   /** Runs are known for rows before `fetchedTo` (and the first run after it); `fetch` learns more. */
   let fetchedTo = to;
   const fetch = (end: number): void => {
