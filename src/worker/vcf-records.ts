@@ -175,11 +175,19 @@ export function rangeRecords(
     });
   }
   for (const [row, gap] of gapEvents) {
-    for (const { run } of gap) {
-      const here = gap.filter((event) => event.run.recordPos === run.recordPos);
-      const last = Math.max(...here.map((event) => event.run.lastPos));
-      close(-1 - run.recordPos, row, run.recordPos, last, () => new Set(here.map((event) => event.h)));
+    // The row's runs by record position (many haplotypes may share one), gathered in one pass and
+    // each record closed once: a filter of the row's runs and a close per run cost the square of
+    // the haplotypes with a run here. A close reads only what it fetches for itself, so closing a
+    // record once gives what closing it once per run gave.
+    const records = new Map<number, { last: number; carriers: number[] }>();
+    for (const { h, run } of gap) {
+      const record = records.get(run.recordPos);
+      if (record) {
+        record.last = Math.max(record.last, run.lastPos);
+        record.carriers.push(h);
+      } else records.set(run.recordPos, { last: run.lastPos, carriers: [h] });
     }
+    for (const [recordPos, { last, carriers }] of records) close(-1 - recordPos, row, recordPos, last, () => new Set(carriers));
   }
   if (tailTo > to) {
     fetch(tailTo);
