@@ -43,6 +43,17 @@ export const RARE_BIT = 128;
 export const RARE_CODE = 7;
 export const ALLELE_BIT = new Uint8Array(256).map((_, code) => (code < RARE_CODE ? 1 << code : RARE_BIT));
 
+/** The mask bit of `N` (code `missing`, -1 when the dictionary lacks it), or 0 when it has none of its own. */
+export function missingBitOf(missing: number): number {
+  return missing >= 0 ? (ALLELE_BIT[missing] as number) & ~RARE_BIT : 0;
+}
+
+/** A row's alt bits: its mask without the bits of `N` (`missingBit`) and of its REF. */
+export function altBits(mask: number, refCode: number, missingBit: number): number {
+  const alts = mask & ~missingBit;
+  return refCode < RARE_CODE ? alts & ~(1 << refCode) : alts;
+}
+
 /** A fresh `seen` table for `altAlleles`. */
 export function altScratch(): { seen: Int32Array; alts: Uint8Array } {
   return { seen: new Int32Array(256).fill(-1), alts: new Uint8Array(256) };

@@ -4,7 +4,7 @@
 // built per site.
 
 import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
-import { ALLELE_BIT, altAlleles, RARE_BIT, RARE_CODE } from '../layout/alt-rule.js';
+import { ALLELE_BIT, altAlleles, altBits, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
 import type { SharedRows } from './shared-views.js';
@@ -178,7 +178,7 @@ class RowEncoder {
     this.out = new Uint8Array(task.output);
     this.phaseExtender = task.format === 'phase-extender';
     const { missing } = this.alleles;
-    this.missingBit = missing >= 0 ? (ALLELE_BIT[missing] as number) & ~RARE_BIT : 0;
+    this.missingBit = missingBitOf(missing);
     this.alleleByte = firstBytes(this.alleles);
   }
 
@@ -265,8 +265,7 @@ function encodeBlock(e: RowEncoder, base: number, n: number, o: number): number 
   for (let k = 0; k < n; k++) {
     const r = base + k;
     const refCode = ref[r] as number;
-    let m = (mask[maskShift + k] as number) & ~missingBit;
-    if (refCode < RARE_CODE) m &= ~(1 << refCode);
+    const m = altBits(mask[maskShift + k] as number, refCode, missingBit);
     if (m === 0) continue;
     let altCount = 1;
     if ((m & (m - 1)) === 0 && m !== RARE_BIT) alts[0] = 31 - Math.clz32(m);

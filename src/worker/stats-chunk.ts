@@ -5,7 +5,7 @@
 // lines: the contigs' lines are formatted in parallel, and the main thread only sums the counts.
 
 import { alleleBytes } from '../layout/allele-bytes.js';
-import { ALLELE_BIT, altAlleles, altScratch, RARE_BIT, RARE_CODE } from '../layout/alt-rule.js';
+import { ALLELE_BIT, altAlleles, altBits, altScratch, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
 import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
@@ -145,13 +145,12 @@ function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
   // codes seen is the worker's, reset for each task (another task's rows may have the same numbers).
   const { seen, alts } = altTables;
   seen.fill(-1);
-  const missingBit = missing >= 0 ? (ALLELE_BIT[missing] as number) & ~RARE_BIT : 0;
+  const missingBit = missingBitOf(missing);
   let variableSites = 0;
   let multiallelicSites = 0;
   for (let r = start, i = 0; r < end; r++, i++) {
     const refCode = ref[r] as number;
-    let mask = (masks[i] as number) & ~missingBit;
-    if (refCode < RARE_CODE) mask &= ~(1 << refCode);
+    const mask = altBits(masks[i] as number, refCode, missingBit);
     masks[i] = 0; // the scratch is all zeros again for the next task
     if (mask === 0) continue;
     // One bit per alt allele, unless a rarer code is among the cells: then cell by cell.
