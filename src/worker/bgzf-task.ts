@@ -50,3 +50,21 @@ export function moveChunk<T extends { bytes: Uint8Array }>(chunk: T): T {
   const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
   return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as T;
 }
+
+/**
+ * The worker's buffer for the bytes of a group of tasks (a task group's, a joined group's), kept
+ * from group to group: a new one per group, grown by doubling from nothing, was megabytes of zeroed
+ * memory per group of small contigs. A group's bytes are copied out before the worker's next task.
+ */
+let groupBytes = new Uint8Array(0);
+
+/** Puts `bytes` at `at` in the worker's group buffer, grown (keeping its first `at` bytes) when they do not fit; returns the buffer. */
+export function appendGroupBytes(at: number, bytes: Uint8Array): Uint8Array {
+  if (at + bytes.length > groupBytes.length) {
+    const grown = new Uint8Array(Math.max(2 * groupBytes.length, at + bytes.length, 1 << 16));
+    grown.set(groupBytes.subarray(0, at));
+    groupBytes = grown;
+  }
+  groupBytes.set(bytes, at);
+  return groupBytes;
+}

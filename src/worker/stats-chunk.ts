@@ -9,6 +9,7 @@ import { ALLELE_BIT, altAlleles, altBits, altScratch, missingBitOf, RARE_BIT } f
 import { batchViews } from '../layout/matrix-layout.js';
 import { scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
 import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
+import { appendGroupBytes } from './bgzf-task.js';
 import type { SharedRows } from './shared-views.js';
 
 /**
@@ -41,7 +42,7 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
   if (!names) throw new Error('stats: a joined group without the table');
   const { writer, scratch } = tableOf(names);
   const sum = emptyCounts(names.haplotypes.length, names.pairs.length, names.stride);
-  let out = joinedBytes;
+  let out = NO_BYTES;
   let length = 0;
   for (const [k, task] of tasks.entries()) {
     if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
@@ -49,19 +50,11 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
     writer.scope(task.contig, scopeNumbers(counts, names, scratch));
     addCounts(sum, counts);
     const bytes = writer.rest(true) ?? NO_BYTES;
-    if (length + bytes.length > out.length) {
-      const grown = new Uint8Array(Math.max(2 * out.length, length + bytes.length, 1 << 16));
-      grown.set(out.subarray(0, length));
-      out = joinedBytes = grown;
-    }
-    out.set(bytes, length);
+    out = appendGroupBytes(length, bytes);
     length += bytes.length;
   }
   return { bytes: out.subarray(0, length), lines: 0, data: sum };
 }
-
-/** The worker's buffer for a joined group's lines, kept from group to group (copied out before the next). */
-let joinedBytes = new Uint8Array(0);
 
 /** Counts of nothing, for `width` haplotypes, `pairs` pairs and `stride` codes. */
 export function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {

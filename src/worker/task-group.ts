@@ -4,7 +4,7 @@
 // its encoded bytes (BGZF blocks of its own, when asked for) copied out in order, so the output is
 // the same bytes as one task per range.
 
-import { encodedBytes, handBack } from './bgzf-task.js';
+import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
 import { rowRuns, type SharedRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
 import { batchViews, type BatchLayout, type BufferRef } from '../layout/matrix-layout.js';
@@ -293,7 +293,7 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
   const results: unknown[] = [];
   const numbers = new Float64Array(REPLY_NUMBERS * tasks.length);
   let data: unknown[] | undefined;
-  let out = groupBytes;
+  let out: Uint8Array = new Uint8Array(0);
   let length = 0;
   let encodes = false;
   for (let k = 0; k < tasks.length; k++) {
@@ -307,12 +307,7 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
     encodes = true;
     // Copied at once: a slot or a kernel's scratch is reused by the next task.
     const bytes = encodedBytes(task, result as EncodedChunk | TransferredChunk);
-    if (length + bytes.length > out.length) {
-      const grown = new Uint8Array(Math.max(2 * out.length, length + bytes.length, 1 << 16));
-      grown.set(out.subarray(0, length));
-      out = groupBytes = grown;
-    }
-    out.set(bytes, length);
+    out = appendGroupBytes(length, bytes);
     length += bytes.length;
     const chunk = result as TransferredChunk;
     const at = REPLY_NUMBERS * k;
@@ -323,12 +318,6 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
   }
   if (!encodes) return { results };
   // The tasks share one slot: it is free again now, for the group's bytes when they fit (else a
-  // copy goes: `groupBytes` stays the worker's).
+  // copy goes: the group buffer stays the worker's, bgzf-task.ts `appendGroupBytes`).
   return handBack((tasks[0] as EncodingTask).output, out.subarray(0, length), data ? { numbers, data } : { numbers }, false);
 }
-
-/**
- * The worker's buffer for a group's encoded bytes, kept from group to group: a new one per group,
- * grown by doubling from nothing, was megabytes of zeroed memory per group of small contigs.
- */
-let groupBytes = new Uint8Array(0);
