@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'nod
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { ExitCode, GenomatrixError, lowMemoryHaplotype } from '../src/index.js';
+import { ExitCode, GenomatrixError, loadMatrix, lowMemoryHaplotype } from '../src/index.js';
 import { assertOneLine, fixture, fixtures, runCli, scratchDir } from './helpers.js';
 
 const HEADER = 'CHROM\tPOS\tREF\ta\tb\n';
@@ -116,6 +116,17 @@ describe('bad input', () => {
       assert.equal(run.stderr, `genomatrix: warning: ${path}:3:2: POS 4 is smaller than the previous POS 5 of contig chr1 (2 decreases in all; rows kept in file order, as --allow-unsorted asks)\n`);
       assert.deepEqual(run.stdout.split('\n').slice(1, -1).map((line) => line.split('\t')[1]), ['5', '4', '9', '2', '1']);
     }
+  });
+
+  it('--allow-unsorted counts the decreases of a gzip input parsed into several column segments', async () => {
+    // 3,000 lines in chunks of 1 KiB: the rows fill several segments (load-text.ts, gzip).
+    // POS goes down by one at data lines 500k - 1 (k = 1..6, file lines 501, 1001, ...).
+    const lines = Array.from({ length: 3000 }, (_, i) => `chr1\t${i % 500 === 499 ? 10 * i - 1 : 10 * i + 10}\tA\tA\tC\n`);
+    const path = file('unsorted-many.tsv.gz', gzipSync(HEADER + lines.join('')));
+    const warnings: string[] = [];
+    const matrix = await loadMatrix(path, { threads: 2, chunkBytes: 1024, allowUnsorted: true, onWarning: (message) => warnings.push(message) });
+    await matrix.close();
+    assert.deepEqual(warnings, [`${path}:501:2: POS 4989 is smaller than the previous POS 4990 of contig chr1 (6 decreases in all; rows kept in file order, as --allow-unsorted asks)`]);
   });
 
   it('reports the first bad line in file order when several chunks fail', () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allocateColumnStore, columnBytes, positions, type ColumnStore } from '../src/read/column-store.js';
+import { allocateColumnStore, columnBytes, positions, type ColumnStore, type Segment } from '../src/read/column-store.js';
 import { placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
 import { runPlaceTask } from '../src/worker/place-task.js';
 
-/** `placeRows` with its tasks run here, in turn (the workers run the same kernel). */
-function place(plan: RowPlan, columns: ColumnStore, options: Partial<PlaceOptions> = {}): Promise<ColumnStore> {
-  return placeRows(plan, columns, async (task) => runPlaceTask(task), { parts: 2, ...options });
+/** `placeRows` with its tasks run here, in turn (the workers run the same kernel); one store is one segment. */
+function place(plan: RowPlan, columns: ColumnStore | Segment[], options: Partial<PlaceOptions> = {}): Promise<ColumnStore> {
+  const segments = Array.isArray(columns) ? columns : [{ store: columns, base: 0 }];
+  return placeRows(plan, segments, async (task) => runPlaceTask(task), { parts: 2, ...options });
 }
 
 /** POS and one allele column where row i of the parse regions holds `label` (as POS too). */
@@ -20,6 +21,8 @@ function store(capacity: number, runs: { src: number; rows: number; label: numbe
   }
   return columns;
 }
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('grouping contig runs', () => {
   it('moves runs left in place when contigs are not split; a contig under 64 rows follows the previous one unpadded', async () => {
@@ -69,14 +72,38 @@ describe('grouping contig runs', () => {
     assert.deepEqual([pos[63], pos[64], pos[73], pos[128], pos[191]], [1, 3, 3, 2, 2]);
   });
 
-  it('compacts into a new store when asked, even when moving in place would do', async () => {
-    const runs = [{ contig: 'a', src: 10, rows: 3, label: 7 }];
-    const plan = planContigs(runs, 20);
-    const before = store(20, runs);
-    const out = await place(plan, before, { compact: true });
-    assert.notEqual(out, before);
-    assert.deepEqual(Array.from(positions(out, 0, 3)), [7, 7, 7]);
-    assert.deepEqual(Array.from(columnBytes(out, 1, 0, 3)), [7, 7, 7]);
+  it('moves rows held in several segments into a new store, cutting a move where one segment ends and the next begins', async () => {
+    // Row space: segment 0 holds rows [0, 30) (its rows from 30 on are unused), segment 1 rows
+    // [30, 94), segment 2 rows [94, 158). Labels are 100 + the row, so every row is told apart.
+    const bases = [0, 30, 94];
+    const segments = bases.map((base) => {
+      const segment = { store: allocateColumnStore(2, 64), base };
+      const bytes = columnBytes(segment.store, 1, 0, 64);
+      const pos = positions(segment.store, 0, 64);
+      for (let r = 0; r < 64; r++) {
+        bytes[r] = (100 + base + r) % 256;
+        pos[r] = 100 + base + r;
+      }
+      return segment;
+    });
+    const runs = [
+      { contig: 'a', src: 20, rows: 50 }, // rows 20-29 of segment 0, then 0-39 of segment 1
+      { contig: 'b', src: 70, rows: 80 }, // rows 40-63 of segment 1, then 0-55 of segment 2
+      { contig: 'a', src: 5, rows: 3 }, // segment 0 again, behind a's first run
+    ];
+    const plan = planContigs(runs, 64);
+    // a: 53 rows from row 0; b (64 rows or more) from the next 64-row boundary.
+    assert.deepEqual(plan.contigs, [{ name: 'a', start: 0, rows: 53 }, { name: 'b', start: 64, rows: 80 }]);
+    const out = await place(plan, segments);
+    assert.equal(out.capacity, 192);
+    const expected = [...range(20, 70), ...range(5, 8), ...Array.from({ length: 64 - 53 }, () => undefined), ...range(70, 150)];
+    assert.equal(expected.length, 144);
+    const pos = positions(out, 0, 144);
+    expected.forEach((row, r) => {
+      if (row === undefined) return;
+      assert.equal(pos[r], 100 + row, `POS of row ${r}`);
+      assert.equal(columnBytes(out, 1, r, 1)[0], (100 + row) % 256, `allele of row ${r}`);
+    });
   });
 
   it('renumbers the allele codes through the map on the way, in place and into a new store; POS as it is', async () => {
@@ -85,12 +112,18 @@ describe('grouping contig runs', () => {
       { contig: 'b', src: 100, rows: 10, label: 2 },
     ];
     const map = Uint8Array.from({ length: 256 }, (_, code) => (code + 10) % 256);
-    for (const compact of [false, true]) {
+    // One segment: in place; the same rows cut into two segments: into a new store.
+    for (const cut of [false, true]) {
       const plan = planContigs(runs, 200);
-      const out = await place(plan, store(200, runs), { compact, map });
+      const whole = store(200, runs);
+      // Cut: segment 0 holds rows [0, 50) (its rows from 50 on hold 0s), segment 1 the rest from its row 0.
+      const first = store(200, [{ src: 0, rows: 50, label: 1 }]);
+      const second = store(200, [{ src: 0, rows: 20, label: 1 }, { src: 50, rows: 10, label: 2 }]);
+      const out = await place(plan, cut ? [{ store: first, base: 0 }, { store: second, base: 50 }] : whole, { map });
+      assert.equal(out === whole, !cut);
       const bytes = columnBytes(out, 1, 0, plan.extent);
-      assert.deepEqual([bytes[0], bytes[69], bytes[70], bytes[79]], [11, 11, 12, 12], `compact ${compact}`);
-      assert.deepEqual(Array.from(positions(out, 69, 3)), [1, 2, 2], `compact ${compact}`);
+      assert.deepEqual([bytes[0], bytes[69], bytes[70], bytes[79]], [11, 11, 12, 12], `cut ${cut}`);
+      assert.deepEqual(Array.from(positions(out, 69, 3)), [1, 2, 2], `cut ${cut}`);
     }
   });
 

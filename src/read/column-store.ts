@@ -38,10 +38,10 @@ export function allocateColumnStore(columns: number, rows: number, groupBytes = 
   return { buffers, columns: refs, capacity };
 }
 
-/** One growable buffer per column (for a stream whose row count is not known in advance). */
-export function growableColumnStore(columns: number, rows: number, maxRows: number): ColumnStore {
-  const buffers = Array.from({ length: columns }, (_, c) => new SharedArrayBuffer(rows * columnWidth(c), { maxByteLength: maxRows * columnWidth(c) }));
-  return { buffers, columns: buffers.map((_, c) => ({ buffer: c, byteOffset: 0 })), capacity: rows };
+/** Rows `[base, base + store.capacity)` of a load's row space, held in `store`. */
+export interface Segment {
+  store: ColumnStore;
+  base: number;
 }
 
 /** Where each column of `store` starts, as a parse task takes it (`ParseTask.columnRefs`): buffer and byte offset per column. */

@@ -4,7 +4,7 @@
 
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
 import type { PlaceTask } from '../worker/messages.js';
-import { allocateColumnStore, columnWidth, type ColumnStore } from './column-store.js';
+import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
 
 /** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
 export interface PlacedRun {
@@ -78,8 +78,6 @@ export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPl
 
 /** Options of `placeRows`. */
 export interface PlaceOptions {
-  /** Into a new store of `plan.extent` rows even when moving in place would do (a stream's growable buffers). */
-  compact?: boolean;
   /** The allele codes' new numbers (the dictionary's canonical order), applied to the one-byte columns on the way. */
   map?: Uint8Array;
   /** Tasks to share the columns among (the worker threads). */
@@ -87,40 +85,83 @@ export interface PlaceOptions {
 }
 
 /**
- * Applies a plan to the columns of `store`, in place when the plan allows and `compact` is not
- * asked for, otherwise into a new store of `plan.extent` rows (few buffers, see column-store.ts),
- * renumbering the allele codes through `map` in the same pass. The columns are shared among
- * `parts` tasks run by `run` (the `place` kernel, worker/place-task.ts): the moves of a
- * seed-shaped load are its whole column memory, which the main thread alone copied while the
- * workers waited.
+ * Applies a plan to the parsed rows, held in `segments` (in row order; see `Segment`): in place
+ * when there is one segment and the plan allows, otherwise into a new store of `plan.extent` rows
+ * (few buffers, see column-store.ts), renumbering the allele codes through `map` in the same pass.
+ * The columns are shared among `parts` tasks run by `run` (the `place` kernel,
+ * worker/place-task.ts): the moves of a seed-shaped load are its whole column memory, which the
+ * main thread alone copied while the workers waited.
  */
-export async function placeRows(plan: RowPlan, store: ColumnStore, run: (task: PlaceTask) => Promise<unknown>, options: PlaceOptions): Promise<ColumnStore> {
-  const inPlace = plan.inPlace && !options.compact;
-  if (inPlace && !options.map && plan.moves.every((move) => move.src === move.dest)) return store;
-  const target = inPlace ? store : allocateColumnStore(store.columns.length, plan.extent);
-  const buffers = inPlace ? store.buffers : [...store.buffers, ...target.buffers];
-  const moves = Float64Array.from(plan.moves.flatMap(({ src, dest, rows }) => [src, dest, rows]));
-  const targetBuffer = inPlace ? 0 : store.buffers.length;
+export async function placeRows(plan: RowPlan, segments: readonly Segment[], run: (task: PlaceTask) => Promise<unknown>, options: PlaceOptions): Promise<ColumnStore> {
+  const first = (segments[0] as Segment).store;
+  const inPlace = plan.inPlace && segments.length === 1;
+  if (inPlace && !options.map && plan.moves.every((move) => move.src === move.dest)) return first;
+  const target = inPlace ? first : allocateColumnStore(first.columns.length, plan.extent);
+  const buffers = segments.flatMap((segment) => segment.store.buffers);
+  if (!inPlace) buffers.push(...target.buffers);
+  const targetBuffer = inPlace ? 0 : buffers.length - target.buffers.length;
+  const moves = segmentMoves(plan.moves, segments);
+  const segmentRows = Float64Array.from(segments, (segment) => segment.store.capacity);
   // Columns cut into runs of about equal bytes (POS is 4 a row, the others 1).
-  const total = store.columns.reduce((sum, _, c) => sum + columnWidth(c), 0);
+  const total = first.columns.reduce((sum, _, c) => sum + columnWidth(c), 0);
   const tasks: PlaceTask[] = [];
   let part: number[] = [];
   let weight = 0;
   const flush = (): void => {
     if (part.length === 0) return;
-    const task: PlaceTask = { kind: 'place', buffers, columns: Float64Array.from(part), moves, sourceRows: store.capacity, targetRows: target.capacity, extent: plan.extent };
+    const task: PlaceTask = { kind: 'place', buffers, columns: Float64Array.from(part), segmentRows, moves, targetRows: target.capacity, extent: plan.extent };
     if (options.map) task.map = options.map;
     tasks.push(task);
     part = [];
     weight = 0;
   };
-  store.columns.forEach((ref, c) => {
+  first.columns.forEach((_, c) => {
     const to = target.columns[c] as BufferRef;
-    part.push(ref.buffer, ref.byteOffset, targetBuffer + to.buffer, to.byteOffset, columnWidth(c));
+    part.push(targetBuffer + to.buffer, to.byteOffset, columnWidth(c));
+    let bufferBase = 0;
+    for (const { store } of segments) {
+      const from = store.columns[c] as BufferRef;
+      part.push(bufferBase + from.buffer, from.byteOffset);
+      bufferBase += store.buffers.length;
+    }
     weight += columnWidth(c);
     if (weight * options.parts >= total) flush();
   });
   flush();
   await Promise.all(tasks.map(run));
   return target;
+}
+
+/**
+ * The moves as a place task takes them, four numbers each: segment, row in that segment, target
+ * row, rows; a move that crosses from one segment into the next is cut in two.
+ */
+function segmentMoves(moves: readonly RowMove[], segments: readonly Segment[]): Float64Array {
+  const out: number[] = [];
+  for (const move of moves) {
+    let { src, dest, rows } = move;
+    while (rows > 0) {
+      const k = segmentOf(segments, src);
+      const segment = segments[k] as Segment;
+      const next = segments[k + 1];
+      const n = Math.min(rows, (next ? next.base : segment.base + segment.store.capacity) - src);
+      out.push(k, src - segment.base, dest, n);
+      src += n;
+      dest += n;
+      rows -= n;
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** The last segment whose base is at or before `row` (binary search: the segments are in row order). */
+function segmentOf(segments: readonly Segment[], row: number): number {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((segments[middle] as Segment).base <= row) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }

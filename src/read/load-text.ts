@@ -6,7 +6,9 @@
 //   BGZF:  the blocks are grouped by their headers, and each worker inflates a group and parses its
 //          lines (those that start in it), as for a byte range of a plain file;
 //   gzip:  the main thread inflates one stream into shared blocks of whole lines, and workers
-//          parse the blocks as they come, into row regions taken in turn;
+//          parse the blocks as they come, into row regions taken in turn from column segments
+//          added as the rows grow (plain SharedArrayBuffers of a fixed size: V8 runs the parse
+//          about half as fast over growable ones);
 //
 // the parse tasks running on the ordered window (dispatch/ordered-window.ts), their results taken in
 // file order; then the chunks' contig runs are grouped so each contig is one row range (group-contigs.ts),
@@ -21,7 +23,7 @@ import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
-import { allocateColumnStore, columnRefNumbers, columnWidth, growableColumnStore, positions, type ColumnStore } from './column-store.js';
+import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, type Segment } from './column-store.js';
 import { placeRows, planContigs, type PlacedRun } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
 import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
@@ -52,18 +54,15 @@ export interface TextLoadOptions {
 }
 
 
-/** Most rows a gzip input may have: POS then fills a 4 GiB growable buffer. */
-const MAX_STREAM_ROWS = 2 ** 30 - 64;
-
 /** A text input cut into parse chunks, and the columns they are parsed into. */
 interface ChunkedText {
   header: Header;
   /** The chunks, in file order. */
   sources: AsyncIterable<Source> | Iterable<Source>;
-  /** The columns, with room for `rows` rows (a gzip stream's grow as its chunks come); undefined before the first chunk. */
-  columns(rows?: number): ColumnStore | undefined;
-  /** True when the columns are growable buffers, compacted after the load (column-store.ts). */
-  growable: boolean;
+  /** The segment that holds rows `[rowStart, rowStart + rows)` (a gzip stream's are added as its chunks come). */
+  region(rowStart: number, rows: number): Segment;
+  /** The segments, in row order (none before the first chunk). */
+  segments(): Segment[];
   /** Input bytes read before the first chunk (the header line, of a plain file). */
   startBytes: number;
   /** Input bytes read so far, when that is not the chunks' own bytes added up (gzip: the compressed bytes read). */
@@ -73,7 +72,9 @@ interface ChunkedText {
 /** One chunk parsed: its result, and where its rows start in the columns. */
 interface ParsedChunk {
   result: ParseResult;
+  /** Where its rows start: in the load's row space, and in its segment. */
   rowStart: number;
+  segment: Segment;
   bytes: number;
 }
 
@@ -89,16 +90,15 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
         : await gzipChunks(input, pool, headerFile, options);
   const { header } = text;
   const { parsed, runs, contigs } = await parseChunks(input, pool, alleles, text, options);
-  const columns = text.columns();
-  if (!columns) throw new InputError({ file: input.path }, 'no data lines after the header');
+  const segments = text.segments();
+  if (segments.length === 0) throw new InputError({ file: input.path }, 'no data lines after the header');
   const missing = options.onlyContigs?.filter((name) => !contigs.has(name));
   if (missing?.length) throw missingContigs(input.path, missing, [...contigs]);
   if (runs.length === 0) throw new InputError({ file: input.path }, 'no data lines');
-  if (options.allowUnsorted) warnUnsorted(input.path, header, parsed, positions(columns), options.onWarning);
-  const plan = planContigs(runs, columns.capacity);
-  // A stream's growable buffers (one per column) are compacted into few buffers (column-store.ts).
+  if (options.allowUnsorted) warnUnsorted(input.path, header, parsed, options.onWarning);
+  const plan = planContigs(runs, (segments[0] as Segment).store.capacity);
   const map = alleles.canonicalize();
-  const store = await placeRows(plan, columns, (task) => pool.run(task), { compact: text.growable, parts: pool.threads, ...(map && { map }) });
+  const store = await placeRows(plan, segments, (task) => pool.run(task), { parts: pool.threads, ...(map && { map }) });
   // Every batch refers to the same column objects, at its own first row.
   const pos = store.columns[0] as BufferRef;
   const ref = store.columns[1] as BufferRef;
@@ -125,10 +125,10 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
   async function* parses(): AsyncGenerator<WindowTask<ParsedChunk>> {
     let rowStart = 0;
     for await (const chunk of text.sources) {
-      const columns = text.columns(rowStart + chunk.rows) as ColumnStore;
-      const task = parseTask(fields, columns, alleles, rowStart, chunk.rows, chunk.source, options);
+      const segment = text.region(rowStart, chunk.rows);
+      const task = parseTask(fields, segment.store, alleles, rowStart - segment.base, chunk.rows, chunk.source, options);
       const at = rowStart;
-      yield (signal) => pool.run(task, signal).then((result) => ({ result, rowStart: at, bytes: chunk.bytes })).finally(() => chunk.release?.());
+      yield (signal) => pool.run(task, signal).then((result) => ({ result, rowStart: at, segment, bytes: chunk.bytes })).finally(() => chunk.release?.());
       rowStart += chunk.rows;
     }
   }
@@ -205,35 +205,34 @@ function bgzfChunks(input: InputFile, headerFile: string[] | undefined, options:
 
 /** Chunks whose rows are all known beforehand: one column store for all of them, allocated first. */
 function fixedColumns(header: Header, sources: Source[], startBytes: number): ChunkedText {
-  const columns = allocateColumnStore(header.samples.length + 2, sources.reduce((sum, source) => sum + source.rows, 0));
-  return { header, sources, columns: () => columns, growable: false, startBytes };
+  const segment = { store: allocateColumnStore(header.samples.length + 2, sources.reduce((sum, source) => sum + source.rows, 0)), base: 0 };
+  return { header, sources, region: () => segment, segments: () => [segment], startBytes };
 }
 
-/** gzip: the main thread inflates the stream into shared blocks of whole lines, parsed as they come into growable columns. */
+/**
+ * gzip: the main thread inflates the stream into shared blocks of whole lines, parsed as they come
+ * into column segments: a chunk that does not fit the last segment starts a new one, with room
+ * for at least four such chunks and for as many rows as the segments before it (so the segments
+ * are few, and the rows they leave unused at most about those in use).
+ */
 async function gzipChunks(input: InputFile, pool: WorkerPool, headerFile: string[] | undefined, options: TextLoadOptions): Promise<ChunkedText> {
   // A few blocks in flight: a block goes back to the reader once the worker that parsed it is done.
   const reader = new GzipLineBlocks(input.path, chunkBytesOf(options), pool.threads + 2);
   const { header, sources } = await gzipSources(input, reader, headerFile, options.header);
   const fields = header.samples.length + 3;
-  let store: ColumnStore | undefined;
-  const columns = (rows?: number): ColumnStore | undefined => {
-    if (rows === undefined) return store;
-    store ??= growableColumnStore(fields - 1, Math.min(MAX_STREAM_ROWS, 4 * rows), MAX_STREAM_ROWS);
-    if (rows > store.capacity) store = growColumns(store, rows, input.path);
-    return store;
+  const segments: Segment[] = [];
+  const region = (rowStart: number, rows: number): Segment => {
+    const last = segments[segments.length - 1];
+    if (last && rowStart + rows <= last.base + last.store.capacity) return last;
+    const segment = { store: allocateColumnStore(fields - 1, Math.max(4 * rows, rowStart)), base: rowStart };
+    segments.push(segment);
+    return segment;
   };
-  return { header, sources, columns, growable: true, startBytes: 0, bytesRead: () => reader.bytesRead };
+  return { header, sources, region, segments: () => segments, startBytes: 0, bytesRead: () => reader.bytesRead };
 }
 
 function chunkBytesOf(options: TextLoadOptions): number {
   return Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-}
-
-function growColumns(columns: ColumnStore, rows: number, file: string): ColumnStore {
-  if (rows > MAX_STREAM_ROWS) throw new InputError({ file }, `more than ${MAX_STREAM_ROWS} rows in a compressed stream are not supported`);
-  const capacity = Math.min(MAX_STREAM_ROWS, Math.max(rows, 2 * columns.capacity));
-  columns.buffers.forEach((buffer, i) => buffer.grow(capacity * columnWidth(i)));
-  return { ...columns, capacity };
 }
 
 /**
@@ -254,11 +253,11 @@ export function unsortedAcrossChunks(file: string, line: number, run: ContigRun,
   return new InputError({ file, line: line + 1, column: 2 }, `POS ${run.firstPos} is smaller than the previous POS ${previous.lastPos} of contig ${run.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
 }
 
-function warnUnsorted(file: string, header: Header, parsed: ParsedChunk[], pos: Int32Array, onWarning?: (message: string) => void): void {
+function warnUnsorted(file: string, header: Header, parsed: ParsedChunk[], onWarning?: (message: string) => void): void {
   const tally = new UnsortedTally(file);
   let line = header.lines;
-  for (const { rowStart, result } of parsed) {
-    tally.scan(pos, rowStart, result.runs, line);
+  for (const { rowStart, segment, result } of parsed) {
+    tally.scan(positions(segment.store), rowStart - segment.base, result.runs, line);
     line += result.lines;
   }
   emitWarning(tally.warning(), onWarning);

@@ -171,12 +171,16 @@ export interface EncodedChunk {
 export interface PlaceTask {
   kind: 'place';
   buffers: SharedArrayBuffer[];
-  /** Five numbers per column: source buffer and byte offset, target buffer and byte offset, bytes per row. */
+  /**
+   * Per column: target buffer, byte offset and bytes per row, then the source buffer and byte
+   * offset in each segment (3 + 2 x segments numbers a column).
+   */
   columns: Float64Array;
-  /** Three numbers per move, in rows: source row, target row, rows. */
+  /** Rows of each segment's columns (read/column-store.ts `Segment`). */
+  segmentRows: Float64Array;
+  /** Four numbers per move: segment, source row in it, target row, rows. */
   moves: Float64Array;
-  /** Rows of each source column and of each target column. */
-  sourceRows: number;
+  /** Rows of each target column. */
   targetRows: number;
   /** Rows of the target holding data. */
   extent: number;
