@@ -47,8 +47,13 @@ export interface HaplotypeSummary {
   pairs: HaplotypePair[];
 }
 
-/** Default size of one output slot: rows per task are as many as fit one. */
-export const SLOT_BYTES = 2 << 20;
+/**
+ * Default size of one output slot: rows per task are as many as fit one, by a bound several times
+ * a line's usual bytes (a row's every allele an alt). 8 MiB: 32,768 rows a task on the seed shape,
+ * where 2 MiB made 8,192, whose posts and replies took the run 1.1x its time (paired runs);
+ * the peak memory is the load's either way.
+ */
+export const SLOT_BYTES = 8 << 20;
 
 /** The forms of the haplotype table. */
 export const HaplotypeFormat = { table: 'table', phaseExtender: 'phase-extender' } as const;

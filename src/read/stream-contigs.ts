@@ -48,7 +48,7 @@ export interface StreamOptions extends TextLoadOptions {
   staging?: ColumnStore[];
 }
 
-/** Most rows of one contig in low-memory mode: POS then fills a 4 GiB growable buffer. */
+/** Most rows of one contig in low-memory mode (its POS alone then takes 4 GiB). */
 const MAX_CONTIG_ROWS = 2 ** 30 - 64;
 /** Rows of one segment of the contig columns (9.4 MB for 31 haplotypes). */
 export const SEGMENT_ROWS = 1 << 18;
