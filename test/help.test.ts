@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { assertOneLine, fixture, runCli } from './helpers.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { assertOneLine, fixture, runCli, scratchDir } from './helpers.js';
 
 const commands = ['haplotype', 'vcf', 'stats', 'pack', 'info', 'merge-stats', 'verify', 'bed'];
 
@@ -30,6 +32,22 @@ describe('--help', () => {
         // A command line starts with a program: a wrapped remainder of a command would not.
         assert.match(line, /^ {2}(# |genomatrix |bcftools )/, `${command}: ${line}`);
       }
+    }
+  });
+});
+
+describe('start-up', () => {
+  it('makes the help layout\'s Unicode tables (string-width) only to print help: a run without help starts without them', () => {
+    const scratch = scratchDir();
+    try {
+      // Counts the Intl.Segmenter objects made in the main thread (string-width makes one as it loads).
+      const preload = scratch.file('count-segmenters.mjs', "const Made = Intl.Segmenter;\nlet made = 0;\nIntl.Segmenter = class extends Made { constructor(...args) { super(...args); made++; } };\nprocess.on('exit', () => process.stderr.write(`segmenters made: ${made}\\n`));\n");
+      const made = (args: string[]): string | undefined => runCli(args, { env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } }).stderr.match(/^segmenters made: (\d+)$/m)?.[1];
+      assert.equal(made(['info', fixture('small.tsv')]), '0');
+      assert.equal(made(['haplotype', join(scratch.dir, 'absent.tsv')]), '0');
+      assert.notEqual(made(['haplotype', '--help']), '0');
+    } finally {
+      scratch.cleanup();
     }
   });
 });
