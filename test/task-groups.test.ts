@@ -1,9 +1,10 @@
-// The driver runs the ranges of small contigs as groups (worker/task-group.ts): the bytes must be
-// those of one task per range, plain and BGZF (each range's blocks its own), and the per-range
-// results (lines, counts) the same, in far fewer worker tasks. In-process on the library's driver:
-// one matrix of many small contigs between two large ones, each conversion run grouped and with
-// `ungrouped` set. (The VCF's grouped output is compared with the streamed one, which is never
-// grouped, in driver-modes.test.ts.)
+// The driver runs the ranges of small contigs as groups (worker/task-group.ts), and on a loaded
+// matrix as spans made from the layout's numbers (dispatch/conversion.ts `ContigSpan`): the bytes
+// must be those of one task per range, plain and BGZF (each range's blocks its own), and the
+// per-range results (lines, counts) the same, in far fewer worker tasks. In-process on the
+// library's driver: one matrix of many small contigs between two large ones, each conversion run
+// as spans, as groups of ranges (without `spans`) and with `ungrouped` set. (The VCF's output is
+// also compared with the streamed one, which has neither, in driver-modes.test.ts.)
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import type { Conversion } from '../src/dispatch/conversion.js';
 import { drive } from '../src/dispatch/drive.js';
 import { haplotypeConversion } from '../src/convert/haplotype.js';
 import { statsConversion } from '../src/convert/stats-conversion.js';
+import { vcfConversion } from '../src/convert/vcf.js';
 import type { WorkerTask } from '../src/worker/kernels.js';
 import type { OutputSink } from '../src/write/output-sink.js';
 import { generate, scratchDir } from './helpers.js';
@@ -58,44 +60,101 @@ describe('task groups of small contigs', () => {
   interface Run<C> {
     conversion: C;
     bytes: Buffer;
-    /** Worker tasks (a group counts one). */
+    /** Worker tasks (a group or span counts one). */
     tasks: number;
+    /** Spans collected, and their contigs. */
+    spans: number;
+    spanContigs: number;
+    /** Sites and contigs the driver reported done (`onRange`). */
+    sites: number;
+    contigs: number;
   }
 
-  /** Runs `make()`'s conversion grouped and ungrouped; returns both outputs and conversions. */
-  async function both<T extends WorkerTask, C extends Conversion<T>>(make: () => C, bgzf: boolean): Promise<[Run<C>, Run<C>]> {
+  /**
+   * Runs `make()`'s conversion as spans (when it takes them), as groups of ranges (its `spans`
+   * taken away) and ungrouped; returns the three outputs and conversions.
+   */
+  async function modes<T extends WorkerTask, C extends Conversion<T>>(make: () => C, bgzf: boolean): Promise<[Run<C>, Run<C>, Run<C>]> {
     const runs: Run<C>[] = [];
-    for (const ungrouped of [false, true]) {
+    for (const mode of ['spans', 'grouped', 'ungrouped'] as const) {
       const conversion = make();
-      if (ungrouped) conversion.ungrouped = true;
+      if (mode !== 'spans') delete conversion.spans;
+      if (mode === 'ungrouped') conversion.ungrouped = true;
+      const run: Run<C> = { conversion, bytes: Buffer.alloc(0), tasks: 0, spans: 0, spanContigs: 0, sites: 0, contigs: 0 };
+      const collectSpan = conversion.collectSpan?.bind(conversion);
+      if (collectSpan) {
+        conversion.collectSpan = (results, span) => {
+          run.spans++;
+          run.spanContigs += span.count;
+          // At most one task's rows (1,024 here, a power of two) and 512 contigs, one batch each.
+          assert.ok(span.rows <= 1024 && span.count <= 512, `a span of ${span.count} contigs, ${span.rows} rows`);
+          collectSpan(results, span);
+        };
+      }
       const sink = memorySink();
-      let tasks = 0;
-      await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, onTaskDone: () => tasks++ });
-      runs.push({ conversion, bytes: sink.bytes(), tasks });
+      const onRange = (sites: number, contigs: number) => {
+        run.sites += sites;
+        run.contigs += contigs;
+      };
+      await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, bgzf, onTaskDone: () => run.tasks++, onRange });
+      run.bytes = sink.bytes();
+      runs.push(run);
     }
-    const [grouped, single] = runs as [Run<C>, Run<C>];
+    const [spans, grouped, single] = runs as [Run<C>, Run<C>, Run<C>];
     // 302 contigs, the large ones in ranges of 1,024 rows: one task each ungrouped, a few grouped.
     assert.equal(single.tasks, 300 + 2 * 5);
     assert.ok(grouped.tasks < 20, `${grouped.tasks} tasks grouped`);
-    return [grouped, single];
+    assert.equal(grouped.spans, 0);
+    for (const run of runs) assert.deepEqual([run.sites, run.contigs], [matrix.sites, 302], 'progress: every site and contig');
+    return [spans, grouped, single];
+  }
+
+  /** Asserts that the span run had spans: the 300 small contigs, the large first and last as units. */
+  function assertSpans(spans: Run<unknown>): void {
+    assert.equal(spans.spanContigs, 300);
+    assert.ok(spans.spans >= 2 && spans.tasks < 20, `${spans.spans} spans in ${spans.tasks} tasks`);
   }
 
   for (const bgzf of [false, true]) {
-    it(`haplotype table${bgzf ? ', BGZF' : ''}: the same bytes and lines as one task per range`, async () => {
-      const [grouped, single] = await both(() => haplotypeConversion(() => [...matrix.pairs], { chunkRows: 1024 }), bgzf);
-      assert.ok(grouped.conversion.lines > 300, 'lines from the small contigs and the large ones');
-      assert.equal(grouped.conversion.lines, single.conversion.lines);
-      assert.equal(grouped.conversion.sites, matrix.sites);
-      assert.ok(grouped.bytes.equals(single.bytes), 'same bytes');
+    it(`haplotype table${bgzf ? ', BGZF' : ''}: the same bytes and lines as one task per range, as spans and as groups`, async () => {
+      const [spans, grouped, single] = await modes(() => haplotypeConversion(() => [...matrix.pairs], { chunkRows: 1024 }), bgzf);
+      assertSpans(spans);
+      assert.ok(single.conversion.lines > 300, 'lines from the small contigs and the large ones');
+      for (const run of [spans, grouped]) {
+        assert.equal(run.conversion.lines, single.conversion.lines);
+        assert.equal(run.conversion.sites, matrix.sites);
+        assert.ok(run.bytes.equals(single.bytes), 'same bytes');
+      }
     });
   }
 
-  it('statistics: the same counts per contig as one task per range', async () => {
-    const [grouped, single] = await both(() => statsConversion(() => [...matrix.pairs], { chunkRows: 1024 }), false);
-    const a = grouped.conversion.result();
-    const b = single.conversion.result();
+  it('VCF: the same bytes, records and star runs as one task per range, as spans and as groups', async () => {
+    const header = { contigs: matrix.layout.contigs.map((name) => ({ name, length: 1_000_000_000 })), alleles: matrix.alleles };
+    const [spans, grouped, single] = await modes(() => vcfConversion(matrix.source, () => [...matrix.pairs], header, { chunkRows: 1024 }), false);
+    assertSpans(spans);
+    assert.ok(single.conversion.records > 300);
+    for (const run of [spans, grouped]) {
+      assert.deepEqual([run.conversion.records, run.conversion.starRuns, run.conversion.sites], [single.conversion.records, single.conversion.starRuns, matrix.sites]);
+      assert.ok(run.bytes.equals(single.bytes), 'same bytes');
+    }
+  });
+
+  it('statistics: the same counts per contig as one task per range (kept counts: no spans)', async () => {
+    const [spans, grouped, single] = await modes(() => statsConversion(() => [...matrix.pairs], { chunkRows: 1024 }), false);
+    assert.equal(spans.spans, 0);
+    const a = spans.conversion.result();
     assert.equal(a.contigs.length, 302);
     assert.equal(a.genome.sites, matrix.sites);
-    assert.deepEqual(a, b);
+    assert.deepEqual(a, grouped.conversion.result());
+    assert.deepEqual(a, single.conversion.result());
+  });
+
+  it('statistics table written by the workers: the same bytes as one task per range, as joined spans and joined groups', async () => {
+    const [spans, grouped, single] = await modes(() => statsConversion(() => [...matrix.pairs], { chunkRows: 1024, format: 'tsv', dictionaryComplete: true, linesInWorkers: true, keep: false }), false);
+    assertSpans(spans);
+    const sitesLines = single.bytes.toString().split('\n').filter((line) => line.split('\t')[1] === 'sites');
+    assert.equal(sitesLines.length, 303, "a 'sites' line per contig and the genome's");
+    assert.ok(spans.bytes.equals(single.bytes), 'spans: same bytes');
+    assert.ok(grouped.bytes.equals(single.bytes), 'groups: same bytes');
   });
 });

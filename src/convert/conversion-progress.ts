@@ -19,13 +19,13 @@ export interface ProgressOptions {
 }
 
 /** Turns the driver's range reports (`DriveOptions.onRange`) into `onProgress` calls over `matrix`. */
-export function progressOf(matrix: Matrix, options: ProgressOptions): ((sites: number, contigEnd: boolean) => void) | undefined {
+export function progressOf(matrix: Matrix, options: ProgressOptions): ((sites: number, contigs: number) => void) | undefined {
   const { onProgress } = options;
   if (!onProgress) return undefined;
   const progress: ConversionProgress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: matrix.contigs.length };
-  return (sites, contigEnd) => {
+  return (sites, contigs) => {
     progress.sites += sites;
-    if (contigEnd) progress.contigs++;
+    progress.contigs += contigs;
     onProgress(progress.sites, progress.totalSites, progress);
   };
 }

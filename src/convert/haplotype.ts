@@ -81,11 +81,13 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
   const format = options.format ?? HaplotypeFormat.table;
   haplotypeHeader([], format); // a bad format fails here, before any output is opened
   let columnPairs = new Int32Array(0);
-  const rowBoundOf = (unit: ContigUnit): number => {
+  const rowBoundOf = (unit: ContigUnit, nameBytes = Buffer.byteLength(unit.contig.name)): number => {
     // The longest allele's bytes, from the dictionary's tables (made once per dictionary and size, not per contig).
     const maxAllele = alleleBytes(unit.layout.alleles).maxLength;
-    return haplotypeRowBound(Buffer.byteLength(unit.contig.name), maxAllele, unit.layout.samples.length, columnPairs.length >> 1);
+    return haplotypeRowBound(nameBytes, maxAllele, unit.layout.samples.length, columnPairs.length >> 1);
   };
+  /** As many rows as fit an output slot for a contig name of `nameBytes`, at most `chunkRows`, rounded down to a power of two. */
+  const rowsFitting = (unit: ContigUnit, nameBytes?: number): number => floorPowerOfTwo(Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBoundOf(unit, nameBytes)))));
   /** `chunkRows` by contig name bytes and longest allele (a streamed dictionary grows), worked out once each. */
   const chunkRowsBy = new Map<number, number>();
   const conversion: HaplotypeConversion = {
@@ -102,8 +104,19 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
     chunkRows: (unit) => {
       const key = Buffer.byteLength(unit.contig.name) * 2048 + alleleBytes(unit.layout.alleles).maxLength;
       let rows = chunkRowsBy.get(key);
-      if (rows === undefined) chunkRowsBy.set(key, (rows = floorPowerOfTwo(Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, Math.floor(SLOT_BYTES / rowBoundOf(unit)))))));
+      if (rows === undefined) chunkRowsBy.set(key, (rows = rowsFitting(unit)));
       return rows;
+    },
+    // Spans of a loaded matrix's small contigs: rows as for its longest contig name, so that each
+    // contig of a span is one range (as alone) and every task of it fits one slot.
+    spans: (first) => {
+      let nameBytes = 0;
+      for (const name of first.layout.contigs) nameBytes = Math.max(nameBytes, Buffer.byteLength(name));
+      return { rows: rowsFitting(first, nameBytes), slotBytes: SLOT_BYTES };
+    },
+    collectSpan(results, span) {
+      for (const result of results) conversion.lines += result.lines;
+      conversion.sites += span.rows;
     },
     slotBytes: (range: RangeTask) => Math.max(SLOT_BYTES, rowBoundOf(range.unit) * (range.to - range.from)),
     task: (range) => ({ kind: 'haplotype', encodes: true, ...rangeColumns(range), pairs: columnPairs, format }),

@@ -145,9 +145,9 @@ export async function streamedRun<T extends WorkerTask>(
       ...compression,
       signal: options.signal,
       transform: options.transform,
-      onRange: (_sites, contigEnd) => {
-        if (!contigEnd) return;
-        contigs++;
+      onRange: (_sites, ended) => {
+        if (ended === 0) return;
+        contigs += ended;
         report();
       },
     });

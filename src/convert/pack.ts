@@ -116,11 +116,14 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
   let contigs = 0;
   /** A worker's record batch, now in the file: its message, then its body (the kernel's `data`). */
   const written = (result: TransferredChunk | EncodedChunk, ranges: readonly RangeTask[]): void => {
+    recordBatchWritten(result);
+    for (const range of ranges) sites += range.to - range.from;
+    contigs += ranges.length;
+  };
+  const recordBatchWritten = (result: TransferredChunk | EncodedChunk): void => {
     const bytes = 'bytes' in result ? result.bytes.length : result.length;
     const body = result.data as number;
     (writer as ArrowFileWriter).recordBatchWritten(bytes - body, body);
-    for (const range of ranges) sites += range.to - range.from;
-    contigs += ranges.length;
   };
   /** Whether a worker encodes the contig's record batch: one batch of at most `smallRows` rows. */
   const small = (unit: ContigUnit): boolean => unit.layout.batches.length === 1 && unit.contig.sites > 0 && unit.contig.sites <= smallRows;
@@ -158,6 +161,13 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
     task: (range) => ({ kind: 'pack', encodes: true, ...rangeColumns(range), code: codeOf(range.unit), templates: templates as PackTask['templates'] }),
     collect: (result, range) => written(result, [range]),
     collectJoined: written,
+    // Spans of a loaded matrix's small contigs: the same groups, each task's code its contig's index.
+    spans: () => (start.dictionaries ? { rows: smallRows, contigField: 'code' } : undefined),
+    collectSpan(results, span) {
+      recordBatchWritten(results[0] as TransferredChunk | EncodedChunk);
+      sites += span.rows;
+      contigs += span.count;
+    },
     async contigDone(unit) {
       if (small(unit)) return; // a worker's: written by the driver (collect)
       const { layout } = unit;
@@ -250,8 +260,8 @@ async function packStreamed(input: InputFile, path: string, options: LowMemoryPa
       report();
     },
   });
-  await drive(source, conversion, { pool, ownsPool: true, sink, signal: options.signal, onRange: () => {
-      packed++;
+  await drive(source, conversion, { pool, ownsPool: true, sink, signal: options.signal, onRange: (_sites, ended) => {
+      packed += ended;
       report();
     },
   });

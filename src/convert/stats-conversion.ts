@@ -6,7 +6,7 @@
 // `result()` returns are made from the counts kept, when asked for. A contig's counts are kept
 // only up to the largest allele code it holds, so memory follows the contigs.
 
-import { rangeColumns, type Conversion, type RangeTask } from '../dispatch/conversion.js';
+import { DEFAULT_CHUNK_ROWS, rangeColumns, type ContigSpan, type Conversion, type RangeTask } from '../dispatch/conversion.js';
 import { AlleleDictionary, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
@@ -137,13 +137,18 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       return tableEnd(streamed, sumCounts(all), all, contigs);
     },
     // Groups of small contigs run joined (stats-chunk.ts `runStatsJoined`) when the workers write
-    // the table and no contig's counts are kept: one sum of counts comes back per group.
+    // the table and no contig's counts are kept: one sum of counts comes back per group; on a
+    // loaded matrix, as spans.
     ...(!keep && options.format === 'tsv' && options.linesInWorkers && options.dictionaryComplete
       ? {
           collectJoined(result: StatsCounts | TransferredChunk, ranges: readonly RangeTask[]) {
-            if (!genome || !('data' in result)) throw new Error('statistics: a joined group without the genome\'s counts');
-            addCounts(genome, result.data as StatsCounts);
+            addJoined(result);
             joinedContigs += ranges.length;
+          },
+          spans: () => ({ rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS }),
+          collectSpan(results: readonly (StatsCounts | TransferredChunk)[], span: ContigSpan) {
+            addJoined(results[0] as StatsCounts | TransferredChunk);
+            dictionary = span.layout.alleles;
           },
         }
       : {}),
@@ -159,6 +164,12 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
       return cached;
     },
   };
+
+  /** Adds a joined group's counts (their sum, beside the lines its worker wrote) to the genome's. */
+  function addJoined(result: StatsCounts | TransferredChunk): void {
+    if (!genome || !('data' in result)) throw new Error("statistics: a joined group without the genome's counts");
+    addCounts(genome, result.data as StatsCounts);
+  }
 
   /** The names of a complete dictionary, or of the last contig's (a streamed input's grows). */
   function finalNames(): StatsNames {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { memorySource } from '../dispatch/contig-source.js';
-import { rangeColumns, type Conversion } from '../dispatch/conversion.js';
+import { DEFAULT_CHUNK_ROWS, rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { GenomatrixError, UsageError } from '../errors.js';
 import { batchPositions, type BatchLayout } from '../layout/matrix-layout.js';
@@ -202,6 +202,15 @@ export function vcfConversion(
       conversion.records += result.lines;
       conversion.starRuns += result.starRuns ?? 0;
       conversion.sites += range.to - range.from;
+    },
+    // Spans of small contigs, unless each task carries its contig's reference sequence.
+    spans: () => (reference ? undefined : { rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS }),
+    collectSpan(results, span) {
+      for (const result of results) {
+        conversion.records += result.lines;
+        conversion.starRuns += result.starRuns ?? 0;
+      }
+      conversion.sites += span.rows;
     },
     end() {
       const runs = conversion.starRuns;

@@ -36,6 +36,12 @@ export interface ContigSource {
   readonly streamed: boolean;
   /** The units; a source that has them all at hand gives them synchronously (no promise per contig: 100,000 contigs are 100,000 units). */
   units(): AsyncGenerator<ContigUnit> | Generator<ContigUnit>;
+  /**
+   * A loaded matrix's source: its layout and contigs, from which the driver may run runs of small
+   * contigs as spans (dispatch/drive.ts), with no unit per contig. Absent for a streamed or
+   * transformed source.
+   */
+  readonly loaded?: { layout: MatrixLayout; contigs: readonly Contig[] };
 }
 
 /** A per-contig layout transform: the unit to convert instead, or undefined to leave the contig out. */
@@ -48,17 +54,23 @@ export type UnitTransform = (unit: ContigUnit) => ContigUnit | undefined;
 export function memorySource(layout: MatrixLayout, contigs: readonly Contig[]): ContigSource {
   return {
     streamed: false,
+    loaded: { layout, contigs },
     *units() {
       let index = 0;
-      for (const run of contigRuns(layout)) {
-        const first = contigs[run.batches[0] ?? -1];
-        const last = contigs[run.batches[run.batches.length - 1] ?? -1];
-        if (!first || !last) throw new RangeError(`no batch for contig ${run.name}`);
-        const contig: Contig = { name: run.name, index: index++, sites: run.rows, rowStart: first.rowStart, rowEnd: last.rowEnd };
-        yield { contig, layout: { ...layout, batches: run.batches.map((b) => layout.batches[b] as BatchLayout) } };
-      }
+      for (const run of contigRuns(layout)) yield memoryUnit(layout, contigs, run.batches[0] ?? -1, (run.batches[run.batches.length - 1] ?? -1) + 1, index++);
     },
   };
+}
+
+/** The unit of a loaded matrix's contig held in batches `[from, to)` (`contigs`: the matrix's, one per batch), `index`-th in the source's order. */
+export function memoryUnit(layout: MatrixLayout, contigs: readonly Contig[], from: number, to: number, index: number): ContigUnit {
+  const first = contigs[from];
+  const last = contigs[to - 1];
+  if (!first || !last) throw new RangeError(`no batch ${from}`);
+  const batches = layout.batches.slice(from, to);
+  const sites = batches.reduce((sum, batch) => sum + batch.rows, 0);
+  const contig: Contig = { name: layout.contigs[(batches[0] as BatchLayout).contig] ?? '', index, sites, rowStart: first.rowStart, rowEnd: last.rowEnd };
+  return { contig, layout: { ...layout, batches } };
 }
 
 /** Options of a streamed source: those of a text load, a selection (`-r`, `-R`, `--contigs`: a packed input reads only the selected contigs' record batches) and load progress. */

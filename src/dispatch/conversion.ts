@@ -3,7 +3,7 @@
 // conversion is this description plus its kernel (worker/kernels.ts); docs/architecture.md shows
 // how to add one.
 
-import type { BatchLayout, BufferRef } from '../layout/matrix-layout.js';
+import type { BatchLayout, BufferRef, MatrixLayout } from '../layout/matrix-layout.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 import type { RangeColumns } from '../worker/messages.js';
 import type { ContigUnit } from './contig-source.js';
@@ -18,6 +18,33 @@ export interface RangeTask {
   contigFrom: number;
   /** True for the contig's last range. */
   last: boolean;
+}
+
+/**
+ * Consecutive small contigs of a loaded matrix, one batch each, over one column set: run as one
+ * group task made straight from the layout's numbers, with no unit, range or task object per
+ * contig (the main thread's share of 20,000 contigs of 20 sites is then that of a few dozen
+ * groups). The driver makes spans for a conversion with `spans` and `collectSpan`.
+ */
+export interface ContigSpan {
+  /** The unit of its first contig (the span's tasks are `task` of its range, each with its own contig's range). */
+  unit: ContigUnit;
+  layout: MatrixLayout;
+  /** Its batches, `[first, first + count)` of `layout.batches`, one contig each. */
+  first: number;
+  count: number;
+  /** Rows of them all. */
+  rows: number;
+}
+
+/** How a conversion takes spans (`Conversion.spans`). */
+export interface SpanLimits {
+  /** Most rows of a span, and of each of its contigs: a larger contig goes as a unit. */
+  rows: number;
+  /** Bytes of a span's output slot (a kernel that writes into a lent slot), else the driver's own size. */
+  slotBytes?: number;
+  /** A task field that holds its contig's index in `MatrixLayout.contigs` (`pack`'s contig code). */
+  contigField?: string;
 }
 
 /** Rows per range task unless a conversion asks otherwise. */
@@ -64,6 +91,16 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
    * to the output itself (`pack` writes a large contig's columns straight from the shared buffers).
    */
   inContigDone?(unit: ContigUnit): boolean;
+  /**
+   * Whether, and how, the driver runs small contigs of a loaded matrix as spans (`ContigSpan`);
+   * called once, after `begin`, with the first contig. A conversion takes spans only when a span's
+   * tasks are `task` of its first range with each contig's own range (and `contigField`), and its
+   * `contigDone` writes nothing for a small contig: `collectSpan` then stands for `collect`,
+   * `collectJoined` and `contigDone` of every contig in it.
+   */
+  spans?(first: ContigUnit): SpanLimits | undefined;
+  /** A span's results, in genome order: one per contig, or one for all (a conversion with `collectJoined`). */
+  collectSpan?(results: readonly ResultOf<T>[], span: ContigSpan): void;
   /** After the last contig: the bytes written last, whole or in pieces (a large table). */
   end?(): Promise<Uint8Array | undefined> | Uint8Array | Iterable<Uint8Array> | undefined;
 }

@@ -13,6 +13,10 @@
 //   sink       results consumed in genome order: encoded bytes written to the output, other
 //              results handed to the conversion; the sink commits at the end, or aborts.
 //
+//   spans      on a loaded matrix, runs of small contigs (one batch each, one column set) go as one
+//              group made from the layout's numbers (conversion.ts `ContigSpan`), for a conversion
+//              that takes them: no unit, range, task or result object per contig on the main thread.
+//
 // A streamed source reuses a contig's buffers for the next contig, so the driver finishes a
 // contig's tasks before it asks for the next one (a DRAIN in the window's tasks). BGZF output is
 // compressed in the workers: ranges by the worker that encoded them, the header and the trailer by
@@ -23,8 +27,11 @@ import type { OutputSink } from '../write/output-sink.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 import type { EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
-import { transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
-import { DEFAULT_CHUNK_ROWS, type Conversion, type RangeTask } from './conversion.js';
+import { spanGroup } from '../worker/task-group.js';
+import type { Contig } from '../layout/types.js';
+import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import { memoryUnit, transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
+import { DEFAULT_CHUNK_ROWS, type ContigSpan, type Conversion, type RangeTask, type SpanLimits } from './conversion.js';
 import { DRAIN, orderedWindow, type WindowItem, type WindowTask } from './ordered-window.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -46,8 +53,8 @@ export interface DriveOptions {
   signal?: AbortSignal;
   /** A per-contig layout transform applied to every unit (a region or sample selection). */
   transform?: UnitTransform;
-  /** Called as each range is consumed, in genome order: its sites, and whether it ended a contig. */
-  onRange?: (sites: number, contigEnd: boolean) => void;
+  /** Called as each range (or span) is consumed, in genome order: its sites, and the contigs it ended. */
+  onRange?: (sites: number, contigs: number) => void;
   /** Called as each task completes, in any order (for a count of tasks done). */
   onTaskDone?: () => void;
 }
@@ -68,9 +75,10 @@ const SLOT_ALIGNMENT = 1 << 16;
 /** How an encoding task or group hands its bytes back: in its output slot, or a buffer of their own. */
 type HandedBack = { length: number } | { bytes: Uint8Array };
 
-/** One task or group of tasks, done: its ranges in genome order, one result each (one for all of a joined group), and the encoded bytes of all of them. */
+/** One task or group of tasks, done: its ranges (or span) in genome order, one result each (one for all of a joined group), and the encoded bytes of all of them. */
 interface Flight {
   ranges: RangeTask[];
+  span?: ContigSpan;
   results: unknown[];
   joined: boolean;
   bytes: Uint8Array | undefined;
@@ -98,6 +106,7 @@ class Run<T extends WorkerTask> {
   private readonly slots: SharedArrayBuffer[] = [];
   private replyBytes = FIRST_SLOT_BYTES;
   private begun = false;
+  private spanLimits: SpanLimits | undefined;
 
   constructor(
     private readonly conversion: Conversion<T>,
@@ -127,12 +136,19 @@ class Run<T extends WorkerTask> {
   private async *tasks(source: ContigSource): AsyncGenerator<WindowItem<Flight>> {
     let group: RangeTask[] = [];
     let groupRows = 0;
-    const units = source.units();
+    const units = await this.spanned(source);
     for (;;) {
       // A synchronous source's units come without an await each.
       const step = units.next();
       const { done, value: unit } = step instanceof Promise ? await step : step;
       if (done) break;
+      if ('count' in unit) {
+        if (group.length > 0) yield this.launch(group);
+        group = [];
+        groupRows = 0;
+        yield this.launchSpan(unit);
+        continue;
+      }
       if (!this.begun) {
         this.begun = true;
         await this.write(await this.conversion.begin?.(unit));
@@ -144,7 +160,7 @@ class Run<T extends WorkerTask> {
         groupRows = 0;
         if (this.conversion.task) yield DRAIN;
         await this.contigDone(unit);
-        this.options.onRange?.(unit.contig.sites, true);
+        this.options.onRange?.(unit.contig.sites, 1);
         continue;
       }
       const { chunkRows = DEFAULT_CHUNK_ROWS } = this.conversion;
@@ -175,6 +191,54 @@ class Run<T extends WorkerTask> {
       }
     }
     if (group.length > 0) yield this.launch(group);
+  }
+
+  /**
+   * The source's units, with spans of small contigs among them when the source is a loaded
+   * matrix and the conversion takes spans (see `ContigSpan`): the conversion has then begun, with
+   * the first contig.
+   */
+  private async spanned(source: ContigSource): Promise<Iterator<ContigUnit | ContigSpan> | AsyncIterator<ContigUnit | ContigSpan>> {
+    const { loaded } = source;
+    const { spans, collectSpan, task, ungrouped } = this.conversion;
+    if (!loaded || !spans || !collectSpan || !task || ungrouped || loaded.layout.batches.length === 0) return source.units();
+    const { layout, contigs } = loaded;
+    const first = memoryUnit(layout, contigs, 0, contigEnd(layout.batches, 0), 0);
+    this.begun = true;
+    await this.write(await this.conversion.begin?.(first));
+    const limits = spans.call(this.conversion, first);
+    if (!limits) return source.units();
+    this.spanLimits = limits;
+    return spanUnits(layout, contigs, limits, first);
+  }
+
+  /** The group task of a span (task-group.ts `spanGroup`): encoding tasks are lent an output slot, as in `launch`. */
+  private launchSpan(span: ContigSpan): WindowTask<Flight> {
+    const limits = this.spanLimits as SpanLimits;
+    const head = (this.conversion.task as (range: RangeTask) => T)(contigRanges(span.unit, span.rows)[0] as RangeTask);
+    const encodes = 'encodes' in head;
+    let slot: SharedArrayBuffer | undefined;
+    if (encodes) {
+      const bytes = limits.slotBytes ?? this.replyBytes;
+      slot = this.slots.pop();
+      if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
+      const task = head as EncodingTask;
+      task.encodes = true;
+      task.bgzf = this.options.bgzf ?? false;
+      if (this.options.level !== undefined) task.level = this.options.level;
+      task.output = slot;
+    }
+    const joined = this.conversion.collectJoined !== undefined;
+    const group = spanGroup(head, span.layout, span.first, span.count, { joined, contigField: limits.contigField });
+    return (signal) =>
+      this.options.pool.runSpan(group, signal).then((reply) => ({
+        ranges: [],
+        span,
+        results: joined ? [reply] : (reply as GroupResult).results,
+        joined,
+        bytes: encodes ? this.bytesOf(reply as HandedBack, slot) : undefined,
+        slot,
+      }));
   }
 
   /** The task of some ranges: one worker task, or a group of them; an encoding one is lent an output slot. */
@@ -208,9 +272,14 @@ class Run<T extends WorkerTask> {
 
   /** Consumes a done task or group, in genome order: its bytes to the sink, its results to the conversion. */
   private async consume(flight: Flight): Promise<void> {
-    const { results, bytes } = flight;
+    const { results, bytes, span } = flight;
     if (bytes && bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
     if (flight.slot) this.slots.push(flight.slot);
+    if (span) {
+      this.conversion.collectSpan?.(results as ResultOf<T>[], span);
+      this.options.onRange?.(span.rows, span.count);
+      return;
+    }
     if (flight.joined) this.conversion.collectJoined?.(results[0] as ResultOf<T>, flight.ranges);
     for (const [i, range] of flight.ranges.entries()) {
       if (!flight.joined) this.conversion.collect?.(results[i] as ResultOf<T>, range);
@@ -218,7 +287,7 @@ class Run<T extends WorkerTask> {
         const done = this.contigDone(range.unit);
         if (done) await done;
       }
-      this.options.onRange?.(range.to - range.from, range.last);
+      this.options.onRange?.(range.to - range.from, range.last ? 1 : 0);
     }
   }
 
@@ -273,4 +342,46 @@ export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
   if (last) last.last = true;
   else ranges.push({ unit, batch: unit.layout.batches[0] ?? { contig: 0, rows: 0, pos: { buffer: 0, byteOffset: 0 }, ref: { buffer: 0, byteOffset: 0 }, haplotypes: [] }, from: 0, to: 0, contigFrom: 0, last: true });
   return ranges;
+}
+
+/** The end of the batches of the contig whose first batch is `from` (a region selection may cut a contig into several). */
+function contigEnd(batches: readonly BatchLayout[], from: number): number {
+  const contig = (batches[from] as BatchLayout).contig;
+  let end = from + 1;
+  while (end < batches.length && (batches[end] as BatchLayout).contig === contig) end++;
+  return end;
+}
+
+/**
+ * A loaded matrix's contigs in order: spans of small ones (each one batch of at most
+ * `limits.rows` rows, a span at most `limits.rows` rows and `MAX_GROUP_RANGES` contigs over one
+ * column set; a packed matrix's checked batches go as units), units of the others. `first`: the
+ * first contig's unit, made already.
+ */
+function* spanUnits(layout: MatrixLayout, contigs: readonly Contig[], limits: SpanLimits, first: ContigUnit): Generator<ContigUnit | ContigSpan> {
+  const { batches } = layout;
+  let index = 0;
+  let span: ContigSpan | undefined;
+  for (let b = 0; b < batches.length; ) {
+    const batch = batches[b] as BatchLayout;
+    const end = contigEnd(batches, b);
+    if (end === b + 1 && batch.rows > 0 && batch.rows <= limits.rows && !batch.check) {
+      const head = span ? (batches[span.first] as BatchLayout) : undefined;
+      if (span && (!head || span.rows + batch.rows > limits.rows || span.count >= MAX_GROUP_RANGES || batch.pos !== head.pos || batch.ref !== head.ref || batch.haplotypes !== head.haplotypes)) {
+        yield span;
+        span = undefined;
+      }
+      if (span) {
+        span.count++;
+        span.rows += batch.rows;
+      } else span = { unit: index === 0 ? first : memoryUnit(layout, contigs, b, end, index), layout, first: b, count: 1, rows: batch.rows };
+    } else {
+      if (span) yield span;
+      span = undefined;
+      yield index === 0 ? first : memoryUnit(layout, contigs, b, end, index);
+    }
+    index++;
+    b = end;
+  }
+  if (span) yield span;
 }

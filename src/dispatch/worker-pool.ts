@@ -83,6 +83,12 @@ export class WorkerPool {
     return (await this.post(taskGroup(tasks, 'joined'), tasks, signal)) as ResultOf<T>;
   }
 
+  /** Runs a span's group message (task-group.ts `spanGroup`): as `runGroup`, or as `runJoined` for a joined one. */
+  async runSpan(group: TaskGroup, signal?: AbortSignal): Promise<unknown> {
+    const reply = await this.post(group, [], signal);
+    return group.joined ? reply : groupResult(reply as GroupReply);
+  }
+
   private async post(message: WorkerTask | TaskGroup, tasks: readonly WorkerTask[], signal: AbortSignal | undefined): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       if (this.destroyed) throw new Error('the worker pool is closed');

@@ -7,7 +7,7 @@
 import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
 import { rowRuns, type SharedRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
-import { batchViews, type BatchLayout, type BufferRef } from '../layout/matrix-layout.js';
+import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
 import type { EncodedChunk, EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
 
@@ -100,6 +100,45 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
   if (ownNumbers) group.ownNumbers = ownNumbers;
   if (mode === 'single') group.single = true;
   if (mode === 'joined') group.joined = true;
+  return group;
+}
+
+/**
+ * The group message of a span of whole contigs (dispatch/conversion.ts `ContigSpan`): batches
+ * `[first, first + count)` of `layout`, each one contig over the same column set, as the tasks
+ * `head` (a task of the first one's range) with each contig's own range, made from the layout's
+ * numbers alone; `contigField`: a field each task holds its contig's index in. The same message
+ * as `taskGroup` of those tasks.
+ */
+export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number, count: number, options: { joined: boolean; contigField?: string | undefined }): TaskGroup {
+  const common: Record<string, unknown> = {};
+  const fields = head as unknown as Record<string, unknown>;
+  for (const key in fields) if (!RANGE_FIELDS.has(key)) common[key] = fields[key];
+  // The span's column references are the layout's own (`rangeColumns` may have renumbered the head's).
+  common.buffers = layout.buffers;
+  const { batches, contigs: names } = layout;
+  const ranges = new Float64Array(RANGE_NUMBERS * count);
+  const contigs = new Array<string>(count);
+  const contigIndexes = options.contigField === undefined ? undefined : new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const batch = batches[first + k] as BatchLayout;
+    const at = RANGE_NUMBERS * k;
+    ranges[at] = 0;
+    ranges[at + 1] = batch.contig;
+    ranges[at + 2] = batch.rows;
+    ranges[at + 3] = batch.row ?? 0;
+    ranges[at + 4] = 0;
+    ranges[at + 5] = batch.rows;
+    contigs[k] = names[batch.contig] as string;
+    if (contigIndexes) contigIndexes[k] = batch.contig;
+  }
+  const { pos, ref, haplotypes } = batches[first] as BatchLayout;
+  const sets = new Float64Array(5 + 2 * haplotypes.length);
+  sets.set([haplotypes.length, pos.buffer, pos.byteOffset, ref.buffer, ref.byteOffset]);
+  haplotypes.forEach((column, h) => sets.set([column.buffer, column.byteOffset], 5 + 2 * h));
+  const group: TaskGroup = { kind: 'group', common, ranges, sets, contigs, own: new Array<0>(count).fill(0) };
+  if (contigIndexes) group.ownNumbers = { [options.contigField as string]: contigIndexes };
+  if (options.joined) group.joined = true;
   return group;
 }
 
