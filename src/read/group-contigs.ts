@@ -37,43 +37,102 @@ export interface RowPlan {
 }
 
 /**
- * Groups runs by contig. A contig of `COLUMN_ALIGNMENT` rows or more starts on a
- * `COLUMN_ALIGNMENT`-row boundary (its one-byte segments 64-byte aligned); a smaller one follows
- * the previous contig directly, so many small contigs neither pad the columns nor each cost a move
- * per column (native-layout/README.md, "Alignment").
+ * Contig runs grouped by contig as they come, chunk after chunk in file order, with no object per
+ * run: a contig's runs are a chain of run numbers. The load adds each chunk's runs as its parse
+ * result arrives, while the workers parse the next chunks, so that what is left once the last
+ * chunk is in is `plan`, a pass over numbers.
  */
-export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
-  const byContig = new Map<string, PlacedRun[]>();
-  for (const run of runs) {
-    if (run.rows === 0) continue;
-    const list = byContig.get(run.contig);
-    if (list) list.push(run);
-    else byContig.set(run.contig, [run]);
+export class ContigGrouping {
+  /** Every contig met, in order of first appearance (also those whose runs have no rows, as a skipped contig's). */
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+  /** Per run: its first row in the parse regions, its rows, and the contig's next run (-1: none). */
+  private readonly src: number[] = [];
+  private readonly rows: number[] = [];
+  private readonly next: number[] = [];
+  /** Per contig: its first and last run (-1: none with rows). */
+  private readonly first: number[] = [];
+  private readonly last: number[] = [];
+  private previous = -1;
+
+  /** Whether contig `name` was met. */
+  has(name: string): boolean {
+    return this.index.has(name);
   }
-  const contigs: ContigPlacement[] = [];
-  const moves: RowMove[] = [];
-  let dest = 0;
-  for (const [name, list] of byContig) {
-    const rows = list.reduce((sum, run) => sum + run.rows, 0);
-    if (rows >= COLUMN_ALIGNMENT) dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
-    const start = dest;
-    for (const run of list) {
-      const previous = moves[moves.length - 1];
-      if (previous && previous.src + previous.rows === run.src && previous.dest + previous.rows === dest) previous.rows += run.rows;
-      else moves.push({ src: run.src, dest, rows: run.rows });
-      dest += run.rows;
+
+  /** A run of `rows` rows of contig `name` at row `src` of the parse regions; a run without rows only marks its contig as met. */
+  add(name: string, src: number, rows: number): void {
+    // A sorted file's runs of one contig follow each other: no lookup for those.
+    let contig = this.previous >= 0 && this.names[this.previous] === name ? this.previous : (this.index.get(name) ?? -1);
+    if (contig < 0) {
+      contig = this.names.length;
+      this.index.set(name, contig);
+      this.names.push(name);
+      this.first.push(-1);
+      this.last.push(-1);
     }
-    contigs.push({ name, start, rows: dest - start });
+    this.previous = contig;
+    if (rows === 0) return;
+    const run = this.src.length;
+    this.src.push(src);
+    this.rows.push(rows);
+    this.next.push(-1);
+    const last = this.last[contig] as number;
+    if (last < 0) this.first[contig] = run;
+    else this.next[last] = run;
+    this.last[contig] = run;
   }
-  // In place is safe when no move writes over the source of a move that runs after it.
-  let inPlace = dest <= capacity;
-  let laterSrc = Infinity;
-  for (let i = moves.length - 1; i >= 0 && inPlace; i--) {
-    const move = moves[i] as RowMove;
-    if (move.dest + move.rows > laterSrc) inPlace = false;
-    laterSrc = Math.min(laterSrc, move.src);
+
+  /** Whether any run has rows. */
+  get empty(): boolean {
+    return this.src.length === 0;
   }
-  return { contigs, moves, extent: dest, inPlace };
+
+  /**
+   * Where each contig's rows go. A contig of `COLUMN_ALIGNMENT` rows or more starts on a
+   * `COLUMN_ALIGNMENT`-row boundary (its one-byte segments 64-byte aligned); a smaller one follows
+   * the previous contig directly, so many small contigs neither pad the columns nor each cost a
+   * move per column (native-layout/README.md, "Alignment"). `capacity`: rows of the parse regions.
+   */
+  plan(capacity: number): RowPlan {
+    const { src, rows, next } = this;
+    const contigs: ContigPlacement[] = [];
+    const moves: RowMove[] = [];
+    let move: RowMove | undefined;
+    let dest = 0;
+    for (let c = 0; c < this.names.length; c++) {
+      const head = this.first[c] as number;
+      if (head < 0) continue;
+      let total = 0;
+      for (let run = head; run >= 0; run = next[run] as number) total += rows[run] as number;
+      if (total >= COLUMN_ALIGNMENT) dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
+      const start = dest;
+      for (let run = head; run >= 0; run = next[run] as number) {
+        const from = src[run] as number;
+        const n = rows[run] as number;
+        if (move && move.src + move.rows === from && move.dest + move.rows === dest) move.rows += n;
+        else moves.push((move = { src: from, dest, rows: n }));
+        dest += n;
+      }
+      contigs.push({ name: this.names[c] as string, start, rows: dest - start });
+    }
+    // In place is safe when no move writes over the source of a move that runs after it.
+    let inPlace = dest <= capacity;
+    let laterSrc = Infinity;
+    for (let i = moves.length - 1; i >= 0 && inPlace; i--) {
+      const later = moves[i] as RowMove;
+      if (later.dest + later.rows > laterSrc) inPlace = false;
+      laterSrc = Math.min(laterSrc, later.src);
+    }
+    return { contigs, moves, extent: dest, inPlace };
+  }
+}
+
+/** The plan of `runs` (see `ContigGrouping.plan`): contigs in order of first appearance, each one row range. */
+export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
+  const grouping = new ContigGrouping();
+  for (const run of runs) grouping.add(run.contig, run.src, run.rows);
+  return grouping.plan(capacity);
 }
 
 /** Options of `placeRows`. */

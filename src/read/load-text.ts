@@ -24,7 +24,7 @@ import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
 import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, type Segment } from './column-store.js';
-import { placeRows, planContigs, type PlacedRun } from './group-contigs.js';
+import { ContigGrouping, placeRows } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
 import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
@@ -89,14 +89,14 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
         ? bgzfChunks(input, headerFile, options)
         : await gzipChunks(input, pool, headerFile, options);
   const { header } = text;
-  const { parsed, runs, contigs } = await parseChunks(input, pool, alleles, text, options);
+  const { parsed, grouping } = await parseChunks(input, pool, alleles, text, options);
   const segments = text.segments();
   if (segments.length === 0) throw new InputError({ file: input.path }, 'no data lines after the header');
-  const missing = options.onlyContigs?.filter((name) => !contigs.has(name));
-  if (missing?.length) throw missingContigs(input.path, missing, [...contigs]);
-  if (runs.length === 0) throw new InputError({ file: input.path }, 'no data lines');
+  const missing = options.onlyContigs?.filter((name) => !grouping.has(name));
+  if (missing?.length) throw missingContigs(input.path, missing, grouping.names);
+  if (grouping.empty) throw new InputError({ file: input.path }, 'no data lines');
   if (options.allowUnsorted) warnUnsorted(input.path, header, parsed, options.onWarning);
-  const plan = planContigs(runs, (segments[0] as Segment).store.capacity);
+  const plan = grouping.plan((segments[0] as Segment).store.capacity);
   const map = alleles.canonicalize();
   const store = await placeRows(plan, segments, (task) => pool.run(task), { parts: pool.threads, ...(map && { map }) });
   // Every batch refers to the same column objects, at its own first row.
@@ -115,11 +115,11 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
 
 /**
  * Runs the parse tasks of the chunks on the ordered window (dispatch/ordered-window.ts), each into
- * its own row region of the columns, and takes their results in file order: the contig runs placed
- * (skipped contigs' runs left out), the names of every contig met, and progress. The first chunk
+ * its own row region of the columns, and takes their results in file order: the contig runs
+ * grouped (skipped contigs' runs only as names met), and progress. The first chunk
  * in file order that stopped on a bad line is reported, at its absolute line.
  */
-async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, text: ChunkedText, options: TextLoadOptions): Promise<{ parsed: ParsedChunk[]; runs: PlacedRun[]; contigs: Set<string> }> {
+async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDictionary, text: ChunkedText, options: TextLoadOptions): Promise<{ parsed: ParsedChunk[]; grouping: ContigGrouping }> {
   const { header } = text;
   const fields = header.samples.length + 3;
   async function* parses(): AsyncGenerator<WindowTask<ParsedChunk>> {
@@ -133,8 +133,7 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
     }
   }
   const parsed: ParsedChunk[] = [];
-  const runs: PlacedRun[] = [];
-  const contigs = new Set<string>();
+  const grouping = new ContigGrouping();
   const allowUnsorted = options.allowUnsorted ?? false;
   let line = header.lines;
   let previous: ContigRun | undefined;
@@ -144,22 +143,23 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
     const { result } = chunk;
     if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
     let src = chunk.rowStart;
-    result.runs.forEach((run, k) => {
+    const { runs } = result;
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[k] as ContigRun;
       if (k === 0 && previous && previous.contig === run.contig && run.rows > 0 && run.firstPos < previous.lastPos && !allowUnsorted) {
         throw unsortedAcrossChunks(input.path, line, run, previous);
       }
-      contigs.add(run.contig);
-      if (run.skipped === undefined) runs.push({ contig: run.contig, src, rows: run.rows });
+      grouping.add(run.contig, src, run.skipped === undefined ? run.rows : 0);
       src += run.rows;
       previous = run;
-    });
+    }
     parsed.push(chunk);
     line += result.lines;
     sites += result.rows;
     bytes = text.bytesRead ? text.bytesRead() : bytes + chunk.bytes;
     options.onProgress?.({ bytes, totalBytes: input.size, sites });
   }
-  return { parsed, runs, contigs };
+  return { parsed, grouping };
 }
 
 function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], options: TextLoadOptions): ParseTask {
