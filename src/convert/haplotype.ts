@@ -112,7 +112,8 @@ export function haplotypeConversion(pairsOf: (samples: readonly string[]) => Hap
     spans: (first) => {
       let nameBytes = 0;
       for (const name of first.layout.contigs) nameBytes = Math.max(nameBytes, Buffer.byteLength(name));
-      return { rows: rowsFitting(first, nameBytes), slotBytes: SLOT_BYTES };
+      // Joined: the span's lines go into the slot one contig after the other (they fit it, as its rows do).
+      return { rows: rowsFitting(first, nameBytes), slotBytes: SLOT_BYTES, joined: true };
     },
     collectSpan(results, span) {
       for (const result of results) conversion.lines += result.lines;

@@ -45,6 +45,12 @@ export interface SpanLimits {
   slotBytes?: number;
   /** A task field that holds its contig's index in `MatrixLayout.contigs` (`pack`'s contig code). */
   contigField?: string;
+  /**
+   * A span runs through its kernel's joined form (worker/kernels.ts `joinedKernels`), one result
+   * for all its contigs, unless the output is BGZF (whose blocks are then each contig's own, as
+   * alone). A conversion with `collectJoined` always runs joined.
+   */
+  joined?: boolean;
 }
 
 /** Rows per range task unless a conversion asks otherwise. */

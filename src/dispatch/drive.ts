@@ -228,7 +228,7 @@ class Run<T extends WorkerTask> {
       if (this.options.level !== undefined) task.level = this.options.level;
       task.output = slot;
     }
-    const joined = this.conversion.collectJoined !== undefined;
+    const joined = this.conversion.collectJoined !== undefined || (limits.joined === true && !this.options.bgzf);
     const group = spanGroup(head, span.layout, span.first, span.count, { joined, contigField: limits.contigField });
     return (signal) =>
       this.options.pool.runSpan(group, signal).then((reply) => ({

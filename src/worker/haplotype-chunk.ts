@@ -76,6 +76,28 @@ export function haplotypeRowBound(contigBytes: number, maxAlleleBytes: number, h
  * encoder of the previous task is kept when it reads the same views: only the contig changes.
  */
 export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): EncodedChunk {
+  const { end, lines } = encodeTask(task, shared, 0);
+  return { length: end, lines };
+}
+
+/**
+ * The joined form (kernels.ts `joinedKernels`): a span's small contigs (dispatch/conversion.ts
+ * `ContigSpan`) one after the other into the one output slot, their lines as each alone writes
+ * them, with no result, view or copy per contig. The driver sizes the slot for the span's rows.
+ */
+export function runHaplotypeJoined(tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[]): EncodedChunk {
+  let length = 0;
+  let lines = 0;
+  for (let k = 0; k < tasks.length; k++) {
+    const done = encodeTask(tasks[k] as HaplotypeTask, shared[k], length);
+    length = done.end;
+    lines += done.lines;
+  }
+  return { length, lines };
+}
+
+/** Encodes a task's rows into its output slot from byte `at`: the end of its bytes, and its lines. */
+function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: number): { end: number; lines: number } {
   let encoder = shared && groupEncoders.get(shared.views);
   if (!encoder || encoder.output !== task.output || encoder.pairs !== task.pairs) {
     encoder = new RowEncoder(task, shared?.views ?? batchViews(task, task.batch, task.from, task.to));
@@ -83,7 +105,7 @@ export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): Enco
   }
   encoder.begin(task, shared?.row ?? 0);
   const rows = task.to - task.from;
-  if (encoder.out.length < haplotypeRowBound(encoder.contig.length, encoder.alleles.maxLength, encoder.haplotypes.length, encoder.pairA.length) * rows) {
+  if (encoder.out.length - at < haplotypeRowBound(encoder.contig.length, encoder.alleles.maxLength, encoder.haplotypes.length, encoder.pairA.length) * rows) {
     throw new RangeError('haplotype task: output slot too small for its rows');
   }
   // The work is cut into blocks of rows, each done by small functions called thousands of times a
@@ -92,7 +114,7 @@ export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): Enco
   // A group's small contigs share the encoder and its word views: a contig of 20 sites is masked
   // by the word as a contig of a million is, from wherever in a word its first row lies.
   const words = encoder.wordColumns !== undefined;
-  let o = 0;
+  let o = at;
   for (let base = encoder.row, end = encoder.row + rows; base < end; base += BLOCK_ROWS) {
     const n = Math.min(BLOCK_ROWS, end - base);
     if (words) wordMasks(encoder, base, n);
@@ -102,7 +124,7 @@ export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): Enco
     }
     o = encodeBlock(encoder, base, n, o);
   }
-  return { length: o, lines: encoder.lines };
+  return { end: o, lines: encoder.lines };
 }
 
 /** The encoder of each set of shared views, kept as long as the group holds the views. */

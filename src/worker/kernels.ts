@@ -6,7 +6,7 @@
 import { runBgzfTask } from './bgzf-task.js';
 import { runCustomTask } from './custom-task.js';
 import { runFormatTask } from './format-task.js';
-import { runHaplotypeTask } from './haplotype-chunk.js';
+import { runHaplotypeJoined, runHaplotypeTask } from './haplotype-chunk.js';
 import { packRecordBatch, runPackTask } from './pack-batch.js';
 import { runParseTask } from './parse-chunk.js';
 import { runPlaceTask } from './place-task.js';
@@ -33,6 +33,7 @@ export const kernels = {
  * `stats` their table's lines with the sum of their counts.
  */
 export const joinedKernels: { readonly [K in KernelName]?: (tasks: TaskOf<K>[], shared: readonly (SharedRows | undefined)[]) => unknown } = {
+  haplotype: runHaplotypeJoined,
   pack: packRecordBatch,
   stats: runStatsJoined,
 };
