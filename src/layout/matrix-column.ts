@@ -104,7 +104,7 @@ export function findPosition(positions: Int32Array, pos: number, sorted: boolean
 }
 
 /** True when the positions never decrease. */
-export function isSorted(positions: Int32Array): boolean {
-  for (let r = 1; r < positions.length; r++) if ((positions[r] as number) < (positions[r - 1] as number)) return false;
+export function isSorted(positions: Int32Array, from = 0, to = positions.length): boolean {
+  for (let r = from + 1; r < to; r++) if ((positions[r] as number) < (positions[r - 1] as number)) return false;
   return true;
 }

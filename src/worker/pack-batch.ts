@@ -56,21 +56,23 @@ interface Part {
 export function packRecordBatch(tasks: readonly PackTask[], shared: readonly (SharedRows | undefined)[] = []): TransferredChunk {
   const first = tasks[0];
   if (!first) throw new RangeError('pack: a record batch of no contig');
-  const parts: Part[] = tasks.map((task, k) => {
-    const rows = shared[k];
-    return rows ? { views: rows.views, start: rows.row, rows: task.to - task.from } : { views: batchViews(task, task.batch, task.from, task.to), start: 0, rows: task.to - task.from };
-  });
-  // Consecutive parts over the same views with adjacent rows (small contigs of a loaded text
-  // matrix follow each other) are copied as one piece per column.
+  // Consecutive contigs over the same views with adjacent rows (small contigs of a loaded text
+  // matrix follow each other) are copied as one piece per column. A loop of numbers per contig, no
+  // object or view: a group is hundreds of contigs.
   const pieces: Part[] = [];
   let total = 0;
   let sorted = true;
-  for (const part of parts) {
-    sorted &&= isSorted(part.views.pos.subarray(part.start, part.start + part.rows));
-    total += part.rows;
+  for (let k = 0; k < tasks.length; k++) {
+    const task = tasks[k] as PackTask;
+    const rows = task.to - task.from;
+    const at = shared[k];
+    const views = at ? at.views : batchViews(task, task.batch, task.from, task.to);
+    const start = at ? at.row : 0;
+    if (sorted) sorted = isSorted(views.pos, start, start + rows);
+    total += rows;
     const last = pieces[pieces.length - 1];
-    if (last && last.views === part.views && last.start + last.rows === part.start) last.rows += part.rows;
-    else pieces.push({ ...part });
+    if (last && last.views === views && last.start + last.rows === start) last.rows += rows;
+    else pieces.push({ views, start, rows });
   }
   const template = first.templates[(sorted ? PackTemplate.sorted : PackTemplate.unsorted) + (tasks.length > 1 ? PackTemplate.severalContigs : 0)];
   const haplotypes = first.batch.haplotypes.length;
@@ -89,8 +91,9 @@ export function packRecordBatch(tasks: readonly PackTask[], shared: readonly (Sh
   out.fill(0, framed, size);
   const chrom = new Int32Array(out.buffer, framed, total);
   let row = 0;
-  for (const [k, task] of tasks.entries()) {
-    const rows = (parts[k] as Part).rows;
+  for (let k = 0; k < tasks.length; k++) {
+    const task = tasks[k] as PackTask;
+    const rows = task.to - task.from;
     chrom.fill(task.code, row, row + rows);
     row += rows;
   }
