@@ -281,7 +281,8 @@ class Run<T extends WorkerTask> {
       return;
     }
     if (flight.joined) this.conversion.collectJoined?.(results[0] as ResultOf<T>, flight.ranges);
-    for (const [i, range] of flight.ranges.entries()) {
+    for (let i = 0; i < flight.ranges.length; i++) {
+      const range = flight.ranges[i] as RangeTask;
       if (!flight.joined) this.conversion.collect?.(results[i] as ResultOf<T>, range);
       if (range.last) {
         const done = this.contigDone(range.unit);

@@ -44,7 +44,8 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
   const sum = emptyCounts(names.haplotypes.length, names.pairs.length, names.stride);
   let out = NO_BYTES;
   let length = 0;
-  for (const [k, task] of tasks.entries()) {
+  for (let k = 0; k < tasks.length; k++) {
+    const task = tasks[k] as StatsTask;
     if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
     const counts = countRows(task, shared[k]);
     writer.scope(task.contig, scopeNumbers(counts, names, scratch));

@@ -70,7 +70,8 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
   for (const key in head) if (!RANGE_FIELDS.has(key)) common[key] = head[key];
   let last: BatchLayout | undefined;
   let set = -1;
-  for (const [k, task] of tasks.entries()) {
+  for (let k = 0; k < tasks.length; k++) {
+    const task = tasks[k] as WorkerTask;
     const at = RANGE_NUMBERS * k;
     if (!('batch' in task)) {
       ranges[at] = -1;
