@@ -81,9 +81,9 @@ export class Matrix {
   readonly samples: readonly string[];
   /** Diploid pairs of haplotype columns: `LoadOptions.pairs`, or the automatic `<stem>a`/`<stem>b` pairs. */
   readonly pairs: readonly HaplotypePair[];
-  readonly contigs: readonly Contig[];
   /** Sites (rows) in all. */
   readonly sites: number;
+  private contigsCache: readonly Contig[] | undefined;
   private tableCache: Arrow.Table | undefined;
   private readonly sortedContigs: (boolean | undefined)[] = [];
   private closed = false;
@@ -103,13 +103,23 @@ export class Matrix {
   ) {
     this.samples = layout.samples;
     this.pairs = resolvePairs(layout.samples, pairs ?? origin.pairs);
-    let row = 0;
-    this.contigs = layout.batches.map((batch, index) => {
-      const contig = { name: layout.contigs[batch.contig] ?? '', index, sites: batch.rows, rowStart: row, rowEnd: row + batch.rows };
-      row += batch.rows;
-      return contig;
-    });
-    this.sites = row;
+    let sites = 0;
+    for (const batch of layout.batches) sites += batch.rows;
+    this.sites = sites;
+  }
+
+  /** The contigs, one per batch of the layout (a region selection may cut a contig into several), in order: made when first asked for (the conversions need none). */
+  get contigs(): readonly Contig[] {
+    if (!this.contigsCache) {
+      const { layout } = this;
+      let row = 0;
+      this.contigsCache = layout.batches.map((batch, index) => {
+        const contig = { name: layout.contigs[batch.contig] ?? '', index, sites: batch.rows, rowStart: row, rowEnd: row + batch.rows };
+        row += batch.rows;
+        return contig;
+      });
+    }
+    return this.contigsCache;
   }
 
   /** The allele strings, indexed by code. */

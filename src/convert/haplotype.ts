@@ -147,7 +147,7 @@ export async function haplotype(matrix: Matrix, options: HaplotypeOptions = {}):
   const pairs = conversionPairs(matrix, options.pairs, options.samples);
   const conversion = haplotypeConversion(() => pairs, options);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'haplotype'), signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink, ...compressionOf(options.output, options, 'haplotype'), signal: options.signal, onRange: progressOf(matrix, options) });
   return { sites: matrix.sites, lines: conversion.lines, pairs };
 }
 
@@ -189,7 +189,7 @@ export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 
     async abort() {},
   };
   const conversion = haplotypeConversion(() => pairs, options);
-  drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal, onRange: progressOf(matrix, options) }).catch((error: unknown) => {
+  drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink, signal, onRange: progressOf(matrix, options) }).catch((error: unknown) => {
     if (!readable.destroyed) readable.destroy(error as Error);
   });
   return readable;

@@ -208,7 +208,7 @@ export async function pack(matrix: Matrix, options: PackOptions): Promise<PackSu
     await sink.abort();
     throw error;
   });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink, signal: options.signal, onRange: progressOf(matrix, options) });
   return { output: options.output, ...conversion.summary() };
 }
 

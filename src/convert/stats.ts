@@ -58,7 +58,7 @@ async function countStats(matrix: Matrix, options: StatsOptions, keep: boolean):
   // Plain text: each contig's lines written by its worker. BGZF: on the main thread, framed as a streamed run frames them.
   const conversion = statsConversion(() => pairs, { ...options, format: options.output === undefined ? undefined : (options.format ?? 'tsv'), dictionaryComplete: true, linesInWorkers: !compression.bgzf, keep });
   const sink = options.output === undefined ? undefined : await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compression, signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink, ...compression, signal: options.signal, onRange: progressOf(matrix, options) });
   return conversion;
 }
 

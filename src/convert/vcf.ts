@@ -270,7 +270,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
   const compression = vcfCompression(options);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
-  await drive(memorySource(matrix.layout, matrix.contigs), conversion, { pool: matrix.pool, sink, ...compression, signal: options.signal, onRange: progressOf(matrix, options) });
+  await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink, ...compression, signal: options.signal, onRange: progressOf(matrix, options) });
   return { sites: matrix.sites, records: conversion.records, pairs: conversion.pairs, haploid: conversion.haploid, starRuns: conversion.starRuns };
 }
 

@@ -10,7 +10,7 @@
 // source (matrix.ts) and by `contigLayouts` for a streamed one (read/contig-by-contig.ts). Another
 // per-contig layout transform applies to every unit of every source the same way: `transformUnits`.
 
-import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import type { MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, LoadProgress } from '../layout/types.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
 import type { InputFile } from '../read/input-format.js';
@@ -41,7 +41,7 @@ export interface ContigSource {
    * contigs as spans (dispatch/drive.ts), with no unit per contig. Absent for a streamed or
    * transformed source.
    */
-  readonly loaded?: { layout: MatrixLayout; contigs: readonly Contig[] };
+  readonly loaded?: { layout: MatrixLayout };
 }
 
 /** A per-contig layout transform: the unit to convert instead, or undefined to leave the contig out. */
@@ -51,25 +51,32 @@ export type UnitTransform = (unit: ContigUnit) => ContigUnit | undefined;
  * The units of a loaded matrix's layout, zero-copy: one per contig, its consecutive batches
  * together (one batch after a load, several where a region selection cut the contig into ranges).
  */
-export function memorySource(layout: MatrixLayout, contigs: readonly Contig[]): ContigSource {
+export function memorySource(layout: MatrixLayout): ContigSource {
   return {
     streamed: false,
-    loaded: { layout, contigs },
+    loaded: { layout },
     *units() {
       let index = 0;
-      for (const run of contigRuns(layout)) yield memoryUnit(layout, contigs, run.batches[0] ?? -1, (run.batches[run.batches.length - 1] ?? -1) + 1, index++);
+      let rowStart = 0;
+      for (const run of contigRuns(layout)) {
+        const unit = memoryUnit(layout, run.batches[0] ?? -1, (run.batches[run.batches.length - 1] ?? -1) + 1, index++, rowStart);
+        rowStart = unit.contig.rowEnd;
+        yield unit;
+      }
     },
   };
 }
 
-/** The unit of a loaded matrix's contig held in batches `[from, to)` (`contigs`: the matrix's, one per batch), `index`-th in the source's order. */
-export function memoryUnit(layout: MatrixLayout, contigs: readonly Contig[], from: number, to: number, index: number): ContigUnit {
-  const first = contigs[from];
-  const last = contigs[to - 1];
-  if (!first || !last) throw new RangeError(`no batch ${from}`);
+/**
+ * The unit of a loaded matrix's contig held in batches `[from, to)`, `index`-th in the source's
+ * order, whose first row is row `rowStart` of the whole table (the rows of the batches before it).
+ */
+export function memoryUnit(layout: MatrixLayout, from: number, to: number, index: number, rowStart: number): ContigUnit {
   const batches = layout.batches.slice(from, to);
+  const head = batches[0];
+  if (!head || to <= from) throw new RangeError(`no batch ${from}`);
   const sites = batches.reduce((sum, batch) => sum + batch.rows, 0);
-  const contig: Contig = { name: layout.contigs[(batches[0] as BatchLayout).contig] ?? '', index, sites, rowStart: first.rowStart, rowEnd: last.rowEnd };
+  const contig: Contig = { name: layout.contigs[head.contig] ?? '', index, sites, rowStart, rowEnd: rowStart + sites };
   return { contig, layout: { ...layout, batches } };
 }
 

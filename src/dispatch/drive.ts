@@ -28,7 +28,6 @@ import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 import type { EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
 import { spanGroup } from '../worker/task-group.js';
-import type { Contig } from '../layout/types.js';
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import { memoryUnit, transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type ContigSpan, type Conversion, type RangeTask, type SpanLimits } from './conversion.js';
@@ -202,14 +201,14 @@ class Run<T extends WorkerTask> {
     const { loaded } = source;
     const { spans, collectSpan, task, ungrouped } = this.conversion;
     if (!loaded || !spans || !collectSpan || !task || ungrouped || loaded.layout.batches.length === 0) return source.units();
-    const { layout, contigs } = loaded;
-    const first = memoryUnit(layout, contigs, 0, contigEnd(layout.batches, 0), 0);
+    const { layout } = loaded;
+    const first = memoryUnit(layout, 0, contigEnd(layout.batches, 0), 0, 0);
     this.begun = true;
     await this.write(await this.conversion.begin?.(first));
     const limits = spans.call(this.conversion, first);
     if (!limits) return source.units();
     this.spanLimits = limits;
-    return spanUnits(layout, contigs, limits, first);
+    return spanUnits(layout, limits, first);
   }
 
   /** The group task of a span (task-group.ts `spanGroup`): encoding tasks are lent an output slot, as in `launch`. */
@@ -359,13 +358,16 @@ function contigEnd(batches: readonly BatchLayout[], from: number): number {
  * column set; a packed matrix's checked batches go as units), units of the others. `first`: the
  * first contig's unit, made already.
  */
-function* spanUnits(layout: MatrixLayout, contigs: readonly Contig[], limits: SpanLimits, first: ContigUnit): Generator<ContigUnit | ContigSpan> {
+function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit): Generator<ContigUnit | ContigSpan> {
   const { batches } = layout;
   let index = 0;
+  let rowStart = 0;
   let span: ContigSpan | undefined;
   for (let b = 0; b < batches.length; ) {
     const batch = batches[b] as BatchLayout;
     const end = contigEnd(batches, b);
+    const start = rowStart;
+    for (let c = b; c < end; c++) rowStart += (batches[c] as BatchLayout).rows;
     if (end === b + 1 && batch.rows > 0 && batch.rows <= limits.rows && !batch.check) {
       const head = span ? (batches[span.first] as BatchLayout) : undefined;
       if (span && (!head || span.rows + batch.rows > limits.rows || span.count >= MAX_GROUP_RANGES || batch.pos !== head.pos || batch.ref !== head.ref || batch.haplotypes !== head.haplotypes)) {
@@ -375,11 +377,11 @@ function* spanUnits(layout: MatrixLayout, contigs: readonly Contig[], limits: Sp
       if (span) {
         span.count++;
         span.rows += batch.rows;
-      } else span = { unit: index === 0 ? first : memoryUnit(layout, contigs, b, end, index), layout, first: b, count: 1, rows: batch.rows };
+      } else span = { unit: index === 0 ? first : memoryUnit(layout, b, end, index, start), layout, first: b, count: 1, rows: batch.rows };
     } else {
       if (span) yield span;
       span = undefined;
-      yield index === 0 ? first : memoryUnit(layout, contigs, b, end, index);
+      yield index === 0 ? first : memoryUnit(layout, b, end, index, start);
     }
     index++;
     b = end;

@@ -89,7 +89,7 @@ export async function mapContigRanges(run: CustomRun, options: MapOptions): Prom
     collect: (result) => void results.push(result),
   };
   // Results are kept for the caller anyway: no window beyond the tasks themselves.
-  await drive(memorySource(run.layout, run.contigs), conversion, {
+  await drive(memorySource(run.layout), conversion, {
     pool: run.pool,
     window: total,
     concurrency,

@@ -64,7 +64,7 @@ export async function writeFormat(format: OutputFormat, input: Matrix | string, 
   } else {
     const { signal, onProgress } = options as ProgressOptions & { signal?: AbortSignal };
     const sink = await openOutput(options.output, { inputs: [input.source] });
-    await drive(memorySource(input.layout, input.contigs), conversion, { pool: input.pool, sink, ...compression, signal, onRange: progressOf(input, { onProgress }) });
+    await drive(memorySource(input.layout), conversion, { pool: input.pool, sink, ...compression, signal, onRange: progressOf(input, { onProgress }) });
   }
   return conversion.lines;
 }
