@@ -22,7 +22,7 @@ export interface ProgressOptions {
 export function progressOf(matrix: Matrix, options: ProgressOptions): ((sites: number, contigs: number) => void) | undefined {
   const { onProgress } = options;
   if (!onProgress) return undefined;
-  const progress: ConversionProgress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: matrix.contigs.length };
+  const progress: ConversionProgress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: matrix.layout.batches.length };
   return (sites, contigs) => {
     progress.sites += sites;
     progress.contigs += contigs;
