@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allocateColumnStore, columnBytes, positions, type ColumnStore, type Segment } from '../src/read/column-store.js';
-import { placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
+import { ContigGrouping, placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
+import { AlleleDictionary } from '../src/layout/allele-dictionary.js';
+import { stringHash } from '../src/layout/name-hash.js';
+import { RUN_NUMBERS } from '../src/worker/messages.js';
+import { runParseTask } from '../src/worker/parse-chunk.js';
 import { runPlaceTask } from '../src/worker/place-task.js';
 
 /** `placeRows` with its tasks run here, in turn (the workers run the same kernel); one store is one segment. */
@@ -45,6 +49,43 @@ describe('grouping contig runs', () => {
     assert.deepEqual([bytes[0], bytes[99], bytes[100], bytes[119], bytes[120], bytes[149], bytes[192], bytes[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
     const pos = positions(out, 0, 256);
     assert.deepEqual([pos[0], pos[99], pos[100], pos[119], pos[120], pos[149], pos[192], pos[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('finds contigs by their name hash: names of one hash stay apart, a contig met again is grouped, the table grows', () => {
+    const grouping = new ContigGrouping();
+    grouping.add('a', 0, 10, 7);
+    grouping.add('b', 10, 10, 7); // the same hash, another name
+    grouping.add('c', 20, 10, 7);
+    grouping.add('a', 30, 5, 7); // back to a, after b and c
+    grouping.add('skipped', 35, 0, 7); // met, no rows
+    assert.deepEqual(grouping.names, ['a', 'b', 'c', 'skipped']);
+    assert.equal(grouping.has('skipped'), false, 'has() hashes the name itself: stringHash, not 7');
+    assert.deepEqual(grouping.plan(100).contigs, [{ name: 'a', start: 0, rows: 15 }, { name: 'b', start: 15, rows: 10 }, { name: 'c', start: 25, rows: 10 }]);
+    // 3,000 contigs (the table starts at 1,024 slots), then each met again: grouped, none added.
+    const many = new ContigGrouping();
+    for (let i = 0; i < 3000; i++) many.add(`s${i}`, i, 1);
+    for (let i = 0; i < 3000; i++) many.add(`s${i}`, 3000 + i, 1);
+    assert.equal(many.names.length, 3000);
+    assert.ok(many.has('s2999') && many.has('s0') && !many.has('s3000'));
+    const plan = many.plan(6000);
+    assert.deepEqual(plan.contigs[2999], { name: 's2999', start: 5998, rows: 2 });
+  });
+
+  it('the parse hashes each run\'s name as stringHash does (UTF-8 bytes), ASCII or not', () => {
+    const names = ['chr1', 'scaffold_12', 'contig-é', 'ü1'];
+    const text = names.map((name, i) => `${name}\t${i + 1}\tA\tC\n`).join('');
+    const bytes = new TextEncoder().encode(text);
+    const block = new SharedArrayBuffer(bytes.length);
+    new Uint8Array(block).set(bytes);
+    const rows = names.length;
+    const columns = [new SharedArrayBuffer(4 * rows), new SharedArrayBuffer(rows), new SharedArrayBuffer(rows)];
+    const result = runParseTask({ kind: 'parse', source: { type: 'block', bytes: block, length: bytes.length }, fields: 4, columns, alleles: AlleleDictionary.create().buffer, rowStart: 0, rowCapacity: rows, allowUnsorted: false });
+    assert.equal(result.problem, undefined);
+    assert.deepEqual(result.runs.names, names);
+    assert.deepEqual(
+      names.map((_, k) => result.runs.numbers[RUN_NUMBERS * k + 4]),
+      names.map((name) => stringHash(name)),
+    );
   });
 
   it('many small contigs in file order: no padding and a single move', () => {

@@ -3,6 +3,7 @@
 // order of first appearance, each contig's rows in file order), and moves them there.
 
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
+import { stringHash } from '../layout/name-hash.js';
 import type { PlaceTask } from '../worker/messages.js';
 import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
 
@@ -40,12 +41,16 @@ export interface RowPlan {
  * Contig runs grouped by contig as they come, chunk after chunk in file order, with no object per
  * run: a contig's runs are a chain of run numbers. The load adds each chunk's runs as its parse
  * result arrives, while the workers parse the next chunks, so that what is left once the last
- * chunk is in is `plan`, a pass over numbers.
+ * chunk is in is `plan`, a pass over numbers. Contigs are found by the hash of their name, which
+ * the parse workers compute (layout/name-hash.ts), in a table of numbers: a Map of 100,000 new
+ * strings cost the main thread more than the workers' whole parse of their runs.
  */
 export class ContigGrouping {
   /** Every contig met, in order of first appearance (also those whose runs have no rows, as a skipped contig's). */
   readonly names: string[] = [];
-  private readonly index = new Map<string, number>();
+  /** Each contig's name hash, and the open-addressing table over them (contig + 1; 0: empty). */
+  private readonly hashes: number[] = [];
+  private table = new Int32Array(1024);
   /** Per run: its first row in the parse regions, its rows, and the contig's next run (-1: none). */
   private readonly src: number[] = [];
   private readonly rows: number[] = [];
@@ -57,19 +62,24 @@ export class ContigGrouping {
 
   /** Whether contig `name` was met. */
   has(name: string): boolean {
-    return this.index.has(name);
+    return this.find(name, stringHash(name)) >= 0;
   }
 
-  /** A run of `rows` rows of contig `name` at row `src` of the parse regions; a run without rows only marks its contig as met. */
-  add(name: string, src: number, rows: number): void {
+  /**
+   * A run of `rows` rows of contig `name` (whose `nameHash` is `hash`) at row `src` of the parse
+   * regions; a run without rows only marks its contig as met.
+   */
+  add(name: string, src: number, rows: number, hash = stringHash(name)): void {
     // A sorted file's runs of one contig follow each other: no lookup for those.
-    let contig = this.previous >= 0 && this.names[this.previous] === name ? this.previous : (this.index.get(name) ?? -1);
+    let contig = this.previous >= 0 && this.names[this.previous] === name ? this.previous : this.find(name, hash);
     if (contig < 0) {
       contig = this.names.length;
-      this.index.set(name, contig);
       this.names.push(name);
+      this.hashes.push(hash);
       this.first.push(-1);
       this.last.push(-1);
+      if (2 * this.names.length > this.table.length) this.rehash(2 * this.table.length);
+      else this.table[-1 - this.slot] = contig + 1;
     }
     this.previous = contig;
     if (rows === 0) return;
@@ -81,6 +91,39 @@ export class ContigGrouping {
     if (last < 0) this.first[contig] = run;
     else this.next[last] = run;
     this.last[contig] = run;
+  }
+
+  /** The slot `find` stopped at: its table index when found, else -1 - the empty slot the name would take. */
+  private slot = 0;
+
+  /** The contig named `name` (hash `hash`), or -1. */
+  private find(name: string, hash: number): number {
+    const { table, hashes, names } = this;
+    const mask = table.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const entry = table[i] as number;
+      if (entry === 0) {
+        this.slot = -1 - i;
+        return -1;
+      }
+      const contig = entry - 1;
+      if (hashes[contig] === hash && names[contig] === name) {
+        this.slot = i;
+        return contig;
+      }
+    }
+  }
+
+  /** The table made again at `size` slots (a power of two), every contig in it. */
+  private rehash(size: number): void {
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    for (let contig = 0; contig < this.hashes.length; contig++) {
+      let i = (this.hashes[contig] as number) & mask;
+      while (table[i] !== 0) i = (i + 1) & mask;
+      table[i] = contig + 1;
+    }
+    this.table = table;
   }
 
   /** Whether any run has rows. */

@@ -22,7 +22,7 @@ import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/mat
 import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import type { ContigRun, ParseProblem, ParseResult, ParseTask } from '../worker/messages.js';
+import { contigRunAt, RUN_NUMBERS, type ContigRun, type ParseProblem, type ParseResult, type ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, type Segment } from './column-store.js';
 import { ContigGrouping, placeRows } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
@@ -143,16 +143,18 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
     const { result } = chunk;
     if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
     let src = chunk.rowStart;
-    const { runs } = result;
-    for (let k = 0; k < runs.length; k++) {
-      const run = runs[k] as ContigRun;
-      if (k === 0 && previous && previous.contig === run.contig && run.rows > 0 && run.firstPos < previous.lastPos && !allowUnsorted) {
-        throw unsortedAcrossChunks(input.path, line, run, previous);
+    const { names, numbers } = result.runs;
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k] as string;
+      const at = RUN_NUMBERS * k;
+      const rows = numbers[at] as number;
+      if (k === 0 && previous && previous.contig === name && rows > 0 && (numbers[at + 1] as number) < previous.lastPos && !allowUnsorted) {
+        throw unsortedAcrossChunks(input.path, line, contigRunAt(result.runs, k), previous);
       }
-      grouping.add(run.contig, src, run.skipped === undefined ? run.rows : 0);
-      src += run.rows;
-      previous = run;
+      grouping.add(name, src, (numbers[at + 3] as number) < 0 ? rows : 0, numbers[at + 4] as number);
+      src += rows;
     }
+    if (names.length > 0) previous = contigRunAt(result.runs, names.length - 1);
     parsed.push(chunk);
     line += result.lines;
     sites += result.rows;

@@ -17,7 +17,7 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import type { ContigRun, ParseResult, ParseTask } from '../worker/messages.js';
+import { contigRunAt, type ContigRun, type ParseResult, type ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnBytes, columnRefNumbers, positions, type ColumnStore } from './column-store.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { readHeaderFile } from './header.js';
@@ -109,7 +109,9 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
     tally?.scan(positions(staging), 0, result.runs, line);
     let src = 0;
     let at = line;
-    for (const run of result.runs) {
+    for (let k = 0; k < result.runs.names.length; k++) {
+      // An object per run here: a streamed contig is a unit of its own anyway.
+      const run = contigRunAt(result.runs, k);
       // A skipped contig (outside `onlyContigs`) comes as a contig without rows.
       if (run.rows === 0 && run.skipped === undefined) continue;
       if (run.contig !== contig.name) {

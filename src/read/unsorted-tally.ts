@@ -3,7 +3,7 @@
 // this mode) and the run ends with one warning naming the first one and the count.
 
 import { formatLocated } from '../errors.js';
-import type { ContigRun } from '../worker/messages.js';
+import { RUN_NUMBERS, type ContigRuns } from '../worker/messages.js';
 
 /** Counts decreasing POS over chunks handed to it in file order. */
 export class UnsortedTally {
@@ -14,20 +14,24 @@ export class UnsortedTally {
   constructor(private readonly file: string) {}
 
   /** Scans one chunk: its runs' POS at `pos[src...]`; `line` is the file line before the chunk's first. */
-  scan(pos: Int32Array, src: number, runs: readonly ContigRun[], line: number): void {
-    for (const run of runs) {
-      let last = this.previous && this.previous.contig === run.contig ? this.previous.pos : 0;
-      for (let r = 0; r < run.rows; r++) {
+  scan(pos: Int32Array, src: number, runs: ContigRuns, line: number): void {
+    const { names, numbers } = runs;
+    for (let k = 0; k < names.length; k++) {
+      const contig = names[k] as string;
+      const rows = numbers[RUN_NUMBERS * k] as number;
+      const skipped = numbers[RUN_NUMBERS * k + 3] as number;
+      let last = this.previous && this.previous.contig === contig ? this.previous.pos : 0;
+      for (let r = 0; r < rows; r++) {
         const value = pos[src + r] as number;
         if (value < last) {
           this.count++;
-          this.first ??= formatLocated({ file: this.file, line: line + r + 1, column: 2 }, `POS ${value} is smaller than the previous POS ${last} of contig ${run.contig}`);
+          this.first ??= formatLocated({ file: this.file, line: line + r + 1, column: 2 }, `POS ${value} is smaller than the previous POS ${last} of contig ${contig}`);
         }
         last = value;
       }
-      if (run.rows > 0) this.previous = { contig: run.contig, pos: last };
-      src += run.rows;
-      line += run.rows + (run.skipped ?? 0);
+      if (rows > 0) this.previous = { contig, pos: last };
+      src += rows;
+      line += rows + Math.max(0, skipped);
     }
   }
 

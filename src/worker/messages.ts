@@ -72,6 +72,30 @@ export interface ContigRun {
   skipped?: number;
 }
 
+/**
+ * A chunk's contig runs in file order, as the parse hands them back: names, and `RUN_NUMBERS`
+ * numbers per run (rows, first POS, last POS, lines skipped or -1, the name's hash:
+ * layout/name-hash.ts), not an object per run (a chunk of a matrix of 20,000 small contigs holds
+ * thousands of runs).
+ */
+export interface ContigRuns {
+  names: string[];
+  numbers: Float64Array;
+}
+
+/** Numbers per run in `ContigRuns.numbers`. */
+export const RUN_NUMBERS = 5;
+
+/** Run `k` of `runs` as an object (for a message or an error: the loops over runs read the numbers). */
+export function contigRunAt(runs: ContigRuns, k: number): ContigRun {
+  const at = RUN_NUMBERS * k;
+  const { numbers } = runs;
+  const run: ContigRun = { contig: runs.names[k] as string, rows: numbers[at] as number, firstPos: numbers[at + 1] as number, lastPos: numbers[at + 2] as number };
+  const skipped = numbers[at + 3] as number;
+  if (skipped >= 0) run.skipped = skipped;
+  return run;
+}
+
 /** What went wrong, relative to the chunk: `line` counts from 0 at the chunk's first line. */
 export interface ParseProblem {
   line: number;
@@ -83,7 +107,7 @@ export interface ParseResult {
   rows: number;
   /** Lines read: the rows and the skipped lines. */
   lines: number;
-  runs: ContigRun[];
+  runs: ContigRuns;
   problem?: ParseProblem;
 }
 

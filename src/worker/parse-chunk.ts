@@ -6,7 +6,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
 import { inflateBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
-import type { ContigRun, FileRangeSource, ParseProblem, ParseResult, ParseTask } from './messages.js';
+import { NAME_HASH_BASIS, NAME_HASH_PRIME } from '../layout/name-hash.js';
+import { RUN_NUMBERS, type ContigRuns, type FileRangeSource, type ParseProblem, type ParseResult, type ParseTask } from './messages.js';
 
 const TAB = 9;
 const NL = 10;
@@ -223,7 +224,9 @@ function parseRows(
 
 /** Parses complete lines into the columns of one chunk's row region. */
 export class ChunkParser {
-  readonly runs: ContigRun[] = [];
+  /** The runs so far (`ContigRuns`: the open one's numbers are set as it closes). */
+  private readonly runNames: string[] = [];
+  private readonly runNumbers: number[] = [];
   /** Rows written so far. */
   rows = 0;
   /** Lines of unselected contigs skipped so far (`ParseTask.contigs`). */
@@ -234,7 +237,8 @@ export class ChunkParser {
   private readonly dictionary: AlleleDictionary;
   private contigBytes = new Uint8Array(64);
   private contigLength = -1;
-  private run: ContigRun | undefined;
+  /** The open run's index (-1: none yet), and the row it started at. */
+  private run = -1;
   private runStart = 0;
   /** The contigs whose lines become rows (all when undefined), and whether the open run is skipped. */
   private readonly keep: Set<string> | undefined;
@@ -266,7 +270,7 @@ export class ChunkParser {
   parse(buf: Uint8Array, p: number, end: number, stop: number): number {
     const loop = this.loop;
     loop.row = this.rows;
-    loop.lastPos = this.run ? this.run.lastPos : 0;
+    loop.lastPos = this.run >= 0 ? (this.runNumbers[RUN_NUMBERS * this.run + 2] as number) : 0;
     for (;;) {
       if (this.skipping) p = this.skipLines(buf, p, end, stop);
       p = parseRows(buf, p, end, stop, this.codes, this.lut, this.pos, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
@@ -302,7 +306,7 @@ export class ChunkParser {
       case Status.badPos:
         return this.badPos(buf, at);
       case Status.unsorted:
-        return new LineProblem(2, `POS ${loop.value} is smaller than the previous POS ${loop.lastPos} of contig ${this.run?.contig}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
+        return new LineProblem(2, `POS ${loop.value} is smaller than the previous POS ${loop.lastPos} of contig ${this.runNames[this.run]}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
       default:
         return new LineProblem(column, this.alleleProblem);
     }
@@ -311,24 +315,34 @@ export class ChunkParser {
   private startRun(buf: Uint8Array, start: number, end: number): void {
     if (end === start) throw new LineProblem(1, 'empty CHROM');
     if (end - start > MAX_NAME_BYTES) throw new LineProblem(1, `contig name of ${end - start} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
+    if (end - start > this.contigBytes.length) this.contigBytes = new Uint8Array(2 * (end - start));
+    // One pass over the name's bytes: checked, copied, hashed, and whether they are all ASCII.
+    const bytes = this.contigBytes;
+    let hash = NAME_HASH_BASIS;
+    let ascii = true;
+    let control = -1;
+    for (let k = start; k < end; k++) {
+      const b = buf[k] ?? 0;
+      if (control < 0 && (b < 0x20 || b === 0x7f)) control = b;
+      if (b >= 0x80) ascii = false;
+      bytes[k - start] = b;
+      hash = Math.imul(hash ^ b, NAME_HASH_PRIME);
+    }
+    this.contigLength = end - start;
+    const view = bytes.subarray(0, end - start);
     let name: string;
     try {
-      name = utf8.decode(buf.subarray(start, end));
+      // An ASCII name is its bytes as characters; other names go through the UTF-8 check.
+      name = ascii ? String.fromCharCode.apply(null, view as unknown as number[]) : utf8.decode(view);
     } catch {
       throw new LineProblem(1, 'CHROM is not valid UTF-8 text (is this a binary file?)');
     }
-    for (let k = start; k < end; k++) {
-      const b = buf[k] ?? 0;
-      if (b < 0x20 || b === 0x7f) throw new LineProblem(1, `unexpected byte 0x${b.toString(16).padStart(2, '0')} in CHROM (is this a binary file?)`);
-    }
-    if (end - start > this.contigBytes.length) this.contigBytes = new Uint8Array(2 * (end - start));
-    this.contigBytes.set(buf.subarray(start, end));
-    this.contigLength = end - start;
-    this.run = { contig: name, rows: 0, firstPos: 0, lastPos: 0 };
+    if (control >= 0) throw new LineProblem(1, `unexpected byte 0x${control.toString(16).padStart(2, '0')} in CHROM (is this a binary file?)`);
     this.skipping = this.keep !== undefined && !this.keep.has(name);
-    if (this.skipping) this.run.skipped = 0;
+    this.run = this.runNames.length;
+    this.runNames.push(name);
+    this.runNumbers.push(0, 0, 0, this.skipping ? 0 : -1, hash | 0);
     this.runStart = this.rows;
-    this.runs.push(this.run);
   }
 
   /**
@@ -337,7 +351,7 @@ export class ChunkParser {
    * interned, as `parseRows` does. Returns the offset of the first line not skipped.
    */
   private skipLines(buf: Uint8Array, p: number, end: number, stop: number): number {
-    const run = this.run as ContigRun;
+    const skippedAt = RUN_NUMBERS * this.run + 3;
     const name = this.contigBytes;
     const n = this.contigLength;
     const lut = this.lut;
@@ -376,7 +390,7 @@ export class ChunkParser {
         if (known >= 0 && tabs === 0 && buf[f + 1] === NL) next = f + 2;
       }
       p = next >= 0 ? next : this.scanCells(buf, p, q, cells);
-      run.skipped = (run.skipped ?? 0) + 1;
+      (this.runNumbers[skippedAt] as number)++;
       this.skipped++;
     }
     return p;
@@ -403,14 +417,22 @@ export class ChunkParser {
 
   /** Records the open run's row count and first and last POS, as of `this.rows`. */
   private closeRun(lastPos: number): void {
-    const run = this.run;
-    if (!run) return;
-    run.rows = this.rows - this.runStart;
-    if (run.rows > 0) {
-      run.firstPos = this.pos[this.runStart] ?? 0;
-      run.lastPos = lastPos;
+    if (this.run < 0) return;
+    const at = RUN_NUMBERS * this.run;
+    const rows = this.rows - this.runStart;
+    const numbers = this.runNumbers;
+    numbers[at] = rows;
+    if (rows > 0) {
+      numbers[at + 1] = this.pos[this.runStart] ?? 0;
+      numbers[at + 2] = lastPos;
     }
   }
+
+  /** The runs parsed, as the result hands them back. */
+  get runs(): ContigRuns {
+    return { names: this.runNames, numbers: Float64Array.from(this.runNumbers) };
+  }
+
 
   private alleleProblem = '';
 
