@@ -216,17 +216,7 @@ class Run<T extends WorkerTask> {
     const limits = this.spanLimits as SpanLimits;
     const head = (this.conversion.task as (range: RangeTask) => T)(contigRanges(span.unit, span.rows)[0] as RangeTask);
     const encodes = 'encodes' in head;
-    let slot: SharedArrayBuffer | undefined;
-    if (encodes) {
-      const bytes = limits.slotBytes ?? this.replyBytes;
-      slot = this.slots.pop();
-      if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
-      const task = head as EncodingTask;
-      task.encodes = true;
-      task.bgzf = this.options.bgzf ?? false;
-      if (this.options.level !== undefined) task.level = this.options.level;
-      task.output = slot;
-    }
+    const slot = encodes ? this.lendSlot([head as EncodingTask], limits.slotBytes ?? this.replyBytes) : undefined;
     const joined = this.conversion.collectJoined !== undefined || (limits.joined === true && !this.options.bgzf);
     const group = spanGroup(head, span.layout, span.first, span.count, { joined, contigField: limits.contigField });
     return (signal) =>
@@ -246,20 +236,10 @@ class Run<T extends WorkerTask> {
     let slot: SharedArrayBuffer | undefined;
     const encodes = tasks.length > 0 && 'encodes' in (tasks[0] as WorkerTask);
     if (encodes) {
-      // Every encoding task gets an output slot: a kernel that writes into one has it sized by
-      // `slotBytes` (the tasks of a group write it one after the other: it fits the largest range);
-      // the bytes handed back go there when they fit, else come in a buffer of their own and the
-      // next slots are made larger. Slots are reused, so the bytes of a run leave no garbage.
+      // A kernel that writes into its slot has it sized by `slotBytes` (the tasks of a group write
+      // it one after the other: it fits the largest range).
       const { slotBytes } = this.conversion;
-      const bytes = slotBytes ? ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0) : this.replyBytes;
-      slot = this.slots.pop();
-      if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
-      for (const task of tasks as EncodingTask[]) {
-        task.encodes = true;
-        task.bgzf = this.options.bgzf ?? false;
-        if (this.options.level !== undefined) task.level = this.options.level;
-        task.output = slot;
-      }
+      slot = this.lendSlot(tasks as EncodingTask[], slotBytes ? ranges.reduce((most, range) => Math.max(most, slotBytes(range)), 0) : this.replyBytes);
     }
     const { pool } = this.options;
     const joined = tasks.length > 1 && this.conversion.collectJoined !== undefined;
@@ -267,6 +247,24 @@ class Run<T extends WorkerTask> {
     if (tasks.length === 1) return (signal) => pool.run(tasks[0] as T, signal).then(alone);
     if (joined) return (signal) => pool.runJoined(tasks, signal).then(alone);
     return (signal) => pool.runGroup(tasks, signal).then((group: GroupResult) => ({ ranges, results: group.results, joined, bytes: encodes ? this.bytesOf(group as HandedBack, slot) : undefined, slot }));
+  }
+
+  /**
+   * An output slot of at least `bytes` for encoding tasks, and the tasks set to encode into it.
+   * Every encoding task (or group, or span) gets one: the bytes handed back go there when they fit,
+   * else come in a buffer of their own and the next slots are made larger. Slots are reused, so
+   * the bytes of a run leave no garbage.
+   */
+  private lendSlot(tasks: readonly EncodingTask[], bytes: number): SharedArrayBuffer {
+    let slot = this.slots.pop();
+    if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
+    for (const task of tasks) {
+      task.encodes = true;
+      task.bgzf = this.options.bgzf ?? false;
+      if (this.options.level !== undefined) task.level = this.options.level;
+      task.output = slot;
+    }
+    return slot;
   }
 
   /** Consumes a done task or group, in genome order: its bytes to the sink, its results to the conversion. */
