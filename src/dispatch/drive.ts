@@ -367,10 +367,13 @@ function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit)
     const start = rowStart;
     for (let c = b; c < end; c++) rowStart += (batches[c] as BatchLayout).rows;
     if (end === b + 1 && batch.rows > 0 && batch.rows <= limits.rows && !batch.check) {
-      const head = span ? (batches[span.first] as BatchLayout) : undefined;
-      if (span && (!head || span.rows + batch.rows > limits.rows || span.count >= MAX_GROUP_RANGES || batch.pos !== head.pos || batch.ref !== head.ref || batch.haplotypes !== head.haplotypes)) {
-        yield span;
-        span = undefined;
+      if (span) {
+        // A span ends when it is full or this contig's columns are another set.
+        const head = batches[span.first] as BatchLayout;
+        if (span.rows + batch.rows > limits.rows || span.count >= MAX_GROUP_RANGES || batch.pos !== head.pos || batch.ref !== head.ref || batch.haplotypes !== head.haplotypes) {
+          yield span;
+          span = undefined;
+        }
       }
       if (span) {
         span.count++;

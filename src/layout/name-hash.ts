@@ -2,9 +2,9 @@
 // name as they read it (its bytes are at hand), so that the main thread groups the runs of 100,000
 // contigs through a table of numbers instead of hashing 100,000 new strings into a Map.
 
-/** FNV-1a's 32-bit offset basis and prime (the parse kernel hashes inline with them). */
-export const NAME_HASH_BASIS = 0x811c9dc5;
-export const NAME_HASH_PRIME = 0x01000193;
+/** FNV-1a's 32-bit offset basis and prime. */
+const NAME_HASH_BASIS = 0x811c9dc5;
+const NAME_HASH_PRIME = 0x01000193;
 
 /** The hash of the name whose UTF-8 bytes are `bytes[start, end)`. */
 export function nameHash(bytes: Uint8Array, start = 0, end = bytes.length): number {

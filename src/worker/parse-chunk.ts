@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
 import { inflateBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
-import { NAME_HASH_BASIS, NAME_HASH_PRIME } from '../layout/name-hash.js';
+import { nameHash } from '../layout/name-hash.js';
 import { RUN_NUMBERS, type ContigRuns, type FileRangeSource, type ParseProblem, type ParseResult, type ParseTask } from './messages.js';
 
 const TAB = 9;
@@ -316,9 +316,8 @@ export class ChunkParser {
     if (end === start) throw new LineProblem(1, 'empty CHROM');
     if (end - start > MAX_NAME_BYTES) throw new LineProblem(1, `contig name of ${end - start} bytes is longer than the ${MAX_NAME_BYTES} accepted`);
     if (end - start > this.contigBytes.length) this.contigBytes = new Uint8Array(2 * (end - start));
-    // One pass over the name's bytes: checked, copied, hashed, and whether they are all ASCII.
+    // One pass over the name's bytes: checked, copied, and whether they are all ASCII.
     const bytes = this.contigBytes;
-    let hash = NAME_HASH_BASIS;
     let ascii = true;
     let control = -1;
     for (let k = start; k < end; k++) {
@@ -326,7 +325,6 @@ export class ChunkParser {
       if (control < 0 && (b < 0x20 || b === 0x7f)) control = b;
       if (b >= 0x80) ascii = false;
       bytes[k - start] = b;
-      hash = Math.imul(hash ^ b, NAME_HASH_PRIME);
     }
     this.contigLength = end - start;
     const view = bytes.subarray(0, end - start);
@@ -341,7 +339,7 @@ export class ChunkParser {
     this.skipping = this.keep !== undefined && !this.keep.has(name);
     this.run = this.runNames.length;
     this.runNames.push(name);
-    this.runNumbers.push(0, 0, 0, this.skipping ? 0 : -1, hash | 0);
+    this.runNumbers.push(0, 0, 0, this.skipping ? 0 : -1, nameHash(view));
     this.runStart = this.rows;
   }
 
@@ -432,7 +430,6 @@ export class ChunkParser {
   get runs(): ContigRuns {
     return { names: this.runNames, numbers: Float64Array.from(this.runNumbers) };
   }
-
 
   private alleleProblem = '';
 

@@ -65,9 +65,7 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
   const own: (Record<string, unknown> | 0)[] = [];
   let checks: (BatchCheck | 0)[] | undefined;
   let ownNumbers: Record<string, Float64Array> | undefined;
-  const head = tasks.find((task) => 'batch' in task) as Record<string, unknown> | undefined;
-  const common: Record<string, unknown> = {};
-  for (const key in head) if (!RANGE_FIELDS.has(key)) common[key] = head[key];
+  const common = commonFields(tasks.find((task) => 'batch' in task));
   let last: BatchLayout | undefined;
   let set = -1;
   for (let k = 0; k < tasks.length; k++) {
@@ -82,16 +80,10 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
     const { batch } = task;
     if (!last || batch.pos !== last.pos || batch.ref !== last.ref || batch.haplotypes !== last.haplotypes) {
       set = sets.length;
-      sets.push(batch.haplotypes.length, batch.pos.buffer, batch.pos.byteOffset, batch.ref.buffer, batch.ref.byteOffset);
-      for (const ref of batch.haplotypes) sets.push(ref.buffer, ref.byteOffset);
+      pushColumnSet(sets, batch);
       last = batch;
     }
-    ranges[at] = set;
-    ranges[at + 1] = batch.contig;
-    ranges[at + 2] = batch.rows;
-    ranges[at + 3] = batch.row ?? 0;
-    ranges[at + 4] = task.from;
-    ranges[at + 5] = task.to;
+    setRange(ranges, at, set, batch, task.from, task.to);
     contigs.push(task.contig);
     own.push(ownFields(task as unknown as Record<string, unknown>, common, (key, value) => (((ownNumbers ??= {})[key] ??= new Float64Array(tasks.length).fill(NaN))[k] = value)));
     if (batch.check) (checks ??= new Array<BatchCheck | 0>(tasks.length).fill(0))[k] = batch.check;
@@ -112,9 +104,7 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
  * as `taskGroup` of those tasks.
  */
 export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number, count: number, options: { joined: boolean; contigField?: string | undefined }): TaskGroup {
-  const common: Record<string, unknown> = {};
-  const fields = head as unknown as Record<string, unknown>;
-  for (const key in fields) if (!RANGE_FIELDS.has(key)) common[key] = fields[key];
+  const common = commonFields(head);
   // The span's column references are the layout's own (`rangeColumns` may have renumbered the head's).
   common.buffers = layout.buffers;
   const { batches, contigs: names } = layout;
@@ -123,24 +113,40 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
   const contigIndexes = options.contigField === undefined ? undefined : new Float64Array(count);
   for (let k = 0; k < count; k++) {
     const batch = batches[first + k] as BatchLayout;
-    const at = RANGE_NUMBERS * k;
-    ranges[at] = 0;
-    ranges[at + 1] = batch.contig;
-    ranges[at + 2] = batch.rows;
-    ranges[at + 3] = batch.row ?? 0;
-    ranges[at + 4] = 0;
-    ranges[at + 5] = batch.rows;
+    setRange(ranges, RANGE_NUMBERS * k, 0, batch, 0, batch.rows);
     contigs[k] = names[batch.contig] as string;
     if (contigIndexes) contigIndexes[k] = batch.contig;
   }
-  const { pos, ref, haplotypes } = batches[first] as BatchLayout;
-  const sets = new Float64Array(5 + 2 * haplotypes.length);
-  sets.set([haplotypes.length, pos.buffer, pos.byteOffset, ref.buffer, ref.byteOffset]);
-  haplotypes.forEach((column, h) => sets.set([column.buffer, column.byteOffset], 5 + 2 * h));
-  const group: TaskGroup = { kind: 'group', common, ranges, sets, contigs, own: new Array<0>(count).fill(0) };
+  const sets: number[] = [];
+  pushColumnSet(sets, batches[first] as BatchLayout);
+  const group: TaskGroup = { kind: 'group', common, ranges, sets: Float64Array.from(sets), contigs, own: new Array<0>(count).fill(0) };
   if (contigIndexes) group.ownNumbers = { [options.contigField as string]: contigIndexes };
   if (options.joined) group.joined = true;
   return group;
+}
+
+/** The fields of a range task that its group's tasks share: all but its range's own (`RANGE_FIELDS`). */
+function commonFields(head: object | undefined): Record<string, unknown> {
+  const fields = head as Record<string, unknown> | undefined;
+  const common: Record<string, unknown> = {};
+  for (const key in fields) if (!RANGE_FIELDS.has(key)) common[key] = fields[key];
+  return common;
+}
+
+/** Appends a batch's column references to a group's `sets`: the number of haplotypes, then buffer and byte offset of POS, REF and each haplotype. */
+function pushColumnSet(sets: number[], { pos, ref, haplotypes }: BatchLayout): void {
+  sets.push(haplotypes.length, pos.buffer, pos.byteOffset, ref.buffer, ref.byteOffset);
+  for (const column of haplotypes) sets.push(column.buffer, column.byteOffset);
+}
+
+/** Writes a task's `RANGE_NUMBERS` numbers at `at` of a group's `ranges`: its column set, its batch's contig, rows and first row, and its rows `[from, to)`. */
+function setRange(ranges: Float64Array, at: number, set: number, batch: BatchLayout, from: number, to: number): void {
+  ranges[at] = set;
+  ranges[at + 1] = batch.contig;
+  ranges[at + 2] = batch.rows;
+  ranges[at + 3] = batch.row ?? 0;
+  ranges[at + 4] = from;
+  ranges[at + 5] = to;
 }
 
 /**
