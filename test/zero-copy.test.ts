@@ -2,10 +2,11 @@
 // threads read and write that very memory.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { loadMatrix, type Matrix } from 'genomatrix';
 import { Table, Vector } from 'apache-arrow';
-import { fixture } from './helpers.js';
+import { cliPath, fixture, generate, scratchDir } from './helpers.js';
 
 describe('shared columns', () => {
   let matrix: Matrix;
@@ -78,5 +79,42 @@ describe('shared columns', () => {
     assert.equal(first.get(0), 'T');
     assert.equal(first.get(11), 'T');
     assert.equal(first.get(16), 'T');
+  });
+});
+
+// The bytes a worker hands back go in a shared output slot, or in a SharedArrayBuffer of their own
+// when they do not fit it: never by transferring an ArrayBuffer. The first detach in a thread
+// invalidates V8's "no buffer detached" assumption and throws away every function it had optimised
+// (docs/internals.md, "Optimising compiles"). V8 reports it under --trace-protector-invalidation.
+describe('worker output', () => {
+  const detaches = (args: string[]): number => {
+    const run = spawnSync(process.execPath, ['--trace-protector-invalidation', ...args], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    return `${run.stdout}${run.stderr}`.split('ArrayBufferDetaching').length - 1;
+  };
+
+  it('V8 reports a detached buffer (the check below can fail)', () => {
+    assert.equal(detaches(['-e', 'const b = new ArrayBuffer(8); structuredClone(b, { transfer: [b] });']), 1);
+  });
+
+  it('no thread detaches a buffer, with outputs larger than the first output slots', () => {
+    const scratch = scratchDir();
+    try {
+      // 20,000 sites a contig: each task's VCF or haplotype lines are larger than the 256 KiB slots
+      // the driver lends first, so they come back in buffers of their own.
+      const input = `${scratch.dir}/m.tsv`;
+      generate(input, ['--contigs', '3', '--sites', '20000', '--haplotypes', '31', '--seed', '3']);
+      for (const [command, output, ...options] of [
+        ['vcf', 'o.vcf', '-O', 'v'],
+        ['vcf', 'o.vcf.gz'],
+        ['haplotype', 'o.txt.gz'],
+        ['pack', 'o.arrow'],
+        ['stats', 'o.tsv'],
+      ] as const) {
+        assert.equal(detaches([cliPath, command, input, '-o', `${scratch.dir}/${output}`, ...options]), 0, `${command} ${output}`);
+      }
+    } finally {
+      scratch.cleanup();
+    }
   });
 });

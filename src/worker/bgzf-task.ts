@@ -2,38 +2,37 @@
 // driver sends a conversion's header and trailer here; a range's encoded lines are compressed by
 // `encodedOutput` in the worker that encoded them, right after their kernel.
 
-import { Tinypool } from 'tinypool';
 import { bgzfBlocks } from '../write/bgzf.js';
 import type { BgzfTask, EncodedChunk, TransferredChunk } from './messages.js';
 
 /** Compresses a task's bytes into BGZF blocks (no end block). */
 export function runBgzfTask(task: BgzfTask): TransferredChunk {
-  return moveChunk({ bytes: bgzfBlocks(task.bytes, task.level), lines: 0 });
+  return { bytes: sharedCopy(bgzfBlocks(task.bytes, task.level)), lines: 0 };
 }
 
 /**
  * The bytes an encoding kernel produced, as they go back to the main thread (BGZF blocks when the
- * task asks for them): in the task's output slot (`handBack`), or transferred when they do not fit.
+ * task asks for them): in the task's output slot (`handBack`), or in shared memory of their own
+ * when they do not fit.
  */
 export function encodedOutput(task: { bgzf?: boolean; level?: number; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
   if ('length' in result && !('bytes' in result) && !task.bgzf) return result;
   const { bytes: _, ...counts } = result as TransferredChunk;
-  // BGZF blocks are a new buffer; a kernel's scratch is reused by its next task.
-  return handBack(task.output, encodedBytes(task, result), counts, task.bgzf === true);
+  return handBack(task.output, encodedBytes(task, result), counts);
 }
 
 /**
  * Hands encoded bytes back to the main thread: copied to the start of `slot` when they fit (the
  * driver lends every encoding task a slot and reuses it, so no buffer per task is left for the
- * main thread's garbage collector, which seldom runs in a streamed run), else transferred, as a
- * copy unless `owned` (a buffer of their own).
+ * main thread's garbage collector, which seldom runs in a streamed run), else copied into a
+ * SharedArrayBuffer of their own (`sharedCopy`).
  */
-export function handBack<C extends object>(slot: SharedArrayBuffer | undefined, bytes: Uint8Array, counts: C, owned: boolean): (C & { length: number }) | (C & { bytes: Uint8Array }) {
+export function handBack<C extends object>(slot: SharedArrayBuffer | undefined, bytes: Uint8Array, counts: C): (C & { length: number }) | (C & { bytes: Uint8Array }) {
   if (slot && bytes.length <= slot.byteLength) {
     if (bytes.buffer !== slot || bytes.byteOffset !== 0) new Uint8Array(slot, 0, bytes.length).set(bytes);
     return { ...counts, length: bytes.length };
   }
-  return moveChunk({ ...counts, bytes: owned ? bytes : bytes.slice() });
+  return { ...counts, bytes: sharedCopy(bytes) };
 }
 
 /**
@@ -45,10 +44,17 @@ export function encodedBytes(task: { bgzf?: boolean; level?: number; output?: Sh
   return task.bgzf ? bgzfBlocks(bytes, task.level) : bytes;
 }
 
-/** Hands a result with encoded bytes back without a copy: their ArrayBuffer is transferred, not cloned. */
-export function moveChunk<T extends { bytes: Uint8Array }>(chunk: T): T {
-  const movable = { [Tinypool.transferableSymbol]: chunk.bytes.buffer, [Tinypool.valueSymbol]: chunk };
-  return Tinypool.move(movable as unknown as Parameters<typeof Tinypool.move>[0]) as unknown as T;
+/**
+ * A copy of `bytes` in a SharedArrayBuffer, which goes to the main thread without a copy and
+ * without being transferred. A worker never transfers (detaches) an ArrayBuffer: V8 compiles its
+ * typed-array reads for "no buffer was ever detached" in this thread, and the first detach throws
+ * away every optimised function of the thread, the parse's and the kernels' just compiled
+ * (docs/internals.md, "Optimising compiles").
+ */
+export function sharedCopy(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  copy.set(bytes);
+  return copy;
 }
 
 /**

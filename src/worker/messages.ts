@@ -164,7 +164,7 @@ export interface HaplotypeTask extends EncodingTask, RangeColumns {
   format?: 'table' | 'phase-extender';
 }
 
-/** Encoded bytes handed back by transferring their ArrayBuffer (VCF, whose BGZF size is not bounded in advance). */
+/** Encoded bytes handed back in memory of their own (VCF, whose BGZF size is not bounded in advance: worker/bgzf-task.ts `sharedCopy`). */
 export interface TransferredChunk {
   bytes: Uint8Array;
   /** Data lines written (sites kept). */

@@ -365,5 +365,5 @@ export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, row
   if (!encodes) return { results };
   // The tasks share one slot: it is free again now, for the group's bytes when they fit (else a
   // copy goes: the group buffer stays the worker's, bgzf-task.ts `appendGroupBytes`).
-  return handBack((tasks[0] as EncodingTask).output, out.subarray(0, length), data ? { numbers, data } : { numbers }, false);
+  return handBack((tasks[0] as EncodingTask).output, out.subarray(0, length), data ? { numbers, data } : { numbers });
 }

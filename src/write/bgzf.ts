@@ -40,7 +40,7 @@ export function bgzfBlocks(bytes: Uint8Array, level = DEFAULT_BGZF_LEVEL): Uint8
   return concat(blocks);
 }
 
-/** Joins blocks into a fresh Uint8Array of its own ArrayBuffer (never a pooled Buffer: it may be transferred). */
+/** Joins blocks into a fresh Uint8Array of its own ArrayBuffer (never a pooled Buffer). */
 function concat(blocks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(blocks.reduce((sum, block) => sum + block.length, 0));
   let at = 0;
