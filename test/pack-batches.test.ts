@@ -1,5 +1,6 @@
-// `pack` puts small contigs together: the driver's group of them is one record batch (a joined
-// task, worker/pack-batch.ts), a large contig a batch of its own. On a matrix of 700 small contigs
+// `pack` puts small contigs together: the driver's span or group of them is one record batch (a
+// span of a loaded text matrix written by the main thread, a group of a packed file's checked
+// batches a joined task, worker/pack-batch.ts), a large contig a batch of its own. On a matrix of 700 small contigs
 // of two sizes (5 rows: packed back to back in memory; 70 rows: each at a 64-row boundary, with a
 // gap before it) between two large ones: every contig whole in one record batch, the count of a
 // batch of several in its metadata, the same matrix back (genomatrix and apache-arrow), the same

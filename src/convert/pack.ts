@@ -1,17 +1,18 @@
 // `pack`: a loaded matrix -> an Arrow IPC file that reopens without parsing (read/load-arrow.ts)
 // and that any Arrow reader opens. Record batches in contig order, through a temporary file
 // renamed when complete: a large contig is one, written from the shared columns themselves; small
-// contigs go together, the driver's group of them one record batch encoded by a worker
+// contigs go together, a span of a loaded matrix's (dispatch/conversion.ts `ContigSpan`) one record
+// batch written the same way, any other group of them one encoded by a worker
 // (worker/pack-batch.ts), groups in parallel.
 
 import { basename } from 'node:path';
 import { memorySource, streamedSource, type ContigUnit } from '../dispatch/contig-source.js';
-import { rangeColumns, type Conversion, type RangeTask } from '../dispatch/conversion.js';
+import { rangeColumns, type ContigSpan, type Conversion, type RangeTask } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
+import { batchViews, type BatchLayout, type BatchViews } from '../layout/matrix-layout.js';
 import { isSorted } from '../layout/matrix-column.js';
 import { MetadataKey, originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
@@ -111,6 +112,7 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
   let alleles: SharedArrayBuffer | undefined;
   let templates: PackTask['templates'] | undefined;
   let smallRows = 1;
+  let chromScratch = new Int32Array(0);
   const contigCodes = new Map<string, number>();
   let sites = 0;
   let contigs = 0;
@@ -161,12 +163,22 @@ async function packConversion(sink: OutputSink, start: PackStart): Promise<PackC
     task: (range) => ({ kind: 'pack', encodes: true, ...rangeColumns(range), code: codeOf(range.unit), templates: templates as PackTask['templates'] }),
     collect: (result, range) => written(result, [range]),
     collectJoined: written,
-    // Spans of a loaded matrix's small contigs: the same groups, each task's code its contig's index.
-    spans: () => (start.dictionaries ? { rows: smallRows, contigField: 'code' } : undefined),
-    collectSpan(results, span) {
-      recordBatchWritten(results[0] as TransferredChunk | EncodedChunk);
-      sites += span.rows;
-      contigs += span.count;
+    // Spans of a loaded matrix's small contigs: each the record batch a worker would make of the
+    // same group, written here straight from the shared buffers (`spanColumns`), as a large contig.
+    spans: () => (start.dictionaries ? { rows: smallRows } : undefined),
+    async spanDone(span) {
+      const { rows, count } = span;
+      // The CHROM column's memory is reused from span to span: the writer is done with it once
+      // `writeRecordBatch` resolves.
+      if (chromScratch.length < rows) chromScratch = new Int32Array(Math.max(rows, smallRows));
+      const { columns, sorted } = spanColumns(span, chromScratch.subarray(0, rows));
+      const metadata = new Map<string, string>();
+      if (!sorted) metadata.set(MetadataKey.unsorted, 'true');
+      if (count > 1) metadata.set(MetadataKey.contigs, CONTIG_COUNT_PLACEHOLDER);
+      alleles = span.layout.alleles;
+      await (writer as ArrowFileWriter).writeRecordBatch(rows, columns, metadata, count);
+      sites += rows;
+      contigs += count;
     },
     async contigDone(unit) {
       if (small(unit)) return; // a worker's: written by the driver (collect)
@@ -276,16 +288,46 @@ function storedPairs(samples: readonly string[], pairs: NonNullable<PackOptions[
 }
 
 /**
- * The body buffers of one record batch: CHROM (contig `code` on every row), then POS, REF and the
- * haplotypes, each the rows of `views` one after the other (a contig held in one or more pieces).
+ * The body buffers of one record batch: CHROM (contig `code` on every row, or the column given),
+ * then POS, REF and the haplotypes, each the rows of `views` one after the other (a contig held in
+ * one or more pieces, or a span's contigs).
  */
-function recordBatchColumns(code: number, views: readonly BatchViews[]): BodyBuffer[] {
+function recordBatchColumns(code: number | BodyBuffer, views: readonly BatchViews[]): BodyBuffer[] {
   const rows = views.reduce((sum, view) => sum + view.pos.length, 0);
   const bytes = (array: Int32Array | Uint8Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   const column = (of: (view: BatchViews) => Int32Array | Uint8Array): BodyBuffer =>
     views.length === 1 ? bytes(of(views[0] as BatchViews)) : { byteLength: views.reduce((sum, view) => sum + of(view).byteLength, 0), pieces: () => views.map((view) => bytes(of(view))) };
   const haplotypes = views[0]?.haplotypes.length ?? 0;
-  return [repeatedInt32(code, rows), column((view) => view.pos), column((view) => view.ref), ...Array.from({ length: haplotypes }, (_, h) => column((view) => view.haplotypes[h] as Uint8Array))];
+  return [typeof code === 'number' ? repeatedInt32(code, rows) : code, column((view) => view.pos), column((view) => view.ref), ...Array.from({ length: haplotypes }, (_, h) => column((view) => view.haplotypes[h] as Uint8Array))];
+}
+
+/**
+ * The body buffers of a span's record batch, the same bytes as the pack kernel's of its group
+ * (worker/pack-batch.ts): CHROM each row's contig index (in `chrom`, of the span's rows), then the other columns as views of the
+ * shared buffers, one piece per run of adjacent rows (a loaded text matrix's contigs follow each
+ * other: one piece). `sorted`: no contig's POS decreases.
+ */
+function spanColumns({ layout, first, count }: ContigSpan, chrom: Int32Array): { columns: BodyBuffer[]; sorted: boolean } {
+  const { batches } = layout;
+  const head = batches[first] as BatchLayout;
+  const pieces: BatchLayout[] = [];
+  let end = 0;
+  for (let k = first; k < first + count; k++) end = Math.max(end, ((batches[k] as BatchLayout).row ?? 0) + (batches[k] as BatchLayout).rows);
+  const pos = new Int32Array(layout.buffers[head.pos.buffer] as SharedArrayBuffer, head.pos.byteOffset, end);
+  let sorted = true;
+  let at = 0;
+  for (let k = first; k < first + count; k++) {
+    const batch = batches[k] as BatchLayout;
+    const row = batch.row ?? 0;
+    chrom.fill(batch.contig, at, at + batch.rows);
+    at += batch.rows;
+    if (sorted) sorted = isSorted(pos, row, row + batch.rows);
+    const last = pieces[pieces.length - 1];
+    if (last && (last.row ?? 0) + last.rows === row) last.rows += batch.rows;
+    else pieces.push({ ...head, rows: batch.rows, row });
+  }
+  const views = pieces.map((piece) => batchViews(layout, piece));
+  return { columns: recordBatchColumns(new Uint8Array(chrom.buffer, chrom.byteOffset, chrom.byteLength), views), sorted };
 }
 
 /** The metadata of a record batch whose POS decreases somewhere (then readers skip that check). */

@@ -107,6 +107,12 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   spans?(first: ContigUnit): SpanLimits | undefined;
   /** A span's results, in genome order: one per contig, or one for all (a conversion with `collectJoined`). */
   collectSpan?(results: readonly ResultOf<T>[], span: ContigSpan): void;
+  /**
+   * With this member, a span gets no worker task: the conversion does it whole here, on the main
+   * thread, once the tasks before it are consumed (their bytes written), as `inContigDone` does
+   * for a contig (`pack` writes a span's record batch straight from the shared buffers).
+   */
+  spanDone?(span: ContigSpan): Promise<void> | void;
   /** After the last contig: the bytes written last, whole or in pieces (a large table). */
   end?(): Promise<Uint8Array | undefined> | Uint8Array | Iterable<Uint8Array> | undefined;
 }

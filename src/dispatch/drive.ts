@@ -145,7 +145,12 @@ class Run<T extends WorkerTask> {
         if (group.length > 0) yield this.launch(group);
         group = [];
         groupRows = 0;
-        yield this.launchSpan(unit);
+        if (this.conversion.spanDone) {
+          // Done on the main thread, after every task before it is consumed, as a contig in `contigDone`.
+          yield DRAIN;
+          await this.conversion.spanDone(unit);
+          this.options.onRange?.(unit.rows, unit.count);
+        } else yield this.launchSpan(unit);
         continue;
       }
       if (!this.begun) {
@@ -199,8 +204,8 @@ class Run<T extends WorkerTask> {
    */
   private async spanned(source: ContigSource): Promise<Iterator<ContigUnit | ContigSpan> | AsyncIterator<ContigUnit | ContigSpan>> {
     const { loaded } = source;
-    const { spans, collectSpan, task, ungrouped } = this.conversion;
-    if (!loaded || !spans || !collectSpan || !task || ungrouped || loaded.layout.batches.length === 0) return source.units();
+    const { spans, collectSpan, spanDone, task, ungrouped } = this.conversion;
+    if (!loaded || !spans || !(collectSpan || spanDone) || !task || ungrouped || loaded.layout.batches.length === 0) return source.units();
     const { layout } = loaded;
     const first = memoryUnit(layout, 0, contigEnd(layout.batches, 0), 0, 0);
     this.begun = true;

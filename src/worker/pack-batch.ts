@@ -1,7 +1,8 @@
 // The `pack` kernel: the record batch of one small contig, or of a group of them (the driver's
 // group of small contigs, joined: `Conversion.collectJoined`), message and body, as the bytes of
 // the packed file (native-layout/README.md, "The file layout"). The main thread writes a large
-// contig itself, straight from the shared columns (convert/pack.ts). A batch costs per-batch work
+// contig itself, and a span of a loaded matrix's small contigs, straight from the shared columns
+// (convert/pack.ts), the same bytes this kernel makes of the same group. A batch costs per-batch work
 // (a message to encode, 2 checksums per column) and per-batch bytes (each column padded to 64):
 // 20,000 contigs of 20 sites as 20,000 batches were a file 6.7 times the size of their columns and
 // 660,000 checksum calls. One batch per group of them is a few dozen batches; the workers encode

@@ -78,15 +78,16 @@ export class ArrowFileWriter {
 
   /**
    * A record batch of `rows` rows: one values buffer per field, no nulls (empty validity buffers),
-   * with the checksums of its buffers and `metadata` in its message's custom metadata.
+   * with the checksums of its buffers and `metadata` in its message's custom metadata; `contigs`
+   * goes in place of a `CONTIG_COUNT_PLACEHOLDER` value (write/record-batch-message.ts).
    */
-  async writeRecordBatch(rows: number, columns: readonly BodyBuffer[], metadata: ReadonlyMap<string, string> = new Map()): Promise<void> {
+  async writeRecordBatch(rows: number, columns: readonly BodyBuffer[], metadata: ReadonlyMap<string, string> = new Map(), contigs = 1): Promise<void> {
     const body = columns.flatMap((values) => [new Uint8Array(0), values]);
     const { regions, length } = bodyRegions(body);
     const template = this.templateOf(columns.length, metadata);
     const message = new Uint8Array(framedBytes(template));
     const checksums = body.map((buffer) => checksumValue(buffer instanceof Uint8Array ? buffer : buffer.pieces()));
-    writeRecordBatchMessage(message, 0, template, rows, regions.map((region) => region.offset), regions.map((region) => region.length), length, checksums);
+    writeRecordBatchMessage(message, 0, template, rows, regions.map((region) => region.offset), regions.map((region) => region.length), length, checksums, contigs);
     this.recordBatchBlocks.push(new FileBlock(message.length, length, this.position));
     this.write(message);
     this.writeBody(body);
@@ -157,8 +158,21 @@ export class ArrowFileWriter {
     this.position += view.byteLength;
   }
 
-  /** Writes the queue: runs of small pieces joined into one write, large pieces as they are. */
-  private async flush(): Promise<void> {
+  /**
+   * Writes the queue: runs of small pieces joined into one write, large pieces as they are. The
+   * writes of one flush end before the next flush starts: its joined runs reuse one buffer
+   * (`joinBuffer`). A new buffer per run was new memory to fault in for every run: a file of 20,000
+   * small contigs is some hundred runs of 4 MiB.
+   */
+  private flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writePending());
+    return this.flushing;
+  }
+
+  private flushing: Promise<void> = Promise.resolve();
+  private joinBuffer = new Uint8Array(0);
+
+  private async writePending(): Promise<void> {
     if (this.pending.length === 0) return;
     const pieces = this.pending;
     this.pending = [];
@@ -167,7 +181,8 @@ export class ArrowFileWriter {
     let runBytes = 0;
     const writeRun = async (): Promise<void> => {
       if (run.length === 0) return;
-      const joined = run.length === 1 ? (run[0] as Uint8Array) : new Uint8Array(runBytes);
+      if (run.length > 1 && this.joinBuffer.length < runBytes) this.joinBuffer = new Uint8Array(Math.max(runBytes, QUEUE_BYTES + SMALL_PIECE_BYTES));
+      const joined = run.length === 1 ? (run[0] as Uint8Array) : this.joinBuffer.subarray(0, runBytes);
       if (run.length > 1) run.reduce((at, piece) => (joined.set(piece, at), at + piece.byteLength), 0);
       run = [];
       runBytes = 0;
