@@ -41,6 +41,8 @@ const SCRATCH = (() => {
 /** Views of fewer rows than this are masked a byte at a time: the word views of every column cost more than they save. */
 const WORD_ROWS = 64;
 const UTF8 = new TextEncoder();
+/** A contig name's UTF-8 bytes, as `begin` encodes them. */
+let nameScratch = new Uint8Array(256);
 
 /** Each code itself. */
 const IDENTITY = new Uint8Array(256).map((_, code) => code);
@@ -219,17 +221,24 @@ class RowEncoder {
     }
     if (task.contig === this.contigName) return;
     this.contigName = task.contig;
-    const contig = UTF8.encode(task.contig);
+    if (nameScratch.length < 3 * task.contig.length) nameScratch = new Uint8Array(3 * task.contig.length);
+    const length = UTF8.encodeInto(task.contig, nameScratch).written;
     const pairCount = this.pairA.length;
-    this.contig = contig;
-    const fragment = (this.fragment = contig.length + 5);
-    const template = (this.pairTemplate = new Uint8Array(pairCount * fragment));
+    // The next contig's name is mostly as long as this one's (chr10000 to chr19999): its bytes
+    // then go into the same arrays, and a group of 512 small contigs makes no arrays per contig.
+    if (this.contig.length !== length) {
+      this.contig = new Uint8Array(length);
+      this.fragment = length + 5;
+      this.pairTemplate = new Uint8Array(pairCount * this.fragment);
+    }
+    const { contig, pairTemplate: template, fragment } = this;
+    for (let i = 0; i < length; i++) contig[i] = nameScratch[i] as number;
     // Byte by byte: a contig's name is a few bytes, and a `set` call per pair cost more.
     for (let p = 0, at = 0; p < pairCount; p++, at += fragment) {
       template[at] = TAB;
-      for (let i = 0; i < contig.length; i++) template[at + 1 + i] = contig[i] as number;
-      template[at + contig.length + 1] = TAB;
-      template[at + contig.length + 3] = BAR;
+      for (let i = 0; i < length; i++) template[at + 1 + i] = contig[i] as number;
+      template[at + length + 1] = TAB;
+      template[at + length + 3] = BAR;
     }
   }
 }
