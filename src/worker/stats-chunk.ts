@@ -47,7 +47,7 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
   for (let k = 0; k < tasks.length; k++) {
     const task = tasks[k] as StatsTask;
     if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
-    const counts = countRows(task, shared[k]);
+    const counts = countRows(task, shared[k], true);
     writer.scope(task.contig, scopeNumbers(counts, names, scratch));
     addCounts(sum, counts);
     const bytes = writer.rest(true) ?? NO_BYTES;
@@ -91,7 +91,12 @@ function tableOf(names: StatsNames): { writer: StatsTableWriter; scratch: ScopeS
   return table;
 }
 
-function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
+/**
+ * Counts rows of a task. With `reuse`, the counts are in the worker's scratch, valid until the
+ * next such call (a joined group's contig's, summed and formatted at once): 20,000 contigs made
+ * 35 MB of counts arrays for the collector otherwise.
+ */
+function countRows(task: StatsTask, shared?: SharedRows, reuse = false): StatsCounts {
   const { ref, haplotypes } = shared?.views ?? batchViews(task, task.batch, task.from, task.to);
   const { missing, deletion } = alleleBytes(task.alleles);
   const rows = task.to - task.from;
@@ -124,7 +129,9 @@ function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
   // One buffer for all the counts (cells, then each pair's called and heterozygous sites): one
   // ArrayBuffer to clone back to the main thread instead of three, for every task.
   const pairs = task.pairs.length;
-  const counts = new Float64Array(width * stride + 2 * pairs);
+  const size = width * stride + 2 * pairs;
+  if (reuse && countScratch.length < size) countScratch = new Float64Array(Math.max(size, 2 * countScratch.length));
+  const counts = reuse ? countScratch.subarray(0, size) : new Float64Array(size);
   const cells = counts.subarray(0, width * stride);
   const pairCalled = counts.subarray(width * stride, width * stride + pairs);
   const pairHet = counts.subarray(width * stride + pairs);
@@ -173,6 +180,9 @@ function countRows(task: StatsTask, shared?: SharedRows): StatsCounts {
 
   return { sites: rows, variableSites, multiallelicSites, cells, stride, pairCalled, pairHet };
 }
+
+/** Per-worker counts of a joined group's contig (`countRows` with `reuse`). */
+let countScratch = new Float64Array(0);
 
 /** Per-worker scratch of the alt rule. */
 const altTables = altScratch();
