@@ -303,9 +303,9 @@ function recordBatchColumns(code: number | BodyBuffer, views: readonly BatchView
 
 /**
  * The body buffers of a span's record batch, the same bytes as the pack kernel's of its group
- * (worker/pack-batch.ts): CHROM each row's contig index (in `chrom`, of the span's rows), then the other columns as views of the
- * shared buffers, one piece per run of adjacent rows (a loaded text matrix's contigs follow each
- * other: one piece). `sorted`: no contig's POS decreases.
+ * (worker/pack-batch.ts): CHROM each row's contig index (in `chrom`, of the span's rows), then the
+ * other columns as views of the shared buffers, one piece per run of adjacent rows (a loaded text
+ * matrix's contigs follow each other: one piece). `sorted`: no contig's POS decreases.
  */
 function spanColumns({ layout, first, count }: ContigSpan, chrom: Int32Array): { columns: BodyBuffer[]; sorted: boolean } {
   const { batches } = layout;

@@ -49,7 +49,7 @@ export function encodedBytes(task: { bgzf?: boolean; level?: number; output?: Sh
  * without being transferred. A worker never transfers (detaches) an ArrayBuffer: V8 compiles its
  * typed-array reads for "no buffer was ever detached" in this thread, and the first detach throws
  * away every optimised function of the thread, the parse's and the kernels' just compiled
- * (docs/internals.md, "Optimising compiles").
+ * (docs/internals.md, "No buffer is ever detached in a worker").
  */
 export function sharedCopy(bytes: Uint8Array): Uint8Array {
   const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
