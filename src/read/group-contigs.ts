@@ -14,13 +14,6 @@ export interface PlacedRun {
   rows: number;
 }
 
-/** A contig's final row range `[start, start + rows)` in the column buffers. */
-export interface ContigPlacement {
-  name: string;
-  start: number;
-  rows: number;
-}
-
 export interface RowMove {
   src: number;
   dest: number;
@@ -28,7 +21,15 @@ export interface RowMove {
 }
 
 export interface RowPlan {
-  contigs: ContigPlacement[];
+  /**
+   * The contigs with rows, in order of first appearance, and each one's final row range
+   * `[starts[i], starts[i] + rows[i])` in the column buffers: numbers, not an object per contig
+   * (the load makes a batch per contig of them, and 20,000 objects more cost the main thread its
+   * collections while the workers waited for the plan).
+   */
+  names: string[];
+  starts: Float64Array;
+  rows: Float64Array;
   /** In the order they must run when done in place. */
   moves: RowMove[];
   /** Rows the buffers need, alignment padding included. */
@@ -139,7 +140,9 @@ export class ContigGrouping {
    */
   plan(capacity: number): RowPlan {
     const { src, rows, next } = this;
-    const contigs: ContigPlacement[] = [];
+    const names: string[] = [];
+    const starts = new Float64Array(this.names.length);
+    const sizes = new Float64Array(this.names.length);
     const moves: RowMove[] = [];
     let move: RowMove | undefined;
     let dest = 0;
@@ -157,7 +160,9 @@ export class ContigGrouping {
         else moves.push((move = { src: from, dest, rows: n }));
         dest += n;
       }
-      contigs.push({ name: this.names[c] as string, start, rows: dest - start });
+      starts[names.length] = start;
+      sizes[names.length] = dest - start;
+      names.push(this.names[c] as string);
     }
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
@@ -167,7 +172,7 @@ export class ContigGrouping {
       if (later.dest + later.rows > laterSrc) inPlace = false;
       laterSrc = Math.min(laterSrc, later.src);
     }
-    return { contigs, moves, extent: dest, inPlace };
+    return { names, starts: starts.subarray(0, names.length), rows: sizes.subarray(0, names.length), moves, extent: dest, inPlace };
   }
 }
 

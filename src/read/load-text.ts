@@ -18,7 +18,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { missingContigs } from '../layout/select-contigs.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { LAYOUT_VERSION, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
@@ -103,14 +103,9 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const pos = store.columns[0] as BufferRef;
   const ref = store.columns[1] as BufferRef;
   const haplotypes = store.columns.slice(2);
-  return {
-    version: LAYOUT_VERSION,
-    buffers: store.buffers,
-    alleles: alleles.buffer,
-    samples: header.samples,
-    contigs: plan.contigs.map((contig) => contig.name),
-    batches: plan.contigs.map((contig, i) => ({ contig: i, rows: contig.rows, row: contig.start, pos, ref, haplotypes })),
-  };
+  const batches = new Array<BatchLayout>(plan.names.length);
+  for (let i = 0; i < batches.length; i++) batches[i] = { contig: i, rows: plan.rows[i] as number, row: plan.starts[i] as number, pos, ref, haplotypes };
+  return { version: LAYOUT_VERSION, buffers: store.buffers, alleles: alleles.buffer, samples: header.samples, contigs: plan.names, batches };
 }
 
 /**
