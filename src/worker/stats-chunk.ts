@@ -68,14 +68,19 @@ export function addCounts(into: StatsCounts, counts: StatsCounts): StatsCounts {
   into.sites += counts.sites;
   into.variableSites += counts.variableSites;
   into.multiallelicSites += counts.multiallelicSites;
-  const { stride: to } = into;
-  const { stride: from } = counts;
-  const width = from === 0 ? 0 : counts.cells.length / from;
+  // Plain loops over locals, no callback per pair: a joined group adds every contig's counts.
+  const { stride: to, cells: sum } = into;
+  const { stride: from, cells } = counts;
+  const width = from === 0 ? 0 : cells.length / from;
   for (let h = 0; h < width; h++) {
-    for (let c = 0; c < from; c++) into.cells[h * to + c] = (into.cells[h * to + c] as number) + (counts.cells[h * from + c] as number);
+    for (let c = 0; c < from; c++) sum[h * to + c] = (sum[h * to + c] as number) + (cells[h * from + c] as number);
   }
-  counts.pairCalled.forEach((n, i) => (into.pairCalled[i] = (into.pairCalled[i] as number) + n));
-  counts.pairHet.forEach((n, i) => (into.pairHet[i] = (into.pairHet[i] as number) + n));
+  const { pairCalled, pairHet } = counts;
+  const { pairCalled: calledSum, pairHet: hetSum } = into;
+  for (let p = 0; p < pairCalled.length; p++) {
+    calledSum[p] = (calledSum[p] as number) + (pairCalled[p] as number);
+    hetSum[p] = (hetSum[p] as number) + (pairHet[p] as number);
+  }
   return into;
 }
 
