@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { batchViews, type BatchLayout, type BatchViews } from '../layout/matrix-layout.js';
 import { isSorted } from '../layout/matrix-column.js';
+import { RowPieces } from '../layout/row-pieces.js';
 import { MetadataKey, originMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
 import type { Matrix } from '../matrix.js';
 import type { ArrowFileWriter, BodyBuffer } from '../write/arrow-file-writer.js';
@@ -310,24 +311,20 @@ function recordBatchColumns(code: number | BodyBuffer, views: readonly BatchView
 function spanColumns({ layout, first, count }: ContigSpan, chrom: Int32Array): { columns: BodyBuffer[]; sorted: boolean } {
   const { batches } = layout;
   const head = batches[first] as BatchLayout;
-  const pieces: BatchLayout[] = [];
   let end = 0;
   for (let k = first; k < first + count; k++) end = Math.max(end, ((batches[k] as BatchLayout).row ?? 0) + (batches[k] as BatchLayout).rows);
+  // A span's batches share their buffers (matrix-layout.ts): one source, the pieces told by rows.
   const pos = new Int32Array(layout.buffers[head.pos.buffer] as SharedArrayBuffer, head.pos.byteOffset, end);
-  let sorted = true;
+  const runs = new RowPieces<BatchLayout>();
   let at = 0;
   for (let k = first; k < first + count; k++) {
     const batch = batches[k] as BatchLayout;
-    const row = batch.row ?? 0;
     chrom.fill(batch.contig, at, at + batch.rows);
     at += batch.rows;
-    if (sorted) sorted = isSorted(pos, row, row + batch.rows);
-    const last = pieces[pieces.length - 1];
-    if (last && (last.row ?? 0) + last.rows === row) last.rows += batch.rows;
-    else pieces.push({ ...head, rows: batch.rows, row });
+    runs.add(head, pos, batch.row ?? 0, batch.rows);
   }
-  const views = pieces.map((piece) => batchViews(layout, piece));
-  return { columns: recordBatchColumns(new Uint8Array(chrom.buffer, chrom.byteOffset, chrom.byteLength), views), sorted };
+  const views = runs.pieces.map(({ start, rows }) => batchViews(layout, { ...head, rows, row: start }));
+  return { columns: recordBatchColumns(new Uint8Array(chrom.buffer, chrom.byteOffset, chrom.byteLength), views), sorted: runs.sorted };
 }
 
 /** The metadata of a record batch whose POS decreases somewhere (then readers skip that check). */

@@ -10,7 +10,7 @@
 
 import { checksumValue, EMPTY_CHECKSUM } from '../layout/buffer-checksum.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
-import { isSorted } from '../layout/matrix-column.js';
+import { RowPieces } from '../layout/row-pieces.js';
 import { framedBytes, recordBatchBody, writeRecordBatchMessage, type RecordBatchTemplate } from '../write/record-batch-message.js';
 import type { EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
 import type { SharedRows } from './shared-views.js';
@@ -42,13 +42,6 @@ export function runPackTask(task: PackTask): TransferredChunk {
   return packRecordBatch([task]);
 }
 
-/** Rows of one contig in views: `[start, start + rows)`. */
-interface Part {
-  views: BatchViews;
-  start: number;
-  rows: number;
-}
-
 /**
  * Encodes the record batch of `tasks`, whole contigs in contig order (`shared[k]`: task `k`'s rows
  * in views its group shares): the framed message, then the body (CHROM, POS, REF, haplotypes,
@@ -58,23 +51,15 @@ export function packRecordBatch(tasks: readonly PackTask[], shared: readonly (Sh
   const first = tasks[0];
   if (!first) throw new RangeError('pack: a record batch of no contig');
   // Consecutive contigs over the same views with adjacent rows (small contigs of a loaded text
-  // matrix follow each other) are copied as one piece per column. A loop of numbers per contig, no
-  // object or view: a group is hundreds of contigs.
-  const pieces: Part[] = [];
-  let total = 0;
-  let sorted = true;
+  // matrix follow each other) are copied as one piece per column.
+  const runs = new RowPieces<BatchViews>();
   for (let k = 0; k < tasks.length; k++) {
     const task = tasks[k] as PackTask;
-    const rows = task.to - task.from;
     const at = shared[k];
     const views = at ? at.views : batchViews(task, task.batch, task.from, task.to);
-    const start = at ? at.row : 0;
-    if (sorted) sorted = isSorted(views.pos, start, start + rows);
-    total += rows;
-    const last = pieces[pieces.length - 1];
-    if (last && last.views === views && last.start + last.rows === start) last.rows += rows;
-    else pieces.push({ views, start, rows });
+    runs.add(views, views.pos, at ? at.row : 0, task.to - task.from);
   }
+  const { pieces, total, sorted } = runs;
   const template = first.templates[(sorted ? PackTemplate.sorted : PackTemplate.unsorted) + (tasks.length > 1 ? PackTemplate.severalContigs : 0)];
   const haplotypes = first.batch.haplotypes.length;
   if (!template || template.fields !== 3 + haplotypes) throw new RangeError(`pack: no template of ${3 + haplotypes} fields for this batch`);
@@ -102,7 +87,7 @@ export function packRecordBatch(tasks: readonly PackTask[], shared: readonly (Sh
   for (let f = 1; f < fields; f++) {
     const at = framed + (offsets[2 * f + 1] as number);
     let o = at;
-    for (const { views, start, rows } of pieces) {
+    for (const { source: views, start, rows } of pieces) {
       const column = f === 1 ? new Uint8Array(views.pos.buffer, views.pos.byteOffset + 4 * start, 4 * rows) : (f === 2 ? views.ref : (views.haplotypes[f - 3] as Uint8Array)).subarray(start, start + rows);
       out.set(column, o);
       o += column.length;
