@@ -2,7 +2,7 @@
 // low-memory loader: blocks come from a small free list, so memory stays a few blocks whatever
 // the file's size, and a block is reused once the worker that parsed it is done.
 
-import { createReadStream, type ReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { rowBound, type Source } from './chunk-plan.js';
@@ -138,4 +138,20 @@ export async function gzipSources(input: InputFile, gzip: GzipLineBlocks, header
     }
   }
   return { header, sources: Object.assign(sources(), { dataBytes: input.size }) };
+}
+
+/**
+ * The inflated size a gzip file's trailer gives (its last 4 bytes, ISIZE: the last member's size
+ * modulo 2^32), or undefined when the file is too short to have one. Only a hint: a file of several
+ * members, or of 4 GiB or more, holds more; a damaged trailer may say anything (RFC 1952, 2.3.1).
+ */
+export function inflatedSizeHint(path: string, size: number): number | undefined {
+  if (size < 18) return undefined; // a header (10 bytes) and a trailer (8)
+  const fd = openSync(path, 'r');
+  try {
+    const trailer = Buffer.alloc(4);
+    return readSync(fd, trailer, 0, 4, size - 4) === 4 ? trailer.readUInt32LE(0) : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }

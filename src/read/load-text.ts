@@ -27,7 +27,7 @@ import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, typ
 import { ContigGrouping, placeRows } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
 import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
-import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
+import { GzipLineBlocks, gzipSources, inflatedSizeHint } from './gzip-line-blocks.js';
 import { matrixHeader, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
 import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
@@ -218,10 +218,17 @@ async function gzipChunks(input: InputFile, pool: WorkerPool, headerFile: string
   const { header, sources } = await gzipSources(input, reader, headerFile, options.header);
   const fields = header.samples.length + 3;
   const segments: Segment[] = [];
+  // The first segment holds as many rows as the trailer's inflated size can (as a plain file's
+  // one store its size): then a single-member file under 4 GiB is one segment, its rows placed
+  // where they are parsed, not copied into a store of their own (another 144 MB of new memory
+  // for the seed shape). A wrong size only means more segments; memory not written costs nothing.
+  // Capped at 64 times the file: a damaged trailer must not reserve gigabytes.
+  const inflated = input.stream ? undefined : inflatedSizeHint(input.path, input.size);
+  const firstRows = inflated === undefined ? 0 : rowBound(Math.min(inflated, 64 * input.size), fields);
   const region = (rowStart: number, rows: number): Segment => {
     const last = segments[segments.length - 1];
     if (last && rowStart + rows <= last.base + last.store.capacity) return last;
-    const segment = { store: allocateColumnStore(fields - 1, Math.max(4 * rows, rowStart)), base: rowStart };
+    const segment = { store: allocateColumnStore(fields - 1, Math.max(4 * rows, rowStart, last ? 0 : firstRows)), base: rowStart };
     segments.push(segment);
     return segment;
   };
