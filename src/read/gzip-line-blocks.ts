@@ -2,9 +2,10 @@
 // low-memory loader: blocks come from a small free list, so memory stays a few blocks whatever
 // the file's size, and a block is reused once the worker that parsed it is done.
 
-import { closeSync, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, type ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { readBytes } from './arrow-file-index.js';
 import { rowBound, type Source } from './chunk-plan.js';
 import { matrixHeader, missingHeader } from './header.js';
 import type { InputFile } from './input-format.js';
@@ -149,8 +150,8 @@ export function inflatedSizeHint(path: string, size: number): number | undefined
   if (size < 18) return undefined; // a header (10 bytes) and a trailer (8)
   const fd = openSync(path, 'r');
   try {
-    const trailer = Buffer.alloc(4);
-    return readSync(fd, trailer, 0, 4, size - 4) === 4 ? trailer.readUInt32LE(0) : undefined;
+    const trailer = readBytes(fd, size - 4, 4);
+    return trailer.length === 4 ? trailer.readUInt32LE(0) : undefined;
   } finally {
     closeSync(fd);
   }
