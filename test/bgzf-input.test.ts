@@ -1,15 +1,17 @@
 // BGZF input is inflated by the workers, block group by block group (read/bgzf-index.ts): the
 // tables must be the bytes the plain input gives, whatever the groups' size, for files made by the
-// real bgzip (Debian package tabix), concatenated BGZF files and lines that cross groups.
+// real bgzip (Debian package tabix), concatenated BGZF files and lines that cross groups, with
+// either inflater (src/worker/gunzip-into.ts); a damaged block is named, at its byte.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { haplotype, loadMatrix } from '../src/index.js';
 import { bgzfGroups, isBgzfFile } from '../src/read/bgzf-index.js';
-import { fixture, generate, runCli, scratchDir } from './helpers.js';
+import { inflaters } from '../src/worker/gunzip-into.js';
+import { assertOneLine, fixture, generate, runCli, scratchDir } from './helpers.js';
 import { convert } from './in-process.js';
 
 const bgzip = spawnSync('bgzip', ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -42,15 +44,20 @@ describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian p
       const bgz = compress(input, `${input}.bgz`);
       const groups = bgzfGroups(bgz, readFileSync(bgz).length, 1000);
       assert.ok(groups.length >= 8, `${groups.length} groups: one a block`);
-      for (const chunkBytes of [1024, 5000, 70_000, 1 << 23]) {
-        const matrix = await loadMatrix(bgz, { chunkBytes, threads: 2 });
-        const out = join(scratch.dir, `out-${chunkBytes}.tsv`);
-        try {
-          await haplotype(matrix, { output: out });
-        } finally {
-          await matrix.close();
+      // With each inflater: the workers take GENOMATRIX_INFLATE from this process's environment when they start.
+      for (const inflate of inflaters.libdeflate ? ['libdeflate', 'zlib'] : ['zlib']) {
+        for (const chunkBytes of [1024, 5000, 70_000, 1 << 23]) {
+          process.env.GENOMATRIX_INFLATE = inflate;
+          const matrix = await loadMatrix(bgz, { chunkBytes, threads: 2 });
+          delete process.env.GENOMATRIX_INFLATE;
+          const out = join(scratch.dir, `out-${chunkBytes}.tsv`);
+          try {
+            await haplotype(matrix, { output: out });
+          } finally {
+            await matrix.close();
+          }
+          assert.equal(readFileSync(out, 'utf8'), expected, `${input}, chunkBytes ${chunkBytes}, ${inflate}`);
         }
-        assert.equal(readFileSync(out, 'utf8'), expected, `${input}, chunkBytes ${chunkBytes}`);
       }
     }
   });
@@ -81,6 +88,33 @@ describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian p
     const run = runCli(['haplotype', joined]);
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout, readFileSync(fixture('small.expected.tsv'), 'utf8'));
+  });
+
+  it('names the damaged block of a BGZF file, with either inflater, and writes no output', () => {
+    const plain = join(scratch.dir, 'damaged.tsv');
+    generate(plain, ['--contigs', '2', '--sites', '20000', '--haplotypes', '8', '--seed', '3']);
+    const bgz = readFileSync(compress(plain, `${plain}.bgz`));
+    // The sixth block: its deflate data (bytes 100-140 of it), then its trailer's size.
+    let at = 0;
+    for (let k = 0; k < 5; k++) at += bgz.readUInt16LE(at + 16) + 1;
+    const size = bgz.readUInt16LE(at + 16) + 1;
+    assert.ok(at + size < bgz.length - 28, 'the file has more blocks after it');
+    const data = Buffer.from(bgz);
+    for (let k = at + 100; k < at + 140; k++) data[k] = (data[k] as number) ^ 0x55;
+    const trailer = Buffer.from(bgz);
+    trailer[at + size - 4] = (trailer[at + size - 4] as number) ^ 1;
+    for (const [name, bytes] of [['data', data], ['size', trailer]] as const) {
+      const damaged = join(scratch.dir, `damaged-${name}.tsv.gz`);
+      writeFileSync(damaged, bytes);
+      for (const inflate of inflaters.libdeflate ? ['libdeflate', 'zlib'] : ['zlib']) {
+        const out = join(scratch.dir, `damaged-${name}-${inflate}.out`);
+        const run = runCli(['haplotype', damaged, '-o', out, '--threads', '2'], { env: { GENOMATRIX_INFLATE: inflate } });
+        assert.equal(run.status, 1, `${name}, ${inflate}: ${run.stderr}`);
+        assertOneLine(run.stderr);
+        assert.match(run.stderr, new RegExp(`^genomatrix: ${damaged}: corrupt BGZF block at byte ${at}: `), `${name}, ${inflate}`);
+        assert.ok(!existsSync(out), 'no output');
+      }
+    }
   });
 
   it('says which byte of a truncated BGZF file is wrong', () => {

@@ -29,12 +29,14 @@ function readmeExample(): { code: string; output: string; command: string[] } {
 describe('the packed package, installed as a user would', () => {
   const scratch = scratchDir();
   const project = join(scratch.dir, 'project');
+  let installed = '';
   before(() => {
     const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch.dir], root);
     const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch-analysis', private: true }));
-    run('npm', ['install', join(scratch.dir, filename), '--prefer-offline', '--no-audit', '--no-fund'], project);
+    const install = run('npm', ['install', join(scratch.dir, filename), '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'], project);
+    installed = install.stdout + install.stderr;
   });
   after(scratch.cleanup);
 
@@ -53,6 +55,17 @@ describe('the packed package, installed as a user would', () => {
     const bin = join(project, 'node_modules', '.bin', 'genomatrix');
     assert.equal(run(bin, ['haplotype', 'node_modules/genomatrix/examples/data/demo.tsv.gz', '-o', 'cli.tsv'], project).stderr, '');
     assert.equal(readFileSync(join(project, 'cli.tsv'), 'utf8'), readFileSync(join(project, 'haplotypes.tsv'), 'utf8'));
+  });
+
+  it('builds the libdeflate binding on install, or says in one line that BGZF input falls back to node:zlib', () => {
+    const binding = join(project, 'node_modules', 'genomatrix', 'native', 'build', 'Release', 'gunzip.node');
+    const fallback = installed.match(/^genomatrix: libdeflate binding not built .*$/gm) ?? [];
+    if (process.env.CI || existsSync('/usr/include/libdeflate.h')) {
+      assert.ok(existsSync(binding), `built: ${installed}`);
+      assert.deepEqual(fallback, []);
+    } else {
+      assert.equal(fallback.length, existsSync(binding) ? 0 : 1, installed);
+    }
   });
 
   // The shipped Snakemake workflow, run from an installed package with its installed binary: the

@@ -136,6 +136,7 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
   let sites = 0;
   for await (const chunk of orderedWindow(parses(), { window: 2 * pool.threads, signal: options.signal })) {
     const { result } = chunk;
+    if (result.damaged !== undefined) throw new InputError({ file: input.path }, result.damaged);
     if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
     let src = chunk.rowStart;
     const { names, numbers } = result.runs;

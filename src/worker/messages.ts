@@ -109,6 +109,8 @@ export interface ParseResult {
   lines: number;
   runs: ContigRuns;
   problem?: ParseProblem;
+  /** The chunk's compressed bytes are damaged (a BGZF block that does not inflate): what, and at which byte. */
+  damaged?: string;
 }
 
 /**

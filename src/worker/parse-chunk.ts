@@ -4,6 +4,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
+import { DamagedGzip } from './gunzip-into.js';
 import { inflateBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import { nameHash } from '../layout/name-hash.js';
@@ -490,6 +491,7 @@ export function runParseTask(task: ParseTask): ParseResult {
       parseFileRange(task.source, parser);
     }
   } catch (error) {
+    if (error instanceof DamagedGzip) return { rows: 0, lines: 0, runs: parser.runs, damaged: error.message };
     if (!(error instanceof LineProblem)) throw error;
     const problem: ParseProblem = { line: parser.rows + parser.skipped, problem: error.problem };
     if (error.column !== undefined) problem.column = error.column;

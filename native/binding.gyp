@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "gunzip",
+      "sources": ["libdeflate.c"],
+      "libraries": ["-ldeflate"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    }
+  ]
+}
