@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "gunzip",
-      "sources": ["libdeflate.c"],
-      "libraries": ["-ldeflate"],
+      "sources": ["isal.c"],
+      "libraries": ["-lisal"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]

@@ -1,7 +1,7 @@
 // BGZF input is inflated by the workers, block group by block group (read/bgzf-index.ts): the
 // tables must be the bytes the plain input gives, whatever the groups' size, for files made by the
 // real bgzip (Debian package tabix), concatenated BGZF files and lines that cross groups, with
-// either inflater (src/worker/gunzip-into.ts); a damaged block is named, at its byte.
+// either inflater (src/read/inflate.ts); a damaged block is named, at its byte.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { haplotype, loadMatrix } from '../src/index.js';
 import { bgzfGroups, isBgzfFile } from '../src/read/bgzf-index.js';
-import { inflaters } from '../src/worker/gunzip-into.js';
+import { inflaters } from '../src/read/inflate.js';
 import { assertOneLine, fixture, generate, runCli, scratchDir } from './helpers.js';
 import { convert } from './in-process.js';
 
@@ -45,7 +45,7 @@ describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian p
       const groups = bgzfGroups(bgz, readFileSync(bgz).length, 1000);
       assert.ok(groups.length >= 8, `${groups.length} groups: one a block`);
       // With each inflater: the workers take GENOMATRIX_INFLATE from this process's environment when they start.
-      for (const inflate of inflaters.libdeflate ? ['libdeflate', 'zlib'] : ['zlib']) {
+      for (const inflate of inflaters.isal ? ['isal', 'zlib'] : ['zlib']) {
         for (const chunkBytes of [1024, 5000, 70_000, 1 << 23]) {
           process.env.GENOMATRIX_INFLATE = inflate;
           const matrix = await loadMatrix(bgz, { chunkBytes, threads: 2 });
@@ -106,7 +106,7 @@ describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian p
     for (const [name, bytes] of [['data', data], ['size', trailer]] as const) {
       const damaged = join(scratch.dir, `damaged-${name}.tsv.gz`);
       writeFileSync(damaged, bytes);
-      for (const inflate of inflaters.libdeflate ? ['libdeflate', 'zlib'] : ['zlib']) {
+      for (const inflate of inflaters.isal ? ['isal', 'zlib'] : ['zlib']) {
         const out = join(scratch.dir, `damaged-${name}-${inflate}.out`);
         const run = runCli(['haplotype', damaged, '-o', out, '--threads', '2'], { env: { GENOMATRIX_INFLATE: inflate } });
         assert.equal(run.status, 1, `${name}, ${inflate}: ${run.stderr}`);

@@ -2,6 +2,7 @@
 // summary, the comparisons with genomatrix, and the machine it ran on (bench/results/latest.json).
 
 import { cpus, availableParallelism, loadavg, release, totalmem } from 'node:os';
+import { inflater } from '../../src/read/inflate.js';
 import type { Comparison } from './compare-outputs.js';
 import type { Measurement } from './measure-command.js';
 import type { ScenarioResult, TargetResult } from './run-scenarios.js';
@@ -70,6 +71,8 @@ export interface MachineInfo {
   kernel: string;
   /** 1-minute load average when the run started: above 0.5 or so, other work shared the cores. */
   loadAverageAtStart: number;
+  /** What genomatrix inflated gzip and BGZF input with: ISA-L's binding, or node:zlib (src/read/inflate.ts). Absent in older results. */
+  inflate?: 'isal' | 'zlib';
 }
 
 export interface BenchResults {
@@ -98,6 +101,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     kernel: release(),
     loadAverageAtStart: loadavg()[0] ?? 0,
+    inflate: inflater,
   };
 }
 

@@ -3,15 +3,15 @@
 // the file's size, and a block is reused once the worker that parsed it is done.
 
 import { closeSync, createReadStream, openSync, type ReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { readBytes } from './arrow-file-index.js';
+import { DamagedGzip, inflatePieces } from './inflate.js';
 import { rowBound, type Source } from './chunk-plan.js';
 import { matrixHeader, missingHeader } from './header.js';
 import type { InputFile } from './input-format.js';
 import { assertTextSample, TEXT_SAMPLE_BYTES } from './text-check.js';
 
-/** Bytes of each read of the file and of each piece the inflate hands on. */
+/** Bytes of each read of the file. */
 const STREAM_BYTES = 1 << 20;
 
 /** Whole lines at `bytes[0, length)`; `release()` hands the block back for reuse. */
@@ -51,12 +51,12 @@ export class GzipLineBlocks {
 
   /** Yields blocks of whole lines in file order; the last line gets a line end when it lacks one. */
   async *blocks(): AsyncGenerator<LineBlock> {
-    const gunzip = this.gzip ? this.file.pipe(createGunzip({ chunkSize: STREAM_BYTES })) : this.file;
+    const pieces = this.gzip ? inflatePieces(this.file) : (this.file as AsyncIterable<Buffer>);
     let block = await this.take();
     let view = new Uint8Array(block);
     let filled = 0;
     try {
-      for await (const piece of gunzip as AsyncIterable<Buffer>) {
+      for await (const piece of pieces) {
         let offset = 0;
         while (offset < piece.length) {
           const n = Math.min(piece.length - offset, view.length - 1 - filled);
@@ -85,8 +85,8 @@ export class GzipLineBlocks {
         }
       }
     } catch (error) {
-      if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
-      throw new InputError({ file: this.path }, `corrupt or truncated gzip stream (${(error as Error).message})`);
+      if (!(error instanceof DamagedGzip)) throw error;
+      throw new InputError({ file: this.path }, `corrupt or truncated gzip stream (${error.message})`);
     } finally {
       this.file.destroy();
     }

@@ -7,7 +7,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { BgzfRangeSource } from './messages.js';
-import { DamagedGzip, gunzipInto } from './gunzip-into.js';
+import { DamagedGzip, gunzipInto } from '../read/inflate.js';
 
 const NL = 10;
 /** A BGZF block is at most 64 KiB, compressed and inflated. */

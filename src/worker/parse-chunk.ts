@@ -4,7 +4,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
-import { DamagedGzip } from './gunzip-into.js';
+import { DamagedGzip } from '../read/inflate.js';
 import { inflateBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import { nameHash } from '../layout/name-hash.js';

@@ -1,0 +1,190 @@
+/*
+ * genomatrix's optional binding to ISA-L's inflate (Intel's Intelligent Storage Acceleration
+ * Library, igzip), which inflates about 2.5 times as fast as node:zlib on BGZF blocks and 4 times
+ * on a gzip stream here, into buffers the caller owns (src/read/inflate.ts). Each gzip member's header is parsed and its CRC-32 and size
+ * checked. Members follow one another; zero bytes after a member end the data (padding), as for
+ * gzip and node:zlib.
+ *
+ *   gunzip(src, dst)                  whole members of src into dst: bytes written, -1 damaged, -2 dst too small
+ *   createInflater()                  a stream of members, fed piece by piece
+ *   inflate(inflater, src, dst, out)  out[0] = bytes of src read, out[1] = bytes written; -1 damaged, else 0
+ *   complete(inflater)                whether the data so far ends at the end of a member
+ */
+#define NAPI_VERSION 8
+#include <isa-l/igzip_lib.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef struct {
+  struct inflate_state state;
+  int between;  /* before a member: the next byte starts one, or padding */
+  int members;  /* members ended */
+  int padding;  /* zero bytes met after a member: the rest is ignored */
+} stream_t;
+
+static void stream_start(stream_t *s) {
+  isal_inflate_init(&s->state);
+  s->between = 1;
+  s->members = 0;
+  s->padding = 0;
+}
+
+/* Inflates from src into dst until src is used up, dst is full or the data is damaged (-1). */
+static int stream_run(stream_t *s, uint8_t *src, size_t src_length, uint8_t *dst, size_t dst_length, size_t *read, size_t *written) {
+  size_t in = 0, out = 0;
+  for (;;) {
+    if (s->padding) {
+      in = src_length;
+      break;
+    }
+    if (s->between) {
+      if (in == src_length) break;
+      if (src[in] == 0) {
+        s->padding = 1;
+        continue;
+      }
+      isal_inflate_reset(&s->state);
+      s->state.crc_flag = ISAL_GZIP;
+      s->between = 0;
+    }
+    size_t in_now = src_length - in > UINT32_MAX ? UINT32_MAX : src_length - in;
+    size_t out_now = dst_length - out > UINT32_MAX ? UINT32_MAX : dst_length - out;
+    s->state.next_in = src + in;
+    s->state.avail_in = (uint32_t)in_now;
+    s->state.next_out = dst + out;
+    s->state.avail_out = (uint32_t)out_now;
+    int status = isal_inflate(&s->state);
+    size_t used = in_now - s->state.avail_in, made = out_now - s->state.avail_out;
+    in += used;
+    out += made;
+    if (status < 0 || status == ISAL_NEED_DICT) return -1;
+    if (s->state.block_state == ISAL_BLOCK_FINISH) {
+      s->between = 1;
+      s->members++;
+      continue;
+    }
+    if (used == 0 && made == 0) break;
+  }
+  *read = in;
+  *written = out;
+  return 0;
+}
+
+static int bytes_of(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) != napi_ok || type != expected) {
+    napi_throw_type_error(env, NULL, expected == napi_uint32_array ? "expected a Uint32Array" : "expected a Uint8Array");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value number(napi_env env, double value) {
+  napi_value result;
+  napi_create_double(env, value, &result);
+  return result;
+}
+
+static void free_stream(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+static napi_value gunzip(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  void *src, *dst;
+  size_t src_length, dst_length;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
+    napi_throw_type_error(env, NULL, "gunzip(src, dst): expected two Uint8Arrays");
+    return NULL;
+  }
+  if (!bytes_of(env, argv[0], napi_uint8_array, &src, &src_length) || !bytes_of(env, argv[1], napi_uint8_array, &dst, &dst_length)) return NULL;
+  /* One stream a thread (a worker is an environment of its own), started anew for each call. */
+  stream_t *s = NULL;
+  napi_get_instance_data(env, (void **)&s);
+  if (s == NULL) {
+    s = malloc(sizeof(stream_t));
+    if (s == NULL || napi_set_instance_data(env, s, free_stream, NULL) != napi_ok) {
+      free(s);
+      napi_throw_error(env, NULL, "gunzip: out of memory");
+      return NULL;
+    }
+  }
+  stream_start(s);
+  size_t read = 0, written = 0;
+  if (stream_run(s, src, src_length, dst, dst_length, &read, &written) < 0) return number(env, -1);
+  if (read < src_length) return number(env, -2);
+  if (!s->between || s->members == 0) return number(env, -1); /* the last member is cut short */
+  return number(env, (double)written);
+}
+
+static napi_value create_inflater(napi_env env, napi_callback_info info) {
+  (void)info;
+  stream_t *s = malloc(sizeof(stream_t));
+  if (s == NULL) {
+    napi_throw_error(env, NULL, "createInflater: out of memory");
+    return NULL;
+  }
+  stream_start(s);
+  napi_value external;
+  if (napi_create_external(env, s, free_stream, NULL, &external) != napi_ok) {
+    free(s);
+    return NULL;
+  }
+  return external;
+}
+
+static stream_t *stream_of(napi_env env, napi_value value) {
+  stream_t *s = NULL;
+  if (napi_get_value_external(env, value, (void **)&s) != napi_ok || s == NULL) napi_throw_type_error(env, NULL, "expected an inflater from createInflater()");
+  return s;
+}
+
+static napi_value inflate(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  void *src, *dst, *out;
+  size_t src_length, dst_length, out_length;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) {
+    napi_throw_type_error(env, NULL, "inflate(inflater, src, dst, out): four arguments expected");
+    return NULL;
+  }
+  stream_t *s = stream_of(env, argv[0]);
+  if (s == NULL || !bytes_of(env, argv[1], napi_uint8_array, &src, &src_length) || !bytes_of(env, argv[2], napi_uint8_array, &dst, &dst_length) || !bytes_of(env, argv[3], napi_uint32_array, &out, &out_length)) return NULL;
+  if (out_length < 2) {
+    napi_throw_range_error(env, NULL, "inflate: out must hold 2 numbers");
+    return NULL;
+  }
+  size_t read = 0, written = 0;
+  int status = stream_run(s, src, src_length, dst, dst_length, &read, &written);
+  ((uint32_t *)out)[0] = (uint32_t)read;
+  ((uint32_t *)out)[1] = (uint32_t)written;
+  return number(env, status);
+}
+
+static napi_value complete(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return NULL;
+  stream_t *s = stream_of(env, argv[0]);
+  if (s == NULL) return NULL;
+  napi_value result;
+  napi_get_boolean(env, s->between && s->members > 0, &result);
+  return result;
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  const napi_property_descriptor functions[] = {
+    { "gunzip", NULL, gunzip, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "createInflater", NULL, create_inflater, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "inflate", NULL, inflate, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "complete", NULL, complete, NULL, NULL, NULL, napi_enumerable, NULL },
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+  return exports;
+}
