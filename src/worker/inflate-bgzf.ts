@@ -78,7 +78,9 @@ function inflatedSize(bytes: Buffer, length: number, fileAt: number): number {
   for (let at = 0; at < length; ) {
     const blockSize = at + 18 <= length ? bytes.readUInt16LE(at + 16) + 1 : 0;
     if (blockSize < 26 || at + blockSize > length) throw new DamagedGzip(`corrupt BGZF block at byte ${fileAt + at}`);
-    size += bytes.readUInt32LE(at + blockSize - 4);
+    const isize = bytes.readUInt32LE(at + blockSize - 4);
+    if (isize > MAX_BLOCK) throw new DamagedGzip(`corrupt BGZF block at byte ${fileAt + at}: it says it inflates to ${isize} bytes`);
+    size += isize;
     at += blockSize;
   }
   return size;
