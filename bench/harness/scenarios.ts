@@ -161,7 +161,11 @@ export function scenarios(context: ScenarioContext, sizes: ScenarioSizes, only: 
     });
   }
   if (only.includes('vcf')) {
-    // VCF of one contig against snp-sites on the same haplotypes as a FASTA alignment.
+    // VCF of one contig against snp-sites on the same haplotypes as a FASTA alignment. snp-sites
+    // writes a gap as the allele `*` at each of its positions, which is `--deletions star`: the
+    // target compares that form. genomatrix's default writes a run of gaps as one anchored indel
+    // (normalised as bcftools norm does, docs/vcf.md), more work than snp-sites does; its ratio is
+    // shown beside it, held against the same limit.
     const contig = matrix(sizes.vcfSites, 1, 31);
     const fasta = `${contig.path}.fa`;
     const snpSites = has('snp-sites') || existsSync('/usr/bin/snp-sites');
@@ -170,10 +174,14 @@ export function scenarios(context: ScenarioContext, sizes: ScenarioSizes, only: 
       id: 'vcf',
       title: `VCF of one ${contig.sites.toLocaleString('en-US')}-site contig, 31 haplotypes`,
       commands: [
-        genomatrix('vcf', 'genomatrix vcf -O v', ['vcf', contig.path, '-O', 'v', '-o', out('vcf.out')]),
+        genomatrix('vcf-star', 'genomatrix vcf --deletions star -O v', ['vcf', contig.path, '--deletions', 'star', '-O', 'v', '-o', out('vcf-star.out')]),
+        genomatrix('vcf', 'genomatrix vcf -O v (anchored indels)', ['vcf', contig.path, '-O', 'v', '-o', out('vcf.out')]),
         { name: 'snp-sites', label: 'snp-sites -v (FASTA alignment)', program: 'snp-sites', args: ['-v', '-o', out('snp-sites.out'), fasta], output: out('snp-sites.out') },
       ],
-      targets: [{ title: 'VCF of one contig vs snp-sites', subject: 'vcf', baseline: 'snp-sites', kind: TargetKind.ratioAtMost, limit: 1.5, goal: 'faster' }],
+      targets: [
+        { title: 'VCF of one contig vs snp-sites (both: `*` alleles)', subject: 'vcf-star', baseline: 'snp-sites', kind: TargetKind.ratioAtMost, limit: 1.5, goal: 'faster' },
+        { title: 'VCF of one contig, anchored indels (the default), vs snp-sites', subject: 'vcf', baseline: 'snp-sites', kind: TargetKind.ratioAtMost, limit: 1.5, goal: 'faster' },
+      ],
       sameBytes: [],
       ...(snpSites ? {} : { skipped: 'snp-sites is not installed (Debian package snp-sites)' }),
     });
