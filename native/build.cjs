@@ -15,5 +15,5 @@ const run = spawnSync(command, args, { cwd: __dirname, encoding: 'utf8' });
 if (run.status !== 0) {
   rmSync(join(__dirname, 'build'), { recursive: true, force: true });
   const why = run.error ? run.error.message : (`${run.stderr}`.match(/(fatal error|error): [^\n]*/) ?? ['node-gyp failed'])[0];
-  console.log(`genomatrix: ISA-L binding not built (${why.trim()}); gzip input is inflated with node:zlib, which is slower. Install libisal-dev and a C compiler, then npm rebuild.`);
+  console.log(`genomatrix: ISA-L binding not built (${why.trim()}); gzip input is inflated with node:zlib, which is slower. Install libisal-dev and a C compiler, then npm rebuild genomatrix (npm run build:native in a checkout).`);
 }
