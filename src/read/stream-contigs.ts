@@ -105,6 +105,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
   let index = 0;
   let previous: ContigRun | undefined;
   for await (const { result, staging, bytes: chunkRead } of orderedWindow(parses(), { window, signal: options.signal })) {
+    if (result.damaged !== undefined) throw new InputError({ file: input.path }, result.damaged);
     if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
     tally?.scan(positions(staging), 0, result.runs, line);
     let src = 0;
