@@ -91,6 +91,8 @@ const isal: Inflater | undefined = binding && {
       for (;;) {
         if (binding.inflate(inflater, src, piece, counts) < 0) throw new DamagedGzip(DAMAGED);
         const [read, written] = counts as unknown as [number, number];
+        // ISA-L keeps what it cannot use yet, so input with room for output always moves.
+        if (read === 0 && written === 0 && src.length > 0) throw new DamagedGzip(DAMAGED);
         src = src.subarray(read);
         if (written > 0) yield piece.subarray(0, written);
         // On with the next chunk once this one is read and the piece was not filled (no output is left).
