@@ -1,8 +1,8 @@
 {
   "targets": [
     {
-      "target_name": "gunzip",
-      "sources": ["isal.c"],
+      "target_name": "genomatrix",
+      "sources": ["binding.c"],
       "libraries": ["-lisal"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
     }

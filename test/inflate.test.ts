@@ -1,4 +1,4 @@
-// The two inflaters (src/read/inflate.ts): ISA-L's, through its binding (native/isal.c, built at
+// The two inflaters (src/read/inflate.ts): ISA-L's, through its binding (native/binding.c, built at
 // install when its headers are there; CI installs them and requires it), and node:zlib's. Each must
 // give the bytes gzip put in, member after member, whole (BGZF block groups) and fed piece by piece
 // (a gzip stream), and refuse damaged data, a member cut short, or more bytes than the room given.
@@ -33,7 +33,7 @@ const damaged = (bytes: Buffer, at: number, mask = 1): Buffer => {
 
 describe('gzip data inflated into the caller\'s buffers', () => {
   it('uses ISA-L when its binding is built (CI builds it)', { skip: inflaters.isal || process.env.CI ? false : 'the ISA-L binding is not built (apt-get install libisal-dev, then npm run build:native)' }, () => {
-    assert.ok(inflaters.isal, 'native/build/Release/gunzip.node loads');
+    assert.ok(inflaters.isal, 'native/build/Release/genomatrix.node loads');
     assert.equal(inflater, process.env.GENOMATRIX_INFLATE === 'zlib' ? 'zlib' : 'isal');
   });
 

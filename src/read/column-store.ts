@@ -6,6 +6,7 @@
 // postMessage took 30 s, 34 in each of 20,000 tasks 1.4 s more than one).
 
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
+import { sharedBuffer } from '../native.js';
 
 /** Most bytes of allele columns put in one buffer (a single column longer than this gets its own). */
 export const GROUP_BYTES = 1 << 30;
@@ -27,12 +28,12 @@ export const columnWidth = (c: number): number => (c === 0 ? 4 : 1);
  */
 export function allocateColumnStore(columns: number, rows: number, groupBytes = GROUP_BYTES): ColumnStore {
   const capacity = Math.max(COLUMN_ALIGNMENT, Math.ceil(rows / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT);
-  const buffers = [new SharedArrayBuffer(4 * capacity)];
+  const buffers = [sharedBuffer(4 * capacity)];
   const refs: BufferRef[] = [{ buffer: 0, byteOffset: 0 }];
   const perGroup = Math.max(1, Math.floor(groupBytes / capacity));
   for (let first = 1; first < columns; first += perGroup) {
     const count = Math.min(perGroup, columns - first);
-    buffers.push(new SharedArrayBuffer(count * capacity));
+    buffers.push(sharedBuffer(count * capacity));
     for (let k = 0; k < count; k++) refs.push({ buffer: buffers.length - 1, byteOffset: k * capacity });
   }
   return { buffers, columns: refs, capacity };

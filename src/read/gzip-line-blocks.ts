@@ -4,6 +4,7 @@
 
 import { closeSync, createReadStream, openSync, type ReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
+import { sharedBuffer } from '../native.js';
 import { readBytes } from './arrow-file-index.js';
 import { DamagedGzip, inflatePieces } from './inflate.js';
 import { rowBound, type Source } from './chunk-plan.js';
@@ -37,7 +38,7 @@ export class GzipLineBlocks {
     /** Read this stream (standard input) instead of the file, inflating it when `gzip`. */
     stream?: { readable: import('node:stream').Readable; gzip: boolean },
   ) {
-    this.free = Array.from({ length: blocks }, () => new SharedArrayBuffer(blockBytes + 1));
+    this.free = Array.from({ length: blocks }, () => sharedBuffer(blockBytes + 1));
     // Reads of 1 MiB, as the inflate's output: with the default 64 KiB the inflate waits on one
     // small read after another (a 31 MB gzip file took 1.26 s to inflate in a stream, 0.89 s so).
     this.file = (stream?.readable as ReadStream | undefined) ?? createReadStream(path, { highWaterMark: STREAM_BYTES });

@@ -1,13 +1,13 @@
 // Inflates gzip data into buffers the caller owns: BGZF block groups (`gunzipInto`, in the parse
 // workers) and a gzip stream (`inflatePieces`, on the main thread). With ISA-L's inflate when its
-// binding was built at install (native/isal.c: about 2.5 times as fast as node:zlib on BGZF blocks,
+// binding was built at install (native/binding.c, src/native.ts: about 2.5 times as fast as node:zlib on BGZF blocks,
 // 4 times on a stream, and no new buffer per call), else with node:zlib. Both parse each member's
 // header, check its CRC-32 and size, and give the same bytes. GENOMATRIX_INFLATE=zlib picks
 // node:zlib even when the binding is there.
 
-import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { binding, type Binding } from '../native.js';
 
 /** Inflates the gzip members of `src` into the start of `dst`; returns the bytes written. Throws `DamagedGzip` when they are damaged or do not fit. */
 export type GunzipInto = (src: Uint8Array, dst: Uint8Array) => number;
@@ -20,31 +20,10 @@ export class DamagedGzip extends Error {
   override name = 'DamagedGzip';
 }
 
-/** The binding (native/isal.c). */
-interface Binding {
-  /** Bytes written into `dst`, or -1 (damaged data) or -2 (`dst` too small). */
-  gunzip(src: Uint8Array, dst: Uint8Array): number;
-  createInflater(): object;
-  /** `out[0]` = bytes of `src` read, `out[1]` = bytes written into `dst`; -1 for damaged data, else 0. */
-  inflate(inflater: object, src: Uint8Array, dst: Uint8Array, out: Uint32Array): number;
-  /** Whether the data so far ends at the end of a member. */
-  complete(inflater: object): boolean;
-}
-
 /** Bytes of each piece a stream's inflate hands on. */
 const PIECE_BYTES = 1 << 20;
 const DAMAGED = 'bad deflate data, CRC-32 or size';
 const CUT_SHORT = 'unexpected end of file';
-
-function loadBinding(): Binding | undefined {
-  try {
-    return createRequire(import.meta.url)('../../../native/build/Release/gunzip.node') as Binding;
-  } catch {
-    return undefined;
-  }
-}
-
-const binding = loadBinding();
 
 interface Inflater {
   gunzipInto: GunzipInto;
@@ -75,7 +54,7 @@ const zlib: Inflater = {
   },
 };
 
-const isal: Inflater | undefined = binding && {
+const isalInflater = (binding: Binding): Inflater => ({
   gunzipInto(src, dst) {
     const written = binding.gunzip(src, dst);
     if (written === -2) throw new DamagedGzip(`it inflates to more than the ${dst.length} bytes its trailer gives`);
@@ -101,7 +80,9 @@ const isal: Inflater | undefined = binding && {
     }
     if (!binding.complete(inflater)) throw new DamagedGzip(CUT_SHORT);
   },
-};
+});
+
+const isal = binding && isalInflater(binding);
 
 /** The inflaters: `isal` only when its binding was built. */
 export const inflaters: { isal?: Inflater; zlib: Inflater } = isal ? { isal, zlib } : { zlib };

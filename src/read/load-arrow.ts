@@ -19,6 +19,7 @@ import { AlleleDictionary, MAX_ALLELE_BYTES, MAX_ALLELES } from '../layout/allel
 import { batchCheck, type BatchCheck } from '../layout/batch-check.js';
 import { batchViews, LAYOUT_VERSION, MAX_NAME_BYTES, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { MetadataKey, readOriginMetadata, type MatrixOrigin } from '../layout/matrix-origin.js';
+import { sharedBuffer } from '../native.js';
 import { selectBatches } from '../layout/select-contigs.js';
 import type { RegionSet } from '../select/regions.js';
 import { selectRegions } from '../select/select-regions.js';
@@ -346,7 +347,7 @@ export function planRegions(fileSize: number, batches: readonly RecordBatchEntry
 
 /** Makes one SharedArrayBuffer per region and reads the planned ranges into them, several reads in flight. */
 async function readRegions(path: string, regions: readonly FileRegion[], reads: readonly FileRead[], signal?: AbortSignal): Promise<SharedArrayBuffer[]> {
-  const buffers = regions.map((region) => new SharedArrayBuffer(Math.max(region.length, 8)));
+  const buffers = regions.map((region) => sharedBuffer(Math.max(region.length, 8)));
   const pieces = reads.flatMap((read) => {
     const out: FileRead[] = [];
     for (let done = 0; done < read.length; done += READ_PIECE_BYTES) {

@@ -12,6 +12,7 @@
 
 import { missingContigs, noContigs } from '../layout/select-contigs.js';
 import { alignUp, batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { sharedBuffer } from '../native.js';
 import { wholeContig, type Interval, type RegionSet } from './regions.js';
 
 /** Rows `[from, to)` of one batch. */
@@ -113,7 +114,7 @@ export function gatherRows(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLa
     offsets.push(bytes);
     bytes = alignUp(bytes + column.BYTES_PER_ELEMENT * rows);
   }
-  const buffer = new SharedArrayBuffer(Math.max(bytes, 8));
+  const buffer = sharedBuffer(Math.max(bytes, 8));
   columns.forEach((column, c) => {
     const target = column instanceof Int32Array ? new Int32Array(buffer, offsets[c], rows) : new Uint8Array(buffer, offsets[c], rows);
     let at = 0;

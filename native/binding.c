@@ -1,20 +1,27 @@
 /*
- * genomatrix's optional binding to ISA-L's inflate (Intel's Intelligent Storage Acceleration
- * Library, igzip), which inflates about 2.5 times as fast as node:zlib on BGZF blocks and 4 times
- * on a gzip stream here, into buffers the caller owns (src/read/inflate.ts). Each gzip member's header is parsed and its CRC-32 and size
- * checked. Members follow one another; zero bytes after a member end the data (padding), as for
- * gzip and node:zlib.
+ * genomatrix's optional native binding (loaded by src/native.ts), for two jobs JavaScript cannot do:
+ *
+ * - ISA-L's inflate (Intel's Intelligent Storage Acceleration Library, igzip), which inflates about
+ *   2.5 times as fast as node:zlib on BGZF blocks and 4 times on a gzip stream here, into buffers
+ *   the caller owns (src/read/inflate.ts). Each gzip member's header is parsed and its CRC-32 and
+ *   size checked. Members follow one another; zero bytes after a member end the data (padding), as
+ *   for gzip and node:zlib.
+ * - Transparent huge pages for column memory (madvise MADV_HUGEPAGE) before its first touch: one
+ *   page fault per 2 MiB instead of per 4 KiB, where the first touch of new memory is most of its
+ *   cost (bench/README.md).
  *
  *   gunzip(src, dst)                  whole members of src into dst: bytes written, -1 damaged, -2 dst too small
  *   createInflater()                  a stream of members, fed piece by piece
  *   inflate(inflater, src, dst, out)  out[0] = bytes of src read, out[1] = bytes written; -1 damaged, else 0
  *   complete(inflater)                whether the data so far ends at the end of a member
+ *   adviseHugePages(bytes)            huge pages over the 2 MiB-aligned inside of bytes' memory: whether granted
  */
 #define NAPI_VERSION 8
 #include <isa-l/igzip_lib.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 typedef struct {
   struct inflate_state state;
@@ -178,12 +185,34 @@ static napi_value complete(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value advise_huge_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  size_t length;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "adviseHugePages(bytes): expected a Uint8Array");
+    return NULL;
+  }
+  if (!bytes_of(env, argv[0], napi_uint8_array, &data, &length)) return NULL;
+  int granted = 0;
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t start = ((uintptr_t)data + huge - 1) & ~(huge - 1), end = ((uintptr_t)data + length) & ~(huge - 1);
+  granted = end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) == 0;
+#endif
+  napi_value result;
+  napi_get_boolean(env, granted, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   const napi_property_descriptor functions[] = {
     { "gunzip", NULL, gunzip, NULL, NULL, NULL, napi_enumerable, NULL },
     { "createInflater", NULL, create_inflater, NULL, NULL, NULL, napi_enumerable, NULL },
     { "inflate", NULL, inflate, NULL, NULL, NULL, napi_enumerable, NULL },
     { "complete", NULL, complete, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "adviseHugePages", NULL, advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

@@ -1,0 +1,49 @@
+// The optional native binding (native/binding.c), built at install when a C compiler and ISA-L's
+// headers are there (native/build.cjs), and what genomatrix does without it:
+// - ISA-L's inflate for gzip and BGZF input (read/inflate.ts; node:zlib without it);
+// - huge pages for large new shared memory (`sharedBuffer`; 4 KiB pages without it).
+
+import { createRequire } from 'node:module';
+
+/** The binding's functions (native/binding.c). */
+export interface Binding {
+  /** Bytes written into `dst`, or -1 (damaged data) or -2 (`dst` too small). */
+  gunzip(src: Uint8Array, dst: Uint8Array): number;
+  createInflater(): object;
+  /** `out[0]` = bytes of `src` read, `out[1]` = bytes written into `dst`; -1 for damaged data, else 0. */
+  inflate(inflater: object, src: Uint8Array, dst: Uint8Array, out: Uint32Array): number;
+  /** Whether the data so far ends at the end of a member. */
+  complete(inflater: object): boolean;
+  /** Asks for transparent huge pages over the 2 MiB-aligned inside of `bytes`' memory; whether the kernel took the advice. */
+  adviseHugePages(bytes: Uint8Array): boolean;
+}
+
+function loadBinding(): Binding | undefined {
+  try {
+    return createRequire(import.meta.url)('../../native/build/Release/genomatrix.node') as Binding;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The binding, when it was built. */
+export const binding = loadBinding();
+
+/** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
+const HUGE_PAGE_BYTES = 4 << 20;
+
+/**
+ * A new SharedArrayBuffer of `bytes`, with transparent huge pages asked for when it is large and
+ * the binding was built (`GENOMATRIX_HUGE_PAGES=0` asks for none). On the virtual machines measured,
+ * the first write to each 4 KiB page of new memory cost 3-5 ms per MiB, 0.85 s of CPU for the seed
+ * shape's columns; with huge pages one fault maps 2 MiB, and the seed shape's `haplotype` took 0.78x
+ * the time (bench/README.md). Asked for before the first touch: V8 gets the memory from `calloc`,
+ * which maps large blocks fresh, untouched.
+ */
+export function sharedBuffer(bytes: number): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(bytes);
+  if (bytes >= HUGE_PAGE_BYTES && hugePages) binding?.adviseHugePages(new Uint8Array(buffer));
+  return buffer;
+}
+
+const hugePages = process.env.GENOMATRIX_HUGE_PAGES !== '0';
