@@ -50,7 +50,7 @@ describe('gzip data inflated into the caller\'s buffers', () => {
     ['a bad header', damaged(one, 0, 0xff)],
   ];
 
-  for (const [name, { gunzipInto, inflatePieces }] of Object.entries(inflaters)) {
+  for (const [name, { gunzipInto, inflateStream }] of Object.entries(inflaters)) {
     describe(name, () => {
       it('inflates members one after the other, into the start of the buffer', () => {
         const dst = Buffer.alloc(both.length + 100, 0x7e);
@@ -66,19 +66,29 @@ describe('gzip data inflated into the caller\'s buffers', () => {
         assert.throws(() => gunzipInto(one.subarray(0, one.length - 3), Buffer.alloc(2 * first.length)), DamagedGzip, 'cut short');
       });
 
-      it('inflates a stream fed in chunks of any size, and ignores zero padding after the last member', async () => {
-        for (const size of [1, 7, 4096, 1 << 20, members.length]) {
-          const input = size === 1 ? Buffer.concat([gzipSync(first), gzipSync(first.subarray(0, 999))]) : Buffer.concat([members, Buffer.alloc(32)]);
-          const expected = size === 1 ? Buffer.concat([first, first.subarray(0, 999)]) : both;
-          const pieces: Buffer[] = [];
-          for await (const piece of inflatePieces(chunked(input, size))) pieces.push(Buffer.from(piece));
-          assert.ok(Buffer.concat(pieces).equals(expected), `chunks of ${size} bytes`);
+      it('inflates a stream fed in chunks of any size into buffers of any size, and ignores zero padding after the last member', async () => {
+        for (const [size, room] of [[1, 1000], [7, 3], [4096, 1 << 20], [1 << 20, 65_537], [members.length, 4 << 20], [4096, 1]] as const) {
+          const small = size === 1 || room < 10;
+          const input = small ? Buffer.concat([gzipSync(first), gzipSync(first.subarray(0, 999))]) : Buffer.concat([members, Buffer.alloc(32)]);
+          const expected = small ? Buffer.concat([first, first.subarray(0, 999)]) : both;
+          const reader = inflateStream(chunked(input, size));
+          const out = Buffer.alloc(expected.length + room);
+          let length = 0;
+          for (let n; (n = await reader.read(out.subarray(length, length + room))) > 0; ) {
+            // Every read fills its buffer, but the last.
+            assert.ok(n === room || length + n === expected.length, `a read of ${n} bytes into ${room}`);
+            length += n;
+          }
+          assert.ok(out.subarray(0, length).equals(expected), `chunks of ${size} bytes, reads of ${room}`);
+          assert.equal(await reader.read(out.subarray(0, room)), 0, 'and 0 again after the end');
         }
       });
 
       it('refuses a stream with damaged data or cut short', async () => {
         const drain = async (bytes: Buffer): Promise<void> => {
-          for await (const piece of inflatePieces(chunked(bytes, 1000))) assert.ok(piece.length >= 0);
+          const reader = inflateStream(chunked(bytes, 1000));
+          const out = Buffer.alloc(50_000);
+          while ((await reader.read(out)) > 0);
         };
         for (const [what, bytes] of bad) await assert.rejects(drain(bytes), DamagedGzip, what);
         await assert.rejects(drain(members.subarray(0, members.length - 30)), DamagedGzip, 'cut short');

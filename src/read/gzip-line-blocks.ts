@@ -6,7 +6,7 @@ import { closeSync, createReadStream, openSync, type ReadStream } from 'node:fs'
 import { InputError } from '../errors.js';
 import { sharedBuffer } from '../native.js';
 import { readBytes } from './arrow-file-index.js';
-import { DamagedGzip, inflatePieces } from './inflate.js';
+import { chunkReader, DamagedGzip, inflateStream } from './inflate.js';
 import { rowBound, type Source } from './chunk-plan.js';
 import { matrixHeader, missingHeader } from './header.js';
 import type { InputFile } from './input-format.js';
@@ -52,38 +52,35 @@ export class GzipLineBlocks {
 
   /** Yields blocks of whole lines in file order; the last line gets a line end when it lacks one. */
   async *blocks(): AsyncGenerator<LineBlock> {
-    const pieces = this.gzip ? inflatePieces(this.file) : (this.file as AsyncIterable<Buffer>);
+    const reader = this.gzip ? inflateStream(this.file) : chunkReader(this.file as AsyncIterable<Buffer>);
     let block = await this.take();
     let view = new Uint8Array(block);
     let filled = 0;
     try {
-      for await (const piece of pieces) {
-        let offset = 0;
-        while (offset < piece.length) {
-          const n = Math.min(piece.length - offset, view.length - 1 - filled);
-          view.set(piece.subarray(offset, offset + n), filled);
-          filled += n;
-          offset += n;
-          if (filled < view.length - 1) continue;
-          const end = view.lastIndexOf(10, filled - 1) + 1;
-          if (end === 0) {
-            // One line longer than a block: a bigger block for it (rare).
-            const bigger = new SharedArrayBuffer(2 * block.byteLength);
-            new Uint8Array(bigger).set(view.subarray(0, filled));
-            if (block.byteLength === this.blockBytes + 1) this.free.push(block);
-            block = bigger;
-            view = new Uint8Array(bigger);
-            continue;
-          }
-          const rest = filled - end;
-          const next = rest >= this.blockBytes ? new SharedArrayBuffer(2 * rest + 1) : await this.take();
-          const nextView = new Uint8Array(next);
-          nextView.set(view.subarray(end, filled));
-          yield this.lend(block, end);
-          filled -= end;
-          block = next;
-          view = nextView;
+      for (;;) {
+        // The bytes go straight into the block (one byte kept for a last line's line end).
+        const n = await reader.read(view.subarray(filled, view.length - 1));
+        if (n === 0) break;
+        filled += n;
+        if (filled < view.length - 1) continue;
+        const end = view.lastIndexOf(10, filled - 1) + 1;
+        if (end === 0) {
+          // One line longer than a block: a bigger block for it (rare).
+          const bigger = new SharedArrayBuffer(2 * block.byteLength);
+          new Uint8Array(bigger).set(view.subarray(0, filled));
+          if (block.byteLength === this.blockBytes + 1) this.free.push(block);
+          block = bigger;
+          view = new Uint8Array(bigger);
+          continue;
         }
+        const rest = filled - end;
+        const next = rest >= this.blockBytes ? new SharedArrayBuffer(2 * rest + 1) : await this.take();
+        const nextView = new Uint8Array(next);
+        nextView.set(view.subarray(end, filled));
+        yield this.lend(block, end);
+        filled -= end;
+        block = next;
+        view = nextView;
       }
     } catch (error) {
       if (!(error instanceof DamagedGzip)) throw error;

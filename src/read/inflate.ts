@@ -1,9 +1,9 @@
 // Inflates gzip data into buffers the caller owns: BGZF block groups (`gunzipInto`, in the parse
-// workers) and a gzip stream (`inflatePieces`, on the main thread). With ISA-L's inflate when its
-// binding was built at install (native/binding.c, src/native.ts: about 2.5 times as fast as node:zlib on BGZF blocks,
-// 4 times on a stream, and no new buffer per call), else with node:zlib. Both parse each member's
-// header, check its CRC-32 and size, and give the same bytes. GENOMATRIX_INFLATE=zlib picks
-// node:zlib even when the binding is there.
+// workers) and a gzip stream (`inflateStream`, on the main thread). With ISA-L's inflate when the
+// native binding was built at install (native/binding.c, src/native.ts: about 2.5 times as fast as
+// node:zlib on BGZF blocks, 4 times on a stream, and it writes straight into the caller's buffer),
+// else with node:zlib. Both parse each member's header, check its CRC-32 and size, and give the
+// same bytes. GENOMATRIX_INFLATE=zlib picks node:zlib even when the binding is there.
 
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
@@ -12,22 +12,54 @@ import { binding, type Binding } from '../native.js';
 /** Inflates the gzip members of `src` into the start of `dst`; returns the bytes written. Throws `DamagedGzip` when they are damaged or do not fit. */
 export type GunzipInto = (src: Uint8Array, dst: Uint8Array) => number;
 
-/** Inflates a gzip stream: yields its bytes in pieces, each valid until the next is asked for. Throws `DamagedGzip` for damaged or cut-short data. */
-export type InflatePieces = (compressed: Readable) => AsyncGenerator<Uint8Array>;
+/**
+ * Bytes read on demand into the caller's buffers: `read(dst)` fills `dst` as far as the data goes
+ * and returns the bytes written, 0 only once the data has ended. For a gzip stream it throws
+ * `DamagedGzip` for damaged or cut-short data.
+ */
+export interface ByteReader {
+  read(dst: Uint8Array): Promise<number>;
+}
+
+/** Opens a gzip stream's inflated bytes as a `ByteReader`. */
+export type InflateStream = (compressed: Readable) => ByteReader;
 
 /** gzip data that does not inflate: bad deflate data, a wrong CRC-32 or size, a member cut short, or more bytes than the room given. */
 export class DamagedGzip extends Error {
   override name = 'DamagedGzip';
 }
 
-/** Bytes of each piece a stream's inflate hands on. */
+/** Bytes of each piece node:zlib's stream inflate hands on. */
 const PIECE_BYTES = 1 << 20;
 const DAMAGED = 'bad deflate data, CRC-32 or size';
 const CUT_SHORT = 'unexpected end of file';
 
 interface Inflater {
   gunzipInto: GunzipInto;
-  inflatePieces: InflatePieces;
+  inflateStream: InflateStream;
+}
+
+/** `chunks` (a plain stream, or an inflate's pieces) read into the caller's buffers: each chunk copied. */
+export function chunkReader(chunks: AsyncIterable<Uint8Array>): ByteReader {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let chunk: Uint8Array = new Uint8Array(0);
+  return {
+    async read(dst) {
+      let written = 0;
+      while (written < dst.length) {
+        if (chunk.length === 0) {
+          const next = await iterator.next();
+          if (next.done) break;
+          chunk = next.value;
+        }
+        const n = Math.min(chunk.length, dst.length - written);
+        dst.set(chunk.subarray(0, n), written);
+        chunk = chunk.subarray(n);
+        written += n;
+      }
+      return written;
+    },
+  };
 }
 
 const zlib: Inflater = {
@@ -44,15 +76,20 @@ const zlib: Inflater = {
     dst.set(out);
     return out.length;
   },
-  async *inflatePieces(compressed) {
-    try {
-      yield* compressed.pipe(createGunzip({ chunkSize: PIECE_BYTES })) as AsyncIterable<Buffer>;
-    } catch (error) {
-      if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
-      throw new DamagedGzip((error as Error).message);
-    }
+  inflateStream(compressed) {
+    return chunkReader(zlibPieces(compressed));
   },
+
 };
+
+async function* zlibPieces(compressed: Readable): AsyncGenerator<Uint8Array> {
+  try {
+    yield* compressed.pipe(createGunzip({ chunkSize: PIECE_BYTES })) as AsyncIterable<Buffer>;
+  } catch (error) {
+    if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
+    throw new DamagedGzip((error as Error).message);
+  }
+}
 
 const isalInflater = (binding: Binding): Inflater => ({
   gunzipInto(src, dst) {
@@ -61,24 +98,36 @@ const isalInflater = (binding: Binding): Inflater => ({
     if (written < 0) throw new DamagedGzip(DAMAGED);
     return written;
   },
-  async *inflatePieces(compressed) {
+  inflateStream(compressed) {
+    // ISA-L writes straight into the caller's buffer: no piece to copy from.
+    const chunks = (compressed as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     const inflater = binding.createInflater();
     const counts = new Uint32Array(2);
-    const piece = Buffer.allocUnsafe(PIECE_BYTES);
-    for await (const chunk of compressed as AsyncIterable<Buffer>) {
-      let src: Uint8Array = chunk;
-      for (;;) {
-        if (binding.inflate(inflater, src, piece, counts) < 0) throw new DamagedGzip(DAMAGED);
-        const [read, written] = counts as unknown as [number, number];
-        // ISA-L keeps what it cannot use yet, so input with room for output always moves.
-        if (read === 0 && written === 0 && src.length > 0) throw new DamagedGzip(DAMAGED);
-        src = src.subarray(read);
-        if (written > 0) yield piece.subarray(0, written);
-        // On with the next chunk once this one is read and the piece was not filled (no output is left).
-        if (src.length === 0 && written < piece.length) break;
-      }
-    }
-    if (!binding.complete(inflater)) throw new DamagedGzip(CUT_SHORT);
+    let src: Uint8Array = new Uint8Array(0);
+    // Whether the last call left room in its output, so ISA-L holds no output back.
+    let drained = true;
+    return {
+      async read(dst) {
+        let written = 0;
+        while (written < dst.length) {
+          if (src.length === 0 && drained) {
+            const next = await chunks.next();
+            if (next.done) break;
+            src = next.value;
+          }
+          const room = dst.length - written;
+          if (binding.inflate(inflater, src, written === 0 ? dst : dst.subarray(written), counts) < 0) throw new DamagedGzip(DAMAGED);
+          const [read, made] = counts as unknown as [number, number];
+          // ISA-L keeps what it cannot use yet, so input with room for output always moves.
+          if (read === 0 && made === 0 && src.length > 0) throw new DamagedGzip(DAMAGED);
+          src = src.subarray(read);
+          written += made;
+          drained = made < room;
+        }
+        if (written === 0 && dst.length > 0 && !binding.complete(inflater)) throw new DamagedGzip(CUT_SHORT);
+        return written;
+      },
+    };
   },
 });
 
@@ -94,4 +143,4 @@ export const inflater: keyof typeof inflaters = isal && process.env.GENOMATRIX_I
 export const gunzipInto: GunzipInto = (inflaters[inflater] as Inflater).gunzipInto;
 
 /** This thread's inflate of a gzip stream (see `inflater`). */
-export const inflatePieces: InflatePieces = (inflaters[inflater] as Inflater).inflatePieces;
+export const inflateStream: InflateStream = (inflaters[inflater] as Inflater).inflateStream;
