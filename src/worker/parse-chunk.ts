@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AlleleDictionary, DictionaryFullError } from '../layout/allele-dictionary.js';
 import { DamagedGzip } from '../read/inflate.js';
-import { inflateBgzfRange } from './inflate-bgzf.js';
+import { parseBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import { nameHash } from '../layout/name-hash.js';
 import { RUN_NUMBERS, type ContigRuns, type FileRangeSource, type ParseProblem, type ParseResult, type ParseTask } from './messages.js';
@@ -485,8 +485,7 @@ export function runParseTask(task: ParseTask): ParseResult {
       const bytes = new Uint8Array(task.source.bytes, 0, task.source.length);
       parser.parse(bytes, 0, bytes.length, bytes.length);
     } else if (task.source.type === 'bgzf') {
-      const bytes = inflateBgzfRange(task.source);
-      parser.parse(bytes, 0, bytes.length, bytes.length);
+      parseBgzfRange(task.source, (bytes, p, end) => parser.parse(bytes, p, end, end));
     } else {
       parseFileRange(task.source, parser);
     }
