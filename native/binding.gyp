@@ -3,7 +3,7 @@
     {
       "target_name": "genomatrix",
       "sources": ["binding.c"],
-      "libraries": ["-lisal"],
+      "libraries": ["-lisal", "-ldeflate"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]

@@ -1,6 +1,7 @@
-// The optional native binding (native/binding.c), built at install when a C compiler and ISA-L's
-// headers are there (native/build.cjs), and what genomatrix does without it:
+// The optional native binding (native/binding.c), built at install when a C compiler and the
+// headers of ISA-L and libdeflate are there (native/build.cjs), and what genomatrix does without it:
 // - ISA-L's inflate for gzip and BGZF input (read/inflate.ts; node:zlib without it);
+// - libdeflate's deflate for BGZF output (write/bgzf.ts; node:zlib without it);
 // - huge pages for large new shared memory (`sharedBuffer`; 4 KiB pages without it).
 
 import { createRequire } from 'node:module';
@@ -14,6 +15,8 @@ export interface Binding {
   inflate(inflater: object, src: Uint8Array, dst: Uint8Array, out: Uint32Array): number;
   /** Whether the data so far ends at the end of a member. */
   complete(inflater: object): boolean;
+  /** `src` as BGZF blocks (no end block) at the start of `dst`, deflated at `level` (0-12): bytes written, or -2 when `dst` has less than 64 KiB of room left for a block. */
+  bgzfCompress(src: Uint8Array, dst: Uint8Array, level: number): number;
   /** Asks for transparent huge pages over the 2 MiB-aligned inside of `bytes`' memory; whether the kernel took the advice. */
   adviseHugePages(bytes: Uint8Array): boolean;
 }

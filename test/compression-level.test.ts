@@ -8,8 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_BGZF_LEVEL, formats, loadMatrix, stats, vcf, writeFormat, type Matrix } from '../src/index.js';
+import { BGZF_EOF, deflaters } from '../src/write/bgzf.js';
 import { assertOneLine, fixture, runCli, scratchDir } from './helpers.js';
 
 const bgzipAccepts = (file: string): void => {
@@ -65,6 +67,49 @@ describe('BGZF compression level', () => {
     assert.equal(run.status, 0, run.stderr);
     bgzipAccepts(out('merged.tsv.gz'));
     assert.equal(gunzipSync(readFileSync(out('merged.tsv.gz'))).toString('utf8'), readFileSync(out('whole.tsv'), 'utf8'));
+  });
+
+  /** The BGZF blocks of `bytes`: each block's size, read from its header. */
+  const blockSizes = (bytes: Uint8Array): number[] => {
+    const sizes: number[] = [];
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    for (let at = 0; at < view.length; at += (sizes.at(-1) as number)) {
+      assert.deepEqual([...view.subarray(at, at + 4)], [0x1f, 0x8b, 8, 4], `a block header at byte ${at}`);
+      sizes.push(view.readUInt16LE(at + 16) + 1);
+    }
+    return sizes;
+  };
+
+  it('each deflater: BGZF blocks of at most 64 KiB that inflate to the bytes, at every level, incompressible bytes too', async () => {
+    await vcf(matrix, { output: out('text.vcf') });
+    const vcfText = readFileSync(out('text.vcf'));
+    const text = Buffer.concat(Array.from({ length: Math.ceil(300_000 / vcfText.length) }, () => vcfText));
+    const noise = randomBytes(200_000);
+    for (const [name, deflate] of Object.entries(deflaters)) {
+      for (let level = 0; level <= 9; level++) {
+        for (const bytes of [text, noise, Buffer.alloc(0), text.subarray(0, 0xff00)]) {
+          const blocks = deflate(bytes, level);
+          const sizes = blockSizes(blocks);
+          assert.equal(sizes.length, Math.ceil(bytes.length / 0xff00), `${name} -l ${level}: one block per 65,280 bytes`);
+          assert.ok(sizes.every((size) => size <= 1 << 16), `${name} -l ${level}: blocks of at most 64 KiB`);
+          assert.ok(gunzipSync(Buffer.concat([blocks, BGZF_EOF])).equals(bytes), `${name} -l ${level}: inflates to the bytes`);
+        }
+      }
+    }
+  });
+
+  // htslib maps bgzip's levels onto libdeflate's when it is built with it, as Debian's is.
+  const bgzipLibdeflate = /libdeflate/.test(spawnSync('sh', ['-c', 'ldd "$(command -v bgzip)"'], { encoding: 'utf8' }).stdout ?? '');
+  const sameBytes = !deflaters.libdeflate ? 'the native binding is not built' : !bgzipLibdeflate ? 'this bgzip is not built with libdeflate' : false;
+  it('with libdeflate (the native binding), -l N gives the blocks bgzip -l N gives, byte for byte', { skip: sameBytes }, () => {
+    const text = readFileSync(input);
+    const repeated = Buffer.concat(Array.from({ length: Math.ceil(200_000 / text.length) }, () => text));
+    for (let level = 1; level <= 9; level++) {
+      const bgzip = spawnSync('bgzip', ['-l', String(level), '-c'], { input: repeated, maxBuffer: 1 << 26 });
+      assert.equal(bgzip.status, 0, String(bgzip.stderr));
+      const ours = Buffer.concat([(deflaters.libdeflate as NonNullable<typeof deflaters.libdeflate>)(repeated, level), BGZF_EOF]);
+      assert.ok(ours.equals(bgzip.stdout), `-l ${level}: ${ours.length} bytes, bgzip ${bgzip.stdout.length}`);
+    }
   });
 
   for (const level of ['10', 'x', '-1', '2.5']) {

@@ -4,6 +4,7 @@
 // compress their own chunks and the main thread only writes them in order, then `BGZF_EOF`.
 
 import { crc32, deflateRawSync } from 'node:zlib';
+import { binding } from '../native.js';
 
 /** Uncompressed bytes per block, as `bgzip` uses: the compressed block always fits in 64 KiB. */
 const BLOCK_INPUT = 0xff00;
@@ -18,12 +19,48 @@ export const BGZF_EOF = Uint8Array.from([
 
 /**
  * The deflate level of BGZF outputs unless one is asked for (`-l`): 5 compresses a VCF or haplotype
- * table within 4-6% of level 6 (bgzip's default) in half the time (docs/output-formats.md).
+ * table within 4-6% of level 6 (bgzip's default) in half to two thirds of the time
+ * (docs/output-formats.md).
  */
 export const DEFAULT_BGZF_LEVEL = 5;
 
-/** Compresses `bytes` into BGZF blocks (no end block); the same input and level always give the same bytes. */
+/** A BGZF block is at most 64 KiB. */
+const BLOCK_MAX = 1 << 16;
+
+/**
+ * Which deflate compresses BGZF blocks: libdeflate's, as htslib's bgzip and bcftools use it, when
+ * the native binding was built (at level 5, 0.73-0.85x node:zlib's time for blocks 1.6% smaller:
+ * bench/README.md), else node:zlib's. GENOMATRIX_DEFLATE=zlib picks node:zlib even when the
+ * binding is there.
+ */
+export const deflater: 'libdeflate' | 'zlib' = binding && process.env.GENOMATRIX_DEFLATE !== 'zlib' ? 'libdeflate' : 'zlib';
+
+/**
+ * Compresses `bytes` into BGZF blocks (no end block), into new memory of their size; the same
+ * input, level and deflater always give the same bytes.
+ */
 export function bgzfBlocks(bytes: Uint8Array, level = DEFAULT_BGZF_LEVEL): Uint8Array {
+  return (deflaters[deflater] ?? deflaters.zlib)(bytes, level);
+}
+
+/**
+ * libdeflate's level for each of zlib's (0-9), as htslib maps them: libdeflate has 12 levels, and
+ * `-l N` then gives the blocks `bgzip -l N` gives, byte for byte.
+ */
+const LIBDEFLATE_LEVEL = [0, 1, 2, 3, 5, 6, 7, 8, 10, 12];
+
+/** This thread's buffer for libdeflate's blocks, kept from call to call. */
+let deflated = new Uint8Array(0);
+
+function libdeflateBlocks(bytes: Uint8Array, level: number): Uint8Array {
+  const room = Math.ceil(bytes.length / BLOCK_INPUT) * BLOCK_MAX;
+  if (deflated.length < room) deflated = new Uint8Array(Math.max(room, 2 * deflated.length));
+  const written = (binding as NonNullable<typeof binding>).bgzfCompress(bytes, deflated, LIBDEFLATE_LEVEL[level] ?? level);
+  if (written < 0) throw new RangeError(`bgzfCompress: ${room} bytes of room were not enough`);
+  return deflated.slice(0, written);
+}
+
+function zlibBlocks(bytes: Uint8Array, level: number): Uint8Array {
   const blocks: Uint8Array[] = [];
   for (let at = 0; at < bytes.length; at += BLOCK_INPUT) {
     const input = bytes.subarray(at, Math.min(bytes.length, at + BLOCK_INPUT));
@@ -50,3 +87,9 @@ function concat(blocks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** BGZF blocks of `bytes` at a level from 0 to 9, in new memory of their size. */
+type Deflate = (bytes: Uint8Array, level: number) => Uint8Array;
+
+/** The deflaters: `libdeflate` only when the binding was built. */
+export const deflaters: { libdeflate?: Deflate; zlib: Deflate } = binding ? { libdeflate: libdeflateBlocks, zlib: zlibBlocks } : { zlib: zlibBlocks };
