@@ -36,8 +36,9 @@ const BLOCK_MAX = 1 << 16;
 export const deflater: 'libdeflate' | 'zlib' = binding && process.env.GENOMATRIX_DEFLATE !== 'zlib' ? 'libdeflate' : 'zlib';
 
 /**
- * Compresses `bytes` into BGZF blocks (no end block), into new memory of their size; the same
- * input, level and deflater always give the same bytes.
+ * Compresses `bytes` into BGZF blocks (no end block); the same input, level and deflater always
+ * give the same bytes. They are valid until this thread's next call (libdeflate's go into a buffer
+ * the thread keeps): every caller writes or copies them first.
  */
 export function bgzfBlocks(bytes: Uint8Array, level = DEFAULT_BGZF_LEVEL): Uint8Array {
   return (deflaters[deflater] ?? deflaters.zlib)(bytes, level);
@@ -57,7 +58,7 @@ function libdeflateBlocks(bytes: Uint8Array, level: number): Uint8Array {
   if (deflated.length < room) deflated = new Uint8Array(Math.max(room, 2 * deflated.length));
   const written = (binding as NonNullable<typeof binding>).bgzfCompress(bytes, deflated, LIBDEFLATE_LEVEL[level] ?? level);
   if (written < 0) throw new RangeError(`bgzfCompress: ${room} bytes of room were not enough`);
-  return deflated.slice(0, written);
+  return deflated.subarray(0, written);
 }
 
 function zlibBlocks(bytes: Uint8Array, level: number): Uint8Array {
@@ -88,7 +89,7 @@ function concat(blocks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** BGZF blocks of `bytes` at a level from 0 to 9, in new memory of their size. */
+/** BGZF blocks of `bytes` at a level from 0 to 9, valid until the thread's next call. */
 type Deflate = (bytes: Uint8Array, level: number) => Uint8Array;
 
 /** The deflaters: `libdeflate` only when the binding was built. */
