@@ -79,7 +79,6 @@ const zlib: Inflater = {
   inflateStream(compressed) {
     return chunkReader(zlibPieces(compressed));
   },
-
 };
 
 async function* zlibPieces(compressed: Readable): AsyncGenerator<Uint8Array> {

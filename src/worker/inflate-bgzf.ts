@@ -15,9 +15,9 @@ const NL = 10;
 const MAX_BLOCK = 1 << 16;
 
 /**
- * Inflated bytes parsed at a time: a few blocks, so that the parse reads them from the core's
- * cache. A whole group (8 MiB) inflated first and parsed after was read back from memory: its parse
- * took 1.5 times as long as a plain file's, which is read 2 MiB at a time.
+ * Inflated bytes parsed at a time: a few blocks, so that the worker's buffer stays small (a whole
+ * group was 8 MiB a worker) and the parse reads bytes just inflated. Against a whole group at a
+ * time, the seed shape's load took the same time (10 pairs) at a peak 13 MiB lower.
  */
 const PIECE_BYTES = 1 << 20;
 
