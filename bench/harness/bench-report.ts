@@ -44,7 +44,7 @@ export function formatReport(results: BenchResults): string {
     '',
     `${options.runs} runs after 1 warm-up; matrices of ${options.contigs} contigs x ${options.haplotypes} haplotypes (seed ${options.seed}); ` +
       `peak RSS of the whole process tree sampled every ${options.intervalMs} ms; "x" columns: the other approach's median over genomatrix's. ` +
-      `${machine.cpu}, ${machine.availableParallelism} cores, Node ${machine.node}${machine.inflate ? `, inflate: ${machine.inflate === 'isal' ? 'ISA-L' : 'node:zlib'}` : ''}; load average ${machine.loadAverageAtStart.toFixed(1)} at start. ` +
+      `${machine.cpu}, ${machine.availableParallelism} cores, Node ${machine.node}${machine.inflate ? `, inflate: ${machine.inflate === 'isal' ? 'ISA-L' : 'node:zlib'}` : ''}${machine.deflate ? `, BGZF deflate: ${machine.deflate === 'libdeflate' ? 'libdeflate' : 'node:zlib'}` : ''}; load average ${machine.loadAverageAtStart.toFixed(1)} at start. ` +
       `${results.date.slice(0, 10)}.`,
   );
   return lines.join('\n');

@@ -3,6 +3,7 @@
 
 import { cpus, availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { inflater } from '../../src/read/inflate.js';
+import { deflater } from '../../src/write/bgzf.js';
 import type { Comparison } from './compare-outputs.js';
 import type { Measurement } from './measure-command.js';
 import type { ScenarioResult, TargetResult } from './run-scenarios.js';
@@ -73,6 +74,8 @@ export interface MachineInfo {
   loadAverageAtStart: number;
   /** What genomatrix inflated gzip and BGZF input with: ISA-L's binding, or node:zlib (src/read/inflate.ts). Absent in older results. */
   inflate?: 'isal' | 'zlib';
+  /** What genomatrix deflated BGZF output with: libdeflate through the binding, or node:zlib (src/write/bgzf.ts). Absent in older results. */
+  deflate?: 'libdeflate' | 'zlib';
 }
 
 export interface BenchResults {
@@ -102,6 +105,7 @@ export function machineInfo(): MachineInfo {
     kernel: release(),
     loadAverageAtStart: loadavg()[0] ?? 0,
     inflate: inflater,
+    deflate: deflater,
   };
 }
 
