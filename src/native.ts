@@ -35,6 +35,9 @@ export const binding = loadBinding();
 /** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
 const HUGE_PAGE_BYTES = 4 << 20;
 
+/** Whether to ask for huge pages at all. */
+const hugePages = process.env.GENOMATRIX_HUGE_PAGES !== '0';
+
 /**
  * A new SharedArrayBuffer of `bytes`, with transparent huge pages asked for when it is large and
  * the binding was built (`GENOMATRIX_HUGE_PAGES=0` asks for none). On the virtual machines measured,
@@ -48,5 +51,3 @@ export function sharedBuffer(bytes: number): SharedArrayBuffer {
   if (bytes >= HUGE_PAGE_BYTES && hugePages) binding?.adviseHugePages(new Uint8Array(buffer));
   return buffer;
 }
-
-const hugePages = process.env.GENOMATRIX_HUGE_PAGES !== '0';

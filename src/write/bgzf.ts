@@ -19,8 +19,7 @@ export const BGZF_EOF = Uint8Array.from([
 
 /**
  * The deflate level of BGZF outputs unless one is asked for (`-l`): 5 compresses a VCF or haplotype
- * table within 4-6% of level 6 (bgzip's default) in half to two thirds of the time
- * (docs/output-formats.md).
+ * table within 4-6% of level 6 (bgzip's default) in about half the time (docs/output-formats.md).
  */
 export const DEFAULT_BGZF_LEVEL = 5;
 
