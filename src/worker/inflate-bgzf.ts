@@ -53,10 +53,7 @@ export function parseBgzfRange(source: BgzfRangeSource, consume: (bytes: Uint8Ar
       let next = at;
       let size = 0;
       do {
-        const blockSize = next + 18 <= length ? compressed.readUInt16LE(next + 16) + 1 : 0;
-        if (blockSize < 26 || next + blockSize > length) throw new DamagedGzip(`corrupt BGZF block at byte ${source.start + next}`);
-        const isize = compressed.readUInt32LE(next + blockSize - 4);
-        if (isize > MAX_BLOCK) throw new DamagedGzip(`corrupt BGZF block at byte ${source.start + next}: it says it inflates to ${isize} bytes`);
+        const [blockSize, isize] = blockSizes(compressed, next, length, source.start);
         size += isize;
         next += blockSize;
       } while (next < length && size < PIECE_BYTES);
@@ -100,6 +97,19 @@ export function parseBgzfRange(source: BgzfRangeSource, consume: (bytes: Uint8Ar
   }
 }
 
+/**
+ * The compressed and inflated sizes of the block at `bytes[at]`, read from its header and trailer
+ * and checked: it must lie within `bytes[0, length)` (which holds the file from byte `fileAt`) and
+ * inflate to at most 64 KiB.
+ */
+function blockSizes(bytes: Buffer, at: number, length: number, fileAt: number): [size: number, isize: number] {
+  const size = at + 18 <= length ? bytes.readUInt16LE(at + 16) + 1 : 0;
+  if (size < 26 || at + size > length) throw new DamagedGzip(`corrupt BGZF block at byte ${fileAt + at}`);
+  const isize = bytes.readUInt32LE(at + size - 4);
+  if (isize > MAX_BLOCK) throw new DamagedGzip(`corrupt BGZF block at byte ${fileAt + at}: it says it inflates to ${isize} bytes`);
+  return [size, isize];
+}
+
 /** Inflates `src` (whole blocks starting at byte `fileAt` of the file) into `dst`, which it must fill exactly. */
 function inflate(src: Uint8Array, dst: Uint8Array, fileAt: number): number {
   let written: number;
@@ -132,11 +142,7 @@ function damagedBlock(src: Uint8Array, fileAt: number, groupError: DamagedGzip):
 
 /** The block starting at byte `at`, inflated (a view of this worker's block buffer); its compressed bytes stay in `block`. */
 function inflateBlockAt(fd: number, at: number): Buffer {
-  const n = readSync(fd, block, 0, MAX_BLOCK, at);
-  const size = n >= 18 ? block.readUInt16LE(16) + 1 : 0;
-  if (size < 26 || size > n) throw new DamagedGzip(`corrupt BGZF block at byte ${at}`);
-  const isize = block.readUInt32LE(size - 4);
-  if (isize > MAX_BLOCK) throw new DamagedGzip(`corrupt BGZF block at byte ${at}: it says it inflates to ${isize} bytes`);
+  const [size, isize] = blockSizes(block, 0, readSync(fd, block, 0, MAX_BLOCK, at), at);
   return blockInflated.subarray(0, inflate(block.subarray(0, size), blockInflated.subarray(0, isize), at));
 }
 
