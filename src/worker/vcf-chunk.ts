@@ -11,7 +11,7 @@ import { batchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 import type { AlleleCodes, ContigColumns } from './vcf-runs.js';
-import { rangeRecords } from './vcf-records.js';
+import { rangeRecords, type RangeRecords } from './vcf-records.js';
 import type { VcfRecord } from './vcf-row-record.js';
 
 const TAB = 9;
@@ -107,16 +107,27 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
         })
       : undefined;
     const encoder = new RecordEncoder(task, columns, codes.missing);
-    let next = 0;
-    const records = indels?.records ?? [];
-    for (let r = task.from; r < task.to; r++) {
-      if (indels && indels.touched[r - task.from] === 1) {
-        while (next < records.length && (records[next] as { row: number }).row === r) encoder.record((records[next++] as { record: VcfRecord }).record);
-      } else encoder.row(r);
-    }
+    if (indels) encodeRange(encoder, indels, task.from, task.to);
+    else for (let r = task.from; r < task.to; r++) encoder.row(r);
     return { bytes: encoder.out.subarray(0, encoder.o), lines: encoder.lines, starRuns: indels?.starRuns ?? 0 };
   } finally {
     fasta?.close();
+  }
+}
+
+/**
+ * Rows `[from, to)`: the records `rangeRecords` made for the rows it touched, a row's own record
+ * for the others. A function of its own: as a loop in `runVcfTask` (called once per task) it ran
+ * optimised only from inside the loop, and V8 dropped back to the interpreter at the task's end,
+ * every task (`node --trace-deopt`); one 1M-site contig took 0.93x the time this way (10 pairs).
+ */
+function encodeRange(encoder: RecordEncoder, indels: RangeRecords, from: number, to: number): void {
+  const { touched, records } = indels;
+  let next = 0;
+  for (let r = from; r < to; r++) {
+    if (touched[r - from] === 1) {
+      while (next < records.length && (records[next] as { row: number }).row === r) encoder.record((records[next++] as { record: VcfRecord }).record);
+    } else encoder.row(r);
   }
 }
 
