@@ -4,6 +4,7 @@ import { allocateColumnStore, columnBytes, positions, type ColumnStore, type Seg
 import { ContigGrouping, placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
 import { AlleleDictionary } from '../src/layout/allele-dictionary.js';
 import { stringHash } from '../src/layout/name-hash.js';
+import { NumberList } from '../src/layout/number-list.js';
 import { RUN_NUMBERS } from '../src/worker/messages.js';
 import { runParseTask } from '../src/worker/parse-chunk.js';
 import { runPlaceTask } from '../src/worker/place-task.js';
@@ -74,6 +75,19 @@ describe('grouping contig runs', () => {
     assert.ok(many.has('s2999') && many.has('s0') && !many.has('s3000'));
     const plan = many.plan(6000);
     assert.deepEqual(placements(plan)[2999], { name: 's2999', start: 5998, rows: 2 });
+  });
+
+  it('a number list keeps every entry as it grows, and copies them to a buffer of their own', () => {
+    const list = new NumberList(2);
+    const values = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? -1 - i : i * 2 ** 33));
+    for (const value of values) list.push(value);
+    assert.equal(list.length, 1000);
+    const copy = list.copy();
+    assert.deepEqual(Array.from(copy), values);
+    // Posted as it is: the copy's buffer holds the entries and nothing more.
+    assert.equal(copy.buffer.byteLength, 8 * 1000);
+    list.values[0] = 5;
+    assert.equal(copy[0], -1, 'the copy is not a view of the list');
   });
 
   it('the parse hashes each run\'s name as stringHash does (UTF-8 bytes), ASCII or not', () => {

@@ -4,6 +4,7 @@
 
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
 import { stringHash } from '../layout/name-hash.js';
+import { NumberList } from '../layout/number-list.js';
 import type { PlaceTask } from '../worker/messages.js';
 import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
 
@@ -50,15 +51,15 @@ export class ContigGrouping {
   /** Every contig met, in order of first appearance (also those whose runs have no rows, as a skipped contig's). */
   readonly names: string[] = [];
   /** Each contig's name hash, and the open-addressing table over them (contig + 1; 0: empty). */
-  private readonly hashes: number[] = [];
+  private readonly hashes = new NumberList();
   private table = new Int32Array(1024);
   /** Per run: its first row in the parse regions, its rows, and the contig's next run (-1: none). */
-  private readonly src: number[] = [];
-  private readonly rows: number[] = [];
-  private readonly next: number[] = [];
+  private readonly src = new NumberList();
+  private readonly rows = new NumberList();
+  private readonly next = new NumberList();
   /** Per contig: its first and last run (-1: none with rows). */
-  private readonly first: number[] = [];
-  private readonly last: number[] = [];
+  private readonly first = new NumberList();
+  private readonly last = new NumberList();
   private previous = -1;
 
   /** Whether contig `name` was met. */
@@ -88,10 +89,10 @@ export class ContigGrouping {
     this.src.push(src);
     this.rows.push(rows);
     this.next.push(-1);
-    const last = this.last[contig] as number;
-    if (last < 0) this.first[contig] = run;
-    else this.next[last] = run;
-    this.last[contig] = run;
+    const last = this.last.values[contig] as number;
+    if (last < 0) this.first.values[contig] = run;
+    else this.next.values[last] = run;
+    this.last.values[contig] = run;
   }
 
   /** The slot `find` stopped at: its table index when found, else -1 - the empty slot the name would take. */
@@ -99,7 +100,8 @@ export class ContigGrouping {
 
   /** The contig named `name` (hash `hash`), or -1. */
   private find(name: string, hash: number): number {
-    const { table, hashes, names } = this;
+    const { table, names } = this;
+    const hashes = this.hashes.values;
     const mask = table.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const entry = table[i] as number;
@@ -119,8 +121,9 @@ export class ContigGrouping {
   private rehash(size: number): void {
     const table = new Int32Array(size);
     const mask = size - 1;
+    const hashes = this.hashes.values;
     for (let contig = 0; contig < this.hashes.length; contig++) {
-      let i = (this.hashes[contig] as number) & mask;
+      let i = (hashes[contig] as number) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = contig + 1;
     }
@@ -139,15 +142,20 @@ export class ContigGrouping {
    * move per column (native-layout/README.md, "Alignment"). `capacity`: rows of the parse regions.
    */
   plan(capacity: number): RowPlan {
-    const { src, rows, next } = this;
-    const names: string[] = [];
+    const src = this.src.values;
+    const rows = this.rows.values;
+    const next = this.next.values;
+    const first = this.first.values;
+    // Sized once (a contig's name at most once), then cut to the contigs with rows.
+    const names = new Array<string>(this.names.length);
+    let count = 0;
     const starts = new Float64Array(this.names.length);
     const sizes = new Float64Array(this.names.length);
     const moves: RowMove[] = [];
     let move: RowMove | undefined;
     let dest = 0;
     for (let c = 0; c < this.names.length; c++) {
-      const head = this.first[c] as number;
+      const head = first[c] as number;
       if (head < 0) continue;
       let total = 0;
       for (let run = head; run >= 0; run = next[run] as number) total += rows[run] as number;
@@ -160,10 +168,11 @@ export class ContigGrouping {
         else moves.push((move = { src: from, dest, rows: n }));
         dest += n;
       }
-      starts[names.length] = start;
-      sizes[names.length] = dest - start;
-      names.push(this.names[c] as string);
+      starts[count] = start;
+      sizes[count] = dest - start;
+      names[count++] = this.names[c] as string;
     }
+    names.length = count;
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
     let laterSrc = Infinity;
@@ -172,7 +181,7 @@ export class ContigGrouping {
       if (later.dest + later.rows > laterSrc) inPlace = false;
       laterSrc = Math.min(laterSrc, later.src);
     }
-    return { names, starts: starts.subarray(0, names.length), rows: sizes.subarray(0, names.length), moves, extent: dest, inPlace };
+    return { names, starts: starts.subarray(0, count), rows: sizes.subarray(0, count), moves, extent: dest, inPlace };
   }
 }
 

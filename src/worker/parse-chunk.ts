@@ -8,6 +8,7 @@ import { DamagedGzip } from '../read/inflate.js';
 import { parseBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import { nameHash } from '../layout/name-hash.js';
+import { NumberList } from '../layout/number-list.js';
 import { RUN_NUMBERS, type ContigRuns, type FileRangeSource, type ParseProblem, type ParseResult, type ParseTask } from './messages.js';
 
 const TAB = 9;
@@ -227,7 +228,7 @@ function parseRows(
 export class ChunkParser {
   /** The runs so far (`ContigRuns`: the open one's numbers are set as it closes). */
   private readonly runNames: string[] = [];
-  private readonly runNumbers: number[] = [];
+  private readonly runNumbers = new NumberList();
   /** Rows written so far. */
   rows = 0;
   /** Lines of unselected contigs skipped so far (`ParseTask.contigs`). */
@@ -271,7 +272,7 @@ export class ChunkParser {
   parse(buf: Uint8Array, p: number, end: number, stop: number): number {
     const loop = this.loop;
     loop.row = this.rows;
-    loop.lastPos = this.run >= 0 ? (this.runNumbers[RUN_NUMBERS * this.run + 2] as number) : 0;
+    loop.lastPos = this.run >= 0 ? (this.runNumbers.values[RUN_NUMBERS * this.run + 2] as number) : 0;
     for (;;) {
       if (this.skipping) p = this.skipLines(buf, p, end, stop);
       p = parseRows(buf, p, end, stop, this.codes, this.lut, this.pos, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
@@ -340,7 +341,12 @@ export class ChunkParser {
     this.skipping = this.keep !== undefined && !this.keep.has(name);
     this.run = this.runNames.length;
     this.runNames.push(name);
-    this.runNumbers.push(0, 0, 0, this.skipping ? 0 : -1, nameHash(view));
+    const numbers = this.runNumbers;
+    numbers.push(0);
+    numbers.push(0);
+    numbers.push(0);
+    numbers.push(this.skipping ? 0 : -1);
+    numbers.push(nameHash(view));
     this.runStart = this.rows;
   }
 
@@ -389,7 +395,7 @@ export class ChunkParser {
         if (known >= 0 && tabs === 0 && buf[f + 1] === NL) next = f + 2;
       }
       p = next >= 0 ? next : this.scanCells(buf, p, q, cells);
-      (this.runNumbers[skippedAt] as number)++;
+      (this.runNumbers.values[skippedAt] as number)++;
       this.skipped++;
     }
     return p;
@@ -419,7 +425,7 @@ export class ChunkParser {
     if (this.run < 0) return;
     const at = RUN_NUMBERS * this.run;
     const rows = this.rows - this.runStart;
-    const numbers = this.runNumbers;
+    const numbers = this.runNumbers.values;
     numbers[at] = rows;
     if (rows > 0) {
       numbers[at + 1] = this.pos[this.runStart] ?? 0;
@@ -429,7 +435,7 @@ export class ChunkParser {
 
   /** The runs parsed, as the result hands them back. */
   get runs(): ContigRuns {
-    return { names: this.runNames, numbers: Float64Array.from(this.runNumbers) };
+    return { names: this.runNames, numbers: this.runNumbers.copy() };
   }
 
   private alleleProblem = '';
