@@ -26,7 +26,7 @@ import { contigRunAt, RUN_NUMBERS, type ContigRun, type ParseProblem, type Parse
 import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, type Segment } from './column-store.js';
 import { ContigGrouping, placeRows } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
-import { byteRangeSources, DEFAULT_CHUNK_BYTES, rowBound, type Source } from './chunk-plan.js';
+import { byteRangeSources, DEFAULT_CHUNK_BYTES, loadChunkBytes, rowBound, type Source } from './chunk-plan.js';
 import { GzipLineBlocks, gzipSources, inflatedSizeHint } from './gzip-line-blocks.js';
 import { matrixHeader, readHeaderFile, type Header } from './header.js';
 import { InputFormat, type InputFile } from './input-format.js';
@@ -84,7 +84,7 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const alleles = AlleleDictionary.create();
   const text =
     input.format !== InputFormat.gzip
-      ? plainChunks(input, headerFile, options)
+      ? plainChunks(input, headerFile, options, pool.threads)
       : isBgzfFile(input.path)
         ? bgzfChunks(input, headerFile, options)
         : await gzipChunks(input, pool, headerFile, options);
@@ -177,9 +177,9 @@ export function plainHeader(input: InputFile, headerFile: string[] | undefined, 
 }
 
 /** Plain: byte ranges, each parsed by a worker that reads it itself, into columns sized for the most rows they can hold. */
-function plainChunks(input: InputFile, headerFile: string[] | undefined, options: TextLoadOptions): ChunkedText {
+function plainChunks(input: InputFile, headerFile: string[] | undefined, options: TextLoadOptions, threads: number): ChunkedText {
   const { header, dataStart } = plainHeader(input, headerFile, options.header);
-  const sources = byteRangeSources(input.path, dataStart, input.size, chunkBytesOf(options), header.samples.length + 3);
+  const sources = byteRangeSources(input.path, dataStart, input.size, chunkBytesOf(options, loadChunkBytes(input.size - dataStart, threads)), header.samples.length + 3);
   return fixedColumns(header, sources, dataStart);
 }
 
@@ -236,8 +236,9 @@ async function gzipChunks(input: InputFile, pool: WorkerPool, headerFile: string
   return { header, sources, region, segments: () => segments, startBytes: 0, bytesRead: () => reader.bytesRead };
 }
 
-function chunkBytesOf(options: TextLoadOptions): number {
-  return Math.max(1 << 10, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+/** Bytes per parse task: as told, else `fallback`. */
+function chunkBytesOf(options: TextLoadOptions, fallback = DEFAULT_CHUNK_BYTES): number {
+  return Math.max(1 << 10, options.chunkBytes ?? fallback);
 }
 
 /**
