@@ -1,16 +1,18 @@
-// The command line's main-thread code as one file: `npm run build` runs this after tsc. Node 20
-// resolves, reads and links every ES module of a run one by one (the command line, yargs and its
-// dependencies, the read/dispatch/write code: about 150 files), which was a quarter of a small
-// run's CPU time; one file cuts that, for every run and every job of a workflow.
+// The command line's main-thread code, and the worker threads' entry, as one file each: `npm run
+// build` runs this after tsc. Node 20 resolves, reads and links every ES module of a run one by
+// one (the command line, yargs and its dependencies, the read/dispatch/write code: about 150
+// files; the worker's kernels: about 40 more in each thread), which was a quarter of a small run's
+// CPU time; one file cuts that, for every run and every job of a workflow.
 //
-// dist/src/cli/cli.js (tsc's output) -> dist/src/cli/cli.bundle.js. main.js imports the bundle
-// when it is at least as new as tsc's last build (dist/.tsbuildinfo), else cli.js, so a tsc build
-// without this step never runs older code. Left out of the bundle, loaded from node_modules as
-// before: tinypool (its worker threads load its own worker file, then dist/src/worker/entry.js,
-// which stays as tsc wrote it), @node-rs/xxhash (native) and cli-progress (both required on first
-// use). apache-arrow is in the bundle: an external package's import would be hoisted to the
-// bundle's top and load on every run, while a module imported on first use (pack, the table view)
-// runs only then, bundled or not.
+// dist/src/cli/cli.js (tsc's output) -> dist/src/cli/cli.bundle.js, and dist/src/worker/entry.js
+// -> dist/src/worker/entry.bundle.js. main.js and the worker pool load a bundle when it is at
+// least as new as tsc's last build (dist/.tsbuildinfo; src/fresh-bundle.ts), else tsc's file, so a
+// tsc build without this step never runs older code. Left out of the bundles, loaded from
+// node_modules as before: tinypool (its worker threads load its own worker file, then the entry),
+// @node-rs/xxhash (native) and cli-progress (both required on first use). apache-arrow is in the
+// bundles: an external package's import would be hoisted to the bundle's top and load on every
+// run, while a module imported on first use (pack, the table view, a worker's Arrow view) runs
+// only then, bundled or not.
 //
 // Every module's `import.meta.url` is replaced by the URL of the file it came from, so paths made
 // relative to a module (the worker entry, an output format's kernel, package.json, yargs' locale
@@ -22,22 +24,22 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(dist, 'src', 'cli', 'cli.js');
-const outfile = join(dist, 'src', 'cli', 'cli.bundle.js');
 
-/** Replaces `import.meta.url` in each bundled module by that module's own file URL, relative to the bundle. */
-const ownModuleUrl: Plugin = {
-  name: 'own-module-url',
-  setup(bundler) {
-    bundler.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
-      const contents = await readFile(args.path, 'utf8');
-      if (!contents.includes('import.meta.url')) return undefined;
-      const path = relative(dirname(outfile), args.path).split('\\').join('/');
-      const url = `new URL(${JSON.stringify(path.startsWith('.') ? path : `./${path}`)}, import.meta.url).href`;
-      return { contents: contents.replaceAll('import.meta.url', url), loader: 'js' };
-    });
-  },
-};
+/** Replaces `import.meta.url` in each module bundled into `outfile` by that module's own file URL, relative to the bundle. */
+function ownModuleUrl(outfile: string): Plugin {
+  return {
+    name: 'own-module-url',
+    setup(bundler) {
+      bundler.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
+        const contents = await readFile(args.path, 'utf8');
+        if (!contents.includes('import.meta.url')) return undefined;
+        const path = relative(dirname(outfile), args.path).split('\\').join('/');
+        const url = `new URL(${JSON.stringify(path.startsWith('.') ? path : `./${path}`)}, import.meta.url).href`;
+        return { contents: contents.replaceAll('import.meta.url', url), loader: 'js' };
+      });
+    },
+  };
+}
 
 /**
  * `string-width`, which yargs and cliui load to lay out help text, makes an `Intl.Segmenter` and
@@ -63,16 +65,22 @@ const lazyStringWidth: Plugin = {
   },
 };
 
-await build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['tinypool', '@node-rs/xxhash', 'cli-progress'],
-  // CommonJS dependencies inside an ES module bundle call `require` for Node's own modules.
-  banner: { js: "import { createRequire as bundleRequire } from 'node:module';\nconst require = bundleRequire(import.meta.url);" },
-  plugins: [ownModuleUrl, lazyStringWidth],
-  logLevel: 'warning',
-});
+/** Bundles tsc's `entry` (under dist/src) into `outfile`. */
+async function bundle(entry: string, outfile: string, plugins: Plugin[] = []): Promise<void> {
+  await build({
+    entryPoints: [join(dist, 'src', entry)],
+    outfile: join(dist, 'src', outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['tinypool', '@node-rs/xxhash', 'cli-progress'],
+    // CommonJS dependencies inside an ES module bundle call `require` for Node's own modules.
+    banner: { js: "import { createRequire as bundleRequire } from 'node:module';\nconst require = bundleRequire(import.meta.url);" },
+    plugins: [ownModuleUrl(join(dist, 'src', outfile)), ...plugins],
+    logLevel: 'warning',
+  });
+}
+
+await bundle('cli/cli.js', 'cli/cli.bundle.js', [lazyStringWidth]);
+await bundle('worker/entry.js', 'worker/entry.bundle.js');

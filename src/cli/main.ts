@@ -2,11 +2,11 @@
 // The genomatrix command line's entry point. `--version` is answered here, before anything heavy
 // is imported: yargs, the commands and the Arrow and worker-pool code take ~150 ms to load, and a
 // workflow runs one process per job. Everything else goes to cli.js, as one file when `npm run
-// build` bundled it (scripts/bundle.ts): the bundle is used when it is at least as new as tsc's
-// last build, so a build by tsc alone runs its own output, never an older bundle.
+// build` bundled it (scripts/bundle.ts, src/fresh-bundle.ts).
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { freshBundle } from '../fresh-bundle.js';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && args[0] === '--version') {
@@ -18,8 +18,5 @@ if (args.length === 1 && args[0] === '--version') {
   // unoptimised code (docs/internals.md, "Optimising compiles"). V8 reads this flag when an isolate
   // starts, so it applies to the workers, which start after this line.
   setFlagsFromString('--no-concurrent-recompilation');
-  const bundle = statSync(new URL('./cli.bundle.js', import.meta.url), { throwIfNoEntry: false });
-  // An installed package has no build record (dist/.tsbuildinfo): its bundle is its build's.
-  const built = statSync(new URL('../../.tsbuildinfo', import.meta.url), { throwIfNoEntry: false });
-  await import(bundle && (!built || bundle.mtimeMs >= built.mtimeMs) ? './cli.bundle.js' : './cli.js');
+  await import(freshBundle(new URL('./cli.bundle.js', import.meta.url), new URL('./cli.js', import.meta.url), new URL('../../.tsbuildinfo', import.meta.url)).href);
 }
