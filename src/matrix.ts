@@ -9,7 +9,8 @@ import { WorkerPool } from './dispatch/worker-pool.js';
 import { GenomatrixError, UsageError } from './errors.js';
 import { AlleleDictionary } from './layout/allele-dictionary.js';
 import { findPosition, isSorted, matrixColumn, type AlleleColumn, type PositionColumn, type Site } from './layout/matrix-column.js';
-import { batchViews, type BatchLayout, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
+import { batchTable, tableRows } from './layout/batch-table.js';
+import { batchViews, type BatchViews, type MatrixLayout } from './layout/matrix-layout.js';
 import type { MatrixOrigin } from './layout/matrix-origin.js';
 import { detectInput, InputFormat } from './read/input-format.js';
 import { parsedContigs, selectionOf } from './select/regions.js';
@@ -103,12 +104,8 @@ export class Matrix {
   ) {
     this.samples = layout.samples;
     this.pairs = resolvePairs(layout.samples, pairs ?? origin.pairs);
-    // An index loop: run once, a `for...of` stays unoptimised and makes an iterator result per
-    // batch (100,000 contigs: 4 MB for the collector, while the workers wait for the first task).
-    const { batches } = layout;
-    let sites = 0;
-    for (let b = 0; b < batches.length; b++) sites += (batches[b] as BatchLayout).rows;
-    this.sites = sites;
+    // From the batch table: a text load's batch objects are made only when read (layout/batch-table.ts).
+    this.sites = tableRows(batchTable(layout));
   }
 
   /** The contigs, one per batch of the layout (a region selection may cut a contig into several), in order: made when first asked for (the conversions need none). */

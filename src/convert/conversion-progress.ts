@@ -2,6 +2,7 @@
 // consumed, in genome order, and this turns those reports into the `onProgress` calls every
 // in-memory conversion takes (the command line's progress bar, a library user's own display).
 
+import { batchTable } from '../layout/batch-table.js';
 import type { Matrix } from '../matrix.js';
 
 /** How far a conversion has come: sites and contigs written (or counted), of all. */
@@ -22,7 +23,7 @@ export interface ProgressOptions {
 export function progressOf(matrix: Matrix, options: ProgressOptions): ((sites: number, contigs: number) => void) | undefined {
   const { onProgress } = options;
   if (!onProgress) return undefined;
-  const progress: ConversionProgress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: matrix.layout.batches.length };
+  const progress: ConversionProgress = { sites: 0, totalSites: matrix.sites, contigs: 0, totalContigs: batchTable(matrix.layout).length };
   return (sites, contigs) => {
     progress.sites += sites;
     progress.contigs += contigs;

@@ -12,6 +12,7 @@ import { drive } from '../dispatch/drive.js';
 import { WorkerPool } from '../dispatch/worker-pool.js';
 import { UsageError } from '../errors.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
+import { batchAt, batchTable } from '../layout/batch-table.js';
 import { batchViews, type BatchLayout, type BatchViews } from '../layout/matrix-layout.js';
 import { isSorted } from '../layout/matrix-column.js';
 import { RowPieces } from '../layout/row-pieces.js';
@@ -309,19 +310,20 @@ function recordBatchColumns(code: number | BodyBuffer, views: readonly BatchView
  * matrix's contigs follow each other: one piece). `sorted`: no contig's POS decreases.
  */
 function spanColumns({ layout, first, count }: ContigSpan, chrom: Int32Array): { columns: BodyBuffer[]; sorted: boolean } {
-  const { batches } = layout;
-  const head = batches[first] as BatchLayout;
+  // The batch table's numbers (layout/batch-table.ts); a span's batches are one column set.
+  const table = batchTable(layout);
+  const head = batchAt(table, first);
   let end = 0;
-  for (let k = first; k < first + count; k++) end = Math.max(end, ((batches[k] as BatchLayout).row ?? 0) + (batches[k] as BatchLayout).rows);
+  for (let k = first; k < first + count; k++) end = Math.max(end, (table.row[k] as number) + (table.rows[k] as number));
   // A span's batches share their buffers (matrix-layout.ts): one source, the pieces told by rows.
   const pos = new Int32Array(layout.buffers[head.pos.buffer] as SharedArrayBuffer, head.pos.byteOffset, end);
   const runs = new RowPieces<BatchLayout>();
   let at = 0;
   for (let k = first; k < first + count; k++) {
-    const batch = batches[k] as BatchLayout;
-    chrom.fill(batch.contig, at, at + batch.rows);
-    at += batch.rows;
-    runs.add(head, pos, batch.row ?? 0, batch.rows);
+    const rows = table.rows[k] as number;
+    chrom.fill(table.contig[k] as number, at, at + rows);
+    at += rows;
+    runs.add(head, pos, table.row[k] as number, rows);
   }
   const views = runs.pieces.map(({ start, rows }) => batchViews(layout, { ...head, rows, row: start }));
   return { columns: recordBatchColumns(new Uint8Array(chrom.buffer, chrom.byteOffset, chrom.byteLength), views), sorted: runs.sorted };

@@ -10,7 +10,8 @@ import { memorySource } from '../dispatch/contig-source.js';
 import { DEFAULT_CHUNK_ROWS, rangeColumns, type Conversion } from '../dispatch/conversion.js';
 import { drive } from '../dispatch/drive.js';
 import { GenomatrixError, UsageError } from '../errors.js';
-import { batchPositions, type BatchLayout } from '../layout/matrix-layout.js';
+import { batchTable, contigEnd, positionsAt } from '../layout/batch-table.js';
+import type { MatrixLayout } from '../layout/matrix-layout.js';
 import type { Matrix } from '../matrix.js';
 import { fastaIndex, readFai } from '../read/fasta-index.js';
 import { VERSION } from '../version.js';
@@ -18,7 +19,6 @@ import type { FastaContig } from '../worker/fasta-bases.js';
 import type { VcfTask } from '../worker/messages.js';
 import { openOutput } from '../write/output-sink.js';
 import { compressionOf, OutputType, type Compression, type OutputTypeOptions } from '../write/output-type.js';
-import { contigRuns } from '../select/contig-runs.js';
 import type { SampleSelection } from '../select/samples.js';
 import { progressOf, type ProgressOptions } from './conversion-progress.js';
 import { conversionPairs, type HaplotypePair } from './pairs.js';
@@ -262,11 +262,7 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
   vcfSamples(matrix.samples, pairs, options.unpaired ?? VcfUnpaired.haploid, options.samples);
   // One `##contig` line per contig, also when a region selection cut it into several batches; a
   // cut contig keeps its whole length (`contigLengths`), as `bcftools view -r` keeps the header.
-  const { layout } = matrix;
-  const contigs = contigRuns(layout).map((run) => ({
-    name: run.name,
-    length: layout.contigLengths?.[run.contig] || run.batches.reduce((max, b) => Math.max(max, maxPos(batchPositions(layout, layout.batches[b] as BatchLayout))), 0),
-  }));
+  const contigs = headerLengths(matrix.layout);
   const conversion = vcfConversion(matrix.source, () => pairs, { contigs, alleles: matrix.alleles }, options);
   const compression = vcfCompression(options);
   const sink = await openOutput(options.output, { inputs: [matrix.source] });
@@ -278,6 +274,28 @@ export async function vcf(matrix: Matrix, options: VcfOptions = {}): Promise<Vcf
 export function vcfCompression(options: Pick<VcfOptions, 'bgzf' | 'output' | 'outputType' | 'compressionLevel'>): Compression {
   const outputType = options.bgzf === undefined ? options.outputType : options.bgzf ? OutputType.bgzf : OutputType.plain;
   return compressionOf(options.output, { ...options, outputType }, 'vcf');
+}
+
+/**
+ * Each contig's name and length for its `##contig` line, from the batch table (a text load makes
+ * no batch objects: layout/batch-table.ts): its whole length when a region selection cut it, else
+ * its largest POS.
+ */
+function headerLengths(layout: MatrixLayout): { name: string; length: number }[] {
+  const table = batchTable(layout);
+  const contigs: { name: string; length: number }[] = [];
+  for (let b = 0; b < table.length; ) {
+    const end = contigEnd(table, b);
+    const contig = table.contig[b] as number;
+    let length = layout.contigLengths?.[contig] || 0;
+    for (let k = b; k < end && !layout.contigLengths?.[contig]; k++) {
+      const { pos, from, to } = positionsAt(layout, table, k);
+      for (let r = from; r < to; r++) if ((pos[r] as number) > length) length = pos[r] as number;
+    }
+    contigs.push({ name: layout.contigs[contig] ?? '', length });
+    b = end;
+  }
+  return contigs;
 }
 
 /** The largest POS of a contig's rows: the length its `##contig` line gives without a reference index. */

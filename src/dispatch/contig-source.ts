@@ -10,7 +10,8 @@
 // source (matrix.ts) and by `contigLayouts` for a streamed one (read/contig-by-contig.ts). Another
 // per-contig layout transform applies to every unit of every source the same way: `transformUnits`.
 
-import type { MatrixLayout } from '../layout/matrix-layout.js';
+import { batchAt, batchTable, withBatches } from '../layout/batch-table.js';
+import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, LoadProgress } from '../layout/types.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
 import type { InputFile } from '../read/input-format.js';
@@ -72,12 +73,17 @@ export function memorySource(layout: MatrixLayout): ContigSource {
  * order, whose first row is row `rowStart` of the whole table (the rows of the batches before it).
  */
 export function memoryUnit(layout: MatrixLayout, from: number, to: number, index: number, rowStart: number): ContigUnit {
-  const batches = layout.batches.slice(from, to);
-  const head = batches[0];
-  if (!head || to <= from) throw new RangeError(`no batch ${from}`);
-  const sites = batches.reduce((sum, batch) => sum + batch.rows, 0);
-  const contig: Contig = { name: layout.contigs[head.contig] ?? '', index, sites, rowStart, rowEnd: rowStart + sites };
-  return { contig, layout: { ...layout, batches } };
+  // From the batch table: only this contig's batch objects are made (layout/batch-table.ts).
+  const table = batchTable(layout);
+  if (!(from >= 0 && from < to && to <= table.length)) throw new RangeError(`no batch ${from}`);
+  const batches: BatchLayout[] = [];
+  let sites = 0;
+  for (let b = from; b < to; b++) {
+    batches.push(batchAt(table, b));
+    sites += table.rows[b] as number;
+  }
+  const contig: Contig = { name: layout.contigs[table.contig[from] as number] ?? '', index, sites, rowStart, rowEnd: rowStart + sites };
+  return { contig, layout: withBatches(layout, batches) };
 }
 
 /** Options of a streamed source: those of a text load, a selection (`-r`, `-R`, `--contigs`: a packed input reads only the selected contigs' record batches) and load progress. */

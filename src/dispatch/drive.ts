@@ -28,7 +28,8 @@ import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 import type { EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
 import { spanGroup } from '../worker/task-group.js';
-import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import { batchChecked, batchTable, contigEnd } from '../layout/batch-table.js';
+import type { MatrixLayout } from '../layout/matrix-layout.js';
 import { memoryUnit, transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type ContigSpan, type Conversion, type RangeTask, type SpanLimits } from './conversion.js';
 import { DRAIN, orderedWindow, type WindowItem, type WindowTask } from './ordered-window.js';
@@ -205,9 +206,9 @@ class Run<T extends WorkerTask> {
   private async spanned(source: ContigSource): Promise<Iterator<ContigUnit | ContigSpan> | AsyncIterator<ContigUnit | ContigSpan>> {
     const { loaded } = source;
     const { spans, collectSpan, spanDone, task, ungrouped } = this.conversion;
-    if (!loaded || !spans || !(collectSpan || spanDone) || !task || ungrouped || loaded.layout.batches.length === 0) return source.units();
+    if (!loaded || !spans || !(collectSpan || spanDone) || !task || ungrouped || batchTable(loaded.layout).length === 0) return source.units();
     const { layout } = loaded;
-    const first = memoryUnit(layout, 0, contigEnd(layout.batches, 0), 0, 0);
+    const first = memoryUnit(layout, 0, contigEnd(batchTable(layout), 0), 0, 0);
     this.begun = true;
     await this.write(await this.conversion.begin?.(first));
     const limits = spans.call(this.conversion, first);
@@ -347,14 +348,6 @@ export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
   return ranges;
 }
 
-/** The end of the batches of the contig whose first batch is `from` (a region selection may cut a contig into several). */
-function contigEnd(batches: readonly BatchLayout[], from: number): number {
-  const contig = (batches[from] as BatchLayout).contig;
-  let end = from + 1;
-  while (end < batches.length && (batches[end] as BatchLayout).contig === contig) end++;
-  return end;
-}
-
 /**
  * A loaded matrix's contigs in order: spans of small ones (each one batch of at most
  * `limits.rows` rows, a span at most `limits.rows` rows and `MAX_GROUP_RANGES` contigs over one
@@ -362,28 +355,26 @@ function contigEnd(batches: readonly BatchLayout[], from: number): number {
  * first contig's unit, made already.
  */
 function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit): Generator<ContigUnit | ContigSpan> {
-  const { batches } = layout;
+  // The batch table's numbers, not the batch objects (a text load makes none: layout/batch-table.ts).
+  const table = batchTable(layout);
   let index = 0;
   let rowStart = 0;
   let span: ContigSpan | undefined;
-  for (let b = 0; b < batches.length; ) {
-    const batch = batches[b] as BatchLayout;
-    const end = contigEnd(batches, b);
+  for (let b = 0; b < table.length; ) {
+    const rows = table.rows[b] as number;
+    const end = contigEnd(table, b);
     const start = rowStart;
-    for (let c = b; c < end; c++) rowStart += (batches[c] as BatchLayout).rows;
-    if (end === b + 1 && batch.rows > 0 && batch.rows <= limits.rows && !batch.check) {
-      if (span) {
-        // A span ends when it is full or this contig's columns are another set.
-        const head = batches[span.first] as BatchLayout;
-        if (span.rows + batch.rows > limits.rows || span.count >= MAX_GROUP_RANGES || batch.pos !== head.pos || batch.ref !== head.ref || batch.haplotypes !== head.haplotypes) {
-          yield span;
-          span = undefined;
-        }
+    for (let c = b; c < end; c++) rowStart += table.rows[c] as number;
+    if (end === b + 1 && rows > 0 && rows <= limits.rows && !batchChecked(table, b)) {
+      // A span ends when it is full or this contig's columns are another set.
+      if (span && (span.rows + rows > limits.rows || span.count >= MAX_GROUP_RANGES || table.set[b] !== table.set[span.first])) {
+        yield span;
+        span = undefined;
       }
       if (span) {
         span.count++;
-        span.rows += batch.rows;
-      } else span = { unit: index === 0 ? first : memoryUnit(layout, b, end, index, start), layout, first: b, count: 1, rows: batch.rows };
+        span.rows += rows;
+      } else span = { unit: index === 0 ? first : memoryUnit(layout, b, end, index, start), layout, first: b, count: 1, rows };
     } else {
       if (span) yield span;
       span = undefined;

@@ -18,7 +18,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { missingContigs } from '../layout/select-contigs.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { LAYOUT_VERSION, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { tableLayout } from '../layout/batch-table.js';
+import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
@@ -99,13 +100,14 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const plan = grouping.plan((segments[0] as Segment).store.capacity);
   const map = alleles.canonicalize();
   const store = await placeRows(plan, segments, (task) => pool.run(task), { parts: pool.threads, ...(map && { map }) });
-  // Every batch refers to the same column objects, at its own first row.
-  const pos = store.columns[0] as BufferRef;
-  const ref = store.columns[1] as BufferRef;
-  const haplotypes = store.columns.slice(2);
-  const batches = new Array<BatchLayout>(plan.names.length);
-  for (let i = 0; i < batches.length; i++) batches[i] = { contig: i, rows: plan.rows[i] as number, row: plan.starts[i] as number, pos, ref, haplotypes };
-  return { version: LAYOUT_VERSION, buffers: store.buffers, alleles: alleles.buffer, samples: header.samples, contigs: plan.names, batches };
+  // One batch per contig, every one over the same column set at its own first row: a table of
+  // numbers, its batch objects made only if something reads them (layout/batch-table.ts).
+  const count = plan.names.length;
+  const sets = [{ pos: store.columns[0] as BufferRef, ref: store.columns[1] as BufferRef, haplotypes: store.columns.slice(2) }];
+  const contig = new Float64Array(count);
+  for (let i = 0; i < count; i++) contig[i] = i;
+  const table = { length: count, contig, rows: plan.rows, row: plan.starts, set: new Float64Array(count), sets };
+  return tableLayout({ version: LAYOUT_VERSION, buffers: store.buffers, alleles: alleles.buffer, samples: header.samples, contigs: plan.names }, table);
 }
 
 /**

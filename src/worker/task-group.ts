@@ -7,6 +7,7 @@
 import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
 import { rowRuns, type SharedRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
+import { batchTable, type ColumnSet } from '../layout/batch-table.js';
 import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
 import type { EncodedChunk, EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
@@ -107,18 +108,27 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
   const common = commonFields(head);
   // The span's column references are the layout's own (`rangeColumns` may have renumbered the head's).
   common.buffers = layout.buffers;
-  const { batches, contigs: names } = layout;
+  // The batch table's numbers: a text load makes no batch objects (layout/batch-table.ts).
+  const table = batchTable(layout);
+  const names = layout.contigs;
   const ranges = new Float64Array(RANGE_NUMBERS * count);
   const contigs = new Array<string>(count);
   const contigIndexes = options.contigField === undefined ? undefined : new Float64Array(count);
   for (let k = 0; k < count; k++) {
-    const batch = batches[first + k] as BatchLayout;
-    setRange(ranges, RANGE_NUMBERS * k, 0, batch, 0, batch.rows);
-    contigs[k] = names[batch.contig] as string;
-    if (contigIndexes) contigIndexes[k] = batch.contig;
+    const b = first + k;
+    const at = RANGE_NUMBERS * k;
+    const rows = table.rows[b] as number;
+    ranges[at] = 0;
+    ranges[at + 1] = table.contig[b] as number;
+    ranges[at + 2] = rows;
+    ranges[at + 3] = table.row[b] as number;
+    ranges[at + 4] = 0;
+    ranges[at + 5] = rows;
+    contigs[k] = names[table.contig[b] as number] as string;
+    if (contigIndexes) contigIndexes[k] = table.contig[b] as number;
   }
   const sets: number[] = [];
-  pushColumnSet(sets, batches[first] as BatchLayout);
+  pushColumnSet(sets, table.sets[table.set[first] as number] as ColumnSet);
   const group: TaskGroup = { kind: 'group', common, ranges, sets: Float64Array.from(sets), contigs, own: new Array<0>(count).fill(0) };
   if (contigIndexes) group.ownNumbers = { [options.contigField as string]: contigIndexes };
   if (options.joined) group.joined = true;
@@ -134,7 +144,7 @@ function commonFields(head: object | undefined): Record<string, unknown> {
 }
 
 /** Appends a batch's column references to a group's `sets`: the number of haplotypes, then buffer and byte offset of POS, REF and each haplotype. */
-function pushColumnSet(sets: number[], { pos, ref, haplotypes }: BatchLayout): void {
+function pushColumnSet(sets: number[], { pos, ref, haplotypes }: ColumnSet): void {
   sets.push(haplotypes.length, pos.buffer, pos.byteOffset, ref.buffer, ref.byteOffset);
   for (const column of haplotypes) sets.push(column.buffer, column.byteOffset);
 }
@@ -166,7 +176,6 @@ function ownFields(task: Record<string, unknown>, common: Record<string, unknown
 }
 
 /** The column references of a group's column set at `at` in `sets`, made once per set. */
-type ColumnSet = Pick<BatchLayout, 'pos' | 'ref' | 'haplotypes'>;
 
 function columnSet(sets: Float64Array, at: number): ColumnSet {
   const take = (): BufferRef => ({ buffer: sets[at++] as number, byteOffset: sets[at++] as number });
