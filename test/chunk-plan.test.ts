@@ -9,14 +9,17 @@ import { generate, scratchDir } from './helpers.js';
 const MiB = 1 << 20;
 
 describe('parse chunks of a load', () => {
-  it('cuts a small file into 8 tasks per worker, within 1 and 8 MiB a task', () => {
-    assert.equal(loadChunkBytes(32 * MiB, 2), 2 * MiB);
-    assert.equal(loadChunkBytes(32 * MiB, 4), MIN_LOAD_CHUNK_BYTES);
-    assert.equal(loadChunkBytes(300 * MiB, 2), DEFAULT_CHUNK_BYTES);
-    assert.equal(loadChunkBytes(1000, 2), MIN_LOAD_CHUNK_BYTES);
-    assert.equal(loadChunkBytes(32 * MiB, 0), 4 * MiB);
+  it('cuts a small file into 8 tasks per worker, within 1 and 8 MiB a task, and 1 KiB a field', () => {
+    assert.equal(loadChunkBytes(32 * MiB, 2, 34), 2 * MiB);
+    assert.equal(loadChunkBytes(32 * MiB, 4, 34), MIN_LOAD_CHUNK_BYTES);
+    assert.equal(loadChunkBytes(300 * MiB, 2, 34), DEFAULT_CHUNK_BYTES);
+    assert.equal(loadChunkBytes(1000, 2, 34), MIN_LOAD_CHUNK_BYTES);
+    assert.equal(loadChunkBytes(32 * MiB, 0, 34), 4 * MiB);
+    // Wide lines: 2,003 fields at least 2 MB a task; 100,003 fields as many bytes as before.
+    assert.equal(loadChunkBytes(8 * MiB, 2, 2003), 1024 * 2003);
+    assert.equal(loadChunkBytes(5 * MiB, 2, 100003), DEFAULT_CHUNK_BYTES);
     // A 32 MB file of the bench's shapes: 16 byte ranges for 2 workers.
-    assert.equal(byteRanges(0, 32 * MiB, loadChunkBytes(32 * MiB, 2), 34).length, 16);
+    assert.equal(byteRanges(0, 32 * MiB, loadChunkBytes(32 * MiB, 2, 34), 34).length, 16);
   });
 
   it('loads a file of many contigs cut into several tasks as when it is one task', async () => {

@@ -9,15 +9,21 @@ export const DEFAULT_CHUNK_BYTES = 8 << 20;
 /** Fewest bytes per parse task that `loadChunkBytes` chooses. */
 export const MIN_LOAD_CHUNK_BYTES = 1 << 20;
 
+/** Input bytes per field of a line that a parse task gets at least (`loadChunkBytes`). */
+const CHUNK_BYTES_PER_FIELD = 1024;
+
 /**
- * Bytes per parse task of a load of `dataBytes` of plain text by `threads` workers: at most
- * `DEFAULT_CHUNK_BYTES`, and small enough for 8 tasks per worker, down to `MIN_LOAD_CHUNK_BYTES`.
- * The main thread groups each task's contig runs as its result comes (read/group-contigs.ts):
- * a 32 MB file of 100,000 contigs cut into 4 tasks left that work until the last results came,
- * while the workers waited (16 tasks: 0.93x the wall time, see bench/README.md).
+ * Bytes per parse task of a load of `dataBytes` of plain text, lines of `fields` fields, by
+ * `threads` workers: at most `DEFAULT_CHUNK_BYTES`, and small enough for 8 tasks per worker, down
+ * to `MIN_LOAD_CHUNK_BYTES` or 1 KiB a field, whichever is more. The main thread groups each
+ * task's contig runs as its result comes (read/group-contigs.ts): a 32 MB file of 100,000 contigs
+ * cut into 4 tasks left that work until the last results came, while the workers waited (16
+ * tasks: 0.93x the wall time, see bench/README.md). A task also costs something per column (a view
+ * each): 100,000 columns keep their tasks as large as before.
  */
-export function loadChunkBytes(dataBytes: number, threads: number): number {
-  return Math.min(DEFAULT_CHUNK_BYTES, Math.max(MIN_LOAD_CHUNK_BYTES, Math.ceil(dataBytes / (8 * Math.max(1, threads)))));
+export function loadChunkBytes(dataBytes: number, threads: number, fields: number): number {
+  const least = Math.max(MIN_LOAD_CHUNK_BYTES, CHUNK_BYTES_PER_FIELD * fields);
+  return Math.min(DEFAULT_CHUNK_BYTES, Math.max(least, Math.ceil(dataBytes / (8 * Math.max(1, threads)))));
 }
 
 /** Most lines a byte range can hold: a line has at least one byte and one separator per field. */

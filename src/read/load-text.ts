@@ -181,7 +181,8 @@ export function plainHeader(input: InputFile, headerFile: string[] | undefined, 
 /** Plain: byte ranges, each parsed by a worker that reads it itself, into columns sized for the most rows they can hold. */
 function plainChunks(input: InputFile, headerFile: string[] | undefined, options: TextLoadOptions, threads: number): ChunkedText {
   const { header, dataStart } = plainHeader(input, headerFile, options.header);
-  const sources = byteRangeSources(input.path, dataStart, input.size, chunkBytesOf(options, loadChunkBytes(input.size - dataStart, threads)), header.samples.length + 3);
+  const fields = header.samples.length + 3;
+  const sources = byteRangeSources(input.path, dataStart, input.size, chunkBytesOf(options, loadChunkBytes(input.size - dataStart, threads, fields)), fields);
   return fixedColumns(header, sources, dataStart);
 }
 
