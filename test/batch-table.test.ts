@@ -60,6 +60,10 @@ describe('batch tables', () => {
     ]);
     // Posted to a worker (structured clone), the layout carries its batches.
     assert.deepEqual(structuredClone(tableLayout(fields(), table)).batches, batches);
+    // Given other batches, the layout's table is theirs.
+    const other = tableLayout(fields(), table);
+    other.batches = [batchAt(table, 1)];
+    assert.deepEqual([...batchTable(other).rows], [7]);
   });
 
   it('loads a text matrix whose conversions never make its batch objects', async () => {

@@ -135,8 +135,8 @@ function writeDigits(out: Buffer, at: number, n: number): number {
 
 const CONTIG_OPEN = Buffer.from('##contig=<ID=');
 const CONTIG_LENGTH = Buffer.from(',length=');
-/** Bytes of a `##contig` line but its name's: the fixed text, a length of up to 16 digits, `>` and the line end. */
-const CONTIG_LINE_BYTES = CONTIG_OPEN.length + CONTIG_LENGTH.length + 16 + 2;
+/** Bytes of a `##contig` line but its name's: the fixed text, a length of up to 24 characters (as JavaScript prints any number), `>` and the line end. */
+const CONTIG_LINE_BYTES = CONTIG_OPEN.length + CONTIG_LENGTH.length + 24 + 2;
 
 /**
  * `##genomatrixCommand=<command>; Date=<date>`, as bcftools writes `##bcftools_viewCommand`: the

@@ -108,7 +108,11 @@ export function tableLayout(fields: Omit<MatrixLayout, 'batches'>, table: BatchT
     enumerable: true,
     configurable: true,
     get: () => settle(Array.from({ length: table.length }, (_, b) => batchAt(table, b))),
-    set: settle,
+    // Other batches given: the table no longer describes them.
+    set: (batches: BatchLayout[]) => {
+      tables.delete(layout);
+      settle(batches);
+    },
   });
   tables.set(layout, table);
   return layout;

@@ -84,7 +84,7 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
       pushColumnSet(sets, batch);
       last = batch;
     }
-    setRange(ranges, at, set, batch, task.from, task.to);
+    setRange(ranges, at, set, batch.contig, batch.rows, batch.row ?? 0, task.from, task.to);
     contigs.push(task.contig);
     own.push(ownFields(task as unknown as Record<string, unknown>, common, (key, value) => (((ownNumbers ??= {})[key] ??= new Float64Array(tasks.length).fill(NaN))[k] = value)));
     if (batch.check) (checks ??= new Array<BatchCheck | 0>(tasks.length).fill(0))[k] = batch.check;
@@ -116,14 +116,8 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
   const contigIndexes = options.contigField === undefined ? undefined : new Float64Array(count);
   for (let k = 0; k < count; k++) {
     const b = first + k;
-    const at = RANGE_NUMBERS * k;
     const rows = table.rows[b] as number;
-    ranges[at] = 0;
-    ranges[at + 1] = table.contig[b] as number;
-    ranges[at + 2] = rows;
-    ranges[at + 3] = table.row[b] as number;
-    ranges[at + 4] = 0;
-    ranges[at + 5] = rows;
+    setRange(ranges, RANGE_NUMBERS * k, 0, table.contig[b] as number, rows, table.row[b] as number, 0, rows);
     contigs[k] = names[table.contig[b] as number] as string;
     if (contigIndexes) contigIndexes[k] = table.contig[b] as number;
   }
@@ -150,11 +144,11 @@ function pushColumnSet(sets: number[], { pos, ref, haplotypes }: ColumnSet): voi
 }
 
 /** Writes a task's `RANGE_NUMBERS` numbers at `at` of a group's `ranges`: its column set, its batch's contig, rows and first row, and its rows `[from, to)`. */
-function setRange(ranges: Float64Array, at: number, set: number, batch: BatchLayout, from: number, to: number): void {
+function setRange(ranges: Float64Array, at: number, set: number, contig: number, rows: number, row: number, from: number, to: number): void {
   ranges[at] = set;
-  ranges[at + 1] = batch.contig;
-  ranges[at + 2] = batch.rows;
-  ranges[at + 3] = batch.row ?? 0;
+  ranges[at + 1] = contig;
+  ranges[at + 2] = rows;
+  ranges[at + 3] = row;
   ranges[at + 4] = from;
   ranges[at + 5] = to;
 }
@@ -176,7 +170,6 @@ function ownFields(task: Record<string, unknown>, common: Record<string, unknown
 }
 
 /** The column references of a group's column set at `at` in `sets`, made once per set. */
-
 function columnSet(sets: Float64Array, at: number): ColumnSet {
   const take = (): BufferRef => ({ buffer: sets[at++] as number, byteOffset: sets[at++] as number });
   const count = sets[at++] as number;
