@@ -7,6 +7,7 @@
 // with six decimals (`.` when the line has no total, `NA` when the total is 0).
 
 import { canonicalAlleles } from '../layout/allele-dictionary.js';
+import { writeDecimal } from '../write/decimal.js';
 import { jsonChunks } from '../write/json-chunks.js';
 import type { StatsCounts, StatsNames } from '../worker/messages.js';
 import type { MatrixStats, SiteStats } from './matrix-stats.js';
@@ -152,7 +153,6 @@ export function siteNumbers(stats: SiteStats): ScopeNumbers {
   };
 }
 
-const ZERO = 0x30;
 /** Bytes a number's text may take in a line (a count, a total or a rate). */
 const NUMBER_BYTES = 32;
 const encoder = new TextEncoder();
@@ -316,19 +316,9 @@ export class StatsTableWriter {
     return rest;
   }
 
-  /** A number as JavaScript prints it: digits for a safe integer, written here. */
+  /** A number as JavaScript prints it. */
   private number(n: number): void {
-    if (!(Number.isSafeInteger(n) && n >= 0)) return this.ascii(String(n));
-    const out = this.chunk;
-    if (n < 10) {
-      out[this.at++] = ZERO + n;
-      return;
-    }
-    let digits = 1;
-    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    let at = this.at + digits;
-    this.at = at;
-    for (let rest = n; digits-- > 0; rest = Math.floor(rest / 10)) out[--at] = ZERO + (rest % 10);
+    this.at = writeDecimal(this.chunk, this.at, n);
   }
 
   /** Text of ASCII characters (numbers, the header line). */

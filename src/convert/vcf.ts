@@ -17,6 +17,7 @@ import { fastaIndex, readFai } from '../read/fasta-index.js';
 import { VERSION } from '../version.js';
 import type { FastaContig } from '../worker/fasta-bases.js';
 import type { VcfTask } from '../worker/messages.js';
+import { writeDecimal } from '../write/decimal.js';
 import { openOutput } from '../write/output-sink.js';
 import { compressionOf, OutputType, type Compression, type OutputTypeOptions } from '../write/output-type.js';
 import type { SampleSelection } from '../select/samples.js';
@@ -116,21 +117,12 @@ export function vcfHeaderBytes(
     at += CONTIG_OPEN.copy(out, at);
     at += out.write(name, at, 'utf8');
     at += CONTIG_LENGTH.copy(out, at);
-    at = writeDigits(out, at, length);
+    at = writeDecimal(out, at, length);
     out[at++] = 0x3e; // >
     out[at++] = 0x0a;
   }
   at += out.write(tail, at, 'utf8');
   return out.subarray(0, at);
-}
-
-/** Writes a whole number's decimal digits at `at` (any other number as JavaScript prints it); returns the offset after them. */
-function writeDigits(out: Buffer, at: number, n: number): number {
-  if (!(Number.isSafeInteger(n) && n >= 0)) return at + out.write(String(n), at, 'latin1');
-  let digits = 1;
-  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  for (let k = digits - 1, rest = n; k >= 0; k--, rest = Math.floor(rest / 10)) out[at + k] = 0x30 + (rest % 10);
-  return at + digits;
 }
 
 const CONTIG_OPEN = Buffer.from('##contig=<ID=');
@@ -339,7 +331,7 @@ function headerLengths(layout: MatrixLayout): { name: string; length: number }[]
     let length = layout.contigLengths?.[contig] || 0;
     for (let k = b; k < end && !layout.contigLengths?.[contig]; k++) {
       const { pos, from, to } = positionsAt(layout, table, k);
-      for (let r = from; r < to; r++) if ((pos[r] as number) > length) length = pos[r] as number;
+      length = Math.max(length, maxPos(pos, from, to));
     }
     contigs.push({ name: layout.contigs[contig] ?? '', length });
     b = end;
@@ -347,9 +339,9 @@ function headerLengths(layout: MatrixLayout): { name: string; length: number }[]
   return contigs;
 }
 
-/** The largest POS of a contig's rows: the length its `##contig` line gives without a reference index. */
-export function maxPos(pos: Int32Array): number {
+/** The largest POS of a contig's rows `pos[from, to)`: the length its `##contig` line gives without a reference index. */
+export function maxPos(pos: Int32Array, from = 0, to = pos.length): number {
   let max = 0;
-  for (let r = 0; r < pos.length; r++) if ((pos[r] as number) > max) max = pos[r] as number;
+  for (let r = from; r < to; r++) if ((pos[r] as number) > max) max = pos[r] as number;
   return max;
 }

@@ -206,9 +206,11 @@ class Run<T extends WorkerTask> {
   private async spanned(source: ContigSource): Promise<Iterator<ContigUnit | ContigSpan> | AsyncIterator<ContigUnit | ContigSpan>> {
     const { loaded } = source;
     const { spans, collectSpan, spanDone, task, ungrouped } = this.conversion;
-    if (!loaded || !spans || !(collectSpan || spanDone) || !task || ungrouped || batchTable(loaded.layout).length === 0) return source.units();
+    if (!loaded || !spans || !(collectSpan || spanDone) || !task || ungrouped) return source.units();
     const { layout } = loaded;
-    const first = memoryUnit(layout, 0, contigEnd(batchTable(layout), 0), 0, 0);
+    const table = batchTable(layout);
+    if (table.length === 0) return source.units();
+    const first = memoryUnit(layout, 0, contigEnd(table, 0), 0, 0);
     this.begun = true;
     await this.write(await this.conversion.begin?.(first));
     const limits = spans.call(this.conversion, first);

@@ -3,7 +3,8 @@
 // outputs that speak of contigs (VCF `##contig` lines, statistics per contig, one record batch per
 // contig in a packed file) take such a run of batches as one contig.
 
-import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
+import { batchTable, contigEnd } from '../layout/batch-table.js';
+import type { MatrixLayout } from '../layout/matrix-layout.js';
 
 /** Consecutive batches of one contig. */
 export interface ContigRun {
@@ -16,15 +17,20 @@ export interface ContigRun {
   rows: number;
 }
 
-/** The layout's batches as runs of one contig each, in batch order (a linear pass). */
-export function contigRuns(layout: Pick<MatrixLayout, 'contigs' | 'batches'>): ContigRun[] {
+/** The layout's batches as runs of one contig each, in batch order (a linear pass over its batch table). */
+export function contigRuns(layout: MatrixLayout): ContigRun[] {
+  const table = batchTable(layout);
   const runs: ContigRun[] = [];
-  layout.batches.forEach((batch: BatchLayout, b) => {
-    const last = runs[runs.length - 1];
-    if (last && last.contig === batch.contig) {
-      last.batches.push(b);
-      last.rows += batch.rows;
-    } else runs.push({ contig: batch.contig, name: layout.contigs[batch.contig] ?? '', batches: [b], rows: batch.rows });
-  });
+  for (let b = 0; b < table.length; ) {
+    const end = contigEnd(table, b);
+    const contig = table.contig[b] as number;
+    const run: ContigRun = { contig, name: layout.contigs[contig] ?? '', batches: [], rows: 0 };
+    for (let k = b; k < end; k++) {
+      run.batches.push(k);
+      run.rows += table.rows[k] as number;
+    }
+    runs.push(run);
+    b = end;
+  }
   return runs;
 }

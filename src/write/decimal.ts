@@ -1,0 +1,22 @@
+// Numbers written as ASCII text straight into bytes, for the main thread's text of many lines
+// (the statistics table, the VCF header's `##contig` lines): no string per number.
+
+const ZERO = 0x30;
+
+/**
+ * Writes `n` as JavaScript prints it at `out[at]`: the digits of a safe integer 0 or more written
+ * here, any other number through `String`. Returns the offset after the text; `out` must have room
+ * for it (24 bytes hold any number).
+ */
+export function writeDecimal(out: Uint8Array, at: number, n: number): number {
+  if (!(Number.isSafeInteger(n) && n >= 0)) {
+    const text = String(n);
+    for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+    return at;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  const end = at + digits;
+  for (let k = end - 1, rest = n; k >= at; k--, rest = Math.floor(rest / 10)) out[k] = ZERO + (rest % 10);
+  return end;
+}
