@@ -7,10 +7,11 @@
 
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
-import { batchViews } from '../layout/matrix-layout.js';
+import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 import type { AlleleCodes, ContigColumns } from './vcf-runs.js';
+import type { SharedRows } from './shared-views.js';
 import { rangeRecords, type RangeRecords } from './vcf-records.js';
 import type { VcfRecord } from './vcf-row-record.js';
 
@@ -90,17 +91,27 @@ function makeAlleleCodes(dictionary: AlleleDictionary, refTexts: string[]): Alle
   return { texts, refTexts, base, bases, missing, deletion };
 }
 
-/** Encodes the records a task on rows `[task.from, task.to)` owns; the worker entry copies or compresses them (bgzf-task.ts). */
-export function runVcfTask(task: VcfTask): TransferredChunk {
+/**
+ * Encodes the records a task on rows `[task.from, task.to)` owns; the worker entry copies or
+ * compresses them (bgzf-task.ts). With `shared` (a group's small contigs in one column region:
+ * worker/shared-views.ts), a task whose rows are each their own record reads them there
+ * (`ownRecords`), without views of its own.
+ */
+export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk {
+  const codes = alleleCodes(task);
+  if (shared) {
+    const done = ownRecords(task, shared, codes);
+    if (done) return done;
+  }
   const views = batchViews(task, task.batch);
   // Pushed one by one, as batchViews makes its arrays: one elements kind for every task.
   const haplotypes: Uint8Array[] = [];
   for (const c of task.columns) haplotypes.push(views.haplotypes[c] as Uint8Array);
   const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
-  const codes = alleleCodes(task);
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
   try {
-    const indels = task.deletions === 'indel'
+    const whole = task.from === 0 && task.to === views.pos.length;
+    const indels = task.deletions === 'indel' && !(whole && !holdsDeletion(haplotypes, codes.deletion, 0, task.to))
       ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, (code) => {
           const id = task.altOf[code] as number;
           return id < 0 ? null : (task.altTexts[id] as string);
@@ -113,6 +124,45 @@ export function runVcfTask(task: VcfTask): TransferredChunk {
   } finally {
     fasta?.close();
   }
+}
+
+/**
+ * The records of a task whose rows are each their own record, read from the views its group
+ * shares: in the star form, or a whole contig none of whose cells is `-` (no run to write, so
+ * `rangeRecords` would find nothing). Undefined for any other task: the kernel reads it whole. For
+ * 100,000 contigs of 4 sites, 33 views and the tables `rangeRecords` sets up are made for the few
+ * contigs with a deletion only.
+ */
+function ownRecords(task: VcfTask, shared: SharedRows, codes: AlleleCodes): TransferredChunk | undefined {
+  const rows = task.to - task.from;
+  if (task.deletions !== 'star' && !(task.from === 0 && task.to === task.batch.rows)) return undefined;
+  const { views, row } = shared;
+  const haplotypes = sharedColumns(views, task.columns);
+  if (task.deletions !== 'star' && holdsDeletion(haplotypes, codes.deletion, row, row + rows)) return undefined;
+  const encoder = new RecordEncoder(task, { pos: views.pos, ref: views.ref, haplotypes }, codes.missing);
+  for (let r = row; r < row + rows; r++) encoder.row(r);
+  return { bytes: encoder.out.subarray(0, encoder.o), lines: encoder.lines, starRuns: 0 };
+}
+
+/** The columns of a group's shared views a VCF writes, made once per views and column list (the group's tasks share both). */
+let lastShared: { views: BatchViews; columns: readonly number[]; haplotypes: Uint8Array[] } | undefined;
+
+function sharedColumns(views: BatchViews, columns: readonly number[]): Uint8Array[] {
+  if (lastShared?.views === views && lastShared.columns === columns) return lastShared.haplotypes;
+  const haplotypes: Uint8Array[] = [];
+  for (const c of columns) haplotypes.push(views.haplotypes[c] as Uint8Array);
+  lastShared = { views, columns, haplotypes };
+  return haplotypes;
+}
+
+/** Whether some cell of `columns` in rows `[from, to)` is `-` (code `deletion`, -1 when the dictionary has none). */
+function holdsDeletion(columns: readonly Uint8Array[], deletion: number, from: number, to: number): boolean {
+  if (deletion < 0) return false;
+  for (let h = 0; h < columns.length; h++) {
+    const column = columns[h] as Uint8Array;
+    for (let r = from; r < to; r++) if (column[r] === deletion) return true;
+  }
+  return false;
 }
 
 /**
