@@ -182,7 +182,23 @@ function encodeRange(encoder: RecordEncoder, indels: RangeRecords, from: number,
 }
 
 /** The record encoder's tables, reset by each task. */
-const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12), gt: new Int32Array(0) };
+const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12), gt: new Int32Array(0), name: new Uint8Array(256) };
+
+/**
+ * Writes a contig name's UTF-8 bytes into `SCRATCH.name`; returns their length. A task per small
+ * contig made a new array per name (100,000 of them for 100,000 contigs); an ASCII name is copied
+ * character by character.
+ */
+function nameBytes(name: string): number {
+  if (SCRATCH.name.length < 3 * name.length) SCRATCH.name = new Uint8Array(3 * name.length);
+  const bytes = SCRATCH.name;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x80) return utf8.encodeInto(name, bytes).written;
+    bytes[i] = c;
+  }
+  return name.length;
+}
 
 /** Writes records into the worker's scratch buffer. */
 class RecordEncoder {
@@ -191,7 +207,9 @@ class RecordEncoder {
   lines = 0;
   private readonly refs: TextTable;
   private readonly alts: TextTable;
+  /** The contig name's UTF-8 bytes: the first `contigLength` of the worker's name scratch. */
   private readonly contig: Uint8Array;
+  private readonly contigLength: number;
   private readonly rowBound: number;
   // The worker's scratch tables, one task at a time (a group of small contigs would make them per contig).
   /** Alt id -> the row it was last listed in. */
@@ -216,10 +234,11 @@ class RecordEncoder {
     this.sampleMembers = sampleMembersOf(task.samples);
     this.refs = textTableOf(task.refTexts);
     this.alts = textTableOf(task.altTexts);
-    this.contig = utf8.encode(task.contig);
+    this.contigLength = nameBytes(task.contig);
+    this.contig = SCRATCH.name;
     const width = columns.haplotypes.length;
     this.rowBound =
-      this.contig.length + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
+      this.contigLength + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
       FIXED.length + FORMAT_GT.length + 9 * width + task.samples.length + 2;
   }
 
@@ -317,8 +336,9 @@ class RecordEncoder {
   /** `CHROM \t POS \t . \t` */
   private start(pos: number): void {
     const out = this.out;
-    out.set(this.contig, this.o);
-    this.o += this.contig.length;
+    const { contig, contigLength } = this;
+    for (let k = 0; k < contigLength; k++) out[this.o + k] = contig[k] as number;
+    this.o += contigLength;
     out[this.o++] = TAB;
     this.o = putNumber(out, this.o, pos, this.digits);
     out[this.o++] = TAB;

@@ -45,7 +45,11 @@ export function rangeRecords(
   const written: DeletionRun[][] = [];
   // Pushed one by one: one elements kind for every task (see batchViews).
   const runs: DeletionRun[][] = [];
-  for (const column of contig.haplotypes) runs.push(deletionRuns(contig, column, codes, from, to, fasta));
+  // Over a whole contig, a column without a `-` cell has no run: the engine's scan for the byte
+  // tells, without the tables `deletionRuns` sets up (a small contig's deletions are in a column or
+  // two of 31). Over part of a contig, the scan could run on through the rest of it, every task.
+  const whole = from === 0 && to === contig.pos.length;
+  for (const column of contig.haplotypes) runs.push(whole && column.indexOf(codes.deletion) < 0 ? [] : deletionRuns(contig, column, codes, from, to, fasta));
   /** Runs are known for rows before `fetchedTo` (and the first run after it); `fetch` learns more. */
   let fetchedTo = to;
   const fetch = (end: number): void => {
