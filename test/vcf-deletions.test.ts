@@ -264,6 +264,23 @@ describe('vcf deletions: row ranges', () => {
     }
   });
 
+  it('an N cell where REF is N is missing inside a deletion too, as in a row no deletion touches and in the star form', () => {
+    // 1a deletes POS 2-3 (anchored on POS 1); at POS 3 (REF N) 1b and 2a hold N, 2b an A: the
+    // record at 3 gives 1a the spanning `*` and 1b and 2a a missing allele, not REF.
+    const path = scratch.file('n-ref.tsv', ['CHROM\tPOS\tREF\t1a\t1b\t2a\t2b', 't\t1\tA\tA\tA\tA\tA', 't\t2\tC\t-\tC\tC\tC', 't\t3\tN\t-\tN\tN\tA', 't\t4\tG\tG\tG\tG\tT', ''].join('\n'));
+    const body = (args: string[]): string[] => {
+      const run = runCli(['vcf', path, ...args]);
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('##'));
+    };
+    const line = (...fields: string[]): string => fields.join('\t');
+    const header = line('#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', '1a1b', '2a2b');
+    const atThree = line('t', '3', '.', 'N', '*,A', '.', 'PASS', '.', 'GT', '1|.', '.|2');
+    const atFour = line('t', '4', '.', 'G', 'T', '.', 'PASS', '.', 'GT', '0|0', '0|1');
+    assert.deepEqual(body([]), [header, line('t', '1', '.', 'ACN', 'A', '.', 'PASS', '.', 'GT', '1|0', '0|0'), atThree, atFour]);
+    assert.deepEqual(body(['--deletions', 'star']), [header, line('t', '2', '.', 'C', '*', '.', 'PASS', '.', 'GT', '1|0', '0|0'), atThree, atFour]);
+  });
+
   it('finds a deletion that moves left the whole window (1,000 positions) into an earlier range, whatever the rows per task', async () => {
     // A run of A: h1's deletion of the A at POS 1100 moves left 1,000 times, the most it moves
     // (docs/vcf.md, "Left alignment"), onto POS 99. The range holding row 98 must look 1,000 rows

@@ -94,8 +94,9 @@ export function rowRecord(
     else if (state === Mark.star) {
       texts[h] = '*';
       kept = true;
-    } else if (state === Mark.asRef || code === refCode) texts[h] = ref;
-    else if (code === codes.missing) texts[h] = null;
+    } else if (state === Mark.asRef) texts[h] = ref;
+    else if (code === codes.missing) texts[h] = null; // before REF: an `N` cell where REF is `N` is missing, as in a row's own record
+    else if (code === refCode) texts[h] = ref;
     else {
       kept = true;
       if (single) texts[h] = vcfAlt(code);
