@@ -10,6 +10,7 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
+import { writeDecimal } from '../write/decimal.js';
 import type { AlleleCodes, ContigColumns } from './vcf-runs.js';
 import type { SharedRows } from './shared-views.js';
 import { rangeRecords, type RangeRecords } from './vcf-records.js';
@@ -182,7 +183,7 @@ function encodeRange(encoder: RecordEncoder, indels: RangeRecords, from: number,
 }
 
 /** The record encoder's tables, reset by each task. */
-const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), digits: new Uint8Array(12), gt: new Int32Array(0), name: new Uint8Array(256) };
+const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), gt: new Int32Array(0), name: new Uint8Array(256) };
 
 /**
  * Writes a contig name's UTF-8 bytes into `SCRATCH.name`; returns their length. A task per small
@@ -217,7 +218,6 @@ class RecordEncoder {
   /** Alt id -> its 1-based index in the current row's ALT list. */
   private readonly indexOf = SCRATCH.indexOf;
   private readonly listed = SCRATCH.listed;
-  private readonly digits = SCRATCH.digits;
   /** Each haplotype's allele index in the record being written (-1 missing). */
   private readonly gt: Int32Array;
   private readonly sampleMembers: SampleMembers;
@@ -340,7 +340,7 @@ class RecordEncoder {
     for (let k = 0; k < contigLength; k++) out[this.o + k] = contig[k] as number;
     this.o += contigLength;
     out[this.o++] = TAB;
-    this.o = putNumber(out, this.o, pos, this.digits);
+    this.o = writeDecimal(out, this.o, pos);
     out[this.o++] = TAB;
     out[this.o++] = DOT;
     out[this.o++] = TAB;
@@ -348,7 +348,7 @@ class RecordEncoder {
 
   /** `\t . \t PASS \t . [\t GT \t a|b ... \t a ...] \n`, from each haplotype's allele index in `gt` (-1 missing). */
   private finish(): void {
-    const { out, gt, digits } = this;
+    const { out, gt } = this;
     const { first, members } = this.sampleMembers;
     let o = this.o;
     out.set(FIXED, o);
@@ -364,7 +364,7 @@ class RecordEncoder {
         const index = gt[members[m] as number] as number;
         if (index < 0) out[o++] = DOT;
         else if (index < 10) out[o++] = ZERO + index;
-        else o = putNumber(out, o, index, digits);
+        else o = writeDecimal(out, o, index);
       }
     }
     out[o++] = NL;
@@ -390,16 +390,6 @@ function sampleMembersOf(samples: readonly (readonly number[])[]): SampleMembers
     flatSamples.set(samples, flat);
   }
   return flat;
-}
-
-function putNumber(out: Uint8Array, o: number, value: number, digits: Uint8Array): number {
-  let n = 0;
-  do {
-    digits[n++] = ZERO + (value % 10);
-    value = (value / 10) | 0;
-  } while (value > 0);
-  while (n > 0) out[o++] = digits[--n] as number;
-  return o;
 }
 
 function put(out: Uint8Array, o: number, table: TextTable, i: number): number {

@@ -1,5 +1,6 @@
-// Numbers written as ASCII text straight into bytes, for the main thread's text of many lines
-// (the statistics table, the VCF header's `##contig` lines): no string per number.
+// Numbers written as ASCII text straight into bytes, for text of many lines (the statistics
+// table, the VCF header's `##contig` lines, the VCF records' POS and allele indexes): no string
+// per number.
 
 const ZERO = 0x30;
 
