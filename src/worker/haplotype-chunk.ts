@@ -7,6 +7,7 @@ import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
 import { ALLELE_BIT, altAlleles, altBits, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
+import { NameScratch } from './name-scratch.js';
 import type { SharedRows } from './shared-views.js';
 
 const TAB = 9;
@@ -40,9 +41,8 @@ const SCRATCH = (() => {
 })();
 /** Views of fewer rows than this are masked a byte at a time: the word views of every column cost more than they save. */
 const WORD_ROWS = 64;
-const UTF8 = new TextEncoder();
 /** A contig name's UTF-8 bytes, as `begin` encodes them. */
-let nameScratch = new Uint8Array(256);
+const nameScratch = new NameScratch();
 
 /** Each code itself. */
 const IDENTITY = new Uint8Array(256).map((_, code) => code);
@@ -221,8 +221,7 @@ class RowEncoder {
     }
     if (task.contig === this.contigName) return;
     this.contigName = task.contig;
-    if (nameScratch.length < 3 * task.contig.length) nameScratch = new Uint8Array(3 * task.contig.length);
-    const length = UTF8.encodeInto(task.contig, nameScratch).written;
+    const length = nameScratch.write(task.contig);
     const pairCount = this.pairA.length;
     // The next contig's name is mostly as long as this one's (chr10000 to chr19999): its bytes
     // then go into the same arrays, and a group of 512 small contigs makes no arrays per contig.
@@ -232,7 +231,8 @@ class RowEncoder {
       this.pairTemplate = new Uint8Array(pairCount * this.fragment);
     }
     const { contig, pairTemplate: template, fragment } = this;
-    for (let i = 0; i < length; i++) contig[i] = nameScratch[i] as number;
+    const name = nameScratch.bytes;
+    for (let i = 0; i < length; i++) contig[i] = name[i] as number;
     // Byte by byte: a contig's name is a few bytes, and a `set` call per pair cost more.
     for (let p = 0, at = 0; p < pairCount; p++, at += fragment) {
       template[at] = TAB;

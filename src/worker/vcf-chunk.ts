@@ -11,6 +11,7 @@ import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 import { writeDecimal } from '../write/decimal.js';
+import { NameScratch } from './name-scratch.js';
 import type { AlleleCodes, ContigColumns } from './vcf-runs.js';
 import type { SharedRows } from './shared-views.js';
 import { rangeRecords, type RangeRecords } from './vcf-records.js';
@@ -183,23 +184,10 @@ function encodeRange(encoder: RecordEncoder, indels: RangeRecords, from: number,
 }
 
 /** The record encoder's tables, reset by each task. */
-const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), gt: new Int32Array(0), name: new Uint8Array(256) };
+const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), gt: new Int32Array(0) };
 
-/**
- * Writes a contig name's UTF-8 bytes into `SCRATCH.name`; returns their length. A task per small
- * contig made a new array per name (100,000 of them for 100,000 contigs); an ASCII name is copied
- * character by character.
- */
-function nameBytes(name: string): number {
-  if (SCRATCH.name.length < 3 * name.length) SCRATCH.name = new Uint8Array(3 * name.length);
-  const bytes = SCRATCH.name;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 0x80) return utf8.encodeInto(name, bytes).written;
-    bytes[i] = c;
-  }
-  return name.length;
-}
+/** The contig name of the task being encoded. */
+const contigName = new NameScratch();
 
 /** Writes records into the worker's scratch buffer. */
 class RecordEncoder {
@@ -208,7 +196,7 @@ class RecordEncoder {
   lines = 0;
   private readonly refs: TextTable;
   private readonly alts: TextTable;
-  /** The contig name's UTF-8 bytes: the first `contigLength` of the worker's name scratch. */
+  /** The contig name's UTF-8 bytes: the first `contigLength` of `contigName`'s. */
   private readonly contig: Uint8Array;
   private readonly contigLength: number;
   private readonly rowBound: number;
@@ -234,8 +222,8 @@ class RecordEncoder {
     this.sampleMembers = sampleMembersOf(task.samples);
     this.refs = textTableOf(task.refTexts);
     this.alts = textTableOf(task.altTexts);
-    this.contigLength = nameBytes(task.contig);
-    this.contig = SCRATCH.name;
+    this.contigLength = contigName.write(task.contig);
+    this.contig = contigName.bytes;
     const width = columns.haplotypes.length;
     this.rowBound =
       this.contigLength + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
