@@ -122,7 +122,7 @@ export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk
     const encoder = new RecordEncoder(task, columns, codes.missing);
     if (indels) encodeRange(encoder, indels, task.from, task.to);
     else for (let r = task.from; r < task.to; r++) encoder.row(r);
-    return { bytes: encoder.out.subarray(0, encoder.o), lines: encoder.lines, starRuns: indels?.starRuns ?? 0 };
+    return encoder.chunk(indels?.starRuns ?? 0);
   } finally {
     fasta?.close();
   }
@@ -143,7 +143,7 @@ function ownRecords(task: VcfTask, shared: SharedRows, codes: AlleleCodes): Tran
   if (task.deletions !== 'star' && holdsDeletion(haplotypes, codes.deletion, row, row + rows)) return undefined;
   const encoder = new RecordEncoder(task, { pos: views.pos, ref: views.ref, haplotypes }, codes.missing);
   for (let r = row; r < row + rows; r++) encoder.row(r);
-  return { bytes: encoder.out.subarray(0, encoder.o), lines: encoder.lines, starRuns: 0 };
+  return encoder.chunk(0);
 }
 
 /** The columns of a group's shared views a VCF writes, made once per views and column list (the group's tasks share both). */
@@ -228,6 +228,11 @@ class RecordEncoder {
     this.rowBound =
       this.contigLength + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
       FIXED.length + FORMAT_GT.length + 9 * width + task.samples.length + 2;
+  }
+
+  /** The records written, as the task's result (`starRuns`: its runs written in the star form). */
+  chunk(starRuns: number): TransferredChunk {
+    return { bytes: this.out.subarray(0, this.o), lines: this.lines, starRuns };
   }
 
   /** Room for `bytes` more. */
