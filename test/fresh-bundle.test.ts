@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { WORKER_ENTRY } from '../src/dispatch/worker-pool.js';
 import { freshBundle } from '../src/fresh-bundle.js';
-import { scratchDir } from './helpers.js';
+import { cliPath, scratchDir } from './helpers.js';
 
 describe('bundles of the build', () => {
   it('loads a bundle only when it is at least as new as the build record', () => {
@@ -31,5 +31,14 @@ describe('bundles of the build', () => {
 
   it('starts the worker threads from the worker bundle that `npm run build` wrote', () => {
     assert.match(WORKER_ENTRY, /\/dist\/src\/worker\/entry\.bundle\.js$/);
+  });
+
+  it('leaves apache-arrow out of both bundles, in a piece of its own loaded on first use', () => {
+    const arrow = '// node_modules/apache-arrow/';
+    for (const bundle of [join(dirname(cliPath), 'cli.bundle.js'), fileURLToPath(WORKER_ENTRY)]) {
+      assert.ok(!readFileSync(bundle, 'utf8').includes(arrow), `${bundle} holds apache-arrow`);
+      const pieces = readdirSync(dirname(bundle)).filter((name) => name.startsWith('bundle-'));
+      assert.ok(pieces.some((name) => readFileSync(join(dirname(bundle), name), 'utf8').includes(arrow)), `no piece beside ${bundle} holds apache-arrow`);
+    }
   });
 });
