@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { WORKER_ENTRY } from '../src/dispatch/worker-pool.js';
+import { WORKER_ENTRY } from '../src/dispatch/pool-threads.js';
 import { freshBundle } from '../src/fresh-bundle.js';
 import { cliPath, scratchDir } from './helpers.js';
 

@@ -2,34 +2,14 @@
 // SharedArrayBuffers in a task are shared, never copied).
 
 import { availableParallelism } from 'node:os';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import { UsageError } from '../errors.js';
-import { freshBundle } from '../fresh-bundle.js';
 import { checkFailure } from '../layout/batch-check.js';
 import type { BatchLayout } from '../layout/matrix-layout.js';
 import { errorOfFailure } from '../worker/task-failure.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
+import { kernelThreads, takeEarlyThreads } from './pool-threads.js';
 import { groupResult, taskGroup, type GroupReply, type GroupResult, type TaskGroup } from '../worker/task-group.js';
-
-/**
- * The worker threads' entry, in the build output: as one file when `npm run build` bundled it (a
- * thread then reads one module, not some 40: 0.95x the CPU time of a 32 MB conversion), else as
- * tsc wrote it (src/fresh-bundle.ts).
- */
-export const WORKER_ENTRY = freshBundle(new URL('../worker/entry.bundle.js', import.meta.url), new URL('../worker/entry.js', import.meta.url), new URL('../../.tsbuildinfo', import.meta.url)).href;
-
-/** The longest timer Node accepts: a started thread is never stopped for being idle. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-/**
- * The young generation of each worker's heap, where a kernel's short-lived objects go (MB). V8 lets
- * it grow to about 48 MB a thread (two 16 MB semi-spaces and the young large objects), and after a
- * few VCF tasks it had: two workers' heaps were then 140 MB,
- * the largest part of a low-memory run's peak. At 16 MB each heap stays under 50 MB, for about 5 %
- * more CPU time on a VCF run (more young collections; bench/README.md); the old generation keeps
- * V8's own limit.
- */
-const YOUNG_GENERATION_MB = 16;
 
 /** Runs of one task when tinypool stops its thread under it (see `WorkerPool.run`). */
 const MAX_ATTEMPTS = 3;
@@ -52,7 +32,8 @@ export function resolveThreads(threads: number | undefined): number {
  * A pool of up to `threads` worker threads running genomatrix kernels. A thread starts when a task
  * finds every started one busy, and then stays: a small input whose work is one task at a time runs
  * on one thread (a thread's start costs about 0.1 s of CPU), and a matrix opened from an .arrow
- * file and only looked at (`site`, `column`, `info`) starts none.
+ * file and only looked at (`site`, `column`, `info`) starts none. The command line's conversions
+ * start their threads before the pool exists, and its first pool takes them (pool-threads.ts).
  */
 export class WorkerPool {
   readonly threads: number;
@@ -97,7 +78,7 @@ export class WorkerPool {
   private async post(message: WorkerTask | TaskGroup, tasks: readonly WorkerTask[], signal: AbortSignal | undefined): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       if (this.destroyed) throw new Error('the worker pool is closed');
-      this.pool ??= new Tinypool({ filename: WORKER_ENTRY, minThreads: 1, maxThreads: this.threads, idleTimeout: MAX_TIMEOUT_MS, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      this.pool ??= takeEarlyThreads(this.threads) ?? kernelThreads(this.threads);
       try {
         return await this.pool.run(message, signal ? { signal } : {});
       } catch (error) {
