@@ -112,8 +112,7 @@ export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk
   const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
   try {
-    const whole = task.from === 0 && task.to === views.pos.length;
-    const indels = task.deletions === 'indel' && !(whole && !holdsDeletion(haplotypes, codes.deletion, 0, task.to))
+    const indels = task.deletions === 'indel'
       ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, (code) => {
           const id = task.altOf[code] as number;
           return id < 0 ? null : (task.altTexts[id] as string);

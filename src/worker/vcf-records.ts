@@ -27,7 +27,10 @@ export interface RangeRecords {
   starRuns: number;
 }
 
-/** The records of rows [from, to) of one contig whose deletions are written as indels. */
+/**
+ * The records of rows [from, to) of one contig whose deletions are written as indels; undefined
+ * when no deletion run touches them (each row is then its own record, for the single-row encoder).
+ */
 export function rangeRecords(
   contig: ContigColumns,
   codes: AlleleCodes,
@@ -35,9 +38,8 @@ export function rangeRecords(
   to: number,
   fasta: FastaBase | undefined,
   vcfAlt: (code: number) => string | null,
-): RangeRecords {
+): RangeRecords | undefined {
   const width = contig.haplotypes.length;
-  const touched = new Uint8Array(to - from);
   /** Events by record row; gap-anchored ones apart, as they precede their row's record. */
   const events = new Map<number, { h: number; run: DeletionRun }[]>();
   const gapEvents = new Map<number, { h: number; run: DeletionRun }[]>();
@@ -50,6 +52,9 @@ export function rangeRecords(
   // two of 31). Over part of a contig, the scan could run on through the rest of it, every task.
   const whole = from === 0 && to === contig.pos.length;
   for (const column of contig.haplotypes) runs.push(whole && column.indexOf(codes.deletion) < 0 ? [] : deletionRuns(contig, column, codes, from, to, fasta));
+  // No run in the rows, before them or just after: none of the tables and closures below.
+  if (runs.every((list) => list.length === 0)) return undefined;
+  const touched = new Uint8Array(to - from);
   /** Runs are known for rows before `fetchedTo` (and the first run after it); `fetch` learns more. */
   let fetchedTo = to;
   const fetch = (end: number): void => {
