@@ -1,5 +1,5 @@
 /*
- * genomatrix's optional native binding (loaded by src/native.ts), for three jobs JavaScript cannot
+ * genomatrix's optional native binding (loaded by src/native.ts), for four jobs JavaScript cannot
  * do, or not as fast:
  *
  * - ISA-L's inflate (Intel's Intelligent Storage Acceleration Library, igzip), which inflates about
@@ -20,6 +20,17 @@
  *   complete(inflater)                whether the data so far ends at the end of a member
  *   bgzfCompress(src, dst, level)     src as BGZF blocks (no end block) in dst: bytes written, -2 dst too small
  *   adviseHugePages(bytes)            huge pages over the 2 MiB-aligned inside of bytes' memory: whether granted
+ *
+ * - The text parse's common lines (src/worker/parse-chunk.ts): a line of the current contig whose
+ *   REF and haplotype cells are each one byte the allele table knows, and the separators right.
+ *   It stops at any other line, which the parse's own loop then reads; the two fill the same
+ *   columns the same way.
+ *
+ *   rowParser(codes, pos)             the columns one parse fills
+ *   parseLines(parser, buf, contig, lut, state)
+ *                                     lines from state[0] while they are common: state = [p, end,
+ *                                     stop, row, lastPos, contigLength, allowUnsorted] in, p, row
+ *                                     and lastPos updated
  */
 #define NAPI_VERSION 8
 #include <isa-l/igzip_lib.h>
@@ -296,6 +307,149 @@ static napi_value advise_huge_pages(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* The parse's columns (row 0 of each at the chunk's first row) and its allele table (byte -> code, negative: not a known one-byte allele). */
+typedef struct {
+  size_t count;     /* REF and the haplotypes */
+  size_t capacity;  /* rows */
+  int32_t *pos;
+  uint8_t **codes;
+} row_parser_t;
+
+static void free_row_parser(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  row_parser_t *parser = data;
+  free(parser->codes);
+  free(parser);
+}
+
+static napi_value row_parser(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
+    napi_throw_type_error(env, NULL, "rowParser(codes, pos): expected an array of Uint8Array and an Int32Array");
+    return NULL;
+  }
+  uint32_t count;
+  if (napi_get_array_length(env, argv[0], &count) != napi_ok || count == 0) {
+    napi_throw_type_error(env, NULL, "rowParser: expected an array of Uint8Array");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset, capacity;
+  void *pos;
+  if (napi_get_typedarray_info(env, argv[1], &type, &capacity, &pos, &buffer, &offset) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "rowParser: expected an Int32Array");
+    return NULL;
+  }
+  row_parser_t *parser = calloc(1, sizeof(row_parser_t));
+  if (parser != NULL) parser->codes = calloc(count, sizeof(uint8_t *));
+  if (parser == NULL || parser->codes == NULL) {
+    if (parser != NULL) free(parser);
+    napi_throw_error(env, NULL, "genomatrix binding: out of memory");
+    return NULL;
+  }
+  parser->count = count;
+  parser->capacity = capacity;
+  parser->pos = pos;
+  for (uint32_t c = 0; c < count; c++) {
+    napi_value column;
+    void *data;
+    size_t length;
+    if (napi_get_element(env, argv[0], c, &column) != napi_ok || !bytes_of(env, column, napi_uint8_array, &data, &length)) {
+      free_row_parser(env, parser, NULL);
+      return NULL;
+    }
+    if (length < capacity) {
+      free_row_parser(env, parser, NULL);
+      napi_throw_range_error(env, NULL, "rowParser: a column shorter than POS");
+      return NULL;
+    }
+    parser->codes[c] = data;
+  }
+  napi_value result;
+  if (napi_create_external(env, parser, free_row_parser, NULL, &result) != napi_ok) {
+    free_row_parser(env, parser, NULL);
+    return NULL;
+  }
+  return result;
+}
+
+#define TAB 9
+#define NL 10
+#define MAX_POS 2147483647.0
+
+static napi_value parse_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  row_parser_t *parser;
+  void *buf_data, *contig_data, *lut_data, *state_data;
+  size_t buf_length, contig_length, lut_length, state_length, offset;
+  napi_typedarray_type type;
+  napi_value buffer;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || napi_get_value_external(env, argv[0], (void **)&parser) != napi_ok) {
+    napi_throw_type_error(env, NULL, "parseLines(parser, buf, contig, lut, state): expected a row parser");
+    return NULL;
+  }
+  if (!bytes_of(env, argv[1], napi_uint8_array, &buf_data, &buf_length) || !bytes_of(env, argv[2], napi_uint8_array, &contig_data, &contig_length)) return NULL;
+  if (napi_get_typedarray_info(env, argv[3], &type, &lut_length, &lut_data, &buffer, &offset) != napi_ok || type != napi_int16_array || lut_length != 256 ||
+      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 7) {
+    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256 and a Float64Array of 7");
+    return NULL;
+  }
+  const uint8_t *buf = buf_data, *contig = contig_data;
+  const int16_t *lut = lut_data;
+  double *state = state_data;
+  size_t p = (size_t)state[0], end = (size_t)state[1], stop = (size_t)state[2], row = (size_t)state[3];
+  double last_pos = state[4];
+  size_t name = (size_t)state[5];
+  int allow_unsorted = state[6] != 0;
+  if (end > buf_length || name > contig_length) {
+    napi_throw_range_error(env, NULL, "parseLines: state out of range");
+    return NULL;
+  }
+  const size_t last = parser->count - 1;
+  uint8_t **codes = parser->codes;
+  while (p < end && p < stop && row < parser->capacity) {
+    /* CHROM: the current contig's name and a tab. */
+    if (p + name >= end || buf[p + name] != TAB || memcmp(buf + p, contig, name) != 0) break;
+    /* POS, as the parse's loop reads it; anything it would report is left to it. */
+    size_t q = p + name + 1, pos_start = q;
+    double value = 0;
+    while (q < end && buf[q] != TAB) {
+      int digit = buf[q] - '0';
+      if (digit < 0 || digit > 9 || value > MAX_POS) break;
+      value = value * 10 + digit;
+      q++;
+    }
+    if (q >= end || buf[q] != TAB || q == pos_start || value == 0 || value > MAX_POS) break;
+    if (value < last_pos && !allow_unsorted) break;
+    q++;
+    /* REF and the haplotypes: `x\tx\t...x\n`, every x a known one-byte allele. */
+    if (q + 2 * last + 2 > end) break;
+    int ok = 1;
+    for (size_t c = 0; c <= last; c++) {
+      int code = lut[buf[q + 2 * c]];
+      uint8_t separator = buf[q + 2 * c + 1];
+      if (code < 0 || separator != (c == last ? NL : TAB)) {
+        ok = 0;
+        break;
+      }
+      codes[c][row] = (uint8_t)code;
+    }
+    if (!ok) break;
+    parser->pos[row] = (int32_t)value;
+    last_pos = value;
+    row++;
+    p = q + 2 * last + 2;
+  }
+  state[0] = (double)p;
+  state[3] = (double)row;
+  state[4] = last_pos;
+  return NULL;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   const napi_property_descriptor functions[] = {
     { "gunzip", NULL, gunzip, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -304,6 +458,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "complete", NULL, complete, NULL, NULL, NULL, napi_enumerable, NULL },
     { "bgzfCompress", NULL, bgzf_compress, NULL, NULL, NULL, napi_enumerable, NULL },
     { "adviseHugePages", NULL, advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "rowParser", NULL, row_parser, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "parseLines", NULL, parse_lines, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

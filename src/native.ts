@@ -2,7 +2,9 @@
 // headers of ISA-L and libdeflate are there (native/build.cjs), and what genomatrix does without it:
 // - ISA-L's inflate for gzip and BGZF input (read/inflate.ts; node:zlib without it);
 // - libdeflate's deflate for BGZF output (write/bgzf.ts; node:zlib without it);
-// - huge pages for large new shared memory (`sharedBuffer`; 4 KiB pages without it).
+// - huge pages for large new shared memory (`sharedBuffer`; 4 KiB pages without it);
+// - the text parse's common lines (`parseLines`, worker/parse-chunk.ts; its own loop reads every
+//   line without it).
 
 import { createRequire } from 'node:module';
 
@@ -19,6 +21,15 @@ export interface Binding {
   bgzfCompress(src: Uint8Array, dst: Uint8Array, level: number): number;
   /** Asks for transparent huge pages over the 2 MiB-aligned inside of `bytes`' memory; whether the kernel took the advice. */
   adviseHugePages(bytes: Uint8Array): boolean;
+  /** The columns a text parse fills (`codes`: REF, then each haplotype), for `parseLines`. */
+  rowParser(codes: Uint8Array[], pos: Int32Array): object;
+  /**
+   * Parses the lines of the current contig whose cells are each one byte `lut` knows, from
+   * `state[0]`, until another line, `state[1]` (end) or `state[2]` (stop). `state`: p, end, stop,
+   * row, last POS, the contig name's length in `contig`, allow unsorted (0 or 1); p, row and last
+   * POS are updated (worker/parse-chunk.ts).
+   */
+  parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array): void;
 }
 
 function loadBinding(): Binding | undefined {
@@ -31,6 +42,9 @@ function loadBinding(): Binding | undefined {
 
 /** The binding, when it was built. */
 export const binding = loadBinding();
+
+/** The binding's parse of common lines, unless `GENOMATRIX_NATIVE_PARSE=0` (the parse's own loop then reads every line). */
+export const nativeParse = process.env.GENOMATRIX_NATIVE_PARSE === '0' ? undefined : binding;
 
 /** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
 const HUGE_PAGE_BYTES = 4 << 20;

@@ -9,6 +9,7 @@ import { parseBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import { nameHash } from '../layout/name-hash.js';
 import { NumberList } from '../layout/number-list.js';
+import { nativeParse } from '../native.js';
 import { RUN_NUMBERS, type ContigRuns, type FileRangeSource, type ParseProblem, type ParseResult, type ParseTask } from './messages.js';
 
 const TAB = 9;
@@ -16,6 +17,9 @@ const NL = 10;
 const CR = 13;
 const ZERO = 48;
 const MAX_POS = 2147483647;
+
+/** Rows of a contig run the hot loop reads before it hands the rest to the binding's (see `ChunkParser.parse`). */
+const NATIVE_RUN_ROWS = 256;
 /** Bytes read from the file at a time by one worker. */
 const READ_BLOCK = 2 << 20;
 /** The worker's read buffer, reused by every task it runs (grown for a line longer than it). */
@@ -73,6 +77,8 @@ function parseRows(
   codes: Uint8Array[],
   lut: Int16Array,
   pos: Int32Array,
+  /** Rows the columns take (the hot loop stops at it): `pos.length`, or less to hand the run to the native loop. */
+  capacity: number,
   contig: Uint8Array,
   contigLength: number,
   allowUnsorted: boolean,
@@ -80,7 +86,6 @@ function parseRows(
   state: LoopState,
 ): number {
   const last = codes.length - 1;
-  const capacity = pos.length;
   let row = state.row;
   let lastPos = state.lastPos;
   let status: number = Status.done;
@@ -266,6 +271,7 @@ export class ChunkParser {
     this.keep = task.contigs && new Set(task.contigs);
     this.lut.fill(UNKNOWN);
     for (let b = 0; b < 256; b++) if (b < 0x21 || b > 0x7e) this.lut[b] = INVALID;
+    this.native = nativeParse?.rowParser(this.codes, this.pos);
   }
 
   /**
@@ -279,9 +285,24 @@ export class ChunkParser {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (;;) {
       if (this.skipping) p = this.skipLines(buf, p, end, stop);
-      p = parseRows(buf, view, p, end, stop, this.codes, this.lut, this.pos, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
+      // With the binding, a run's lines after its first NATIVE_RUN_ROWS go through its loop first,
+      // and the line it stops at (another contig, a longer or unknown allele, a problem) through
+      // this one: a call per small contig would cost more than the contig.
+      let capacity = this.pos.length;
+      let lineStop = stop;
+      if (this.native && !this.skipping) {
+        if (loop.row - this.runStart >= NATIVE_RUN_ROWS) {
+          p = this.nativeLines(this.native, buf, p, end, stop);
+          lineStop = Math.min(stop, p + 1);
+        } else capacity = Math.min(capacity, this.runStart + NATIVE_RUN_ROWS);
+      }
+      p = parseRows(buf, view, p, end, lineStop, this.codes, this.lut, this.pos, capacity, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
       this.rows = loop.row;
-      if (loop.status === Status.done) break;
+      if (loop.status === Status.done) {
+        if (lineStop < stop && p < stop && p < end) continue;
+        break;
+      }
+      if (loop.status === Status.capacity && capacity < this.pos.length) continue;
       if (loop.status === Status.newContig) {
         this.closeRun(loop.lastPos);
         this.startRun(buf, p, loop.at);
@@ -296,6 +317,26 @@ export class ChunkParser {
   }
 
   private readonly loop: LoopState = { status: 0, row: 0, lastPos: 0, at: 0, column: 0, value: 0 };
+
+  /** The binding's parser of this chunk's columns (src/native.ts `parseLines`), when there is one. */
+  private readonly native: object | undefined;
+  private readonly nativeState = new Float64Array(7);
+
+  /** Parses common lines from `p` in the binding's loop (see `parse`); returns where it stopped. */
+  private nativeLines(parser: object, buf: Uint8Array, p: number, end: number, stop: number): number {
+    const { loop, nativeState: state } = this;
+    state[0] = p;
+    state[1] = end;
+    state[2] = stop;
+    state[3] = loop.row;
+    state[4] = loop.lastPos;
+    state[5] = this.contigLength;
+    state[6] = this.task.allowUnsorted ? 1 : 0;
+    (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state);
+    loop.row = state[3] as number;
+    loop.lastPos = state[4] as number;
+    return state[0] as number;
+  }
 
   /** Turns a stop of the hot loop into a problem with its column. */
   private describe(buf: Uint8Array, lineStart: number, loop: LoopState): LineProblem {
