@@ -3,7 +3,7 @@
 // entry (cli/main.ts) can start the threads before it loads the command line itself: a thread
 // takes about 100 ms to start (Node's worker bootstrap, tinypool's and the kernels' modules), and
 // loading the command line and parsing its arguments took as long on the main thread, with the
-// threads not yet started (docs/architecture.md, "Start-up").
+// threads not yet started (docs/architecture.md, "The command line's start-up").
 
 import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
