@@ -18,6 +18,17 @@ const CR = 13;
 const ZERO = 48;
 const MAX_POS = 2147483647;
 
+/**
+ * An empty array already of strings' elements kind: a new `[]` holds small integers until its first
+ * push, so each task's first contig made the parse's optimised code, compiled for the last task's
+ * array, deoptimise ("wrong map", then "not a Smi"), and compile again.
+ */
+function stringList(): string[] {
+  const list = [''];
+  list.pop();
+  return list;
+}
+
 /** Rows of a contig run the hot loop reads before it hands the rest to the binding's (see `ChunkParser.parse`). */
 const NATIVE_RUN_ROWS = 256;
 /** Bytes read from the file at a time by one worker. */
@@ -82,7 +93,8 @@ function parseRows(
   contig: Uint8Array,
   contigLength: number,
   allowUnsorted: boolean,
-  lookup: (buf: Uint8Array, start: number, end: number) => number,
+  /** Its `lookup`: a method, one call target for every parser (a closure per parser made the hot loop deoptimise at each task's first long allele). */
+  parser: { lookup(buf: Uint8Array, start: number, end: number): number },
   state: LoopState,
 ): number {
   const last = codes.length - 1;
@@ -183,12 +195,12 @@ function parseRows(
       let separator: number;
       if (next === TAB || next === NL) {
         code = lut[first] as number;
-        if (code < 0) code = lookup(buf, q, first === TAB || first === NL ? q : q + 1);
+        if (code < 0) code = parser.lookup(buf, q, first === TAB || first === NL ? q : q + 1);
         separator = first === TAB || first === NL ? first : next;
         q += first === TAB || first === NL ? 1 : 2;
       } else if (next === CR && buf[q + 2] === NL && c === last) {
         code = lut[first] as number;
-        if (code < 0) code = lookup(buf, q, q + 1);
+        if (code < 0) code = parser.lookup(buf, q, q + 1);
         separator = NL;
         q += 3;
       } else {
@@ -196,7 +208,7 @@ function parseRows(
         let x = first;
         while (x !== TAB && x !== NL) x = buf[++e] as number;
         separator = x;
-        code = lookup(buf, q, x === NL && buf[e - 1] === CR && c === last ? e - 1 : e);
+        code = parser.lookup(buf, q, x === NL && buf[e - 1] === CR && c === last ? e - 1 : e);
         q = e + 1;
       }
       if (code < 0) {
@@ -233,7 +245,7 @@ function parseRows(
 /** Parses complete lines into the columns of one chunk's row region. */
 export class ChunkParser {
   /** The runs so far (`ContigRuns`: the open one's numbers are set as it closes). */
-  private readonly runNames: string[] = [];
+  private readonly runNames = stringList();
   private readonly runNumbers = new NumberList();
   /** Rows written so far. */
   rows = 0;
@@ -296,7 +308,7 @@ export class ChunkParser {
           lineStop = Math.min(stop, p + 1);
         } else capacity = Math.min(capacity, this.runStart + NATIVE_RUN_ROWS);
       }
-      p = parseRows(buf, view, p, end, lineStop, this.codes, this.lut, this.pos, capacity, this.contigBytes, this.contigLength, this.task.allowUnsorted, this.lookup, loop);
+      p = parseRows(buf, view, p, end, lineStop, this.codes, this.lut, this.pos, capacity, this.contigBytes, this.contigLength, this.task.allowUnsorted, this, loop);
       this.rows = loop.row;
       if (loop.status === Status.done) {
         if (lineStop < stop && p < stop && p < end) continue;
@@ -494,7 +506,7 @@ export class ChunkParser {
    * Code of the allele at `buf[start, end)` that the lookup table could not give (a first-seen
    * one-byte allele or a longer one), or -1 with `alleleProblem` set.
    */
-  private readonly lookup = (buf: Uint8Array, start: number, end: number): number => {
+  lookup(buf: Uint8Array, start: number, end: number): number {
     if (end === start) return this.refuse('empty cell');
     for (let k = start; k < end; k++) {
       const b = buf[k] ?? 0;
@@ -511,7 +523,7 @@ export class ChunkParser {
       if (error instanceof DictionaryFullError) return this.refuse(error.message);
       throw error;
     }
-  };
+  }
 
   private refuse(problem: string): number {
     this.alleleProblem = problem;
