@@ -23,11 +23,11 @@ const COMMA = 44;
 const BAR = 124;
 const DOT = 46;
 const ZERO = 48;
+const UTF8 = new TextEncoder();
 /** `\t.\tPASS\t.` : QUAL, FILTER and INFO of every record. */
-const FIXED = new TextEncoder().encode('\t.\tPASS\t.');
-const FORMAT_GT = new TextEncoder().encode('\tGT');
+const FIXED = UTF8.encode('\t.\tPASS\t.');
+const FORMAT_GT = UTF8.encode('\tGT');
 const BASES = /^[ACGTNacgtn]+$/;
-const ENCODER = new TextEncoder();
 
 /** Reused between tasks of one worker; grows when a chunk needs more. */
 let scratch = new Uint8Array(1 << 20);
@@ -41,7 +41,7 @@ interface TextTable {
 }
 
 function textTable(texts: readonly string[]): TextTable {
-  const encoded = texts.map((text) => utf8.encode(text));
+  const encoded = texts.map((text) => UTF8.encode(text));
   const start = new Int32Array(Math.max(encoded.length, 1));
   const length = new Int32Array(Math.max(encoded.length, 1));
   const heap = new Uint8Array(encoded.reduce((sum, bytes) => sum + bytes.length, 0));
@@ -62,7 +62,6 @@ function textTable(texts: readonly string[]): TextTable {
  */
 let lastCodes: { alleles: SharedArrayBuffer; size: number; refTexts: string[]; codes: AlleleCodes } | undefined;
 const textTables = new WeakMap<readonly string[], TextTable>();
-const utf8 = new TextEncoder();
 
 /** The text table of `texts`, made once per array object (read-only). */
 function textTableOf(texts: readonly string[]): TextTable {
@@ -317,7 +316,7 @@ class RecordEncoder {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c >= 0x80) {
-        this.o = o + ENCODER.encodeInto(text.slice(i), out.subarray(o)).written;
+        this.o = o + UTF8.encodeInto(text.slice(i), out.subarray(o)).written;
         return;
       }
       out[o++] = c;
