@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allocateColumnStore, columnBytes, positions, type ColumnStore, type Segment } from '../src/read/column-store.js';
+import { allocateColumnStore, columnBytes, positions, staggeredCapacity, type ColumnStore, type Segment } from '../src/read/column-store.js';
 import { ContigGrouping, placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
 import { AlleleDictionary } from '../src/layout/allele-dictionary.js';
 import { stringHash } from '../src/layout/name-hash.js';
@@ -188,16 +188,27 @@ describe('grouping contig runs', () => {
   });
 
   it('puts POS in its own buffer and the allele columns side by side, a new buffer when one is full', () => {
-    const columns = allocateColumnStore(6, 100, 256);
-    assert.equal(columns.capacity, 128);
-    assert.deepEqual(columns.buffers.map((b) => b.byteLength), [512, 256, 256, 128]);
+    // 100 rows: 2 units of 64, made 3 (an odd number of units, see the next test).
+    const columns = allocateColumnStore(6, 100, 384);
+    assert.equal(columns.capacity, 192);
+    assert.deepEqual(columns.buffers.map((b) => b.byteLength), [768, 384, 384, 192]);
     assert.deepEqual(columns.columns, [
       { buffer: 0, byteOffset: 0 },
       { buffer: 1, byteOffset: 0 },
-      { buffer: 1, byteOffset: 128 },
+      { buffer: 1, byteOffset: 192 },
       { buffer: 2, byteOffset: 0 },
-      { buffer: 2, byteOffset: 128 },
+      { buffer: 2, byteOffset: 192 },
       { buffer: 3, byteOffset: 0 },
     ]);
+  });
+
+  it('staggers the columns: a capacity of an odd number of 64-byte units, so no two of 64 side-by-side columns start in the same 4 KiB cache set', () => {
+    assert.deepEqual([1, 64, 65, 128, 129, 192, 4096, 1 << 18, 4_513_900].map(staggeredCapacity), [64, 64, 192, 192, 192, 192, 4160, (1 << 18) + 64, 4_513_984]);
+    for (const rows of [4096, 1 << 18, 1 << 20, 987_136]) {
+      const { capacity, columns } = allocateColumnStore(65, rows);
+      assert.ok(capacity >= rows && capacity - rows <= 2 * 64, `${rows} rows: capacity ${capacity}`);
+      const sets = new Set(columns.slice(1).map((ref) => (ref.byteOffset % 4096) / 64));
+      assert.equal(sets.size, 64, `${rows} rows: the allele columns start in ${sets.size} of the 64 sets`);
+    }
   });
 });
