@@ -202,7 +202,7 @@ describe('grouping contig runs', () => {
     ]);
   });
 
-  it('staggers the columns: a capacity of an odd number of 64-byte units, so no two of 64 side-by-side columns start in the same 4 KiB cache set', () => {
+  it('staggers the columns: a capacity of an odd number of 64-row units, so 64 side-by-side columns start in 64 different cache sets', () => {
     assert.deepEqual([1, 64, 65, 128, 129, 192, 4096, 1 << 18, 4_513_900].map(staggeredCapacity), [64, 64, 192, 192, 192, 192, 4160, (1 << 18) + 64, 4_513_984]);
     for (const rows of [4096, 1 << 18, 1 << 20, 987_136]) {
       const { capacity, columns } = allocateColumnStore(65, rows);
