@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allocateColumnStore, columnBytes, positions, staggeredCapacity, type ColumnStore, type Segment } from '../src/read/column-store.js';
+import { allocateColumnStore, columnBytes, positions, type ColumnStore, type Segment } from '../src/read/column-store.js';
+import { staggerUp } from '../src/layout/matrix-layout.js';
 import { ContigGrouping, placeRows, planContigs, type PlaceOptions, type RowPlan } from '../src/read/group-contigs.js';
 import { AlleleDictionary } from '../src/layout/allele-dictionary.js';
 import { stringHash } from '../src/layout/name-hash.js';
@@ -203,7 +204,7 @@ describe('grouping contig runs', () => {
   });
 
   it('staggers the columns: a capacity of an odd number of 64-row units, so 64 side-by-side columns start in 64 different cache sets', () => {
-    assert.deepEqual([1, 64, 65, 128, 129, 192, 4096, 1 << 18, 4_513_900].map(staggeredCapacity), [64, 64, 192, 192, 192, 192, 4160, (1 << 18) + 64, 4_513_984]);
+    assert.deepEqual([1, 64, 65, 128, 129, 192, 4096, 1 << 18, 4_513_900].map(staggerUp), [64, 64, 192, 192, 192, 192, 4160, (1 << 18) + 64, 4_513_984]);
     for (const rows of [4096, 1 << 18, 1 << 20, 987_136]) {
       const { capacity, columns } = allocateColumnStore(65, rows);
       assert.ok(capacity >= rows && capacity - rows <= 2 * 64, `${rows} rows: capacity ${capacity}`);

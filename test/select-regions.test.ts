@@ -11,7 +11,7 @@ import { batchViews, LAYOUT_VERSION, type MatrixLayout } from '../src/layout/mat
 import { contigRuns } from '../src/select/contig-runs.js';
 import { CONTIG_END, parseRegions, readRegionsFile, regionSet, selectionOf } from '../src/select/regions.js';
 import { parseSamples, selectSamples } from '../src/select/samples.js';
-import { rowSpans, selectRegions, sliceBatch } from '../src/select/select-regions.js';
+import { gatherRows, rowSpans, selectRegions, sliceBatch } from '../src/select/select-regions.js';
 import { scratchDir } from './helpers.js';
 
 const E = CONTIG_END;
@@ -181,6 +181,22 @@ describe('rowSpans and sliceBatch', () => {
     assert.equal(views.ref.byteOffset % 64, 0);
     assert.equal(selected.batches[1], layout.batches[1]);
     assert.deepEqual(selected.contigLengths, [15, 0]);
+  });
+
+  it('gathered columns are staggered as a loaded matrix\'s: 128 rows a column take 192 bytes, an odd number of 64-byte units', () => {
+    // One contig of 256 rows: POS 1..256, REF row % 4, one haplotype row % 200.
+    const buffer = new SharedArrayBuffer(4 * 256 + 256 + 256);
+    new Int32Array(buffer, 0, 256).set(Array.from({ length: 256 }, (_, r) => r + 1));
+    new Uint8Array(buffer, 1024, 256).set(Array.from({ length: 256 }, (_, r) => r % 4));
+    new Uint8Array(buffer, 1280, 256).set(Array.from({ length: 256 }, (_, r) => r % 200));
+    const layout: MatrixLayout = { version: LAYOUT_VERSION, buffers: [buffer], alleles: new SharedArrayBuffer(8), samples: ['h'], contigs: ['a'], batches: [{ contig: 0, rows: 256, pos: { buffer: 0, byteOffset: 0 }, ref: { buffer: 0, byteOffset: 1024 }, haplotypes: [{ buffer: 0, byteOffset: 1280 }] }] };
+    const gathered = gatherRows(layout, layout.batches[0]!, [{ from: 0, to: 64 }, { from: 128, to: 192 }], 128);
+    const batch = gathered.batch(0);
+    // POS takes 512 bytes (8 units, even), made 576; REF 128 bytes (2 units), made 192.
+    assert.deepEqual([batch.pos.byteOffset, batch.ref.byteOffset, batch.haplotypes[0]!.byteOffset], [0, 576, 768]);
+    const views = batchViews({ buffers: [gathered.buffer] }, batch);
+    assert.deepEqual([views.pos[0], views.pos[63], views.pos[64], views.pos[127]], [1, 64, 129, 192]);
+    assert.deepEqual([views.ref[63], views.ref[64], views.haplotypes[0]![127]], [63 % 4, 128 % 4, 191 % 200]);
   });
 });
 

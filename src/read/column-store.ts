@@ -5,7 +5,7 @@
 // reads, and the cost of cloning a message grows with its buffers (100,000 SharedArrayBuffers in one
 // postMessage took 30 s, 34 in each of 20,000 tasks 1.4 s more than one).
 
-import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
+import { staggerUp, type BufferRef } from '../layout/matrix-layout.js';
 import { sharedBuffer } from '../native.js';
 
 /** Most bytes of allele columns put in one buffer (a single column longer than this gets its own). */
@@ -26,11 +26,11 @@ export const columnWidth = (c: number): number => (c === 0 ? 4 : 1);
  * Column memory for `columns` columns (POS, REF, haplotypes) of at least `rows` rows each; every
  * column starts at a multiple of `COLUMN_ALIGNMENT` bytes.
  *
- * The capacity is an odd multiple of `COLUMN_ALIGNMENT` (`staggeredCapacity`), so that the allele
+ * The capacity is an odd multiple of `COLUMN_ALIGNMENT` (`staggerUp`), so that the allele
  * columns, side by side, start in different cache sets.
  */
 export function allocateColumnStore(columns: number, rows: number, groupBytes = GROUP_BYTES): ColumnStore {
-  const capacity = staggeredCapacity(rows);
+  const capacity = staggerUp(rows);
   const buffers = [sharedBuffer(4 * capacity)];
   const refs: BufferRef[] = [{ buffer: 0, byteOffset: 0 }];
   const perGroup = Math.max(1, Math.floor(groupBytes / capacity));
@@ -40,19 +40,6 @@ export function allocateColumnStore(columns: number, rows: number, groupBytes = 
     for (let k = 0; k < count; k++) refs.push({ buffer: buffers.length - 1, byteOffset: k * capacity });
   }
   return { buffers, columns: refs, capacity };
-}
-
-/**
- * Rows a column of at least `rows` rows takes: an odd multiple of `COLUMN_ALIGNMENT`. The parse
- * writes row r of every column at once, and the kernels read it so: with columns a multiple of
- * 4 KiB apart (a power-of-two row count, or 1 in 64 of the multiples of 64), all of them fall into
- * one set of the CPU's 8-way L1 cache and evict each other at every row. The native
- * parse of 32 such columns ran 6.5x slower (29 ms against 193 ms for 64 MB), 2.5x at 2 KiB apart.
- * An odd multiple of 64 bytes puts 64 columns side by side in 64 different sets.
- */
-export function staggeredCapacity(rows: number): number {
-  const units = Math.max(1, Math.ceil(rows / COLUMN_ALIGNMENT));
-  return (units % 2 === 0 ? units + 1 : units) * COLUMN_ALIGNMENT;
 }
 
 /** Rows `[base, base + store.capacity)` of a load's row space, held in `store`. */

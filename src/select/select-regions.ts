@@ -11,7 +11,7 @@
 // (a copy of the selected rows only), so the work follows the selected bytes, not the region count.
 
 import { missingContigs, noContigs } from '../layout/select-contigs.js';
-import { alignUp, batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
+import { batchViews, staggerUp, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { sharedBuffer } from '../native.js';
 import { wholeContig, type Interval, type RegionSet } from './regions.js';
 
@@ -103,7 +103,8 @@ export function selectRegions(path: string, layout: MatrixLayout, regions: Regio
 
 /**
  * The rows of `spans` of a batch copied, in order, into one new SharedArrayBuffer (POS, REF and each
- * haplotype at 64-byte aligned offsets, as a loaded matrix keeps them), and the batch over it.
+ * haplotype at 64-byte aligned offsets, staggered as a loaded matrix keeps them: `staggerUp`), and
+ * the batch over it.
  */
 export function gatherRows(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLayout, spans: readonly RowSpan[], rows: number) {
   const views = batchViews(layout, batch);
@@ -112,7 +113,7 @@ export function gatherRows(layout: Pick<MatrixLayout, 'buffers'>, batch: BatchLa
   let bytes = 0;
   for (const column of columns) {
     offsets.push(bytes);
-    bytes = alignUp(bytes + column.BYTES_PER_ELEMENT * rows);
+    bytes += staggerUp(column.BYTES_PER_ELEMENT * rows);
   }
   const buffer = sharedBuffer(Math.max(bytes, 8));
   columns.forEach((column, c) => {
