@@ -26,14 +26,22 @@ let xxh3: Xxh3 | undefined;
 /** XXH3-64 (seed 0) of no bytes: the checksum of every empty validity buffer. */
 export const EMPTY_CHECKSUM = 0x2d06800538d394c2n;
 
+/** Bytes from which a buffer is hashed by the streaming state, not the one-shot function (see `checksumValue`). */
+const STREAMED_BYTES = 8 << 10;
+
 /** The checksum of the bytes of `pieces`, one after the other (a buffer written in pieces), as a number. */
 export function checksumValue(pieces: Iterable<Uint8Array> | Uint8Array): bigint {
   xxh3 ??= (createRequire(import.meta.url)('@node-rs/xxhash') as { xxh3: Xxh3 }).xxh3;
-  // One piece (the usual case) is hashed by the one-shot function: a streaming state costs a native
-  // object per call, ten times the hash of a small buffer (a packed file of 20,000 contigs has
-  // 1.4 million buffers). The same XXH3-64 value either way.
-  if (pieces instanceof Uint8Array) return pieces.byteLength === 0 ? EMPTY_CHECKSUM : xxh3.xxh64(pieces, 0n);
+  // A small buffer is hashed by the one-shot function: a streaming state costs a native object per
+  // call, ten times the hash of a small buffer (a packed file of 20,000 contigs has 1.4 million
+  // buffers). A large one goes through the streaming state, whose hash runs about ten times as
+  // fast here (25 GB/s against 2 GB/s from 40 KiB up). The same XXH3-64 value either way.
+  if (pieces instanceof Uint8Array) {
+    if (pieces.byteLength === 0) return EMPTY_CHECKSUM;
+    if (pieces.byteLength < STREAMED_BYTES) return xxh3.xxh64(pieces, 0n);
+  }
   const state = xxh3.Xxh3.withSeed(0n);
+  if (pieces instanceof Uint8Array) return state.update(pieces).digest();
   for (const piece of pieces) if (piece.byteLength > 0) state.update(piece);
   return state.digest();
 }
