@@ -21,16 +21,21 @@
  *   bgzfCompress(src, dst, level)     src as BGZF blocks (no end block) in dst: bytes written, -2 dst too small
  *   adviseHugePages(bytes)            huge pages over the 2 MiB-aligned inside of bytes' memory: whether granted
  *
- * - The text parse's common lines (src/worker/parse-chunk.ts): a line of the current contig whose
- *   REF and haplotype cells are each one byte the allele table knows, and the separators right.
- *   It stops at any other line, which the parse's own loop then reads; the two fill the same
- *   columns the same way.
+ * - The text parse's common lines (src/worker/parse-chunk.ts): a line whose REF and haplotype
+ *   cells are each one byte the allele table knows, and the separators right, of the current
+ *   contig or of a next one with a plain name. It stops at any other line, which the parse's own
+ *   loop then reads; the two fill the same columns the same way.
  *
  *   rowParser(codes, pos)             the columns one parse fills
- *   parseLines(parser, buf, contig, lut, state)
+ *   parseLines(parser, buf, contig, lut, state, runs)
  *                                     lines from state[0] while they are common: state = [p, end,
- *                                     stop, row, lastPos, contigLength, allowUnsorted] in, p, row
- *                                     and lastPos updated
+ *                                     stop, row, lastPos, contigLength (0: none yet),
+ *                                     allowUnsorted, runCount] in; p, row, lastPos and runCount
+ *                                     updated. A common line may start another contig when runs
+ *                                     has room and the name is 1 to 1024 bytes of printable ASCII
+ *                                     (space included): runs gets the new run's first row, the
+ *                                     last POS of the one before, the name's offset in buf and
+ *                                     its length, and the line is read against it.
  */
 #define NAPI_VERSION 8
 #include <isa-l/igzip_lib.h>
@@ -379,23 +384,26 @@ static napi_value row_parser(napi_env env, napi_callback_info info) {
 #define TAB 9
 #define NL 10
 #define MAX_POS 2147483647.0
+/* The longest contig name a parse takes (MAX_NAME_BYTES, src/layout/matrix-layout.ts). */
+#define MAX_NAME 1024
 
 static napi_value parse_lines(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   row_parser_t *parser;
-  void *buf_data, *contig_data, *lut_data, *state_data;
-  size_t buf_length, contig_length, lut_length, state_length, offset;
+  void *buf_data, *contig_data, *lut_data, *state_data, *runs_data;
+  size_t buf_length, contig_length, lut_length, state_length, runs_length, offset;
   napi_typedarray_type type;
   napi_value buffer;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || napi_get_value_external(env, argv[0], (void **)&parser) != napi_ok) {
-    napi_throw_type_error(env, NULL, "parseLines(parser, buf, contig, lut, state): expected a row parser");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_external(env, argv[0], (void **)&parser) != napi_ok) {
+    napi_throw_type_error(env, NULL, "parseLines(parser, buf, contig, lut, state, runs): expected a row parser");
     return NULL;
   }
   if (!bytes_of(env, argv[1], napi_uint8_array, &buf_data, &buf_length) || !bytes_of(env, argv[2], napi_uint8_array, &contig_data, &contig_length)) return NULL;
   if (napi_get_typedarray_info(env, argv[3], &type, &lut_length, &lut_data, &buffer, &offset) != napi_ok || type != napi_int16_array || lut_length != 256 ||
-      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 7) {
-    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256 and a Float64Array of 7");
+      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 8 ||
+      napi_get_typedarray_info(env, argv[5], &type, &runs_length, &runs_data, &buffer, &offset) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256, a Float64Array of 8 and an Int32Array");
     return NULL;
   }
   const uint8_t *buf = buf_data, *contig = contig_data;
@@ -405,17 +413,28 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   double last_pos = state[4];
   size_t name = (size_t)state[5];
   int allow_unsorted = state[6] != 0;
-  if (end > buf_length || name > contig_length) {
+  size_t run_count = (size_t)state[7];
+  int32_t *runs = runs_data;
+  if (end > buf_length || name > contig_length || end > INT32_MAX || run_count > runs_length / 4) {
     napi_throw_range_error(env, NULL, "parseLines: state out of range");
     return NULL;
   }
   const size_t last = parser->count - 1;
   uint8_t **codes = parser->codes;
   while (p < end && p < stop && row < parser->capacity) {
-    /* CHROM: the current contig's name and a tab. */
-    if (p + name >= end || buf[p + name] != TAB || memcmp(buf + p, contig, name) != 0) break;
+    /* CHROM: the current contig's name and a tab, or another contig's when there is room to note it. */
+    size_t line_name = name;
+    const uint8_t *line_contig = contig;
+    if (name == 0 || p + name >= end || buf[p + name] != TAB || memcmp(buf + p, contig, name) != 0) {
+      if (run_count >= runs_length / 4) break;
+      size_t e = p;
+      while (e < end && e - p <= MAX_NAME && buf[e] >= 0x20 && buf[e] <= 0x7e) e++;
+      if (e == p || e - p > MAX_NAME || e >= end || buf[e] != TAB) break;
+      line_name = e - p;
+      line_contig = buf + p;
+    }
     /* POS, as the parse's loop reads it; anything it would report is left to it. */
-    size_t q = p + name + 1, pos_start = q;
+    size_t q = p + line_name + 1, pos_start = q;
     double value = 0;
     while (q < end && buf[q] != TAB) {
       int digit = buf[q] - '0';
@@ -424,7 +443,7 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
       q++;
     }
     if (q >= end || buf[q] != TAB || q == pos_start || value == 0 || value > MAX_POS) break;
-    if (value < last_pos && !allow_unsorted) break;
+    if (line_contig == contig && value < last_pos && !allow_unsorted) break;
     q++;
     /* REF and the haplotypes: `x\tx\t...x\n`, every x a known one-byte allele. */
     if (q + 2 * last + 2 > end) break;
@@ -439,6 +458,15 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
       codes[c][row] = (uint8_t)code;
     }
     if (!ok) break;
+    if (line_contig != contig) {
+      int32_t *run = runs + 4 * run_count++;
+      run[0] = (int32_t)row;
+      run[1] = (int32_t)last_pos;
+      run[2] = (int32_t)p;
+      run[3] = (int32_t)line_name;
+      contig = line_contig;
+      name = line_name;
+    }
     parser->pos[row] = (int32_t)value;
     last_pos = value;
     row++;
@@ -447,6 +475,7 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   state[0] = (double)p;
   state[3] = (double)row;
   state[4] = last_pos;
+  state[7] = (double)run_count;
   return NULL;
 }
 

@@ -24,12 +24,14 @@ export interface Binding {
   /** The columns a text parse fills (`codes`: REF, then each haplotype), for `parseLines`. */
   rowParser(codes: Uint8Array[], pos: Int32Array): object;
   /**
-   * Parses the lines of the current contig whose cells are each one byte `lut` knows, from
-   * `state[0]`, until another line, `state[1]` (end) or `state[2]` (stop). `state`: p, end, stop,
-   * row, last POS, the contig name's length in `contig`, allow unsorted (0 or 1); p, row and last
-   * POS are updated (worker/parse-chunk.ts).
+   * Parses the lines whose cells are each one byte `lut` knows, from `state[0]`, until another
+   * line, `state[1]` (end) or `state[2]` (stop). `state`: p, end, stop, row, last POS, the contig
+   * name's length in `contig`, allow unsorted (0 or 1), runs noted; p, row, last POS and runs noted
+   * are updated (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
+   * bytes of printable ASCII, while `runs` has room: four numbers each, the new run's first row,
+   * the last POS of the run before it, the name's offset in `buf` and its length.
    */
-  parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array): void;
+  parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array, runs: Int32Array): void;
 }
 
 function loadBinding(): Binding | undefined {

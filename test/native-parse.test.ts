@@ -1,8 +1,10 @@
 // The binding's loop for a text matrix's common lines (native/binding.c `parseLines`) and the
 // parse's own loop (worker/parse-chunk.ts) fill the same columns and stop at the same problems:
 // each matrix here is read both ways (GENOMATRIX_NATIVE_PARSE=0 turns the binding's loop off) and
-// the packed files, or the errors, must be the same. The contig runs are long (the binding's loop
-// takes a run after its first 256 rows) and the files span several read blocks and chunks.
+// the packed files, or the errors, must be the same. The files span several read blocks and
+// chunks, with long contig runs and with thousands of small ones (the binding's loop starts a run
+// of a printable ASCII name itself, at most 1,024 in one call, and leaves any other name to the
+// parse's loop).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -83,6 +85,57 @@ describe('the binding\'s parse of common lines', { skip: binding ? false : 'the 
     const run = bothWays('unsorted-allowed', matrixText(2, contigs, new Map([[0, [{ row: 3000, kind: 'unsorted' }]]])), ['--allow-unsorted']);
     assert.equal(run.status, 0, run.stderr);
   });
+
+  /** `count` small contigs (1 to 7 rows), named `${prefix}${i}`, but for the names of `names` by index. */
+  function smallContigs(count: number, names: Map<number, string> = new Map()): [string, number][] {
+    const random = seededRandom(count);
+    return Array.from({ length: count }, (_, i) => [names.get(i) ?? `ctg_${i}`, 1 + Math.floor(random() * 7)]);
+  }
+
+  /** Names the binding's loop takes (space, punctuation, 1,024 bytes) and leaves (UTF-8, 1,025 bytes), and a contig met again later. */
+  const ODD_NAMES = new Map<number, string>([
+    [5, 'contig with spaces'],
+    [6, 'Ctg|7:+.~'],
+    [7, 'x'.repeat(1024)],
+    [1500, 'contig_é'],
+    [1501, 'ctg_1'],
+    [1502, 'chr_Ω_2'],
+  ]);
+
+  it('fills the same columns over thousands of small contigs, odd names and odd first lines among them', () => {
+    // More runs than the binding's loop starts in one call, in several read blocks.
+    const oddities = new Map<number, Oddity[]>([
+      [0, [{ row: 0, kind: 'multibyte' }]],
+      [10, [{ row: 0, kind: 'crlf' }]],
+      [11, [{ row: 0, kind: 'newAllele' }]],
+      [12, [{ row: 0, kind: 'multibyte' }]],
+      [1200, [{ row: 0, kind: 'multibyte' }]],
+      [1201, [{ row: 0, kind: 'crlf' }]],
+    ]);
+    const run = bothWays('small', matrixText(4, smallContigs(60_000, ODD_NAMES), oddities));
+    assert.equal(run.status, 0, run.stderr);
+  });
+
+  it('fills the same columns when only some small contigs are kept (--contigs)', () => {
+    const run = bothWays('small-kept', matrixText(5, smallContigs(3000, ODD_NAMES)), ['--contigs', 'ctg_1,contig with spaces,contig_é,ctg_2999']);
+    assert.equal(run.status, 0, run.stderr);
+  });
+
+  for (const kind of ['shortLine', 'longLine', 'badPos', 'zeroPos'] as const) {
+    it(`stops at the same line with the same message: ${kind}, at the first line of a small contig`, () => {
+      const run = bothWays(`small-${kind}`, matrixText(6, smallContigs(5000), new Map([[4000, [{ row: 0, kind }]]])));
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, /\.tsv:\d+:/, 'names the line');
+    });
+  }
+
+  for (const [label, name] of [['an empty CHROM', ''], ['a control byte in CHROM', 'ctg\u0001x'], ['a CHROM of 1,025 bytes', 'y'.repeat(1025)]] as const) {
+    it(`stops at the same line with the same message: ${label}, among small contigs`, () => {
+      const run = bothWays(`small-name-${label.length}`, matrixText(7, smallContigs(5000, new Map([[3000, name]]))));
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, /\.tsv:\d+:/, 'names the line');
+    });
+  }
 
   for (const kind of ['unsorted', 'shortLine', 'longLine', 'badPos', 'zeroPos'] as const) {
     it(`stops at the same line with the same message: ${kind}, deep inside a long run`, () => {

@@ -29,8 +29,10 @@ function stringList(): string[] {
   return list;
 }
 
-/** Rows of a contig run the hot loop reads before it hands the rest to the binding's (see `ChunkParser.parse`). */
-const NATIVE_RUN_ROWS = 256;
+/** Rows the hot loop reads when the binding's stopped at once (lines it does not take, such as those of long alleles), before it tries the binding's again. */
+const OWN_LOOP_ROWS = 64;
+/** Contig runs the binding's loop may start in one call (four numbers each: see `Binding.parseLines`). */
+const NATIVE_RUNS = 1024;
 /** Bytes read from the file at a time by one worker. */
 const READ_BLOCK = 2 << 20;
 /** The worker's read buffer, reused by every task it runs (grown for a line longer than it). */
@@ -284,6 +286,7 @@ export class ChunkParser {
     this.lut.fill(UNKNOWN);
     for (let b = 0; b < 256; b++) if (b < 0x21 || b > 0x7e) this.lut[b] = INVALID;
     this.native = nativeParse?.rowParser(this.codes, this.pos);
+    this.nativeRuns = new Int32Array(task.contigs ? 0 : 4 * NATIVE_RUNS);
   }
 
   /**
@@ -297,16 +300,20 @@ export class ChunkParser {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (;;) {
       if (this.skipping) p = this.skipLines(buf, p, end, stop);
-      // With the binding, a run's lines after its first NATIVE_RUN_ROWS go through its loop first,
-      // and the line it stops at (another contig, a longer or unknown allele, a problem) through
-      // this one: a call per small contig would cost more than the contig.
+      // With the binding, lines go through its loop first, contig changes included, and the line
+      // it stops at (a longer or first-seen allele, a contig it does not take, a problem) through
+      // this one. When it stopped at once, this loop reads up to OWN_LOOP_ROWS rows before the
+      // binding's is tried again: a call per line of long alleles would cost more than the line.
       let capacity = this.pos.length;
       let lineStop = stop;
       if (this.native && !this.skipping) {
-        if (loop.row - this.runStart >= NATIVE_RUN_ROWS) {
+        if (loop.row >= this.ownLoopUntil) {
+          const from = p;
           p = this.nativeLines(this.native, buf, p, end, stop);
-          lineStop = Math.min(stop, p + 1);
-        } else capacity = Math.min(capacity, this.runStart + NATIVE_RUN_ROWS);
+          if (p === from) this.ownLoopUntil = loop.row + OWN_LOOP_ROWS;
+          else lineStop = Math.min(stop, p + 1);
+        }
+        if (loop.row < this.ownLoopUntil) capacity = Math.min(capacity, this.ownLoopUntil);
       }
       p = parseRows(buf, view, p, end, lineStop, this.codes, this.lut, this.pos, capacity, this.contigBytes, this.contigLength, this.task.allowUnsorted, this, loop);
       this.rows = loop.row;
@@ -332,19 +339,31 @@ export class ChunkParser {
 
   /** The binding's parser of this chunk's columns (src/native.ts `parseLines`), when there is one. */
   private readonly native: object | undefined;
-  private readonly nativeState = new Float64Array(7);
+  private readonly nativeState = new Float64Array(8);
+  /** The runs the binding's loop started (see `Binding.parseLines`); none when only some contigs are kept, whose runs this loop starts. */
+  private readonly nativeRuns: Int32Array;
+  /** The row before which the hot loop reads, not the binding's (see `parse`). */
+  private ownLoopUntil = 0;
 
   /** Parses common lines from `p` in the binding's loop (see `parse`); returns where it stopped. */
   private nativeLines(parser: object, buf: Uint8Array, p: number, end: number, stop: number): number {
-    const { loop, nativeState: state } = this;
+    const { loop, nativeState: state, nativeRuns: runs } = this;
     state[0] = p;
     state[1] = end;
     state[2] = stop;
     state[3] = loop.row;
     state[4] = loop.lastPos;
-    state[5] = this.contigLength;
+    state[5] = Math.max(0, this.contigLength);
     state[6] = this.task.allowUnsorted ? 1 : 0;
-    (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state);
+    state[7] = 0;
+    (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state, runs);
+    // The runs it started, as this loop starts them at a new contig.
+    for (let k = 0, count = state[7] as number; k < count; k++) {
+      this.rows = runs[4 * k] as number;
+      this.closeRun(runs[4 * k + 1] as number);
+      const start = runs[4 * k + 2] as number;
+      this.startRun(buf, start, start + (runs[4 * k + 3] as number));
+    }
     loop.row = state[3] as number;
     loop.lastPos = state[4] as number;
     return state[0] as number;
