@@ -86,13 +86,13 @@ describe('the binding\'s parse of common lines', { skip: binding ? false : 'the 
     assert.equal(run.status, 0, run.stderr);
   });
 
-  /** `count` small contigs (1 to 7 rows), named `${prefix}${i}`, but for the names of `names` by index. */
+  /** `count` small contigs of 1 to 7 rows, named `ctg_<index>` but for those `names` gives by index. */
   function smallContigs(count: number, names: Map<number, string> = new Map()): [string, number][] {
     const random = seededRandom(count);
     return Array.from({ length: count }, (_, i) => [names.get(i) ?? `ctg_${i}`, 1 + Math.floor(random() * 7)]);
   }
 
-  /** Names the binding's loop takes (space, punctuation, 1,024 bytes) and leaves (UTF-8, 1,025 bytes), and a contig met again later. */
+  /** Names the binding's loop takes (space, punctuation, 1,024 bytes) and leaves (UTF-8), and a contig met again later (`ctg_1`). */
   const ODD_NAMES = new Map<number, string>([
     [5, 'contig with spaces'],
     [6, 'Ctg|7:+.~'],
