@@ -30,8 +30,8 @@
  *   parseLines(parser, buf, contig, lut, state, runs)
  *                                     lines from state[0] while they are common: state = [p, end,
  *                                     stop, row, lastPos, contigLength (0: none yet),
- *                                     allowUnsorted, runCount] in; p, row, lastPos and runCount
- *                                     updated. A common line may start another contig when runs
+ *                                     allowUnsorted] in; p, row and lastPos updated, and state[7]
+ *                                     set to the runs noted. A common line may start another contig when runs
  *                                     has room and the name is 1 to 1024 bytes of printable ASCII
  *                                     (space included): runs gets the new run's first row, the
  *                                     last POS of the one before, the name's offset in buf and
@@ -413,9 +413,9 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   double last_pos = state[4];
   size_t name = (size_t)state[5];
   int allow_unsorted = state[6] != 0;
-  size_t run_count = (size_t)state[7];
+  size_t run_count = 0;
   int32_t *runs = runs_data;
-  if (end > buf_length || name > contig_length || end > INT32_MAX || run_count > runs_length / 4) {
+  if (end > buf_length || name > contig_length || end > INT32_MAX) {
     napi_throw_range_error(env, NULL, "parseLines: state out of range");
     return NULL;
   }

@@ -26,8 +26,8 @@ export interface Binding {
   /**
    * Parses the lines whose cells are each one byte `lut` knows, from `state[0]`, until another
    * line, `state[1]` (end) or `state[2]` (stop). `state`: p, end, stop, row, last POS, the contig
-   * name's length in `contig`, allow unsorted (0 or 1), runs noted; p, row, last POS and runs noted
-   * are updated (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
+   * name's length in `contig`, allow unsorted (0 or 1); p, row and last POS are updated, and
+   * `state[7]` set to the runs noted (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
    * bytes of printable ASCII, while `runs` has room: four numbers each, the new run's first row,
    * the last POS of the run before it, the name's offset in `buf` and its length.
    */

@@ -39,9 +39,9 @@ export function checksumValue(pieces: Iterable<Uint8Array> | Uint8Array): bigint
   if (pieces instanceof Uint8Array) {
     if (pieces.byteLength === 0) return EMPTY_CHECKSUM;
     if (pieces.byteLength < STREAMED_BYTES) return xxh3.xxh64(pieces, 0n);
+    pieces = [pieces];
   }
   const state = xxh3.Xxh3.withSeed(0n);
-  if (pieces instanceof Uint8Array) return state.update(pieces).digest();
   for (const piece of pieces) if (piece.byteLength > 0) state.update(piece);
   return state.digest();
 }

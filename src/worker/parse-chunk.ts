@@ -355,7 +355,6 @@ export class ChunkParser {
     state[4] = loop.lastPos;
     state[5] = Math.max(0, this.contigLength);
     state[6] = this.task.allowUnsorted ? 1 : 0;
-    state[7] = 0;
     (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state, runs);
     // The runs it started, as this loop starts them at a new contig.
     for (let k = 0, count = state[7] as number; k < count; k++) {
