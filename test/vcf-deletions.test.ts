@@ -152,11 +152,13 @@ describe('vcf deletions: the hand-checked cases', { skip }, () => {
     assertNormalised(plain, fasta);
   });
 
-  it('bcftools stats counts the indels: 9 records with --fasta-ref, 6 without (the gap runs are * records)', () => {
+  it('bcftools stats counts the indels: 10 records with --fasta-ref, 7 without (the gap runs are * records)', () => {
     const count = (path: string, what: string): number => Number(new RegExp(`^SN\\t0\\tnumber of ${what}:\\t(\\d+)$`, 'm').exec(tool('bcftools', ['stats', path]).stdout)?.[1]);
-    assert.equal(count(anchored, 'indels'), 9);
-    assert.equal(count(plain, 'indels'), 6);
-    assert.equal(count(anchored, 'SNPs'), 6);
+    assert.equal(count(anchored, 'indels'), 10);
+    assert.equal(count(plain, 'indels'), 7);
+    assert.equal(count(anchored, 'SNPs'), 7);
+    // ninside:1 `ACG A,GNG`: 1b's G at 1 and its own bases over the deletion 2-3 of 1a, N among them.
+    assert.equal(count(anchored, 'MNPs'), 1);
     // A deletion merged with a SNP (snp:2, `AC G`) or anchored on an N (nrun:3 `TCA N`, nshift:2 `CC N`): type "other".
     assert.equal(count(anchored, 'others'), 3);
   });
@@ -266,7 +268,9 @@ describe('vcf deletions: row ranges', () => {
 
   it('an N cell where REF is N is missing inside a deletion too, as in a row no deletion touches and in the star form', () => {
     // 1a deletes POS 2-3 (anchored on POS 1); at POS 3 (REF N) 1b and 2a hold N, 2b an A: the
-    // record at 3 gives 1a the spanning `*` and 1b and 2a a missing allele, not REF.
+    // record at 3 gives 1a the spanning `*` and 1b and 2a a missing allele, not REF. So does the
+    // record at 1, whose REF `ACN` spans their N (0 would claim REF's base, unknown as it is); 2b
+    // reads REF there, and its A at 3 is a record of its own.
     const path = scratch.file('n-ref.tsv', ['CHROM\tPOS\tREF\t1a\t1b\t2a\t2b', 't\t1\tA\tA\tA\tA\tA', 't\t2\tC\t-\tC\tC\tC', 't\t3\tN\t-\tN\tN\tA', 't\t4\tG\tG\tG\tG\tT', ''].join('\n'));
     const body = (args: string[]): string[] => {
       const run = runCli(['vcf', path, ...args]);
@@ -277,7 +281,7 @@ describe('vcf deletions: row ranges', () => {
     const header = line('#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', '1a1b', '2a2b');
     const atThree = line('t', '3', '.', 'N', '*,A', '.', 'PASS', '.', 'GT', '1|.', '.|2');
     const atFour = line('t', '4', '.', 'G', 'T', '.', 'PASS', '.', 'GT', '0|0', '0|1');
-    assert.deepEqual(body([]), [header, line('t', '1', '.', 'ACN', 'A', '.', 'PASS', '.', 'GT', '1|0', '0|0'), atThree, atFour]);
+    assert.deepEqual(body([]), [header, line('t', '1', '.', 'ACN', 'A', '.', 'PASS', '.', 'GT', '1|.', '.|0'), atThree, atFour]);
     assert.deepEqual(body(['--deletions', 'star']), [header, line('t', '2', '.', 'C', '*', '.', 'PASS', '.', 'GT', '1|0', '0|0'), atThree, atFour]);
   });
 

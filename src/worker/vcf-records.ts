@@ -12,7 +12,7 @@
 import { deletionRuns } from './vcf-deletions.js';
 import { RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-runs.js';
 import { inside, normLeaves, normTrimmed, overrun, runStart, type Span } from './vcf-spans.js';
-import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type VcfRecord } from './vcf-row-record.js';
+import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type UnknownOver, type VcfRecord } from './vcf-row-record.js';
 
 /** The carriers of a span that closes over nothing (never read). */
 const NO_CARRIERS: Set<number> = new Set();
@@ -249,6 +249,16 @@ export function rangeRecords(
     }
     return text;
   };
+  const unknownOver: UnknownOver = (fromRow, toPos) => {
+    let unknown: Uint8Array | null = null;
+    for (let r = fromRow; r < pos.length && (pos[r] as number) <= toPos; r++) {
+      for (let h = 0; h < width; h++) {
+        const state = markAt(h, r);
+        if (state === Mark.unknown || (state === Mark.cell && (contig.haplotypes[h] as Uint8Array)[r] === codes.missing)) (unknown ??= new Uint8Array(width))[h] = 1;
+      }
+    }
+    return unknown;
+  };
   /**
    * `record` (starting at `row`, or for a record of a POS gap before row `row`, at one of the gap's
    * record starts `gapStarts`) trimmed as bcftools norm trims it, or undefined when that is not
@@ -287,20 +297,20 @@ export function rangeRecords(
       for (const start of gapStarts) {
         const here = gap.filter((event) => event.run.recordPos === start);
         const span = spans.get(-1 - start) as Span;
-        const record = gapRecord(width, row, start, span.closed, here, written, refSpan, ownSpan);
-        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, row, span.carriers, gapStarts) ?? gapRecord(width, row, start, span.base, here, written, refSpan, ownSpan)) : record;
+        const record = gapRecord(width, row, start, span.closed, here, written, refSpan, ownSpan, unknownOver);
+        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, row, span.carriers, gapStarts) ?? gapRecord(width, row, start, span.base, here, written, refSpan, ownSpan, unknownOver)) : record;
         records.push({ row, record: settled });
       }
     }
     const starts = events.get(row) ?? [];
     const span = spans.get(row);
-    let record = rowRecord(contig, codes, width, row, starts, span?.closed ?? (pos[row] as number), markAt, refSpan, ownSpan, vcfAlt);
+    let record = rowRecord(contig, codes, width, row, starts, span?.closed ?? (pos[row] as number), markAt, refSpan, ownSpan, unknownOver, vcfAlt);
     if (record && span && span.closed > span.base && !normLeaves(record)) {
       // A closed span whose alleles all end (or all begin) with the same base: trimmed as bcftools
       // norm would trim it, when that cuts no carrier's event and moves onto rows without a record
       // of their own. Otherwise the span is left open, and the carriers' later events are records
       // consensus skips (docs/vcf.md, "Overlapping events").
-      record = trimmed(record, row, span.carriers) ?? rowRecord(contig, codes, width, row, starts, span.base, markAt, refSpan, ownSpan, vcfAlt);
+      record = trimmed(record, row, span.carriers) ?? rowRecord(contig, codes, width, row, starts, span.base, markAt, refSpan, ownSpan, unknownOver, vcfAlt);
     }
     if (record) records.push({ row, record });
   }

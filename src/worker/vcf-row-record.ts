@@ -31,6 +31,14 @@ export type RefSpan = (row: number, fromPos: number, toPos: number) => string;
 /** Haplotype h's own bases over positions fromPos..toPos as its records write them (null: unknown), read from row `row` on. */
 export type OwnSpan = (h: number, row: number, fromPos: number, toPos: number) => string | null;
 
+/**
+ * The haplotypes whose sequence is unknown somewhere in rows `fromRow`.. up to position `toPos`
+ * (an `N` cell, or inside a deletion whose anchor is unknown): 1 by haplotype; null when none is.
+ * A haplotype that reads REF at a record's first row is missing (`.`) when so: `0` would claim
+ * the REF bases there (docs/vcf.md, "Single sites").
+ */
+export type UnknownOver = (fromRow: number, toPos: number) => Uint8Array | null;
+
 /** `allele` then the haplotype's own bases after it up to `toPos`; null when either is unknown. */
 function padded(allele: string | null, ownSpan: OwnSpan, h: number, row: number, fromPos: number, toPos: number): string | null {
   if (allele === null || fromPos > toPos) return allele;
@@ -53,10 +61,15 @@ export function gapRecord(
   written: readonly DeletionRun[][],
   refSpan: RefSpan,
   ownSpan: OwnSpan,
+  unknownOver: UnknownOver,
 ): VcfRecord {
   const ref = refSpan(row, start, last);
   const texts = new Array<string | null>(width).fill(ref);
-  for (let h = 0; h < width; h++) if (inside(written[h] ?? [], start)) texts[h] = '*';
+  const unknown = unknownOver(row, last);
+  for (let h = 0; h < width; h++) {
+    if (inside(written[h] ?? [], start)) texts[h] = '*';
+    else if (unknown?.[h] === 1) texts[h] = null;
+  }
   for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, last);
   return indexAlleles(start, ref, texts);
 }
@@ -72,6 +85,7 @@ export function rowRecord(
   markAt: (h: number, row: number) => number,
   refSpan: RefSpan,
   ownSpan: OwnSpan,
+  unknownOver: UnknownOver,
   vcfAlt: (code: number) => string | null,
 ): VcfRecord | null {
   const at = contig.pos[row] as number;
@@ -85,6 +99,9 @@ export function rowRecord(
   const texts = new Array<string | null | undefined>(width);
   for (const { h, run } of starts) texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
   let kept = starts.length > 0;
+  // Haplotypes that read REF here, but not over the whole span, are missing.
+  const unknown = single ? null : unknownOver(row + 1, last);
+  const refOrMissing = (h: number): string | null => (unknown?.[h] === 1 ? null : ref);
   for (let h = 0; h < width; h++) {
     if (texts[h] !== undefined) continue;
     const state = markAt(h, row);
@@ -94,9 +111,9 @@ export function rowRecord(
     else if (state === Mark.star) {
       texts[h] = '*';
       kept = true;
-    } else if (state === Mark.asRef) texts[h] = ref;
+    } else if (state === Mark.asRef) texts[h] = refOrMissing(h);
     else if (code === codes.missing) texts[h] = null; // before REF: an `N` cell where REF is `N` is missing, as in a row's own record
-    else if (code === refCode) texts[h] = ref;
+    else if (code === refCode) texts[h] = refOrMissing(h);
     else {
       kept = true;
       if (single) texts[h] = vcfAlt(code);
