@@ -285,6 +285,19 @@ describe('vcf deletions: row ranges', () => {
     assert.deepEqual(body(['--deletions', 'star']), [header, line('t', '2', '.', 'C', '*', '.', 'PASS', '.', 'GT', '1|0', '0|0'), atThree, atFour]);
   });
 
+  it('a haplotype inside a deletion of unknown anchor is missing in a record whose REF spans it, not REF', () => {
+    // 1a deletes 2-3 (`1 ACG A`). 1b reads A at 1, has R at 2 (a record of its own) and deletes 3
+    // after it: a run anchored on R, whose allele is unknown. Over 1-3 1b is `A R ?`: `.`, not 0.
+    const path = scratch.file('unknown-run.tsv', ['CHROM\tPOS\tREF\t1a\t1b', 'u\t1\tA\tA\tA', 'u\t2\tC\t-\tR', 'u\t3\tG\t-\t-', 'u\t4\tT\tT\tT', ''].join('\n'));
+    const run = runCli(['vcf', path]);
+    assert.equal(run.status, 0, run.stderr);
+    const line = (...fields: string[]): string => fields.join('\t');
+    assert.deepEqual(
+      run.stdout.split('\n').filter((text) => text !== '' && !text.startsWith('##')),
+      [line('#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', '1a1b'), line('u', '1', '.', 'ACG', 'A', '.', 'PASS', '.', 'GT', '1|.'), line('u', '2', '.', 'C', '*,<R>', '.', 'PASS', '.', 'GT', '1|2')],
+    );
+  });
+
   it('finds a deletion that moves left the whole window (1,000 positions) into an earlier range, whatever the rows per task', async () => {
     // A run of A: h1's deletion of the A at POS 1100 moves left 1,000 times, the most it moves
     // (docs/vcf.md, "Left alignment"), onto POS 99. The range holding row 98 must look 1,000 rows

@@ -66,6 +66,8 @@ export function rangeRecords(
     fetchedTo = end;
   };
   let starRuns = 0;
+  /** Some run's anchor is unknown: its rows are marked Mark.unknown. */
+  let anyUnknown = false;
   /** Each haplotype's state (Mark) at rows [markFrom, markTo), when some row has one. */
   /** Rows [from, to) where a record of some run starts (its POS row, the row after its gap, a star run's first row). */
   const starting = new Uint8Array(to - from);
@@ -97,6 +99,7 @@ export function rangeRecords(
           continue;
         }
         const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
+        if (run.form === RunForm.unknown) anyUnknown = true;
         // Cells a moved deletion passed read REF (each equals the REF base it lands on), as its `-` cells do.
         for (let r = Math.min(run.cellFirst, run.last + 1); r <= run.cellLast; r++) mark(h, r, Mark.asRef);
         for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
@@ -251,10 +254,13 @@ export function rangeRecords(
   };
   const unknownOver: UnknownOver = (fromRow, toPos) => {
     let unknown: Uint8Array | null = null;
+    // The cell first: most are not `N`, and need no state.
     for (let r = fromRow; r < pos.length && (pos[r] as number) <= toPos; r++) {
       for (let h = 0; h < width; h++) {
+        const missing = (contig.haplotypes[h] as Uint8Array)[r] === codes.missing;
+        if (!missing && !anyUnknown) continue;
         const state = markAt(h, r);
-        if (state === Mark.unknown || (state === Mark.cell && (contig.haplotypes[h] as Uint8Array)[r] === codes.missing)) (unknown ??= new Uint8Array(width))[h] = 1;
+        if (state === Mark.unknown || (missing && state === Mark.cell)) (unknown ??= new Uint8Array(width))[h] = 1;
       }
     }
     return unknown;
