@@ -68,7 +68,6 @@ export function rangeRecords(
   let starRuns = 0;
   /** Some run's anchor is unknown: its rows are marked Mark.unknown. */
   let anyUnknown = false;
-  /** Each haplotype's state (Mark) at rows [markFrom, markTo), when some row has one. */
   /** Rows [from, to) where a record of some run starts (its POS row, the row after its gap, a star run's first row). */
   const starting = new Uint8Array(to - from);
   /**
