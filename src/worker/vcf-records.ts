@@ -268,6 +268,12 @@ export function rangeRecords(
    * `record` (starting at `row`, or for a record of a POS gap before row `row`, at one of the gap's
    * record starts `gapStarts`) trimmed as bcftools norm trims it, or undefined when that is not
    * safe (see above).
+   *
+   * The alleles are trimmed as text, as norm trims them; so are the genotypes of the haplotypes
+   * with an allele. A haplotype without an event here that is missing for an `N` (or a deletion of
+   * unknown anchor) only on trimmed-off positions reads REF over what is left (docs/vcf.md,
+   * "Overlapping events"). A carrier's missing allele stays missing: its text past its own
+   * deletions is not one base per position.
    */
   const trimmed = (record: VcfRecord, row: number, carriers: ReadonlySet<number>, gapStarts?: readonly number[]): VcfRecord | undefined => {
     const result = { ...record, ...normTrimmed(record) };
@@ -292,7 +298,21 @@ export function rangeRecords(
     const last = at + result.ref.length - 1;
     const closedLast = record.pos + record.ref.length - 1;
     for (const h of carriers) if ((runs[h] as DeletionRun[]).some((run) => run.form !== RunForm.unknown && runStart(pos, run) > last && runStart(pos, run) <= closedLast)) return undefined;
-    return result;
+    let atRow = row;
+    while ((pos[atRow] as number) < at) atRow++;
+    const unknown = unknownOver(atRow, last);
+    const refCode = contig.ref[row] as number;
+    /** Haplotype h's cell at the record's own row is an allele (not REF, not `N`): it stays missing there. */
+    const ownAllele = (h: number): boolean => {
+      const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
+      return !gapStarts && atRow === row && markAt(h, row) === Mark.cell && code !== refCode && code !== codes.missing;
+    };
+    let alleles: Int32Array | undefined;
+    for (let h = 0; h < width; h++) {
+      if (result.alleles[h] !== -1 || carriers.has(h) || unknown?.[h] === 1 || ownAllele(h)) continue;
+      (alleles ??= result.alleles.slice())[h] = 0;
+    }
+    return alleles ? { ...result, alleles } : result;
   };
   for (let row = from; row < to; row++) {
     if (touched[row - from] === 0) continue;
