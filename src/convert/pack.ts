@@ -82,6 +82,26 @@ interface PackStart {
   batchBytes: number | undefined;
 }
 
+/** The modules `pack` writes with, imported once (see `prefetchPackModules`). */
+let packModules: Promise<[typeof import('../write/arrow-file-writer.js'), typeof import('../table/arrow-table.js')]> | undefined;
+
+/**
+ * The modules `pack` writes with. apache-arrow (the metadata encoder) is among them, so they are
+ * imported on first use: importing 'genomatrix' (as task modules in workers do) stays light.
+ */
+function writerModules(): NonNullable<typeof packModules> {
+  return (packModules ??= Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]));
+}
+
+/**
+ * Starts importing the modules `pack` writes with, so that their compiling (some 60 ms of the main
+ * thread) overlaps the load of the matrix instead of following it. The command line calls it
+ * before it loads; a failure surfaces when `pack` awaits them.
+ */
+export function prefetchPackModules(): void {
+  writerModules().catch(() => undefined);
+}
+
 /** The packed file's description for the driver: a worker task per group of small contigs, a large contig written in `contigDone`. */
 interface PackConversion extends Conversion<PackTask> {
   summary(): { bytes: number; contigs: number; sites: number };
@@ -107,9 +127,7 @@ function smallContigRows(fields: number, bytes = SMALL_CONTIG_BYTES): number {
  * dictionaries follow the batches.
  */
 async function packConversion(sink: OutputSink, start: PackStart): Promise<PackConversion> {
-  // apache-arrow (the metadata encoder) is imported on first use: importing 'genomatrix' (as task
-  // modules in workers do) stays light.
-  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await Promise.all([import('../write/arrow-file-writer.js'), import('../table/arrow-table.js')]);
+  const [{ ArrowFileWriter }, { DictionaryId, matrixSchema }] = await writerModules();
   let writer: ArrowFileWriter | undefined;
   let alleles: SharedArrayBuffer | undefined;
   let templates: PackTask['templates'] | undefined;

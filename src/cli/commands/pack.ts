@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { lowMemoryPack, pack } from '../../convert/pack.js';
+import { lowMemoryPack, pack, prefetchPackModules } from '../../convert/pack.js';
 import { inputOptions, type InputArgs } from '../input-options.js';
 import { withExamples } from '../help.js';
 import { runInput } from '../open-input.js';
@@ -32,6 +32,7 @@ export const packCommand: CommandModule<object, PackArgs> = {
     ) as unknown as Argv<PackArgs>,
   handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
     const { pairs, output } = argv;
+    prefetchPackModules();
     await runInput(argv, 'pack', {
       memory: (matrix, onProgress) => pack(matrix, { output, pairs, onProgress }),
       streamed: (options) => lowMemoryPack(argv.matrix, { ...options, pairs, output }),
