@@ -121,6 +121,28 @@ describe('genomatrix pack', () => {
     assert.equal(runCli(['haplotype', out, '--pairs', '3a:3b,10a:10b,8a:8b']).stdout.split('\n')[0], 'contig\tpos\tref\talt\t3a3b_PI\t3a3b_PG_al\t10a10b_PI\t10a10b_PG_al\t8a8b_PI\t8a8b_PG_al');
   });
 
+  it('stores contig names of any UTF-8 in its CHROM dictionary: apache-arrow and genomatrix read them back', () => {
+    // Names of one byte a character and of two, three and four (the dictionary's offsets count
+    // bytes; pack encodes the names in one piece), in both lengths of contig run.
+    const names = ['chr1', 'contig_é', 'chr_Ω_2', '染色体3', 'scaffold_😀', 'chr2'];
+    const lines = ['CHROM\tPOS\tREF\ta\tb'];
+    names.forEach((name, c) => {
+      for (let pos = 1; pos <= (c % 2 === 0 ? 3 : 300); pos++) lines.push([name, pos, 'A', c % 3 === 0 ? 'C' : 'A', 'A'].join('\t'));
+    });
+    const input = scratch.file('utf8-names.tsv', `${lines.join('\n')}\n`);
+    const out = join(scratch.dir, 'utf8-names.arrow');
+    pack(input, out);
+    const table = arrow.tableFromIPC(readFileSync(out));
+    const chrom = table.getChild('CHROM') as arrow.Vector;
+    assert.deepEqual([...new Set(chrom.toArray() as string[])], names);
+    assert.equal(chrom.length, lines.length - 1);
+    const fromText = runCli(['haplotype', input]);
+    const fromArrow = runCli(['haplotype', out]);
+    assert.equal(fromArrow.status, 0, fromArrow.stderr);
+    assert.equal(fromArrow.stdout, fromText.stdout);
+    assert.deepEqual([...new Set(fromArrow.stdout.trimEnd().split('\n').slice(1).map((line) => line.split('\t')[0]))], names.filter((_, c) => c % 3 === 0));
+  });
+
   it('refuses bad --pairs and an unwritable output with exit 2, leaving no file', () => {
     const out = join(scratch.dir, 'bad-pairs.arrow');
     const bad = runCli(['pack', fixture('small.tsv'), '-o', out, '--pairs', '10a:nope']);
