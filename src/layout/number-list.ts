@@ -1,7 +1,8 @@
-// Numbers appended one at a time, kept in a typed array that doubles as it fills: for lists with
-// an entry per contig or per contig run, which reach 100,000 entries and more. A JavaScript array
-// grown by `push` past some 30,000 entries cost 80-120 ns a push on the 2-core bench machine (each
-// growth a new large object, copied and faulted in), a typed array doubling about 5 ns.
+// Numbers appended one at a time, kept in a typed array replaced by a larger one as it fills: for
+// lists with an entry per contig or per contig run, which reach 100,000 entries and more. A
+// JavaScript array grown by `push` past some 30,000 entries cost 80-120 ns a push on the 2-core
+// bench machine (each growth a new large object, copied and faulted in), a typed array doubling
+// about 5 ns; growing eightfold, 100,000 contigs' grouping took 56 ms instead of 77-84 ms.
 
 /** Entries below which a list grows eightfold (8 MB of float64), then twofold. */
 const GROW_EIGHTFOLD_BELOW = 1 << 20;
