@@ -89,8 +89,8 @@ describe('task groups of small contigs', () => {
         conversion.collectSpan = (results, span) => {
           run.spans++;
           run.spanContigs += span.count;
-          // At most one task's rows (1,024 here, a power of two) and 512 contigs, one batch each.
-          assert.ok(span.rows <= 1024 && span.count <= 512, `a span of ${span.count} contigs, ${span.rows} rows`);
+          // At most one task's rows (1,024 here, a power of two), one batch each (the count: below).
+          assert.ok(span.rows <= 1024 && span.count <= 4096, `a span of ${span.count} contigs, ${span.rows} rows`);
           collectSpan(results, span);
         };
       }
@@ -168,5 +168,55 @@ describe('task groups of small contigs', () => {
     assert.equal(sitesLines.length, 303, "a 'sites' line per contig and the genome's");
     assert.ok(spans.bytes.equals(single.bytes), 'spans: same bytes');
     assert.ok(grouped.bytes.equals(single.bytes), 'groups: same bytes');
+  });
+});
+
+describe('how many small contigs a span holds', () => {
+  const scratch = scratchDir();
+  after(scratch.cleanup);
+
+  it('512 contigs once it has 8,192 rows, more (up to 4,096) while they are fewer: the same bytes as one task per range', async () => {
+    // 1,500 contigs of one site, then 1,200 of 20 sites (9 haplotypes: a span's rows fit its slot
+    // many times over). By the rule: 1,500 + 335 contigs (8,200 rows, the first past 8,191 with
+    // more than 512 contigs), then 512 (10,240 rows), then the 353 left.
+    const one = join(scratch.dir, 'one.tsv');
+    const twenty = join(scratch.dir, 'twenty.tsv');
+    generate(one, ['--contigs', '1500', '--sites', '1', '--seed', '41', '--haplotypes', '9']);
+    generate(twenty, ['--contigs', '1200', '--sites', '20', '--seed', '42', '--haplotypes', '9']);
+    const lines = (path: string, prefix: string) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line, i) => (i === 0 ? line : `${prefix}${line}`));
+    const [header, ...ones] = lines(one, 'a');
+    const [, ...twenties] = lines(twenty, 'b');
+    const path = join(scratch.dir, 'spans.tsv');
+    writeFileSync(path, [header, ...ones, ...twenties].join('\n') + '\n');
+    const matrix = await loadMatrix(path, { threads: 2 });
+    try {
+      assert.equal(matrix.layout.contigs.length, 2700);
+      const outputs: Buffer[] = [];
+      const spans: [number, number][] = [];
+      for (const ungrouped of [false, true]) {
+        const conversion = haplotypeConversion(() => [...matrix.pairs], {});
+        if (ungrouped) conversion.ungrouped = true;
+        const collectSpan = conversion.collectSpan?.bind(conversion);
+        conversion.collectSpan = (results, span) => {
+          spans.push([span.count, span.rows]);
+          collectSpan?.(results, span);
+        };
+        const sink = memorySink();
+        await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink });
+        outputs.push(sink.bytes());
+      }
+      assert.deepEqual(spans, [
+        [1835, 8200],
+        [512, 10240],
+        [353, 7060],
+      ]);
+      assert.ok((outputs[0] as Buffer).equals(outputs[1] as Buffer), 'same bytes as one task per contig');
+    } finally {
+      await matrix.close();
+    }
   });
 });

@@ -118,7 +118,7 @@ function smallContigRows(fields: number, bytes = SMALL_CONTIG_BYTES): number {
 /**
  * Describes `pack` for the driver: the contigs' columns go into the file as record batches, in
  * contig order. Small contigs (each one batch of at most `smallContigRows` rows) are encoded by a
- * worker, a group of them (the driver's: at most `smallContigRows` rows and 512 contigs) as one
+ * worker, a group of them (the driver's: at most `smallContigRows` rows, and as many contigs as its `groupFull` allows) as one
  * record batch, message and body (worker/pack-batch.ts), and the driver writes its bytes; a larger
  * contig is its own record batch, written by the main thread in `contigDone`, straight from the
  * shared buffers. With

@@ -60,13 +60,24 @@ export interface DriveOptions {
 }
 
 /**
- * Most ranges in one group: bounds a group's message, results and bytes. 512 small contigs make a
- * group of some milliseconds' work: 20,000 contigs of 20 sites are at least 40 groups, which share
- * out evenly over the workers and pipeline with the writes (4,096 made `stats` 6 groups of 3,277:
- * at 512, `stats` of them takes 0.92x the time and 348 -> 234 MiB; `vcf` of 100,000 contigs of 4 sites
- * 0.96x, 398 -> 302 MiB; `haplotype` and `pack` unchanged).
+ * When a group (or span) of small contigs is full: at `GROUP_RANGES` ranges once it holds
+ * `GROUP_ROWS` rows, else at `MAX_GROUP_RANGES`. This bounds a group's message, results and bytes
+ * while keeping its work worth a post and a reply. 512 contigs of 20 sites make a group of some
+ * milliseconds' work: 20,000 of them are 40 groups, which share out evenly over the workers and
+ * pipeline with the writes (4,096 made `stats` 6 groups of 3,277: at 512, `stats` of them takes
+ * 0.92x the time and 348 -> 234 MiB; `vcf` of 100,000 contigs of 4 sites 0.96x, 398 -> 302 MiB).
+ * 512 contigs of 4 sites, though, are 2,048 rows, a millisecond of work against some 0.5 ms of
+ * round trip; so a group of smaller contigs goes on to `GROUP_ROWS` rows: 100,000 contigs of 4
+ * sites are 49 groups, not 196.
  */
-const MAX_GROUP_RANGES = 512;
+const GROUP_RANGES = 512;
+const GROUP_ROWS = 8192;
+const MAX_GROUP_RANGES = 4096;
+
+/** Whether a group of `count` ranges and `rows` rows is full (see `GROUP_RANGES`). */
+function groupFull(count: number, rows: number): boolean {
+  return count >= MAX_GROUP_RANGES || (count >= GROUP_RANGES && rows >= GROUP_ROWS);
+}
 
 /** Size of the first output slots of a conversion without `slotBytes`, and the multiple a larger one is rounded to. */
 const FIRST_SLOT_BYTES = 1 << 18;
@@ -172,7 +183,7 @@ class Run<T extends WorkerTask> {
       const rows = typeof chunkRows === 'number' ? chunkRows : chunkRows(unit);
       for (const range of contigRanges(unit, rows)) {
         // A group holds at most `rows` rows: a range of a large contig is a task of its own.
-        const full = groupRows + (range.to - range.from) > rows || group.length >= MAX_GROUP_RANGES;
+        const full = groupRows + (range.to - range.from) > rows || groupFull(group.length, groupRows);
         if (group.length > 0 && (full || this.conversion.ungrouped)) {
           yield this.launch(group);
           group = [];
@@ -352,7 +363,7 @@ export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
 
 /**
  * A loaded matrix's contigs in order: spans of small ones (each one batch of at most
- * `limits.rows` rows, a span at most `limits.rows` rows and `MAX_GROUP_RANGES` contigs over one
+ * `limits.rows` rows, a span at most `limits.rows` rows and as many contigs as `groupFull` allows over one
  * column set; a packed matrix's checked batches go as units), units of the others. `first`: the
  * first contig's unit, made already.
  */
@@ -369,7 +380,7 @@ function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit)
     for (let c = b; c < end; c++) rowStart += table.rows[c] as number;
     if (end === b + 1 && rows > 0 && rows <= limits.rows && !batchChecked(table, b)) {
       // A span ends when it is full or this contig's columns are another set.
-      if (span && (span.rows + rows > limits.rows || span.count >= MAX_GROUP_RANGES || table.set[b] !== table.set[span.first])) {
+      if (span && (span.rows + rows > limits.rows || groupFull(span.count, span.rows) || table.set[b] !== table.set[span.first])) {
         yield span;
         span = undefined;
       }
