@@ -32,6 +32,8 @@ export interface Binding {
    * the last POS of the run before it, the name's offset in `buf` and its length.
    */
   parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array, runs: Int32Array): void;
+  /** Ends the process at once with exit status `code` (`_exit`): nothing buffered in it is written, no `exit` event runs. */
+  exitNow?(code: number): never;
 }
 
 function loadBinding(): Binding | undefined {

@@ -1,11 +1,16 @@
 // The native binding's memory advice (src/native.ts, native/binding.c): `sharedBuffer` gives new,
 // zeroed shared memory of the size asked, with transparent huge pages asked for when it is large;
 // the binding's `adviseHugePages` takes the advice only over whole 2 MiB pages inside the bytes.
+// And its `exitNow`, with which a completed command-line run ends: with its status, and with
+// every byte of its output written, also through a pipe its reader is slow to empty.
 
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { binding, sharedBuffer } from '../src/native.js';
+import { cliPath, generate, root, runCli, scratchDir } from './helpers.js';
 
 /** Whether this kernel takes MADV_HUGEPAGE (its setting is `always` or `madvise`). */
 function kernelTakesAdvice(): boolean {
@@ -47,5 +52,40 @@ describe('shared memory with huge pages', () => {
     assert.throws(() => advise(new Uint16Array(8)), /expected a Uint8Array/);
     assert.throws(() => advise(new SharedArrayBuffer(8)), /expected a Uint8Array/);
     assert.throws(() => advise(undefined), /expected a Uint8Array/);
+  });
+});
+
+describe('ending a completed run at once (exitNow)', () => {
+  const built = binding?.exitNow ? false : 'the native binding is not built (npm run build:native)';
+
+  it('ends the process with the status given, after what it wrote synchronously', { skip: built }, () => {
+    const script = `const b = require(${JSON.stringify(join(root, 'native/build/Release/genomatrix.node'))}); process.stdout.write('written'); b.exitNow(3); console.log('never');`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 3);
+    assert.equal(run.stdout, 'written');
+  });
+
+  it('a run to standard output delivers every byte through a pipe read late, and exits 0', { skip: built }, async () => {
+    const scratch = scratchDir();
+    try {
+      // Some 4 MB of haplotype table: far more than a pipe holds (64 KiB), so the run waits for its reader.
+      const matrix = join(scratch.dir, 'm.tsv');
+      generate(matrix, ['--contigs', '3', '--sites', '20000', '--haplotypes', '31', '--seed', '7']);
+      const file = join(scratch.dir, 'out.tsv');
+      assert.equal(runCli(['haplotype', matrix, '-o', file, '-q']).status, 0);
+      const child = spawn(process.execPath, [cliPath, 'haplotype', matrix, '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.pause();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stdout.resume();
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(status, 0);
+      const expected = readFileSync(file);
+      assert.ok(expected.length > 1 << 20, `${expected.length} bytes`);
+      assert.ok(Buffer.concat(chunks).equals(expected), 'the piped output is the file output, byte for byte');
+    } finally {
+      scratch.cleanup();
+    }
   });
 });

@@ -5,6 +5,8 @@ import yargs, { type Arguments, type Argv } from 'yargs';
 import { hideBin, Parser } from 'yargs/helpers';
 import { ExitCode, GenomatrixError } from '../errors.js';
 import { removeTemporaries } from '../write/temporary-files.js';
+import { endThreadsWithProcess } from '../dispatch/worker-pool.js';
+import { binding } from '../native.js';
 import { haplotypeCommand } from './commands/haplotype.js';
 import { statsCommand } from './commands/stats.js';
 import { vcfCommand } from './commands/vcf.js';
@@ -19,6 +21,11 @@ import { helpWidth } from './help.js';
 import { stopProgressBars } from './progress-bar.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Resolves once `stream` has handed every write before it to the system. */
+async function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength > 0) await new Promise<void>((resolve) => stream.write('', () => resolve()));
+}
 
 function fail(message: string, code: number): never {
   stopProgressBars();
@@ -69,6 +76,12 @@ function standardInputArguments(argv: Arguments, parser?: Argv): void {
   }
 }
 
+// A run that completes ends the process at once (native.ts `exitNow`, when the binding has it):
+// its outputs are written and committed, and Node's own exit would take each worker thread's heap
+// down page by page first (docs/architecture.md, "The command line's end").
+const exitNow = binding?.exitNow;
+if (exitNow) endThreadsWithProcess();
+
 try {
   const cli = withoutKeptHelp(yargs(hideBin(process.argv)))
     .scriptName('genomatrix')
@@ -99,6 +112,13 @@ try {
       fail(`${message ?? error?.message} (see genomatrix --help)`, ExitCode.usageError);
     })
     .parseAsync();
+  if (exitNow) {
+    // Anything standard output or error still holds (a write the system did not take at once) goes first.
+    await drained(process.stdout);
+    await drained(process.stderr);
+    removeTemporaries(); // none on success: what the `exit` event, which exitNow skips, would do
+    exitNow(0);
+  }
 } catch (error) {
   if (error instanceof GenomatrixError) {
     if (error.exitCode === ExitCode.ok) process.exit(0); // closed output pipe
