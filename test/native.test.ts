@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { binding, sharedBuffer } from '../src/native.js';
@@ -63,6 +63,21 @@ describe('ending a completed run at once (exitNow)', () => {
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     assert.equal(run.status, 3);
     assert.equal(run.stdout, 'written');
+  });
+
+  it('not when Node writes something at the end: a run under --cpu-prof writes its profiles, main thread and workers', { skip: built }, () => {
+    const scratch = scratchDir();
+    try {
+      const matrix = join(scratch.dir, 'm.tsv');
+      generate(matrix, ['--contigs', '2', '--sites', '2000', '--haplotypes', '5', '--seed', '8']);
+      const profiles = join(scratch.dir, 'profiles');
+      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, cliPath, 'haplotype', matrix, '-o', join(scratch.dir, 'out.tsv'), '--threads', '2', '-q'], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      const written = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
+      assert.ok(written.length >= 2, `profiles: ${written.join(', ')}`);
+    } finally {
+      scratch.cleanup();
+    }
   });
 
   it('a run to standard output delivers every byte through a pipe read late, and exits 0', { skip: built }, async () => {

@@ -22,6 +22,13 @@ import { stopProgressBars } from './progress-bar.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** Whether Node writes something as the process ends: a profile (`--cpu-prof`, `--heap-prof`, `--prof`) or coverage (`NODE_V8_COVERAGE`). */
+function nodeWritesAtExit(): boolean {
+  if (process.env.NODE_V8_COVERAGE) return true;
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return flags.some((flag) => /^--(cpu-prof|heap-prof|prof)(\b|=|$)/.test(flag));
+}
+
 /** Resolves once `stream` has handed every write before it to the system. */
 async function drained(stream: NodeJS.WriteStream): Promise<void> {
   if (stream.writableLength > 0) await new Promise<void>((resolve) => stream.write('', () => resolve()));
@@ -79,7 +86,8 @@ function standardInputArguments(argv: Arguments, parser?: Argv): void {
 // A run that completes ends the process at once (native.ts `exitNow`, when the binding has it):
 // its outputs are written and committed, and Node's own exit would take each worker thread's heap
 // down page by page first (docs/architecture.md, "The command line's end").
-const exitNow = binding?.exitNow;
+// Not when Node is to write something as the process ends: a CPU or heap profile, V8 coverage.
+const exitNow = nodeWritesAtExit() ? undefined : binding?.exitNow;
 if (exitNow) endThreadsWithProcess();
 
 try {
