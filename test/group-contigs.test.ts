@@ -78,14 +78,15 @@ describe('grouping contig runs', () => {
     assert.deepEqual(placements(plan)[2999], { name: 's2999', start: 5998, rows: 2 });
   });
 
-  it('a number list keeps every entry as it grows, and copies them to a buffer of their own', () => {
+  it('a number list keeps every entry as it grows, and copies them to shared memory of their own', () => {
     const list = new NumberList(2);
     const values = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? -1 - i : i * 2 ** 33));
     for (const value of values) list.push(value);
     assert.equal(list.length, 1000);
-    const copy = list.copy();
+    const copy = list.sharedCopy();
     assert.deepEqual(Array.from(copy), values);
-    // Posted as it is: the copy's buffer holds the entries and nothing more.
+    // Posted as it is, not copied: shared, and holding the entries and nothing more.
+    assert.ok(copy.buffer instanceof SharedArrayBuffer);
     assert.equal(copy.buffer.byteLength, 8 * 1000);
     list.values[0] = 5;
     assert.equal(copy[0], -1, 'the copy is not a view of the list');

@@ -22,9 +22,15 @@ export class NumberList {
     this.values[this.length++] = value;
   }
 
-  /** The entries, in an array of their own (to post: a view would send the whole buffer). */
-  copy(): Float64Array {
-    return this.values.slice(0, this.length);
+  /**
+   * The entries, in shared memory of their own: a message passes a SharedArrayBuffer as it is,
+   * where an array of its own would be copied into the message and out again (and a view of
+   * `values` would send all of it).
+   */
+  sharedCopy(): Float64Array {
+    const copy = new Float64Array(new SharedArrayBuffer(8 * this.length));
+    copy.set(this.values.subarray(0, this.length));
+    return copy;
   }
 
   private grow(): void {

@@ -515,7 +515,7 @@ export class ChunkParser {
 
   /** The runs parsed, as the result hands them back. */
   get runs(): ContigRuns {
-    return { names: this.runNames, numbers: this.runNumbers.copy() };
+    return { names: this.runNames, numbers: this.runNumbers.sharedCopy() };
   }
 
   private alleleProblem = '';
