@@ -1,5 +1,5 @@
 /*
- * genomatrix's optional native binding (loaded by src/native.ts), for five jobs JavaScript cannot
+ * genomatrix's optional native binding (loaded by src/native.ts), for six jobs JavaScript cannot
  * do, or not as fast:
  *
  * - ISA-L's inflate (Intel's Intelligent Storage Acceleration Library, igzip), which inflates about
@@ -20,6 +20,14 @@
  *   complete(inflater)                whether the data so far ends at the end of a member
  *   bgzfCompress(src, dst, level)     src as BGZF blocks (no end block) in dst: bytes written, -2 dst too small
  *   adviseHugePages(bytes)            huge pages over the 2 MiB-aligned inside of bytes' memory: whether granted
+ *
+ * - The haplotype table's lines for one-byte alleles (src/worker/haplotype-chunk.ts writes the
+ *   others): the same bytes as the kernel's own loop, from its tables.
+ *
+ *   haplotypeEncoder(columns, pos, ref, pairs, out)   an encoder of a task's views
+ *   haplotypeRows(encoder, row, n, at, contig, template, bytes, state)
+ *                                     the lines of rows [row, row + n) from out[at]: state = [N
+ *                                     code, - code] in, [offset after the lines, lines] out
  *
  * - Ending the process at once when the command line is done (src/cli/cli.ts): its worker threads'
  *   heaps are not taken down one page at a time.
@@ -486,6 +494,235 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * The haplotype table's lines for one-byte alleles (src/worker/haplotype-chunk.ts, which writes
+ * every other form): the same bytes as its `encodeBlock`, from the same tables. An encoder holds a
+ * task's views (row 0 of each at the views' first row), the pairs' columns and the output slot; the
+ * JavaScript side keeps those arrays alive as long as the encoder.
+ */
+typedef struct {
+  size_t rows;              /* rows of the views */
+  size_t haplotypes;
+  const uint8_t **columns;  /* each haplotype column */
+  size_t pairs;
+  const uint8_t **pair_a;   /* each pair's two columns */
+  const uint8_t **pair_b;
+  const int32_t *pos;
+  const uint8_t *ref;
+  uint8_t *out;
+  size_t out_length;
+} hap_encoder_t;
+
+static void free_hap_encoder(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  hap_encoder_t *e = data;
+  free(e->columns);
+  free(e->pair_a);
+  free(e->pair_b);
+  free(e);
+}
+
+/* Rows masked at a time: a block's masks stay in the first cache level. */
+#define HAP_BLOCK 1024
+/* Codes with a mask bit of their own (src/layout/alt-rule.ts `RARE_CODE`); rarer ones set RARE_BIT. */
+#define RARE_CODE 7
+#define RARE_BIT 128
+
+static inline uint8_t allele_bit(uint8_t code) { return code < RARE_CODE ? (uint8_t)(1u << code) : RARE_BIT; }
+
+/* haplotypeEncoder(columns, pos, ref, pairs, out): an encoder of those views (pairs: two column indexes a pair). */
+static napi_value haplotype_encoder(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  uint32_t count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || napi_get_array_length(env, argv[0], &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "haplotypeEncoder(columns, pos, ref, pairs, out): expected an array of Uint8Array");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset, rows, ref_length, pair_numbers, out_length;
+  void *pos, *ref, *pairs, *out;
+  if (napi_get_typedarray_info(env, argv[1], &type, &rows, &pos, &buffer, &offset) != napi_ok || type != napi_int32_array ||
+      !bytes_of(env, argv[2], napi_uint8_array, &ref, &ref_length) ||
+      napi_get_typedarray_info(env, argv[3], &type, &pair_numbers, &pairs, &buffer, &offset) != napi_ok || type != napi_int32_array ||
+      !bytes_of(env, argv[4], napi_uint8_array, &out, &out_length)) {
+    napi_throw_type_error(env, NULL, "haplotypeEncoder: expected an Int32Array, a Uint8Array, an Int32Array and a Uint8Array");
+    return NULL;
+  }
+  if (ref_length < rows) {
+    napi_throw_range_error(env, NULL, "haplotypeEncoder: REF shorter than POS");
+    return NULL;
+  }
+  hap_encoder_t *e = calloc(1, sizeof(hap_encoder_t));
+  if (e != NULL) {
+    e->columns = calloc(count + 1, sizeof(uint8_t *));
+    e->pair_a = calloc(pair_numbers / 2 + 1, sizeof(uint8_t *));
+    e->pair_b = calloc(pair_numbers / 2 + 1, sizeof(uint8_t *));
+  }
+  if (e == NULL || e->columns == NULL || e->pair_a == NULL || e->pair_b == NULL) {
+    if (e != NULL) free_hap_encoder(env, e, NULL);
+    napi_throw_error(env, NULL, "genomatrix binding: out of memory");
+    return NULL;
+  }
+  e->rows = rows;
+  e->haplotypes = count;
+  e->pos = pos;
+  e->ref = ref;
+  e->out = out;
+  e->out_length = out_length;
+  for (uint32_t c = 0; c < count; c++) {
+    napi_value column;
+    void *data;
+    size_t length;
+    if (napi_get_element(env, argv[0], c, &column) != napi_ok || !bytes_of(env, column, napi_uint8_array, &data, &length)) {
+      free_hap_encoder(env, e, NULL);
+      return NULL;
+    }
+    if (length < rows) {
+      free_hap_encoder(env, e, NULL);
+      napi_throw_range_error(env, NULL, "haplotypeEncoder: a column shorter than POS");
+      return NULL;
+    }
+    e->columns[c] = data;
+  }
+  const int32_t *pair = pairs;
+  e->pairs = pair_numbers / 2;
+  for (size_t p = 0; p < e->pairs; p++) {
+    if (pair[2 * p] < 0 || (uint32_t)pair[2 * p] >= count || pair[2 * p + 1] < 0 || (uint32_t)pair[2 * p + 1] >= count) {
+      free_hap_encoder(env, e, NULL);
+      napi_throw_range_error(env, NULL, "haplotypeEncoder: a pair's column out of range");
+      return NULL;
+    }
+    e->pair_a[p] = e->columns[pair[2 * p]];
+    e->pair_b[p] = e->columns[pair[2 * p + 1]];
+  }
+  napi_value result;
+  if (napi_create_external(env, e, free_hap_encoder, NULL, &result) != napi_ok) {
+    free_hap_encoder(env, e, NULL);
+    return NULL;
+  }
+  return result;
+}
+
+/* POS in decimal at `o`; returns the new offset. */
+static inline size_t put_pos(uint8_t *out, size_t o, uint32_t value) {
+  uint8_t digits[10];
+  int d = 10;
+  do {
+    digits[--d] = (uint8_t)('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  memcpy(out + o, digits + d, (size_t)(10 - d));
+  return o + (size_t)(10 - d);
+}
+
+/*
+ * haplotypeRows(encoder, row, n, at, contig, template, bytes, state): the lines of rows [row, row + n)
+ * from out[at]. contig: the name's bytes; template: every pair's `\t<contig>\t?|?`; bytes: each
+ * code's one allele byte (256); state: [missing code or -1, deletion code or -1] in, [offset after
+ * the lines, lines] out. Throws when the slot could be too small (the caller sizes it as for JavaScript).
+ */
+static napi_value haplotype_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  hap_encoder_t *e;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
+    napi_throw_type_error(env, NULL, "haplotypeRows(encoder, row, n, at, contig, template, bytes, state): expected an encoder");
+    return NULL;
+  }
+  double row_value, n_value, at_value;
+  void *contig_data, *template_data, *bytes_data, *state_data;
+  size_t contig_length, template_length, bytes_length, state_length;
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_value_double(env, argv[1], &row_value) != napi_ok || napi_get_value_double(env, argv[2], &n_value) != napi_ok || napi_get_value_double(env, argv[3], &at_value) != napi_ok ||
+      !bytes_of(env, argv[4], napi_uint8_array, &contig_data, &contig_length) || !bytes_of(env, argv[5], napi_uint8_array, &template_data, &template_length) ||
+      !bytes_of(env, argv[6], napi_uint8_array, &bytes_data, &bytes_length) ||
+      napi_get_typedarray_info(env, argv[7], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 2 || bytes_length < 256) {
+    napi_throw_type_error(env, NULL, "haplotypeRows: expected numbers, three Uint8Arrays and a Float64Array of 2");
+    return NULL;
+  }
+  size_t first = (size_t)row_value, n = (size_t)n_value, o = (size_t)at_value;
+  if (row_value < 0 || n_value < 0 || at_value < 0 || first + n > e->rows || o > e->out_length) {
+    napi_throw_range_error(env, NULL, "haplotypeRows: rows or offset out of range");
+    return NULL;
+  }
+  double *state = state_data;
+  const int missing = (int)state[0], deletion = (int)state[1];
+  const uint8_t *contig = contig_data, *template = template_data, *byte = bytes_data;
+  /* The most bytes a line takes: contig, POS (10 digits), REF, up to 256 alts and commas, tabs, the pairs. */
+  const size_t line_bound = contig_length + 16 + 2 * 256 + template_length + 1;
+  const uint8_t missing_bit = missing >= 0 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
+  uint8_t shown[256], mask[HAP_BLOCK], alts[256];
+  int32_t seen[256];
+  memcpy(shown, byte, 256);
+  for (int c = 0; c < 256; c++) seen[c] = -1;
+  size_t lines = 0;
+  for (size_t base = first; base < first + n; base += HAP_BLOCK) {
+    const size_t rows = first + n - base < HAP_BLOCK ? first + n - base : HAP_BLOCK;
+    memset(mask, 0, rows);
+    for (size_t h = 0; h < e->haplotypes; h++) {
+      const uint8_t *column = e->columns[h] + base;
+      for (size_t k = 0; k < rows; k++) mask[k] |= allele_bit(column[k]);
+    }
+    for (size_t k = 0; k < rows; k++) {
+      const size_t r = base + k;
+      const uint8_t ref = e->ref[r];
+      uint8_t m = mask[k] & (uint8_t)~missing_bit;
+      if (ref < RARE_CODE) m &= (uint8_t)~(1u << ref);
+      if (m == 0) continue;
+      size_t alt_count = 1;
+      if ((m & (m - 1)) == 0 && m != RARE_BIT) alts[0] = (uint8_t)__builtin_ctz(m);
+      else {
+        /* The alt rule's scan (src/layout/alt-rule.ts `altAlleles`): distinct codes, not N or REF, in column order. */
+        alt_count = 0;
+        for (size_t h = 0; h < e->haplotypes; h++) {
+          const uint8_t c = e->columns[h][r];
+          if ((int)c != missing && c != ref && seen[c] != (int32_t)r) {
+            seen[c] = (int32_t)r;
+            alts[alt_count++] = c;
+          }
+        }
+        if (alt_count == 0) continue;
+      }
+      if (e->out_length - o < line_bound) {
+        napi_throw_range_error(env, NULL, "haplotype task: output slot too small for its rows");
+        return NULL;
+      }
+      uint8_t *out = e->out;
+      memcpy(out + o, contig, contig_length);
+      o += contig_length;
+      out[o++] = TAB;
+      o = put_pos(out, o, (uint32_t)e->pos[r]);
+      out[o++] = TAB;
+      out[o++] = byte[ref];
+      out[o++] = TAB;
+      for (size_t i = 0; i < alt_count; i++) {
+        if (i > 0) out[o++] = ',';
+        out[o++] = byte[alts[i]];
+      }
+      /* Each pair's fragment copied whole, then its two alleles written in; N and - show the row's REF. */
+      if (missing >= 0) shown[missing] = byte[ref];
+      if (deletion >= 0) shown[deletion] = byte[ref];
+      memcpy(out + o, template, template_length);
+      const size_t fragment = contig_length + 5;
+      for (size_t p = 0, at = o + contig_length + 2; p < e->pairs; p++, at += fragment) {
+        out[at] = shown[e->pair_a[p][r]];
+        out[at + 2] = shown[e->pair_b[p][r]];
+      }
+      o += template_length;
+      out[o++] = NL;
+      lines++;
+    }
+  }
+  state[0] = (double)o;
+  state[1] = (double)lines;
+  return NULL;
+}
+
+/*
  * Ends the process at once with exit status `code`, as _exit does: the kernel frees its memory in
  * one go, where Node's own exit stops each worker thread and frees its heap page by page (20-40 ms
  * of a run here, munmap being slow on these virtual machines). The caller has finished every
@@ -509,6 +746,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "adviseHugePages", NULL, advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL },
     { "rowParser", NULL, row_parser, NULL, NULL, NULL, napi_enumerable, NULL },
     { "parseLines", NULL, parse_lines, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "haplotypeEncoder", NULL, haplotype_encoder, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "haplotypeRows", NULL, haplotype_rows, NULL, NULL, NULL, napi_enumerable, NULL },
     { "exitNow", NULL, exit_now, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

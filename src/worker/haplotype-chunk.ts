@@ -8,6 +8,7 @@ import { ALLELE_BIT, altAlleles, altBits, missingBitOf, RARE_BIT } from '../layo
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
 import { NameScratch } from './name-scratch.js';
+import { nativeEncode } from '../native.js';
 import type { SharedRows } from './shared-views.js';
 
 const TAB = 9;
@@ -115,6 +116,15 @@ function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: num
   // compiled on the fly mid-loop and thrown away again on every path it had not yet seen.
   // A group's small contigs share the encoder and its word views: a contig of 20 sites is masked
   // by the word as a contig of a million is, from wherever in a word its first row lies.
+  if (encoder.native) {
+    // The binding's loop: the same lines, for one-byte alleles (native/binding.c `haplotypeRows`).
+    const state = NATIVE_STATE;
+    state[0] = encoder.alleles.missing;
+    state[1] = encoder.alleles.deletion;
+    (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeRows(encoder.native, encoder.row, rows, at, encoder.contig, encoder.pairTemplate, encoder.alleleByte, state);
+    encoder.lines = state[1] as number;
+    return { end: state[0] as number, lines: encoder.lines };
+  }
   const words = encoder.wordColumns !== undefined;
   let o = at;
   for (let base = encoder.row, end = encoder.row + rows; base < end; base += BLOCK_ROWS) {
@@ -128,6 +138,9 @@ function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: num
   }
   return { end: o, lines: encoder.lines };
 }
+
+/** `haplotypeRows`' state: the codes of N and - in, the offset after the lines and their count out. */
+const NATIVE_STATE = new Float64Array(2);
 
 /** The encoder of each set of shared views, kept as long as the group holds the views. */
 const groupEncoders = new WeakMap<BatchViews, RowEncoder>();
@@ -180,6 +193,8 @@ class RowEncoder {
   /** Row of the views that is the task's first. */
   row = 0;
   lines = 0;
+  /** The binding's encoder of these views (table lines of one-byte alleles), else undefined: this file's loop writes them. */
+  readonly native: object | undefined;
 
   constructor(task: HaplotypeTask, views: BatchViews) {
     const { pos, ref, haplotypes } = views;
@@ -204,6 +219,8 @@ class RowEncoder {
     const { missing } = this.alleles;
     this.missingBit = missingBitOf(missing);
     this.alleleByte = firstBytes(this.alleles);
+    const native = nativeEncode?.haplotypeEncoder;
+    this.native = native && this.alleles.maxLength === 1 && !this.phaseExtender ? native(haplotypes, pos, ref, task.pairs, this.out) : undefined;
   }
 
   /** Starts a task: its contig (the pair template made again when it changes) and its first row in the views. */
