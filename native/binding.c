@@ -28,6 +28,9 @@
  *   haplotypeRows(encoder, row, n, at, contig, template, bytes, state)
  *                                     the lines of rows [row, row + n) from out[at]: state = [N
  *                                     code, - code] in, [offset after the lines, lines] out
+ *   haplotypeSpan(encoder, tasks, names, at, bytes, state)
+ *                                     a span's small contigs one after the other, four numbers a
+ *                                     contig in tasks: first row, rows, name offset and length
  *
  * - Ending the process at once when the command line is done (src/cli/cli.ts): its worker threads'
  *   heaps are not taken down one page at a time.
@@ -617,6 +620,95 @@ static inline size_t put_pos(uint8_t *out, size_t o, uint32_t value) {
   return o + (size_t)(10 - d);
 }
 
+/* What the lines of one task's rows are written from: each code's byte, the codes of N and -, scratch. */
+typedef struct {
+  const uint8_t *byte;
+  int missing, deletion;
+  uint8_t missing_bit;
+  uint8_t shown[256];
+  int32_t seen[256];
+} hap_tables_t;
+
+static void hap_tables(hap_tables_t *t, const uint8_t *byte, int missing, int deletion) {
+  t->byte = byte;
+  t->missing = missing;
+  t->deletion = deletion;
+  t->missing_bit = missing >= 0 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
+  memcpy(t->shown, byte, 256);
+  for (int c = 0; c < 256; c++) t->seen[c] = -1;
+}
+
+/*
+ * The lines of rows [first, first + n) of the encoder's views from out[*at] (the same bytes as
+ * encodeBlock in src/worker/haplotype-chunk.ts): contig, the name's bytes; template, every pair's
+ * `\t<contig>\t?|?`. Returns 0 when the slot could be too small for a line.
+ */
+static int encode_rows(const hap_encoder_t *e, hap_tables_t *t, size_t first, size_t n, size_t *at, const uint8_t *contig, size_t contig_length, const uint8_t *template,
+                       size_t template_length, size_t *lines) {
+  /* The most bytes a line takes: contig, POS (10 digits), REF, up to 256 alts and commas, tabs, the pairs. */
+  const size_t line_bound = contig_length + 16 + 2 * 256 + template_length + 1;
+  const uint8_t *byte = t->byte;
+  const int missing = t->missing, deletion = t->deletion;
+  uint8_t mask[HAP_BLOCK], alts[256];
+  uint8_t *out = e->out;
+  size_t o = *at;
+  for (size_t base = first; base < first + n; base += HAP_BLOCK) {
+    const size_t rows = first + n - base < HAP_BLOCK ? first + n - base : HAP_BLOCK;
+    memset(mask, 0, rows);
+    for (size_t h = 0; h < e->haplotypes; h++) {
+      const uint8_t *column = e->columns[h] + base;
+      for (size_t k = 0; k < rows; k++) mask[k] |= allele_bit(column[k]);
+    }
+    for (size_t k = 0; k < rows; k++) {
+      const size_t r = base + k;
+      const uint8_t ref = e->ref[r];
+      uint8_t m = mask[k] & (uint8_t)~t->missing_bit;
+      if (ref < RARE_CODE) m &= (uint8_t)~(1u << ref);
+      if (m == 0) continue;
+      size_t alt_count = 1;
+      if ((m & (m - 1)) == 0 && m != RARE_BIT) alts[0] = (uint8_t)__builtin_ctz(m);
+      else {
+        /* The alt rule's scan (src/layout/alt-rule.ts `altAlleles`): distinct codes, not N or REF, in column order. */
+        alt_count = 0;
+        for (size_t h = 0; h < e->haplotypes; h++) {
+          const uint8_t c = e->columns[h][r];
+          if ((int)c != missing && c != ref && t->seen[c] != (int32_t)r) {
+            t->seen[c] = (int32_t)r;
+            alts[alt_count++] = c;
+          }
+        }
+        if (alt_count == 0) continue;
+      }
+      if (e->out_length - o < line_bound) return 0;
+      memcpy(out + o, contig, contig_length);
+      o += contig_length;
+      out[o++] = TAB;
+      o = put_pos(out, o, (uint32_t)e->pos[r]);
+      out[o++] = TAB;
+      out[o++] = byte[ref];
+      out[o++] = TAB;
+      for (size_t i = 0; i < alt_count; i++) {
+        if (i > 0) out[o++] = ',';
+        out[o++] = byte[alts[i]];
+      }
+      /* Each pair's fragment copied whole, then its two alleles written in; N and - show the row's REF. */
+      if (missing >= 0) t->shown[missing] = byte[ref];
+      if (deletion >= 0) t->shown[deletion] = byte[ref];
+      memcpy(out + o, template, template_length);
+      const size_t fragment = contig_length + 5;
+      for (size_t p = 0, a = o + contig_length + 2; p < e->pairs; p++, a += fragment) {
+        out[a] = t->shown[e->pair_a[p][r]];
+        out[a + 2] = t->shown[e->pair_b[p][r]];
+      }
+      o += template_length;
+      out[o++] = NL;
+      (*lines)++;
+    }
+  }
+  *at = o;
+  return 1;
+}
+
 /*
  * haplotypeRows(encoder, row, n, at, contig, template, bytes, state): the lines of rows [row, row + n)
  * from out[at]. contig: the name's bytes; template: every pair's `\t<contig>\t?|?`; bytes: each
@@ -650,72 +742,88 @@ static napi_value haplotype_rows(napi_env env, napi_callback_info info) {
     return NULL;
   }
   double *state = state_data;
-  const int missing = (int)state[0], deletion = (int)state[1];
-  const uint8_t *contig = contig_data, *template = template_data, *byte = bytes_data;
-  /* The most bytes a line takes: contig, POS (10 digits), REF, up to 256 alts and commas, tabs, the pairs. */
-  const size_t line_bound = contig_length + 16 + 2 * 256 + template_length + 1;
-  const uint8_t missing_bit = missing >= 0 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
-  uint8_t shown[256], mask[HAP_BLOCK], alts[256];
-  int32_t seen[256];
-  memcpy(shown, byte, 256);
-  for (int c = 0; c < 256; c++) seen[c] = -1;
+  hap_tables_t t;
+  hap_tables(&t, bytes_data, (int)state[0], (int)state[1]);
   size_t lines = 0;
-  for (size_t base = first; base < first + n; base += HAP_BLOCK) {
-    const size_t rows = first + n - base < HAP_BLOCK ? first + n - base : HAP_BLOCK;
-    memset(mask, 0, rows);
-    for (size_t h = 0; h < e->haplotypes; h++) {
-      const uint8_t *column = e->columns[h] + base;
-      for (size_t k = 0; k < rows; k++) mask[k] |= allele_bit(column[k]);
+  if (!encode_rows(e, &t, first, n, &o, contig_data, contig_length, template_data, template_length, &lines)) {
+    napi_throw_range_error(env, NULL, "haplotype task: output slot too small for its rows");
+    return NULL;
+  }
+  state[0] = (double)o;
+  state[1] = (double)lines;
+  return NULL;
+}
+
+/*
+ * haplotypeSpan(encoder, tasks, names, at, bytes, state): the lines of a span's small contigs one
+ * after the other from out[at], each as haplotypeRows writes it: tasks holds four numbers a
+ * contig (its first row in the views, its rows, its name's offset and length in names' UTF-8 bytes);
+ * the pairs' fragment is made here for each name. state as for haplotypeRows.
+ */
+static napi_value haplotype_span(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  hap_encoder_t *e;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
+    napi_throw_type_error(env, NULL, "haplotypeSpan(encoder, tasks, names, at, bytes, state): expected an encoder");
+    return NULL;
+  }
+  void *tasks_data, *names_data, *bytes_data, *state_data;
+  size_t task_numbers, names_length, bytes_length, state_length, offset;
+  double at_value;
+  napi_typedarray_type type;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, argv[1], &type, &task_numbers, &tasks_data, &buffer, &offset) != napi_ok || type != napi_float64_array ||
+      !bytes_of(env, argv[2], napi_uint8_array, &names_data, &names_length) || napi_get_value_double(env, argv[3], &at_value) != napi_ok ||
+      !bytes_of(env, argv[4], napi_uint8_array, &bytes_data, &bytes_length) ||
+      napi_get_typedarray_info(env, argv[5], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 2 || bytes_length < 256) {
+    napi_throw_type_error(env, NULL, "haplotypeSpan: expected a Float64Array, a Uint8Array, a number, a Uint8Array and a Float64Array of 2");
+    return NULL;
+  }
+  const double *tasks = tasks_data;
+  const uint8_t *names = names_data;
+  size_t o = (size_t)at_value;
+  if (at_value < 0 || o > e->out_length) {
+    napi_throw_range_error(env, NULL, "haplotypeSpan: offset out of range");
+    return NULL;
+  }
+  double *state = state_data;
+  hap_tables_t t;
+  hap_tables(&t, bytes_data, (int)state[0], (int)state[1]);
+  uint8_t *template = NULL;
+  size_t template_room = 0, lines = 0;
+  int ok = 1;
+  const char *problem = NULL;
+  for (size_t k = 0; k + 4 <= task_numbers && ok; k += 4) {
+    const double row = tasks[k], n = tasks[k + 1], from = tasks[k + 2], length = tasks[k + 3];
+    if (row < 0 || n < 0 || from < 0 || length < 0 || (size_t)row + (size_t)n > e->rows || (size_t)from + (size_t)length > names_length) {
+      problem = "haplotypeSpan: a contig's rows or name out of range";
+      break;
     }
-    for (size_t k = 0; k < rows; k++) {
-      const size_t r = base + k;
-      const uint8_t ref = e->ref[r];
-      uint8_t m = mask[k] & (uint8_t)~missing_bit;
-      if (ref < RARE_CODE) m &= (uint8_t)~(1u << ref);
-      if (m == 0) continue;
-      size_t alt_count = 1;
-      if ((m & (m - 1)) == 0 && m != RARE_BIT) alts[0] = (uint8_t)__builtin_ctz(m);
-      else {
-        /* The alt rule's scan (src/layout/alt-rule.ts `altAlleles`): distinct codes, not N or REF, in column order. */
-        alt_count = 0;
-        for (size_t h = 0; h < e->haplotypes; h++) {
-          const uint8_t c = e->columns[h][r];
-          if ((int)c != missing && c != ref && seen[c] != (int32_t)r) {
-            seen[c] = (int32_t)r;
-            alts[alt_count++] = c;
-          }
-        }
-        if (alt_count == 0) continue;
+    const uint8_t *contig = names + (size_t)from;
+    const size_t contig_length = (size_t)length, fragment = contig_length + 5, template_length = e->pairs * fragment;
+    if (template_length > template_room) {
+      free(template);
+      template_room = 2 * template_length;
+      template = malloc(template_room);
+      if (template == NULL) {
+        problem = "genomatrix binding: out of memory";
+        break;
       }
-      if (e->out_length - o < line_bound) {
-        napi_throw_range_error(env, NULL, "haplotype task: output slot too small for its rows");
-        return NULL;
-      }
-      uint8_t *out = e->out;
-      memcpy(out + o, contig, contig_length);
-      o += contig_length;
-      out[o++] = TAB;
-      o = put_pos(out, o, (uint32_t)e->pos[r]);
-      out[o++] = TAB;
-      out[o++] = byte[ref];
-      out[o++] = TAB;
-      for (size_t i = 0; i < alt_count; i++) {
-        if (i > 0) out[o++] = ',';
-        out[o++] = byte[alts[i]];
-      }
-      /* Each pair's fragment copied whole, then its two alleles written in; N and - show the row's REF. */
-      if (missing >= 0) shown[missing] = byte[ref];
-      if (deletion >= 0) shown[deletion] = byte[ref];
-      memcpy(out + o, template, template_length);
-      const size_t fragment = contig_length + 5;
-      for (size_t p = 0, at = o + contig_length + 2; p < e->pairs; p++, at += fragment) {
-        out[at] = shown[e->pair_a[p][r]];
-        out[at + 2] = shown[e->pair_b[p][r]];
-      }
-      o += template_length;
-      out[o++] = NL;
-      lines++;
     }
+    for (size_t p = 0; p < e->pairs; p++) {
+      uint8_t *f = template + p * fragment;
+      f[0] = TAB;
+      memcpy(f + 1, contig, contig_length);
+      f[contig_length + 1] = TAB;
+      f[contig_length + 3] = '|';
+    }
+    ok = encode_rows(e, &t, (size_t)row, (size_t)n, &o, contig, contig_length, template, template_length, &lines);
+  }
+  free(template);
+  if (problem != NULL || !ok) {
+    napi_throw_range_error(env, NULL, problem != NULL ? problem : "haplotype task: output slot too small for its rows");
+    return NULL;
   }
   state[0] = (double)o;
   state[1] = (double)lines;
@@ -748,6 +856,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "parseLines", NULL, parse_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "haplotypeEncoder", NULL, haplotype_encoder, NULL, NULL, NULL, napi_enumerable, NULL },
     { "haplotypeRows", NULL, haplotype_rows, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "haplotypeSpan", NULL, haplotype_span, NULL, NULL, NULL, napi_enumerable, NULL },
     { "exitNow", NULL, exit_now, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

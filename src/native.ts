@@ -44,6 +44,11 @@ export interface Binding {
    * [offset after the lines, lines] out.
    */
   haplotypeRows?(encoder: object, row: number, n: number, at: number, contig: Uint8Array, template: Uint8Array, bytes: Uint8Array, state: Float64Array): void;
+  /**
+   * A span's small contigs one after the other, as `haplotypeRows` writes each: `tasks` holds four
+   * numbers a contig (its first row in the views, its rows, its name's offset and length in `names`' bytes).
+   */
+  haplotypeSpan?(encoder: object, tasks: Float64Array, names: Uint8Array, at: number, bytes: Uint8Array, state: Float64Array): void;
   /** Ends the process at once with exit status `code` (`_exit`): nothing buffered in it is written, no `exit` event runs. */
   exitNow?(code: number): never;
 }
@@ -63,7 +68,7 @@ export const binding = loadBinding();
 export const nativeParse = process.env.GENOMATRIX_NATIVE_PARSE === '0' ? undefined : binding;
 
 /** The binding's haplotype lines for one-byte alleles, unless `GENOMATRIX_NATIVE_ENCODE=0` (the kernel's own loop then writes every line). */
-export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeRows ? undefined : binding;
+export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeSpan ? undefined : binding;
 
 /** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
 const HUGE_PAGE_BYTES = 4 << 20;

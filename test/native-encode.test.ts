@@ -4,7 +4,8 @@
 // The matrices hold what the binding's loop must get right: rows with one alt, with several (in
 // order of first appearance) and with none; N and - among the cells (shown as REF) and as REF;
 // one-byte alleles rarer than the six common ones (the alt rule's scan); a contig of many row
-// blocks; thousands of small contigs whose names change length (one encoder for a span of them);
+// blocks; thousands of small contigs whose names change length, some of several bytes a character
+// (one call for a span of them);
 // pairs chosen and reordered by --pairs and -s; plain and BGZF output, one and two threads, the
 // low-memory mode. The hand-worked fixtures (haplotype-fixtures.test.ts) check the lines
 // themselves, with the binding's loop on.
@@ -72,9 +73,11 @@ describe("the binding's haplotype lines", { skip: binding?.haplotypeRows ? false
     bothWays('long-low-memory', input, ['--low-memory']);
   });
 
-  it('thousands of small contigs whose names change length, and contigs longer than a span', () => {
+  it('thousands of small contigs whose names change length, some not ASCII, and contigs longer than a span', () => {
     const random = seededRandom(2);
-    const contigs: [string, number][] = Array.from({ length: 4000 }, (_, i) => [i % 7 === 0 ? `scaffold_${i}_x` : `c${i}`, 1 + Math.floor(random() * 6)]);
+    // Some names of several bytes a character (a span's names go to the binding as UTF-8 bytes).
+    const name = (i: number): string => (i % 7 === 0 ? `scaffold_${i}_x` : i % 11 === 0 ? `ctg_é_染_${i}` : `c${i}`);
+    const contigs: [string, number][] = Array.from({ length: 4000 }, (_, i) => [name(i), 1 + Math.floor(random() * 6)]);
     contigs.splice(1000, 0, ['big_a', 3000]);
     contigs.push(['big_b', 1500]);
     const input = scratch.file('small.tsv', matrixText(3, contigs));

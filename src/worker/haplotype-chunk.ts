@@ -91,21 +91,70 @@ export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): Enco
 export function runHaplotypeJoined(tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[]): EncodedChunk {
   let length = 0;
   let lines = 0;
-  for (let k = 0; k < tasks.length; k++) {
-    const done = encodeTask(tasks[k] as HaplotypeTask, shared[k], length);
+  for (let k = 0; k < tasks.length; ) {
+    const task = tasks[k] as HaplotypeTask;
+    const rows = shared[k];
+    const encoder = rows && encoderOf(task, rows);
+    if (encoder?.native) {
+      // The contigs over the same views go to the binding in one call (`haplotypeSpan`): a span of
+      // 512 small contigs was 512 calls, and 512 of this file's setups around them.
+      let end = k + 1;
+      while (end < tasks.length && shared[end]?.views === (rows as SharedRows).views) end++;
+      const done = encodeSpan(encoder, tasks, shared, k, end, length);
+      length = done.end;
+      lines += done.lines;
+      k = end;
+      continue;
+    }
+    const done = encodeTask(task, rows, length);
     length = done.end;
     lines += done.lines;
+    k++;
   }
   return { length, lines };
 }
 
+/** The encoder of a task over a group's shared views: the one made for them, or a new one. */
+function encoderOf(task: HaplotypeTask, shared: SharedRows): RowEncoder {
+  let encoder = groupEncoders.get(shared.views);
+  if (!encoder || encoder.output !== task.output || encoder.pairs !== task.pairs) {
+    encoder = new RowEncoder(task, shared.views);
+    groupEncoders.set(shared.views, encoder);
+  }
+  return encoder;
+}
+
+/** Tasks `[from, to)`, all over `encoder`'s views, through the binding's `haplotypeSpan` from output offset `at`. */
+function encodeSpan(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[], from: number, to: number, at: number): { end: number; lines: number } {
+  const names = new Array<string>(to - from);
+  for (let k = from; k < to; k++) names[k - from] = (tasks[k] as HaplotypeTask).contig;
+  const joined = names.join('');
+  const bytes = Buffer.from(joined, 'utf8');
+  // Four numbers a contig: its first row in the views, its rows, its name's offset and length in bytes.
+  const numbers = new Float64Array(4 * (to - from));
+  const ascii = bytes.length === joined.length;
+  let offset = 0;
+  for (let k = from; k < to; k++) {
+    const task = tasks[k] as HaplotypeTask;
+    const name = names[k - from] as string;
+    const nameBytes = ascii ? name.length : Buffer.byteLength(name, 'utf8');
+    const i = 4 * (k - from);
+    numbers[i] = (shared[k] as SharedRows).row;
+    numbers[i + 1] = task.to - task.from;
+    numbers[i + 2] = offset;
+    numbers[i + 3] = nameBytes;
+    offset += nameBytes;
+  }
+  const state = NATIVE_STATE;
+  state[0] = encoder.alleles.missing;
+  state[1] = encoder.alleles.deletion;
+  (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeSpan(encoder.native as object, numbers, bytes, at, encoder.alleleByte, state);
+  return { end: state[0] as number, lines: state[1] as number };
+}
+
 /** Encodes a task's rows into its output slot from byte `at`: the end of its bytes, and its lines. */
 function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: number): { end: number; lines: number } {
-  let encoder = shared && groupEncoders.get(shared.views);
-  if (!encoder || encoder.output !== task.output || encoder.pairs !== task.pairs) {
-    encoder = new RowEncoder(task, shared?.views ?? batchViews(task, task.batch, task.from, task.to));
-    if (shared) groupEncoders.set(shared.views, encoder);
-  }
+  const encoder = shared ? encoderOf(task, shared) : new RowEncoder(task, batchViews(task, task.batch, task.from, task.to));
   encoder.begin(task, shared?.row ?? 0);
   const rows = task.to - task.from;
   if (encoder.out.length - at < haplotypeRowBound(encoder.contig.length, encoder.alleles.maxLength, encoder.haplotypes.length, encoder.pairA.length) * rows) {
