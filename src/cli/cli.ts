@@ -124,7 +124,9 @@ try {
     // Anything standard output or error still holds (a write the system did not take at once) goes first.
     await drained(process.stdout);
     await drained(process.stderr);
-    removeTemporaries(); // none on success: what the `exit` event, which exitNow skips, would do
+    // As process.exit does: the `exit` listeners run (a preload's too), then the process ends.
+    process.exitCode = 0;
+    process.emit('exit', 0);
     exitNow(0);
   }
 } catch (error) {
