@@ -694,7 +694,7 @@ static int encode_rows(const hap_encoder_t *e, hap_tables_t *t, size_t first, si
       /* Each pair's fragment copied whole, then its two alleles written in; N and - show the row's REF. */
       if (missing >= 0) t->shown[missing] = byte[ref];
       if (deletion >= 0) t->shown[deletion] = byte[ref];
-      memcpy(out + o, template, template_length);
+      if (template_length > 0) memcpy(out + o, template, template_length);
       const size_t fragment = contig_length + 5;
       for (size_t p = 0, a = o + contig_length + 2; p < e->pairs; p++, a += fragment) {
         out[a] = t->shown[e->pair_a[p][r]];

@@ -125,9 +125,10 @@ try {
     await drained(process.stdout);
     await drained(process.stderr);
     // As process.exit does: the `exit` listeners run (a preload's too), then the process ends.
-    process.exitCode = 0;
-    process.emit('exit', 0);
-    exitNow(0);
+    const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+    process.exitCode = code;
+    process.emit('exit', code);
+    exitNow(code);
   }
 } catch (error) {
   if (error instanceof GenomatrixError) {
