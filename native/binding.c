@@ -136,6 +136,22 @@ static int bytes_of(napi_env env, napi_value value, napi_typedarray_type expecte
   return 1;
 }
 
+/* The data of the `count` Uint8Arrays of `array` into `columns`, each at least `rows` long; 0 (thrown) when one is not. */
+static int columns_of(napi_env env, napi_value array, uint32_t count, size_t rows, uint8_t **columns, const char *too_short) {
+  for (uint32_t c = 0; c < count; c++) {
+    napi_value column;
+    void *data;
+    size_t length;
+    if (napi_get_element(env, array, c, &column) != napi_ok || !bytes_of(env, column, napi_uint8_array, &data, &length)) return 0;
+    if (length < rows) {
+      napi_throw_range_error(env, NULL, too_short);
+      return 0;
+    }
+    columns[c] = data;
+  }
+  return 1;
+}
+
 static napi_value number(napi_env env, double value) {
   napi_value result;
   napi_create_double(env, value, &result);
@@ -375,20 +391,9 @@ static napi_value row_parser(napi_env env, napi_callback_info info) {
   parser->count = count;
   parser->capacity = capacity;
   parser->pos = pos;
-  for (uint32_t c = 0; c < count; c++) {
-    napi_value column;
-    void *data;
-    size_t length;
-    if (napi_get_element(env, argv[0], c, &column) != napi_ok || !bytes_of(env, column, napi_uint8_array, &data, &length)) {
-      free_row_parser(env, parser, NULL);
-      return NULL;
-    }
-    if (length < capacity) {
-      free_row_parser(env, parser, NULL);
-      napi_throw_range_error(env, NULL, "rowParser: a column shorter than POS");
-      return NULL;
-    }
-    parser->codes[c] = data;
+  if (!columns_of(env, argv[0], count, capacity, parser->codes, "rowParser: a column shorter than POS")) {
+    free_row_parser(env, parser, NULL);
+    return NULL;
   }
   napi_value result;
   if (napi_create_external(env, parser, free_row_parser, NULL, &result) != napi_ok) {
@@ -574,20 +579,9 @@ static napi_value haplotype_encoder(napi_env env, napi_callback_info info) {
   e->ref = ref;
   e->out = out;
   e->out_length = out_length;
-  for (uint32_t c = 0; c < count; c++) {
-    napi_value column;
-    void *data;
-    size_t length;
-    if (napi_get_element(env, argv[0], c, &column) != napi_ok || !bytes_of(env, column, napi_uint8_array, &data, &length)) {
-      free_hap_encoder(env, e, NULL);
-      return NULL;
-    }
-    if (length < rows) {
-      free_hap_encoder(env, e, NULL);
-      napi_throw_range_error(env, NULL, "haplotypeEncoder: a column shorter than POS");
-      return NULL;
-    }
-    e->columns[c] = data;
+  if (!columns_of(env, argv[0], count, rows, (uint8_t **)e->columns, "haplotypeEncoder: a column shorter than POS")) {
+    free_hap_encoder(env, e, NULL);
+    return NULL;
   }
   const int32_t *pair = pairs;
   e->pairs = pair_numbers / 2;
