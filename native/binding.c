@@ -25,12 +25,11 @@
  *   others): the same bytes as the kernel's own loop, from its tables.
  *
  *   haplotypeEncoder(columns, pos, ref, pairs, out)   an encoder of a task's views
- *   haplotypeRows(encoder, row, n, at, contig, template, bytes, state)
- *                                     the lines of rows [row, row + n) from out[at]: state = [N
- *                                     code, - code] in, [offset after the lines, lines] out
- *   haplotypeSpan(encoder, tasks, names, at, bytes, state)
- *                                     a span's small contigs one after the other, four numbers a
- *                                     contig in tasks: first row, rows, name offset and length
+ *   haplotypeLines(encoder, tasks, names, at, bytes, state)
+ *                                     the lines of tasks' rows one after the other from out[at],
+ *                                     four numbers a task in tasks: first row, rows, name offset
+ *                                     and length; state = [N code, - code] in, [offset after the
+ *                                     lines, lines] out
  *
  * - Ending the process at once when the command line is done (src/cli/cli.ts): its worker threads'
  *   heaps are not taken down one page at a time.
@@ -538,7 +537,7 @@ static void free_hap_encoder(napi_env env, void *data, void *hint) {
 
 static inline uint8_t allele_bit(uint8_t code) { return code < RARE_CODE ? (uint8_t)(1u << code) : RARE_BIT; }
 
-/* haplotypeEncoder(columns, pos, ref, pairs, out): an encoder of those views (pairs: two column indexes a pair). */
+/* haplotypeEncoder(columns, pos, ref, pairs, out): an encoder of those views for haplotypeLines (pairs: two column indexes a pair). */
 static napi_value haplotype_encoder(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -704,62 +703,19 @@ static int encode_rows(const hap_encoder_t *e, hap_tables_t *t, size_t first, si
 }
 
 /*
- * haplotypeRows(encoder, row, n, at, contig, template, bytes, state): the lines of rows [row, row + n)
- * from out[at]. contig: the name's bytes; template: every pair's `\t<contig>\t?|?`; bytes: each
- * code's one allele byte (256); state: [missing code or -1, deletion code or -1] in, [offset after
- * the lines, lines] out. Throws when the slot could be too small (the caller sizes it as for JavaScript).
+ * haplotypeLines(encoder, tasks, names, at, bytes, state): the lines of one or more tasks' rows one
+ * after the other from out[at] (a span's small contigs in one call): tasks holds four numbers a
+ * task (its first row in the views, its rows, its contig name's offset and length in names' UTF-8
+ * bytes); the pairs' fragment `\t<contig>\t?|?` is made here for each name. bytes: each code's one
+ * allele byte (256); state: [missing code or -1, deletion code or -1] in, [offset after the lines,
+ * lines] out. Throws when the slot could be too small (the caller sizes it as for JavaScript).
  */
-static napi_value haplotype_rows(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
-  hap_encoder_t *e;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
-    napi_throw_type_error(env, NULL, "haplotypeRows(encoder, row, n, at, contig, template, bytes, state): expected an encoder");
-    return NULL;
-  }
-  double row_value, n_value, at_value;
-  void *contig_data, *template_data, *bytes_data, *state_data;
-  size_t contig_length, template_length, bytes_length, state_length;
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_value_double(env, argv[1], &row_value) != napi_ok || napi_get_value_double(env, argv[2], &n_value) != napi_ok || napi_get_value_double(env, argv[3], &at_value) != napi_ok ||
-      !bytes_of(env, argv[4], napi_uint8_array, &contig_data, &contig_length) || !bytes_of(env, argv[5], napi_uint8_array, &template_data, &template_length) ||
-      !bytes_of(env, argv[6], napi_uint8_array, &bytes_data, &bytes_length) ||
-      napi_get_typedarray_info(env, argv[7], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 2 || bytes_length < 256) {
-    napi_throw_type_error(env, NULL, "haplotypeRows: expected numbers, three Uint8Arrays and a Float64Array of 2");
-    return NULL;
-  }
-  size_t first = (size_t)row_value, n = (size_t)n_value, o = (size_t)at_value;
-  if (row_value < 0 || n_value < 0 || at_value < 0 || first + n > e->rows || o > e->out_length) {
-    napi_throw_range_error(env, NULL, "haplotypeRows: rows or offset out of range");
-    return NULL;
-  }
-  double *state = state_data;
-  hap_tables_t t;
-  hap_tables(&t, bytes_data, (int)state[0], (int)state[1]);
-  size_t lines = 0;
-  if (!encode_rows(e, &t, first, n, &o, contig_data, contig_length, template_data, template_length, &lines)) {
-    napi_throw_range_error(env, NULL, "haplotype task: output slot too small for its rows");
-    return NULL;
-  }
-  state[0] = (double)o;
-  state[1] = (double)lines;
-  return NULL;
-}
-
-/*
- * haplotypeSpan(encoder, tasks, names, at, bytes, state): the lines of a span's small contigs one
- * after the other from out[at], each as haplotypeRows writes it: tasks holds four numbers a
- * contig (its first row in the views, its rows, its name's offset and length in names' UTF-8 bytes);
- * the pairs' fragment is made here for each name. state as for haplotypeRows.
- */
-static napi_value haplotype_span(napi_env env, napi_callback_info info) {
+static napi_value haplotype_lines(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
   hap_encoder_t *e;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
-    napi_throw_type_error(env, NULL, "haplotypeSpan(encoder, tasks, names, at, bytes, state): expected an encoder");
+    napi_throw_type_error(env, NULL, "haplotypeLines(encoder, tasks, names, at, bytes, state): expected an encoder");
     return NULL;
   }
   void *tasks_data, *names_data, *bytes_data, *state_data;
@@ -771,14 +727,14 @@ static napi_value haplotype_span(napi_env env, napi_callback_info info) {
       !bytes_of(env, argv[2], napi_uint8_array, &names_data, &names_length) || napi_get_value_double(env, argv[3], &at_value) != napi_ok ||
       !bytes_of(env, argv[4], napi_uint8_array, &bytes_data, &bytes_length) ||
       napi_get_typedarray_info(env, argv[5], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 2 || bytes_length < 256) {
-    napi_throw_type_error(env, NULL, "haplotypeSpan: expected a Float64Array, a Uint8Array, a number, a Uint8Array and a Float64Array of 2");
+    napi_throw_type_error(env, NULL, "haplotypeLines: expected a Float64Array, a Uint8Array, a number, a Uint8Array and a Float64Array of 2");
     return NULL;
   }
   const double *tasks = tasks_data;
   const uint8_t *names = names_data;
   size_t o = (size_t)at_value;
   if (at_value < 0 || o > e->out_length) {
-    napi_throw_range_error(env, NULL, "haplotypeSpan: offset out of range");
+    napi_throw_range_error(env, NULL, "haplotypeLines: offset out of range");
     return NULL;
   }
   double *state = state_data;
@@ -791,7 +747,7 @@ static napi_value haplotype_span(napi_env env, napi_callback_info info) {
   for (size_t k = 0; k + 4 <= task_numbers && ok; k += 4) {
     const double row = tasks[k], n = tasks[k + 1], from = tasks[k + 2], length = tasks[k + 3];
     if (row < 0 || n < 0 || from < 0 || length < 0 || (size_t)row + (size_t)n > e->rows || (size_t)from + (size_t)length > names_length) {
-      problem = "haplotypeSpan: a contig's rows or name out of range";
+      problem = "haplotypeLines: a task's rows or name out of range";
       break;
     }
     const uint8_t *contig = names + (size_t)from;
@@ -849,8 +805,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "rowParser", NULL, row_parser, NULL, NULL, NULL, napi_enumerable, NULL },
     { "parseLines", NULL, parse_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "haplotypeEncoder", NULL, haplotype_encoder, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "haplotypeRows", NULL, haplotype_rows, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "haplotypeSpan", NULL, haplotype_span, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "haplotypeLines", NULL, haplotype_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "exitNow", NULL, exit_now, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

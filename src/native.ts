@@ -5,7 +5,7 @@
 // - huge pages for large new shared memory (`sharedBuffer`; 4 KiB pages without it);
 // - the text parse's common lines (`parseLines`, worker/parse-chunk.ts; its own loop reads every
 //   line without it);
-// - the haplotype table's lines for one-byte alleles (`haplotypeRows`, worker/haplotype-chunk.ts;
+// - the haplotype table's lines for one-byte alleles (`haplotypeLines`, worker/haplotype-chunk.ts;
 //   its own loop writes them without it);
 // - ending the command line's process at once (`exitNow`, cli/cli.ts).
 
@@ -35,20 +35,16 @@ export interface Binding {
    * the last POS of the run before it, the name's offset in `buf` and its length.
    */
   parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array, runs: Int32Array): void;
-  /** An encoder of a haplotype task's views for `haplotypeRows` (`pairs`: two column indexes a pair; `out`: the output slot). */
+  /** An encoder of a haplotype task's views for `haplotypeLines` (`pairs`: two column indexes a pair; `out`: the output slot). */
   haplotypeEncoder?(columns: Uint8Array[], pos: Int32Array, ref: Uint8Array, pairs: Int32Array, out: Uint8Array): object;
   /**
-   * The haplotype table's lines of rows `[row, row + n)` of the encoder's views, for one-byte
-   * alleles, from `out[at]` (worker/haplotype-chunk.ts): `contig` the name's bytes, `template` every
-   * pair's fragment, `bytes` each code's allele byte; `state` = [code of N, code of -] in (-1: none),
-   * [offset after the lines, lines] out.
+   * The haplotype table's lines of one or more tasks' rows over the encoder's views, one task after
+   * the other, for one-byte alleles, from `out[at]` (worker/haplotype-chunk.ts): `tasks` holds four
+   * numbers a task (its first row in the views, its rows, its contig name's offset and length in
+   * `names`' bytes), `bytes` each code's allele byte; `state` = [code of N, code of -] in (-1:
+   * none), [offset after the lines, lines] out.
    */
-  haplotypeRows?(encoder: object, row: number, n: number, at: number, contig: Uint8Array, template: Uint8Array, bytes: Uint8Array, state: Float64Array): void;
-  /**
-   * A span's small contigs one after the other, as `haplotypeRows` writes each: `tasks` holds four
-   * numbers a contig (its first row in the views, its rows, its name's offset and length in `names`' bytes).
-   */
-  haplotypeSpan?(encoder: object, tasks: Float64Array, names: Uint8Array, at: number, bytes: Uint8Array, state: Float64Array): void;
+  haplotypeLines?(encoder: object, tasks: Float64Array, names: Uint8Array, at: number, bytes: Uint8Array, state: Float64Array): void;
   /** Ends the process at once with exit status `code` (`_exit`): nothing buffered in it is written, no `exit` event runs. */
   exitNow?(code: number): never;
 }
@@ -68,7 +64,7 @@ export const binding = loadBinding();
 export const nativeParse = process.env.GENOMATRIX_NATIVE_PARSE === '0' ? undefined : binding;
 
 /** The binding's haplotype lines for one-byte alleles, unless `GENOMATRIX_NATIVE_ENCODE=0` (the kernel's own loop then writes every line). */
-export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeSpan ? undefined : binding;
+export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeLines ? undefined : binding;
 
 /** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
 const HUGE_PAGE_BYTES = 4 << 20;

@@ -1,4 +1,4 @@
-// The binding's haplotype lines (native/binding.c `haplotypeRows`) and the kernel's own loop
+// The binding's haplotype lines (native/binding.c `haplotypeLines`) and the kernel's own loop
 // (worker/haplotype-chunk.ts) write the same bytes: each matrix here is converted both ways
 // (GENOMATRIX_NATIVE_ENCODE=0 turns the binding's loop off) and the outputs compared byte for byte.
 // The matrices hold what the binding's loop must get right: rows with one alt, with several (in
@@ -44,7 +44,7 @@ function matrixText(seed: number, contigs: readonly [string, number][]): string 
   return `${lines.join('\n')}\n`;
 }
 
-describe("the binding's haplotype lines", { skip: binding?.haplotypeRows ? false : 'the native binding is not built' }, () => {
+describe("the binding's haplotype lines", { skip: binding?.haplotypeLines ? false : 'the native binding is not built' }, () => {
   let scratch: ReturnType<typeof scratchDir>;
   before(() => (scratch = scratchDir()));
   after(() => scratch.cleanup());

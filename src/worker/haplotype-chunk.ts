@@ -79,8 +79,7 @@ export function haplotypeRowBound(contigBytes: number, maxAlleleBytes: number, h
  * encoder of the previous task is kept when it reads the same views: only the contig changes.
  */
 export function runHaplotypeTask(task: HaplotypeTask, shared?: SharedRows): EncodedChunk {
-  const { end, lines } = encodeTask(task, shared, 0);
-  return { length: end, lines };
+  return runHaplotypeJoined([task], [shared]);
 }
 
 /**
@@ -94,22 +93,15 @@ export function runHaplotypeJoined(tasks: readonly HaplotypeTask[], shared: read
   for (let k = 0; k < tasks.length; ) {
     const task = tasks[k] as HaplotypeTask;
     const rows = shared[k];
-    const encoder = rows && encoderOf(task, rows);
-    if (encoder?.native) {
-      // The contigs over the same views go to the binding in one call (`haplotypeSpan`): a span of
-      // 512 small contigs was 512 calls, and 512 of this file's setups around them.
-      let end = k + 1;
-      while (end < tasks.length && shared[end]?.views === (rows as SharedRows).views) end++;
-      const done = encodeSpan(encoder, tasks, shared, k, end, length);
-      length = done.end;
-      lines += done.lines;
-      k = end;
-      continue;
-    }
-    const done = encodeTask(task, rows, length);
+    const encoder = rows ? encoderOf(task, rows) : new RowEncoder(task, batchViews(task, task.batch, task.from, task.to));
+    // The binding takes every following task over the same views in the same call: a span of 512
+    // small contigs was 512 calls, and 512 of this file's setups around them.
+    let end = k + 1;
+    if (encoder.native && rows) while (end < tasks.length && shared[end]?.views === rows.views) end++;
+    const done = encoder.native ? nativeLines(encoder, tasks, shared, k, end, length) : encodeTask(encoder, task, rows, length);
     length = done.end;
     lines += done.lines;
-    k++;
+    k = end;
   }
   return { length, lines };
 }
@@ -124,13 +116,16 @@ function encoderOf(task: HaplotypeTask, shared: SharedRows): RowEncoder {
   return encoder;
 }
 
-/** Tasks `[from, to)`, all over `encoder`'s views, through the binding's `haplotypeSpan` from output offset `at`. */
-function encodeSpan(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[], from: number, to: number, at: number): { end: number; lines: number } {
+/**
+ * Tasks `[from, to)`, all over `encoder`'s views (each at its `shared` row, else at row 0), through
+ * the binding's `haplotypeLines` from output offset `at`: the same lines as `encodeTask` writes.
+ */
+function nativeLines(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[], from: number, to: number, at: number): { end: number; lines: number } {
   const names = new Array<string>(to - from);
   for (let k = from; k < to; k++) names[k - from] = (tasks[k] as HaplotypeTask).contig;
   const joined = names.join('');
   const bytes = Buffer.from(joined, 'utf8');
-  // Four numbers a contig: its first row in the views, its rows, its name's offset and length in bytes.
+  // Four numbers a task: its first row in the views, its rows, its contig name's offset and length in bytes.
   const numbers = new Float64Array(4 * (to - from));
   const ascii = bytes.length === joined.length;
   let offset = 0;
@@ -139,7 +134,7 @@ function encodeSpan(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared
     const name = names[k - from] as string;
     const nameBytes = ascii ? name.length : Buffer.byteLength(name, 'utf8');
     const i = 4 * (k - from);
-    numbers[i] = (shared[k] as SharedRows).row;
+    numbers[i] = shared[k]?.row ?? 0;
     numbers[i + 1] = task.to - task.from;
     numbers[i + 2] = offset;
     numbers[i + 3] = nameBytes;
@@ -148,13 +143,12 @@ function encodeSpan(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared
   const state = NATIVE_STATE;
   state[0] = encoder.alleles.missing;
   state[1] = encoder.alleles.deletion;
-  (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeSpan(encoder.native as object, numbers, bytes, at, encoder.alleleByte, state);
+  (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeLines(encoder.native as object, numbers, bytes, at, encoder.alleleByte, state);
   return { end: state[0] as number, lines: state[1] as number };
 }
 
-/** Encodes a task's rows into its output slot from byte `at`: the end of its bytes, and its lines. */
-function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: number): { end: number; lines: number } {
-  const encoder = shared ? encoderOf(task, shared) : new RowEncoder(task, batchViews(task, task.batch, task.from, task.to));
+/** Encodes a task's rows with `encoder` (this file's loop) into its output slot from byte `at`: the end of its bytes, and its lines. */
+function encodeTask(encoder: RowEncoder, task: HaplotypeTask, shared: SharedRows | undefined, at: number): { end: number; lines: number } {
   encoder.begin(task, shared?.row ?? 0);
   const rows = task.to - task.from;
   if (encoder.out.length - at < haplotypeRowBound(encoder.contig.length, encoder.alleles.maxLength, encoder.haplotypes.length, encoder.pairA.length) * rows) {
@@ -165,15 +159,6 @@ function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: num
   // compiled on the fly mid-loop and thrown away again on every path it had not yet seen.
   // A group's small contigs share the encoder and its word views: a contig of 20 sites is masked
   // by the word as a contig of a million is, from wherever in a word its first row lies.
-  if (encoder.native) {
-    // The binding's loop: the same lines, for one-byte alleles (native/binding.c `haplotypeRows`).
-    const state = NATIVE_STATE;
-    state[0] = encoder.alleles.missing;
-    state[1] = encoder.alleles.deletion;
-    (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeRows(encoder.native, encoder.row, rows, at, encoder.contig, encoder.pairTemplate, encoder.alleleByte, state);
-    encoder.lines = state[1] as number;
-    return { end: state[0] as number, lines: encoder.lines };
-  }
   const words = encoder.wordColumns !== undefined;
   let o = at;
   for (let base = encoder.row, end = encoder.row + rows; base < end; base += BLOCK_ROWS) {
@@ -188,7 +173,7 @@ function encodeTask(task: HaplotypeTask, shared: SharedRows | undefined, at: num
   return { end: o, lines: encoder.lines };
 }
 
-/** `haplotypeRows`' state: the codes of N and - in, the offset after the lines and their count out. */
+/** `haplotypeLines`' state: the codes of N and - in, the offset after the lines and their count out. */
 const NATIVE_STATE = new Float64Array(2);
 
 /** The encoder of each set of shared views, kept as long as the group holds the views. */
