@@ -11,13 +11,15 @@
 # packages slurmctld, slurmd, slurm-client and munge when they are missing. Everything it makes
 # lives in one directory, GENOMATRIX_SLURM_DIR (default /tmp/genomatrix-slurm): its own munge key
 # and socket, slurm.conf, state, logs and PID files; its daemons listen on ports
-# GENOMATRIX_SLURM_PORT and the next one (default 16817, 16818), so a system SLURM or munge is
-# left alone. `down` cancels the cluster's jobs, stops only the daemons whose PID files `up` wrote,
-# and removes the directory. `status` says whether the cluster is up.
+# GENOMATRIX_SLURM_PORT and the next one (default: the first pair free from 16817, 16818 up), so a
+# system SLURM or munge, or another such cluster, is left alone. A directory that an earlier `up`
+# made and whose daemons are all gone (a run killed before its `down`) is removed and made anew.
+# `down` cancels the cluster's jobs, stops only the daemons whose PID files `up` wrote, and removes
+# the directory. `status` says whether the cluster is up.
 set -eEuo pipefail
 
 state=${GENOMATRIX_SLURM_DIR:-/tmp/genomatrix-slurm}
-port=${GENOMATRIX_SLURM_PORT:-16817}
+port=${GENOMATRIX_SLURM_PORT:-}
 conf=$state/slurm.conf
 marker=$state/.genomatrix-slurm
 # Daemons in the order `up` starts them; `down` stops them in reverse.
@@ -31,6 +33,21 @@ pid_of() { # the PID in $1's PID file, if that process is still the daemon it na
   [[ -s $file ]] || return 1
   pid=$(<"$file")
   [[ $pid =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$1" ]] && echo "$pid"
+}
+
+port_free() { # nothing listens on 127.0.0.1:$1
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pick_port() {
+  if [[ -n $port ]]; then
+    port_free "$port" && port_free $((port + 1)) || fail "port $port or $((port + 1)) is in use (GENOMATRIX_SLURM_PORT)"
+    return 0
+  fi
+  for ((port = 16817; port < 16917; port += 2)); do
+    port_free "$port" && port_free $((port + 1)) && return 0
+  done
+  fail "no free pair of ports in 16817-16916: set GENOMATRIX_SLURM_PORT"
 }
 
 install_packages() {
@@ -119,8 +136,16 @@ wait_idle() {
 
 up() {
   [[ $(id -u) == 0 ]] || fail "run as root (slurmd and munged's key need it)"
-  [[ -e $state ]] && fail "$state exists: the cluster is up already, or a run left it (scripts/slurm-cluster.sh down)"
+  if [[ -e $state ]]; then
+    [[ -f $marker ]] || fail "$state exists and was not made by scripts/slurm-cluster.sh: left alone"
+    if pid_of munged >/dev/null || pid_of slurmctld >/dev/null || pid_of slurmd >/dev/null; then
+      fail "$state: the cluster is up already (scripts/slurm-cluster.sh down stops it)"
+    fi
+    say "$state was left by a run that ended without down, its daemons gone: made anew"
+    rm -rf "$state"
+  fi
   install_packages
+  pick_port
   mkdir -p "$state"
   chmod 0755 "$state"
   echo "made by scripts/slurm-cluster.sh up; removed by down" >"$marker"
