@@ -1,5 +1,5 @@
 /*
- * genomatrix's optional native binding (loaded by src/native.ts), for six jobs JavaScript cannot
+ * genomatrix's optional native binding (loaded by src/native.ts), for seven jobs JavaScript cannot
  * do, or not as fast:
  *
  * - ISA-L's inflate (Intel's Intelligent Storage Acceleration Library, igzip), which inflates about
@@ -23,13 +23,20 @@
  *
  * - The haplotype table's lines for one-byte alleles (src/worker/haplotype-chunk.ts writes the
  *   others): the same bytes as the kernel's own loop, from its tables.
+ * - The statistics of a span's small contigs and their lines of the table (src/worker/stats-chunk.ts
+ *   counts and writes every other contig): the same counts and bytes as the kernel's own loop.
  *
- *   haplotypeEncoder(columns, pos, ref, pairs, out)   an encoder of a task's views
- *   haplotypeLines(encoder, tasks, names, at, bytes, state)
+ *   rowViews(columns, pos, ref, pairs, out)   a task's views (and the output they are written to)
+ *   haplotypeLines(views, tasks, names, at, bytes, state)
  *                                     the lines of tasks' rows one after the other from out[at],
  *                                     four numbers a task in tasks: first row, rows, name offset
  *                                     and length; state = [N code, - code] in, [offset after the
  *                                     lines, lines] out
+ *   statsLines(views, tasks, names, middles, middleEnds, alleles, at, state, sum)
+ *                                     each task's statistics lines from out[at] (tasks and names as
+ *                                     for haplotypeLines), its counts added to sum; state = [N code,
+ *                                     - code, dictionary size, offset after the lines, sites,
+ *                                     variable sites, multi-allelic sites]
  *
  * - Ending the process at once when the command line is done (src/cli/cli.ts): its worker threads'
  *   heaps are not taken down one page at a time.
@@ -55,6 +62,7 @@
 #define NAPI_VERSION 8
 #include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
+#include <math.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -501,10 +509,9 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
 }
 
 /*
- * The haplotype table's lines for one-byte alleles (src/worker/haplotype-chunk.ts, which writes
- * every other form): the same bytes as its `encodeBlock`, from the same tables. An encoder holds a
- * task's views (row 0 of each at the views' first row), the pairs' columns and the output slot; the
- * JavaScript side keeps those arrays alive as long as the encoder.
+ * A task's views for haplotypeLines and statsLines: its columns (row 0 of each at the views' first
+ * row), the pairs' columns and the output the lines go to; the JavaScript side keeps those arrays
+ * alive as long as the views.
  */
 typedef struct {
   size_t rows;              /* rows of the views */
@@ -517,12 +524,12 @@ typedef struct {
   const uint8_t *ref;
   uint8_t *out;
   size_t out_length;
-} hap_encoder_t;
+} row_views_t;
 
-static void free_hap_encoder(napi_env env, void *data, void *hint) {
+static void free_row_views(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  hap_encoder_t *e = data;
+  row_views_t *e = data;
   free(e->columns);
   free(e->pair_a);
   free(e->pair_b);
@@ -537,13 +544,13 @@ static void free_hap_encoder(napi_env env, void *data, void *hint) {
 
 static inline uint8_t allele_bit(uint8_t code) { return code < RARE_CODE ? (uint8_t)(1u << code) : RARE_BIT; }
 
-/* haplotypeEncoder(columns, pos, ref, pairs, out): an encoder of those views for haplotypeLines (pairs: two column indexes a pair). */
-static napi_value haplotype_encoder(napi_env env, napi_callback_info info) {
+/* rowViews(columns, pos, ref, pairs, out): those views for haplotypeLines and statsLines (pairs: two column indexes a pair). */
+static napi_value row_views(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   uint32_t count;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || napi_get_array_length(env, argv[0], &count) != napi_ok) {
-    napi_throw_type_error(env, NULL, "haplotypeEncoder(columns, pos, ref, pairs, out): expected an array of Uint8Array");
+    napi_throw_type_error(env, NULL, "rowViews(columns, pos, ref, pairs, out): expected an array of Uint8Array");
     return NULL;
   }
   napi_typedarray_type type;
@@ -554,21 +561,21 @@ static napi_value haplotype_encoder(napi_env env, napi_callback_info info) {
       !bytes_of(env, argv[2], napi_uint8_array, &ref, &ref_length) ||
       napi_get_typedarray_info(env, argv[3], &type, &pair_numbers, &pairs, &buffer, &offset) != napi_ok || type != napi_int32_array ||
       !bytes_of(env, argv[4], napi_uint8_array, &out, &out_length)) {
-    napi_throw_type_error(env, NULL, "haplotypeEncoder: expected an Int32Array, a Uint8Array, an Int32Array and a Uint8Array");
+    napi_throw_type_error(env, NULL, "rowViews: expected an Int32Array, a Uint8Array, an Int32Array and a Uint8Array");
     return NULL;
   }
   if (ref_length < rows) {
-    napi_throw_range_error(env, NULL, "haplotypeEncoder: REF shorter than POS");
+    napi_throw_range_error(env, NULL, "rowViews: REF shorter than POS");
     return NULL;
   }
-  hap_encoder_t *e = calloc(1, sizeof(hap_encoder_t));
+  row_views_t *e = calloc(1, sizeof(row_views_t));
   if (e != NULL) {
     e->columns = calloc(count + 1, sizeof(uint8_t *));
     e->pair_a = calloc(pair_numbers / 2 + 1, sizeof(uint8_t *));
     e->pair_b = calloc(pair_numbers / 2 + 1, sizeof(uint8_t *));
   }
   if (e == NULL || e->columns == NULL || e->pair_a == NULL || e->pair_b == NULL) {
-    if (e != NULL) free_hap_encoder(env, e, NULL);
+    if (e != NULL) free_row_views(env, e, NULL);
     napi_throw_error(env, NULL, "genomatrix binding: out of memory");
     return NULL;
   }
@@ -578,24 +585,24 @@ static napi_value haplotype_encoder(napi_env env, napi_callback_info info) {
   e->ref = ref;
   e->out = out;
   e->out_length = out_length;
-  if (!columns_of(env, argv[0], count, rows, (uint8_t **)e->columns, "haplotypeEncoder: a column shorter than POS")) {
-    free_hap_encoder(env, e, NULL);
+  if (!columns_of(env, argv[0], count, rows, (uint8_t **)e->columns, "rowViews: a column shorter than POS")) {
+    free_row_views(env, e, NULL);
     return NULL;
   }
   const int32_t *pair = pairs;
   e->pairs = pair_numbers / 2;
   for (size_t p = 0; p < e->pairs; p++) {
     if (pair[2 * p] < 0 || (uint32_t)pair[2 * p] >= count || pair[2 * p + 1] < 0 || (uint32_t)pair[2 * p + 1] >= count) {
-      free_hap_encoder(env, e, NULL);
-      napi_throw_range_error(env, NULL, "haplotypeEncoder: a pair's column out of range");
+      free_row_views(env, e, NULL);
+      napi_throw_range_error(env, NULL, "rowViews: a pair's column out of range");
       return NULL;
     }
     e->pair_a[p] = e->columns[pair[2 * p]];
     e->pair_b[p] = e->columns[pair[2 * p + 1]];
   }
   napi_value result;
-  if (napi_create_external(env, e, free_hap_encoder, NULL, &result) != napi_ok) {
-    free_hap_encoder(env, e, NULL);
+  if (napi_create_external(env, e, free_row_views, NULL, &result) != napi_ok) {
+    free_row_views(env, e, NULL);
     return NULL;
   }
   return result;
@@ -636,7 +643,7 @@ static void hap_tables(hap_tables_t *t, const uint8_t *byte, int missing, int de
  * encodeBlock in src/worker/haplotype-chunk.ts): contig, the name's bytes; template, every pair's
  * `\t<contig>\t?|?`. Returns 0 when the slot could be too small for a line.
  */
-static int encode_rows(const hap_encoder_t *e, hap_tables_t *t, size_t first, size_t n, size_t *at, const uint8_t *contig, size_t contig_length, const uint8_t *template,
+static int encode_rows(const row_views_t *e, hap_tables_t *t, size_t first, size_t n, size_t *at, const uint8_t *contig, size_t contig_length, const uint8_t *template,
                        size_t template_length, size_t *lines) {
   /* The most bytes a line takes: contig, POS (10 digits), REF, up to 256 alts and commas, tabs, the pairs. */
   const size_t line_bound = contig_length + 16 + 2 * 256 + template_length + 1;
@@ -703,7 +710,10 @@ static int encode_rows(const hap_encoder_t *e, hap_tables_t *t, size_t first, si
 }
 
 /*
- * haplotypeLines(encoder, tasks, names, at, bytes, state): the lines of one or more tasks' rows one
+ * The haplotype table's lines for one-byte alleles (src/worker/haplotype-chunk.ts, which writes
+ * every other form): the same bytes as its `encodeBlock`, from the same tables.
+ *
+ * haplotypeLines(views, tasks, names, at, bytes, state): the lines of one or more tasks' rows one
  * after the other from out[at] (a span's small contigs in one call): tasks holds four numbers a
  * task (its first row in the views, its rows, its contig name's offset and length in names' UTF-8
  * bytes); the pairs' fragment `\t<contig>\t?|?` is made here for each name. bytes: each code's one
@@ -713,9 +723,9 @@ static int encode_rows(const hap_encoder_t *e, hap_tables_t *t, size_t first, si
 static napi_value haplotype_lines(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
-  hap_encoder_t *e;
+  row_views_t *e;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
-    napi_throw_type_error(env, NULL, "haplotypeLines(encoder, tasks, names, at, bytes, state): expected an encoder");
+    napi_throw_type_error(env, NULL, "haplotypeLines(views, tasks, names, at, bytes, state): expected views");
     return NULL;
   }
   void *tasks_data, *names_data, *bytes_data, *state_data;
@@ -780,6 +790,300 @@ static napi_value haplotype_lines(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A count in decimal at `o`; returns the new offset. */
+static inline size_t put_count(uint8_t *out, size_t o, uint64_t value) {
+  uint8_t digits[20];
+  int d = 20;
+  do {
+    digits[--d] = (uint8_t)('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  memcpy(out + o, digits + d, (size_t)(20 - d));
+  return o + (size_t)(20 - d);
+}
+
+/*
+ * count / total (at most 1) with six decimals as JavaScript's `(count / total).toFixed(6)` writes
+ * it, `NA` when total is 0: the quotient's exact binary value times 10^6, rounded half up (the
+ * larger of two equally near integers, as the ECMAScript specification says; printf's %.6f rounds
+ * such ties, as 1/128, to even). Returns the new offset.
+ */
+static size_t put_rate(uint8_t *out, size_t o, double count, double total) {
+  if (total == 0) {
+    out[o++] = 'N';
+    out[o++] = 'A';
+    return o;
+  }
+  int e;
+  const double m = frexp(count / total, &e); /* the quotient = m * 2^e, 0.5 <= m < 1, or 0 */
+  const unsigned __int128 scaled = (unsigned __int128)(uint64_t)ldexp(m, 53) * 1000000u; /* quotient * 10^6 * 2^(53 - e) */
+  const int shift = 53 - e;                                                                /* at least 52: the quotient is at most 1 */
+  const uint64_t n = shift >= 128 ? 0 : (uint64_t)((scaled + ((unsigned __int128)1 << (shift - 1))) >> shift);
+  o = put_count(out, o, n / 1000000);
+  out[o++] = '.';
+  uint32_t fraction = (uint32_t)(n % 1000000);
+  for (int d = 5; d >= 0; d--) {
+    out[o + (size_t)d] = (uint8_t)('0' + fraction % 10);
+    fraction /= 10;
+  }
+  return o + 6;
+}
+
+/* Decimal digits of a count. */
+static inline size_t digits_of(uint64_t value) {
+  size_t d = 1;
+  while (value >= 10) {
+    value /= 10;
+    d++;
+  }
+  return d;
+}
+
+/* Bytes of a line's numbers as stats_line writes them (a rate is `NA` or one digit, a point and six). */
+static inline size_t numbers_length(double count, double total) {
+  if (total < 0) return digits_of((uint64_t)count) + 5;
+  return digits_of((uint64_t)count) + 1 + digits_of((uint64_t)total) + 1 + (total == 0 ? 2 : 8) + 1;
+}
+
+/* One line of the statistics table: the scope's name, the line's `\tstatistic\titem\t`, its numbers (total < 0: none). */
+static inline size_t stats_line(uint8_t *out, size_t o, const uint8_t *name, size_t name_length, const uint8_t *middle, size_t middle_length, double count,
+                                double total) {
+  memcpy(out + o, name, name_length);
+  o += name_length;
+  memcpy(out + o, middle, middle_length);
+  o = put_count(out, o + middle_length, (uint64_t)count);
+  if (total < 0) {
+    memcpy(out + o, "\t.\t.\n", 5);
+    return o + 5;
+  }
+  out[o++] = TAB;
+  o = put_count(out, o, (uint64_t)total);
+  out[o++] = TAB;
+  o = put_rate(out, o, count, total);
+  out[o++] = NL;
+  return o;
+}
+
+/* What every scope's lines share: each line's middle, each allele line's code, the shape of the counts. */
+typedef struct {
+  const uint8_t *middles;
+  const int32_t *ends;
+  const int32_t *alleles;
+  size_t allele_count, codes, haplotypes, pairs;
+} stats_table_t;
+
+/* One scope's counts: sites, variable and multi-allelic sites, per haplotype, per code and per pair. */
+typedef struct {
+  double sites, variable, multiallelic;
+  const double *missed, *deleted, *code_cells, *called, *het;
+} stats_scope_t;
+
+/*
+ * A scope's lines in table order (src/convert/stats-table.ts `lineNumbers`) from out[o]; returns
+ * the offset after them. With out NULL, nothing is written: the offset tells their bytes.
+ */
+static size_t scope_lines(uint8_t *out, size_t o, const stats_table_t *t, const stats_scope_t *s, const uint8_t *name, size_t name_length) {
+  size_t line = 0;
+#define LINE(count, total)                                                                                                        \
+  do {                                                                                                                            \
+    const uint8_t *middle = t->middles + t->ends[line];                                                                           \
+    const size_t middle_length = (size_t)(t->ends[line + 1] - t->ends[line]);                                                     \
+    if (out != NULL) o = stats_line(out, o, name, name_length, middle, middle_length, (count), (total));                          \
+    else o += name_length + middle_length + numbers_length((count), (total));                                                     \
+    line++;                                                                                                                       \
+  } while (0)
+  LINE(s->sites, -1);
+  LINE(s->variable, s->sites);
+  LINE(s->sites - s->variable, s->sites);
+  LINE(s->multiallelic, s->sites);
+  for (size_t h = 0; h < t->haplotypes; h++) LINE(s->missed[h], s->sites);
+  for (size_t h = 0; h < t->haplotypes; h++) LINE(s->deleted[h], s->sites);
+  for (size_t a = 0; a < t->allele_count; a++) LINE((size_t)t->alleles[a] < t->codes ? s->code_cells[t->alleles[a]] : 0, s->sites * (double)t->haplotypes);
+  for (size_t p = 0; p < t->pairs; p++) LINE(s->called[p], s->sites);
+  for (size_t p = 0; p < t->pairs; p++) LINE(s->het[p], s->called[p]);
+#undef LINE
+  return o;
+}
+
+/*
+ * The statistics of a span's small contigs, each a whole contig (src/worker/stats-chunk.ts
+ * `runStatsJoined`, whose `countRows` and `StatsTableWriter.scope` count and write every other
+ * contig): the same counts, and the same lines of the table, from out[at].
+ *
+ * statsLines(views, tasks, names, middles, middleEnds, alleles, at, state, sum): tasks and names as
+ * for haplotypeLines; middles: the `\tstatistic\titem\t` of each line of a contig, in table order
+ * (sites, variable, dropped and multi-allelic sites, each haplotype's missing then deleted cells,
+ * each allele's cells, each pair's called then heterozygous sites), line k's from middleEnds[k] to
+ * middleEnds[k + 1]; alleles: the code of each allele line's allele; state = [code of N, code of -
+ * (-1: none), codes in the dictionary] in, [3] the offset after the lines and [7] the tasks done
+ * out, [4-6] sites, variable and multi-allelic sites added to; sum: each haplotype's cells of each
+ * code (a row of `codes` a haplotype), then each pair's called and heterozygous sites, added to.
+ * It stops before the first task whose lines do not fit the output: the tasks done are counted in
+ * state and sum, the others not at all.
+ */
+static napi_value stats_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  row_views_t *e;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9 || napi_get_value_external(env, argv[0], (void **)&e) != napi_ok) {
+    napi_throw_type_error(env, NULL, "statsLines(views, tasks, names, middles, middleEnds, alleles, at, state, sum): expected views");
+    return NULL;
+  }
+  void *tasks_data, *names_data, *middles_data, *ends_data, *alleles_data, *state_data, *sum_data;
+  size_t task_numbers, names_length, middles_length, ends_length, allele_count, state_length, sum_length, offset;
+  double at_value;
+  napi_typedarray_type type, ends_type, alleles_type, state_type, sum_type;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, argv[1], &type, &task_numbers, &tasks_data, &buffer, &offset) != napi_ok || type != napi_float64_array ||
+      !bytes_of(env, argv[2], napi_uint8_array, &names_data, &names_length) || !bytes_of(env, argv[3], napi_uint8_array, &middles_data, &middles_length) ||
+      napi_get_typedarray_info(env, argv[4], &ends_type, &ends_length, &ends_data, &buffer, &offset) != napi_ok || ends_type != napi_int32_array ||
+      napi_get_typedarray_info(env, argv[5], &alleles_type, &allele_count, &alleles_data, &buffer, &offset) != napi_ok || alleles_type != napi_int32_array ||
+      napi_get_value_double(env, argv[6], &at_value) != napi_ok ||
+      napi_get_typedarray_info(env, argv[7], &state_type, &state_length, &state_data, &buffer, &offset) != napi_ok || state_type != napi_float64_array || state_length < 8 ||
+      napi_get_typedarray_info(env, argv[8], &sum_type, &sum_length, &sum_data, &buffer, &offset) != napi_ok || sum_type != napi_float64_array) {
+    napi_throw_type_error(env, NULL, "statsLines: expected a Float64Array, two Uint8Arrays, two Int32Arrays, a number and two Float64Arrays (state of 8)");
+    return NULL;
+  }
+  const double *tasks = tasks_data;
+  const uint8_t *names = names_data, *middles = middles_data;
+  const int32_t *ends = ends_data, *alleles = alleles_data;
+  double *state = state_data, *sum = sum_data;
+  const size_t haplotypes = e->haplotypes, pairs = e->pairs, lines = 4 + 2 * haplotypes + allele_count + 2 * pairs;
+  const int missing = (int)state[0], deletion = (int)state[1];
+  const size_t codes = state[2] >= 0 && state[2] <= 256 ? (size_t)state[2] : 257;
+  const char *problem = NULL;
+  if (codes > 256 || sum_length != haplotypes * codes + 2 * pairs || ends_length != lines + 1 || ends[0] != 0 || (size_t)ends[lines] > middles_length) problem = "statsLines: state, sum or middles do not fit the views";
+  for (size_t k = 0; k < lines && problem == NULL; k++)
+    if (ends[k + 1] < ends[k]) problem = "statsLines: middles out of order";
+  for (size_t a = 0; a < allele_count && problem == NULL; a++)
+    if (alleles[a] < 0 || alleles[a] > 255) problem = "statsLines: an allele code out of range";
+  size_t o = (size_t)at_value;
+  if (problem == NULL && (at_value < 0 || o > e->out_length)) problem = "statsLines: offset out of range";
+  if (problem != NULL) {
+    napi_throw_range_error(env, NULL, problem);
+    return NULL;
+  }
+  size_t most_rows = 0;
+  for (size_t k = 0; k + 4 <= task_numbers; k += 4)
+    if (tasks[k + 1] > most_rows) most_rows = (size_t)tasks[k + 1];
+  /* Per contig: each haplotype's missing and deleted cells, each pair's called and heterozygous sites; the row masks. */
+  double *numbers = malloc((2 * haplotypes + 2 * pairs + 1) * sizeof(double));
+  uint8_t *mask = malloc(most_rows + 1);
+  uint32_t *counted = malloc((haplotypes * codes + 1) * sizeof(uint32_t)); /* each haplotype's cells of each code, until the lines are written */
+  if (numbers == NULL || mask == NULL || counted == NULL) {
+    free(numbers);
+    free(mask);
+    free(counted);
+    napi_throw_error(env, NULL, "genomatrix binding: out of memory");
+    return NULL;
+  }
+  double *missed = numbers, *deleted = numbers + haplotypes, *called = numbers + 2 * haplotypes, *het = called + pairs;
+  uint32_t histogram[256] = { 0 };
+  double code_cells[256];
+  const uint8_t missing_bit = missing >= 0 && missing < 256 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
+  const stats_table_t table = { middles, ends, alleles, allele_count, codes, haplotypes, pairs };
+  size_t done = 0;
+  for (size_t k = 0; k + 4 <= task_numbers && problem == NULL; k += 4) {
+    const double row_value = tasks[k], n_value = tasks[k + 1], from = tasks[k + 2], length = tasks[k + 3];
+    if (row_value < 0 || n_value < 0 || from < 0 || length < 0 || (size_t)row_value + (size_t)n_value > e->rows || (size_t)from + (size_t)length > names_length) {
+      problem = "statsLines: a task's rows or name out of range";
+      break;
+    }
+    const size_t row = (size_t)row_value, n = (size_t)n_value, name_length = (size_t)length;
+    const uint8_t *name = names + (size_t)from;
+    /* Each haplotype's codes counted, column by column; each row's allele mask ORed on the way. */
+    memset(mask, 0, n);
+    memset(code_cells, 0, codes * sizeof(double));
+    for (size_t h = 0; h < haplotypes && problem == NULL; h++) {
+      const uint8_t *column = e->columns[h] + row;
+      uint8_t top = 0;
+      for (size_t i = 0; i < n; i++) {
+        const uint8_t c = column[i];
+        histogram[c]++;
+        mask[i] |= allele_bit(c);
+        if (c > top) top = c;
+      }
+      if (n > 0 && top >= codes) {
+        problem = "statsLines: a cell's code is not in the dictionary";
+        memset(histogram, 0, sizeof histogram);
+        break;
+      }
+      missed[h] = missing >= 0 && (size_t)missing < codes ? histogram[missing] : 0;
+      deleted[h] = deletion >= 0 && (size_t)deletion < codes ? histogram[deletion] : 0;
+      uint32_t *cells = counted + h * codes;
+      for (size_t c = 0; c < codes; c++) {
+        code_cells[c] += histogram[c];
+        cells[c] = histogram[c];
+        histogram[c] = 0;
+      }
+    }
+    if (problem != NULL) break;
+    /* The alt rule (src/layout/alt-rule.ts): a mask without RARE_BIT holds the alts, one bit each; else the cells decide, up to two alts. */
+    size_t variable = 0, multiallelic = 0;
+    for (size_t i = 0; i < n; i++) {
+      const size_t r = row + i;
+      const uint8_t ref = e->ref[r];
+      uint8_t m = mask[i] & (uint8_t)~missing_bit;
+      if (ref < RARE_CODE) m &= (uint8_t)~(1u << ref);
+      if (m == 0) continue;
+      size_t alts = (m & (m - 1)) ? 2 : 1;
+      if (m & RARE_BIT) {
+        int first = -1;
+        alts = 0;
+        for (size_t h = 0; h < haplotypes; h++) {
+          const uint8_t c = e->columns[h][r];
+          if ((int)c == missing || c == ref) continue;
+          if (first < 0) {
+            first = c;
+            alts = 1;
+          } else if (c != first) {
+            alts = 2;
+            break;
+          }
+        }
+      }
+      if (alts > 0) variable++;
+      if (alts > 1) multiallelic++;
+    }
+    /* Pairs: both members called (neither N nor -), and whether they differ. */
+    for (size_t p = 0; p < pairs; p++) {
+      const uint8_t *a = e->pair_a[p] + row, *b = e->pair_b[p] + row;
+      size_t both = 0, differ = 0;
+      for (size_t i = 0; i < n; i++) {
+        const int x = a[i], y = b[i];
+        if (x == missing || x == deletion || y == missing || y == deletion) continue;
+        both++;
+        if (x != y) differ++;
+      }
+      called[p] = (double)both;
+      het[p] = (double)differ;
+    }
+    /* The lines when they fit (their bytes first), then the counts. */
+    const stats_scope_t scope = { (double)n, (double)variable, (double)multiallelic, missed, deleted, code_cells, called, het };
+    if (e->out_length - o < scope_lines(NULL, 0, &table, &scope, name, name_length)) break;
+    o = scope_lines(e->out, o, &table, &scope, name, name_length);
+    for (size_t i = 0; i < haplotypes * codes; i++) sum[i] += counted[i];
+    for (size_t p = 0; p < pairs; p++) {
+      sum[haplotypes * codes + p] += called[p];
+      sum[haplotypes * codes + pairs + p] += het[p];
+    }
+    state[4] += (double)n;
+    state[5] += (double)variable;
+    state[6] += (double)multiallelic;
+    done++;
+  }
+  free(numbers);
+  free(mask);
+  free(counted);
+  if (problem != NULL) {
+    napi_throw_range_error(env, NULL, problem);
+    return NULL;
+  }
+  state[3] = (double)o;
+  state[7] = (double)done;
+  return NULL;
+}
+
 /*
  * Ends the process at once with exit status `code`, as _exit does: the kernel frees its memory in
  * one go, where Node's own exit stops each worker thread and frees its heap page by page (20-40 ms
@@ -804,8 +1108,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "adviseHugePages", NULL, advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL },
     { "rowParser", NULL, row_parser, NULL, NULL, NULL, napi_enumerable, NULL },
     { "parseLines", NULL, parse_lines, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "haplotypeEncoder", NULL, haplotype_encoder, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "rowViews", NULL, row_views, NULL, NULL, NULL, napi_enumerable, NULL },
     { "haplotypeLines", NULL, haplotype_lines, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "statsLines", NULL, stats_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "exitNow", NULL, exit_now, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

@@ -3,7 +3,7 @@
     {
       "target_name": "genomatrix",
       "sources": ["binding.c"],
-      "libraries": ["-lisal", "-ldeflate"],
+      "libraries": ["-lisal", "-ldeflate", "-lm"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]

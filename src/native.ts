@@ -7,6 +7,8 @@
 //   line without it);
 // - the haplotype table's lines for one-byte alleles (`haplotypeLines`, worker/haplotype-chunk.ts;
 //   its own loop writes them without it);
+// - the statistics of a span's small contigs and their lines (`statsLines`, worker/stats-chunk.ts;
+//   its own loops count and write them without it);
 // - ending the command line's process at once (`exitNow`, cli/cli.ts).
 
 import { createRequire } from 'node:module';
@@ -35,16 +37,26 @@ export interface Binding {
    * the last POS of the run before it, the name's offset in `buf` and its length.
    */
   parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array, runs: Int32Array): void;
-  /** An encoder of a haplotype task's views for `haplotypeLines` (`pairs`: two column indexes a pair; `out`: the output slot). */
-  haplotypeEncoder?(columns: Uint8Array[], pos: Int32Array, ref: Uint8Array, pairs: Int32Array, out: Uint8Array): object;
+  /** A task's views for `haplotypeLines` and `statsLines` (`pairs`: two column indexes a pair; `out`: where the lines go). */
+  rowViews?(columns: Uint8Array[], pos: Int32Array, ref: Uint8Array, pairs: Int32Array, out: Uint8Array): object;
   /**
-   * The haplotype table's lines of one or more tasks' rows over the encoder's views, one task after
-   * the other, for one-byte alleles, from `out[at]` (worker/haplotype-chunk.ts): `tasks` holds four
+   * The haplotype table's lines of one or more tasks' rows over the views, one task after the
+   * other, for one-byte alleles, from `out[at]` (worker/haplotype-chunk.ts): `tasks` holds four
    * numbers a task (its first row in the views, its rows, its contig name's offset and length in
    * `names`' bytes), `bytes` each code's allele byte; `state` = [code of N, code of -] in (-1:
    * none), [offset after the lines, lines] out.
    */
-  haplotypeLines?(encoder: object, tasks: Float64Array, names: Uint8Array, at: number, bytes: Uint8Array, state: Float64Array): void;
+  haplotypeLines?(views: object, tasks: Float64Array, names: Uint8Array, at: number, bytes: Uint8Array, state: Float64Array): void;
+  /**
+   * The statistics of tasks each a whole contig, and each one's lines of the table from `out[at]`
+   * (worker/stats-chunk.ts): `tasks` and `names` as for `haplotypeLines`; `middles` the
+   * `\tstatistic\titem\t` of each line of a contig, line k's from `middleEnds[k]` to
+   * `middleEnds[k + 1]`; `alleles` the code of each allele line; `state` = [code of N, code of -,
+   * codes in the dictionary] in, [3] the offset after the lines out, [4-6] sites, variable and
+   * multi-allelic sites added to; `sum`: each haplotype's cells of each code, then each pair's
+   * called and heterozygous sites, added to.
+   */
+  statsLines?(views: object, tasks: Float64Array, names: Uint8Array, middles: Uint8Array, middleEnds: Int32Array, alleles: Int32Array, at: number, state: Float64Array, sum: Float64Array): void;
   /** Ends the process at once with exit status `code` (`_exit`): nothing buffered in it is written, no `exit` event runs. */
   exitNow?(code: number): never;
 }
@@ -63,8 +75,11 @@ export const binding = loadBinding();
 /** The binding's parse of common lines, unless `GENOMATRIX_NATIVE_PARSE=0` (the parse's own loop then reads every line). */
 export const nativeParse = process.env.GENOMATRIX_NATIVE_PARSE === '0' ? undefined : binding;
 
-/** The binding's haplotype lines for one-byte alleles, unless `GENOMATRIX_NATIVE_ENCODE=0` (the kernel's own loop then writes every line). */
-export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeLines ? undefined : binding;
+/**
+ * The binding's haplotype lines for one-byte alleles and statistics of small contigs, unless
+ * `GENOMATRIX_NATIVE_ENCODE=0` (the kernels' own loops then count and write every line).
+ */
+export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeLines || !binding.statsLines || !binding.rowViews ? undefined : binding;
 
 /** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
 const HUGE_PAGE_BYTES = 4 << 20;

@@ -1,6 +1,8 @@
 // The binding's haplotype lines (native/binding.c `haplotypeLines`) and the kernel's own loop
-// (worker/haplotype-chunk.ts) write the same bytes: each matrix here is converted both ways
-// (GENOMATRIX_NATIVE_ENCODE=0 turns the binding's loop off) and the outputs compared byte for byte.
+// (worker/haplotype-chunk.ts) write the same bytes, as do the binding's statistics of small
+// contigs (`statsLines`) and the statistics kernel's loops (worker/stats-chunk.ts): each matrix
+// here is converted both ways (GENOMATRIX_NATIVE_ENCODE=0 turns the binding's loops off) and the
+// outputs compared byte for byte.
 // The matrices hold what the binding's loop must get right: rows with one alt, with several (in
 // order of first appearance) and with none; N and - among the cells (shown as REF) and as REF;
 // one-byte alleles rarer than the six common ones (the alt rule's scan); a contig of many row
@@ -44,16 +46,16 @@ function matrixText(seed: number, contigs: readonly [string, number][]): string 
   return `${lines.join('\n')}\n`;
 }
 
-describe("the binding's haplotype lines", { skip: binding?.haplotypeLines ? false : 'the native binding is not built' }, () => {
+describe("the binding's haplotype lines and statistics", { skip: binding?.haplotypeLines && binding.statsLines ? false : 'the native binding is not built' }, () => {
   let scratch: ReturnType<typeof scratchDir>;
   before(() => (scratch = scratchDir()));
   after(() => scratch.cleanup());
 
-  /** `haplotype` of `input` with `args`, with the binding's loop and without it: the same status, messages and bytes. */
-  function bothWays(name: string, input: string, args: string[] = [], output = `${name}.tsv`): Buffer {
+  /** `command` (default `haplotype`) of `input` with `args`, with the binding's loop and without it: the same status, messages and bytes. */
+  function bothWays(name: string, input: string, args: string[] = [], output = `${name}.tsv`, command = 'haplotype'): Buffer {
     const [withBinding, without] = ['1', '0'].map((native) => {
       const path = `${scratch.dir}/${native}-${output}`;
-      const run = runCli(['haplotype', input, '-o', path, '-q', ...args], { env: { GENOMATRIX_NATIVE_ENCODE: native } });
+      const run = runCli([command, input, '-o', path, '-q', ...args], { env: { GENOMATRIX_NATIVE_ENCODE: native } });
       assert.equal(run.status, 0, `${name}: ${run.stderr}`);
       return readFileSync(path);
     }) as [Buffer, Buffer];
@@ -91,5 +93,25 @@ describe("the binding's haplotype lines", { skip: binding?.haplotypeLines ? fals
     assert.match(reordered.slice(0, reordered.indexOf('\n')), /^contig\tpos\tref\talt\ts1as3b_PI\ts1as3b_PG_al\ts5as5b_PI\ts5as5b_PG_al\ts2as4b_PI\t/, 'the pairs given, in their order');
     bothWays('samples', input, ['-s', 's4as4b,s2as2b']);
     bothWays('regions', input, ['-r', 'chr1:100-9000,chr2']);
+  });
+
+  it("statistics of thousands of small contigs (the binding's) among larger ones (the kernel's own), each rate as JavaScript rounds it", () => {
+    const random = seededRandom(5);
+    const name = (i: number): string => (i % 7 === 0 ? `scaffold_${i}_x` : i % 11 === 0 ? `ctg_é_染_${i}` : `c${i}`);
+    // 1 to 6 sites, then 1 to 400 (many counts and totals), a contig past a span's rows, and one of 128 sites.
+    const contigs: [string, number][] = Array.from({ length: 3000 }, (_, i) => [name(i), 1 + Math.floor(random() * 6)]);
+    for (let i = 0; i < 300; i++) contigs.push([`mid${i}`, 1 + Math.floor(random() * 400)]);
+    contigs.splice(1500, 0, ['big', 70000]);
+    const tie = Array.from({ length: 128 }, (_, r) => `tie\t${r + 1}\tA\t${r === 5 ? 'N' : 'A'}${'\tA'.repeat(HAPLOTYPES - 1)}`);
+    const input = scratch.file('stats.tsv', `${matrixText(6, contigs).trimEnd()}\n${tie.join('\n')}\n`);
+    const table = bothWays('stats', input, [], 'stats.tsv', 'stats').toString();
+    // One N in 128 sites: 1/128 = 0.0078125 exactly, a tie that JavaScript's toFixed rounds up (C's %.6f would round it to even, 0.007812).
+    assert.match(table, /\ntie\tmissing\ts1a\t1\t128\t0\.007813\n/, 'a tie rounded up');
+    assert.match(table, /\ntie\tvariable_sites\t\.\t0\t128\t0\.000000\n/, 'no alt: no variable site');
+    assert.match(table, /\nctg_é_染_11\tsites\t\.\t\d\t\.\t\.\n/, 'a name of several bytes a character');
+    assert.equal(table.split('\n').filter((line) => line.includes('\tsites\t')).length, 3000 + 300 + 2 + 1, 'every contig and the genome');
+    bothWays('stats-one-thread', input, ['--threads', '1'], 'stats-one-thread.tsv', 'stats');
+    bothWays('stats-pairs', input, ['--pairs', 's3b:s1a,s5a:s5b'], 'stats-pairs.tsv', 'stats');
+    bothWays('stats-samples', input, ['-s', '^s2as2b'], 'stats-samples.tsv', 'stats');
   });
 });

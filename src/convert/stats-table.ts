@@ -153,6 +153,22 @@ export function siteNumbers(stats: SiteStats): ScopeNumbers {
   };
 }
 
+/**
+ * The `\tstatistic\titem\t` of each line of a scope, in table order (that of `lineNumbers`), as
+ * UTF-8 bytes: what every scope's lines share besides the scope's name and the numbers.
+ */
+export function lineMiddles(names: StatsTableNames): Uint8Array[] {
+  const middle = (statistic: StatsStatistic, item: string): Uint8Array => encoder.encode(`\t${statistic}\t${item}\t`);
+  const middles = [middle(StatsStatistic.sites, '.'), middle(StatsStatistic.variableSites, '.'), middle(StatsStatistic.droppedSites, '.'), middle(StatsStatistic.multiallelicSites, '.')];
+  // Pushed one by one, not spread: 100,000 haplotypes are 200,000 lines.
+  for (const h of names.haplotypes) middles.push(middle(StatsStatistic.missing, h));
+  for (const h of names.haplotypes) middles.push(middle(StatsStatistic.deletions, h));
+  for (const a of names.alleles) middles.push(middle(StatsStatistic.alleleCells, a.allele));
+  for (const p of names.pairs) middles.push(middle(StatsStatistic.calledSites, p));
+  for (const p of names.pairs) middles.push(middle(StatsStatistic.hetSites, p));
+  return middles;
+}
+
 /** Bytes a number's text may take in a line (a count, a total or a rate). */
 const NUMBER_BYTES = 32;
 const encoder = new TextEncoder();
@@ -186,18 +202,7 @@ export class StatsTableWriter {
     private readonly chunkBytes = CHUNK_BYTES,
   ) {
     this.newChunk(chunkBytes);
-    const middle = (statistic: StatsStatistic, item: string): Uint8Array => encoder.encode(`\t${statistic}\t${item}\t`);
-    const middles = [
-      middle(StatsStatistic.sites, '.'),
-      middle(StatsStatistic.variableSites, '.'),
-      middle(StatsStatistic.droppedSites, '.'),
-      middle(StatsStatistic.multiallelicSites, '.'),
-      ...names.haplotypes.map((h) => middle(StatsStatistic.missing, h)),
-      ...names.haplotypes.map((h) => middle(StatsStatistic.deletions, h)),
-      ...names.alleles.map((a) => middle(StatsStatistic.alleleCells, a.allele)),
-      ...names.pairs.map((p) => middle(StatsStatistic.calledSites, p)),
-      ...names.pairs.map((p) => middle(StatsStatistic.hetSites, p)),
-    ];
+    const middles = lineMiddles(names);
     this.middleLength = Int32Array.from(middles, (bytes) => bytes.length);
     this.longestMiddle = this.middleLength.reduce((most, length) => Math.max(most, length), 0);
     const words = middles.map(paddedWords);

@@ -7,7 +7,7 @@ import { alleleBytes, type AlleleBytes } from '../layout/allele-bytes.js';
 import { ALLELE_BIT, altAlleles, altBits, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
-import { NameScratch } from './name-scratch.js';
+import { nativeTasks, NameScratch } from './name-scratch.js';
 import { nativeEncode } from '../native.js';
 import type { SharedRows } from './shared-views.js';
 
@@ -121,29 +121,11 @@ function encoderOf(task: HaplotypeTask, shared: SharedRows): RowEncoder {
  * the binding's `haplotypeLines` from output offset `at`: the same lines as `encodeTask` writes.
  */
 function nativeLines(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[], from: number, to: number, at: number): { end: number; lines: number } {
-  const names = new Array<string>(to - from);
-  for (let k = from; k < to; k++) names[k - from] = (tasks[k] as HaplotypeTask).contig;
-  const joined = names.join('');
-  const bytes = Buffer.from(joined, 'utf8');
-  // Four numbers a task: its first row in the views, its rows, its contig name's offset and length in bytes.
-  const numbers = new Float64Array(4 * (to - from));
-  const ascii = bytes.length === joined.length;
-  let offset = 0;
-  for (let k = from; k < to; k++) {
-    const task = tasks[k] as HaplotypeTask;
-    const name = names[k - from] as string;
-    const nameBytes = ascii ? name.length : Buffer.byteLength(name, 'utf8');
-    const i = 4 * (k - from);
-    numbers[i] = shared[k]?.row ?? 0;
-    numbers[i + 1] = task.to - task.from;
-    numbers[i + 2] = offset;
-    numbers[i + 3] = nameBytes;
-    offset += nameBytes;
-  }
+  const { numbers, names } = nativeTasks(tasks, shared, from, to);
   const state = NATIVE_STATE;
   state[0] = encoder.alleles.missing;
   state[1] = encoder.alleles.deletion;
-  (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeLines(encoder.native as object, numbers, bytes, at, encoder.alleleByte, state);
+  (nativeEncode as Required<NonNullable<typeof nativeEncode>>).haplotypeLines(encoder.native as object, numbers, names, at, encoder.alleleByte, state);
   return { end: state[0] as number, lines: state[1] as number };
 }
 
@@ -227,7 +209,7 @@ class RowEncoder {
   /** Row of the views that is the task's first. */
   row = 0;
   lines = 0;
-  /** The binding's encoder of these views (table lines of one-byte alleles), else undefined: this file's loop writes them. */
+  /** The binding's views of these columns (table lines of one-byte alleles), else undefined: this file's loop writes them. */
   readonly native: object | undefined;
 
   constructor(task: HaplotypeTask, views: BatchViews) {
@@ -253,7 +235,7 @@ class RowEncoder {
     const { missing } = this.alleles;
     this.missingBit = missingBitOf(missing);
     this.alleleByte = firstBytes(this.alleles);
-    const native = nativeEncode?.haplotypeEncoder;
+    const native = nativeEncode?.rowViews;
     this.native = native && this.alleles.maxLength === 1 && !this.phaseExtender ? native(haplotypes, pos, ref, task.pairs, this.out) : undefined;
   }
 

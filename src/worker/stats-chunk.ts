@@ -3,13 +3,18 @@
 // per site, the alt alleles by the haplotype-table rule; per pair, called and heterozygous sites.
 // When the TSV table is written as plain text, the task of a whole contig also writes the contig's
 // lines: the contigs' lines are formatted in parallel, and the main thread only sums the counts.
+// A span's small contigs are counted and written by the binding when it is there (`statsLines`,
+// native/binding.c): the same counts and bytes.
 
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { ALLELE_BIT, altAlleles, altBits, altScratch, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
-import { scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
-import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
+import { lineMiddles, scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
+import type { BatchViews } from '../layout/matrix-layout.js';
+import { nativeEncode } from '../native.js';
+import type { EncodedChunk, StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
 import { appendGroupBytes } from './bgzf-task.js';
+import { nativeTasks } from './name-scratch.js';
 import type { SharedRows } from './shared-views.js';
 
 /**
@@ -37,16 +42,21 @@ const NO_BYTES: Uint8Array = new Uint8Array(0);
  * back for the main thread to add up: for 20,000 contigs of 20 sites, 20,000 arrays to clone,
  * receive and collect, where the genome's lines need only their sum.
  */
-export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (SharedRows | undefined)[]): TransferredChunk {
+export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (SharedRows | undefined)[]): EncodedChunk | TransferredChunk {
   const names = tasks[0]?.table;
   if (!names) throw new Error('stats: a joined group without the table');
+  for (const task of tasks) if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
+  const views = shared[0]?.views;
+  if (nativeEncode && views && shared.every((rows) => rows?.views === views)) {
+    const done = nativeStats(tasks, shared, names, views);
+    if (done) return done;
+  }
   const { writer, scratch } = tableOf(names);
   const sum = emptyCounts(names.haplotypes.length, names.pairs.length, names.stride);
   let out = NO_BYTES;
   let length = 0;
   for (let k = 0; k < tasks.length; k++) {
     const task = tasks[k] as StatsTask;
-    if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
     const counts = countRows(task, shared[k], true);
     writer.scope(task.contig, scopeNumbers(counts, names, scratch));
     addCounts(sum, counts);
@@ -56,6 +66,69 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
   }
   return { bytes: out.subarray(0, length), lines: 0, data: sum };
 }
+
+/**
+ * A joined group's contigs, all over `views`, counted and written by the binding (`statsLines`):
+ * the result `runStatsJoined` gives, its lines in the group's output slot, or undefined when the
+ * codes of `N` and `-` the table names are not those the counts take (then its own loops do it).
+ * When the slot is too small for them all (the driver sizes the next slots from these bytes), the
+ * contigs that did not fit go into the worker's own buffer after a copy of those that did.
+ */
+function nativeStats(tasks: readonly StatsTask[], shared: readonly (SharedRows | undefined)[], names: StatsNames, views: BatchViews): EncodedChunk | TransferredChunk | undefined {
+  const first = tasks[0] as StatsTask;
+  const { missing, deletion } = alleleBytes(first.alleles);
+  if (missing !== names.missingCode || deletion !== names.deletionCode) return undefined;
+  const binding = nativeEncode as Required<NonNullable<typeof nativeEncode>>;
+  const middles = lineMiddles(names);
+  const middleEnds = new Int32Array(middles.length + 1);
+  for (let k = 0; k < middles.length; k++) middleEnds[k + 1] = (middleEnds[k] as number) + (middles[k] as Uint8Array).length;
+  const middleBytes = new Uint8Array(middleEnds[middles.length] as number);
+  for (let k = 0; k < middles.length; k++) middleBytes.set(middles[k] as Uint8Array, middleEnds[k] as number);
+  const alleles = Int32Array.from(names.alleles, (allele) => allele.code);
+  const pairColumns = Int32Array.from(first.pairs.flat());
+  const { numbers, names: nameBytes } = nativeTasks(tasks, shared, 0, tasks.length);
+  const width = names.haplotypes.length;
+  const pairs = first.pairs.length;
+  const counts = new Float64Array(width * names.stride + 2 * pairs);
+  const state = STATS_STATE.fill(0);
+  state[0] = missing;
+  state[1] = deletion;
+  state[2] = names.stride;
+  const run = (out: Uint8Array, from: number, at: number): number => {
+    binding.statsLines(binding.rowViews(views.haplotypes, views.pos, views.ref, pairColumns, out), numbers.subarray(4 * from), nameBytes, middleBytes, middleEnds, alleles, at, state, counts);
+    return from + (state[7] as number);
+  };
+  const slot = first.output ? new Uint8Array(first.output) : new Uint8Array(0);
+  let done = run(slot, 0, 0);
+  let bytes: Uint8Array | undefined;
+  if (done < tasks.length) {
+    // Room for every other line: its name, its middle and 51 bytes of numbers and separators (native/binding.c `numbers_length`).
+    let bound = state[3] as number;
+    for (let k = done; k < tasks.length; k++) bound += middles.length * ((numbers[4 * k + 3] as number) + 51) + middleBytes.length;
+    if (statsOut.length < bound) statsOut = new Uint8Array(Math.max(bound, 2 * statsOut.length));
+    statsOut.set(slot.subarray(0, state[3] as number));
+    done = run(statsOut, done, state[3] as number);
+    if (done < tasks.length) throw new RangeError('stats: output too small for a group\'s lines');
+    bytes = statsOut.subarray(0, state[3] as number);
+  }
+  const cells = width * names.stride;
+  const sum: StatsCounts = {
+    sites: state[4] as number,
+    variableSites: state[5] as number,
+    multiallelicSites: state[6] as number,
+    cells: counts.subarray(0, cells),
+    stride: names.stride,
+    pairCalled: counts.subarray(cells, cells + pairs),
+    pairHet: counts.subarray(cells + pairs),
+  };
+  return bytes ? { bytes, lines: 0, data: sum } : { length: state[3] as number, lines: 0, data: sum };
+}
+
+/** The binding's numbers in and out of `statsLines`. */
+const STATS_STATE = new Float64Array(8);
+
+/** The worker's own output of `statsLines`, for lines its slot has no room for (copied out at once: bgzf-task.ts `handBack`). */
+let statsOut = new Uint8Array(0);
 
 /** Counts of nothing, for `width` haplotypes, `pairs` pairs and `stride` codes. */
 export function emptyCounts(width: number, pairs: number, stride: number): StatsCounts {
