@@ -829,39 +829,45 @@ static size_t put_rate(uint8_t *out, size_t o, double count, double total) {
   return o + 6;
 }
 
-/* Decimal digits of a count. */
-static inline size_t digits_of(uint64_t value) {
-  size_t d = 1;
-  while (value >= 10) {
-    value /= 10;
-    d++;
-  }
-  return d;
-}
+/* Most counts whose line ends are kept for a scope's sites (line_ends_t). */
+#define KEPT_ENDS 1024
 
-/* Bytes of a line's numbers as stats_line writes them (a rate is `NA` or one digit, a point and six). */
-static inline size_t numbers_length(double count, double total) {
-  if (total < 0) return digits_of((uint64_t)count) + 5;
-  return digits_of((uint64_t)count) + 1 + digits_of((uint64_t)total) + 1 + (total == 0 ? 2 : 8) + 1;
-}
+/*
+ * The ends of a scope's lines whose total is its sites (`count\tsites\trate\n`), by count, as made:
+ * most lines of a scope (its sites, missing and deleted cells, pairs' called sites) share that
+ * total, and a small contig's counts are few.
+ */
+typedef struct {
+  double sites; /* the total these ends are of (-1: none yet) */
+  uint8_t length[KEPT_ENDS];
+  uint8_t bytes[KEPT_ENDS][24]; /* 4 digits, a tab, 4 digits, a tab, 8 bytes of rate, a newline */
+} line_ends_t;
 
-/* One line of the statistics table: the scope's name, the line's `\tstatistic\titem\t`, its numbers (total < 0: none). */
-static inline size_t stats_line(uint8_t *out, size_t o, const uint8_t *name, size_t name_length, const uint8_t *middle, size_t middle_length, double count,
-                                double total) {
-  memcpy(out + o, name, name_length);
-  o += name_length;
-  memcpy(out + o, middle, middle_length);
-  o = put_count(out, o + middle_length, (uint64_t)count);
+/* A line's numbers (total < 0: none) into `into`; returns their bytes. */
+static size_t format_end(uint8_t *into, double count, double total) {
+  size_t o = put_count(into, 0, (uint64_t)count);
   if (total < 0) {
-    memcpy(out + o, "\t.\t.\n", 5);
+    memcpy(into + o, "\t.\t.\n", 5);
     return o + 5;
   }
-  out[o++] = TAB;
-  o = put_count(out, o, (uint64_t)total);
-  out[o++] = TAB;
-  o = put_rate(out, o, count, total);
-  out[o++] = NL;
+  into[o++] = TAB;
+  o = put_count(into, o, (uint64_t)total);
+  into[o++] = TAB;
+  o = put_rate(into, o, count, total);
+  into[o++] = NL;
   return o;
+}
+
+/* A line's numbers, kept in `ends` when its total is their sites, else made in `scratch`; *length set to their bytes. */
+static inline const uint8_t *line_end(line_ends_t *ends, uint8_t *scratch, double count, double total, size_t *length) {
+  if (total == ends->sites && count >= 0 && count < KEPT_ENDS) {
+    const size_t k = (size_t)count;
+    if (ends->length[k] == 0) ends->length[k] = (uint8_t)format_end(ends->bytes[k], count, total);
+    *length = ends->length[k];
+    return ends->bytes[k];
+  }
+  *length = format_end(scratch, count, total);
+  return scratch;
 }
 
 /* What every scope's lines share: each line's middle, each allele line's code, the shape of the counts. */
@@ -882,14 +888,25 @@ typedef struct {
  * A scope's lines in table order (src/convert/stats-table.ts `lineNumbers`) from out[o]; returns
  * the offset after them. With out NULL, nothing is written: the offset tells their bytes.
  */
-static size_t scope_lines(uint8_t *out, size_t o, const stats_table_t *t, const stats_scope_t *s, const uint8_t *name, size_t name_length) {
+static size_t scope_lines(uint8_t *out, size_t o, const stats_table_t *t, const stats_scope_t *s, const uint8_t *name, size_t name_length, line_ends_t *ends) {
+  /* Room for a count and a total of up to 20 digits each, a rate of up to 8 bytes and three separators. */
+  uint8_t scratch[56];
+  if (ends->sites != s->sites) {
+    ends->sites = s->sites;
+    memset(ends->length, 0, s->sites < KEPT_ENDS ? (size_t)s->sites + 1 : KEPT_ENDS);
+  }
   size_t line = 0;
 #define LINE(count, total)                                                                                                        \
   do {                                                                                                                            \
-    const uint8_t *middle = t->middles + t->ends[line];                                                                           \
     const size_t middle_length = (size_t)(t->ends[line + 1] - t->ends[line]);                                                     \
-    if (out != NULL) o = stats_line(out, o, name, name_length, middle, middle_length, (count), (total));                          \
-    else o += name_length + middle_length + numbers_length((count), (total));                                                     \
+    size_t end_length;                                                                                                            \
+    const uint8_t *end = line_end(ends, scratch, (count), (total), &end_length);                                                  \
+    if (out != NULL) {                                                                                                            \
+      memcpy(out + o, name, name_length);                                                                                         \
+      memcpy(out + o + name_length, t->middles + t->ends[line], middle_length);                                                   \
+      memcpy(out + o + name_length + middle_length, end, end_length);                                                             \
+    }                                                                                                                             \
+    o += name_length + middle_length + end_length;                                                                                \
     line++;                                                                                                                       \
   } while (0)
   LINE(s->sites, -1);
@@ -970,15 +987,21 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   double *numbers = malloc((2 * haplotypes + 2 * pairs + 1) * sizeof(double));
   uint8_t *mask = malloc(most_rows + 1);
   uint32_t *counted = malloc((haplotypes * codes + 1) * sizeof(uint32_t)); /* each haplotype's cells of each code, until the lines are written */
-  if (numbers == NULL || mask == NULL || counted == NULL) {
+  line_ends_t *kept = malloc(sizeof(line_ends_t));
+  if (numbers == NULL || mask == NULL || counted == NULL || kept == NULL) {
     free(numbers);
     free(mask);
     free(counted);
+    free(kept);
     napi_throw_error(env, NULL, "genomatrix binding: out of memory");
     return NULL;
   }
+  kept->sites = -1;
   double *missed = numbers, *deleted = numbers + haplotypes, *called = numbers + 2 * haplotypes, *het = called + pairs;
-  uint32_t histogram[256] = { 0 };
+  uint32_t histogram[4][256] = { { 0 } };
+  /* 1 for a called code (neither N nor -), 0 for those two. */
+  uint8_t called_code[256];
+  for (int c = 0; c < 256; c++) called_code[c] = c != missing && c != deletion;
   double code_cells[256];
   const uint8_t missing_bit = missing >= 0 && missing < 256 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
   const stats_table_t table = { middles, ends, alleles, allele_count, codes, haplotypes, pairs };
@@ -997,9 +1020,25 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
     for (size_t h = 0; h < haplotypes && problem == NULL; h++) {
       const uint8_t *column = e->columns[h] + row;
       uint8_t top = 0;
-      for (size_t i = 0; i < n; i++) {
+      /* Four histograms, a cell in each in turn: a column's cells are mostly one code, and one
+         histogram's counter would wait on its own last increment for every cell. */
+      size_t i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const uint8_t c0 = column[i], c1 = column[i + 1], c2 = column[i + 2], c3 = column[i + 3];
+        histogram[0][c0]++;
+        histogram[1][c1]++;
+        histogram[2][c2]++;
+        histogram[3][c3]++;
+        mask[i] |= allele_bit(c0);
+        mask[i + 1] |= allele_bit(c1);
+        mask[i + 2] |= allele_bit(c2);
+        mask[i + 3] |= allele_bit(c3);
+        const uint8_t high01 = c0 > c1 ? c0 : c1, high23 = c2 > c3 ? c2 : c3, high = high01 > high23 ? high01 : high23;
+        if (high > top) top = high;
+      }
+      for (; i < n; i++) {
         const uint8_t c = column[i];
-        histogram[c]++;
+        histogram[0][c]++;
         mask[i] |= allele_bit(c);
         if (c > top) top = c;
       }
@@ -1008,14 +1047,14 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
         memset(histogram, 0, sizeof histogram);
         break;
       }
-      missed[h] = missing >= 0 && (size_t)missing < codes ? histogram[missing] : 0;
-      deleted[h] = deletion >= 0 && (size_t)deletion < codes ? histogram[deletion] : 0;
       uint32_t *cells = counted + h * codes;
       for (size_t c = 0; c < codes; c++) {
-        code_cells[c] += histogram[c];
-        cells[c] = histogram[c];
-        histogram[c] = 0;
+        cells[c] = histogram[0][c] + histogram[1][c] + histogram[2][c] + histogram[3][c];
+        code_cells[c] += cells[c];
+        histogram[0][c] = histogram[1][c] = histogram[2][c] = histogram[3][c] = 0;
       }
+      missed[h] = missing >= 0 && (size_t)missing < codes ? cells[missing] : 0;
+      deleted[h] = deletion >= 0 && (size_t)deletion < codes ? cells[deletion] : 0;
     }
     if (problem != NULL) break;
     /* The alt rule (src/layout/alt-rule.ts): a mask without RARE_BIT holds the alts, one bit each; else the cells decide, up to two alts. */
@@ -1050,18 +1089,17 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
       const uint8_t *a = e->pair_a[p] + row, *b = e->pair_b[p] + row;
       size_t both = 0, differ = 0;
       for (size_t i = 0; i < n; i++) {
-        const int x = a[i], y = b[i];
-        if (x == missing || x == deletion || y == missing || y == deletion) continue;
-        both++;
-        if (x != y) differ++;
+        const uint8_t x = a[i], y = b[i], ok = called_code[x] & called_code[y];
+        both += ok;
+        differ += ok & (x != y);
       }
       called[p] = (double)both;
       het[p] = (double)differ;
     }
     /* The lines when they fit (their bytes first), then the counts. */
     const stats_scope_t scope = { (double)n, (double)variable, (double)multiallelic, missed, deleted, code_cells, called, het };
-    if (e->out_length - o < scope_lines(NULL, 0, &table, &scope, name, name_length)) break;
-    o = scope_lines(e->out, o, &table, &scope, name, name_length);
+    if (e->out_length - o < scope_lines(NULL, 0, &table, &scope, name, name_length, kept)) break;
+    o = scope_lines(e->out, o, &table, &scope, name, name_length, kept);
     for (size_t i = 0; i < haplotypes * codes; i++) sum[i] += counted[i];
     for (size_t p = 0; p < pairs; p++) {
       sum[haplotypes * codes + p] += called[p];
@@ -1075,6 +1113,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   free(numbers);
   free(mask);
   free(counted);
+  free(kept);
   if (problem != NULL) {
     napi_throw_range_error(env, NULL, problem);
     return NULL;

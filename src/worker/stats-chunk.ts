@@ -102,7 +102,7 @@ function nativeStats(tasks: readonly StatsTask[], shared: readonly (SharedRows |
   let done = run(slot, 0, 0);
   let bytes: Uint8Array | undefined;
   if (done < tasks.length) {
-    // Room for every other line: its name, its middle and 51 bytes of numbers and separators (native/binding.c `numbers_length`).
+    // Room for every other line: its name, its middle and 51 bytes of numbers and separators (native/binding.c `format_end`).
     let bound = state[3] as number;
     for (let k = done; k < tasks.length; k++) bound += middles.length * ((numbers[4 * k + 3] as number) + 51) + middleBytes.length;
     if (statsOut.length < bound) statsOut = new Uint8Array(Math.max(bound, 2 * statsOut.length));
