@@ -840,7 +840,7 @@ static size_t put_rate(uint8_t *out, size_t o, double count, double total) {
 typedef struct {
   double sites; /* the total these ends are of (-1: none yet) */
   uint8_t length[KEPT_ENDS];
-  uint8_t bytes[KEPT_ENDS][24]; /* 4 digits, a tab, 4 digits, a tab, 8 bytes of rate, a newline */
+  uint8_t bytes[KEPT_ENDS][32]; /* up to 4 digits, a tab, 16 digits (a double's integers), a tab, 8 bytes of rate, a newline */
 } line_ends_t;
 
 /* A line's numbers (total < 0: none) into `into`; returns their bytes. */
