@@ -982,7 +982,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   }
   size_t most_rows = 0;
   for (size_t k = 0; k + 4 <= task_numbers; k += 4)
-    if (tasks[k + 1] > most_rows) most_rows = (size_t)tasks[k + 1];
+    if (tasks[k + 1] > most_rows && tasks[k + 1] <= e->rows) most_rows = (size_t)tasks[k + 1]; /* the others are refused below */
   /* Per contig: each haplotype's missing and deleted cells, each pair's called and heterozygous sites; the row masks. */
   double *numbers = malloc((2 * haplotypes + 2 * pairs + 1) * sizeof(double));
   uint8_t *mask = malloc(most_rows + 1);
