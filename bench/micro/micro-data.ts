@@ -21,9 +21,9 @@ export interface MatrixChunk {
   sites: number;
 }
 
-/** Generates one contig of `sites` seed-shaped rows (31 haplotypes) in memory. */
-export function matrixChunk(sites = CHUNK_SITES, seed = 7): MatrixChunk {
-  const result = spawnSync(process.execPath, [generatorPath, '--out', '-', '--contigs', '1', '--sites', String(sites), '--seed', String(seed)], {
+/** Generates `contigs` contigs (default one) of `sites` seed-shaped rows (31 haplotypes) each, in memory. */
+export function matrixChunk(sites = CHUNK_SITES, seed = 7, contigs = 1): MatrixChunk {
+  const result = spawnSync(process.execPath, [generatorPath, '--out', '-', '--contigs', String(contigs), '--sites', String(sites), '--seed', String(seed)], {
     maxBuffer: 1 << 30,
   });
   if (result.status !== 0) throw new Error(`generator failed: ${result.stderr.toString()}`);
