@@ -28,11 +28,11 @@ daemons=(munged slurmctld slurmd)
 say() { echo "slurm-cluster: $*" >&2; }
 fail() { say "$*"; exit 1; }
 
-pid_of() { # the PID in $1's PID file, if that process is still the daemon it names
+pid_of() { # the PID in $1's PID file, if that process is still the daemon it names (and not a zombie: killed, not yet reaped)
   local file=$state/$1.pid pid
   [[ -s $file ]] || return 1
   pid=$(<"$file")
-  [[ $pid =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$1" ]] && echo "$pid"
+  [[ $pid =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$1" ]] && ! grep -qs '^State:[[:space:]]*Z' "/proc/$pid/status" && echo "$pid"
 }
 
 port_free() { # nothing listens on 127.0.0.1:$1
