@@ -544,6 +544,15 @@ static void free_row_views(napi_env env, void *data, void *hint) {
 
 static inline uint8_t allele_bit(uint8_t code) { return code < RARE_CODE ? (uint8_t)(1u << code) : RARE_BIT; }
 
+/* The mask bit of N (code `missing`, -1: none), or 0 when it has none of its own (src/layout/alt-rule.ts `missingBitOf`). */
+static inline uint8_t missing_bit_of(int missing) { return missing >= 0 && missing < 256 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0; }
+
+/* A row's alt bits: its mask without the bits of N and of its REF (src/layout/alt-rule.ts `altBits`). */
+static inline uint8_t alt_bits(uint8_t mask, uint8_t ref, uint8_t missing_bit) {
+  const uint8_t alts = mask & (uint8_t)~missing_bit;
+  return ref < RARE_CODE ? alts & (uint8_t)~(1u << ref) : alts;
+}
+
 /* rowViews(columns, pos, ref, pairs, out): those views for haplotypeLines and statsLines (pairs: two column indexes a pair). */
 static napi_value row_views(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -608,16 +617,16 @@ static napi_value row_views(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* POS in decimal at `o`; returns the new offset. */
-static inline size_t put_pos(uint8_t *out, size_t o, uint32_t value) {
-  uint8_t digits[10];
-  int d = 10;
+/* A number (POS, a count) in decimal at `o`; returns the new offset. */
+static inline size_t put_count(uint8_t *out, size_t o, uint64_t value) {
+  uint8_t digits[20];
+  int d = 20;
   do {
     digits[--d] = (uint8_t)('0' + value % 10);
     value /= 10;
   } while (value > 0);
-  memcpy(out + o, digits + d, (size_t)(10 - d));
-  return o + (size_t)(10 - d);
+  memcpy(out + o, digits + d, (size_t)(20 - d));
+  return o + (size_t)(20 - d);
 }
 
 /* What the lines of one task's rows are written from: each code's byte, the codes of N and -, scratch. */
@@ -633,7 +642,7 @@ static void hap_tables(hap_tables_t *t, const uint8_t *byte, int missing, int de
   t->byte = byte;
   t->missing = missing;
   t->deletion = deletion;
-  t->missing_bit = missing >= 0 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
+  t->missing_bit = missing_bit_of(missing);
   memcpy(t->shown, byte, 256);
   for (int c = 0; c < 256; c++) t->seen[c] = -1;
 }
@@ -662,8 +671,7 @@ static int encode_rows(const row_views_t *e, hap_tables_t *t, size_t first, size
     for (size_t k = 0; k < rows; k++) {
       const size_t r = base + k;
       const uint8_t ref = e->ref[r];
-      uint8_t m = mask[k] & (uint8_t)~t->missing_bit;
-      if (ref < RARE_CODE) m &= (uint8_t)~(1u << ref);
+      const uint8_t m = alt_bits(mask[k], ref, t->missing_bit);
       if (m == 0) continue;
       size_t alt_count = 1;
       if ((m & (m - 1)) == 0 && m != RARE_BIT) alts[0] = (uint8_t)__builtin_ctz(m);
@@ -683,7 +691,7 @@ static int encode_rows(const row_views_t *e, hap_tables_t *t, size_t first, size
       memcpy(out + o, contig, contig_length);
       o += contig_length;
       out[o++] = TAB;
-      o = put_pos(out, o, (uint32_t)e->pos[r]);
+      o = put_count(out, o, (uint32_t)e->pos[r]);
       out[o++] = TAB;
       out[o++] = byte[ref];
       out[o++] = TAB;
@@ -788,18 +796,6 @@ static napi_value haplotype_lines(napi_env env, napi_callback_info info) {
   state[0] = (double)o;
   state[1] = (double)lines;
   return NULL;
-}
-
-/* A count in decimal at `o`; returns the new offset. */
-static inline size_t put_count(uint8_t *out, size_t o, uint64_t value) {
-  uint8_t digits[20];
-  int d = 20;
-  do {
-    digits[--d] = (uint8_t)('0' + value % 10);
-    value /= 10;
-  } while (value > 0);
-  memcpy(out + o, digits + d, (size_t)(20 - d));
-  return o + (size_t)(20 - d);
 }
 
 /*
@@ -1003,7 +999,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   uint8_t called_code[256];
   for (int c = 0; c < 256; c++) called_code[c] = c != missing && c != deletion;
   double code_cells[256];
-  const uint8_t missing_bit = missing >= 0 && missing < 256 ? allele_bit((uint8_t)missing) & (uint8_t)~RARE_BIT : 0;
+  const uint8_t missing_bit = missing_bit_of(missing);
   const stats_table_t table = { middles, ends, alleles, allele_count, codes, haplotypes, pairs };
   size_t done = 0;
   for (size_t k = 0; k + 4 <= task_numbers && problem == NULL; k += 4) {
@@ -1062,8 +1058,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
     for (size_t i = 0; i < n; i++) {
       const size_t r = row + i;
       const uint8_t ref = e->ref[r];
-      uint8_t m = mask[i] & (uint8_t)~missing_bit;
-      if (ref < RARE_CODE) m &= (uint8_t)~(1u << ref);
+      const uint8_t m = alt_bits(mask[i], ref, missing_bit);
       if (m == 0) continue;
       size_t alts = (m & (m - 1)) ? 2 : 1;
       if (m & RARE_BIT) {

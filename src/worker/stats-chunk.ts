@@ -82,8 +82,7 @@ function nativeStats(tasks: readonly StatsTask[], shared: readonly (SharedRows |
   const middles = lineMiddles(names);
   const middleEnds = new Int32Array(middles.length + 1);
   for (let k = 0; k < middles.length; k++) middleEnds[k + 1] = (middleEnds[k] as number) + (middles[k] as Uint8Array).length;
-  const middleBytes = new Uint8Array(middleEnds[middles.length] as number);
-  for (let k = 0; k < middles.length; k++) middleBytes.set(middles[k] as Uint8Array, middleEnds[k] as number);
+  const middleBytes = Buffer.concat(middles);
   const alleles = Int32Array.from(names.alleles, (allele) => allele.code);
   const pairColumns = Int32Array.from(first.pairs.flat());
   const { numbers, names: nameBytes } = nativeTasks(tasks, shared, 0, tasks.length);
