@@ -10,7 +10,9 @@ import { loadMatrix, pack, type Matrix } from '../src/index.js';
 import { batchViews, type MatrixLayout } from '../src/layout/matrix-layout.js';
 import type { WorkerTask } from '../src/worker/kernels.js';
 import type { StatsTask } from '../src/worker/messages.js';
-import { restoreTasks, taskGroup } from '../src/worker/task-group.js';
+import { nativeTasks } from '../src/worker/name-scratch.js';
+import { restoreTasks, spanRows, taskGroup } from '../src/worker/task-group.js';
+import { writeFileSync } from 'node:fs';
 import { generate, scratchDir } from './helpers.js';
 
 /** Range tasks as the driver makes them: rows `[from, to)` of each batch, with the layout's buffers. */
@@ -85,6 +87,46 @@ describe('shared views of small contigs', () => {
     });
     const moved = restored([a, { ...b, buffers: copy }, c]).shared;
     assert.deepEqual(moved.map((rows) => rows === undefined), [true, true, true]);
+  });
+
+  it('span rows: the numbers, names and rows the joined path hands the binding, with no task per range', async () => {
+    // Names of 1-, 2- and 3-byte characters: offsets in bytes, not in characters.
+    const path = join(scratch.dir, 'names.tsv');
+    const lines = ['CHROM\tPOS\tREF\ta1\ta2'];
+    ['chr1', 'contigÄ', 'x', 'séquence_2', '染色体3'].forEach((name, c) => {
+      for (let s = 0; s < 2 + c; s++) lines.push(`${name}\t${10 + s}\tA\tA\t${'ACGT-N'[(c + s) % 6]}`);
+    });
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const named = await loadMatrix(path, { threads: 1 });
+    try {
+      for (const layout of [named.layout, text.layout]) {
+        const sent = ranges(layout, (rows) => [1, rows]);
+        const { tasks, shared } = restored(sent);
+        const span = spanRows(structuredClone(taskGroup(sent, 'joined')));
+        assert.ok(span);
+        const expected = nativeTasks(tasks as StatsTask[], shared, 0, tasks.length);
+        assert.deepEqual(span.numbers, expected.numbers);
+        assert.deepEqual(Buffer.from(span.names), Buffer.from(expected.names));
+        assert.deepEqual(Buffer.from(span.names).toString('utf8'), sent.map((task) => task.contig).join(''));
+        const views = shared[0]?.views;
+        assert.ok(views);
+        assert.deepEqual(span.views, views, 'the views of the whole run');
+        assert.deepEqual([span.head.kind, (span.head as StatsTask).contig, (span.head as StatsTask).from], ['stats', sent[0]?.contig, 1]);
+      }
+    } finally {
+      await named.close();
+    }
+  });
+
+  it('span rows: none for ranges out of order, in other buffers, with fields of their own or checks', () => {
+    const [a, b, c] = ranges(text.layout, (rows) => [0, rows]) as [StatsTask, StatsTask, StatsTask];
+    const span = (tasks: WorkerTask[]) => spanRows(structuredClone(taskGroup(tasks, 'joined')));
+    assert.ok(span([a, b, c]));
+    assert.equal(span([b, a, c]), undefined);
+    const copy = text.layout.buffers.map((buffer) => new SharedArrayBuffer(buffer.byteLength));
+    assert.equal(span([a, { ...b, buffers: copy }, c]), undefined);
+    assert.equal(span([a, { ...b, whole: true }, c]), undefined);
+    assert.equal(span(ranges(packed.layout, (rows) => [0, rows])), undefined);
   });
 
   it('a packed matrix: no shared rows', () => {

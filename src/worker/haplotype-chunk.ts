@@ -9,7 +9,7 @@ import { batchViews, type BatchViews } from '../layout/matrix-layout.js';
 import type { EncodedChunk, HaplotypeTask } from './messages.js';
 import { nativeTasks, NameScratch } from './name-scratch.js';
 import { nativeEncode } from '../native.js';
-import type { SharedRows } from './shared-views.js';
+import type { SharedRows, SpanRows } from './shared-views.js';
 
 const TAB = 9;
 const NL = 10;
@@ -93,7 +93,7 @@ export function runHaplotypeJoined(tasks: readonly HaplotypeTask[], shared: read
   for (let k = 0; k < tasks.length; ) {
     const task = tasks[k] as HaplotypeTask;
     const rows = shared[k];
-    const encoder = rows ? encoderOf(task, rows) : new RowEncoder(task, batchViews(task, task.batch, task.from, task.to));
+    const encoder = rows ? encoderOf(task, rows.views) : new RowEncoder(task, batchViews(task, task.batch, task.from, task.to));
     // The binding takes every following task over the same views in the same call: a span of 512
     // small contigs was 512 calls, and 512 of this file's setups around them.
     let end = k + 1;
@@ -106,12 +106,23 @@ export function runHaplotypeJoined(tasks: readonly HaplotypeTask[], shared: read
   return { length, lines };
 }
 
+/**
+ * The span form (kernels.ts `spanKernels`): the same lines as the joined form, written by the
+ * binding straight from the span's numbers; undefined when the binding does not write this table.
+ */
+export function runHaplotypeSpan(rows: SpanRows<HaplotypeTask>): EncodedChunk | undefined {
+  const encoder = encoderOf(rows.head, rows.views);
+  if (!encoder.native) return undefined;
+  const done = bindingLines(encoder, rows.numbers, rows.names, 0);
+  return { length: done.end, lines: done.lines };
+}
+
 /** The encoder of a task over a group's shared views: the one made for them, or a new one. */
-function encoderOf(task: HaplotypeTask, shared: SharedRows): RowEncoder {
-  let encoder = groupEncoders.get(shared.views);
+function encoderOf(task: HaplotypeTask, views: BatchViews): RowEncoder {
+  let encoder = groupEncoders.get(views);
   if (!encoder || encoder.output !== task.output || encoder.pairs !== task.pairs) {
-    encoder = new RowEncoder(task, shared.views);
-    groupEncoders.set(shared.views, encoder);
+    encoder = new RowEncoder(task, views);
+    groupEncoders.set(views, encoder);
   }
   return encoder;
 }
@@ -122,6 +133,11 @@ function encoderOf(task: HaplotypeTask, shared: SharedRows): RowEncoder {
  */
 function nativeLines(encoder: RowEncoder, tasks: readonly HaplotypeTask[], shared: readonly (SharedRows | undefined)[], from: number, to: number, at: number): { end: number; lines: number } {
   const { numbers, names } = nativeTasks(tasks, shared, from, to);
+  return bindingLines(encoder, numbers, names, at);
+}
+
+/** Tasks as `nativeTasks` gives them, through the binding's `haplotypeLines` from output offset `at`. */
+function bindingLines(encoder: RowEncoder, numbers: Float64Array, names: Uint8Array, at: number): { end: number; lines: number } {
   const state = NATIVE_STATE;
   state[0] = encoder.alleles.missing;
   state[1] = encoder.alleles.deletion;

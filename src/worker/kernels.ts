@@ -6,12 +6,12 @@
 import { runBgzfTask } from './bgzf-task.js';
 import { runCustomTask } from './custom-task.js';
 import { runFormatTask } from './format-task.js';
-import { runHaplotypeJoined, runHaplotypeTask } from './haplotype-chunk.js';
+import { runHaplotypeJoined, runHaplotypeSpan, runHaplotypeTask } from './haplotype-chunk.js';
 import { packRecordBatch, runPackTask } from './pack-batch.js';
 import { runParseTask } from './parse-chunk.js';
 import { runPlaceTask } from './place-task.js';
-import { runStatsJoined, runStatsTask } from './stats-chunk.js';
-import type { SharedRows } from './shared-views.js';
+import { runStatsJoined, runStatsSpan, runStatsTask } from './stats-chunk.js';
+import type { SharedRows, SpanRows } from './shared-views.js';
 import { runVcfTask } from './vcf-chunk.js';
 
 /** Each kernel: its task (with `kind` naming it) -> its result. */
@@ -36,6 +36,16 @@ export const joinedKernels: { readonly [K in KernelName]?: (tasks: TaskOf<K>[], 
   haplotype: runHaplotypeJoined,
   pack: packRecordBatch,
   stats: runStatsJoined,
+};
+
+/**
+ * Joined forms that also take a group's tasks as numbers (task-group.ts `SpanRows`): the binding's
+ * line writers over a span of small contigs, with no task object per contig. Undefined from one
+ * (no binding, or a table the binding does not write) sends the group to the joined form.
+ */
+export const spanKernels: { readonly [K in KernelName]?: (rows: SpanRows<TaskOf<K>>) => unknown } = {
+  haplotype: runHaplotypeSpan,
+  stats: runStatsSpan,
 };
 
 /** The name of a registered kernel. */

@@ -49,3 +49,20 @@ export function rowRuns(ranges: Float64Array, stride: number, eligible: (k: numb
   }
   return { head, row };
 }
+
+/**
+ * A joined group's tasks as the binding's line writers take them (native/binding.c
+ * `haplotypeLines`, `statsLines`), made from the group's numbers (task-group.ts `spanRows`) with
+ * no object per task: a span of 512 small contigs restored as 512 tasks, and those turned into
+ * numbers again, cost a worker twice the binding's own time for their lines.
+ */
+export interface SpanRows<T = unknown> {
+  /** The group's first task (what every task shares: the group has no task fields of its own). */
+  head: T;
+  /** Views of every task's rows. */
+  views: BatchViews;
+  /** Four numbers a task: its first row in `views`, its rows, its contig name's offset and length in `names`. */
+  numbers: Float64Array;
+  /** The tasks' contig names' UTF-8 bytes, one after the other. */
+  names: Uint8Array;
+}

@@ -10,12 +10,11 @@ import { alleleBytes } from '../layout/allele-bytes.js';
 import { ALLELE_BIT, altAlleles, altBits, altScratch, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
 import { lineMiddles, scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
-import type { BatchViews } from '../layout/matrix-layout.js';
 import { nativeEncode } from '../native.js';
 import type { EncodedChunk, StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
 import { appendGroupBytes } from './bgzf-task.js';
 import { nativeTasks } from './name-scratch.js';
-import type { SharedRows } from './shared-views.js';
+import type { SharedRows, SpanRows } from './shared-views.js';
 
 /**
  * Counts rows `[task.from, task.to)` of a batch: in its own views, or in the views a group's small
@@ -48,7 +47,8 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
   for (const task of tasks) if (!task.whole) throw new Error(`stats: a joined group's range of ${task.contig} is not the whole contig`);
   const views = shared[0]?.views;
   if (nativeEncode && views && shared.every((rows) => rows?.views === views)) {
-    const done = nativeStats(tasks, shared, names, views);
+    const { numbers, names: nameBytes } = nativeTasks(tasks, shared, 0, tasks.length);
+    const done = nativeStats({ head: tasks[0] as StatsTask, views, numbers, names: nameBytes }, names);
     if (done) return done;
   }
   const { writer, scratch } = tableOf(names);
@@ -68,14 +68,26 @@ export function runStatsJoined(tasks: readonly StatsTask[], shared: readonly (Sh
 }
 
 /**
- * A joined group's contigs, all over `views`, counted and written by the binding (`statsLines`):
- * the result `runStatsJoined` gives, its lines in the group's output slot, or undefined when the
- * codes of `N` and `-` the table names are not those the counts take (then its own loops do it).
- * When the slot is too small for them all (the driver sizes the next slots from these bytes), the
- * contigs that did not fit go into the worker's own buffer after a copy of those that did.
+ * The span form (kernels.ts `spanKernels`): the joined form's result, straight from the span's
+ * numbers; undefined without the binding or when it does not write this table.
  */
-function nativeStats(tasks: readonly StatsTask[], shared: readonly (SharedRows | undefined)[], names: StatsNames, views: BatchViews): EncodedChunk | TransferredChunk | undefined {
-  const first = tasks[0] as StatsTask;
+export function runStatsSpan(rows: SpanRows<StatsTask>): EncodedChunk | TransferredChunk | undefined {
+  const names = rows.head.table;
+  if (!nativeEncode || !names || !rows.head.whole) return undefined;
+  return nativeStats(rows, names);
+}
+
+/**
+ * A joined group's contigs, all over the same views, counted and written by the binding
+ * (`statsLines`): the result `runStatsJoined` gives, its lines in the group's output slot, or
+ * undefined when the codes of `N` and `-` the table names are not those the counts take (then its
+ * own loops do it). When the slot is too small for them all (the driver sizes the next slots from
+ * these bytes), the contigs that did not fit go into the worker's own buffer after a copy of those
+ * that did.
+ */
+function nativeStats(rows: SpanRows<StatsTask>, names: StatsNames): EncodedChunk | TransferredChunk | undefined {
+  const { head: first, views, numbers, names: nameBytes } = rows;
+  const count = numbers.length / 4;
   const { missing, deletion } = alleleBytes(first.alleles);
   if (missing !== names.missingCode || deletion !== names.deletionCode) return undefined;
   const binding = nativeEncode as Required<NonNullable<typeof nativeEncode>>;
@@ -85,7 +97,6 @@ function nativeStats(tasks: readonly StatsTask[], shared: readonly (SharedRows |
   const middleBytes = Buffer.concat(middles);
   const alleles = Int32Array.from(names.alleles, (allele) => allele.code);
   const pairColumns = Int32Array.from(first.pairs.flat());
-  const { numbers, names: nameBytes } = nativeTasks(tasks, shared, 0, tasks.length);
   const width = names.haplotypes.length;
   const pairs = first.pairs.length;
   const counts = new Float64Array(width * names.stride + 2 * pairs);
@@ -100,14 +111,14 @@ function nativeStats(tasks: readonly StatsTask[], shared: readonly (SharedRows |
   const slot = first.output ? new Uint8Array(first.output) : new Uint8Array(0);
   let done = run(slot, 0, 0);
   let bytes: Uint8Array | undefined;
-  if (done < tasks.length) {
+  if (done < count) {
     // Room for every other line: its name, its middle and 51 bytes of numbers and separators (native/binding.c `format_end`).
     let bound = state[3] as number;
-    for (let k = done; k < tasks.length; k++) bound += middles.length * ((numbers[4 * k + 3] as number) + 51) + middleBytes.length;
+    for (let k = done; k < count; k++) bound += middles.length * ((numbers[4 * k + 3] as number) + 51) + middleBytes.length;
     if (statsOut.length < bound) statsOut = new Uint8Array(Math.max(bound, 2 * statsOut.length));
     statsOut.set(slot.subarray(0, state[3] as number));
     done = run(statsOut, done, state[3] as number);
-    if (done < tasks.length) throw new RangeError('stats: output too small for a group\'s lines');
+    if (done < count) throw new RangeError('stats: output too small for a group\'s lines');
     bytes = statsOut.subarray(0, state[3] as number);
   }
   const cells = width * names.stride;

@@ -5,7 +5,7 @@
 // the same bytes as one task per range.
 
 import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
-import { rowRuns, type SharedRows } from './shared-views.js';
+import { rowRuns, type SharedRows, type SpanRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
 import { batchTable, type ColumnSet } from '../layout/batch-table.js';
 import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
@@ -262,18 +262,60 @@ export interface RestoredGroup {
   shared: (SharedRows | undefined)[];
 }
 
-/** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
-export function restoreTasks(group: TaskGroup): RestoredGroup {
-  const { ranges, sets, names, own, common, checks, ownNumbers } = group;
+/** What the tasks restored from `group` share: the message, and its column sets made once each. */
+function restoringOf(group: TaskGroup): Restoring {
   const made = new Map<number, ColumnSet>();
-  const restoring: Restoring = {
+  return {
     group,
     columns: (set) => {
       let columns = made.get(set);
-      if (!columns) made.set(set, (columns = columnSet(sets, set)));
+      if (!columns) made.set(set, (columns = columnSet(group.sets, set)));
       return columns;
     },
   };
+}
+
+/**
+ * The group's tasks as `SpanRows`, when they can be: all of them range tasks over one column set,
+ * each at or after the first one's rows (one run of shared views, as `restoreTasks` would make
+ * them), none with fields, numbers or checks of its own; else undefined.
+ */
+export function spanRows(group: TaskGroup): SpanRows<WorkerTask> | undefined {
+  const { ranges, own, checks, ownNumbers } = group;
+  const count = ranges.length / RANGE_NUMBERS;
+  if (count === 0 || own || checks || ownNumbers) return undefined;
+  const set = ranges[0] as number;
+  const start = (ranges[3] as number) + (ranges[4] as number);
+  if (set < 0) return undefined;
+  const numbers = new Float64Array(4 * count);
+  const names = Buffer.from(group.names, 'utf8');
+  const ascii = names.length === group.names.length;
+  let rows = 0;
+  let name = 0;
+  let offset = 0;
+  for (let k = 0; k < count; k++) {
+    const at = RANGE_NUMBERS * k;
+    const from = (ranges[at + 3] as number) + (ranges[at + 4] as number);
+    if (ranges[at] !== set || from < start) return undefined;
+    const length = ranges[at + 6] as number;
+    const bytes = ascii ? length : Buffer.byteLength(group.names.slice(name, name + length), 'utf8');
+    const i = 4 * k;
+    numbers[i] = from - start;
+    numbers[i + 1] = (ranges[at + 5] as number) - (ranges[at + 4] as number);
+    numbers[i + 2] = offset;
+    numbers[i + 3] = bytes;
+    rows = Math.max(rows, (numbers[i] as number) + (numbers[i + 1] as number));
+    name += length;
+    offset += bytes;
+  }
+  const head = new RestoredTask(group.common, group.names.slice(0, ranges[6] as number), ranges[4] as number, ranges[5] as number, restoringOf(group), 0) as unknown as RangeTaskFields & WorkerTask;
+  return { head, views: batchViews(head, head.batch, head.from, Math.max(head.to, head.from + rows)), numbers, names };
+}
+
+/** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
+export function restoreTasks(group: TaskGroup): RestoredGroup {
+  const { ranges, names, own, common, checks, ownNumbers } = group;
+  const restoring = restoringOf(group);
   const tasks = new Array<WorkerTask>(ranges.length / RANGE_NUMBERS);
   let name = 0;
   for (let k = 0; k < tasks.length; k++) {
