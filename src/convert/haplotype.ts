@@ -9,6 +9,7 @@ import { DEFAULT_CHUNK_ROWS, rangeColumns, type Conversion, type RangeTask } fro
 import { drive } from '../dispatch/drive.js';
 import type { ContigUnit } from '../dispatch/contig-source.js';
 import { alleleBytes } from '../layout/allele-bytes.js';
+import { longestUtf8 } from '../layout/name-hash.js';
 import type { Matrix } from '../matrix.js';
 import { haplotypeRowBound } from '../worker/haplotype-chunk.js';
 import type { HaplotypeTask } from '../worker/messages.js';
@@ -192,23 +193,4 @@ export function haplotypeStream(matrix: Matrix, options: Omit<HaplotypeOptions, 
     if (!readable.destroyed) readable.destroy(error as Error);
   });
   return readable;
-}
-
-/**
- * The longest name's UTF-8 bytes. An ASCII name's are its characters, which a loop over them
- * tells; only other names are measured by `Buffer.byteLength`. This runs on the main thread
- * before the first task, over every contig: 100,000 calls of `Buffer.byteLength` (or the names
- * joined into one string, then a `for...of` over them) took 25-30 ms there.
- */
-function longestUtf8(names: readonly string[]): number {
-  let longest = 0;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    if (3 * name.length <= longest) continue; // even at 3 bytes a character, not longer
-    let ascii = true;
-    for (let k = 0; k < name.length && ascii; k++) ascii = name.charCodeAt(k) < 0x80;
-    const bytes = ascii ? name.length : Buffer.byteLength(name);
-    if (bytes > longest) longest = bytes;
-  }
-  return longest;
 }

@@ -6,13 +6,15 @@
 // `result()` returns are made from the counts kept, when asked for. A contig's counts are kept
 // only up to the largest allele code it holds, so memory follows the contigs.
 
-import { DEFAULT_CHUNK_ROWS, rangeColumns, type ContigSpan, type Conversion, type RangeTask } from '../dispatch/conversion.js';
+import type { ContigUnit } from '../dispatch/contig-source.js';
+import { DEFAULT_CHUNK_ROWS, rangeColumns, type ContigSpan, type Conversion, type RangeTask, type SpanLimits } from '../dispatch/conversion.js';
+import { longestUtf8 } from '../layout/name-hash.js';
 import { AlleleDictionary, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
 import type { StatsCounts, StatsNames, StatsTask, TransferredChunk } from '../worker/messages.js';
 import { addCounts, emptyCounts } from '../worker/stats-chunk.js';
-import { scopeChunks, scopeNumbers, scopeScratch, statsNames, statsOutputChunks, StatsTableWriter, type ScopeNumbers, type ScopeScratch } from './stats-table.js';
+import { lineMiddles, scopeBytesBound, scopeChunks, scopeNumbers, scopeScratch, statsNames, statsOutputChunks, StatsTableWriter, type ScopeNumbers, type ScopeScratch } from './stats-table.js';
 
 /** The statistics' description for the driver; `result()` gives them once the run is done. */
 export interface StatsConversion extends Conversion<StatsTask> {
@@ -145,7 +147,14 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
             addJoined(result);
             joinedContigs += ranges.length;
           },
-          spans: () => ({ rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS }),
+          // A span's slot holds its contigs' lines as the binding writes them: slots sized by
+          // the lines of the first spans that came back (the first four overflowed into the
+          // workers' own buffers, then new slots) made the run 1.06x slower.
+          spans: (first: ContigUnit) => {
+            const limits: SpanLimits = { rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS };
+            if (names) limits.contigBytes = contigBytesBound(names, longestUtf8(first.layout.contigs));
+            return limits;
+          },
           collectSpan(results: readonly (StatsCounts | TransferredChunk)[], span: ContigSpan) {
             addJoined(results[0] as StatsCounts | TransferredChunk);
             dictionary = span.layout.alleles;
@@ -185,6 +194,14 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
     return sum;
   }
   return conversion;
+}
+
+/** Most bytes of a contig's lines of the table (`scopeBytesBound`) for names of up to `nameBytes`. */
+function contigBytesBound(names: StatsNames, nameBytes: number): number {
+  const middles = lineMiddles(names);
+  let middleBytes = 0;
+  for (const middle of middles) middleBytes += middle.length;
+  return scopeBytesBound(middles.length, middleBytes, nameBytes);
 }
 
 /** The table's last chunks: the lines of `contigs` (when not written yet), then the genome's. */

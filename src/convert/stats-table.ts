@@ -169,6 +169,16 @@ export function lineMiddles(names: StatsTableNames): Uint8Array[] {
   return middles;
 }
 
+/**
+ * Most bytes of a contig's lines of the table as the binding writes them, for a contig name of
+ * `nameBytes` and the table's line middles (`lineMiddles`, `middleBytes` of them in all): per line,
+ * the name, its middle, and at most 51 bytes of numbers, tabs and the newline (a count and a total
+ * of up to 16 digits and a rate of 8 bytes: native/binding.c `format_end`).
+ */
+export function scopeBytesBound(lines: number, middleBytes: number, nameBytes: number): number {
+  return lines * (nameBytes + 51) + middleBytes;
+}
+
 /** Bytes a number's text may take in a line (a count, a total or a rate). */
 const NUMBER_BYTES = 32;
 const encoder = new TextEncoder();

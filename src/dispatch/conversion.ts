@@ -43,6 +43,11 @@ export interface SpanLimits {
   rows: number;
   /** Bytes of a span's output slot (a kernel that writes into a lent slot), else the driver's own size. */
   slotBytes?: number;
+  /**
+   * Most bytes a contig of a span writes, for a kernel whose output is per contig (the statistics'
+   * lines): a span's slot holds that many for each of its contigs (with `slotBytes` at least).
+   */
+  contigBytes?: number;
   /** A task field that holds its contig's index in `MatrixLayout.contigs` (`pack`'s contig code). */
   contigField?: string;
   /**

@@ -235,7 +235,8 @@ class Run<T extends WorkerTask> {
     const limits = this.spanLimits as SpanLimits;
     const head = (this.conversion.task as (range: RangeTask) => T)(contigRanges(span.unit, span.rows)[0] as RangeTask);
     const encodes = 'encodes' in head;
-    const slot = encodes ? this.lendSlot([head as EncodingTask], limits.slotBytes ?? this.replyBytes) : undefined;
+    const slotBytes = limits.contigBytes === undefined ? (limits.slotBytes ?? this.replyBytes) : Math.max(limits.slotBytes ?? 0, limits.contigBytes * span.count);
+    const slot = encodes ? this.lendSlot([head as EncodingTask], slotBytes) : undefined;
     const joined = this.conversion.collectJoined !== undefined || (limits.joined === true && !this.options.bgzf);
     const group = spanGroup(head, span.layout, span.first, span.count, { joined, contigField: limits.contigField });
     return (signal) =>

@@ -9,7 +9,7 @@
 import { alleleBytes } from '../layout/allele-bytes.js';
 import { ALLELE_BIT, altAlleles, altBits, altScratch, missingBitOf, RARE_BIT } from '../layout/alt-rule.js';
 import { batchViews } from '../layout/matrix-layout.js';
-import { lineMiddles, scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
+import { lineMiddles, scopeBytesBound, scopeNumbers, scopeScratch, StatsTableWriter, type ScopeScratch } from '../convert/stats-table.js';
 import { nativeEncode } from '../native.js';
 import type { EncodedChunk, StatsCounts, StatsNames, StatsTask, TransferredChunk } from './messages.js';
 import { appendGroupBytes } from './bgzf-task.js';
@@ -112,9 +112,8 @@ function nativeStats(rows: SpanRows<StatsTask>, names: StatsNames): EncodedChunk
   let done = run(slot, 0, 0);
   let bytes: Uint8Array | undefined;
   if (done < count) {
-    // Room for every other line: its name, its middle and 51 bytes of numbers and separators (native/binding.c `format_end`).
     let bound = state[3] as number;
-    for (let k = done; k < count; k++) bound += middles.length * ((numbers[4 * k + 3] as number) + 51) + middleBytes.length;
+    for (let k = done; k < count; k++) bound += scopeBytesBound(middles.length, middleBytes.length, numbers[4 * k + 3] as number);
     if (statsOut.length < bound) statsOut = new Uint8Array(Math.max(bound, 2 * statsOut.length));
     statsOut.set(slot.subarray(0, state[3] as number));
     done = run(statsOut, done, state[3] as number);
