@@ -363,9 +363,12 @@ export class ChunkParser {
       const start = runs[4 * k + 2] as number;
       this.startRun(buf, start, start + (runs[4 * k + 3] as number));
     }
-    loop.row = state[3] as number;
-    loop.lastPos = state[4] as number;
-    return state[0] as number;
+    // As small integers (the binding keeps offsets and rows below 2^31): a number read from a
+    // Float64Array is a heap number to the functions it is passed to, and `startRun`, compiled for
+    // small integers, was thrown away and compiled again at the first one, in every worker.
+    loop.row = (state[3] as number) | 0;
+    loop.lastPos = (state[4] as number) | 0;
+    return (state[0] as number) | 0;
   }
 
   /** Turns a stop of the hot loop into a problem with its column. */
