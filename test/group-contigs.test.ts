@@ -58,6 +58,68 @@ describe('grouping contig runs', () => {
     assert.deepEqual([pos[0], pos[99], pos[100], pos[119], pos[120], pos[149], pos[192], pos[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
+  it('plans contigs as worked out the plain way, sorted or not, with runs without rows', () => {
+    // The plan worked out the plain way: contigs in order of first appearance, each one's runs in
+    // order, a contig of 64 rows or more from a multiple of 64, moves merged where they continue.
+    const oracle = (runs: { contig: string; src: number; rows: number }[]) => {
+      const order: string[] = [];
+      const byContig = new Map<string, { src: number; rows: number }[]>();
+      for (const run of runs) {
+        if (!byContig.has(run.contig)) {
+          order.push(run.contig);
+          byContig.set(run.contig, []);
+        }
+        if (run.rows > 0) byContig.get(run.contig)?.push(run);
+      }
+      const placed: { name: string; start: number; rows: number }[] = [];
+      const moves: { src: number; dest: number; rows: number }[] = [];
+      let dest = 0;
+      for (const name of order) {
+        const own = byContig.get(name) ?? [];
+        const total = own.reduce((sum, run) => sum + run.rows, 0);
+        if (total === 0) continue;
+        if (total >= 64) dest = Math.ceil(dest / 64) * 64;
+        placed.push({ name, start: dest, rows: total });
+        for (const run of own) {
+          const last = moves[moves.length - 1];
+          if (last && last.src + last.rows === run.src && last.dest + last.rows === dest) last.rows += run.rows;
+          else moves.push({ src: run.src, dest, rows: run.rows });
+          dest += run.rows;
+        }
+      }
+      return { placed, moves, extent: dest };
+    };
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    for (let trial = 0; trial < 300; trial++) {
+      // Runs in file order: mostly a new contig or the same one again (a chunk boundary), some
+      // without rows (a skipped contig), and in a third of the trials an earlier contig met again.
+      const runs: { contig: string; src: number; rows: number }[] = [];
+      let src = 0;
+      let contigs = 0;
+      const count = 1 + random(40);
+      for (let k = 0; k < count; k++) {
+        const choice = random(10);
+        let contig: string;
+        if (contigs > 0 && choice < 3) contig = runs[runs.length - 1]?.contig as string;
+        else if (contigs > 1 && choice === 3 && trial % 3 === 0) contig = `c${random(contigs)}`;
+        else contig = `c${contigs++}`;
+        const rows = random(5) === 0 ? 0 : 1 + random(random(2) === 0 ? 10 : 150);
+        src += random(3) === 0 ? random(50) : 0; // a gap: the next chunk's region
+        runs.push({ contig, src, rows });
+        src += rows;
+      }
+      const plan = planContigs(runs, src);
+      const expected = oracle(runs);
+      assert.deepEqual(placements(plan), expected.placed, `trial ${trial}`);
+      assert.deepEqual(plan.moves, expected.moves, `trial ${trial}`);
+      assert.equal(plan.extent, expected.extent, `trial ${trial}`);
+    }
+  });
+
   it('finds contigs by their name hash: names of one hash stay apart, a contig met again is grouped, the table grows', () => {
     const grouping = new ContigGrouping();
     grouping.add('a', 0, 10, 7);
