@@ -1,6 +1,7 @@
-// A contig name's 32-bit FNV-1a hash over its UTF-8 bytes, and the longest of many names' bytes. The parse workers hash each contig run's
-// name as they read it (its bytes are at hand), so that the main thread groups the runs of 100,000
-// contigs through a table of numbers instead of hashing 100,000 new strings into a Map.
+// A contig name's 32-bit FNV-1a hash over its UTF-8 bytes, and the longest of many names' bytes.
+// The parse workers hash each contig run's name as they read it (its bytes are at hand), so that
+// the main thread groups the runs of 100,000 contigs through a table of numbers instead of hashing
+// 100,000 new strings into a Map.
 
 /** FNV-1a's 32-bit offset basis and prime. */
 const NAME_HASH_BASIS = 0x811c9dc5;

@@ -39,9 +39,10 @@ export const joinedKernels: { readonly [K in KernelName]?: (tasks: TaskOf<K>[], 
 };
 
 /**
- * Joined forms that also take a group's tasks as numbers (task-group.ts `SpanRows`): the binding's
- * line writers over a span of small contigs, with no task object per contig. Undefined from one
- * (no binding, or a table the binding does not write) sends the group to the joined form.
+ * Joined forms that also take a group's tasks as numbers (shared-views.ts `SpanRows`, made by
+ * task-group.ts `spanRows`): the binding's line writers over a span of small contigs, with no task
+ * object per contig. Undefined from one (no binding, or a table the binding does not write) sends
+ * the group to the joined form.
  */
 export const spanKernels: { readonly [K in KernelName]?: (rows: SpanRows<TaskOf<K>>) => unknown } = {
   haplotype: runHaplotypeSpan,
