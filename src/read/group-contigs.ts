@@ -142,16 +142,37 @@ export class ContigGrouping {
    * move per column (native-layout/README.md, "Alignment"). `capacity`: rows of the parse regions.
    */
   plan(capacity: number): RowPlan {
+    // Sized once (a contig's name at most once), then cut to the contigs with rows.
+    const names = new Array<string>(this.names.length);
+    const starts = new Float64Array(this.names.length);
+    const sizes = new Float64Array(this.names.length);
+    const moves: RowMove[] = [];
+    const count = this.place(names, starts, sizes, moves);
+    const dest = count === 0 ? 0 : (starts[count - 1] as number) + (sizes[count - 1] as number);
+    names.length = count;
+    // In place is safe when no move writes over the source of a move that runs after it.
+    let inPlace = dest <= capacity;
+    let laterSrc = Infinity;
+    for (let i = moves.length - 1; i >= 0 && inPlace; i--) {
+      const later = moves[i] as RowMove;
+      if (later.dest + later.rows > laterSrc) inPlace = false;
+      laterSrc = Math.min(laterSrc, later.src);
+    }
+    return { names, starts: starts.subarray(0, count), rows: sizes.subarray(0, count), moves, extent: dest, inPlace };
+  }
+
+  /**
+   * The plan's loop over the contigs (see `plan`): each contig with rows gets its name, first row
+   * and rows at the next index of `names`, `starts` and `sizes`, its runs' moves added to `moves`;
+   * returns how many. A function of its own, compiled alone: inside `plan`, V8 compiled the loop
+   * mid-way and threw the code away at what follows it.
+   */
+  private place(names: string[], starts: Float64Array, sizes: Float64Array, moves: RowMove[]): number {
     const src = this.src.values;
     const rows = this.rows.values;
     const next = this.next.values;
     const first = this.first.values;
-    // Sized once (a contig's name at most once), then cut to the contigs with rows.
-    const names = new Array<string>(this.names.length);
     let count = 0;
-    const starts = new Float64Array(this.names.length);
-    const sizes = new Float64Array(this.names.length);
-    const moves: RowMove[] = [];
     let move: RowMove | undefined;
     let dest = 0;
     for (let c = 0; c < this.names.length; c++) {
@@ -172,16 +193,7 @@ export class ContigGrouping {
       sizes[count] = dest - start;
       names[count++] = this.names[c] as string;
     }
-    names.length = count;
-    // In place is safe when no move writes over the source of a move that runs after it.
-    let inPlace = dest <= capacity;
-    let laterSrc = Infinity;
-    for (let i = moves.length - 1; i >= 0 && inPlace; i--) {
-      const later = moves[i] as RowMove;
-      if (later.dest + later.rows > laterSrc) inPlace = false;
-      laterSrc = Math.min(laterSrc, later.src);
-    }
-    return { names, starts: starts.subarray(0, count), rows: sizes.subarray(0, count), moves, extent: dest, inPlace };
+    return count;
   }
 }
 
