@@ -1,6 +1,7 @@
 // Micro-benchmark: the statistics of a span of small contigs and their lines of the table, as a
-// worker makes them for `stats` (`runStatsJoined`: the native binding's `statsLines` when it was
-// built, else the kernel's own loops), against the usual way over the same columns: a histogram
+// worker makes them for `stats` from the span's group message (`spanRows` and `runStatsSpan`: the
+// native binding's `statsLines`; without the binding, `runStatsJoined` over the tasks, the kernel's
+// own loops), against the usual way over the same columns: a histogram
 // of codes per haplotype, the alt rule's distinct alleles per row, and each line a template string
 // with its rate from `toFixed(6)`, encoded to bytes. Both write the same table.
 
@@ -16,7 +17,9 @@ import { batchViews } from '../../src/layout/matrix-layout.js';
 import { openMatrix } from '../../src/matrix.js';
 import { nativeEncode } from '../../src/native.js';
 import type { StatsTask } from '../../src/worker/messages.js';
-import { runStatsJoined } from '../../src/worker/stats-chunk.js';
+import type { SpanRows } from '../../src/worker/shared-views.js';
+import { runStatsJoined, runStatsSpan } from '../../src/worker/stats-chunk.js';
+import { spanRows, taskGroup } from '../../src/worker/task-group.js';
 import { consume, matrixChunk, resultsFolder } from './micro-data.js';
 
 /** A span as the driver makes one of contigs of 20 sites: 512 of them. */
@@ -37,15 +40,23 @@ const names = statsNames(strings, matrix.samples, pairs.map((pair) => pair.name)
 const first = batchAt(table, 0);
 const views = batchViews(layout, { ...first, rows: CONTIGS * SITES });
 const output = new SharedArrayBuffer(8 << 20);
+// One pairs array for all, as the driver's tasks share it: a group message sends what they share once.
+const columns = pairs.map((pair) => pair.columns);
 const tasks: StatsTask[] = Array.from({ length: CONTIGS }, (_, k) => {
   const batch = batchAt(table, k);
-  return { kind: 'stats', buffers: layout.buffers, alleles: layout.alleles, batch, contig: layout.contigs[batch.contig] as string, from: 0, to: batch.rows, pairs: pairs.map((pair) => pair.columns), encodes: true, table: names, whole: true, output };
+  return { kind: 'stats', buffers: layout.buffers, alleles: layout.alleles, batch, contig: layout.contigs[batch.contig] as string, from: 0, to: batch.rows, pairs: columns, encodes: true, table: names, whole: true, output };
 });
 const shared = tasks.map((_, k) => ({ views, row: (table.row[k] as number) - (table.row[0] as number) }));
 
-/** genomatrix: the joined kernel, as a worker runs it on a span. */
-function joinedKernel(): Uint8Array {
-  const result = runStatsJoined(tasks, shared);
+/** The span's group message, as the driver posts it. */
+const group = taskGroup(tasks, 'joined');
+
+if (!spanRows(group)) throw new Error('the span message does not make span rows');
+
+/** genomatrix: a span as a worker runs it (worker/entry.ts `runJoined`): its span form, else its joined form. */
+function spanKernel(): Uint8Array {
+  const rows = spanRows(group) as SpanRows<StatsTask>;
+  const result = runStatsSpan(rows) ?? runStatsJoined(tasks, shared);
   return 'bytes' in result ? result.bytes : new Uint8Array(output, 0, result.length);
 }
 
@@ -98,12 +109,12 @@ function templateLines(): Uint8Array {
   return Buffer.from(out.join('\n') + '\n');
 }
 
-if (Buffer.compare(Buffer.from(joinedKernel()), Buffer.from(templateLines())) !== 0) throw new Error('kernel and baseline outputs differ');
+if (Buffer.compare(Buffer.from(spanKernel()), Buffer.from(templateLines())) !== 0) throw new Error('kernel and baseline outputs differ');
 
 await b.suite(
   `statistics of a span of ${CONTIGS} contigs of ${SITES} sites x ${matrix.samples.length} haplotypes, their lines of the table (${nativeEncode ? 'the native binding' : 'no native binding: the kernel\'s own loops'})`,
   b.add('baseline: histograms, sets and template strings', () => consume(templateLines().length)),
-  b.add('genomatrix: runStatsJoined', () => consume(joinedKernel().length)),
+  b.add('genomatrix: a span as a worker runs it', () => consume(spanKernel().length)),
   b.cycle(),
   b.complete(),
   b.save({ file: 'micro-stats-span', folder: resultsFolder, format: 'json', version: null }),
