@@ -25,6 +25,17 @@ const chunked = (bytes: Uint8Array, size: number): Readable => {
   return Readable.from(chunks);
 };
 
+/** `bytes` in chunks of `size` bytes that all share one buffer, written over for each chunk (as a file read into reused buffers). */
+async function* reused(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  const buffer = Buffer.alloc(size);
+  for (let at = 0; at < bytes.length; at += size) {
+    const piece = bytes.subarray(at, at + size);
+    buffer.set(piece);
+    yield buffer.subarray(0, piece.length);
+    buffer.fill(0x55);
+  }
+}
+
 const damaged = (bytes: Buffer, at: number, mask = 1): Buffer => {
   const copy = Buffer.from(bytes);
   copy[at] = (copy[at] as number) ^ mask;
@@ -81,6 +92,16 @@ describe('gzip data inflated into the caller\'s buffers', () => {
           }
           assert.ok(out.subarray(0, length).equals(expected), `chunks of ${size} bytes, reads of ${room}`);
           assert.equal(await reader.read(out.subarray(0, room)), 0, 'and 0 again after the end');
+        }
+      });
+
+      it('is done with a chunk once it asks for the next one, so chunks may share a buffer', async () => {
+        for (const [size, room] of [[1000, 4096], [65_536, 1 << 20], [4096, 100]] as const) {
+          const reader = inflateStream(reused(members, size));
+          const out = Buffer.alloc(both.length + room);
+          let length = 0;
+          for (let n; (n = await reader.read(out.subarray(length, length + room))) > 0; ) length += n;
+          assert.ok(out.subarray(0, length).equals(both), `chunks of ${size} bytes, reads of ${room}`);
         }
       });
 

@@ -5,7 +5,7 @@
 // else with node:zlib. Both parse each member's header, check its CRC-32 and size, and give the
 // same bytes. GENOMATRIX_INFLATE=zlib picks node:zlib even when the binding is there.
 
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { binding, type Binding } from '../native.js';
 
@@ -21,8 +21,11 @@ export interface ByteReader {
   read(dst: Uint8Array): Promise<number>;
 }
 
-/** Opens a gzip stream's inflated bytes as a `ByteReader`. */
-export type InflateStream = (compressed: Readable) => ByteReader;
+/**
+ * Opens a gzip stream's inflated bytes as a `ByteReader`. A chunk of `compressed` is good only
+ * until the next one is asked for (its buffer may be read into again): neither inflater keeps one.
+ */
+export type InflateStream = (compressed: AsyncIterable<Uint8Array>) => ByteReader;
 
 /** gzip data that does not inflate: bad deflate data, a wrong CRC-32 or size, a member cut short, or more bytes than the room given. */
 export class DamagedGzip extends Error {
@@ -39,7 +42,7 @@ interface Inflater {
   inflateStream: InflateStream;
 }
 
-/** `chunks` (a plain stream, or an inflate's pieces) read into the caller's buffers: each chunk copied. */
+/** `chunks` (a plain stream, or an inflate's pieces) read into the caller's buffers: each chunk copied, and done with before the next is asked for. */
 export function chunkReader(chunks: AsyncIterable<Uint8Array>): ByteReader {
   const iterator = chunks[Symbol.asyncIterator]();
   let chunk: Uint8Array = new Uint8Array(0);
@@ -81,13 +84,18 @@ const zlib: Inflater = {
   },
 };
 
-async function* zlibPieces(compressed: Readable): AsyncGenerator<Uint8Array> {
+async function* zlibPieces(compressed: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
-    yield* compressed.pipe(createGunzip({ chunkSize: PIECE_BYTES })) as AsyncIterable<Buffer>;
+    // The stream's writes may wait in its buffer: each chunk copied, as its buffer may be reused.
+    yield* Readable.from(copies(compressed), { objectMode: false }).pipe(createGunzip({ chunkSize: PIECE_BYTES })) as AsyncIterable<Buffer>;
   } catch (error) {
     if (!String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
     throw new DamagedGzip((error as Error).message);
   }
+}
+
+async function* copies(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
 }
 
 const isalInflater = (binding: Binding): Inflater => ({
@@ -98,8 +106,10 @@ const isalInflater = (binding: Binding): Inflater => ({
     return written;
   },
   inflateStream(compressed) {
-    // ISA-L writes straight into the caller's buffer: no piece to copy from.
-    const chunks = (compressed as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    // ISA-L writes straight into the caller's buffer: no piece to copy from. It copies the input
+    // it cannot use yet into its own state, so the next chunk is asked for only once this one
+    // is used up.
+    const chunks = compressed[Symbol.asyncIterator]();
     const inflater = binding.createInflater();
     const counts = new Uint32Array(2);
     let src: Uint8Array = new Uint8Array(0);
