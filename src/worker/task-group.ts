@@ -231,8 +231,8 @@ class RestoredTask {
     // Stored one by one: `Object.assign` of an object literal (with symbol keys) took 0.8 us a
     // task, ten times these stores, and a span of 512 small contigs restores 512 tasks.
     this.contig = contig;
-    this.from = from;
-    this.to = to;
+    this.from = small(from);
+    this.to = small(to);
     this[RESTORING] = restoring;
     this[INDEX] = index;
   }
@@ -250,10 +250,20 @@ class RestoredTask {
 function batchAt(group: TaskGroup, index: number, { pos, ref, haplotypes }: ColumnSet): BatchLayout {
   const at = RANGE_NUMBERS * index;
   const { ranges } = group;
-  const batch: BatchLayout = { contig: ranges[at + 1] as number, rows: ranges[at + 2] as number, row: ranges[at + 3] as number, pos, ref, haplotypes };
+  const batch: BatchLayout = { contig: small(ranges[at + 1] as number), rows: small(ranges[at + 2] as number), row: small(ranges[at + 3] as number), pos, ref, haplotypes };
   const check = group.checks?.[index];
   if (check) batch.check = check;
   return batch;
+}
+
+/**
+ * `x` as a small integer when it is one. A number read from a Float64Array (a group's `ranges`)
+ * reaches the functions it is passed to as a heap number, and code V8 compiled for small integers
+ * is thrown away at the first one and compiled again: the VCF kernel's deletion code was, function
+ * after function ("not a Smi", then "wrong map" for the objects made of such numbers).
+ */
+function small(x: number): number {
+  return (x | 0) === x ? x | 0 : x;
 }
 
 /** A group's tasks made again (in the worker), and the shared rows of those that have them. */

@@ -110,22 +110,16 @@ export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk
   for (const c of task.columns) haplotypes.push(views.haplotypes[c] as Uint8Array);
   const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
-  // As small integers (rows of one contig, below 2^31): a group's tasks carry their ranges in a
-  // Float64Array, and a number read from one reached the deletion code as a heap number, where V8
-  // had compiled it for small integers: every function of it was thrown away and compiled again
-  // ("not a Smi", then "wrong map" for the runs made of such numbers; `--trace-deopt`).
-  const from = task.from | 0;
-  const to = task.to | 0;
   try {
     const indels = task.deletions === 'indel'
-      ? rangeRecords(columns, codes, from, to, fasta?.base, (code) => {
+      ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, (code) => {
           const id = task.altOf[code] as number;
           return id < 0 ? null : (task.altTexts[id] as string);
         })
       : undefined;
     const encoder = new RecordEncoder(task, columns, codes.missing);
-    if (indels) encodeRange(encoder, indels, from, to);
-    else for (let r = from; r < to; r++) encoder.row(r);
+    if (indels) encodeRange(encoder, indels, task.from, task.to);
+    else for (let r = task.from; r < task.to; r++) encoder.row(r);
     return encoder.chunk(indels?.starRuns ?? 0);
   } finally {
     fasta?.close();
