@@ -112,10 +112,7 @@ export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
   try {
     const indels = task.deletions === 'indel'
-      ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, (code) => {
-          const id = task.altOf[code] as number;
-          return id < 0 ? null : (task.altTexts[id] as string);
-        })
+      ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, { of: task.altOf, texts: task.altTexts })
       : undefined;
     const encoder = new RecordEncoder(task, columns, codes.missing);
     if (indels) encodeRange(encoder, indels, task.from, task.to);

@@ -12,7 +12,7 @@
 import { deletionRuns } from './vcf-deletions.js';
 import { RunForm, type AlleleCodes, type ContigColumns, type DeletionRun, type FastaBase } from './vcf-runs.js';
 import { inside, normLeaves, normTrimmed, overrun, runStart, type Span } from './vcf-spans.js';
-import { gapRecord, Mark, rowRecord, type OwnSpan, type RefSpan, type UnknownOver, type VcfRecord } from './vcf-row-record.js';
+import { gapRecord, Mark, rowRecord, type RecordCells, type VcfRecord } from './vcf-row-record.js';
 
 /** The carriers of a span that closes over nothing (never read). */
 const NO_CARRIERS: Set<number> = new Set();
@@ -27,6 +27,104 @@ export interface RangeRecords {
   starRuns: number;
 }
 
+/** The ALT texts a one-row record's allele codes are written as (`VcfTask.altOf`, `altTexts`). */
+export interface AltTexts {
+  /** Allele code -> index into `texts`, or -1 when the allele is written as missing. */
+  of: Int16Array;
+  texts: readonly string[];
+}
+
+/**
+ * What a task's records read of its rows besides their cells (vcf-row-record.ts `RecordCells`):
+ * each haplotype's state at a row, and the REF and haplotype texts over a span of positions.
+ * `rangeRecords` sets the states as it works them out.
+ */
+class RangeCells implements RecordCells {
+  /** Each haplotype's state (Mark) at rows [from, to), when some row has one. */
+  marks: Uint8Array | undefined;
+  /** The same at rows [to, tailTo), past the range: what records closing past it read. */
+  tail: Uint8Array | undefined;
+  tailTo: number;
+  /** Some run's anchor is unknown: its rows are marked Mark.unknown. */
+  anyUnknown = false;
+  private readonly pos: Int32Array;
+  private readonly width: number;
+
+  constructor(
+    private readonly contig: ContigColumns,
+    private readonly codes: AlleleCodes,
+    private readonly fasta: FastaBase | undefined,
+    private readonly alts: AltTexts,
+    private readonly from: number,
+    private readonly to: number,
+    /** Each haplotype's deletions written, in order of POS. */
+    private readonly written: readonly DeletionRun[][],
+  ) {
+    this.pos = contig.pos;
+    this.width = contig.haplotypes.length;
+    this.tailTo = to;
+  }
+
+  markAt(h: number, row: number): number {
+    const { from, to } = this;
+    if (row < to) return this.marks ? (this.marks[h * (to - from) + row - from] as number) : Mark.cell;
+    return this.tail && row < this.tailTo ? (this.tail[h * (this.tailTo - to) + row - to] as number) : Mark.cell;
+  }
+
+  refSpan(row: number, fromPos: number, toPos: number): string {
+    // A row's REF, or in a POS gap the FASTA's base.
+    const { pos, contig, codes, fasta } = this;
+    while (row < pos.length && (pos[row] as number) < fromPos) row++;
+    let text = '';
+    for (let p = fromPos; p <= toPos; p++) {
+      if (row < pos.length && pos[row] === p) text += codes.refTexts[contig.ref[row++] as number] as string;
+      else text += fasta?.(p) ?? 'N';
+    }
+    return text;
+  }
+
+  ownSpan(h: number, row: number, fromPos: number, toPos: number): string | null {
+    // Deleted positions left out, REF where a moved deletion left its cells, `N` as `N`; null when one is unknown.
+    const { pos, contig, codes, fasta } = this;
+    while (row < pos.length && (pos[row] as number) < fromPos) row++;
+    const column = contig.haplotypes[h] as Uint8Array;
+    let text = '';
+    for (let p = fromPos; p <= toPos; p++) {
+      if (row < pos.length && pos[row] === p) {
+        const state = this.markAt(h, row);
+        const code = column[row] as number;
+        const refCode = contig.ref[row++] as number;
+        if (state === Mark.spanned || state === Mark.star) continue;
+        if (state === Mark.unknown) return null;
+        if (state === Mark.asRef || code === refCode) text += codes.refTexts[refCode] as string;
+        else if (codes.bases[code] === 1) text += codes.texts[code] as string;
+        else return null;
+      } else if (!inside(this.written[h] ?? [], p)) text += fasta?.(p) ?? 'N';
+    }
+    return text;
+  }
+
+  unknownOver(fromRow: number, toPos: number): Uint8Array | null {
+    const { pos, contig, codes, width } = this;
+    let unknown: Uint8Array | null = null;
+    // The cell first: most are not `N`, and need no state.
+    for (let r = fromRow; r < pos.length && (pos[r] as number) <= toPos; r++) {
+      for (let h = 0; h < width; h++) {
+        const missing = (contig.haplotypes[h] as Uint8Array)[r] === codes.missing;
+        if (!missing && !this.anyUnknown) continue;
+        const state = this.markAt(h, r);
+        if (state === Mark.unknown || (missing && state === Mark.cell)) (unknown ??= new Uint8Array(width))[h] = 1;
+      }
+    }
+    return unknown;
+  }
+
+  vcfAlt(code: number): string | null {
+    const id = this.alts.of[code] as number;
+    return id < 0 ? null : (this.alts.texts[id] as string);
+  }
+}
+
 /**
  * The records of rows [from, to) of one contig whose deletions are written as indels; undefined
  * when no deletion run touches them (each row is then its own record, for the single-row encoder).
@@ -37,7 +135,7 @@ export function rangeRecords(
   from: number,
   to: number,
   fasta: FastaBase | undefined,
-  vcfAlt: (code: number) => string | null,
+  alts: AltTexts,
 ): RangeRecords | undefined {
   const width = contig.haplotypes.length;
   /** Events by record row; gap-anchored ones apart, as they precede their row's record. */
@@ -66,8 +164,7 @@ export function rangeRecords(
     fetchedTo = end;
   };
   let starRuns = 0;
-  /** Some run's anchor is unknown: its rows are marked Mark.unknown. */
-  let anyUnknown = false;
+  const cells = new RangeCells(contig, codes, fasta, alts, from, to, written);
   /** Rows [from, to) where a record of some run starts (its POS row, the row after its gap, a star run's first row). */
   const starting = new Uint8Array(to - from);
   /**
@@ -98,7 +195,7 @@ export function rangeRecords(
           continue;
         }
         const spanned = run.form === RunForm.unknown ? Mark.unknown : Mark.spanned;
-        if (run.form === RunForm.unknown) anyUnknown = true;
+        if (run.form === RunForm.unknown) cells.anyUnknown = true;
         // Cells a moved deletion passed read REF (each equals the REF base it lands on), as its `-` cells do.
         for (let r = Math.min(run.cellFirst, run.last + 1); r <= run.cellLast; r++) mark(h, r, Mark.asRef);
         for (let r = run.first; r <= run.last; r++) mark(h, r, spanned);
@@ -119,12 +216,7 @@ export function rangeRecords(
   const records: { row: number; record: VcfRecord }[] = [];
   if (!marks && events.size === 0 && gapEvents.size === 0) return { touched, records, starRuns };
   const { pos } = contig;
-  let tail: Uint8Array | undefined;
-  let tailTo = to;
-  const markAt = (h: number, row: number): number => {
-    if (row < to) return marks ? (marks[h * (to - from) + row - from] as number) : Mark.cell;
-    return tail && row < tailTo ? (tail[h * (tailTo - to) + row - to] as number) : Mark.cell;
-  };
+  cells.marks = marks;
   // A record's span closes over the events of its haplotypes that carry an allele other than REF:
   // a deletion of theirs that starts inside it and ends after it lengthens it (docs/vcf.md,
   // "Overlapping events"), so that their allele holds all of their sequence over the span.
@@ -157,7 +249,7 @@ export function rangeRecords(
       let lastRow = row;
       while (lastRow + 1 < pos.length && (pos[lastRow + 1] as number) <= last) lastRow++;
       fetch(lastRow + 1);
-      tailTo = Math.max(tailTo, lastRow + 1);
+      cells.tailTo = Math.max(cells.tailTo, lastRow + 1);
       if (noneStartIn(row, lastRow)) break;
       for (const h of (who ??= carriers())) {
         if (!mayStartIn(row, lastRow, h)) continue;
@@ -180,7 +272,7 @@ export function rangeRecords(
       const carriers = new Set(starts.map((event) => event.h));
       contig.haplotypes.forEach((column, h) => {
         const code = column[row] as number;
-        if (markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
+        if (cells.markAt(h, row) === Mark.cell && code !== contig.ref[row] && code !== codes.missing && codes.bases[code] === 1) carriers.add(h);
       });
       return carriers;
     });
@@ -200,16 +292,16 @@ export function rangeRecords(
     }
     for (const [recordPos, { last, carriers }] of records) close(-1 - recordPos, row, recordPos, last, () => new Set(carriers));
   }
-  if (tailTo > to) {
-    fetch(tailTo);
-    tail = markStates(to, tailTo, false);
+  if (cells.tailTo > to) {
+    fetch(cells.tailTo);
+    cells.tail = markStates(to, cells.tailTo, false);
   }
   if (fetchedTo > to) runs.forEach((list, h) => (written[h] = list.filter((run) => run.form !== RunForm.star && run.form !== RunForm.unknown)));
   /** Row `r` holds no allele of its own: every cell is REF or `N` (or read as REF), none in the star form. */
   const cellsQuiet = (r: number): boolean => {
     const refCode = contig.ref[r] as number;
     for (let h = 0; h < width; h++) {
-      const state = markAt(h, r);
+      const state = cells.markAt(h, r);
       const code = (contig.haplotypes[h] as Uint8Array)[r] as number;
       if (state === Mark.star || (state === Mark.cell && code !== refCode && code !== codes.missing)) return false;
     }
@@ -220,49 +312,6 @@ export function rangeRecords(
     if (!cellsQuiet(r)) return false;
     if (r < to) return starting[r - from] === 0;
     return written.every((list) => !list.some((run) => run.recordRow === r));
-  };
-  const refSpan: RefSpan = (row, fromPos, toPos) => {
-    // The REF bases of positions fromPos..toPos: a row's REF, or in a POS gap the FASTA's base.
-    while (row < pos.length && (pos[row] as number) < fromPos) row++;
-    let text = '';
-    for (let p = fromPos; p <= toPos; p++) {
-      if (row < pos.length && pos[row] === p) text += codes.refTexts[contig.ref[row++] as number] as string;
-      else text += fasta?.(p) ?? 'N';
-    }
-    return text;
-  };
-  const ownSpan: OwnSpan = (h, row, fromPos, toPos) => {
-    // The haplotype's own bases over fromPos..toPos, as its records write them: deleted positions
-    // left out, REF where a moved deletion left its cells, `N` as `N`; null when one is unknown.
-    while (row < pos.length && (pos[row] as number) < fromPos) row++;
-    const column = contig.haplotypes[h] as Uint8Array;
-    let text = '';
-    for (let p = fromPos; p <= toPos; p++) {
-      if (row < pos.length && pos[row] === p) {
-        const state = markAt(h, row);
-        const code = column[row] as number;
-        const refCode = contig.ref[row++] as number;
-        if (state === Mark.spanned || state === Mark.star) continue;
-        if (state === Mark.unknown) return null;
-        if (state === Mark.asRef || code === refCode) text += codes.refTexts[refCode] as string;
-        else if (codes.bases[code] === 1) text += codes.texts[code] as string;
-        else return null;
-      } else if (!inside(written[h] ?? [], p)) text += fasta?.(p) ?? 'N';
-    }
-    return text;
-  };
-  const unknownOver: UnknownOver = (fromRow, toPos) => {
-    let unknown: Uint8Array | null = null;
-    // The cell first: most are not `N`, and need no state.
-    for (let r = fromRow; r < pos.length && (pos[r] as number) <= toPos; r++) {
-      for (let h = 0; h < width; h++) {
-        const missing = (contig.haplotypes[h] as Uint8Array)[r] === codes.missing;
-        if (!missing && !anyUnknown) continue;
-        const state = markAt(h, r);
-        if (state === Mark.unknown || (missing && state === Mark.cell)) (unknown ??= new Uint8Array(width))[h] = 1;
-      }
-    }
-    return unknown;
   };
   /**
    * `record` (starting at `row`, or for a record of a POS gap before row `row`, at one of the gap's
@@ -300,12 +349,12 @@ export function rangeRecords(
     for (const h of carriers) if ((runs[h] as DeletionRun[]).some((run) => run.form !== RunForm.unknown && runStart(pos, run) > last && runStart(pos, run) <= closedLast)) return undefined;
     let atRow = row;
     while ((pos[atRow] as number) < at) atRow++;
-    const unknown = unknownOver(atRow, last);
+    const unknown = cells.unknownOver(atRow, last);
     const refCode = contig.ref[row] as number;
     /** Haplotype h's cell at the record's own row is an allele (not REF, not `N`): it stays missing there. */
     const ownAllele = (h: number): boolean => {
       const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
-      return !gapStarts && atRow === row && markAt(h, row) === Mark.cell && code !== refCode && code !== codes.missing;
+      return !gapStarts && atRow === row && cells.markAt(h, row) === Mark.cell && code !== refCode && code !== codes.missing;
     };
     let alleles: Int32Array | undefined;
     for (let h = 0; h < width; h++) {
@@ -326,20 +375,20 @@ export function rangeRecords(
       for (const start of gapStarts) {
         const here = gap.filter((event) => event.run.recordPos === start);
         const span = spans.get(-1 - start) as Span;
-        const record = gapRecord(width, row, start, span.closed, here, written, refSpan, ownSpan, unknownOver);
-        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, row, span.carriers, gapStarts) ?? gapRecord(width, row, start, span.base, here, written, refSpan, ownSpan, unknownOver)) : record;
+        const record = gapRecord(width, row, start, span.closed, here, written, cells);
+        const settled = span.closed > span.base && !normLeaves(record) ? (trimmed(record, row, span.carriers, gapStarts) ?? gapRecord(width, row, start, span.base, here, written, cells)) : record;
         records.push({ row, record: settled });
       }
     }
     const starts = events.get(row) ?? [];
     const span = spans.get(row);
-    let record = rowRecord(contig, codes, width, row, starts, span?.closed ?? (pos[row] as number), markAt, refSpan, ownSpan, unknownOver, vcfAlt);
+    let record = rowRecord(contig, codes, width, row, starts, span?.closed ?? (pos[row] as number), cells);
     if (record && span && span.closed > span.base && !normLeaves(record)) {
       // A closed span whose alleles all end (or all begin) with the same base: trimmed as bcftools
       // norm would trim it, when that cuts no carrier's event and moves onto rows without a record
       // of their own. Otherwise the span is left open, and the carriers' later events are records
       // consensus skips (docs/vcf.md, "Overlapping events").
-      record = trimmed(record, row, span.carriers) ?? rowRecord(contig, codes, width, row, starts, span.base, markAt, refSpan, ownSpan, unknownOver, vcfAlt);
+      record = trimmed(record, row, span.carriers) ?? rowRecord(contig, codes, width, row, starts, span.base, cells);
     }
     if (record) records.push({ row, record });
   }

@@ -25,24 +25,34 @@ export interface VcfRecord extends RecordAlleles {
   alleles: Int32Array;
 }
 
-/** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
-export type RefSpan = (row: number, fromPos: number, toPos: number) => string;
-
-/** Haplotype h's own bases over positions fromPos..toPos as its records write them (null: unknown), read from row `row` on. */
-export type OwnSpan = (h: number, row: number, fromPos: number, toPos: number) => string | null;
-
 /**
- * The haplotypes whose sequence is unknown somewhere in rows `fromRow`.. up to position `toPos`
- * (an `N` cell, or inside a deletion whose anchor is unknown): 1 by haplotype; null when none is.
- * A haplotype that reads REF at a record's first row is missing (`.`) when so: `0` would claim
- * the REF bases there (docs/vcf.md, "Single sites").
+ * What a record reads of its task's rows besides their cells, worked out for the task
+ * (vcf-records.ts `RangeCells`). Methods of one class, not closures made for each task: a closure
+ * is a new call target every task, and V8 threw away the code of every function that called one
+ * ("wrong call target", `--trace-deopt`) and compiled it again.
  */
-export type UnknownOver = (fromRow: number, toPos: number) => Uint8Array | null;
+export interface RecordCells {
+  /** Haplotype h's state (Mark) at `row`. */
+  markAt(h: number, row: number): number;
+  /** The REF bases of positions fromPos..toPos, read from row `row` on (a row at or before fromPos). */
+  refSpan(row: number, fromPos: number, toPos: number): string;
+  /** Haplotype h's own bases over positions fromPos..toPos as its records write them (null: unknown), read from row `row` on. */
+  ownSpan(h: number, row: number, fromPos: number, toPos: number): string | null;
+  /**
+   * The haplotypes whose sequence is unknown somewhere in rows `fromRow`.. up to position `toPos`
+   * (an `N` cell, or inside a deletion whose anchor is unknown): 1 by haplotype; null when none is.
+   * A haplotype that reads REF at a record's first row is missing (`.`) when so: `0` would claim
+   * the REF bases there (docs/vcf.md, "Single sites").
+   */
+  unknownOver(fromRow: number, toPos: number): Uint8Array | null;
+  /** The ALT text of a one-row record's allele code, or null when it is written as missing. */
+  vcfAlt(code: number): string | null;
+}
 
 /** `allele` then the haplotype's own bases after it up to `toPos`; null when either is unknown. */
-function padded(allele: string | null, ownSpan: OwnSpan, h: number, row: number, fromPos: number, toPos: number): string | null {
+function padded(allele: string | null, cells: RecordCells, h: number, row: number, fromPos: number, toPos: number): string | null {
   if (allele === null || fromPos > toPos) return allele;
-  const rest = ownSpan(h, row, fromPos, toPos);
+  const rest = cells.ownSpan(h, row, fromPos, toPos);
   return rest === null ? null : allele + rest;
 }
 
@@ -59,18 +69,16 @@ export function gapRecord(
   last: number,
   here: readonly { h: number; run: DeletionRun }[],
   written: readonly DeletionRun[][],
-  refSpan: RefSpan,
-  ownSpan: OwnSpan,
-  unknownOver: UnknownOver,
+  cells: RecordCells,
 ): VcfRecord {
-  const ref = refSpan(row, start, last);
+  const ref = cells.refSpan(row, start, last);
   const texts = new Array<string | null>(width).fill(ref);
-  const unknown = unknownOver(row, last);
+  const unknown = cells.unknownOver(row, last);
   for (let h = 0; h < width; h++) {
     if (inside(written[h] ?? [], start)) texts[h] = '*';
     else if (unknown?.[h] === 1) texts[h] = null;
   }
-  for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), ownSpan, h, row, run.lastPos + 1, last);
+  for (const { h, run } of here) texts[h] = padded(ref.slice(0, 1), cells, h, row, run.lastPos + 1, last);
   return indexAlleles(start, ref, texts);
 }
 
@@ -82,29 +90,25 @@ export function rowRecord(
   row: number,
   starts: { h: number; run: DeletionRun }[],
   last: number,
-  markAt: (h: number, row: number) => number,
-  refSpan: RefSpan,
-  ownSpan: OwnSpan,
-  unknownOver: UnknownOver,
-  vcfAlt: (code: number) => string | null,
+  cells: RecordCells,
 ): VcfRecord | null {
   const at = contig.pos[row] as number;
   const single = last === at;
   const refCode = contig.ref[row] as number;
   // Most rows here are inside some haplotype's deletion and hold nothing else: no record, found
   // before any allele text is made.
-  if (starts.length === 0 && !holdsEvent(contig, codes, width, row, markAt)) return null;
-  const ref = refSpan(row, at, last);
+  if (starts.length === 0 && !holdsEvent(contig, codes, width, row, cells)) return null;
+  const ref = cells.refSpan(row, at, last);
   // A haplotype whose run starts here has its deletion's allele; the others are read from their state and cell.
   const texts = new Array<string | null | undefined>(width);
-  for (const { h, run } of starts) texts[h] = padded(run.allele, ownSpan, h, row, run.spanLastPos + 1, last);
+  for (const { h, run } of starts) texts[h] = padded(run.allele, cells, h, row, run.spanLastPos + 1, last);
   let kept = starts.length > 0;
   // Haplotypes that read REF here, but not over the whole span, are missing.
-  const unknown = single ? null : unknownOver(row + 1, last);
+  const unknown = single ? null : cells.unknownOver(row + 1, last);
   const refOrMissing = (h: number): string | null => (unknown?.[h] === 1 ? null : ref);
   for (let h = 0; h < width; h++) {
     if (texts[h] !== undefined) continue;
-    const state = markAt(h, row);
+    const state = cells.markAt(h, row);
     const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
     if (state === Mark.spanned) texts[h] = '*';
     else if (state === Mark.unknown) texts[h] = null;
@@ -116,18 +120,18 @@ export function rowRecord(
     else if (code === refCode) texts[h] = refOrMissing(h);
     else {
       kept = true;
-      if (single) texts[h] = vcfAlt(code);
-      else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, ownSpan, h, row, at + 1, last) : null;
+      if (single) texts[h] = cells.vcfAlt(code);
+      else texts[h] = codes.bases[code] === 1 ? padded(codes.texts[code] as string, cells, h, row, at + 1, last) : null;
     }
   }
   return kept ? indexAlleles(contig.pos[row] as number, ref, texts as (string | null)[]) : null;
 }
 
 /** Some haplotype has an allele of its own at `row` (a cell neither REF nor `N`, or a star-form `*`): the rule that keeps a record. */
-function holdsEvent(contig: ContigColumns, codes: AlleleCodes, width: number, row: number, markAt: (h: number, row: number) => number): boolean {
+function holdsEvent(contig: ContigColumns, codes: AlleleCodes, width: number, row: number, cells: RecordCells): boolean {
   const refCode = contig.ref[row] as number;
   for (let h = 0; h < width; h++) {
-    const state = markAt(h, row);
+    const state = cells.markAt(h, row);
     if (state === Mark.star) return true;
     if (state !== Mark.cell) continue;
     const code = (contig.haplotypes[h] as Uint8Array)[row] as number;
