@@ -42,8 +42,12 @@ describe('BGZF input', { skip: bgzip ? false : 'bgzip is not installed (Debian p
     const expected = await convert('haplotype', plain);
     for (const input of [plain, unterminated]) {
       const bgz = compress(input, `${input}.bgz`);
-      const groups = bgzfGroups(bgz, readFileSync(bgz).length, 1000);
+      const size = readFileSync(bgz).length;
+      const groups = bgzfGroups(bgz, size, 1000);
       assert.ok(groups.length >= 8, `${groups.length} groups: one a block`);
+      // The walk reads the file a buffer at a time: a block cut by the buffer's end is read again whole.
+      for (const readBytes of [1, 4096, 40_000]) assert.deepEqual(bgzfGroups(bgz, size, 1000, readBytes), groups, `read ${readBytes} bytes at a time`);
+      assert.ok(size > 40_000 + (1 << 16), `${size} bytes: more than one buffer's worth`);
       // With each inflater: the workers take GENOMATRIX_INFLATE from this process's environment when they start.
       for (const inflate of inflaters.isal ? ['isal', 'zlib'] : ['zlib']) {
         for (const chunkBytes of [1024, 5000, 70_000, 1 << 23]) {
