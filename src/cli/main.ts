@@ -21,6 +21,11 @@ if (args.length === 1 && args[0] === '--version') {
   // unoptimised code (docs/internals.md, "Optimising compiles"). V8 reads this flag when an isolate
   // starts, so it applies to the workers, which start after this line.
   setFlagsFromString('--no-concurrent-recompilation');
+  // The VCF kernel's functions are large, and a worker compiles each itself: without inlining they
+  // compile in a fraction of the time, which more than pays for the calls left in the optimised
+  // code (docs/internals.md, "Optimising compiles"). Not for the other commands, whose hot code is
+  // small: there inlining pays.
+  if (args[0] === 'vcf') setFlagsFromString('--no-turbo-inlining');
   // A conversion's threads start now, and the command line loads while they do (dispatch/pool-threads.ts).
   const threads = earlyThreadCount(args, availableParallelism());
   if (threads !== undefined) (await import('../dispatch/pool-threads.js')).startEarlyThreads(threads);
