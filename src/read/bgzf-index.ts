@@ -47,9 +47,9 @@ export function isBgzfFile(path: string): boolean {
 
 /**
  * Walks the block headers of a BGZF file and groups the blocks into runs of at least
- * `chunkBytes` inflated bytes (the last may be shorter). Reads the file through one buffer of
- * `readBytes` and a block's most (a block always whole in it) for the headers and the ISIZE of each
- * block; no block is inflated here.
+ * `chunkBytes` inflated bytes (the last may be shorter). Reads the file through one buffer,
+ * `readBytes` at a time and a block's largest size more (each block is whole in it), for each
+ * block's header and ISIZE; no block is inflated here.
  */
 export function bgzfGroups(path: string, size: number, chunkBytes: number, readBytes = READ_BYTES): BlockGroup[] {
   const fd = openSync(path, 'r');
