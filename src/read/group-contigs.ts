@@ -4,8 +4,7 @@
 
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
 import { stringHash } from '../layout/name-hash.js';
-import { NumberList } from '../layout/number-list.js';
-import type { PlaceTask } from '../worker/messages.js';
+import { RUN_NUMBERS, type ContigRuns, type PlaceTask } from '../worker/messages.js';
 import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
 
 /** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
@@ -39,32 +38,59 @@ export interface RowPlan {
   inPlace: boolean;
 }
 
+/** A chunk's runs as the grouping keeps them: as the parse handed them, where its rows start, and each run's contig. */
+interface GroupedChunk {
+  runs: ContigRuns;
+  src: number;
+  contigs: Int32Array;
+}
+
 /**
- * Contig runs grouped by contig as they come, chunk after chunk in file order, with no object per
- * run: a contig's runs are a chain of run numbers. The load adds each chunk's runs as its parse
- * result arrives, while the workers parse the next chunks, so that what is left once the last
- * chunk is in is `plan`, a pass over numbers. Contigs are found by the hash of their name, which
- * the parse workers compute (layout/name-hash.ts), in a table of numbers: a Map of 100,000 new
- * strings cost the main thread more than the workers' whole parse of their runs.
+ * Contig runs grouped by contig as they come, chunk after chunk in file order. The load adds each
+ * chunk's runs as its parse result arrives, while the workers parse the next chunks; what is left
+ * once the last chunk is in is `plan`, two passes over numbers.
+ *
+ * A chunk's runs are kept as the parse handed them (`ContigRuns`), with the number of each run's
+ * contig beside them: adding a chunk is one loop over its numbers, with no call and no object or
+ * list entry per run, and the contigs' own numbers (name hash, rows) are typed arrays sized once
+ * per chunk. The main thread runs this while the workers wait for their next parse task (it is
+ * what hands them out), and it runs mostly before V8 has optimised it: 100,000 contigs' runs
+ * added one call and five list pushes at a time took 54-60 ms, spread over the parse.
+ * Contigs are found by the hash of their name, which the parse workers compute
+ * (layout/name-hash.ts), in a table of numbers: a Map of 100,000 new strings cost the main thread
+ * more than the workers' whole parse of their runs.
  */
 export class ContigGrouping {
-  /** Every contig met, in order of first appearance (also those whose runs have no rows, as a skipped contig's). */
-  readonly names: string[] = [];
-  /** Each contig's name hash, and the open-addressing table over them (contig + 1; 0: empty). */
-  private readonly hashes = new NumberList();
-  private table = new Int32Array(1024);
-  /** Per run: its first row in the parse regions, its rows, and the contig's next run (-1: none). */
-  private readonly src = new NumberList();
-  private readonly rows = new NumberList();
-  private readonly next = new NumberList();
-  /** Per contig: its first and last run (-1: none with rows). */
-  private readonly first = new NumberList();
-  private readonly last = new NumberList();
-  private previous = -1;
+  private readonly chunks: GroupedChunk[] = [];
+  /** Contigs met (also those whose runs have no rows, as a skipped contig's), numbered in order of first appearance. */
+  private count = 0;
+  /** Per contig: its name hash, its rows, and where its name is (chunk and run of its first run). */
+  private hashes = new Int32Array(64);
+  private rows = new Float64Array(64);
+  private nameChunk = new Int32Array(64);
+  private nameRun = new Int32Array(64);
+  /** Open addressing over the contigs' hashes: contig + 1, 0 for an empty slot; at most half full. */
+  private table = new Int32Array(128);
+  private keptRows = 0;
+
+  /** `expectedChunks`: the chunks the load will add, when known (the table is sized ahead for them). */
+  constructor(private readonly expectedChunks = 0) {}
+
+  /** Every contig met, in order of first appearance. */
+  get names(): string[] {
+    return Array.from({ length: this.count }, (_, contig) => this.nameOf(contig));
+  }
 
   /** Whether contig `name` was met. */
   has(name: string): boolean {
-    return this.find(name, stringHash(name)) >= 0;
+    const hash = stringHash(name);
+    const { table } = this;
+    const mask = table.length - 1;
+    for (let i = hash & mask; table[i] !== 0; i = (i + 1) & mask) {
+      const contig = (table[i] as number) - 1;
+      if (this.hashes[contig] === hash && this.nameOf(contig) === name) return true;
+    }
+    return false;
   }
 
   /**
@@ -72,57 +98,86 @@ export class ContigGrouping {
    * regions; a run without rows only marks its contig as met.
    */
   add(name: string, src: number, rows: number, hash = stringHash(name)): void {
-    // A sorted file's runs of one contig follow each other: no lookup for those.
-    let contig = this.previous >= 0 && this.names[this.previous] === name ? this.previous : this.find(name, hash);
-    if (contig < 0) {
-      contig = this.names.length;
-      this.names.push(name);
-      this.hashes.push(hash);
-      this.first.push(-1);
-      this.last.push(-1);
-      if (2 * this.names.length > this.table.length) this.rehash(2 * this.table.length);
-      else this.table[-1 - this.slot] = contig + 1;
-    }
-    this.previous = contig;
-    if (rows === 0) return;
-    const run = this.src.length;
-    this.src.push(src);
-    this.rows.push(rows);
-    this.next.push(-1);
-    const last = this.last.values[contig] as number;
-    if (last < 0) this.first.values[contig] = run;
-    else this.next.values[last] = run;
-    this.last.values[contig] = run;
+    const numbers = new Int32Array(RUN_NUMBERS);
+    numbers[0] = rows;
+    numbers[3] = -1;
+    numbers[4] = hash;
+    this.addRuns({ names: [name], numbers }, src);
   }
 
-  /** The slot `find` stopped at: its table index when found, else -1 - the empty slot the name would take. */
-  private slot = 0;
-
-  /** The contig named `name` (hash `hash`), or -1. */
-  private find(name: string, hash: number): number {
-    const { table, names } = this;
-    const hashes = this.hashes.values;
+  /**
+   * A chunk's runs, its rows from row `src` of the parse regions on (each run's rows right after
+   * the previous run's); a run that skipped its lines only marks its contig as met. The grouping
+   * keeps `runs`: they must not change after.
+   */
+  addRuns(runs: ContigRuns, src: number): void {
+    const { names, numbers } = runs;
+    const n = names.length;
+    const chunk = this.chunks.length;
+    const contigs = new Int32Array(n);
+    this.chunks.push({ runs, src, contigs });
+    this.reserve(n);
+    const { table, hashes, rows, nameChunk, nameRun } = this;
     const mask = table.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const entry = table[i] as number;
-      if (entry === 0) {
-        this.slot = -1 - i;
-        return -1;
+    let count = this.count;
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      const at = RUN_NUMBERS * k;
+      const hash = (numbers[at + 4] as number) | 0;
+      let i = hash & mask;
+      let contig = -1;
+      for (let entry = table[i] as number; entry !== 0; entry = table[(i = (i + 1) & mask)] as number) {
+        if (hashes[entry - 1] === hash && this.nameOf(entry - 1) === names[k]) {
+          contig = entry - 1;
+          break;
+        }
       }
-      const contig = entry - 1;
-      if (hashes[contig] === hash && names[contig] === name) {
-        this.slot = i;
-        return contig;
-      }
+      // A skipped run's lines are not rows.
+      const runRows = (numbers[at + 3] as number) < 0 ? (numbers[at] as number) : 0;
+      if (contig < 0) {
+        contig = count++;
+        table[i] = count;
+        hashes[contig] = hash;
+        // Set, not added to: a float64 read is a new heap number to code not yet optimised.
+        rows[contig] = runRows;
+        nameChunk[contig] = chunk;
+        nameRun[contig] = k;
+      } else if (runRows > 0) rows[contig] = (rows[contig] as number) + runRows;
+      contigs[k] = contig;
+      kept += runRows;
     }
+    this.count = count;
+    this.keptRows += kept;
   }
 
-  /** The table made again at `size` slots (a power of two), every contig in it. */
-  private rehash(size: number): void {
+  /** The name of contig `contig`: that of its first run. */
+  private nameOf(contig: number): string {
+    const chunk = this.chunks[this.nameChunk[contig] as number] as GroupedChunk;
+    return chunk.runs.names[this.nameRun[contig] as number] as string;
+  }
+
+  /** Room for `more` contigs: the per-contig arrays grown, the table kept at most half full. */
+  private reserve(more: number): void {
+    const needed = this.count + more;
+    if (needed > this.hashes.length) {
+      const size = Math.max(needed, 2 * this.hashes.length);
+      this.hashes = grown(this.hashes, new Int32Array(size));
+      this.rows = grown(this.rows, new Float64Array(size));
+      this.nameChunk = grown(this.nameChunk, new Int32Array(size));
+      this.nameRun = grown(this.nameRun, new Int32Array(size));
+    }
+    if (2 * needed <= this.table.length) return;
+    // Each new table is a pass over every contig met, run before V8 has optimised it (100,000
+    // contigs' five passes took 15-30 ms): sized for the contigs the chunks still to come would
+    // add at this chunk's rate, at most 8 times those needed now.
+    const remaining = Math.max(1, this.expectedChunks - this.chunks.length + 1);
+    const expected = Math.min(8 * needed, this.count + more * remaining);
+    let size = this.table.length;
+    while (2 * Math.max(needed, expected) > size) size *= 2;
     const table = new Int32Array(size);
     const mask = size - 1;
-    const hashes = this.hashes.values;
-    for (let contig = 0; contig < this.hashes.length; contig++) {
+    const { hashes } = this;
+    for (let contig = 0; contig < this.count; contig++) {
       let i = (hashes[contig] as number) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = contig + 1;
@@ -132,7 +187,7 @@ export class ContigGrouping {
 
   /** Whether any run has rows. */
   get empty(): boolean {
-    return this.src.length === 0;
+    return this.keptRows === 0;
   }
 
   /**
@@ -143,13 +198,15 @@ export class ContigGrouping {
    */
   plan(capacity: number): RowPlan {
     // Sized once (a contig's name at most once), then cut to the contigs with rows.
-    const names = new Array<string>(this.names.length);
-    const starts = new Float64Array(this.names.length);
-    const sizes = new Float64Array(this.names.length);
-    const moves: RowMove[] = [];
-    const count = this.place(names, starts, sizes, moves);
+    const names = new Array<string>(this.count);
+    const starts = new Float64Array(this.count);
+    const sizes = new Float64Array(this.count);
+    // Int32 when the rows fit: a float64 read is a new heap number to code not yet optimised.
+    const next = this.keptRows < 2 ** 31 - 2 * COLUMN_ALIGNMENT * this.count ? new Int32Array(this.count) : new Float64Array(this.count);
+    const count = this.place(names, starts, sizes, next);
     const dest = count === 0 ? 0 : (starts[count - 1] as number) + (sizes[count - 1] as number);
     names.length = count;
+    const moves = this.moves(next);
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
     let laterSrc = Infinity;
@@ -162,45 +219,101 @@ export class ContigGrouping {
   }
 
   /**
-   * The plan's loop over the contigs (see `plan`): each contig with rows gets its name, first row
-   * and rows at the next index of `names`, `starts` and `sizes`, its runs' moves added to `moves`;
-   * returns how many. A function of its own, compiled alone: inside `plan`, V8 compiled the loop
-   * mid-way and threw the code away at what follows it.
+   * The plan's pass over the contigs (see `plan`): each contig with rows gets its name, first row
+   * and rows at the next index of `names`, `starts` and `sizes`, and its first row in `next`
+   * (indexed by contig); returns how many.
    */
-  private place(names: string[], starts: Float64Array, sizes: Float64Array, moves: RowMove[]): number {
-    const src = this.src.values;
-    const rows = this.rows.values;
-    const next = this.next.values;
-    const first = this.first.values;
+  private place(names: string[], starts: Float64Array, sizes: Float64Array, next: Int32Array | Float64Array): number {
+    const { rows } = this;
     let count = 0;
-    let move: RowMove | undefined;
     let dest = 0;
-    for (let c = 0; c < this.names.length; c++) {
-      const head = first[c] as number;
-      if (head < 0) continue;
-      let total = 0;
-      for (let run = head; run >= 0; run = next[run] as number) total += rows[run] as number;
+    for (let contig = 0; contig < this.count; contig++) {
+      const total = rows[contig] as number;
+      if (total === 0) continue;
       if (total >= COLUMN_ALIGNMENT) dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
-      const start = dest;
-      for (let run = head; run >= 0; run = next[run] as number) {
-        const from = src[run] as number;
-        const n = rows[run] as number;
-        if (move && move.src + move.rows === from && move.dest + move.rows === dest) move.rows += n;
-        else moves.push((move = { src: from, dest, rows: n }));
-        dest += n;
-      }
-      starts[count] = start;
-      sizes[count] = dest - start;
-      names[count++] = this.names[c] as string;
+      next[contig] = dest;
+      starts[count] = dest;
+      sizes[count] = total;
+      names[count++] = this.nameOf(contig);
+      dest += total;
     }
     return count;
   }
+
+  /**
+   * The plan's pass over the runs, in file order: each run's rows go to its contig's next row
+   * (`next`, advanced), one move for runs that follow each other in the file and in the plan.
+   * The moves are returned in the order of their targets, the order they must run in when done in
+   * place: a file's runs come in that order unless a contig is met again after another.
+   */
+  private moves(next: Int32Array | Float64Array): RowMove[] {
+    const moves: RowMove[] = [];
+    // The open move, as numbers (an object is made as it closes).
+    let src = 0;
+    let dest = -1;
+    let rows = 0;
+    let ordered = true;
+    for (const chunk of this.chunks) {
+      const { numbers } = chunk.runs;
+      const { contigs } = chunk;
+      let from = chunk.src;
+      for (let k = 0; k < contigs.length; k++) {
+        const at = RUN_NUMBERS * k;
+        const n = numbers[at] as number;
+        if (n > 0 && (numbers[at + 3] as number) < 0) {
+          const contig = contigs[k] as number;
+          const to = next[contig] as number;
+          next[contig] = to + n;
+          if (src + rows === from && dest + rows === to) rows += n;
+          else {
+            if (dest >= 0) moves.push({ src, dest, rows });
+            if (to < dest) ordered = false;
+            src = from;
+            dest = to;
+            rows = n;
+          }
+        }
+        from += n;
+      }
+    }
+    if (dest >= 0) moves.push({ src, dest, rows });
+    return ordered ? moves : inTargetOrder(moves);
+  }
+}
+
+/** `values` copied to the start of `into`. */
+function grown<T extends Int32Array | Float64Array>(values: T, into: T): T {
+  into.set(values);
+  return into;
+}
+
+/** Moves sorted by their target rows, those that then follow each other in source and target joined. */
+function inTargetOrder(moves: RowMove[]): RowMove[] {
+  moves.sort((a, b) => a.dest - b.dest);
+  const joined: RowMove[] = [];
+  for (const move of moves) {
+    const last = joined[joined.length - 1];
+    if (last && last.src + last.rows === move.src && last.dest + last.rows === move.dest) last.rows += move.rows;
+    else joined.push(move);
+  }
+  return joined;
 }
 
 /** The plan of `runs` (see `ContigGrouping.plan`): contigs in order of first appearance, each one row range. */
 export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
   const grouping = new ContigGrouping();
-  for (const run of runs) grouping.add(run.contig, run.src, run.rows);
+  // Runs that follow each other are added as one chunk's, as a parse result's are.
+  let from = 0;
+  for (let k = 1; k <= runs.length; k++) {
+    const run = runs[k];
+    const previous = runs[k - 1] as PlacedRun;
+    if (run && run.src === previous.src + previous.rows) continue;
+    const chunk = runs.slice(from, k);
+    const numbers = new Int32Array(RUN_NUMBERS * chunk.length);
+    chunk.forEach((each, i) => numbers.set([each.rows, 0, 0, -1, stringHash(each.contig)], RUN_NUMBERS * i));
+    grouping.addRuns({ names: chunk.map((each) => each.contig), numbers }, (runs[from] as PlacedRun).src);
+    from = k;
+  }
   return grouping.plan(capacity);
 }
 

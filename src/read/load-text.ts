@@ -23,7 +23,7 @@ import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/mat
 import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import { contigRunAt, RUN_NUMBERS, type ContigRun, type ContigRuns, type ParseProblem, type ParseResult, type ParseTask } from '../worker/messages.js';
+import { contigRunAt, type ContigRun, type ContigRuns, type ParseProblem, type ParseResult, type ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, type Segment } from './column-store.js';
 import { ContigGrouping, placeRows } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
@@ -128,7 +128,7 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
     }
   }
   const parsed: ParsedChunk[] = [];
-  const grouping = new ContigGrouping();
+  const grouping = new ContigGrouping(Array.isArray(text.sources) ? text.sources.length : 0);
   const allowUnsorted = options.allowUnsorted ?? false;
   let line = header.lines;
   let previous: ContigRun | undefined;
@@ -162,21 +162,13 @@ function contigNumbers(count: number): Float64Array {
 /**
  * Adds a parsed chunk's contig runs, its rows from `src` on, to `grouping`; a first run that goes
  * on with `previous`'s contig from a smaller POS is an error (`line`: lines before the chunk).
- * A function of its own: its loop (1,250 runs a chunk of 20,000 small contigs) is compiled on its
- * own, where inside the load's async loop V8 compiled it mid-loop and threw the code away again.
  */
 function groupRuns(grouping: ContigGrouping, runs: ContigRuns, src: number, previous: ContigRun | undefined, allowUnsorted: boolean, file: string, line: number): void {
   const { names, numbers } = runs;
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k] as string;
-    const at = RUN_NUMBERS * k;
-    const rows = numbers[at] as number;
-    if (k === 0 && previous && previous.contig === name && rows > 0 && (numbers[at + 1] as number) < previous.lastPos && !allowUnsorted) {
-      throw unsortedAcrossChunks(file, line, contigRunAt(runs, k), previous);
-    }
-    grouping.add(name, src, (numbers[at + 3] as number) < 0 ? rows : 0, numbers[at + 4] as number);
-    src += rows;
+  if (names.length > 0 && previous && previous.contig === names[0] && (numbers[0] as number) > 0 && (numbers[1] as number) < previous.lastPos && !allowUnsorted) {
+    throw unsortedAcrossChunks(file, line, contigRunAt(runs, 0), previous);
   }
+  grouping.addRuns(runs, src);
 }
 
 function parseTask(fields: number, columns: ColumnStore, alleles: AlleleDictionary, rowStart: number, rowCapacity: number, source: ParseTask['source'], options: TextLoadOptions): ParseTask {

@@ -76,11 +76,12 @@ export interface ContigRun {
  * A chunk's contig runs in file order, as the parse hands them back: names, and `RUN_NUMBERS`
  * numbers per run (rows, first POS, last POS, lines skipped or -1, the name's hash:
  * layout/name-hash.ts), not an object per run (a chunk of a matrix of 20,000 small contigs holds
- * thousands of runs).
+ * thousands of runs). Every one fits 32 bits: POS is at most 2^31 - 1, and a chunk's rows and
+ * lines are far fewer than its bytes.
  */
 export interface ContigRuns {
   names: string[];
-  numbers: Float64Array;
+  numbers: Int32Array;
 }
 
 /** Numbers per run in `ContigRuns.numbers`. */

@@ -8,7 +8,7 @@ import { DamagedGzip } from '../read/inflate.js';
 import { parseBgzfRange } from './inflate-bgzf.js';
 import { MAX_NAME_BYTES } from '../layout/matrix-layout.js';
 import { nameHash } from '../layout/name-hash.js';
-import { NumberList } from '../layout/number-list.js';
+import { Int32List } from '../layout/int32-list.js';
 import { nativeParse } from '../native.js';
 import { RUN_NUMBERS, type ContigRuns, type FileRangeSource, type ParseProblem, type ParseResult, type ParseTask } from './messages.js';
 
@@ -248,7 +248,7 @@ function parseRows(
 export class ChunkParser {
   /** The runs so far (`ContigRuns`: the open one's numbers are set as it closes). */
   private readonly runNames = stringList();
-  private readonly runNumbers = new NumberList();
+  private readonly runNumbers = new Int32List();
   /** Rows written so far. */
   rows = 0;
   /** Lines of unselected contigs skipped so far (`ParseTask.contigs`). */
