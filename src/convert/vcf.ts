@@ -284,7 +284,7 @@ function headerContigs(
 
 /** Refuses a contig name that cannot be a VCF contig ID. */
 function checkContigId(source: string, name: string): void {
-  if (!CONTIG_ID.test(name)) throw new GenomatrixError(`${source}: contig name '${name}' cannot be a VCF contig ID (no whitespace, commas, angle brackets)`);
+  if (!CONTIG_ID.test(name)) throw new GenomatrixError(`${source}: contig name '${name}' cannot be a VCF contig ID (VCF 4.3, 1.4.7: ASCII letters, digits and !#$%&*+./:;=?@^_|~-, not starting with * or =)`);
 }
 
 /**
