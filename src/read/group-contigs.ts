@@ -55,7 +55,8 @@ interface GroupedChunk {
  * list entry per run, and the contigs' own numbers (name hash, rows) are typed arrays sized once
  * per chunk. The main thread runs this while the workers wait for their next parse task (it is
  * what hands them out), and it runs mostly before V8 has optimised it: 100,000 contigs' runs
- * added one call and five list pushes at a time took 54-60 ms, spread over the parse.
+ * added one call and five list pushes at a time held it 70-87 ms, spread over the parse (29-40 ms
+ * this way; docs/internals.md, "Loops that run before they are optimised").
  * Contigs are found by the hash of their name, which the parse workers compute
  * (layout/name-hash.ts), in a table of numbers: a Map of 100,000 new strings cost the main thread
  * more than the workers' whole parse of their runs.
@@ -168,8 +169,8 @@ export class ContigGrouping {
     }
     if (2 * needed <= this.table.length) return;
     // Each new table is a pass over every contig met, run before V8 has optimised it (100,000
-    // contigs' five passes took 15-30 ms): sized for the contigs the chunks still to come would
-    // add at this chunk's rate, at most 8 times those needed now.
+    // contigs' five new tables: 31 ms in a profile of a run): sized for the contigs the chunks
+    // still to come would add at this chunk's rate, at most 8 times those needed now.
     const remaining = Math.max(1, this.expectedChunks - this.chunks.length + 1);
     const expected = Math.min(8 * needed, this.count + more * remaining);
     let size = this.table.length;
