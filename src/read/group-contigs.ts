@@ -99,11 +99,7 @@ export class ContigGrouping {
    * regions; a run without rows only marks its contig as met.
    */
   add(name: string, src: number, rows: number, hash = stringHash(name)): void {
-    const numbers = new Int32Array(RUN_NUMBERS);
-    numbers[0] = rows;
-    numbers[3] = -1;
-    numbers[4] = hash;
-    this.addRuns({ names: [name], numbers }, src);
+    this.addRuns(contigRuns([{ contig: name, rows, hash }]), src);
   }
 
   /**
@@ -300,6 +296,13 @@ function inTargetOrder(moves: RowMove[]): RowMove[] {
   return joined;
 }
 
+/** Runs of `rows` rows each (none skipped, no POS), as a parse hands them back; `hash`: the name's unless given. */
+function contigRuns(runs: readonly { contig: string; rows: number; hash?: number }[]): ContigRuns {
+  const numbers = new Int32Array(RUN_NUMBERS * runs.length);
+  runs.forEach((run, k) => numbers.set([run.rows, 0, 0, -1, run.hash ?? stringHash(run.contig)], RUN_NUMBERS * k));
+  return { names: runs.map((run) => run.contig), numbers };
+}
+
 /** The plan of `runs` (see `ContigGrouping.plan`): contigs in order of first appearance, each one row range. */
 export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
   const grouping = new ContigGrouping();
@@ -309,10 +312,7 @@ export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPl
     const run = runs[k];
     const previous = runs[k - 1] as PlacedRun;
     if (run && run.src === previous.src + previous.rows) continue;
-    const chunk = runs.slice(from, k);
-    const numbers = new Int32Array(RUN_NUMBERS * chunk.length);
-    chunk.forEach((each, i) => numbers.set([each.rows, 0, 0, -1, stringHash(each.contig)], RUN_NUMBERS * i));
-    grouping.addRuns({ names: chunk.map((each) => each.contig), numbers }, (runs[from] as PlacedRun).src);
+    grouping.addRuns(contigRuns(runs.slice(from, k)), (runs[from] as PlacedRun).src);
     from = k;
   }
   return grouping.plan(capacity);
