@@ -18,18 +18,19 @@ export const BGZF_EOF = Uint8Array.from([
 ]);
 
 /**
- * The deflate level of BGZF outputs unless one is asked for (`-l`): 5 compresses a VCF or haplotype
- * table within 4-6% of level 6 (bgzip's default) in about half the time (docs/output-formats.md).
+ * The deflate level of BGZF outputs unless one is asked for (`-l`): 4 compresses a VCF or haplotype
+ * table to 4-5% more bytes than level 5 and 8-9% more than level 6 (bgzip's default), in 0.6-0.8x
+ * and 0.35-0.45x their deflate time (docs/output-formats.md).
  */
-export const DEFAULT_BGZF_LEVEL = 5;
+export const DEFAULT_BGZF_LEVEL = 4;
 
 /** A BGZF block is at most 64 KiB. */
 const BLOCK_MAX = 1 << 16;
 
 /**
  * Which deflate compresses BGZF blocks: libdeflate's, as htslib's bgzip and bcftools use it, when
- * the native binding was built (at level 5, 0.73-0.85x node:zlib's time for blocks 1.6% smaller:
- * bench/README.md), else node:zlib's. GENOMATRIX_DEFLATE=zlib picks node:zlib even when the
+ * the native binding was built (at level 4, about node:zlib's time for blocks 7-10% smaller:
+ * docs/output-formats.md), else node:zlib's. GENOMATRIX_DEFLATE=zlib picks node:zlib even when the
  * binding is there.
  */
 export const deflater: 'libdeflate' | 'zlib' = binding && process.env.GENOMATRIX_DEFLATE !== 'zlib' ? 'libdeflate' : 'zlib';
