@@ -175,6 +175,7 @@ static void free_stream(napi_env env, void *data, void *hint) {
 typedef struct {
   stream_t stream;                                          /* gunzip's, started anew for each call */
   struct libdeflate_compressor *compressors[MAX_LEVEL + 1]; /* bgzfCompress's, one a level, made on first use */
+  void *line_ends;                                          /* statsLines' line ends (line_ends_t), made on first use */
 } thread_t;
 
 static void free_thread(napi_env env, void *data, void *hint) {
@@ -184,6 +185,7 @@ static void free_thread(napi_env env, void *data, void *hint) {
   for (int level = 0; level <= MAX_LEVEL; level++) {
     if (t->compressors[level] != NULL) libdeflate_free_compressor(t->compressors[level]);
   }
+  free(t->line_ends);
   free(t);
 }
 
@@ -825,18 +827,28 @@ static size_t put_rate(uint8_t *out, size_t o, double count, double total) {
   return o + 6;
 }
 
-/* Most counts whose line ends are kept for a scope's sites (line_ends_t). */
-#define KEPT_ENDS 1024
-
 /*
- * The ends of a scope's lines whose total is its sites (`count\tsites\trate\n`), by count, as made:
- * most lines of a scope (its sites, missing and deleted cells, pairs' called sites) share that
- * total, and a small contig's counts are few.
+ * The ends of lines (`count\ttotal\trate\n`) made so far, by their two numbers: a small contig's
+ * lines end in few different ways (its sites are the total of most, counts are at most its sites),
+ * and each way is made once instead of once a line. Direct-mapped: an end whose slot another
+ * holds is made again.
  */
+#define KEPT_BITS 11
+#define KEPT_ENDS (1 << KEPT_BITS)
+
+/* Bytes of a line's end: up to 20 digits, a tab, 20 digits, a tab, 8 bytes of rate, a newline. */
+#define END_BYTES 51
+
+/* An end of at most 47 bytes (longer ones are made each time), in 64 bytes. */
 typedef struct {
-  double sites; /* the total these ends are of (-1: none yet) */
-  uint8_t length[KEPT_ENDS];
-  uint8_t bytes[KEPT_ENDS][32]; /* up to 4 digits, a tab, 16 digits (a double's integers), a tab, 8 bytes of rate, a newline */
+  double count, total; /* total -2: no end kept */
+  uint8_t length;
+  uint8_t bytes[47];
+} kept_end_t;
+
+typedef struct {
+  kept_end_t slot[KEPT_ENDS];
+  uint8_t scratch[128]; /* an end too long to keep; and 64 bytes readable after the last slot */
 } line_ends_t;
 
 /* A line's numbers (total < 0: none) into `into`; returns their bytes. */
@@ -854,16 +866,36 @@ static size_t format_end(uint8_t *into, double count, double total) {
   return o;
 }
 
-/* A line's numbers, kept in `ends` when its total is their sites, else made in `scratch`; *length set to their bytes. */
-static inline const uint8_t *line_end(line_ends_t *ends, uint8_t *scratch, double count, double total, size_t *length) {
-  if (total == ends->sites && count >= 0 && count < KEPT_ENDS) {
-    const size_t k = (size_t)count;
-    if (ends->length[k] == 0) ends->length[k] = (uint8_t)format_end(ends->bytes[k], count, total);
-    *length = ends->length[k];
-    return ends->bytes[k];
+/* A line's end, made or found kept; *length set to its bytes. */
+static inline const uint8_t *line_end(line_ends_t *ends, double count, double total, size_t *length) {
+  const uint32_t key = (uint32_t)(uint64_t)count * 0x9E3779B1u ^ (uint32_t)(uint64_t)(total + 2) * 0x85EBCA77u;
+  kept_end_t *kept = &ends->slot[key >> (32 - KEPT_BITS)];
+  if (kept->count != count || kept->total != total) {
+    uint8_t end[END_BYTES];
+    const size_t made = format_end(end, count, total);
+    if (made > sizeof kept->bytes) {
+      memcpy(ends->scratch, end, made);
+      *length = made;
+      return ends->scratch;
+    }
+    memcpy(kept->bytes, end, made);
+    kept->length = (uint8_t)made;
+    kept->count = count;
+    kept->total = total;
   }
-  *length = format_end(scratch, count, total);
-  return scratch;
+  *length = kept->length;
+  return kept->bytes;
+}
+
+/*
+ * Copies `length` bytes to out[o], from `from`, which has at least 64 readable bytes: as one copy
+ * of 16, 32 or 64 bytes (whose bytes past `length` the next copy writes over) when it fits `room`.
+ */
+static inline void put_bytes(uint8_t *out, size_t o, size_t room, const uint8_t *from, size_t length) {
+  if (o + 64 > room || length > 64) memcpy(out + o, from, length);
+  else if (length <= 16) memcpy(out + o, from, 16);
+  else if (length <= 32) memcpy(out + o, from, 32);
+  else memcpy(out + o, from, 64);
 }
 
 /* What every scope's lines share: each line's middle, each allele line's code, the shape of the counts. */
@@ -881,29 +913,24 @@ typedef struct {
 } stats_scope_t;
 
 /*
- * A scope's lines in table order (src/convert/stats-table.ts `lineNumbers`) from out[o]; returns
- * the offset after them. With out NULL, nothing is written: the offset tells their bytes.
+ * A scope's lines in table order (src/convert/stats-table.ts `lineNumbers`) from out[o], whose
+ * bytes are `room`; returns the offset after them. With out NULL, nothing is written: the offset
+ * tells their bytes. `name` and each middle have 64 readable bytes (put_bytes).
  */
-static size_t scope_lines(uint8_t *out, size_t o, const stats_table_t *t, const stats_scope_t *s, const uint8_t *name, size_t name_length, line_ends_t *ends) {
-  /* Room for a count and a total of up to 20 digits each, a rate of up to 8 bytes and three separators. */
-  uint8_t scratch[56];
-  if (ends->sites != s->sites) {
-    ends->sites = s->sites;
-    memset(ends->length, 0, s->sites < KEPT_ENDS ? (size_t)s->sites + 1 : KEPT_ENDS);
-  }
+static size_t scope_lines(uint8_t *out, size_t o, size_t room, const stats_table_t *t, const stats_scope_t *s, const uint8_t *name, size_t name_length, line_ends_t *ends) {
   size_t line = 0;
-#define LINE(count, total)                                                                                                        \
-  do {                                                                                                                            \
-    const size_t middle_length = (size_t)(t->ends[line + 1] - t->ends[line]);                                                     \
-    size_t end_length;                                                                                                            \
-    const uint8_t *end = line_end(ends, scratch, (count), (total), &end_length);                                                  \
-    if (out != NULL) {                                                                                                            \
-      memcpy(out + o, name, name_length);                                                                                         \
-      memcpy(out + o + name_length, t->middles + t->ends[line], middle_length);                                                   \
-      memcpy(out + o + name_length + middle_length, end, end_length);                                                             \
-    }                                                                                                                             \
-    o += name_length + middle_length + end_length;                                                                                \
-    line++;                                                                                                                       \
+#define LINE(count, total)                                                                   \
+  do {                                                                                       \
+    const size_t middle_length = (size_t)(t->ends[line + 1] - t->ends[line]);                \
+    size_t end_length;                                                                       \
+    const uint8_t *end = line_end(ends, (count), (total), &end_length);                      \
+    if (out != NULL) {                                                                       \
+      put_bytes(out, o, room, name, name_length);                                            \
+      put_bytes(out, o + name_length, room, t->middles + t->ends[line], middle_length);      \
+      put_bytes(out, o + name_length + middle_length, room, end, end_length);                \
+    }                                                                                        \
+    o += name_length + middle_length + end_length;                                           \
+    line++;                                                                                  \
   } while (0)
   LINE(s->sites, -1);
   LINE(s->variable, s->sites);
@@ -983,16 +1010,32 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   double *numbers = malloc((2 * haplotypes + 2 * pairs + 1) * sizeof(double));
   uint8_t *mask = malloc(most_rows + 1);
   uint32_t *counted = malloc((haplotypes * codes + 1) * sizeof(uint32_t)); /* each haplotype's cells of each code, until the lines are written */
-  line_ends_t *kept = malloc(sizeof(line_ends_t));
-  if (numbers == NULL || mask == NULL || counted == NULL || kept == NULL) {
+  /* The thread's kept ends, made at its first call and kept with what they hold: an end's bytes follow from its two numbers. */
+  thread_t *thread = thread_of(env);
+  if (thread == NULL) return NULL;
+  if (thread->line_ends == NULL && (thread->line_ends = malloc(sizeof(line_ends_t))) != NULL) {
+    line_ends_t *made = thread->line_ends;
+    for (size_t k = 0; k < KEPT_ENDS; k++) {
+      made->slot[k].count = -1;
+      made->slot[k].total = -2;
+    }
+  }
+  line_ends_t *kept = thread->line_ends;
+  /* The names and middles with 64 bytes after them (scope_lines copies 64 bytes at a time). */
+  uint8_t *padded = malloc(names_length + (size_t)ends[lines] + 128);
+  if (numbers == NULL || mask == NULL || counted == NULL || kept == NULL || padded == NULL) {
     free(numbers);
     free(mask);
     free(counted);
-    free(kept);
+    free(padded);
     napi_throw_error(env, NULL, "genomatrix binding: out of memory");
     return NULL;
   }
-  kept->sites = -1;
+  uint8_t *padded_middles = padded + names_length + 64;
+  memcpy(padded, names, names_length);
+  memset(padded + names_length, 0, 64);
+  memcpy(padded_middles, middles, (size_t)ends[lines]);
+  memset(padded_middles + ends[lines], 0, 64);
   double *missed = numbers, *deleted = numbers + haplotypes, *called = numbers + 2 * haplotypes, *het = called + pairs;
   uint32_t histogram[4][256] = { { 0 } };
   /* 1 for a called code (neither N nor -), 0 for those two. */
@@ -1000,7 +1043,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   for (int c = 0; c < 256; c++) called_code[c] = c != missing && c != deletion;
   double code_cells[256];
   const uint8_t missing_bit = missing_bit_of(missing);
-  const stats_table_t table = { middles, ends, alleles, allele_count, codes, haplotypes, pairs };
+  const stats_table_t table = { padded_middles, ends, alleles, allele_count, codes, haplotypes, pairs };
   size_t done = 0;
   for (size_t k = 0; k + 4 <= task_numbers && problem == NULL; k += 4) {
     const double row_value = tasks[k], n_value = tasks[k + 1], from = tasks[k + 2], length = tasks[k + 3];
@@ -1009,7 +1052,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
       break;
     }
     const size_t row = (size_t)row_value, n = (size_t)n_value, name_length = (size_t)length;
-    const uint8_t *name = names + (size_t)from;
+    const uint8_t *name = padded + (size_t)from;
     /* Each haplotype's codes counted, column by column; each row's allele mask ORed on the way. */
     memset(mask, 0, n);
     memset(code_cells, 0, codes * sizeof(double));
@@ -1093,8 +1136,10 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
     }
     /* The lines when they fit (their bytes first), then the counts. */
     const stats_scope_t scope = { (double)n, (double)variable, (double)multiallelic, missed, deleted, code_cells, called, het };
-    if (e->out_length - o < scope_lines(NULL, 0, &table, &scope, name, name_length, kept)) break;
-    o = scope_lines(e->out, o, &table, &scope, name, name_length, kept);
+    /* Measured only when their bound does not fit: most of a slot holds the bounds of its scopes. */
+    const size_t bound = lines * (name_length + END_BYTES) + (size_t)ends[lines];
+    if (e->out_length - o < bound && e->out_length - o < scope_lines(NULL, 0, 0, &table, &scope, name, name_length, kept)) break;
+    o = scope_lines(e->out, o, e->out_length, &table, &scope, name, name_length, kept);
     for (size_t i = 0; i < haplotypes * codes; i++) sum[i] += counted[i];
     for (size_t p = 0; p < pairs; p++) {
       sum[haplotypes * codes + p] += called[p];
@@ -1108,7 +1153,7 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   free(numbers);
   free(mask);
   free(counted);
-  free(kept);
+  free(padded);
   if (problem != NULL) {
     napi_throw_range_error(env, NULL, problem);
     return NULL;
