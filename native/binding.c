@@ -10,16 +10,17 @@
  * - libdeflate's deflate for BGZF output, as htslib's bgzip and bcftools use it, into a buffer the
  *   caller owns (src/write/bgzf.ts): at the default level, 0.73-0.85x node:zlib's time for blocks
  *   1.6% smaller here.
- * - Transparent huge pages for column memory (madvise MADV_HUGEPAGE) before its first touch: one
- *   page fault per 2 MiB instead of per 4 KiB, where the first touch of new memory is most of its
- *   cost (bench/README.md).
+ * - Transparent huge pages for column memory and output slots (madvise MADV_HUGEPAGE) before their
+ *   first touch: one page fault per 2 MiB instead of per 4 KiB, where the first touch of new memory
+ *   is most of its cost (bench/README.md).
  *
  *   gunzip(src, dst)                  whole members of src into dst: bytes written, -1 damaged, -2 dst too small
  *   createInflater()                  a stream of members, fed piece by piece
  *   inflate(inflater, src, dst, out)  out[0] = bytes of src read, out[1] = bytes written; -1 damaged, else 0
  *   complete(inflater)                whether the data so far ends at the end of a member
  *   bgzfCompress(src, dst, level)     src as BGZF blocks (no end block) in dst: bytes written, -2 dst too small
- *   adviseHugePages(bytes)            huge pages over the 2 MiB-aligned inside of bytes' memory: whether granted
+ *   adviseHugePages(bytes)            huge pages over the 2 MiB-aligned inside of bytes' memory: the
+ *                                     offset in bytes of the first, -1 when none was granted
  *
  * - The haplotype table's lines for one-byte alleles (src/worker/haplotype-chunk.ts writes the
  *   others): the same bytes as the kernel's own loop, from its tables.
@@ -343,15 +344,13 @@ static napi_value advise_huge_pages(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (!bytes_of(env, argv[0], napi_uint8_array, &data, &length)) return NULL;
-  int granted = 0;
+  double advised = -1;
 #ifdef MADV_HUGEPAGE
   const uintptr_t huge = (uintptr_t)2 << 20;
   uintptr_t start = ((uintptr_t)data + huge - 1) & ~(huge - 1), end = ((uintptr_t)data + length) & ~(huge - 1);
-  granted = end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) == 0;
+  if (end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) == 0) advised = (double)(start - (uintptr_t)data);
 #endif
-  napi_value result;
-  napi_get_boolean(env, granted, &result);
-  return result;
+  return number(env, advised);
 }
 
 /* The parse's columns (row 0 of each at the chunk's first row) and its allele table (byte -> code, negative: not a known one-byte allele). */

@@ -24,8 +24,8 @@ export interface Binding {
   complete(inflater: object): boolean;
   /** `src` as BGZF blocks (no end block) at the start of `dst`, deflated at `level` (0-12): bytes written, or -2 when `dst` has less than 64 KiB of room left for a block. */
   bgzfCompress(src: Uint8Array, dst: Uint8Array, level: number): number;
-  /** Asks for transparent huge pages over the 2 MiB-aligned inside of `bytes`' memory; whether the kernel took the advice. */
-  adviseHugePages(bytes: Uint8Array): boolean;
+  /** Asks for transparent huge pages over the 2 MiB-aligned inside of `bytes`' memory: the offset in `bytes` of the first, or -1 when the kernel did not take the advice. */
+  adviseHugePages(bytes: Uint8Array): number;
   /** The columns a text parse fills (`codes`: REF, then each haplotype), for `parseLines`. */
   rowParser(codes: Uint8Array[], pos: Int32Array): object;
   /**
@@ -99,4 +99,23 @@ export function sharedBuffer(bytes: number): SharedArrayBuffer {
   const buffer = new SharedArrayBuffer(bytes);
   if (bytes >= HUGE_PAGE_BYTES && hugePages) binding?.adviseHugePages(new Uint8Array(buffer));
   return buffer;
+}
+
+/** A huge page's bytes. */
+const HUGE_PAGE = 2 << 20;
+
+/**
+ * Shared bytes for output that is written from its first byte on (a conversion's output slots):
+ * at least `bytes` of them, starting on a huge page (2 MiB-aligned, the rest of the buffer in front
+ * left untouched) when the binding can ask for huge pages and they are at least 1 MiB, then as many
+ * as fill the huge pages (a whole one is faulted in at the first write to it). The first write of a
+ * slot is to new memory: 512 faults of 4 KiB for each 2 MiB cost 5 ms of CPU here, one huge page's
+ * fault 0.1 ms (bench/README.md).
+ */
+export function hugePageBytes(bytes: number): Uint8Array {
+  if (!binding || !hugePages || bytes < HUGE_PAGE / 2) return new Uint8Array(new SharedArrayBuffer(bytes));
+  const pages = Math.ceil(bytes / HUGE_PAGE);
+  const buffer = new SharedArrayBuffer((pages + 1) * HUGE_PAGE);
+  const at = binding.adviseHugePages(new Uint8Array(buffer));
+  return at < 0 ? new Uint8Array(buffer, 0, bytes) : new Uint8Array(buffer, at, pages * HUGE_PAGE);
 }

@@ -1,6 +1,7 @@
 // The native binding's memory advice (src/native.ts, native/binding.c): `sharedBuffer` gives new,
 // zeroed shared memory of the size asked, with transparent huge pages asked for when it is large;
-// the binding's `adviseHugePages` takes the advice only over whole 2 MiB pages inside the bytes.
+// the binding's `adviseHugePages` takes the advice only over whole 2 MiB pages inside the bytes, and
+// tells where the first starts; `hugePageBytes` gives output slots that start on a huge page.
 // And its `exitNow`, with which a completed command-line run ends: with its status, and with
 // every byte of its output written, also through a pipe its reader is slow to empty.
 
@@ -9,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { binding, sharedBuffer } from '../src/native.js';
+import { binding, hugePageBytes, sharedBuffer } from '../src/native.js';
 import { cliPath, generate, root, runCli, scratchDir } from './helpers.js';
 
 /** Whether this kernel takes MADV_HUGEPAGE (its setting is `always` or `madvise`). */
@@ -36,19 +37,39 @@ describe('shared memory with huge pages', () => {
 
   const built = binding ? false : 'the native binding is not built (npm run build:native)';
 
-  it('advises whole 2 MiB pages inside the bytes, and only those', { skip: built }, () => {
+  it('advises whole 2 MiB pages inside the bytes, and only those, and tells where the first starts', { skip: built }, () => {
     const advise = (binding as NonNullable<typeof binding>).adviseHugePages;
-    // 2 MiB cannot hold a whole aligned 2 MiB page unless it starts on one; 1 MiB never can.
-    assert.equal(advise(new Uint8Array(new SharedArrayBuffer(1 << 20))), false);
-    assert.equal(advise(new Uint8Array(0)), false);
+    // 1 MiB can never hold a whole aligned 2 MiB page.
+    assert.equal(advise(new Uint8Array(new SharedArrayBuffer(1 << 20))), -1);
+    assert.equal(advise(new Uint8Array(0)), -1);
     if (process.platform === 'linux' && kernelTakesAdvice()) {
-      assert.equal(advise(new Uint8Array(new SharedArrayBuffer(8 << 20))), true);
-      assert.equal(advise(new Uint8Array(new ArrayBuffer(8 << 20))), true, 'a plain ArrayBuffer too');
+      for (const buffer of [new SharedArrayBuffer(8 << 20), new ArrayBuffer(8 << 20)]) {
+        const at = advise(new Uint8Array(buffer));
+        assert.ok(at >= 0 && at < 2 << 20, `the first huge page starts within 2 MiB (${at})`);
+        // From there on, the bytes start on a huge page; a byte later, the next one is 2 MiB on.
+        assert.equal(advise(new Uint8Array(buffer, at)), 0);
+        assert.equal(advise(new Uint8Array(buffer, at + 1)), (2 << 20) - 1);
+      }
     }
   });
 
+  for (const bytes of [0, 100, (1 << 20) - 1, 1 << 20, (3 << 20) + 5, 16 << 20]) {
+    it(`hugePageBytes(${bytes}): new, zeroed, writable shared bytes, on huge pages from the first when 1 MiB or more`, () => {
+      const view = hugePageBytes(bytes);
+      assert.ok(view.buffer instanceof SharedArrayBuffer);
+      assert.ok(view.length >= bytes);
+      assert.equal(view.indexOf(1), -1);
+      view.fill(7);
+      assert.equal(view.filter((b) => b !== 7).length, 0);
+      if (binding && bytes >= 1 << 20 && process.platform === 'linux' && kernelTakesAdvice()) {
+        assert.equal(view.length % (2 << 20), 0, 'whole huge pages');
+        assert.equal(binding.adviseHugePages(view), 0, 'starting on one');
+      } else assert.equal(view.length, bytes);
+    });
+  }
+
   it('refuses what is not a Uint8Array', { skip: built }, () => {
-    const advise = (binding as NonNullable<typeof binding>).adviseHugePages as (bytes: unknown) => boolean;
+    const advise = (binding as NonNullable<typeof binding>).adviseHugePages as (bytes: unknown) => number;
     assert.throws(() => advise(new Uint16Array(8)), /expected a Uint8Array/);
     assert.throws(() => advise(new SharedArrayBuffer(8)), /expected a Uint8Array/);
     assert.throws(() => advise(undefined), /expected a Uint8Array/);

@@ -26,12 +26,12 @@ if (!batch) throw new Error('no batch');
 const contig = layout.contigs[batch.contig] ?? '';
 const pairs = Int32Array.from(resolvePairs(matrix.samples).flatMap((pair) => pair.columns));
 const rowBound = haplotypeRowBound(Buffer.byteLength(contig), Math.max(...matrix.alleles.map((a) => Buffer.byteLength(a))), matrix.samples.length, pairs.length >> 1);
-const output = new SharedArrayBuffer(rowBound * batch.rows);
+const output = new Uint8Array(new SharedArrayBuffer(rowBound * batch.rows));
 const task: HaplotypeTask = { kind: 'haplotype', buffers: layout.buffers, alleles: layout.alleles, batch, contig, from: 0, to: batch.rows, pairs, output };
 
 /** genomatrix: the byte kernel, as a worker runs it. */
 function byteKernel(): Uint8Array {
-  return new Uint8Array(output, 0, runHaplotypeTask(task).length);
+  return output.subarray(0, runHaplotypeTask(task).length);
 }
 
 const views = batchViews(layout, batch);

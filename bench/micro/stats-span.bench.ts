@@ -39,7 +39,7 @@ const names = statsNames(strings, matrix.samples, pairs.map((pair) => pair.name)
 // Every contig's rows in one column set: views over all of them, each task at its own first row.
 const first = batchAt(table, 0);
 const views = batchViews(layout, { ...first, rows: CONTIGS * SITES });
-const output = new SharedArrayBuffer(8 << 20);
+const output = new Uint8Array(new SharedArrayBuffer(8 << 20));
 // One pairs array for all, as the driver's tasks share it: a group message sends what they share once.
 const columns = pairs.map((pair) => pair.columns);
 const tasks: StatsTask[] = Array.from({ length: CONTIGS }, (_, k) => {
@@ -57,7 +57,7 @@ if (!spanRows(group)) throw new Error('the span message does not make span rows'
 function spanKernel(): Uint8Array {
   const rows = spanRows(group) as SpanRows<StatsTask>;
   const result = runStatsSpan(rows) ?? runStatsJoined(tasks, shared);
-  return 'bytes' in result ? result.bytes : new Uint8Array(output, 0, result.length);
+  return 'bytes' in result ? result.bytes : output.subarray(0, result.length);
 }
 
 /** Baseline: per contig, a histogram and the alt rule over strings, a template string per line. */

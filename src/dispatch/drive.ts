@@ -22,6 +22,7 @@
 // compressed in the workers: ranges by the worker that encoded them, the header and the trailer by
 // a `bgzf` task.
 
+import { hugePageBytes } from '../native.js';
 import { BGZF_EOF } from '../write/bgzf.js';
 import type { OutputSink } from '../write/output-sink.js';
 import type { ResultOf, WorkerTask } from '../worker/kernels.js';
@@ -93,7 +94,7 @@ interface Flight {
   results: unknown[];
   joined: boolean;
   bytes: Uint8Array | undefined;
-  slot: SharedArrayBuffer | undefined;
+  slot: Uint8Array | undefined;
 }
 
 /** Runs `conversion` over every contig of `source` (see the top of this file). */
@@ -114,7 +115,7 @@ export async function drive<T extends WorkerTask>(source: ContigSource, conversi
 /** The state of one run of the driver. */
 class Run<T extends WorkerTask> {
   /** Output slots of consumed tasks, lent again, and the size of a new one for a conversion without `slotBytes`. */
-  private readonly slots: SharedArrayBuffer[] = [];
+  private readonly slots: Uint8Array[] = [];
   private replyBytes = FIRST_SLOT_BYTES;
   private begun = false;
   private spanLimits: SpanLimits | undefined;
@@ -253,7 +254,7 @@ class Run<T extends WorkerTask> {
   /** The task of some ranges: one worker task, or a group of them; an encoding one is lent an output slot. */
   private launch(ranges: RangeTask[]): WindowTask<Flight> {
     const tasks = ranges.map((range) => (this.conversion.task as (range: RangeTask) => T)(range));
-    let slot: SharedArrayBuffer | undefined;
+    let slot: Uint8Array | undefined;
     const encodes = tasks.length > 0 && 'encodes' in (tasks[0] as WorkerTask);
     if (encodes) {
       // A kernel that writes into its slot has it sized by `slotBytes` (the tasks of a group write
@@ -275,9 +276,9 @@ class Run<T extends WorkerTask> {
    * else come in a buffer of their own and the next slots are made larger. Slots are reused, so
    * the bytes of a run leave no garbage.
    */
-  private lendSlot(tasks: readonly EncodingTask[], bytes: number): SharedArrayBuffer {
+  private lendSlot(tasks: readonly EncodingTask[], bytes: number): Uint8Array {
     let slot = this.slots.pop();
-    if (!slot || slot.byteLength < bytes) slot = new SharedArrayBuffer(bytes);
+    if (!slot || slot.length < bytes) slot = hugePageBytes(bytes);
     for (const task of tasks) {
       task.encodes = true;
       task.bgzf = this.options.bgzf ?? false;
@@ -332,8 +333,8 @@ class Run<T extends WorkerTask> {
    * The bytes of an encoding task or group: at the start of its slot, or their own when they did
    * not fit it (the next slots are then made a quarter larger than they were: few sizes, each once).
    */
-  private bytesOf(handed: HandedBack, slot: SharedArrayBuffer | undefined): Uint8Array {
-    if (!('bytes' in handed)) return new Uint8Array(slot as SharedArrayBuffer, 0, handed.length);
+  private bytesOf(handed: HandedBack, slot: Uint8Array | undefined): Uint8Array {
+    if (!('bytes' in handed)) return (slot as Uint8Array).subarray(0, handed.length);
     if (!this.conversion.slotBytes) this.replyBytes = Math.max(this.replyBytes, Math.ceil((handed.bytes.length * 1.25) / SLOT_ALIGNMENT) * SLOT_ALIGNMENT);
     return handed.bytes;
   }

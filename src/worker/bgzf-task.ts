@@ -15,7 +15,7 @@ export function runBgzfTask(task: BgzfTask): TransferredChunk {
  * task asks for them): in the task's output slot (`handBack`), or in shared memory of their own
  * when they do not fit.
  */
-export function encodedOutput(task: { bgzf?: boolean; level?: number; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
+export function encodedOutput(task: { bgzf?: boolean; level?: number; output?: Uint8Array }, result: EncodedChunk | TransferredChunk): EncodedChunk | TransferredChunk {
   if ('length' in result && !('bytes' in result) && !task.bgzf) return result;
   const { bytes: _, ...counts } = result as TransferredChunk;
   return handBack(task.output, encodedBytes(task, result), counts);
@@ -27,9 +27,9 @@ export function encodedOutput(task: { bgzf?: boolean; level?: number; output?: S
  * main thread's garbage collector, which seldom runs in a streamed run), else copied into a
  * SharedArrayBuffer of their own (`sharedCopy`).
  */
-export function handBack<C extends object>(slot: SharedArrayBuffer | undefined, bytes: Uint8Array, counts: C): (C & { length: number }) | (C & { bytes: Uint8Array }) {
-  if (slot && bytes.length <= slot.byteLength) {
-    if (bytes.buffer !== slot || bytes.byteOffset !== 0) new Uint8Array(slot, 0, bytes.length).set(bytes);
+export function handBack<C extends object>(slot: Uint8Array | undefined, bytes: Uint8Array, counts: C): (C & { length: number }) | (C & { bytes: Uint8Array }) {
+  if (slot && bytes.length <= slot.length) {
+    if (bytes.buffer !== slot.buffer || bytes.byteOffset !== slot.byteOffset) slot.set(bytes);
     return { ...counts, length: bytes.length };
   }
   return { ...counts, bytes: sharedCopy(bytes) };
@@ -39,8 +39,8 @@ export function handBack<C extends object>(slot: SharedArrayBuffer | undefined, 
  * An encoding kernel's bytes: new BGZF blocks when the task asks for them, else a view of its
  * output slot or scratch buffer (valid until the worker's next task).
  */
-export function encodedBytes(task: { bgzf?: boolean; level?: number; output?: SharedArrayBuffer }, result: EncodedChunk | TransferredChunk): Uint8Array {
-  const bytes = 'bytes' in result ? result.bytes : new Uint8Array(task.output as SharedArrayBuffer, 0, result.length);
+export function encodedBytes(task: { bgzf?: boolean; level?: number; output?: Uint8Array }, result: EncodedChunk | TransferredChunk): Uint8Array {
+  const bytes = 'bytes' in result ? result.bytes : (task.output as Uint8Array).subarray(0, result.length);
   return task.bgzf ? bgzfBlocks(bytes, task.level) : bytes;
 }
 

@@ -183,7 +183,7 @@ const groupEncoders = new WeakMap<BatchViews, RowEncoder>();
  */
 class RowEncoder {
   readonly views: BatchViews;
-  readonly output: SharedArrayBuffer | undefined;
+  readonly output: Uint8Array | undefined;
   readonly pairs: Int32Array;
   readonly pos: Int32Array;
   readonly ref: Uint8Array;
@@ -246,7 +246,7 @@ class RowEncoder {
     this.pairB = Array.from({ length: pairCount }, (_, p) => haplotypes[task.pairs[2 * p + 1] as number] as Uint8Array);
     this.alleles = alleleBytes(task.alleles);
     if (!task.output) throw new RangeError('haplotype task without an output slot');
-    this.out = new Uint8Array(task.output);
+    this.out = task.output;
     this.phaseExtender = task.format === 'phase-extender';
     const { missing } = this.alleles;
     this.missingBit = missingBitOf(missing);

@@ -125,10 +125,11 @@ export interface EncodingTask {
   /** Their deflate level, 0-9 (default `DEFAULT_BGZF_LEVEL`). */
   level?: number;
   /**
-   * An output slot lent by the main thread: kernels that write into one do; the bytes handed back
-   * go there when they fit (worker/bgzf-task.ts `handBack`).
+   * An output slot lent by the main thread (shared memory, from its first byte: dispatch/drive.ts
+   * `lendSlot`): kernels that write into one do; the bytes handed back go there when they fit
+   * (worker/bgzf-task.ts `handBack`).
    */
-  output?: SharedArrayBuffer;
+  output?: Uint8Array;
 }
 
 /** Compress `bytes` as BGZF blocks (a header or a trailer, in a worker). */

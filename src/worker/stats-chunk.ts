@@ -108,7 +108,7 @@ function nativeStats(rows: SpanRows<StatsTask>, names: StatsNames): EncodedChunk
     binding.statsLines(binding.rowViews(views.haplotypes, views.pos, views.ref, pairColumns, out), numbers.subarray(4 * from), nameBytes, middleBytes, middleEnds, alleles, at, state, counts);
     return from + (state[7] as number);
   };
-  const slot = first.output ? new Uint8Array(first.output) : new Uint8Array(0);
+  const slot = first.output ?? new Uint8Array(0);
   let done = run(slot, 0, 0);
   let bytes: Uint8Array | undefined;
   if (done < count) {
