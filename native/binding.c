@@ -8,8 +8,8 @@
  *   size checked. Members follow one another; zero bytes after a member end the data (padding), as
  *   for gzip and node:zlib.
  * - libdeflate's deflate for BGZF output, as htslib's bgzip and bcftools use it, into a buffer the
- *   caller owns (src/write/bgzf.ts): at the default level, 0.73-0.85x node:zlib's time for blocks
- *   1.6% smaller here.
+ *   caller owns (src/write/bgzf.ts): at the default level, about node:zlib's time for blocks 7-10%
+ *   smaller here (docs/output-formats.md).
  * - Transparent huge pages for column memory and output slots (madvise MADV_HUGEPAGE) before their
  *   first touch: one page fault per 2 MiB instead of per 4 KiB, where the first touch of new memory
  *   is most of its cost (bench/README.md).
@@ -1005,13 +1005,13 @@ static napi_value stats_lines(napi_env env, napi_callback_info info) {
   size_t most_rows = 0;
   for (size_t k = 0; k + 4 <= task_numbers; k += 4)
     if (tasks[k + 1] > most_rows && tasks[k + 1] <= e->rows) most_rows = (size_t)tasks[k + 1]; /* the others are refused below */
+  thread_t *thread = thread_of(env);
+  if (thread == NULL) return NULL;
   /* Per contig: each haplotype's missing and deleted cells, each pair's called and heterozygous sites; the row masks. */
   double *numbers = malloc((2 * haplotypes + 2 * pairs + 1) * sizeof(double));
   uint8_t *mask = malloc(most_rows + 1);
   uint32_t *counted = malloc((haplotypes * codes + 1) * sizeof(uint32_t)); /* each haplotype's cells of each code, until the lines are written */
   /* The thread's kept ends, made at its first call and kept with what they hold: an end's bytes follow from its two numbers. */
-  thread_t *thread = thread_of(env);
-  if (thread == NULL) return NULL;
   if (thread->line_ends == NULL && (thread->line_ends = malloc(sizeof(line_ends_t))) != NULL) {
     line_ends_t *made = thread->line_ends;
     for (size_t k = 0; k < KEPT_ENDS; k++) {
