@@ -417,35 +417,55 @@ static napi_value row_parser(napi_env env, napi_callback_info info) {
 /* The longest contig name a parse takes (MAX_NAME_BYTES, src/layout/matrix-layout.ts). */
 #define MAX_NAME 1024
 
+/* Numbers per contig run (RUN_NUMBERS, src/worker/messages.ts): rows, first POS, last POS, lines
+ * skipped (-1: none), name hash, and where the name's bytes are in the chunk's names. */
+#define RUN_NUMBERS 7
+/* The name hash (src/layout/name-hash.ts `nameHash`): FNV-1a over the name's bytes. */
+#define NAME_HASH_BASIS 0x811c9dc5u
+#define NAME_HASH_PRIME 0x01000193u
+
+/*
+ * parseLines(parser, buf, contig, lut, state, runs, names): parses the common lines from state[0]
+ * into the parser's columns, contig changes included, until a line it leaves to the JavaScript
+ * loop (a first-seen or longer allele, a problem, a name that is not printable ASCII), `end` or
+ * `stop`, or no room for another run. Runs are kept as the JavaScript loop keeps them: RUN_NUMBERS
+ * numbers each in `runs`, the open one (the last) closed as the next starts, and the names' bytes
+ * in `names`, each followed by a tab. state: p, end, stop, row, last POS, current name's length,
+ * allow unsorted; runs so far, name bytes so far, the open run's first row (the last three read
+ * and written back).
+ */
 static napi_value parse_lines(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   row_parser_t *parser;
-  void *buf_data, *contig_data, *lut_data, *state_data, *runs_data;
-  size_t buf_length, contig_length, lut_length, state_length, runs_length, offset;
+  void *buf_data, *contig_data, *lut_data, *state_data, *runs_data, *names_data;
+  size_t buf_length, contig_length, lut_length, state_length, runs_length, names_length, offset;
   napi_typedarray_type type;
   napi_value buffer;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_external(env, argv[0], (void **)&parser) != napi_ok) {
-    napi_throw_type_error(env, NULL, "parseLines(parser, buf, contig, lut, state, runs): expected a row parser");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 || napi_get_value_external(env, argv[0], (void **)&parser) != napi_ok) {
+    napi_throw_type_error(env, NULL, "parseLines(parser, buf, contig, lut, state, runs, names): expected a row parser");
     return NULL;
   }
-  if (!bytes_of(env, argv[1], napi_uint8_array, &buf_data, &buf_length) || !bytes_of(env, argv[2], napi_uint8_array, &contig_data, &contig_length)) return NULL;
+  if (!bytes_of(env, argv[1], napi_uint8_array, &buf_data, &buf_length) || !bytes_of(env, argv[2], napi_uint8_array, &contig_data, &contig_length) ||
+      !bytes_of(env, argv[6], napi_uint8_array, &names_data, &names_length)) return NULL;
   if (napi_get_typedarray_info(env, argv[3], &type, &lut_length, &lut_data, &buffer, &offset) != napi_ok || type != napi_int16_array || lut_length != 256 ||
-      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 8 ||
+      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 10 ||
       napi_get_typedarray_info(env, argv[5], &type, &runs_length, &runs_data, &buffer, &offset) != napi_ok || type != napi_int32_array) {
-    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256, a Float64Array of 8 and an Int32Array");
+    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256, a Float64Array of 10 and an Int32Array");
     return NULL;
   }
   const uint8_t *buf = buf_data, *contig = contig_data;
+  uint8_t *names = names_data;
   const int16_t *lut = lut_data;
   double *state = state_data;
   size_t p = (size_t)state[0], end = (size_t)state[1], stop = (size_t)state[2], row = (size_t)state[3];
   double last_pos = state[4];
   size_t name = (size_t)state[5];
   int allow_unsorted = state[6] != 0;
-  size_t run_count = 0;
+  size_t run_count = (size_t)state[7], names_used = (size_t)state[8], run_start = (size_t)state[9];
   int32_t *runs = runs_data;
-  if (end > buf_length || name > contig_length || end > INT32_MAX) {
+  if (end > buf_length || name > contig_length || end > INT32_MAX || run_count * RUN_NUMBERS > runs_length || names_used > names_length ||
+      (run_count > 0 && run_start > row) || names_length > INT32_MAX) {
     napi_throw_range_error(env, NULL, "parseLines: state out of range");
     return NULL;
   }
@@ -456,10 +476,10 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
     size_t line_name = name;
     const uint8_t *line_contig = contig;
     if (name == 0 || p + name >= end || buf[p + name] != TAB || memcmp(buf + p, contig, name) != 0) {
-      if (run_count >= runs_length / 4) break;
+      if ((run_count + 1) * RUN_NUMBERS > runs_length) break;
       size_t e = p;
       while (e < end && e - p <= MAX_NAME && buf[e] >= 0x20 && buf[e] <= 0x7e) e++;
-      if (e == p || e - p > MAX_NAME || e >= end || buf[e] != TAB) break;
+      if (e == p || e - p > MAX_NAME || e >= end || buf[e] != TAB || names_used + (e - p) + 1 > names_length) break;
       line_name = e - p;
       line_contig = buf + p;
     }
@@ -489,13 +509,32 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
     }
     if (!ok) break;
     if (line_contig != contig) {
-      int32_t *run = runs + 4 * run_count++;
-      run[0] = (int32_t)row;
-      run[1] = (int32_t)last_pos;
-      run[2] = (int32_t)p;
-      run[3] = (int32_t)line_name;
+      /* The open run closes (its rows, first and last POS), and this line's opens. */
+      if (run_count > 0) {
+        int32_t *open = runs + RUN_NUMBERS * (run_count - 1);
+        open[0] = (int32_t)(row - run_start);
+        if (row > run_start) {
+          open[1] = parser->pos[run_start];
+          open[2] = (int32_t)last_pos;
+        }
+      }
+      uint32_t hash = NAME_HASH_BASIS;
+      for (size_t k = 0; k < line_name; k++) hash = (hash ^ line_contig[k]) * NAME_HASH_PRIME;
+      int32_t *run = runs + RUN_NUMBERS * run_count++;
+      run[0] = 0;
+      run[1] = 0;
+      run[2] = 0;
+      run[3] = -1;
+      run[4] = (int32_t)hash;
+      run[5] = (int32_t)names_used;
+      run[6] = (int32_t)line_name;
+      memcpy(names + names_used, line_contig, line_name);
+      names[names_used + line_name] = TAB;
+      names_used += line_name + 1;
+      run_start = row;
       contig = line_contig;
       name = line_name;
+      last_pos = 0;
     }
     parser->pos[row] = (int32_t)value;
     last_pos = value;
@@ -505,7 +544,10 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   state[0] = (double)p;
   state[3] = (double)row;
   state[4] = last_pos;
+  state[5] = (double)name;
   state[7] = (double)run_count;
+  state[8] = (double)names_used;
+  state[9] = (double)run_start;
   return NULL;
 }
 

@@ -31,12 +31,14 @@ export interface Binding {
   /**
    * Parses the lines whose cells are each one byte `lut` knows, from `state[0]`, until another
    * line, `state[1]` (end) or `state[2]` (stop). `state`: p, end, stop, row, last POS, the contig
-   * name's length in `contig`, allow unsorted (0 or 1); p, row and last POS are updated, and
-   * `state[7]` set to the runs noted (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
-   * bytes of printable ASCII, while `runs` has room: four numbers each, the new run's first row,
-   * the last POS of the run before it, the name's offset in `buf` and its length.
+   * name's length in `contig`, allow unsorted (0 or 1), then the runs in `runs`, the name bytes in
+   * `names` and the open run's first row; p, row, last POS, the name's length and the last three
+   * are updated (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
+   * bytes of printable ASCII, while `runs` and `names` have room: the open run (the last) is
+   * closed, and the new one added as the parse's loop adds it (`RUN_NUMBERS` numbers, its name's
+   * bytes and a tab after the others; worker/messages.ts `ContigRuns`).
    */
-  parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array, runs: Int32Array): void;
+  parseLines(parser: object, buf: Uint8Array, contig: Uint8Array, lut: Int16Array, state: Float64Array, runs: Int32Array, names: Uint8Array): void;
   /** A task's views for `haplotypeLines` and `statsLines` (`pairs`: two column indexes a pair; `out`: where the lines go). */
   rowViews?(columns: Uint8Array[], pos: Int32Array, ref: Uint8Array, pairs: Int32Array, out: Uint8Array): object;
   /**

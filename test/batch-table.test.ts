@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { haplotype, loadMatrix, pack, vcf } from '../src/index.js';
+import { haplotype, loadMatrix, pack, stats, vcf } from '../src/index.js';
+import { contigsMade } from '../src/layout/contig-names.js';
 import { batchAt, batchChecked, batchTable, contigEnd, tableLayout, tableOf, withBatches, type BatchTable } from '../src/layout/batch-table.js';
 import type { BatchCheck } from '../src/layout/batch-check.js';
 import { LAYOUT_VERSION, type BatchLayout, type MatrixLayout } from '../src/layout/matrix-layout.js';
@@ -64,6 +66,37 @@ describe('batch tables', () => {
     const other = tableLayout(fields(), table);
     other.batches = [batchAt(table, 1)];
     assert.deepEqual([...batchTable(other).rows], [7]);
+  });
+
+  it('loads a text matrix whose contig names become strings only when read: not for the haplotype table or the statistics, whose bytes are the same either way', async () => {
+    const scratch = scratchDir();
+    try {
+      const path = join(scratch.dir, 'contigs.tsv');
+      generate(path, ['--contigs', '300', '--sites', '5', '--haplotypes', '6']);
+      const names = [...new Set(readFileSync(path, 'utf8').split('\n').slice(1, -1).map((line) => line.slice(0, line.indexOf('\t'))))];
+      assert.equal(names.length, 300);
+      const matrix = await loadMatrix(path, { threads: 2 });
+      try {
+        const outputs = async (tag: string): Promise<string[]> => {
+          await haplotype(matrix, { output: join(scratch.dir, `${tag}.tsv`) });
+          await stats(matrix, { output: join(scratch.dir, `${tag}.stats`) });
+          return [`${tag}.tsv`, `${tag}.stats`].map((file) => readFileSync(join(scratch.dir, file), 'utf8'));
+        };
+        const before = await outputs('before');
+        assert.ok(!contigsMade(matrix.layout), 'a conversion made the names strings');
+        const named = new Set((before[1] as string).split('\n').map((line) => line.slice(0, line.indexOf('\t'))));
+        assert.deepEqual(names.filter((name) => !named.has(name)), [], 'the statistics name every contig');
+        assert.deepEqual(matrix.layout.contigs, names);
+        assert.ok(contigsMade(matrix.layout));
+        // The names given as strings (the layout's span tasks then take their bytes from them): the same bytes.
+        matrix.layout.contigs = [...names];
+        assert.deepEqual(await outputs('after'), before, 'the same bytes with the names as strings');
+      } finally {
+        await matrix.close();
+      }
+    } finally {
+      scratch.cleanup();
+    }
   });
 
   it('loads a text matrix whose conversions never make its batch objects', async () => {

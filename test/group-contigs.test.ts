@@ -6,13 +6,13 @@ import { ContigGrouping, placeRows, planContigs, type PlaceOptions, type RowPlan
 import { AlleleDictionary } from '../src/layout/allele-dictionary.js';
 import { stringHash } from '../src/layout/name-hash.js';
 import { Int32List } from '../src/layout/int32-list.js';
-import { RUN_NUMBERS } from '../src/worker/messages.js';
+import { RUN_NUMBERS, runName, runNames } from '../src/worker/messages.js';
 import { runParseTask } from '../src/worker/parse-chunk.js';
 import { runPlaceTask } from '../src/worker/place-task.js';
 
 /** A plan's contigs as objects: each name with its final row range. */
 function placements(plan: RowPlan): { name: string; start: number; rows: number }[] {
-  return plan.names.map((name, i) => ({ name, start: plan.starts[i] as number, rows: plan.rows[i] as number }));
+  return plan.names.strings().map((name, i) => ({ name, start: plan.starts[i] as number, rows: plan.rows[i] as number }));
 }
 
 /** `placeRows` with its tasks run here, in turn (the workers run the same kernel); one store is one segment. */
@@ -164,11 +164,38 @@ describe('grouping contig runs', () => {
     const columns = [new SharedArrayBuffer(4 * rows), new SharedArrayBuffer(rows), new SharedArrayBuffer(rows)];
     const result = runParseTask({ kind: 'parse', source: { type: 'block', bytes: block, length: bytes.length }, fields: 4, columns, alleles: AlleleDictionary.create().buffer, rowStart: 0, rowCapacity: rows, allowUnsorted: false });
     assert.equal(result.problem, undefined);
-    assert.deepEqual(result.runs.names, names);
+    assert.deepEqual(
+      names.map((_, k) => runName(result.runs, k)),
+      names,
+    );
+    assert.equal(result.runs.names, names.join('\t'), 'one string, each name where its numbers say');
+    assert.deepEqual(runNames(result.runs), names);
     assert.deepEqual(
       names.map((_, k) => result.runs.numbers[RUN_NUMBERS * k + 4]),
       names.map((name) => stringHash(name)),
     );
+  });
+
+  it("the plan's names: one at a time, all as strings and as bytes, from where the parse put them, ASCII or not", () => {
+    for (const names of [['chr1', 'chr2', 'scaffold_10'], ['chr1', 'contig-é', 'ü1']]) {
+      // Runs of each contig in two chunks (the first contig again after the others), and a
+      // contig with no rows (as a skipped one), which the plan leaves out.
+      const grouping = new ContigGrouping();
+      grouping.add(names[0] as string, 0, 2);
+      grouping.add('skipped', 2, 0);
+      grouping.add(names[1] as string, 2, 3);
+      grouping.add(names[2] as string, 5, 1);
+      grouping.add(names[0] as string, 6, 4);
+      const plan = grouping.plan(10);
+      assert.equal(plan.names.count, 3);
+      assert.deepEqual(plan.names.strings(), names);
+      assert.deepEqual([0, 1, 2].map((c) => plan.names.name(c)), names);
+      const { names: bytes, start, length, ascii } = plan.names.bytes();
+      assert.ok(bytes.buffer instanceof SharedArrayBuffer, 'in shared memory');
+      assert.equal(ascii, names.every((name) => /^[\x00-\x7f]*$/.test(name)));
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      assert.deepEqual([0, 1, 2].map((c) => text.toString('utf8', start[c], (start[c] as number) + (length[c] as number))), names);
+    }
   });
 
   it('many small contigs in file order: no padding and a single move', () => {

@@ -212,10 +212,9 @@ describe('how many small contigs a span holds', () => {
   const scratch = scratchDir();
   after(scratch.cleanup);
 
-  it('512 contigs once it has 8,192 rows, more (up to 4,096) while they are fewer: the same bytes as one task per range', async () => {
+  it('as groups of ranges: 512 contigs once it has 8,192 rows, more (up to 4,096) while they are fewer; the haplotype table: up to its rows; the same bytes as one task per range', async () => {
     // 1,500 contigs of one site, then 1,200 of 20 sites (9 haplotypes: a span's rows fit its slot
-    // many times over). By the rule: 1,500 + 335 contigs (8,200 rows, the first past 8,191 with
-    // more than 512 contigs), then 512 (10,240 rows), then the 353 left.
+    // many times over).
     const one = join(scratch.dir, 'one.tsv');
     const twenty = join(scratch.dir, 'twenty.tsv');
     generate(one, ['--contigs', '1500', '--sites', '1', '--seed', '41', '--haplotypes', '9']);
@@ -232,26 +231,40 @@ describe('how many small contigs a span holds', () => {
     const matrix = await loadMatrix(path, { threads: 2 });
     try {
       assert.equal(matrix.layout.contigs.length, 2700);
-      const outputs: Buffer[] = [];
-      const spans: [number, number][] = [];
-      for (const ungrouped of [false, true]) {
-        const conversion = haplotypeConversion(() => [...matrix.pairs], {});
-        if (ungrouped) conversion.ungrouped = true;
-        const collectSpan = conversion.collectSpan?.bind(conversion);
-        conversion.collectSpan = (results, span) => {
-          spans.push([span.count, span.rows]);
-          collectSpan?.(results, span);
-        };
-        const sink = memorySink();
-        await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink });
-        outputs.push(sink.bytes());
-      }
-      assert.deepEqual(spans, [
+      const spansOf = async <T extends WorkerTask>(make: () => Conversion<T>): Promise<[number, number][]> => {
+        const outputs: Buffer[] = [];
+        const spans: [number, number][] = [];
+        for (const ungrouped of [false, true]) {
+          const conversion = make();
+          if (ungrouped) conversion.ungrouped = true;
+          const collectSpan = conversion.collectSpan?.bind(conversion);
+          conversion.collectSpan = (results, span) => {
+            spans.push([span.count, span.rows]);
+            collectSpan?.(results, span);
+          };
+          const sink = memorySink();
+          await drive(memorySource(matrix.layout), conversion, { pool: matrix.pool, sink });
+          outputs.push(sink.bytes());
+        }
+        assert.ok((outputs[0] as Buffer).equals(outputs[1] as Buffer), 'same bytes as one task per contig');
+        return spans;
+      };
+      // The VCF's spans are full as groups of ranges are: 1,500 + 335 contigs (8,200 rows, the
+      // first past 8,191 with more than 512 contigs), then 512 (10,240 rows), then the 353 left.
+      const vcfHeader = { contigs: matrix.layout.contigs.map((name) => ({ name, length: 1_000_000_000 })), alleles: matrix.alleles };
+      assert.deepEqual(await spansOf(() => vcfConversion(matrix.source, () => [...matrix.pairs], vcfHeader, {})), [
         [1835, 8200],
         [512, 10240],
         [353, 7060],
       ]);
-      assert.ok((outputs[0] as Buffer).equals(outputs[1] as Buffer), 'same bytes as one task per contig');
+      // The haplotype table's fill up to its rows (8,192 here), whatever their contigs: 1,500 + 334
+      // contigs (8,180 rows), 409 (8,180), 409 and the 48 left.
+      assert.deepEqual(await spansOf(() => haplotypeConversion(() => [...matrix.pairs], { chunkRows: 8192 })), [
+        [1834, 8180],
+        [409, 8180],
+        [409, 8180],
+        [48, 960],
+      ]);
     } finally {
       await matrix.close();
     }

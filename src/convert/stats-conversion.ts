@@ -8,7 +8,7 @@
 
 import type { ContigUnit } from '../dispatch/contig-source.js';
 import { DEFAULT_CHUNK_ROWS, rangeColumns, type ContigSpan, type Conversion, type RangeTask, type SpanLimits } from '../dispatch/conversion.js';
-import { longestUtf8 } from '../layout/name-hash.js';
+import { longestName } from '../layout/contig-names.js';
 import { AlleleDictionary, SEED_ALLELES } from '../layout/allele-dictionary.js';
 import type { HaplotypePair } from '../layout/types.js';
 import type { ContigStats, MatrixStats, SiteStats } from './matrix-stats.js';
@@ -152,7 +152,7 @@ export function statsConversion(pairsOf: (samples: readonly string[]) => Haploty
           // workers' own buffers, then new slots) made the run 1.06x slower.
           spans: (first: ContigUnit) => {
             const limits: SpanLimits = { rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS };
-            if (names) limits.contigBytes = contigBytesBound(names, longestUtf8(first.layout.contigs));
+            if (names) limits.contigBytes = contigBytesBound(names, longestName(first.layout));
             return limits;
           },
           collectSpan(results: readonly (StatsCounts | TransferredChunk)[], span: ContigSpan) {

@@ -11,6 +11,7 @@
 // per-contig layout transform applies to every unit of every source the same way: `transformUnits`.
 
 import { batchAt, batchTable, withBatches } from '../layout/batch-table.js';
+import { contigName } from '../layout/contig-names.js';
 import type { BatchLayout, MatrixLayout } from '../layout/matrix-layout.js';
 import type { Contig, LoadProgress } from '../layout/types.js';
 import { contigLayouts } from '../read/contig-by-contig.js';
@@ -82,7 +83,7 @@ export function memoryUnit(layout: MatrixLayout, from: number, to: number, index
     batches.push(batchAt(table, b));
     sites += table.rows[b] as number;
   }
-  const contig: Contig = { name: layout.contigs[table.contig[from] as number] ?? '', index, sites, rowStart, rowEnd: rowStart + sites };
+  const contig: Contig = { name: contigName(layout, table.contig[from] as number), index, sites, rowStart, rowEnd: rowStart + sites };
   return { contig, layout: withBatches(layout, batches) };
 }
 

@@ -41,6 +41,13 @@ export interface ContigSpan {
 export interface SpanLimits {
   /** Most rows of a span, and of each of its contigs: a larger contig goes as a unit. */
   rows: number;
+  /**
+   * Most contigs of a span, for a kernel whose work goes with a span's rows, not its contigs (the
+   * binding's haplotype lines): its spans then fill up to `rows`. Without it a span is full when a
+   * group of ranges would be (dispatch/drive.ts `groupFull`), which bounds what the kernel holds
+   * per contig.
+   */
+  contigs?: number;
   /** Bytes of a span's output slot (a kernel that writes into a lent slot), else the driver's own size. */
   slotBytes?: number;
   /**

@@ -399,8 +399,8 @@ export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
 
 /**
  * A loaded matrix's contigs in order: spans of small ones (each one batch of at most
- * `limits.rows` rows, a span at most `limits.rows` rows and as many contigs as `groupFull` allows over one
- * column set; a packed matrix's checked batches go as units), units of the others. `first`: the
+ * `limits.rows` rows, a span at most `limits.rows` rows and `limits.contigs` contigs, or as many as
+ * `groupFull` allows, over one column set; a packed matrix's checked batches go as units), units of the others. `first`: the
  * first contig's unit, made already.
  */
 function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit): Generator<ContigUnit | ContigSpan> {
@@ -416,7 +416,8 @@ function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit)
     for (let c = b; c < end; c++) rowStart += table.rows[c] as number;
     if (end === b + 1 && rows > 0 && rows <= limits.rows && !batchChecked(table, b)) {
       // A span ends when it is full or this contig's columns are another set.
-      if (span && (span.rows + rows > limits.rows || groupFull(span.count, span.rows) || table.set[b] !== table.set[span.first])) {
+      const full = span && (limits.contigs === undefined ? groupFull(span.count, span.rows) : span.count >= limits.contigs);
+      if (span && (full || span.rows + rows > limits.rows || table.set[b] !== table.set[span.first])) {
         yield span;
         span = undefined;
       }

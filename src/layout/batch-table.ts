@@ -2,14 +2,18 @@
 // column references as a few shared sets. A text load makes its layout from such a table, and the
 // conversions walk the table; the layout's `batches` objects (native-layout/README.md) are made
 // only when something reads them. For 100,000 contigs, making those objects and collecting them
-// took the main thread about 140 ms while the workers waited for their first task.
+// took the main thread about 140 ms while the workers waited for their first task. The table's
+// numbers are in shared memory: a span of small contigs goes to a worker as a reference to them
+// (`spanTable`), not as numbers copied per contig.
 
+import { copyContigs, nameBytes } from './contig-names.js';
 import { batchPositions, type BatchLayout, type BufferRef, type MatrixLayout } from './matrix-layout.js';
+import { sharedFloat64 } from './shared-numbers.js';
 
 /** The column references that batches share: POS, REF and each haplotype. */
 export type ColumnSet = Pick<BatchLayout, 'pos' | 'ref' | 'haplotypes'>;
 
-/** Batches as numbers, batch `b` at index `b` of each array. */
+/** Batches as numbers, batch `b` at index `b` of each array (each one in shared memory: `sharedFloat64`). */
 export interface BatchTable {
   readonly length: number;
   /** Index into `MatrixLayout.contigs`. */
@@ -40,10 +44,10 @@ export function batchTable(layout: MatrixLayout): BatchTable {
 /** A table of batch objects, batches sharing column references sharing a set. */
 export function tableOf(batches: readonly BatchLayout[]): BatchTable {
   const { length } = batches;
-  const contig = new Float64Array(length);
-  const rows = new Float64Array(length);
-  const row = new Float64Array(length);
-  const set = new Float64Array(length);
+  const contig = sharedFloat64(length);
+  const rows = sharedFloat64(length);
+  const row = sharedFloat64(length);
+  const set = sharedFloat64(length);
   const sets: ColumnSet[] = [];
   // Sets by their haplotype references (an array shared by the batches of a load), then POS and REF.
   const byHaplotypes = new Map<readonly BufferRef[], number[]>();
@@ -62,6 +66,33 @@ export function tableOf(batches: readonly BatchLayout[]): BatchTable {
     set[b] = s;
   }
   return { length, contig, rows, row, set, sets, objects: batches };
+}
+
+/**
+ * What a worker needs to make the tasks of a span of small contigs itself (worker/task-group.ts
+ * `spanGroup`): the layout's batch table, and its contig names as UTF-8 bytes
+ * (layout/contig-names.ts), all in shared memory, each made once. A span then costs the
+ * main thread the same whatever its contigs: made per span, its per-contig numbers and names were
+ * 0.4-0.6 ms of the main thread's time a span of 2,048 contigs, and 114 KB of new memory each,
+ * while the workers waited.
+ */
+export interface SpanTable {
+  readonly contig: Float64Array;
+  readonly rows: Float64Array;
+  readonly row: Float64Array;
+  /** Contig `c`'s name is `names[nameStart[c], nameStart[c] + nameLength[c])`. */
+  readonly names: Uint8Array;
+  readonly nameStart: Float64Array;
+  readonly nameLength: Float64Array;
+  /** Whether every name is ASCII (each byte a character). */
+  readonly ascii: boolean;
+}
+
+/** The span table of `layout` (see `SpanTable`): its batch table and its names' bytes, each made once. */
+export function spanTable(layout: MatrixLayout): SpanTable {
+  const { contig, rows, row } = batchTable(layout);
+  const { names, start, length, ascii } = nameBytes(layout);
+  return { contig, rows, row, names, nameStart: start, nameLength: length, ascii };
 }
 
 /** Batch `b` of a table as an object: the layout's own when the table was made from objects, else a new one. */
@@ -120,8 +151,10 @@ export function tableLayout(fields: Omit<MatrixLayout, 'batches'>, table: BatchT
 
 /** `layout` with `batches` as its batches: every other field copied by name, the layout's lazy batches never read. */
 export function withBatches(layout: MatrixLayout, batches: BatchLayout[]): MatrixLayout {
-  const { version, buffers, alleles, samples, contigs, contigLengths } = layout;
-  const own: MatrixLayout = { version, buffers, alleles, samples, contigs, batches };
+  const { version, buffers, alleles, samples, contigLengths } = layout;
+  const own = { version, buffers, alleles, samples, batches } as MatrixLayout;
+  // Its contigs as the layout's, not yet strings when they are not (layout/contig-names.ts).
+  copyContigs(layout, own);
   if (contigLengths) own.contigLengths = contigLengths;
   return own;
 }

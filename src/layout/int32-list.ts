@@ -19,6 +19,11 @@ export class Int32List {
     this.values = new Int32Array(Math.max(1, capacity));
   }
 
+  /** Room for `more` entries after the last, without growing. */
+  reserve(more: number): void {
+    while (this.length + more > this.values.length) this.grow();
+  }
+
   push(value: number): void {
     if (this.length === this.values.length) this.grow();
     this.values[this.length++] = value;

@@ -20,22 +20,3 @@ const utf8 = new TextEncoder();
 export function stringHash(name: string): number {
   return nameHash(utf8.encode(name));
 }
-
-/**
- * The longest name's UTF-8 bytes. An ASCII name's are its characters, which a loop over them
- * tells; only other names are measured by `Buffer.byteLength`. This runs on the main thread
- * before the first task, over every contig: 100,000 calls of `Buffer.byteLength` (or the names
- * joined into one string, then a `for...of` over them) took 25-30 ms there.
- */
-export function longestUtf8(names: readonly string[]): number {
-  let longest = 0;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    if (3 * name.length <= longest) continue; // even at 3 bytes a character, not longer
-    let ascii = true;
-    for (let k = 0; k < name.length && ascii; k++) ascii = name.charCodeAt(k) < 0x80;
-    const bytes = ascii ? name.length : Buffer.byteLength(name);
-    if (bytes > longest) longest = bytes;
-  }
-  return longest;
-}

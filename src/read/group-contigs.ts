@@ -2,9 +2,11 @@
 // order. This plans where each contig's rows go so that a contig becomes one row range (contigs in
 // order of first appearance, each contig's rows in file order), and moves them there.
 
+import { stringBytes, type ContigNames, type NameBytes } from '../layout/contig-names.js';
+import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
 import { stringHash } from '../layout/name-hash.js';
-import { RUN_NUMBERS, type ContigRuns, type PlaceTask } from '../worker/messages.js';
+import { RUN_NUMBERS, runName, type ContigRuns, type PlaceTask } from '../worker/messages.js';
 import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
 
 /** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
@@ -25,9 +27,10 @@ export interface RowPlan {
    * The contigs with rows, in order of first appearance, and each one's final row range
    * `[starts[i], starts[i] + rows[i])` in the column buffers: numbers, not an object per contig
    * (the load makes a batch per contig of them, and 20,000 objects more cost the main thread its
-   * collections while the workers waited for the plan).
+   * collections while the workers waited for the plan). The names are where the parse put them,
+   * made strings only when asked for (layout/contig-names.ts).
    */
-  names: string[];
+  names: ContigNames;
   starts: Float64Array;
   rows: Float64Array;
   /** In the order they must run when done in place. */
@@ -59,17 +62,20 @@ interface GroupedChunk {
  * this way; docs/internals.md, "Loops that run before they are optimised").
  * Contigs are found by the hash of their name, which the parse workers compute
  * (layout/name-hash.ts), in a table of numbers: a Map of 100,000 new strings cost the main thread
- * more than the workers' whole parse of their runs.
+ * more than the workers' whole parse of their runs. A contig's name stays where its first run's
+ * is, in its chunk's names (`ContigRuns.names`): a string is made of it only to tell two contigs
+ * of one hash apart, or when the layout's names are read.
  */
 export class ContigGrouping {
   private readonly chunks: GroupedChunk[] = [];
   /** Contigs met (also those whose runs have no rows, as a skipped contig's), numbered in order of first appearance. */
   private count = 0;
-  /** Per contig: its name hash, its rows, and where its name is (chunk and run of its first run). */
+  /** Per contig: its name hash, its rows, and where its name is (that of its first run: chunk, first character and length). */
   private hashes = new Int32Array(64);
   private rows = new Float64Array(64);
   private nameChunk = new Int32Array(64);
-  private nameRun = new Int32Array(64);
+  private nameStart = new Int32Array(64);
+  private nameLength = new Int32Array(64);
   /** Open addressing over the contigs' hashes: contig + 1, 0 for an empty slot; at most half full. */
   private table = new Int32Array(128);
   private keptRows = 0;
@@ -108,13 +114,13 @@ export class ContigGrouping {
    * keeps `runs`: they must not change after.
    */
   addRuns(runs: ContigRuns, src: number): void {
-    const { names, numbers } = runs;
-    const n = names.length;
+    const { numbers } = runs;
+    const n = numbers.length / RUN_NUMBERS;
     const chunk = this.chunks.length;
     const contigs = new Int32Array(n);
     this.chunks.push({ runs, src, contigs });
     this.reserve(n);
-    const { table, hashes, rows, nameChunk, nameRun } = this;
+    const { table, hashes, rows, nameChunk, nameStart, nameLength } = this;
     const mask = table.length - 1;
     let count = this.count;
     let kept = 0;
@@ -124,7 +130,7 @@ export class ContigGrouping {
       let i = hash & mask;
       let contig = -1;
       for (let entry = table[i] as number; entry !== 0; entry = table[(i = (i + 1) & mask)] as number) {
-        if (hashes[entry - 1] === hash && this.nameOf(entry - 1) === names[k]) {
+        if (hashes[entry - 1] === hash && this.nameOf(entry - 1) === runName(runs, k)) {
           contig = entry - 1;
           break;
         }
@@ -138,7 +144,8 @@ export class ContigGrouping {
         // Set, not added to: a float64 read is a new heap number to code not yet optimised.
         rows[contig] = runRows;
         nameChunk[contig] = chunk;
-        nameRun[contig] = k;
+        nameStart[contig] = numbers[at + 5] as number;
+        nameLength[contig] = numbers[at + 6] as number;
       } else if (runRows > 0) rows[contig] = (rows[contig] as number) + runRows;
       contigs[k] = contig;
       kept += runRows;
@@ -149,8 +156,9 @@ export class ContigGrouping {
 
   /** The name of contig `contig`: that of its first run. */
   private nameOf(contig: number): string {
-    const chunk = this.chunks[this.nameChunk[contig] as number] as GroupedChunk;
-    return chunk.runs.names[this.nameRun[contig] as number] as string;
+    const names = (this.chunks[this.nameChunk[contig] as number] as GroupedChunk).runs.names;
+    const start = this.nameStart[contig] as number;
+    return names.slice(start, start + (this.nameLength[contig] as number));
   }
 
   /** Room for `more` contigs: the per-contig arrays grown, the table kept at most half full. */
@@ -161,7 +169,8 @@ export class ContigGrouping {
       this.hashes = grown(this.hashes, new Int32Array(size));
       this.rows = grown(this.rows, new Float64Array(size));
       this.nameChunk = grown(this.nameChunk, new Int32Array(size));
-      this.nameRun = grown(this.nameRun, new Int32Array(size));
+      this.nameStart = grown(this.nameStart, new Int32Array(size));
+      this.nameLength = grown(this.nameLength, new Int32Array(size));
     }
     if (2 * needed <= this.table.length) return;
     // Each new table is a pass over every contig met, run before V8 has optimised it (100,000
@@ -194,15 +203,14 @@ export class ContigGrouping {
    * move per column (native-layout/README.md, "Alignment"). `capacity`: rows of the parse regions.
    */
   plan(capacity: number): RowPlan {
-    // Sized once (a contig's name at most once), then cut to the contigs with rows.
-    const names = new Array<string>(this.count);
-    const starts = new Float64Array(this.count);
-    const sizes = new Float64Array(this.count);
+    // In shared memory: they become the layout's batch table (layout/batch-table.ts).
+    const starts = sharedFloat64(this.count);
+    const sizes = sharedFloat64(this.count);
     // Int32 when the rows fit: a float64 read is a new heap number to code not yet optimised.
     const next = this.keptRows < 2 ** 31 - 2 * COLUMN_ALIGNMENT * this.count ? new Int32Array(this.count) : new Float64Array(this.count);
-    const count = this.place(names, starts, sizes, next);
+    const count = this.place(starts, sizes, next);
     const dest = count === 0 ? 0 : (starts[count - 1] as number) + (sizes[count - 1] as number);
-    names.length = count;
+    const names = this.plannedNames(count);
     const moves = this.moves(next);
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
@@ -215,12 +223,28 @@ export class ContigGrouping {
     return { names, starts: starts.subarray(0, count), rows: sizes.subarray(0, count), moves, extent: dest, inPlace };
   }
 
+  /** The names of the `count` contigs with rows (all of them, unless a selection skipped some), where they are. */
+  private plannedNames(count: number): ContigNames {
+    const texts = this.chunks.map((chunk) => chunk.runs.names);
+    if (count === this.count) return new PlacedNames(texts, this.nameChunk.subarray(0, count), this.nameStart.subarray(0, count), this.nameLength.subarray(0, count));
+    const chunkOf = new Int32Array(count);
+    const startOf = new Int32Array(count);
+    const lengthOf = new Int32Array(count);
+    for (let contig = 0, i = 0; contig < this.count; contig++) {
+      if ((this.rows[contig] as number) === 0) continue;
+      chunkOf[i] = this.nameChunk[contig] as number;
+      startOf[i] = this.nameStart[contig] as number;
+      lengthOf[i++] = this.nameLength[contig] as number;
+    }
+    return new PlacedNames(texts, chunkOf, startOf, lengthOf);
+  }
+
   /**
-   * The plan's pass over the contigs (see `plan`): each contig with rows gets its name, first row
-   * and rows at the next index of `names`, `starts` and `sizes`, and its first row in `next`
-   * (indexed by contig); returns how many.
+   * The plan's pass over the contigs (see `plan`): each contig with rows gets its first row and
+   * rows at the next index of `starts` and `sizes`, and its first row in `next` (indexed by
+   * contig); returns how many.
    */
-  private place(names: string[], starts: Float64Array, sizes: Float64Array, next: Int32Array | Float64Array): number {
+  private place(starts: Float64Array, sizes: Float64Array, next: Int32Array | Float64Array): number {
     const { rows } = this;
     let count = 0;
     let dest = 0;
@@ -230,8 +254,7 @@ export class ContigGrouping {
       if (total >= COLUMN_ALIGNMENT) dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
       next[contig] = dest;
       starts[count] = dest;
-      sizes[count] = total;
-      names[count++] = this.nameOf(contig);
+      sizes[count++] = total;
       dest += total;
     }
     return count;
@@ -278,6 +301,73 @@ export class ContigGrouping {
   }
 }
 
+/**
+ * Contig names where the parse put them (`ContigRuns.names`): contig `c`'s is
+ * `texts[chunk[c]]`, from character `start[c]`, `length[c]` long.
+ */
+class PlacedNames implements ContigNames {
+  private madeStrings: string[] | undefined;
+  private madeBytes: NameBytes | undefined;
+
+  constructor(
+    private readonly texts: readonly string[],
+    private readonly chunk: Int32Array,
+    private readonly start: Int32Array,
+    private readonly length: Int32Array,
+  ) {}
+
+  get count(): number {
+    return this.chunk.length;
+  }
+
+  get stringsMade(): boolean {
+    return this.madeStrings !== undefined;
+  }
+
+  name(c: number): string {
+    const start = this.start[c] as number;
+    return (this.texts[this.chunk[c] as number] as string).slice(start, start + (this.length[c] as number));
+  }
+
+  strings(): string[] {
+    if (!this.madeStrings) {
+      const strings = new Array<string>(this.count);
+      for (let c = 0; c < strings.length; c++) strings[c] = this.name(c);
+      this.madeStrings = strings;
+    }
+    return this.madeStrings;
+  }
+
+  /**
+   * The chunks' names written one after the other as they are, when all are ASCII (each character
+   * a byte): each contig's name is then where it is in its chunk's, with no string made per name.
+   */
+  bytes(): NameBytes {
+    if (this.madeBytes) return this.madeBytes;
+    const { texts } = this;
+    const base = new Float64Array(texts.length + 1);
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] as string;
+      if (Buffer.byteLength(text, 'utf8') !== text.length) return (this.madeBytes = stringBytes(this.strings()));
+      base[i + 1] = (base[i] as number) + text.length;
+    }
+    const names = Buffer.from(new SharedArrayBuffer(base[texts.length] as number));
+    for (let i = 0; i < texts.length; i++) names.write(texts[i] as string, base[i] as number, 'latin1');
+    const start = sharedFloat64(this.count);
+    const length = sharedFloat64(this.count);
+    placeNames(base, this.chunk, this.start, this.length, start, length);
+    return (this.madeBytes = { names: new Uint8Array(names.buffer), start, length, ascii: true });
+  }
+}
+
+/** Each name's place in the chunks' names written one after the other from `base` (a loop of its own, compiled alone). */
+function placeNames(base: Float64Array, chunk: Int32Array, from: Int32Array, count: Int32Array, start: Float64Array, length: Float64Array): void {
+  for (let c = 0; c < chunk.length; c++) {
+    start[c] = (base[chunk[c] as number] as number) + (from[c] as number);
+    length[c] = count[c] as number;
+  }
+}
+
 /** `values` copied to the start of `into`. */
 function grown<T extends Int32Array | Float64Array>(values: T, into: T): T {
   into.set(values);
@@ -299,8 +389,12 @@ function inTargetOrder(moves: RowMove[]): RowMove[] {
 /** Runs of `rows` rows each (none skipped, no POS), as a parse hands them back; `hash`: the name's unless given. */
 function contigRuns(runs: readonly { contig: string; rows: number; hash?: number }[]): ContigRuns {
   const numbers = new Int32Array(RUN_NUMBERS * runs.length);
-  runs.forEach((run, k) => numbers.set([run.rows, 0, 0, -1, run.hash ?? stringHash(run.contig)], RUN_NUMBERS * k));
-  return { names: runs.map((run) => run.contig), numbers };
+  let start = 0;
+  runs.forEach((run, k) => {
+    numbers.set([run.rows, 0, 0, -1, run.hash ?? stringHash(run.contig), start, run.contig.length], RUN_NUMBERS * k);
+    start += run.contig.length + 1;
+  });
+  return { names: runs.map((run) => run.contig).join('\t'), numbers };
 }
 
 /** The plan of `runs` (see `ContigGrouping.plan`): contigs in order of first appearance, each one row range. */

@@ -19,11 +19,13 @@ import { InputError } from '../errors.js';
 import { missingContigs } from '../layout/select-contigs.js';
 import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { tableLayout } from '../layout/batch-table.js';
+import { lazyContigs } from '../layout/contig-names.js';
+import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { LoadProgress } from '../layout/types.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import { contigRunAt, type ContigRun, type ContigRuns, type ParseProblem, type ParseResult, type ParseTask } from '../worker/messages.js';
+import { contigRunAt, runCount, runName, type ContigRun, type ContigRuns, type ParseProblem, type ParseResult, type ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnRefNumbers, positions, type ColumnStore, type Segment } from './column-store.js';
 import { ContigGrouping, placeRows } from './group-contigs.js';
 import { bgzfGroups, bgzfStart, isBgzfFile } from './bgzf-index.js';
@@ -102,10 +104,13 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   const store = await placeRows(plan, segments, (task) => pool.run(task), { parts: pool.threads, ...(map && { map }) });
   // One batch per contig, every one over the same column set at its own first row: a table of
   // numbers, its batch objects made only if something reads them (layout/batch-table.ts).
-  const count = plan.names.length;
+  const count = plan.names.count;
   const sets = [{ pos: store.columns[0] as BufferRef, ref: store.columns[1] as BufferRef, haplotypes: store.columns.slice(2) }];
-  const table = { length: count, contig: contigNumbers(count), rows: plan.rows, row: plan.starts, set: new Float64Array(count), sets };
-  return tableLayout({ version: LAYOUT_VERSION, buffers: store.buffers, alleles: alleles.buffer, samples: header.samples, contigs: plan.names }, table);
+  const table = { length: count, contig: contigNumbers(count), rows: plan.rows, row: plan.starts, set: sharedFloat64(count), sets };
+  const layout = tableLayout({ version: LAYOUT_VERSION, buffers: store.buffers, alleles: alleles.buffer, samples: header.samples, contigs: [] }, table);
+  // Its names made strings only when read (layout/contig-names.ts).
+  lazyContigs(layout, plan.names);
+  return layout;
 }
 
 /**
@@ -139,7 +144,8 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
     if (result.damaged !== undefined) throw new InputError({ file: input.path }, result.damaged);
     if (result.problem) throw chunkProblem(input.path, header, line, result.problem);
     groupRuns(grouping, result.runs, chunk.rowStart, previous, allowUnsorted, input.path, line);
-    if (result.runs.names.length > 0) previous = contigRunAt(result.runs, result.runs.names.length - 1);
+    const runs = runCount(result.runs);
+    if (runs > 0) previous = contigRunAt(result.runs, runs - 1);
     parsed.push(chunk);
     line += result.lines;
     sites += result.rows;
@@ -154,7 +160,7 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
  * 100,000 contigs made V8 compile `loadText` mid-loop and throw the code away after it.
  */
 function contigNumbers(count: number): Float64Array {
-  const numbers = new Float64Array(count);
+  const numbers = sharedFloat64(count);
   for (let i = 0; i < count; i++) numbers[i] = i;
   return numbers;
 }
@@ -164,8 +170,8 @@ function contigNumbers(count: number): Float64Array {
  * on with `previous`'s contig from a smaller POS is an error (`line`: lines before the chunk).
  */
 function groupRuns(grouping: ContigGrouping, runs: ContigRuns, src: number, previous: ContigRun | undefined, allowUnsorted: boolean, file: string, line: number): void {
-  const { names, numbers } = runs;
-  if (names.length > 0 && previous && previous.contig === names[0] && (numbers[0] as number) > 0 && (numbers[1] as number) < previous.lastPos && !allowUnsorted) {
+  const { numbers } = runs;
+  if (runCount(runs) > 0 && (numbers[0] as number) > 0 && previous && (numbers[1] as number) < previous.lastPos && !allowUnsorted && previous.contig === runName(runs, 0)) {
     throw unsortedAcrossChunks(file, line, contigRunAt(runs, 0), previous);
   }
   grouping.addRuns(runs, src);

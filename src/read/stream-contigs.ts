@@ -17,7 +17,7 @@ import { AlleleDictionary } from '../layout/allele-dictionary.js';
 import { LAYOUT_VERSION, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import { orderedWindow, type WindowTask } from '../dispatch/ordered-window.js';
 import type { WorkerPool } from '../dispatch/worker-pool.js';
-import { contigRunAt, type ContigRun, type ParseResult, type ParseTask } from '../worker/messages.js';
+import { contigRunAt, runCount, type ContigRun, type ParseResult, type ParseTask } from '../worker/messages.js';
 import { allocateColumnStore, columnBytes, columnRefNumbers, positions, type ColumnStore } from './column-store.js';
 import { GzipLineBlocks, gzipSources } from './gzip-line-blocks.js';
 import { readHeaderFile } from './header.js';
@@ -110,7 +110,7 @@ export async function* streamContigs(input: InputFile, pool: WorkerPool, options
     tally?.scan(positions(staging), 0, result.runs, line);
     let src = 0;
     let at = line;
-    for (let k = 0; k < result.runs.names.length; k++) {
+    for (let k = 0, count = runCount(result.runs); k < count; k++) {
       // An object per run here: a streamed contig is a unit of its own anyway.
       const run = contigRunAt(result.runs, k);
       // A skipped contig (outside `onlyContigs`) comes as a contig without rows.

@@ -3,7 +3,7 @@
 // this mode) and the run ends with one warning naming the first one and the count.
 
 import { formatLocated } from '../errors.js';
-import { RUN_NUMBERS, type ContigRuns } from '../worker/messages.js';
+import { RUN_NUMBERS, runCount, runName, type ContigRuns } from '../worker/messages.js';
 
 /** Counts decreasing POS over chunks handed to it in file order. */
 export class UnsortedTally {
@@ -15,9 +15,9 @@ export class UnsortedTally {
 
   /** Scans one chunk: its runs' POS at `pos[src...]`; `line` is the file line before the chunk's first. */
   scan(pos: Int32Array, src: number, runs: ContigRuns, line: number): void {
-    const { names, numbers } = runs;
-    for (let k = 0; k < names.length; k++) {
-      const contig = names[k] as string;
+    const { numbers } = runs;
+    for (let k = 0, count = runCount(runs); k < count; k++) {
+      const contig = runName(runs, k);
       const rows = numbers[RUN_NUMBERS * k] as number;
       const skipped = numbers[RUN_NUMBERS * k + 3] as number;
       let last = this.previous && this.previous.contig === contig ? this.previous.pos : 0;

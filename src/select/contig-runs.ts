@@ -4,6 +4,7 @@
 // contig in a packed file) take such a run of batches as one contig.
 
 import { batchTable, contigEnd } from '../layout/batch-table.js';
+import { contigName } from '../layout/contig-names.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
 
 /** Consecutive batches of one contig. */
@@ -24,7 +25,7 @@ export function contigRuns(layout: MatrixLayout): ContigRun[] {
   for (let b = 0; b < table.length; ) {
     const end = contigEnd(table, b);
     const contig = table.contig[b] as number;
-    const run: ContigRun = { contig, name: layout.contigs[contig] ?? '', batches: [], rows: 0 };
+    const run: ContigRun = { contig, name: contigName(layout, contig), batches: [], rows: 0 };
     for (let k = b; k < end; k++) {
       run.batches.push(k);
       run.rows += table.rows[k] as number;

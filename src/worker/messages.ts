@@ -73,25 +73,47 @@ export interface ContigRun {
 }
 
 /**
- * A chunk's contig runs in file order, as the parse hands them back: names, and `RUN_NUMBERS`
- * numbers per run (rows, first POS, last POS, lines skipped or -1, the name's hash:
- * layout/name-hash.ts), not an object per run (a chunk of a matrix of 20,000 small contigs holds
- * thousands of runs). Every one fits 32 bits: POS is at most 2^31 - 1, and a chunk's rows and
- * lines are far fewer than its bytes.
+ * A chunk's contig runs in file order, as the parse hands them back: `RUN_NUMBERS` numbers per
+ * run (rows, first POS, last POS, lines skipped or -1, the name's hash: layout/name-hash.ts, and
+ * where its name is in `names`: first character and length), and the names in one string, a tab
+ * after each but the last (a name holds no tab: it is a field of a tab-separated line, and the
+ * parse refuses control bytes in CHROM). Not an object or a string per run: a chunk of a matrix
+ * of 100,000 small contigs holds thousands of runs, whose names, made one by one in the parse and
+ * read one by one from the message, cost a worker more than its lines; `runNames` makes them
+ * strings at once. The binding's loop keeps runs this way itself (native/binding.c
+ * `parse_lines`). Every number fits 32 bits: POS is at most 2^31 - 1, and a chunk's rows, lines
+ * and name bytes are far fewer than its bytes.
  */
 export interface ContigRuns {
-  names: string[];
+  names: string;
   numbers: Int32Array;
 }
 
 /** Numbers per run in `ContigRuns.numbers`. */
-export const RUN_NUMBERS = 5;
+export const RUN_NUMBERS = 7;
+
+/** The number of runs in `runs`. */
+export function runCount(runs: ContigRuns): number {
+  return runs.numbers.length / RUN_NUMBERS;
+}
+
+/** The runs' contig names, in order: one split of `names`, each name a string of its own. */
+export function runNames(runs: ContigRuns): string[] {
+  return runs.numbers.length === 0 ? [] : runs.names.split('\t');
+}
+
+/** The contig name of run `k`. */
+export function runName(runs: ContigRuns, k: number): string {
+  const at = RUN_NUMBERS * k + 5;
+  const start = runs.numbers[at] as number;
+  return runs.names.slice(start, start + (runs.numbers[at + 1] as number));
+}
 
 /** Run `k` of `runs` as an object (for a message or an error: the loops over runs read the numbers). */
 export function contigRunAt(runs: ContigRuns, k: number): ContigRun {
   const at = RUN_NUMBERS * k;
   const { numbers } = runs;
-  const run: ContigRun = { contig: runs.names[k] as string, rows: numbers[at] as number, firstPos: numbers[at + 1] as number, lastPos: numbers[at + 2] as number };
+  const run: ContigRun = { contig: runName(runs, k), rows: numbers[at] as number, firstPos: numbers[at + 1] as number, lastPos: numbers[at + 2] as number };
   const skipped = numbers[at + 3] as number;
   if (skipped >= 0) run.skipped = skipped;
   return run;

@@ -18,21 +18,11 @@ const CR = 13;
 const ZERO = 48;
 const MAX_POS = 2147483647;
 
-/**
- * An empty array already of strings' elements kind: a new `[]` holds small integers until its first
- * push, so each task's first contig made the parse's optimised code, compiled for the last task's
- * array, deoptimise ("wrong map", then "not a Smi"), and compile again.
- */
-function stringList(): string[] {
-  const list = [''];
-  list.pop();
-  return list;
-}
-
 /** Rows the hot loop reads when the binding's stopped at once (lines it does not take, such as those of long alleles), before it tries the binding's again. */
 const OWN_LOOP_ROWS = 64;
-/** Contig runs the binding's loop may start in one call (four numbers each: see `Binding.parseLines`). */
+/** Contig runs the binding's loop may start in one call, and bytes of their names (see `Binding.parseLines`). */
 const NATIVE_RUNS = 1024;
+const NATIVE_NAME_BYTES = 64 * NATIVE_RUNS;
 /** Bytes read from the file at a time by one worker. */
 const READ_BLOCK = 2 << 20;
 /** The worker's read buffer, reused by every task it runs (grown for a line longer than it). */
@@ -246,9 +236,15 @@ function parseRows(
 
 /** Parses complete lines into the columns of one chunk's row region. */
 export class ChunkParser {
-  /** The runs so far (`ContigRuns`: the open one's numbers are set as it closes). */
-  private readonly runNames = stringList();
-  private readonly runNumbers = new Int32List();
+  /**
+   * The runs so far (`ContigRuns`: the open one's numbers are set as it closes), their names' UTF-8
+   * bytes, a tab after each (made one string when the parse is done: `runs`), and whether all
+   * are ASCII. The binding's loop adds runs to these itself.
+   */
+  private readonly runNumbers = new Int32List(RUN_NUMBERS * 64);
+  private nameBytes = new Uint8Array(1 << 12);
+  private nameLength = 0;
+  private asciiNames = true;
   /** Rows written so far. */
   rows = 0;
   /** Lines of unselected contigs skipped so far (`ParseTask.contigs`). */
@@ -286,7 +282,6 @@ export class ChunkParser {
     this.lut.fill(UNKNOWN);
     for (let b = 0; b < 256; b++) if (b < 0x21 || b > 0x7e) this.lut[b] = INVALID;
     this.native = nativeParse?.rowParser(this.codes, this.pos);
-    this.nativeRuns = new Int32Array(task.contigs ? 0 : 4 * NATIVE_RUNS);
   }
 
   /**
@@ -339,15 +334,25 @@ export class ChunkParser {
 
   /** The binding's parser of this chunk's columns (src/native.ts `parseLines`), when there is one. */
   private readonly native: object | undefined;
-  private readonly nativeState = new Float64Array(8);
-  /** The runs the binding's loop started (see `Binding.parseLines`); none when only some contigs are kept, whose runs this loop starts. */
-  private readonly nativeRuns: Int32Array;
+  private readonly nativeState = new Float64Array(10);
   /** The row before which the hot loop reads, not the binding's (see `parse`). */
   private ownLoopUntil = 0;
 
-  /** Parses common lines from `p` in the binding's loop (see `parse`); returns where it stopped. */
+  /**
+   * Parses common lines from `p` in the binding's loop (see `parse`); returns where it stopped.
+   * The binding closes and starts runs itself, in `runNumbers` and `nameBytes`, as `closeRun` and
+   * `startRun` do: with no call back here per run, whose names and numbers took a worker longer
+   * than the binding its lines for 100,000 contigs of 4 sites (and their functions some 25 ms to
+   * compile, in each worker). When only some contigs are kept, this loop starts every run: the
+   * binding is given no room for one.
+   */
   private nativeLines(parser: object, buf: Uint8Array, p: number, end: number, stop: number): number {
-    const { loop, nativeState: state, nativeRuns: runs } = this;
+    const { loop, nativeState: state, runNumbers } = this;
+    const runs = this.runCount;
+    if (!this.keep) {
+      runNumbers.reserve(RUN_NUMBERS * NATIVE_RUNS);
+      this.reserveNames(NATIVE_NAME_BYTES);
+    }
     state[0] = p;
     state[1] = end;
     state[2] = stop;
@@ -355,20 +360,60 @@ export class ChunkParser {
     state[4] = loop.lastPos;
     state[5] = Math.max(0, this.contigLength);
     state[6] = this.task.allowUnsorted ? 1 : 0;
-    (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state, runs);
-    // The runs it started, as this loop starts them at a new contig.
-    for (let k = 0, count = state[7] as number; k < count; k++) {
-      this.rows = runs[4 * k] as number;
-      this.closeRun(runs[4 * k + 1] as number);
-      const start = runs[4 * k + 2] as number;
-      this.startRun(buf, start, start + (runs[4 * k + 3] as number));
-    }
+    state[7] = runs;
+    state[8] = this.nameLength;
+    state[9] = this.runStart;
+    const room = this.keep ? runNumbers.values.subarray(0, runNumbers.length) : runNumbers.values;
+    (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state, room, this.nameBytes);
     // As small integers (the binding keeps offsets and rows below 2^31): a number read from a
-    // Float64Array is a heap number to the functions it is passed to, and `startRun`, compiled for
-    // small integers, was thrown away and compiled again at the first one, in every worker.
+    // Float64Array is a heap number to the functions it is passed to, and code compiled for
+    // small integers was thrown away and compiled again at the first one, in every worker.
+    const count = (state[7] as number) | 0;
+    if (count !== runs) {
+      runNumbers.length = RUN_NUMBERS * count;
+      this.nameLength = (state[8] as number) | 0;
+      this.run = count - 1;
+      this.runStart = (state[9] as number) | 0;
+      this.openRunName();
+    }
     loop.row = (state[3] as number) | 0;
     loop.lastPos = (state[4] as number) | 0;
     return (state[0] as number) | 0;
+  }
+
+  /** Runs so far. */
+  private get runCount(): number {
+    return this.runNumbers.length / RUN_NUMBERS;
+  }
+
+  /** Room in `nameBytes` for `more` bytes after the last. */
+  private reserveNames(more: number): void {
+    if (this.nameLength + more <= this.nameBytes.length) return;
+    let size = 2 * this.nameBytes.length;
+    while (this.nameLength + more > size) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.nameBytes.subarray(0, this.nameLength));
+    this.nameBytes = bigger;
+  }
+
+  /** The open run's name as the current contig's (`contigBytes`), which lines are compared with: after the binding started runs. */
+  private openRunName(): void {
+    const at = RUN_NUMBERS * this.run + 5;
+    const start = this.runNumbers.values[at] as number;
+    const length = this.runNumbers.values[at + 1] as number;
+    if (length > this.contigBytes.length) {
+      this.contigBytes = new Uint8Array(2 * length);
+      this.contigText = Buffer.from(this.contigBytes.buffer);
+    }
+    this.contigBytes.set(this.nameBytes.subarray(start, start + length));
+    this.contigLength = length;
+  }
+
+  /** The name of run `k`. */
+  private runName(k: number): string {
+    const at = RUN_NUMBERS * k + 5;
+    const start = this.runNumbers.values[at] as number;
+    return Buffer.from(this.nameBytes.buffer, start, this.runNumbers.values[at + 1] as number).toString(this.asciiNames ? 'latin1' : 'utf8');
   }
 
   /** Turns a stop of the hot loop into a problem with its column. */
@@ -386,7 +431,7 @@ export class ChunkParser {
       case Status.badPos:
         return this.badPos(buf, at);
       case Status.unsorted:
-        return new LineProblem(2, `POS ${loop.value} is smaller than the previous POS ${loop.lastPos} of contig ${this.runNames[this.run]}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
+        return new LineProblem(2, `POS ${loop.value} is smaller than the previous POS ${loop.lastPos} of contig ${this.runName(this.run)}: rows of a contig run must be sorted (or pass --allow-unsorted)`);
       default:
         return new LineProblem(column, this.alleleProblem);
     }
@@ -411,25 +456,30 @@ export class ChunkParser {
     }
     const length = end - start;
     this.contigLength = length;
-    let name: string;
-    try {
-      // An ASCII name is its bytes as characters (`latin1`, with no view made: 100,000 contigs'
-      // subarrays and `String.fromCharCode.apply` calls took 30 ms a worker); other names go
-      // through the UTF-8 check.
-      name = ascii ? this.contigText.toString('latin1', 0, length) : utf8.decode(bytes.subarray(0, length));
-    } catch {
-      throw new LineProblem(1, 'CHROM is not valid UTF-8 text (is this a binary file?)');
+    if (!ascii) {
+      try {
+        utf8.decode(bytes.subarray(0, length));
+      } catch {
+        throw new LineProblem(1, 'CHROM is not valid UTF-8 text (is this a binary file?)');
+      }
+      this.asciiNames = false;
     }
     if (control >= 0) throw new LineProblem(1, `unexpected byte 0x${control.toString(16).padStart(2, '0')} in CHROM (is this a binary file?)`);
-    this.skipping = this.keep !== undefined && !this.keep.has(name);
-    this.run = this.runNames.length;
-    this.runNames.push(name);
+    // The name as a string only to look it up among the contigs kept.
+    this.skipping = this.keep !== undefined && !this.keep.has(this.contigText.toString(ascii ? 'latin1' : 'utf8', 0, length));
+    this.reserveNames(length + 1);
+    this.nameBytes.set(bytes.subarray(0, length), this.nameLength);
+    this.nameBytes[this.nameLength + length] = TAB;
+    this.run = this.runCount;
     const numbers = this.runNumbers;
     numbers.push(0);
     numbers.push(0);
     numbers.push(0);
     numbers.push(this.skipping ? 0 : -1);
     numbers.push(nameHash(bytes, 0, length));
+    numbers.push(this.nameLength);
+    numbers.push(length);
+    this.nameLength += length + 1;
     this.runStart = this.rows;
   }
 
@@ -516,9 +566,28 @@ export class ChunkParser {
     }
   }
 
-  /** The runs parsed, as the result hands them back. */
+  /**
+   * The runs parsed, as the result hands them back: their names one string, made at once when all
+   * are ASCII (where a name's bytes are its characters), else name by name, with each one's place
+   * in characters.
+   */
   get runs(): ContigRuns {
-    return { names: this.runNames, numbers: this.runNumbers.sharedCopy() };
+    const numbers = this.runNumbers.sharedCopy();
+    // Without the last name's tab.
+    const bytes = Buffer.from(this.nameBytes.buffer, 0, Math.max(0, this.nameLength - 1));
+    if (this.asciiNames) return { names: bytes.toString('latin1'), numbers };
+    const names: string[] = [];
+    let at = 0;
+    for (let k = 0, count = numbers.length / RUN_NUMBERS; k < count; k++) {
+      const place = RUN_NUMBERS * k + 5;
+      const start = numbers[place] as number;
+      const name = bytes.toString('utf8', start, start + (numbers[place + 1] as number));
+      names.push(name);
+      numbers[place] = at;
+      numbers[place + 1] = name.length;
+      at += name.length + 1;
+    }
+    return { names: names.join('\t'), numbers };
   }
 
   private alleleProblem = '';

@@ -7,7 +7,8 @@
 import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
 import { rowRuns, type SharedRows, type SpanRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
-import { batchTable, type ColumnSet } from '../layout/batch-table.js';
+import { batchTable, spanTable, type ColumnSet, type SpanTable } from '../layout/batch-table.js';
+import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
 import type { EncodedChunk, EncodingTask, RangeColumns, TransferredChunk } from './messages.js';
@@ -40,6 +41,12 @@ export interface TaskGroup {
   /** The tasks' contig names, one after the other (none for a task without a batch). */
   names: string;
   /**
+   * A span's tasks as a reference instead (`spanGroup`): batches `[first, first + count)` of the
+   * layout's span table, each one contig, whole, over the group's one column set. The worker makes
+   * `ranges` and `names` of it (`withRanges`); the message holds neither.
+   */
+  span?: { table: SpanTable; first: number; count: number };
+  /**
    * Each task's fields that differ from `common` (a contig's FASTA sequence, a task without a batch:
    * all of it), or 0; absent when no task has any (a span's 512 zeros were half its message's clone).
    */
@@ -61,9 +68,7 @@ export interface TaskGroup {
 export const RANGE_NUMBERS = 7;
 
 /** `length` zeros in shared memory, which a message passes without a copy. */
-function sharedNumbers(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(8 * length));
-}
+const sharedNumbers = sharedFloat64;
 
 /** `numbers` in shared memory. */
 function sharedCopyOf(numbers: readonly number[]): Float64Array {
@@ -121,9 +126,10 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
 /**
  * The group message of a span of whole contigs (dispatch/conversion.ts `ContigSpan`): batches
  * `[first, first + count)` of `layout`, each one contig over the same column set, as the tasks
- * `head` (a task of the first one's range) with each contig's own range, made from the layout's
- * numbers alone; `contigField`: a field each task holds its contig's index in. The same message
- * as `taskGroup` of those tasks.
+ * `head` (a task of the first one's range) with each contig's own range; `contigField`: a field
+ * each task holds its contig's index in. The message refers to the layout's span table, whatever
+ * the span's size; the worker makes of it the message `taskGroup` would make of those tasks
+ * (`withRanges`).
  */
 export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number, count: number, options: { joined: boolean; contigField?: string | undefined }): TaskGroup {
   const common = commonFields(head);
@@ -131,24 +137,81 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
   common.buffers = layout.buffers;
   // The batch table's numbers: a text load makes no batch objects (layout/batch-table.ts).
   const table = batchTable(layout);
-  const names = layout.contigs;
-  const ranges = sharedNumbers(RANGE_NUMBERS * count);
-  const spanNames = new Array<string>(count);
-  const contigIndexes = options.contigField === undefined ? undefined : sharedNumbers(count);
-  for (let k = 0; k < count; k++) {
-    const b = first + k;
-    const rows = table.rows[b] as number;
-    const name = names[table.contig[b] as number] as string;
-    setRange(ranges, RANGE_NUMBERS * k, 0, table.contig[b] as number, rows, table.row[b] as number, 0, rows, name.length);
-    spanNames[k] = name;
-    if (contigIndexes) contigIndexes[k] = table.contig[b] as number;
-  }
   const sets: number[] = [];
   pushColumnSet(sets, table.sets[table.set[first] as number] as ColumnSet);
-  const group: TaskGroup = { kind: 'group', common, ranges, sets: sharedCopyOf(sets), names: spanNames.join('') };
-  if (contigIndexes) group.ownNumbers = { [options.contigField as string]: contigIndexes };
+  const group: TaskGroup = { kind: 'group', common, ranges: NO_RANGES, sets: sharedCopyOf(sets), names: '', span: { table: spanTable(layout), first, count } };
+  // A view of the shared table: posted as a reference, read as the span's own numbers.
+  if (options.contigField !== undefined) group.ownNumbers = { [options.contigField]: table.contig.subarray(first, first + count) };
   if (options.joined) group.joined = true;
   return group;
+}
+
+/** The `ranges` of a span's message: the worker makes them (`withRanges`). */
+const NO_RANGES = new Float64Array(0);
+
+/**
+ * `group` with its `ranges` and `names`: a span's made from the layout's span table (in the
+ * worker: `spanGroup`), any other group as it came.
+ */
+export function withRanges(group: TaskGroup): TaskGroup {
+  if (!group.span) return group;
+  const { table, first, count } = group.span;
+  const ranges = new Float64Array(RANGE_NUMBERS * count);
+  const names = spanRanges(table, first, ranges);
+  return { ...group, ranges, names: spanNames(table, first, ranges, names), span: undefined };
+}
+
+/**
+ * Fills a span's `ranges` (`RANGE_NUMBERS` a contig) from its table; returns the bytes its names
+ * span in the table's (from the first one's first to the last one's end, whatever their order).
+ * A loop of its own, compiled alone.
+ */
+function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { from: number; to: number; bytes: number } {
+  const { contig, rows, row, nameStart, nameLength } = table;
+  let from = Infinity;
+  let to = 0;
+  let bytes = 0;
+  for (let k = 0, count = ranges.length / RANGE_NUMBERS; k < count; k++) {
+    const b = first + k;
+    const c = contig[b] as number;
+    const start = nameStart[c] as number;
+    const length = nameLength[c] as number;
+    from = Math.min(from, start);
+    to = Math.max(to, start + length);
+    bytes += length;
+    // The name's length in characters: its bytes for an ASCII name (others: `spanNames`).
+    setRange(ranges, RANGE_NUMBERS * k, 0, c, rows[b] as number, row[b] as number, 0, rows[b] as number, length);
+  }
+  return { from, to, bytes };
+}
+
+/**
+ * The names of a span's contigs, one after the other, for its `ranges` (whose name lengths are
+ * set here when not all names are ASCII). ASCII names that lie close together in the table's
+ * bytes (a text load's: one after the other, a tab between) are read as one string, and each
+ * taken from it.
+ */
+function spanNames(table: SpanTable, first: number, ranges: Float64Array, span: { from: number; to: number; bytes: number }): string {
+  const { contig, names, nameStart, ascii } = table;
+  const count = ranges.length / RANGE_NUMBERS;
+  const text = Buffer.from(names.buffer, names.byteOffset, names.byteLength);
+  const parts = new Array<string>(count);
+  if (ascii && span.to - span.from <= 2 * (span.bytes + count)) {
+    const all = text.toString('latin1', span.from, span.to);
+    for (let k = 0; k < count; k++) {
+      const start = (nameStart[contig[first + k] as number] as number) - span.from;
+      parts[k] = all.slice(start, start + (ranges[RANGE_NUMBERS * k + 6] as number));
+    }
+    return parts.join('');
+  }
+  for (let k = 0; k < count; k++) {
+    const c = contig[first + k] as number;
+    const start = nameStart[c] as number;
+    const name = text.toString(ascii ? 'latin1' : 'utf8', start, start + (ranges[RANGE_NUMBERS * k + 6] as number));
+    parts[k] = name;
+    ranges[RANGE_NUMBERS * k + 6] = name.length;
+  }
+  return parts.join('');
 }
 
 /** The fields of a range task that its group's tasks share: all but its range's own (`RANGE_FIELDS`). */
@@ -291,9 +354,11 @@ function restoringOf(group: TaskGroup): Restoring {
  * them), none with fields, numbers or checks of its own; else undefined.
  */
 export function spanRows(group: TaskGroup): SpanRows<WorkerTask> | undefined {
-  const { ranges, own, checks, ownNumbers } = group;
+  const { ranges, own, checks, ownNumbers, span } = group;
+  if (own || checks || ownNumbers) return undefined;
+  if (span) return tableSpanRows(group, span);
   const count = ranges.length / RANGE_NUMBERS;
-  if (count === 0 || own || checks || ownNumbers) return undefined;
+  if (count === 0) return undefined;
   if ((ranges[0] as number) < 0) return undefined;
   const numbers = new Float64Array(4 * count);
   const names = Buffer.from(group.names, 'utf8');
@@ -301,6 +366,44 @@ export function spanRows(group: TaskGroup): SpanRows<WorkerTask> | undefined {
   if (rows < 0) return undefined;
   const head = new RestoredTask(group.common, group.names.slice(0, ranges[6] as number), ranges[4] as number, ranges[5] as number, restoringOf(group), 0) as unknown as RangeTaskFields & WorkerTask;
   return { head, views: batchViews(head, head.batch, head.from, Math.max(head.to, head.from + rows)), numbers, names };
+}
+
+/**
+ * `spanRows` of a span's message (`spanGroup`), straight from the layout's span table: its names
+ * are the table's bytes, and only the first contig's task is made.
+ */
+function tableSpanRows(group: TaskGroup, { table, first, count }: NonNullable<TaskGroup['span']>): SpanRows<WorkerTask> | undefined {
+  if (count === 0) return undefined;
+  const numbers = new Float64Array(4 * count);
+  const rows = tableNumbers(table, first, numbers);
+  if (rows < 0) return undefined;
+  const one = withRanges({ ...group, span: { table, first, count: 1 } });
+  const { ranges } = one;
+  const head = new RestoredTask(group.common, one.names, ranges[4] as number, ranges[5] as number, restoringOf(one), 0) as unknown as RangeTaskFields & WorkerTask;
+  return { head, views: batchViews(head, head.batch, head.from, Math.max(head.to, head.from + rows)), numbers, names: table.names };
+}
+
+/**
+ * Fills `numbers` for `tableSpanRows` from the span table's batches from `first` on; returns the
+ * rows the views must hold, or -1 when a batch starts before the first one's rows. A loop of its own.
+ */
+function tableNumbers(table: SpanTable, first: number, numbers: Float64Array): number {
+  const { contig, rows: batchRows, row, nameStart, nameLength } = table;
+  const start = row[first] as number;
+  let rows = 0;
+  for (let k = 0, count = numbers.length / 4; k < count; k++) {
+    const b = first + k;
+    const from = (row[b] as number) - start;
+    if (from < 0) return -1;
+    const c = contig[b] as number;
+    const i = 4 * k;
+    numbers[i] = from;
+    numbers[i + 1] = batchRows[b] as number;
+    numbers[i + 2] = nameStart[c] as number;
+    numbers[i + 3] = nameLength[c] as number;
+    rows = Math.max(rows, from + (batchRows[b] as number));
+  }
+  return rows;
 }
 
 /**
@@ -334,7 +437,8 @@ function spanNumbers(ranges: Float64Array, names: string, ascii: boolean, number
 }
 
 /** Makes the tasks of a group message again (in the worker), with the views runs of them share (worker/shared-views.ts). */
-export function restoreTasks(group: TaskGroup): RestoredGroup {
+export function restoreTasks(message: TaskGroup): RestoredGroup {
+  const group = withRanges(message);
   const { ranges, names, own, common, checks, ownNumbers } = group;
   const restoring = restoringOf(group);
   const tasks = new Array<WorkerTask>(ranges.length / RANGE_NUMBERS);
