@@ -70,10 +70,11 @@ export class ContigGrouping {
   private readonly chunks: GroupedChunk[] = [];
   /** Contigs met (also those whose runs have no rows, as a skipped contig's), numbered in order of first appearance. */
   private count = 0;
-  /** Per contig: its name hash, its rows, and where its name is (that of its first run: chunk, first character and length). */
+  /** Per contig: its name hash, its rows, and where its name is (that of its first run: chunk, run, first character and length). */
   private hashes = new Int32Array(64);
   private rows = new Float64Array(64);
   private nameChunk = new Int32Array(64);
+  private nameRun = new Int32Array(64);
   private nameStart = new Int32Array(64);
   private nameLength = new Int32Array(64);
   /** Open addressing over the contigs' hashes: contig + 1, 0 for an empty slot; at most half full. */
@@ -120,7 +121,7 @@ export class ContigGrouping {
     const contigs = new Int32Array(n);
     this.chunks.push({ runs, src, contigs });
     this.reserve(n);
-    const { table, hashes, rows, nameChunk, nameStart, nameLength } = this;
+    const { table, hashes, rows, nameChunk, nameRun, nameStart, nameLength } = this;
     const mask = table.length - 1;
     let count = this.count;
     let kept = 0;
@@ -144,6 +145,7 @@ export class ContigGrouping {
         // Set, not added to: a float64 read is a new heap number to code not yet optimised.
         rows[contig] = runRows;
         nameChunk[contig] = chunk;
+        nameRun[contig] = k;
         nameStart[contig] = numbers[at + 5] as number;
         nameLength[contig] = numbers[at + 6] as number;
       } else if (runRows > 0) rows[contig] = (rows[contig] as number) + runRows;
@@ -169,6 +171,7 @@ export class ContigGrouping {
       this.hashes = grown(this.hashes, new Int32Array(size));
       this.rows = grown(this.rows, new Float64Array(size));
       this.nameChunk = grown(this.nameChunk, new Int32Array(size));
+      this.nameRun = grown(this.nameRun, new Int32Array(size));
       this.nameStart = grown(this.nameStart, new Int32Array(size));
       this.nameLength = grown(this.nameLength, new Int32Array(size));
     }
@@ -226,17 +229,19 @@ export class ContigGrouping {
   /** The names of the `count` contigs with rows (all of them, unless a selection skipped some), where they are. */
   private plannedNames(count: number): ContigNames {
     const texts = this.chunks.map((chunk) => chunk.runs.names);
-    if (count === this.count) return new PlacedNames(texts, this.nameChunk.subarray(0, count), this.nameStart.subarray(0, count), this.nameLength.subarray(0, count));
+    if (count === this.count) return new PlacedNames(texts, this.nameChunk.subarray(0, count), this.nameRun.subarray(0, count), this.nameStart.subarray(0, count), this.nameLength.subarray(0, count));
     const chunkOf = new Int32Array(count);
+    const runOf = new Int32Array(count);
     const startOf = new Int32Array(count);
     const lengthOf = new Int32Array(count);
     for (let contig = 0, i = 0; contig < this.count; contig++) {
       if ((this.rows[contig] as number) === 0) continue;
       chunkOf[i] = this.nameChunk[contig] as number;
+      runOf[i] = this.nameRun[contig] as number;
       startOf[i] = this.nameStart[contig] as number;
       lengthOf[i++] = this.nameLength[contig] as number;
     }
-    return new PlacedNames(texts, chunkOf, startOf, lengthOf);
+    return new PlacedNames(texts, chunkOf, runOf, startOf, lengthOf);
   }
 
   /**
@@ -302,8 +307,8 @@ export class ContigGrouping {
 }
 
 /**
- * Contig names where the parse put them (`ContigRuns.names`): contig `c`'s is
- * `texts[chunk[c]]`, from character `start[c]`, `length[c]` long.
+ * Contig names where the parse put them (`ContigRuns.names`): contig `c`'s is run `run[c]` of
+ * chunk `chunk[c]`, in its text `texts[chunk[c]]` from character `start[c]`, `length[c]` long.
  */
 class PlacedNames implements ContigNames {
   private madeStrings: string[] | undefined;
@@ -312,6 +317,7 @@ class PlacedNames implements ContigNames {
   constructor(
     private readonly texts: readonly string[],
     private readonly chunk: Int32Array,
+    private readonly run: Int32Array,
     private readonly start: Int32Array,
     private readonly length: Int32Array,
   ) {}
@@ -329,18 +335,19 @@ class PlacedNames implements ContigNames {
     return (this.texts[this.chunk[c] as number] as string).slice(start, start + (this.length[c] as number));
   }
 
+  /** Each chunk's names split at once (one call a chunk, not a slice per name), each contig's taken from its chunk's. */
   strings(): string[] {
     if (!this.madeStrings) {
-      const strings = new Array<string>(this.count);
-      for (let c = 0; c < strings.length; c++) strings[c] = this.name(c);
-      this.madeStrings = strings;
+      const runs = this.texts.map((text) => text.split('\t'));
+      this.madeStrings = pickNames(runs, this.chunk, this.run);
     }
     return this.madeStrings;
   }
 
   /**
-   * The chunks' names written one after the other as they are, when all are ASCII (each character
-   * a byte): each contig's name is then where it is in its chunk's, with no string made per name.
+   * The chunks' names written one after the other as they are, a tab after each chunk's (as between
+   * its names), when all are ASCII (each character a byte): each contig's name is then where it is
+   * in its chunk's, with no string made per name.
    */
   bytes(): NameBytes {
     if (this.madeBytes) return this.madeBytes;
@@ -349,15 +356,25 @@ class PlacedNames implements ContigNames {
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
       if (Buffer.byteLength(text, 'utf8') !== text.length) return (this.madeBytes = stringBytes(this.strings()));
-      base[i + 1] = (base[i] as number) + text.length;
+      base[i + 1] = (base[i] as number) + text.length + 1;
     }
     const names = Buffer.from(new SharedArrayBuffer(base[texts.length] as number));
-    for (let i = 0; i < texts.length; i++) names.write(texts[i] as string, base[i] as number, 'latin1');
+    for (let i = 0; i < texts.length; i++) {
+      const at = base[i] as number;
+      names[at + names.write(texts[i] as string, at, 'latin1')] = 9;
+    }
     const start = sharedFloat64(this.count);
     const length = sharedFloat64(this.count);
     placeNames(base, this.chunk, this.start, this.length, start, length);
     return (this.madeBytes = { names: new Uint8Array(names.buffer), start, length, ascii: true });
   }
+}
+
+/** Name `run[c]` of `runs[chunk[c]]` for each contig `c` (a loop of its own, compiled alone). */
+function pickNames(runs: readonly string[][], chunk: Int32Array, run: Int32Array): string[] {
+  const names = new Array<string>(chunk.length);
+  for (let c = 0; c < chunk.length; c++) names[c] = (runs[chunk[c] as number] as string[])[run[c] as number] as string;
+  return names;
 }
 
 /** Each name's place in the chunks' names written one after the other from `base` (a loop of its own, compiled alone). */

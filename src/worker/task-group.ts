@@ -7,7 +7,7 @@
 import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
 import { rowRuns, type SharedRows, type SpanRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
-import { batchTable, spanTable, type ColumnSet, type SpanTable } from '../layout/batch-table.js';
+import { batchTable, spanTable, type BatchTable, type ColumnSet, type SpanTable } from '../layout/batch-table.js';
 import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
@@ -40,6 +40,8 @@ export interface TaskGroup {
   sets: Float64Array;
   /** The tasks' contig names, one after the other (none for a task without a batch). */
   names: string;
+  /** Characters after each name in `names` (a span's names as a text load keeps them: a tab after each; see `withRanges`). */
+  nameGap?: number;
   /**
    * A span's tasks as a reference instead (`spanGroup`): batches `[first, first + count)` of the
    * layout's span table, each one contig, whole, over the group's one column set. The worker makes
@@ -127,9 +129,15 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
  * The group message of a span of whole contigs (dispatch/conversion.ts `ContigSpan`): batches
  * `[first, first + count)` of `layout`, each one contig over the same column set, as the tasks
  * `head` (a task of the first one's range) with each contig's own range; `contigField`: a field
- * each task holds its contig's index in. The message refers to the layout's span table, whatever
- * the span's size; the worker makes of it the message `taskGroup` would make of those tasks
- * (`withRanges`).
+ * each task holds its contig's index in.
+ *
+ * A joined span refers to the layout's span table, whatever its size: its kernel's span form reads
+ * the table itself (`spanRows`), and the worker makes of it the message `taskGroup` would make of
+ * those tasks otherwise (`withRanges`). Such a span's kernel writes its contigs' lines at a cost
+ * per row, and the main thread, which makes the spans, is what the workers wait for. A span of
+ * tasks run one by one (the VCF's, any with BGZF output) is that message, made here: its kernel's
+ * work per contig keeps the workers busy, and made there, its numbers and names took `vcf` of
+ * 100,000 contigs 1.04x the time (8 pairs) while the main thread waited.
  */
 export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number, count: number, options: { joined: boolean; contigField?: string | undefined }): TaskGroup {
   const common = commonFields(head);
@@ -139,11 +147,27 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
   const table = batchTable(layout);
   const sets: number[] = [];
   pushColumnSet(sets, table.sets[table.set[first] as number] as ColumnSet);
-  const group: TaskGroup = { kind: 'group', common, ranges: NO_RANGES, sets: sharedCopyOf(sets), names: '', span: { table: spanTable(layout), first, count } };
+  const group: TaskGroup = options.joined
+    ? { kind: 'group', common, ranges: NO_RANGES, sets: sharedCopyOf(sets), names: '', span: { table: spanTable(layout), first, count } }
+    : { kind: 'group', common, ...spanTasks(table, layout.contigs, first, count), sets: sharedCopyOf(sets) };
   // A view of the shared table: posted as a reference, read as the span's own numbers.
   if (options.contigField !== undefined) group.ownNumbers = { [options.contigField]: table.contig.subarray(first, first + count) };
   if (options.joined) group.joined = true;
   return group;
+}
+
+/** The `ranges` and `names` of a span's tasks, as `taskGroup` makes them (a loop of its own, compiled alone). */
+function spanTasks(table: BatchTable, contigs: readonly string[], first: number, count: number): Pick<TaskGroup, 'ranges' | 'names'> {
+  const ranges = sharedNumbers(RANGE_NUMBERS * count);
+  const names = new Array<string>(count);
+  for (let k = 0; k < count; k++) {
+    const b = first + k;
+    const rows = table.rows[b] as number;
+    const name = contigs[table.contig[b] as number] as string;
+    setRange(ranges, RANGE_NUMBERS * k, 0, table.contig[b] as number, rows, table.row[b] as number, 0, rows, name.length);
+    names[k] = name;
+  }
+  return { ranges, names: names.join('') };
 }
 
 /** The `ranges` of a span's message: the worker makes them (`withRanges`). */
@@ -151,38 +175,56 @@ const NO_RANGES = new Float64Array(0);
 
 /**
  * `group` with its `ranges` and `names`: a span's made from the layout's span table (in the
- * worker: `spanGroup`), any other group as it came.
+ * worker: `spanGroup`), set on the message itself; any other group as it came. A span's ranges
+ * are in the worker's scratch, which the next span's reuse: a worker runs one message at a time,
+ * and a new array per span was 114 KB of new memory each, which brought the worker's collections
+ * sooner.
  */
 export function withRanges(group: TaskGroup): TaskGroup {
-  if (!group.span) return group;
-  const { table, first, count } = group.span;
-  const ranges = new Float64Array(RANGE_NUMBERS * count);
+  const { span } = group;
+  if (!span) return group;
+  const { table, first, count } = span;
+  if (rangeScratch.length < RANGE_NUMBERS * count) rangeScratch = new Float64Array(Math.max(RANGE_NUMBERS * count, 2 * rangeScratch.length));
+  const ranges = rangeScratch.subarray(0, RANGE_NUMBERS * count);
   const names = spanRanges(table, first, ranges);
-  return { ...group, ranges, names: spanNames(table, first, ranges, names), span: undefined };
+  group.ranges = ranges;
+  group.span = undefined;
+  // A text load's names, one after the other with a tab between (layout/contig-names.ts): read as they are.
+  if (table.ascii && names.adjacent && count > 0) {
+    group.names = Buffer.from(table.names.buffer, table.names.byteOffset, table.names.byteLength).toString('latin1', names.from, names.to + 1);
+    group.nameGap = 1;
+  } else group.names = spanNames(table, first, ranges, names);
+  return group;
 }
+
+/** The worker's scratch for a span's `ranges` (see `withRanges`). */
+let rangeScratch = new Float64Array(RANGE_NUMBERS * 64);
 
 /**
  * Fills a span's `ranges` (`RANGE_NUMBERS` a contig) from its table; returns the bytes its names
  * span in the table's (from the first one's first to the last one's end, whatever their order).
  * A loop of its own, compiled alone.
  */
-function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { from: number; to: number; bytes: number } {
+function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { from: number; to: number; bytes: number; adjacent: boolean } {
   const { contig, rows, row, nameStart, nameLength } = table;
   let from = Infinity;
   let to = 0;
   let bytes = 0;
+  // Whether each name starts one byte after the one before ends.
+  let adjacent = true;
   for (let k = 0, count = ranges.length / RANGE_NUMBERS; k < count; k++) {
     const b = first + k;
     const c = contig[b] as number;
     const start = nameStart[c] as number;
     const length = nameLength[c] as number;
+    if (k > 0 && start !== to + 1) adjacent = false;
     from = Math.min(from, start);
     to = Math.max(to, start + length);
     bytes += length;
     // The name's length in characters: its bytes for an ASCII name (others: `spanNames`).
     setRange(ranges, RANGE_NUMBERS * k, 0, c, rows[b] as number, row[b] as number, 0, rows[b] as number, length);
   }
-  return { from, to, bytes };
+  return { from, to, bytes, adjacent };
 }
 
 /**
@@ -191,7 +233,7 @@ function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { fr
  * bytes (a text load's: one after the other, a tab between) are read as one string, and each
  * taken from it.
  */
-function spanNames(table: SpanTable, first: number, ranges: Float64Array, span: { from: number; to: number; bytes: number }): string {
+function spanNames(table: SpanTable, first: number, ranges: Float64Array, span: { from: number; to: number; bytes: number; adjacent: boolean }): string {
   const { contig, names, nameStart, ascii } = table;
   const count = ranges.length / RANGE_NUMBERS;
   const text = Buffer.from(names.buffer, names.byteOffset, names.byteLength);
@@ -362,7 +404,7 @@ export function spanRows(group: TaskGroup): SpanRows<WorkerTask> | undefined {
   if ((ranges[0] as number) < 0) return undefined;
   const numbers = new Float64Array(4 * count);
   const names = Buffer.from(group.names, 'utf8');
-  const rows = spanNumbers(ranges, group.names, names.length === group.names.length, numbers);
+  const rows = spanNumbers(ranges, group.names, group.nameGap ?? 0, names.length === group.names.length, numbers);
   if (rows < 0) return undefined;
   const head = new RestoredTask(group.common, group.names.slice(0, ranges[6] as number), ranges[4] as number, ranges[5] as number, restoringOf(group), 0) as unknown as RangeTaskFields & WorkerTask;
   return { head, views: batchViews(head, head.batch, head.from, Math.max(head.to, head.from + rows)), numbers, names };
@@ -412,7 +454,7 @@ function tableNumbers(table: SpanTable, first: number, numbers: Float64Array): n
  * column set or before the first one's rows. A function of its own, so that V8 compiles its loop
  * alone: compiled mid-loop inside `spanRows`, the code was thrown away at the calls after the loop.
  */
-function spanNumbers(ranges: Float64Array, names: string, ascii: boolean, numbers: Float64Array): number {
+function spanNumbers(ranges: Float64Array, names: string, gap: number, ascii: boolean, numbers: Float64Array): number {
   const set = ranges[0] as number;
   const start = (ranges[3] as number) + (ranges[4] as number);
   let rows = 0;
@@ -430,8 +472,8 @@ function spanNumbers(ranges: Float64Array, names: string, ascii: boolean, number
     numbers[i + 2] = offset;
     numbers[i + 3] = bytes;
     rows = Math.max(rows, (numbers[i] as number) + (numbers[i + 1] as number));
-    name += length;
-    offset += bytes;
+    name += length + gap;
+    offset += bytes + gap;
   }
   return rows;
 }
@@ -440,6 +482,7 @@ function spanNumbers(ranges: Float64Array, names: string, ascii: boolean, number
 export function restoreTasks(message: TaskGroup): RestoredGroup {
   const group = withRanges(message);
   const { ranges, names, own, common, checks, ownNumbers } = group;
+  const gap = group.nameGap ?? 0;
   const restoring = restoringOf(group);
   const tasks = new Array<WorkerTask>(ranges.length / RANGE_NUMBERS);
   let name = 0;
@@ -450,7 +493,8 @@ export function restoreTasks(message: TaskGroup): RestoredGroup {
       tasks[k] = fields as unknown as WorkerTask;
       continue;
     }
-    const contig = names.slice(name, (name += ranges[at + 6] as number));
+    const contig = names.slice(name, name + (ranges[at + 6] as number));
+    name += (ranges[at + 6] as number) + gap;
     const task = new RestoredTask(common, contig, ranges[at + 4] as number, ranges[at + 5] as number, restoring, k);
     if (ownNumbers) {
       for (const key in ownNumbers) {
