@@ -41,11 +41,16 @@ export interface RowPlan {
   inPlace: boolean;
 }
 
-/** A chunk's runs as the grouping keeps them: as the parse handed them, where its rows start, and each run's contig. */
+/**
+ * A chunk's runs as the grouping keeps them: as the parse handed them, where its rows start, each
+ * run's contig, and where its names start in all chunks' names one after the other (a tab after
+ * each chunk's, as between its names).
+ */
 interface GroupedChunk {
   runs: ContigRuns;
   src: number;
   contigs: Int32Array;
+  namesAt: number;
 }
 
 /**
@@ -70,13 +75,20 @@ export class ContigGrouping {
   private readonly chunks: GroupedChunk[] = [];
   /** Contigs met (also those whose runs have no rows, as a skipped contig's), numbered in order of first appearance. */
   private count = 0;
-  /** Per contig: its name hash, its rows, and where its name is (that of its first run: chunk, run, first character and length). */
+  /**
+   * Per contig: its name hash, its rows, and where its name is (that of its first run: chunk and
+   * run; first character in all chunks' names (see `GroupedChunk`) and length, in shared memory,
+   * as the span tasks read them: `PlacedNames.bytes`).
+   */
   private hashes = new Int32Array(64);
   private rows = new Float64Array(64);
   private nameChunk = new Int32Array(64);
   private nameRun = new Int32Array(64);
-  private nameStart = new Int32Array(64);
-  private nameLength = new Int32Array(64);
+  private nameStart = sharedFloat64(64);
+  private nameLength = sharedFloat64(64);
+  /** Characters of all chunks' names so far (a tab after each chunk's), and the longest name. */
+  private namesLength = 0;
+  private longestName = 0;
   /** Open addressing over the contigs' hashes: contig + 1, 0 for an empty slot; at most half full. */
   private table = new Int32Array(128);
   private keptRows = 0;
@@ -119,12 +131,15 @@ export class ContigGrouping {
     const n = numbers.length / RUN_NUMBERS;
     const chunk = this.chunks.length;
     const contigs = new Int32Array(n);
-    this.chunks.push({ runs, src, contigs });
+    const namesAt = this.namesLength;
+    this.chunks.push({ runs, src, contigs, namesAt });
+    this.namesLength += runs.names.length + 1;
     this.reserve(n);
     const { table, hashes, rows, nameChunk, nameRun, nameStart, nameLength } = this;
     const mask = table.length - 1;
     let count = this.count;
     let kept = 0;
+    let longest = this.longestName;
     for (let k = 0; k < n; k++) {
       const at = RUN_NUMBERS * k;
       const hash = (numbers[at + 4] as number) | 0;
@@ -146,21 +161,24 @@ export class ContigGrouping {
         rows[contig] = runRows;
         nameChunk[contig] = chunk;
         nameRun[contig] = k;
-        nameStart[contig] = numbers[at + 5] as number;
-        nameLength[contig] = numbers[at + 6] as number;
+        nameStart[contig] = namesAt + (numbers[at + 5] as number);
+        const length = numbers[at + 6] as number;
+        nameLength[contig] = length;
+        if (length > longest) longest = length;
       } else if (runRows > 0) rows[contig] = (rows[contig] as number) + runRows;
       contigs[k] = contig;
       kept += runRows;
     }
     this.count = count;
     this.keptRows += kept;
+    this.longestName = longest;
   }
 
   /** The name of contig `contig`: that of its first run. */
   private nameOf(contig: number): string {
-    const names = (this.chunks[this.nameChunk[contig] as number] as GroupedChunk).runs.names;
-    const start = this.nameStart[contig] as number;
-    return names.slice(start, start + (this.nameLength[contig] as number));
+    const chunk = this.chunks[this.nameChunk[contig] as number] as GroupedChunk;
+    const start = (this.nameStart[contig] as number) - chunk.namesAt;
+    return chunk.runs.names.slice(start, start + (this.nameLength[contig] as number));
   }
 
   /** Room for `more` contigs: the per-contig arrays grown, the table kept at most half full. */
@@ -172,8 +190,8 @@ export class ContigGrouping {
       this.rows = grown(this.rows, new Float64Array(size));
       this.nameChunk = grown(this.nameChunk, new Int32Array(size));
       this.nameRun = grown(this.nameRun, new Int32Array(size));
-      this.nameStart = grown(this.nameStart, new Int32Array(size));
-      this.nameLength = grown(this.nameLength, new Int32Array(size));
+      this.nameStart = grown(this.nameStart, sharedFloat64(size));
+      this.nameLength = grown(this.nameLength, sharedFloat64(size));
     }
     if (2 * needed <= this.table.length) return;
     // Each new table is a pass over every contig met, run before V8 has optimised it (100,000
@@ -229,19 +247,24 @@ export class ContigGrouping {
   /** The names of the `count` contigs with rows (all of them, unless a selection skipped some), where they are. */
   private plannedNames(count: number): ContigNames {
     const texts = this.chunks.map((chunk) => chunk.runs.names);
-    if (count === this.count) return new PlacedNames(texts, this.nameChunk.subarray(0, count), this.nameRun.subarray(0, count), this.nameStart.subarray(0, count), this.nameLength.subarray(0, count));
+    const textsAt = this.chunks.map((chunk) => chunk.namesAt);
+    if (count === this.count) {
+      return new PlacedNames(texts, textsAt, this.namesLength, this.nameChunk.subarray(0, count), this.nameRun.subarray(0, count), this.nameStart.subarray(0, count), this.nameLength.subarray(0, count), this.longestName);
+    }
     const chunkOf = new Int32Array(count);
     const runOf = new Int32Array(count);
-    const startOf = new Int32Array(count);
-    const lengthOf = new Int32Array(count);
+    const startOf = sharedFloat64(count);
+    const lengthOf = sharedFloat64(count);
+    let longest = 0;
     for (let contig = 0, i = 0; contig < this.count; contig++) {
       if ((this.rows[contig] as number) === 0) continue;
       chunkOf[i] = this.nameChunk[contig] as number;
       runOf[i] = this.nameRun[contig] as number;
       startOf[i] = this.nameStart[contig] as number;
       lengthOf[i++] = this.nameLength[contig] as number;
+      longest = Math.max(longest, this.nameLength[contig] as number);
     }
-    return new PlacedNames(texts, chunkOf, runOf, startOf, lengthOf);
+    return new PlacedNames(texts, textsAt, this.namesLength, chunkOf, runOf, startOf, lengthOf, longest);
   }
 
   /**
@@ -308,7 +331,8 @@ export class ContigGrouping {
 
 /**
  * Contig names where the parse put them (`ContigRuns.names`): contig `c`'s is run `run[c]` of
- * chunk `chunk[c]`, in its text `texts[chunk[c]]` from character `start[c]`, `length[c]` long.
+ * chunk `chunk[c]`, `length[c]` characters from character `start[c]` of the chunks' texts one
+ * after the other (text `i` from `textsAt[i]`, a tab after each, `textsLength` in all).
  */
 class PlacedNames implements ContigNames {
   private madeStrings: string[] | undefined;
@@ -316,10 +340,13 @@ class PlacedNames implements ContigNames {
 
   constructor(
     private readonly texts: readonly string[],
+    private readonly textsAt: readonly number[],
+    private readonly textsLength: number,
     private readonly chunk: Int32Array,
     private readonly run: Int32Array,
-    private readonly start: Int32Array,
-    private readonly length: Int32Array,
+    private readonly start: Float64Array,
+    private readonly length: Float64Array,
+    private readonly longest: number,
   ) {}
 
   get count(): number {
@@ -331,8 +358,9 @@ class PlacedNames implements ContigNames {
   }
 
   name(c: number): string {
-    const start = this.start[c] as number;
-    return (this.texts[this.chunk[c] as number] as string).slice(start, start + (this.length[c] as number));
+    const chunk = this.chunk[c] as number;
+    const start = (this.start[c] as number) - (this.textsAt[chunk] as number);
+    return (this.texts[chunk] as string).slice(start, start + (this.length[c] as number));
   }
 
   /** Each chunk's names split at once (one call a chunk, not a slice per name), each contig's taken from its chunk's. */
@@ -346,27 +374,19 @@ class PlacedNames implements ContigNames {
 
   /**
    * The chunks' names written one after the other as they are, a tab after each chunk's (as between
-   * its names), when all are ASCII (each character a byte): each contig's name is then where it is
-   * in its chunk's, with no string made per name.
+   * its names), when all are ASCII (each character a byte): each contig's name is then where the
+   * grouping noted it, with nothing made per name.
    */
   bytes(): NameBytes {
     if (this.madeBytes) return this.madeBytes;
-    const { texts } = this;
-    const base = new Float64Array(texts.length + 1);
+    const { texts, textsAt } = this;
+    if (texts.some((text) => Buffer.byteLength(text, 'utf8') !== text.length)) return (this.madeBytes = stringBytes(this.strings()));
+    const names = Buffer.from(new SharedArrayBuffer(this.textsLength));
     for (let i = 0; i < texts.length; i++) {
-      const text = texts[i] as string;
-      if (Buffer.byteLength(text, 'utf8') !== text.length) return (this.madeBytes = stringBytes(this.strings()));
-      base[i + 1] = (base[i] as number) + text.length + 1;
-    }
-    const names = Buffer.from(new SharedArrayBuffer(base[texts.length] as number));
-    for (let i = 0; i < texts.length; i++) {
-      const at = base[i] as number;
+      const at = textsAt[i] as number;
       names[at + names.write(texts[i] as string, at, 'latin1')] = 9;
     }
-    const start = sharedFloat64(this.count);
-    const length = sharedFloat64(this.count);
-    placeNames(base, this.chunk, this.start, this.length, start, length);
-    return (this.madeBytes = { names: new Uint8Array(names.buffer), start, length, ascii: true });
+    return (this.madeBytes = { names: new Uint8Array(names.buffer), start: this.start, length: this.length, ascii: true, longest: this.longest });
   }
 }
 
@@ -375,14 +395,6 @@ function pickNames(runs: readonly string[][], chunk: Int32Array, run: Int32Array
   const names = new Array<string>(chunk.length);
   for (let c = 0; c < chunk.length; c++) names[c] = (runs[chunk[c] as number] as string[])[run[c] as number] as string;
   return names;
-}
-
-/** Each name's place in the chunks' names written one after the other from `base` (a loop of its own, compiled alone). */
-function placeNames(base: Float64Array, chunk: Int32Array, from: Int32Array, count: Int32Array, start: Float64Array, length: Float64Array): void {
-  for (let c = 0; c < chunk.length; c++) {
-    start[c] = (base[chunk[c] as number] as number) + (from[c] as number);
-    length[c] = count[c] as number;
-  }
 }
 
 /** `values` copied to the start of `into`. */
