@@ -432,7 +432,7 @@ static napi_value row_parser(napi_env env, napi_callback_info info) {
  * numbers each in `runs`, the open one (the last) closed as the next starts, and the names' bytes
  * in `names`, each followed by a tab. state: p, end, stop, row, last POS, current name's length,
  * allow unsorted; runs so far, name bytes so far, the open run's first row (the last three read
- * and written back).
+ * and written back); 1 when it stopped for want of room in `runs` or `names`, else 0.
  */
 static napi_value parse_lines(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -449,9 +449,9 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   if (!bytes_of(env, argv[1], napi_uint8_array, &buf_data, &buf_length) || !bytes_of(env, argv[2], napi_uint8_array, &contig_data, &contig_length) ||
       !bytes_of(env, argv[6], napi_uint8_array, &names_data, &names_length)) return NULL;
   if (napi_get_typedarray_info(env, argv[3], &type, &lut_length, &lut_data, &buffer, &offset) != napi_ok || type != napi_int16_array || lut_length != 256 ||
-      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 10 ||
+      napi_get_typedarray_info(env, argv[4], &type, &state_length, &state_data, &buffer, &offset) != napi_ok || type != napi_float64_array || state_length < 11 ||
       napi_get_typedarray_info(env, argv[5], &type, &runs_length, &runs_data, &buffer, &offset) != napi_ok || type != napi_int32_array) {
-    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256, a Float64Array of 10 and an Int32Array");
+    napi_throw_type_error(env, NULL, "parseLines: expected an Int16Array of 256, a Float64Array of 11 and an Int32Array");
     return NULL;
   }
   const uint8_t *buf = buf_data, *contig = contig_data;
@@ -471,15 +471,23 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   }
   const size_t last = parser->count - 1;
   uint8_t **codes = parser->codes;
+  int no_room = 0;
   while (p < end && p < stop && row < parser->capacity) {
     /* CHROM: the current contig's name and a tab, or another contig's when there is room to note it. */
     size_t line_name = name;
     const uint8_t *line_contig = contig;
     if (name == 0 || p + name >= end || buf[p + name] != TAB || memcmp(buf + p, contig, name) != 0) {
-      if ((run_count + 1) * RUN_NUMBERS > runs_length) break;
+      if ((run_count + 1) * RUN_NUMBERS > runs_length) {
+        no_room = 1;
+        break;
+      }
       size_t e = p;
       while (e < end && e - p <= MAX_NAME && buf[e] >= 0x20 && buf[e] <= 0x7e) e++;
-      if (e == p || e - p > MAX_NAME || e >= end || buf[e] != TAB || names_used + (e - p) + 1 > names_length) break;
+      if (e == p || e - p > MAX_NAME || e >= end || buf[e] != TAB) break;
+      if (names_used + (e - p) + 1 > names_length) {
+        no_room = 1;
+        break;
+      }
       line_name = e - p;
       line_contig = buf + p;
     }
@@ -548,6 +556,7 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   state[7] = (double)run_count;
   state[8] = (double)names_used;
   state[9] = (double)run_start;
+  state[10] = no_room;
   return NULL;
 }
 

@@ -33,7 +33,8 @@ export interface Binding {
    * line, `state[1]` (end) or `state[2]` (stop). `state`: p, end, stop, row, last POS, the contig
    * name's length in `contig`, allow unsorted (0 or 1), then the runs in `runs`, the name bytes in
    * `names` and the open run's first row; p, row, last POS, the name's length and the last three
-   * are updated (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
+   * are updated, and `state[10]` set to 1 when it stopped for want of room in `runs` or `names`
+   * (worker/parse-chunk.ts). A line may start another contig, whose name is 1 to 1,024
    * bytes of printable ASCII, while `runs` and `names` have room: the open run (the last) is
    * closed, and the new one added as the parse's loop adds it (`RUN_NUMBERS` numbers, its name's
    * bytes and a tab after the others; worker/messages.ts `ContigRuns`).

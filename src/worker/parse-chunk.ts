@@ -20,9 +20,7 @@ const MAX_POS = 2147483647;
 
 /** Rows the hot loop reads when the binding's stopped at once (lines it does not take, such as those of long alleles), before it tries the binding's again. */
 const OWN_LOOP_ROWS = 64;
-/** Contig runs the binding's loop may start in one call, and bytes of their names (see `Binding.parseLines`). */
-const NATIVE_RUNS = 1024;
-const NATIVE_NAME_BYTES = 64 * NATIVE_RUNS;
+
 /** Bytes read from the file at a time by one worker. */
 const READ_BLOCK = 2 << 20;
 /** The worker's read buffer, reused by every task it runs (grown for a line longer than it). */
@@ -334,7 +332,7 @@ export class ChunkParser {
 
   /** The binding's parser of this chunk's columns (src/native.ts `parseLines`), when there is one. */
   private readonly native: object | undefined;
-  private readonly nativeState = new Float64Array(10);
+  private readonly nativeState = new Float64Array(11);
   /** The row before which the hot loop reads, not the binding's (see `parse`). */
   private ownLoopUntil = 0;
 
@@ -343,42 +341,44 @@ export class ChunkParser {
    * The binding closes and starts runs itself, in `runNumbers` and `nameBytes`, as `closeRun` and
    * `startRun` do: with no call back here per run, whose names and numbers took a worker longer
    * than the binding its lines for 100,000 contigs of 4 sites (and their functions some 25 ms to
-   * compile, in each worker). When only some contigs are kept, this loop starts every run: the
-   * binding is given no room for one.
+   * compile, in each worker). When it stops for want of room, the lists grow (twofold) and it goes
+   * on: they hold the runs there are, not room for many (a seed-shaped chunk has one). When only
+   * some contigs are kept, this loop starts every run: the binding is given no room for one.
    */
   private nativeLines(parser: object, buf: Uint8Array, p: number, end: number, stop: number): number {
     const { loop, nativeState: state, runNumbers } = this;
-    const runs = this.runCount;
-    if (!this.keep) {
-      runNumbers.reserve(RUN_NUMBERS * NATIVE_RUNS);
-      this.reserveNames(NATIVE_NAME_BYTES);
-    }
-    state[0] = p;
     state[1] = end;
     state[2] = stop;
-    state[3] = loop.row;
-    state[4] = loop.lastPos;
-    state[5] = Math.max(0, this.contigLength);
     state[6] = this.task.allowUnsorted ? 1 : 0;
-    state[7] = runs;
-    state[8] = this.nameLength;
-    state[9] = this.runStart;
-    const room = this.keep ? runNumbers.values.subarray(0, runNumbers.length) : runNumbers.values;
-    (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state, room, this.nameBytes);
-    // As small integers (the binding keeps offsets and rows below 2^31): a number read from a
-    // Float64Array is a heap number to the functions it is passed to, and code compiled for
-    // small integers was thrown away and compiled again at the first one, in every worker.
-    const count = (state[7] as number) | 0;
-    if (count !== runs) {
-      runNumbers.length = RUN_NUMBERS * count;
-      this.nameLength = (state[8] as number) | 0;
-      this.run = count - 1;
-      this.runStart = (state[9] as number) | 0;
-      this.openRunName();
+    for (;;) {
+      const runs = this.runCount;
+      state[0] = p;
+      state[3] = loop.row;
+      state[4] = loop.lastPos;
+      state[5] = Math.max(0, this.contigLength);
+      state[7] = runs;
+      state[8] = this.nameLength;
+      state[9] = this.runStart;
+      const room = this.keep ? runNumbers.values.subarray(0, runNumbers.length) : runNumbers.values;
+      (nativeParse as NonNullable<typeof nativeParse>).parseLines(parser, buf, this.contigBytes, this.lut, state, room, this.nameBytes);
+      // As small integers (the binding keeps offsets and rows below 2^31): a number read from a
+      // Float64Array is a heap number to the functions it is passed to, and code compiled for
+      // small integers was thrown away and compiled again at the first one, in every worker.
+      const count = (state[7] as number) | 0;
+      if (count !== runs) {
+        runNumbers.length = RUN_NUMBERS * count;
+        this.nameLength = (state[8] as number) | 0;
+        this.run = count - 1;
+        this.runStart = (state[9] as number) | 0;
+        this.openRunName();
+      }
+      loop.row = (state[3] as number) | 0;
+      loop.lastPos = (state[4] as number) | 0;
+      p = (state[0] as number) | 0;
+      if (state[10] !== 1 || this.keep) return p;
+      runNumbers.reserve(RUN_NUMBERS * Math.max(64, count));
+      this.reserveNames(Math.max(4096, this.nameLength) + 1025);
     }
-    loop.row = (state[3] as number) | 0;
-    loop.lastPos = (state[4] as number) | 0;
-    return (state[0] as number) | 0;
   }
 
   /** Runs so far. */
