@@ -151,43 +151,6 @@ describe('task groups of small contigs', () => {
     });
   }
 
-  it('writes run behind the consumer: one at a time, in order, each slot lent again only once its bytes are written', async () => {
-    // A sink that takes its time and reads the bytes only when the write ends: a slot lent to
-    // another task before then would show as other bytes. Ranges of 64 rows: many writes.
-    const slow = (failAt = Infinity) => {
-      const parts: Buffer[] = [];
-      let inFlight = 0;
-      const state = { most: 0, writes: 0, committed: false, aborted: false, bytes: () => Buffer.concat(parts) };
-      const sink: OutputSink = {
-        write: async (bytes) => {
-          state.most = Math.max(state.most, ++inFlight);
-          const n = ++state.writes;
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          inFlight--;
-          if (n === failAt) throw new Error(`write ${n} failed`);
-          parts.push(Buffer.from(bytes));
-        },
-        commit: async () => void (state.committed = true),
-        abort: async () => void (state.aborted = true),
-      };
-      return { sink, state };
-    };
-    const conversion = () => haplotypeConversion(() => [...matrix.pairs], { chunkRows: 64 });
-    const expected = memorySink();
-    await drive(memorySource(matrix.layout), conversion(), { pool: matrix.pool, sink: expected });
-    const { sink, state } = slow();
-    await drive(memorySource(matrix.layout), conversion(), { pool: matrix.pool, sink });
-    assert.ok(state.writes > 20, `${state.writes} writes`);
-    assert.equal(state.most, 1, 'one write at a time');
-    assert.ok(state.committed);
-    assert.ok(state.bytes().equals(expected.bytes()), 'the same bytes, in order');
-    // A failed write fails the run, after the writes before it, and the output is aborted.
-    const failing = slow(5);
-    await assert.rejects(drive(memorySource(matrix.layout), conversion(), { pool: matrix.pool, sink: failing.sink }), /write 5 failed/);
-    assert.deepEqual([failing.state.committed, failing.state.aborted, failing.state.most], [false, true, 1]);
-    assert.ok(expected.bytes().subarray(0, failing.state.bytes().length).equals(failing.state.bytes()), 'the writes before it, as they were');
-  });
-
   it('statistics: the same counts per contig as one task per range (kept counts: no spans)', async () => {
     const [spans, grouped, single] = await modes(() => statsConversion(() => [...matrix.pairs], { chunkRows: 1024 }), false);
     assert.equal(spans.spans, 0);

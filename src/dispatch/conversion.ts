@@ -100,9 +100,7 @@ export interface Conversion<T extends WorkerTask = WorkerTask> {
   /**
    * A contig's ranges are all collected; its layout is still valid. Bytes it returns are written
    * then (after the bytes of its ranges: for a conversion whose tasks write none, as `stats`, in
-   * contig order). It writes nothing to the output itself, unless its contig is one of
-   * `inContigDone`: the driver's writes run behind it (dispatch/drive.ts `writeBehind`), and the
-   * bytes of the ranges before it may still be on their way.
+   * contig order).
    */
   contigDone?(unit: ContigUnit): Promise<Uint8Array | undefined | void> | Uint8Array | undefined | void;
   /**

@@ -11,9 +11,7 @@
 //              turn holds a slot), at most `concurrency` of them running, the first failure
 //              cancelling the rest and reported;
 //   sink       results consumed in genome order: encoded bytes written to the output, other
-//              results handed to the conversion; the sink commits at the end, or aborts. A write
-//              runs behind the consumer (`writeBehind`): while one is in flight the next results
-//              are consumed and more tasks launched, and the write after it waits for it.
+//              results handed to the conversion; the sink commits at the end, or aborts.
 //
 //   spans      on a loaded matrix, runs of small contigs (one batch each, one column set) go as one
 //              group made from the layout's numbers (conversion.ts `ContigSpan`), for a conversion
@@ -102,13 +100,11 @@ interface Flight {
 /** Runs `conversion` over every contig of `source` (see the top of this file). */
 export async function drive<T extends WorkerTask>(source: ContigSource, conversion: Conversion<T>, options: DriveOptions): Promise<void> {
   const { pool, sink } = options;
-  const run = new Run(conversion, options);
   try {
     options.signal?.throwIfAborted();
-    await run.run(transformUnits(source, options.transform));
+    await new Run(conversion, options).run(transformUnits(source, options.transform));
     if (sink) await sink.commit();
   } catch (error) {
-    await run.written().catch(() => undefined);
     if (sink) await sink.abort();
     throw error;
   } finally {
@@ -123,8 +119,6 @@ class Run<T extends WorkerTask> {
   private replyBytes = FIRST_SLOT_BYTES;
   private begun = false;
   private spanLimits: SpanLimits | undefined;
-  /** The sink's write in flight, if any (see `writeBehind`). */
-  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly conversion: Conversion<T>,
@@ -141,35 +135,10 @@ class Run<T extends WorkerTask> {
     });
     for await (const flight of flights) await this.consume(flight);
     if (!this.begun) await this.write(await this.conversion.begin?.(undefined));
-    await this.written();
     const last = await this.conversion.end?.();
     if (last === undefined || last instanceof Uint8Array) await this.write(last);
     else for (const bytes of last) await this.write(bytes);
-    if (this.options.bgzf) await this.writeBehind(BGZF_EOF);
-    await this.written();
-  }
-
-  /** Resolves when every write has reached the sink; rejects with a failed write's error. */
-  async written(): Promise<void> {
-    await this.writing;
-  }
-
-  /**
-   * Writes `bytes` to the sink once the write in flight is done, without waiting for this one:
-   * the consumer goes on (results consumed, tasks launched) while the bytes are written, and the
-   * sink still sees one write after the other, in order. `done` runs once they are written (an
-   * output slot given back for another task). A failed write fails the next call, or `written`.
-   * On this machine a write of a span's 0.6 MB took 0.4-2.7 ms, in which the window launched
-   * nothing: for 100,000 small contigs, 49 writes held the conversion some 50 ms.
-   */
-  private async writeBehind(bytes: Uint8Array, done?: () => void): Promise<void> {
-    const { sink } = this.options;
-    if (!sink) return done?.();
-    await this.writing;
-    const writing = sink.write(bytes);
-    this.writing = done ? writing.then(done) : writing;
-    // Kept for the next write or `written`, which report it; not an unhandled rejection meanwhile.
-    this.writing.catch(() => undefined);
+    if (this.options.bgzf && this.options.sink) await this.options.sink.write(BGZF_EOF);
   }
 
   /**
@@ -192,7 +161,6 @@ class Run<T extends WorkerTask> {
         if (this.conversion.spanDone) {
           // Done on the main thread, after every task before it is consumed, as a contig in `contigDone`.
           yield DRAIN;
-          await this.written();
           await this.conversion.spanDone(unit);
           this.options.onRange?.(unit.rows, unit.count);
         } else yield this.launchSpan(unit);
@@ -208,7 +176,6 @@ class Run<T extends WorkerTask> {
         group = [];
         groupRows = 0;
         if (this.conversion.task) yield DRAIN;
-        await this.written();
         await this.contigDone(unit);
         this.options.onRange?.(unit.contig.sites, 1);
         continue;
@@ -323,11 +290,9 @@ class Run<T extends WorkerTask> {
 
   /** Consumes a done task or group, in genome order: its bytes to the sink, its results to the conversion. */
   private async consume(flight: Flight): Promise<void> {
-    const { results, bytes, span, slot } = flight;
-    // BGZF already, when asked for: the worker compressed it. The slot is lent again once its bytes are written.
-    const release = slot && ((): void => void this.slots.push(slot));
-    if (bytes && bytes.length > 0) await this.writeBehind(bytes, release);
-    else release?.();
+    const { results, bytes, span } = flight;
+    if (bytes && bytes.length > 0) await this.options.sink?.write(bytes); // BGZF already, when asked for: the worker compressed it
+    if (flight.slot) this.slots.push(flight.slot);
     if (span) {
       this.conversion.collectSpan?.(results as ResultOf<T>[], span);
       this.options.onRange?.(span.rows, span.count);
@@ -358,9 +323,10 @@ class Run<T extends WorkerTask> {
 
   /** Writes bytes to the sink, as BGZF blocks compressed in a worker when asked for. */
   private async write(bytes: Uint8Array | undefined): Promise<void> {
-    if (!this.options.sink || !bytes || bytes.length === 0) return;
+    const { sink } = this.options;
+    if (!sink || !bytes || bytes.length === 0) return;
     if (this.options.bgzf) bytes = (await this.options.pool.run({ kind: 'bgzf', bytes, level: this.options.level }, this.options.signal)).bytes;
-    await this.writeBehind(bytes);
+    await sink.write(bytes);
   }
 
   /**
