@@ -169,7 +169,7 @@ describe('grouping contig runs', () => {
       names,
     );
     assert.equal(result.runs.names, names.join('\t'), 'one string, each name where its numbers say');
-    assert.deepEqual(runNames(result.runs), names);
+    assert.deepEqual(runNames(result.runs.names), names);
     assert.deepEqual(
       names.map((_, k) => result.runs.numbers[RUN_NUMBERS * k + 4]),
       names.map((name) => stringHash(name)),

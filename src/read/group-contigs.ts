@@ -6,7 +6,7 @@ import { stringBytes, type ContigNames, type NameBytes } from '../layout/contig-
 import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
 import { stringHash } from '../layout/name-hash.js';
-import { RUN_NUMBERS, runName, type ContigRuns, type PlaceTask } from '../worker/messages.js';
+import { RUN_NUMBERS, runName, runNames, type ContigRuns, type PlaceTask } from '../worker/messages.js';
 import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
 
 /** Rows `[src, src + rows)` of the parse regions holding one run of `contig`. */
@@ -366,7 +366,7 @@ class PlacedNames implements ContigNames {
   /** Each chunk's names split at once (one call a chunk, not a slice per name), each contig's taken from its chunk's. */
   strings(): string[] {
     if (!this.madeStrings) {
-      const runs = this.texts.map((text) => text.split('\t'));
+      const runs = this.texts.map(runNames);
       this.madeStrings = pickNames(runs, this.chunk, this.run);
     }
     return this.madeStrings;

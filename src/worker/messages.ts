@@ -97,9 +97,9 @@ export function runCount(runs: ContigRuns): number {
   return runs.numbers.length / RUN_NUMBERS;
 }
 
-/** The runs' contig names, in order: one split of `names`, each name a string of its own. */
-export function runNames(runs: ContigRuns): string[] {
-  return runs.numbers.length === 0 ? [] : runs.names.split('\t');
+/** The contig names in a `ContigRuns.names`, in order: one split, each name a string of its own (a name is never empty). */
+export function runNames(names: string): string[] {
+  return names === '' ? [] : names.split('\t');
 }
 
 /** The contig name of run `k`. */

@@ -40,8 +40,6 @@ export interface TaskGroup {
   sets: Float64Array;
   /** The tasks' contig names, one after the other (none for a task without a batch). */
   names: string;
-  /** Characters after each name in `names` (a span's names as a text load keeps them: a tab after each; see `withRanges`). */
-  nameGap?: number;
   /**
    * A span's tasks as a reference instead (`spanGroup`): batches `[first, first + count)` of the
    * layout's span table, each one contig, whole, over the group's one column set. The worker makes
@@ -69,12 +67,9 @@ export interface TaskGroup {
 /** Numbers per task in `TaskGroup.ranges`. */
 export const RANGE_NUMBERS = 7;
 
-/** `length` zeros in shared memory, which a message passes without a copy. */
-const sharedNumbers = sharedFloat64;
-
-/** `numbers` in shared memory. */
+/** `numbers` in shared memory, which a message passes without a copy. */
 function sharedCopyOf(numbers: readonly number[]): Float64Array {
-  const shared = sharedNumbers(numbers.length);
+  const shared = sharedFloat64(numbers.length);
   shared.set(numbers);
   return shared;
 }
@@ -88,7 +83,7 @@ const RANGE_FIELDS = new Set(['batch', 'contig', 'from', 'to']);
  * `joined`: a group run by its kernel's joined form.
  */
 export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joined'): TaskGroup {
-  const ranges = sharedNumbers(RANGE_NUMBERS * tasks.length);
+  const ranges = sharedFloat64(RANGE_NUMBERS * tasks.length);
   const sets: number[] = [];
   const names: string[] = [];
   const own: (Record<string, unknown> | 0)[] = [];
@@ -113,7 +108,7 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
     }
     setRange(ranges, at, set, batch.contig, batch.rows, batch.row ?? 0, task.from, task.to, task.contig.length);
     names.push(task.contig);
-    own.push(ownFields(task as unknown as Record<string, unknown>, common, (key, value) => (((ownNumbers ??= {})[key] ??= sharedNumbers(tasks.length).fill(NaN))[k] = value)));
+    own.push(ownFields(task as unknown as Record<string, unknown>, common, (key, value) => (((ownNumbers ??= {})[key] ??= sharedFloat64(tasks.length).fill(NaN))[k] = value)));
     if (batch.check) (checks ??= new Array<BatchCheck | 0>(tasks.length).fill(0))[k] = batch.check;
   }
   const group: TaskGroup = { kind: 'group', common, ranges, sets: sharedCopyOf(sets), names: names.join('') };
@@ -158,7 +153,7 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
 
 /** The `ranges` and `names` of a span's tasks, as `taskGroup` makes them (a loop of its own, compiled alone). */
 function spanTasks(table: BatchTable, contigs: readonly string[], first: number, count: number): Pick<TaskGroup, 'ranges' | 'names'> {
-  const ranges = sharedNumbers(RANGE_NUMBERS * count);
+  const ranges = sharedFloat64(RANGE_NUMBERS * count);
   const names = new Array<string>(count);
   for (let k = 0; k < count; k++) {
     const b = first + k;
@@ -175,56 +170,43 @@ const NO_RANGES = new Float64Array(0);
 
 /**
  * `group` with its `ranges` and `names`: a span's made from the layout's span table (in the
- * worker: `spanGroup`), set on the message itself; any other group as it came. A span's ranges
- * are in the worker's scratch, which the next span's reuse: a worker runs one message at a time,
- * and a new array per span was 114 KB of new memory each, which brought the worker's collections
- * sooner.
+ * worker: `spanGroup`), set on the message itself; any other group as it came. Only a joined
+ * span whose kernel's span form does not take it comes here (no binding, or alleles the binding
+ * does not write), and the first contig of one that does (`tableSpanRows`).
  */
 export function withRanges(group: TaskGroup): TaskGroup {
   const { span } = group;
   if (!span) return group;
   const { table, first, count } = span;
-  if (rangeScratch.length < RANGE_NUMBERS * count) rangeScratch = new Float64Array(Math.max(RANGE_NUMBERS * count, 2 * rangeScratch.length));
-  const ranges = rangeScratch.subarray(0, RANGE_NUMBERS * count);
-  const names = spanRanges(table, first, ranges);
+  const ranges = new Float64Array(RANGE_NUMBERS * count);
+  group.names = spanNames(table, first, ranges, spanRanges(table, first, ranges));
   group.ranges = ranges;
   group.span = undefined;
-  // A text load's names, one after the other with a tab between (layout/contig-names.ts): read as they are.
-  if (table.ascii && names.adjacent && count > 0) {
-    group.names = Buffer.from(table.names.buffer, table.names.byteOffset, table.names.byteLength).toString('latin1', names.from, names.to + 1);
-    group.nameGap = 1;
-  } else group.names = spanNames(table, first, ranges, names);
   return group;
 }
-
-/** The worker's scratch for a span's `ranges` (see `withRanges`). */
-let rangeScratch = new Float64Array(RANGE_NUMBERS * 64);
 
 /**
  * Fills a span's `ranges` (`RANGE_NUMBERS` a contig) from its table; returns the bytes its names
  * span in the table's (from the first one's first to the last one's end, whatever their order).
  * A loop of its own, compiled alone.
  */
-function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { from: number; to: number; bytes: number; adjacent: boolean } {
+function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { from: number; to: number; bytes: number } {
   const { contig, rows, row, nameStart, nameLength } = table;
   let from = Infinity;
   let to = 0;
   let bytes = 0;
-  // Whether each name starts one byte after the one before ends.
-  let adjacent = true;
   for (let k = 0, count = ranges.length / RANGE_NUMBERS; k < count; k++) {
     const b = first + k;
     const c = contig[b] as number;
     const start = nameStart[c] as number;
     const length = nameLength[c] as number;
-    if (k > 0 && start !== to + 1) adjacent = false;
     from = Math.min(from, start);
     to = Math.max(to, start + length);
     bytes += length;
     // The name's length in characters: its bytes for an ASCII name (others: `spanNames`).
     setRange(ranges, RANGE_NUMBERS * k, 0, c, rows[b] as number, row[b] as number, 0, rows[b] as number, length);
   }
-  return { from, to, bytes, adjacent };
+  return { from, to, bytes };
 }
 
 /**
@@ -233,7 +215,7 @@ function spanRanges(table: SpanTable, first: number, ranges: Float64Array): { fr
  * bytes (a text load's: one after the other, a tab between) are read as one string, and each
  * taken from it.
  */
-function spanNames(table: SpanTable, first: number, ranges: Float64Array, span: { from: number; to: number; bytes: number; adjacent: boolean }): string {
+function spanNames(table: SpanTable, first: number, ranges: Float64Array, span: { from: number; to: number; bytes: number }): string {
   const { contig, names, nameStart, ascii } = table;
   const count = ranges.length / RANGE_NUMBERS;
   const text = Buffer.from(names.buffer, names.byteOffset, names.byteLength);
@@ -404,7 +386,7 @@ export function spanRows(group: TaskGroup): SpanRows<WorkerTask> | undefined {
   if ((ranges[0] as number) < 0) return undefined;
   const numbers = new Float64Array(4 * count);
   const names = Buffer.from(group.names, 'utf8');
-  const rows = spanNumbers(ranges, group.names, group.nameGap ?? 0, names.length === group.names.length, numbers);
+  const rows = spanNumbers(ranges, group.names, names.length === group.names.length, numbers);
   if (rows < 0) return undefined;
   const head = new RestoredTask(group.common, group.names.slice(0, ranges[6] as number), ranges[4] as number, ranges[5] as number, restoringOf(group), 0) as unknown as RangeTaskFields & WorkerTask;
   return { head, views: batchViews(head, head.batch, head.from, Math.max(head.to, head.from + rows)), numbers, names };
@@ -454,7 +436,7 @@ function tableNumbers(table: SpanTable, first: number, numbers: Float64Array): n
  * column set or before the first one's rows. A function of its own, so that V8 compiles its loop
  * alone: compiled mid-loop inside `spanRows`, the code was thrown away at the calls after the loop.
  */
-function spanNumbers(ranges: Float64Array, names: string, gap: number, ascii: boolean, numbers: Float64Array): number {
+function spanNumbers(ranges: Float64Array, names: string, ascii: boolean, numbers: Float64Array): number {
   const set = ranges[0] as number;
   const start = (ranges[3] as number) + (ranges[4] as number);
   let rows = 0;
@@ -472,8 +454,8 @@ function spanNumbers(ranges: Float64Array, names: string, gap: number, ascii: bo
     numbers[i + 2] = offset;
     numbers[i + 3] = bytes;
     rows = Math.max(rows, (numbers[i] as number) + (numbers[i + 1] as number));
-    name += length + gap;
-    offset += bytes + gap;
+    name += length;
+    offset += bytes;
   }
   return rows;
 }
@@ -482,7 +464,6 @@ function spanNumbers(ranges: Float64Array, names: string, gap: number, ascii: bo
 export function restoreTasks(message: TaskGroup): RestoredGroup {
   const group = withRanges(message);
   const { ranges, names, own, common, checks, ownNumbers } = group;
-  const gap = group.nameGap ?? 0;
   const restoring = restoringOf(group);
   const tasks = new Array<WorkerTask>(ranges.length / RANGE_NUMBERS);
   let name = 0;
@@ -493,8 +474,7 @@ export function restoreTasks(message: TaskGroup): RestoredGroup {
       tasks[k] = fields as unknown as WorkerTask;
       continue;
     }
-    const contig = names.slice(name, name + (ranges[at + 6] as number));
-    name += (ranges[at + 6] as number) + gap;
+    const contig = names.slice(name, (name += ranges[at + 6] as number));
     const task = new RestoredTask(common, contig, ranges[at + 4] as number, ranges[at + 5] as number, restoring, k);
     if (ownNumbers) {
       for (const key in ownNumbers) {
@@ -581,7 +561,7 @@ export function groupResult(reply: GroupReply): GroupResult {
 export async function runTaskGroup(group: TaskGroup, run: (task: WorkerTask, rows?: SharedRows) => unknown): Promise<GroupReply> {
   const { tasks, shared } = restoreTasks(group);
   const results: unknown[] = [];
-  const numbers = sharedNumbers(REPLY_NUMBERS * tasks.length);
+  const numbers = sharedFloat64(REPLY_NUMBERS * tasks.length);
   let data: unknown[] | undefined;
   let out: Uint8Array = new Uint8Array(0);
   let length = 0;
