@@ -3,7 +3,7 @@
 // through the built CLI and through the library. Deletions as indels: vcf-deletions.test.ts.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -106,6 +106,24 @@ describe('vcf and stats: errors', () => {
     assert.equal(run.status, 1);
     assert.equal(run.stderr, `genomatrix: ${matrix}: contig name 'chr 1' cannot be a VCF contig ID (VCF 4.3, 1.4.7: ASCII letters, digits and !#$%&*+./:;=?@^_|~-, not starting with * or =)\n`);
     assert.deepEqual(readdirSync(scratch.dir), ['space.tsv']);
+  });
+
+  it('contig IDs: * and = anywhere but first, ASCII only (the names checked byte by byte)', () => {
+    for (const [name, ok] of [['*chr', false], ['=chr', false], ['chr\u00c4', false], ['', false], ['HLA-A*01:01=x', true], ['~!#$%&+./:;?@^_|-', true]] as const) {
+      const matrix = join(scratch.dir, 'names.tsv');
+      writeFileSync(matrix, `CHROM\tPOS\tREF\ta\tb\nchr1\t3\tA\tA\tC\n${name}\t5\tA\tA\tC\n`);
+      const out = join(scratch.dir, 'names.vcf');
+      const run = runCli(['vcf', matrix, '-o', out, '-q']);
+      if (ok) {
+        assert.equal(run.status, 0, run.stderr);
+        assert.ok(readFileSync(out, 'utf8').includes(`\n##contig=<ID=chr1,length=3>\n##contig=<ID=${name},length=5>\n`), name);
+      } else {
+        assert.equal(run.status, 1, name);
+        // An empty name is the matrix's error: a line must name its contig.
+        if (name !== '') assert.equal(run.stderr, `genomatrix: ${matrix}: contig name '${name}' cannot be a VCF contig ID (VCF 4.3, 1.4.7: ASCII letters, digits and !#$%&*+./:;=?@^_|~-, not starting with * or =)\n`);
+        assert.ok(!existsSync(out));
+      }
+    }
   });
 
   for (const command of ['vcf', 'stats']) {

@@ -11,6 +11,7 @@ import { DEFAULT_CHUNK_ROWS, rangeColumns, type Conversion } from '../dispatch/c
 import { drive } from '../dispatch/drive.js';
 import { GenomatrixError, UsageError } from '../errors.js';
 import { batchTable, contigEnd, positionsAt } from '../layout/batch-table.js';
+import { nameBytes, stringBytes, type NameBytes } from '../layout/contig-names.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
 import type { Matrix } from '../matrix.js';
 import { fastaIndex, readFai } from '../read/fasta-index.js';
@@ -73,9 +74,6 @@ export interface VcfSummary {
   starRuns: number;
 }
 
-/** A contig name VCF 4.3 accepts as a `##contig` ID (section 1.4.7), which 4.2 readers accept too. */
-const CONTIG_ID = /^[0-9A-Za-z!#$%&+./:;?@^_|~-][0-9A-Za-z!#$%&*+./:;=?@^_|~-]*$/;
-
 /**
  * The meta lines and the `#CHROM` line; a contig's length is its length in the reference index,
  * else its largest POS in the matrix. `meta` lines follow `##source`. The `##contig` lines come
@@ -88,36 +86,33 @@ export function vcfHeader(
   altDeclarations: readonly string[] = [],
   meta: readonly string[] = [],
 ): string {
-  return vcfHeaderBytes(contigs, samples, altDeclarations, meta).toString('utf8');
+  return vcfHeaderBytes(headerContigsOf(contigs), samples, altDeclarations, meta).toString('utf8');
 }
 
 /**
- * `vcfHeader` as UTF-8 bytes. The `##contig` lines are written straight into the bytes, no string
- * per line: 100,000 contigs' lines as strings, joined, then encoded, took the main thread 250 ms
- * (most of it collecting them) while the workers waited for the first task.
+ * `vcfHeader` as UTF-8 bytes, the `##contig` lines written from the names' bytes, with no string
+ * or object per contig: for 100,000 contigs, their names made strings, then written one by one,
+ * took the main thread 60 ms while the workers waited for the first task.
  */
-export function vcfHeaderBytes(
-  contigs: readonly { name: string; length: number }[],
-  samples: readonly { name: string }[],
-  altDeclarations: readonly string[] = [],
-  meta: readonly string[] = [],
-): Buffer {
+export function vcfHeaderBytes(contigs: HeaderContigs, samples: readonly { name: string }[], altDeclarations: readonly string[] = [], meta: readonly string[] = []): Buffer {
   const head = ['##fileformat=VCFv4.2', '##FILTER=<ID=PASS,Description="All filters passed">', `##source=genomatrix ${VERSION}`, ...meta, ...altDeclarations, '##FORMAT=<ID=GT,Number=1,Type=String,Description="Phased genotype">', ''].join('\n');
   const columns = ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO'];
   if (samples.length > 0) columns.push('FORMAT');
   for (let s = 0; s < samples.length; s++) columns.push((samples[s] as { name: string }).name);
   const tail = `${columns.join('\t')}\n`;
-  // `##contig=<ID=` name `,length=` digits `>\n`: a name's bytes at most 3 a character.
-  let size = Buffer.byteLength(head) + Buffer.byteLength(tail);
-  for (let c = 0; c < contigs.length; c++) size += CONTIG_LINE_BYTES + 3 * (contigs[c] as VcfContig).name.length;
+  const { order, lengths } = contigs;
+  const { names, start, length: nameLength } = contigs.names;
+  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + CONTIG_LINE_BYTES * order.length;
+  for (let k = 0; k < order.length; k++) size += nameLength[order[k] as number] as number;
   const out = Buffer.allocUnsafe(size);
   let at = out.write(head, 0, 'utf8');
-  for (let c = 0; c < contigs.length; c++) {
-    const { name, length } = contigs[c] as VcfContig;
-    at += CONTIG_OPEN.copy(out, at);
-    at += out.write(name, at, 'utf8');
-    at += CONTIG_LENGTH.copy(out, at);
-    at = writeDecimal(out, at, length);
+  for (let k = 0; k < order.length; k++) {
+    // Byte by byte: `Buffer.copy` is a call into C++ each time, twice a contig.
+    for (let i = 0; i < CONTIG_OPEN.length; i++) out[at++] = CONTIG_OPEN[i] as number;
+    const c = order[k] as number;
+    for (let i = start[c] as number, end = i + (nameLength[c] as number); i < end; i++) out[at++] = names[i] as number;
+    for (let i = 0; i < CONTIG_LENGTH.length; i++) out[at++] = CONTIG_LENGTH[i] as number;
+    at = writeDecimal(out, at, lengths[k] as number);
     out[at++] = 0x3e; // >
     out[at++] = 0x0a;
   }
@@ -129,6 +124,37 @@ const CONTIG_OPEN = Buffer.from('##contig=<ID=');
 const CONTIG_LENGTH = Buffer.from(',length=');
 /** Bytes of a `##contig` line but its name's: the fixed text, a length of up to 24 characters (as JavaScript prints any number), `>` and the line end. */
 const CONTIG_LINE_BYTES = CONTIG_OPEN.length + CONTIG_LENGTH.length + 24 + 2;
+
+/**
+ * The contigs of a VCF header as numbers: the `k`th is contig `order[k]` of `names` (a loaded
+ * matrix's: layout/contig-names.ts, whose contigs a region selection may leave out), `lengths[k]`
+ * bases long.
+ */
+export interface HeaderContigs {
+  names: NameBytes;
+  order: Int32Array;
+  lengths: Float64Array;
+}
+
+/** Contigs listed by name and length as `HeaderContigs` (which come as they are). */
+export function headerContigsOf(contigs: readonly VcfContig[] | HeaderContigs): HeaderContigs {
+  if (!Array.isArray(contigs)) return contigs as HeaderContigs;
+  const list = contigs as readonly VcfContig[];
+  const order = new Int32Array(list.length);
+  const lengths = new Float64Array(list.length);
+  for (let k = 0; k < list.length; k++) {
+    order[k] = k;
+    lengths[k] = (list[k] as VcfContig).length;
+  }
+  return { names: stringBytes(list.map((contig) => contig.name)), order, lengths };
+}
+
+/** The name of the `k`th contig of `contigs`. */
+function headerName({ names, order }: HeaderContigs, k: number): string {
+  const c = order[k] as number;
+  const start = names.start[c] as number;
+  return Buffer.from(names.names.buffer, names.names.byteOffset, names.names.byteLength).toString('utf8', start, start + (names.length[c] as number));
+}
 
 /**
  * `##genomatrixCommand=<command>; Date=<date>`, as bcftools writes `##bcftools_viewCommand`: the
@@ -174,7 +200,7 @@ export type VcfConversionOptions = Pick<VcfOptions, 'chunkRows' | 'deletions' | 
 export function vcfConversion(
   source: string,
   pairsOf: (samples: readonly string[]) => HaplotypePair[],
-  header: { contigs: readonly VcfContig[]; alleles: readonly string[] },
+  header: { contigs: readonly VcfContig[] | HeaderContigs; alleles: readonly string[] },
   options: VcfConversionOptions,
 ): VcfConversion {
   const deletions = options.deletions ?? VcfDeletions.indel;
@@ -205,12 +231,11 @@ export function vcfConversion(
       conversion.haploid = chosen.filter((sample) => !sample.pair).map((sample) => sample.name);
       const sampleNames = chosen.map((sample) => sample.name);
       reference = options.fastaRef === undefined ? undefined : await fastaIndex(options.fastaRef);
-      const contigs = headerContigs(source, header.contigs, reference, options);
       const meta = [
         ...(options.command === undefined ? [] : [commandLine(options.command)]),
         ...(options.fastaRef !== undefined ? [`##reference=file://${resolve(options.fastaRef)}`] : options.fai !== undefined ? [`##reference=file://${resolve(options.fai.replace(/\.fai$/, ''))}`] : []),
       ];
-      return vcfHeaderBytes(contigs, sampleNames.map((name) => ({ name })), tables.altDeclarations, meta);
+      return vcfHeaderBytes(headerContigs(source, headerContigsOf(header.contigs), reference, options), sampleNames.map((name) => ({ name })), tables.altDeclarations, meta);
     },
     task: (range) => {
       const task: VcfTask = {
@@ -259,32 +284,47 @@ export function vcfConversion(
  * The header's contigs: each name checked as a VCF contig ID; its length the reference index's
  * (`fastaRef`, else `fai`), which must cover the contig's largest POS, else that largest POS.
  */
-function headerContigs(
-  source: string,
-  contigs: readonly VcfContig[],
-  reference: Map<string, FastaContig> | undefined,
-  options: Pick<VcfOptions, 'fastaRef' | 'fai'>,
-): readonly VcfContig[] {
+function headerContigs(source: string, contigs: HeaderContigs, reference: Map<string, FastaContig> | undefined, options: Pick<VcfOptions, 'fastaRef' | 'fai'>): HeaderContigs {
+  checkContigIds(source, contigs);
   const lengths = reference ?? (options.fai === undefined ? undefined : readFai(options.fai, options.fai.replace(/\.fai$/, '')));
-  // Without an index the lengths are the matrix's: the contigs as they are, their names checked
-  // in a loop (100,000 contigs: no second object each).
-  if (!lengths) {
-    for (let c = 0; c < contigs.length; c++) checkContigId(source, (contigs[c] as VcfContig).name);
-    return contigs;
-  }
+  if (!lengths) return contigs;
   const indexName = options.fastaRef === undefined ? options.fai : existsSync(`${options.fastaRef}.fai`) ? `${options.fastaRef}.fai` : options.fastaRef;
-  return contigs.map(({ name, length: largest }) => {
-    checkContigId(source, name);
+  const indexed = new Float64Array(contigs.order.length);
+  for (let k = 0; k < indexed.length; k++) {
+    const name = headerName(contigs, k);
+    const largest = contigs.lengths[k] as number;
     const entry = lengths.get(name);
     if (!entry) throw new GenomatrixError(`${indexName}: no sequence named '${name}', a contig of ${source}`);
     if (entry.length < largest) throw new GenomatrixError(`${indexName}: sequence '${name}' has ${entry.length} bases, but ${source} has POS ${largest}`);
-    return { name, length: entry.length };
-  });
+    indexed[k] = entry.length;
+  }
+  return { ...contigs, lengths: indexed };
 }
 
-/** Refuses a contig name that cannot be a VCF contig ID. */
-function checkContigId(source: string, name: string): void {
-  if (!CONTIG_ID.test(name)) throw new GenomatrixError(`${source}: contig name '${name}' cannot be a VCF contig ID (VCF 4.3, 1.4.7: ASCII letters, digits and !#$%&*+./:;=?@^_|~-, not starting with * or =)`);
+/** Bytes a VCF 4.3 contig ID (section 1.4.7) may hold: 1 anywhere, 2 but not first (4.2 readers accept them too). */
+const CONTIG_ID_BYTES = (() => {
+  const bytes = new Uint8Array(256);
+  for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&+./:;?@^_|~-') bytes[c.charCodeAt(0)] = 1;
+  bytes['*'.charCodeAt(0)] = 2;
+  bytes['='.charCodeAt(0)] = 2;
+  return bytes;
+})();
+
+/** Refuses a contig name that cannot be a VCF contig ID, read from its bytes (no string per contig). */
+function checkContigIds(source: string, contigs: HeaderContigs): void {
+  const { order } = contigs;
+  const { names, start, length } = contigs.names;
+  for (let k = 0; k < order.length; k++) {
+    const c = order[k] as number;
+    const from = start[c] as number;
+    const end = from + (length[c] as number);
+    let ok = end > from && CONTIG_ID_BYTES[names[from] as number] === 1;
+    for (let i = from + 1; ok && i < end; i++) ok = CONTIG_ID_BYTES[names[i] as number] !== 0;
+    if (!ok) {
+      const name = headerName(contigs, k);
+      throw new GenomatrixError(`${source}: contig name '${name}' cannot be a VCF contig ID (VCF 4.3, 1.4.7: ASCII letters, digits and !#$%&*+./:;=?@^_|~-, not starting with * or =)`);
+    }
+  }
 }
 
 /**
@@ -318,13 +358,15 @@ export function vcfCompression(options: Pick<VcfOptions, 'bgzf' | 'output' | 'ou
 }
 
 /**
- * Each contig's name and length for its `##contig` line, from the batch table (a text load makes
- * no batch objects: layout/batch-table.ts): its whole length when a region selection cut it, else
- * its largest POS.
+ * Each contig's name and length for its `##contig` line, from the batch table and the names'
+ * bytes (a text load makes no batch objects, nor a string per name: layout/batch-table.ts,
+ * contig-names.ts): its whole length when a region selection cut it, else its largest POS.
  */
-function headerLengths(layout: MatrixLayout): { name: string; length: number }[] {
+function headerLengths(layout: MatrixLayout): HeaderContigs {
   const table = batchTable(layout);
-  const contigs: { name: string; length: number }[] = [];
+  const order = new Int32Array(table.length);
+  const lengths = new Float64Array(table.length);
+  let count = 0;
   for (let b = 0; b < table.length; ) {
     const end = contigEnd(table, b);
     const contig = table.contig[b] as number;
@@ -333,10 +375,11 @@ function headerLengths(layout: MatrixLayout): { name: string; length: number }[]
       const { pos, from, to } = positionsAt(layout, table, k);
       length = Math.max(length, maxPos(pos, from, to));
     }
-    contigs.push({ name: layout.contigs[contig] ?? '', length });
+    order[count] = contig;
+    lengths[count++] = length;
     b = end;
   }
-  return contigs;
+  return { names: nameBytes(layout), order: order.subarray(0, count), lengths: lengths.subarray(0, count) };
 }
 
 /** The largest POS of a contig's rows `pos[from, to)`: the length its `##contig` line gives without a reference index. */

@@ -7,7 +7,7 @@
 import { appendGroupBytes, encodedBytes, handBack } from './bgzf-task.js';
 import { rowRuns, type SharedRows, type SpanRows } from './shared-views.js';
 import type { BatchCheck } from '../layout/batch-check.js';
-import { batchTable, spanTable, type BatchTable, type ColumnSet, type SpanTable } from '../layout/batch-table.js';
+import { batchTable, spanTable, type ColumnSet, type SpanTable } from '../layout/batch-table.js';
 import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { batchViews, type BatchLayout, type BufferRef, type MatrixLayout } from '../layout/matrix-layout.js';
 import type { WorkerTask } from './kernels.js';
@@ -130,9 +130,10 @@ export function taskGroup(tasks: readonly WorkerTask[], mode?: 'single' | 'joine
  * the table itself (`spanRows`), and the worker makes of it the message `taskGroup` would make of
  * those tasks otherwise (`withRanges`). Such a span's kernel writes its contigs' lines at a cost
  * per row, and the main thread, which makes the spans, is what the workers wait for. A span of
- * tasks run one by one (the VCF's, any with BGZF output) is that message, made here: its kernel's
- * work per contig keeps the workers busy, and made there, its numbers and names took `vcf` of
- * 100,000 contigs 1.04x the time (8 pairs) while the main thread waited.
+ * tasks run one by one (the VCF's, any with BGZF output) is that message, made here from the same
+ * table (`tableRanges`): its kernel's work per contig keeps the workers busy, and made there, its
+ * numbers and names took `vcf` of 100,000 contigs 1.04x the time (8 pairs) while the main thread
+ * waited.
  */
 export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number, count: number, options: { joined: boolean; contigField?: string | undefined }): TaskGroup {
   const common = commonFields(head);
@@ -142,30 +143,19 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
   const table = batchTable(layout);
   const sets: number[] = [];
   pushColumnSet(sets, table.sets[table.set[first] as number] as ColumnSet);
-  const group: TaskGroup = options.joined
-    ? { kind: 'group', common, ranges: NO_RANGES, sets: sharedCopyOf(sets), names: '', span: { table: spanTable(layout), first, count } }
-    : { kind: 'group', common, ...spanTasks(table, layout.contigs, first, count), sets: sharedCopyOf(sets) };
+  const group: TaskGroup = { kind: 'group', common, ranges: NO_RANGES, sets: sharedCopyOf(sets), names: '' };
+  if (options.joined) group.span = { table: spanTable(layout), first, count };
+  else {
+    group.ranges = sharedFloat64(RANGE_NUMBERS * count);
+    group.names = tableRanges(spanTable(layout), first, group.ranges);
+  }
   // A view of the shared table: posted as a reference, read as the span's own numbers.
   if (options.contigField !== undefined) group.ownNumbers = { [options.contigField]: table.contig.subarray(first, first + count) };
   if (options.joined) group.joined = true;
   return group;
 }
 
-/** The `ranges` and `names` of a span's tasks, as `taskGroup` makes them (a loop of its own, compiled alone). */
-function spanTasks(table: BatchTable, contigs: readonly string[], first: number, count: number): Pick<TaskGroup, 'ranges' | 'names'> {
-  const ranges = sharedFloat64(RANGE_NUMBERS * count);
-  const names = new Array<string>(count);
-  for (let k = 0; k < count; k++) {
-    const b = first + k;
-    const rows = table.rows[b] as number;
-    const name = contigs[table.contig[b] as number] as string;
-    setRange(ranges, RANGE_NUMBERS * k, 0, table.contig[b] as number, rows, table.row[b] as number, 0, rows, name.length);
-    names[k] = name;
-  }
-  return { ranges, names: names.join('') };
-}
-
-/** The `ranges` of a span's message: the worker makes them (`withRanges`). */
+/** The `ranges` of a joined span's message: the worker makes them (`withRanges`). */
 const NO_RANGES = new Float64Array(0);
 
 /**
@@ -179,10 +169,18 @@ export function withRanges(group: TaskGroup): TaskGroup {
   if (!span) return group;
   const { table, first, count } = span;
   const ranges = new Float64Array(RANGE_NUMBERS * count);
-  group.names = spanNames(table, first, ranges, spanRanges(table, first, ranges));
+  group.names = tableRanges(table, first, ranges);
   group.ranges = ranges;
   group.span = undefined;
   return group;
+}
+
+/**
+ * The `ranges` and `names` of the tasks of batches `[first, first + ranges.length / RANGE_NUMBERS)`
+ * of a span table, each a whole contig, as `taskGroup` makes them: `ranges` filled, the names returned.
+ */
+function tableRanges(table: SpanTable, first: number, ranges: Float64Array): string {
+  return spanNames(table, first, ranges, spanRanges(table, first, ranges));
 }
 
 /**
