@@ -17,7 +17,11 @@ import { drive } from '../src/dispatch/drive.js';
 import { haplotypeConversion } from '../src/convert/haplotype.js';
 import { statsConversion } from '../src/convert/stats-conversion.js';
 import { vcfConversion, VcfDeletions } from '../src/convert/vcf.js';
+import { vcfAlleleTables } from '../src/convert/vcf-alleles.js';
 import type { WorkerTask } from '../src/worker/kernels.js';
+import type { TransferredChunk, VcfTask } from '../src/worker/messages.js';
+import { restoreTasks, spanRows, taskGroup } from '../src/worker/task-group.js';
+import { runVcfJoined, runVcfSpan, runVcfTask } from '../src/worker/vcf-chunk.js';
 import type { OutputSink } from '../src/write/output-sink.js';
 import { generate, scratchDir } from './helpers.js';
 
@@ -150,6 +154,40 @@ describe('task groups of small contigs', () => {
       }
     });
   }
+
+  it('VCF kernel: the joined and span forms write the records of each task alone, one task after the other', () => {
+    const { layout } = matrix;
+    const tables = vcfAlleleTables(matrix.alleles);
+    const columns = matrix.samples.map((_, c) => c);
+    // A pair and haploid samples.
+    const samples = [[0, 1], ...columns.slice(2).map((c) => [c])];
+    const chunk = (result: TransferredChunk) => ({ bytes: Buffer.from(result.bytes), lines: result.lines, starRuns: result.starRuns ?? 0 });
+    /** Each task's records alone, one after the other (a copy each: the kernel reuses its buffer). */
+    const alone = (tasks: VcfTask[]) => {
+      const chunks = tasks.map((task) => chunk(runVcfTask(task)));
+      return { bytes: Buffer.concat(chunks.map((one) => one.bytes)), lines: chunks.reduce((sum, one) => sum + one.lines, 0), starRuns: chunks.reduce((sum, one) => sum + one.starRuns, 0) };
+    };
+    for (const deletions of [VcfDeletions.indel, VcfDeletions.star]) {
+      // The small contigs, each a whole batch (the large first and last left out).
+      const tasks = layout.batches
+        .filter((batch) => batch.rows < 10)
+        .map((batch): VcfTask => ({ kind: 'vcf', encodes: true, buffers: layout.buffers, alleles: layout.alleles, batch, contig: layout.contigs[batch.contig] as string, from: 0, to: batch.rows, columns, samples, deletions, altOf: tables.altOf, altTexts: tables.altTexts, refTexts: tables.refTexts }));
+      assert.equal(tasks.length, 300);
+      const expected = alone(tasks);
+      assert.ok(expected.lines > 300);
+      if (deletions === VcfDeletions.indel) assert.ok(expected.starRuns > 20, `${expected.starRuns} star runs`);
+      const span = spanRows(structuredClone(taskGroup(tasks, 'joined')));
+      assert.ok(span, 'span rows of the small contigs');
+      assert.deepEqual(chunk(runVcfSpan(span as Parameters<typeof runVcfSpan>[0])), expected, 'span form');
+      const restored = restoreTasks(structuredClone(taskGroup(tasks, 'joined')));
+      assert.deepEqual(chunk(runVcfJoined(restored.tasks as VcfTask[], restored.shared)), expected, 'joined form');
+      // Out of order: no span rows, and the joined form writes each task's records in turn.
+      const shuffled = [tasks[7] as VcfTask, ...tasks.slice(0, 7), ...tasks.slice(8)];
+      assert.equal(spanRows(structuredClone(taskGroup(shuffled, 'joined'))), undefined);
+      const again = restoreTasks(structuredClone(taskGroup(shuffled, 'joined')));
+      assert.deepEqual(chunk(runVcfJoined(again.tasks as VcfTask[], again.shared)), alone(shuffled), 'joined form, out of order');
+    }
+  });
 
   it('statistics: the same counts per contig as one task per range (kept counts: no spans)', async () => {
     const [spans, grouped, single] = await modes(() => statsConversion(() => [...matrix.pairs], { chunkRows: 1024 }), false);

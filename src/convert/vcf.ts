@@ -258,8 +258,9 @@ export function vcfConversion(
       conversion.starRuns += result.starRuns ?? 0;
       conversion.sites += range.to - range.from;
     },
-    // Spans of small contigs, unless each task carries its contig's reference sequence.
-    spans: () => (reference ? undefined : { rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS }),
+    // Spans of small contigs, unless each task carries its contig's reference sequence; joined
+    // (one result a span, worker/vcf-chunk.ts `runVcfSpan`) unless the output is BGZF.
+    spans: () => (reference ? undefined : { rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, joined: true }),
     collectSpan(results, span) {
       for (const result of results) {
         conversion.records += result.lines;

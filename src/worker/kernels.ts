@@ -12,7 +12,7 @@ import { runParseTask } from './parse-chunk.js';
 import { runPlaceTask } from './place-task.js';
 import { runStatsJoined, runStatsSpan, runStatsTask } from './stats-chunk.js';
 import type { SharedRows, SpanRows } from './shared-views.js';
-import { runVcfTask } from './vcf-chunk.js';
+import { runVcfJoined, runVcfSpan, runVcfTask } from './vcf-chunk.js';
 
 /** Each kernel: its task (with `kind` naming it) -> its result. */
 export const kernels = {
@@ -30,23 +30,25 @@ export const kernels = {
 /**
  * Kernels that also take a group of tasks together (a joined group: `Conversion.collectJoined`),
  * giving one result for all of them: `pack` writes a group of small contigs as one record batch,
- * `stats` their table's lines with the sum of their counts.
+ * `stats` their table's lines with the sum of their counts, `haplotype` and `vcf` their lines.
  */
 export const joinedKernels: { readonly [K in KernelName]?: (tasks: TaskOf<K>[], shared: readonly (SharedRows | undefined)[]) => unknown } = {
   haplotype: runHaplotypeJoined,
   pack: packRecordBatch,
   stats: runStatsJoined,
+  vcf: runVcfJoined,
 };
 
 /**
  * Joined forms that also take a group's tasks as numbers (shared-views.ts `SpanRows`, made by
- * task-group.ts `spanRows`): the binding's line writers over a span of small contigs, with no task
- * object per contig. Undefined from one (no binding, or a table the binding does not write) sends
- * the group to the joined form.
+ * task-group.ts `spanRows`): the binding's line writers over a span of small contigs, and the VCF
+ * kernel, with no task object per contig. Undefined from one (no binding, or a table the binding
+ * does not write) sends the group to the joined form.
  */
 export const spanKernels: { readonly [K in KernelName]?: (rows: SpanRows<TaskOf<K>>) => unknown } = {
   haplotype: runHaplotypeSpan,
   stats: runStatsSpan,
+  vcf: runVcfSpan,
 };
 
 /** The name of a registered kernel. */

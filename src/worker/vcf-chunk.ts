@@ -12,8 +12,8 @@ import { fastaBases } from './fasta-bases.js';
 import type { TransferredChunk, VcfTask } from './messages.js';
 import { writeDecimal } from '../write/decimal.js';
 import { NameScratch } from './name-scratch.js';
-import type { AlleleCodes, ContigColumns } from './vcf-runs.js';
-import type { SharedRows } from './shared-views.js';
+import type { AlleleCodes, ContigColumns, FastaBase } from './vcf-runs.js';
+import type { SharedRows, SpanRows } from './shared-views.js';
 import { rangeRecords, type RangeRecords } from './vcf-records.js';
 import type { VcfRecord } from './vcf-row-record.js';
 
@@ -99,11 +99,64 @@ function makeAlleleCodes(dictionary: AlleleDictionary, refTexts: string[]): Alle
  * (`ownRecords`), without views of its own.
  */
 export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk {
-  const codes = alleleCodes(task);
-  if (shared) {
-    const done = ownRecords(task, shared, codes);
-    if (done) return done;
+  const encoder = new RecordEncoder(task, alleleCodes(task));
+  return encoder.chunk(encodeTask(encoder, task, shared));
+}
+
+/**
+ * The joined form (kernels.ts `joinedKernels`): a span's small contigs' records one after the
+ * other, as each alone writes them, in one result.
+ */
+export function runVcfJoined(tasks: readonly VcfTask[], shared: readonly (SharedRows | undefined)[]): TransferredChunk {
+  const encoder = new RecordEncoder(tasks[0] as VcfTask, alleleCodes(tasks[0] as VcfTask));
+  let starRuns = 0;
+  for (let k = 0; k < tasks.length; k++) starRuns += encodeTask(encoder, tasks[k] as VcfTask, shared[k]);
+  return encoder.chunk(starRuns);
+}
+
+/**
+ * The span form (kernels.ts `spanKernels`): the joined form's records, read from the span's
+ * numbers and names (task-group.ts `spanRows`) with no task object, views or result per contig.
+ * A contig's rows are each their own record in the star form, or when none of its cells is `-`;
+ * a contig with one gets views of its rows alone (`rangeRecords` reads a contig's columns whole).
+ * For 100,000 contigs of 4 sites, a task restored per contig, with its batch, encoder and result,
+ * cost the workers more than their records.
+ */
+export function runVcfSpan(rows: SpanRows<VcfTask>): TransferredChunk {
+  const { head, views, numbers, names } = rows;
+  const codes = alleleCodes(head);
+  const encoder = new RecordEncoder(head, codes);
+  const haplotypes = sharedColumns(views, head.columns);
+  const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
+  const indels = head.deletions === 'indel' && codes.deletion >= 0;
+  let starRuns = 0;
+  for (let k = 0, count = numbers.length / 4; k < count; k++) {
+    const i = 4 * k;
+    const from = numbers[i] as number;
+    const to = from + (numbers[i + 1] as number);
+    if (!indels || !holdsDeletion(haplotypes, codes.deletion, from, to)) {
+      encoder.contig(columns, names, numbers[i + 2] as number, numbers[i + 3] as number);
+      encoder.rows(from, to);
+      continue;
+    }
+    const own = rowsOf(columns, from, to);
+    encoder.contig(own, names, numbers[i + 2] as number, numbers[i + 3] as number);
+    starRuns += encodeRows(encoder, codes, head, own, 0, to - from, undefined);
   }
+  return encoder.chunk(starRuns);
+}
+
+/** Views of rows `[from, to)` of `columns`: a contig's own, out of a span's. */
+function rowsOf({ pos, ref, haplotypes }: ContigColumns, from: number, to: number): ContigColumns {
+  const own: Uint8Array[] = [];
+  for (let h = 0; h < haplotypes.length; h++) own.push((haplotypes[h] as Uint8Array).subarray(from, to));
+  return { pos: pos.subarray(from, to), ref: ref.subarray(from, to), haplotypes: own };
+}
+
+/** A task's records through `encoder` (after those it holds); returns its runs written in the star form. */
+function encodeTask(encoder: RecordEncoder, task: VcfTask, shared: SharedRows | undefined): number {
+  const codes = alleleCodes(task);
+  if (shared && ownRecords(encoder, task, shared, codes)) return 0;
   const views = batchViews(task, task.batch);
   // Pushed one by one, as batchViews makes its arrays: one elements kind for every task.
   const haplotypes: Uint8Array[] = [];
@@ -111,34 +164,35 @@ export function runVcfTask(task: VcfTask, shared?: SharedRows): TransferredChunk
   const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
   try {
-    const indels = task.deletions === 'indel'
-      ? rangeRecords(columns, codes, task.from, task.to, fasta?.base, { of: task.altOf, texts: task.altTexts })
-      : undefined;
-    const encoder = new RecordEncoder(task, columns, codes.missing);
-    if (indels) encodeRange(encoder, indels, task.from, task.to);
-    else for (let r = task.from; r < task.to; r++) encoder.row(r);
-    return encoder.chunk(indels?.starRuns ?? 0);
+    encoder.contig(columns, contigName.bytes, 0, contigName.write(task.contig));
+    return encodeRows(encoder, codes, task, columns, task.from, task.to, fasta?.base);
   } finally {
     fasta?.close();
   }
 }
 
+/** Rows `[from, to)` of the encoder's contig `columns` through it, deletions as the task asks; returns the runs written in the star form. */
+function encodeRows(encoder: RecordEncoder, codes: AlleleCodes, task: VcfTask, columns: ContigColumns, from: number, to: number, fasta: FastaBase | undefined): number {
+  const indels = task.deletions === 'indel' ? rangeRecords(columns, codes, from, to, fasta, { of: task.altOf, texts: task.altTexts }) : undefined;
+  if (indels) encodeRange(encoder, indels, from, to);
+  else encoder.rows(from, to);
+  return indels?.starRuns ?? 0;
+}
+
 /**
  * The records of a task whose rows are each their own record, read from the views its group
  * shares: in the star form, or a whole contig none of whose cells is `-` (no run to write, so
- * `rangeRecords` would find nothing). Undefined for any other task: the kernel reads it whole. For
- * 100,000 contigs of 4 sites, 33 views and the tables `rangeRecords` sets up are made for the few
- * contigs with a deletion only.
+ * `rangeRecords` would find nothing). False for any other task: the kernel reads it whole.
  */
-function ownRecords(task: VcfTask, shared: SharedRows, codes: AlleleCodes): TransferredChunk | undefined {
+function ownRecords(encoder: RecordEncoder, task: VcfTask, shared: SharedRows, codes: AlleleCodes): boolean {
   const rows = task.to - task.from;
-  if (task.deletions !== 'star' && !(task.from === 0 && task.to === task.batch.rows)) return undefined;
+  if (task.deletions !== 'star' && !(task.from === 0 && task.to === task.batch.rows)) return false;
   const { views, row } = shared;
   const haplotypes = sharedColumns(views, task.columns);
-  if (task.deletions !== 'star' && holdsDeletion(haplotypes, codes.deletion, row, row + rows)) return undefined;
-  const encoder = new RecordEncoder(task, { pos: views.pos, ref: views.ref, haplotypes }, codes.missing);
-  for (let r = row; r < row + rows; r++) encoder.row(r);
-  return encoder.chunk(0);
+  if (task.deletions !== 'star' && holdsDeletion(haplotypes, codes.deletion, row, row + rows)) return false;
+  encoder.contig({ pos: views.pos, ref: views.ref, haplotypes }, contigName.bytes, 0, contigName.write(task.contig));
+  encoder.rows(row, row + rows);
+  return true;
 }
 
 /** The columns of a group's shared views a VCF writes, made once per views and column list (the group's tasks share both). */
@@ -178,23 +232,31 @@ function encodeRange(encoder: RecordEncoder, indels: RangeRecords, from: number,
   }
 }
 
-/** The record encoder's tables, reset by each task. */
+/** The record encoder's tables, reset for each contig's columns. */
 const SCRATCH = { seenAlt: new Int32Array(256), indexOf: new Int32Array(256), listed: new Int32Array(256), gt: new Int32Array(0) };
 
 /** The contig name of the task being encoded. */
 const contigName = new NameScratch();
 
-/** Writes records into the worker's scratch buffer. */
+/**
+ * Writes records into the worker's scratch buffer: of one task, or of the contigs of a span one
+ * after the other, each given by `contig` (its columns and name) before its rows.
+ */
 class RecordEncoder {
   out = scratch;
   o = 0;
   lines = 0;
   private readonly refs: TextTable;
   private readonly alts: TextTable;
-  /** The contig name's UTF-8 bytes: the first `contigLength` of `contigName`'s. */
-  private readonly contig: Uint8Array;
-  private readonly contigLength: number;
-  private readonly rowBound: number;
+  private readonly missing: number;
+  private columns: ContigColumns | undefined;
+  /** The contig name's UTF-8 bytes: `contigLength` of `contig`'s from `contigStart`. */
+  private contigBytes: Uint8Array = new Uint8Array(0);
+  private contigStart = 0;
+  private contigLength = 0;
+  /** Most bytes of a record but its contig name's. */
+  private readonly recordBound: number;
+  private rowBound = 0;
   // The worker's scratch tables, one task at a time (a group of small contigs would make them per contig).
   /** Alt id -> the row it was last listed in. */
   private readonly seenAlt = SCRATCH.seenAlt;
@@ -205,24 +267,36 @@ class RecordEncoder {
   private readonly gt: Int32Array;
   private readonly sampleMembers: SampleMembers;
 
+  /** An encoder of records of `task`'s columns (every task of a span has the same). */
   constructor(
     private readonly task: VcfTask,
-    private readonly columns: ContigColumns,
-    private readonly missing: number,
+    codes: AlleleCodes,
   ) {
-    // Rows are the batch's: what an earlier task's rows left in the tables must not match.
-    this.seenAlt.fill(-1);
-    if (SCRATCH.gt.length < columns.haplotypes.length) SCRATCH.gt = new Int32Array(columns.haplotypes.length);
+    this.missing = codes.missing;
+    const width = task.columns.length;
+    if (SCRATCH.gt.length < width) SCRATCH.gt = new Int32Array(width);
     this.gt = SCRATCH.gt;
     this.sampleMembers = sampleMembersOf(task.samples);
     this.refs = textTableOf(task.refTexts);
     this.alts = textTableOf(task.altTexts);
-    this.contigLength = contigName.write(task.contig);
-    this.contig = contigName.bytes;
-    const width = columns.haplotypes.length;
-    this.rowBound =
-      this.contigLength + 16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) +
-      FIXED.length + FORMAT_GT.length + 9 * width + task.samples.length + 2;
+    this.recordBound =
+      16 + this.refs.maxLength + (this.alts.maxLength + 1) * Math.min(width, task.altTexts.length) + FIXED.length + FORMAT_GT.length + 9 * width + task.samples.length + 2;
+  }
+
+  /** The rows that follow are of `columns`, contig name `name[start, start + length)`. */
+  contig(columns: ContigColumns, name: Uint8Array, start: number, length: number): void {
+    // Rows index the columns: what rows of other columns left in the tables must not match.
+    if (columns !== this.columns) this.seenAlt.fill(-1);
+    this.columns = columns;
+    this.contigBytes = name;
+    this.contigStart = start;
+    this.contigLength = length;
+    this.rowBound = length + this.recordBound;
+  }
+
+  /** Rows `[from, to)`, each as its own record (`row`). A loop of its own, compiled alone. */
+  rows(from: number, to: number): void {
+    for (let r = from; r < to; r++) this.row(r);
   }
 
   /** The records written, as the task's result (`starRuns`: its runs written in the star form). */
@@ -244,7 +318,7 @@ class RecordEncoder {
    * layout/alt-rule.ts, over the alleles' VCF forms).
    */
   row(r: number): void {
-    const { haplotypes, pos, ref } = this.columns;
+    const { haplotypes, pos, ref } = this.columns as ContigColumns;
     const { seenAlt, indexOf, listed, missing, gt } = this;
     const altOf = this.task.altOf;
     const refCode = ref[r] as number;
@@ -324,8 +398,8 @@ class RecordEncoder {
   /** `CHROM \t POS \t . \t` */
   private start(pos: number): void {
     const out = this.out;
-    const { contig, contigLength } = this;
-    for (let k = 0; k < contigLength; k++) out[this.o + k] = contig[k] as number;
+    const { contigBytes, contigStart, contigLength } = this;
+    for (let k = 0; k < contigLength; k++) out[this.o + k] = contigBytes[contigStart + k] as number;
     this.o += contigLength;
     out[this.o++] = TAB;
     this.o = writeDecimal(out, this.o, pos);
