@@ -29,7 +29,7 @@ import type { ResultOf, WorkerTask } from '../worker/kernels.js';
 import type { EncodingTask } from '../worker/messages.js';
 import type { GroupResult } from '../worker/task-group.js';
 import { spanGroup } from '../worker/task-group.js';
-import { batchChecked, batchTable, contigEnd } from '../layout/batch-table.js';
+import { batchChecked, batchTable, contigEnd, type BatchTable } from '../layout/batch-table.js';
 import type { MatrixLayout } from '../layout/matrix-layout.js';
 import { memoryUnit, transformUnits, type ContigSource, type ContigUnit, type UnitTransform } from './contig-source.js';
 import { DEFAULT_CHUNK_ROWS, type ContigSpan, type Conversion, type RangeTask, type SpanLimits } from './conversion.js';
@@ -374,30 +374,47 @@ function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit)
   const table = batchTable(layout);
   let index = 0;
   let rowStart = 0;
-  let span: ContigSpan | undefined;
   for (let b = 0; b < table.length; ) {
-    const rows = table.rows[b] as number;
+    const spanned = spanEnd(table, b, limits);
+    if (spanned > b) {
+      const rows = spanRows;
+      yield { unit: index === 0 ? first : memoryUnit(layout, b, b + 1, index, rowStart), layout, first: b, count: spanned - b, rows };
+      index += spanned - b;
+      rowStart += rows;
+      b = spanned;
+      continue;
+    }
     const end = contigEnd(table, b);
     const start = rowStart;
     for (let c = b; c < end; c++) rowStart += table.rows[c] as number;
-    if (end === b + 1 && rows > 0 && rows <= limits.rows && !batchChecked(table, b)) {
-      // A span ends when it is full or this contig's columns are another set.
-      const full = span && (limits.contigs === undefined ? groupFull(span.count, span.rows) : span.count >= limits.contigs);
-      if (span && (full || span.rows + rows > limits.rows || table.set[b] !== table.set[span.first])) {
-        yield span;
-        span = undefined;
-      }
-      if (span) {
-        span.count++;
-        span.rows += rows;
-      } else span = { unit: index === 0 ? first : memoryUnit(layout, b, end, index, start), layout, first: b, count: 1, rows };
-    } else {
-      if (span) yield span;
-      span = undefined;
-      yield index === 0 ? first : memoryUnit(layout, b, end, index, start);
-    }
+    yield index === 0 ? first : memoryUnit(layout, b, end, index, start);
     index++;
     b = end;
   }
-  if (span) yield span;
+}
+
+/** The rows of the span `spanEnd` found last. */
+let spanRows = 0;
+
+/**
+ * The end of the span that starts at batch `b` (`spanRows`: its rows): the small contigs from `b`
+ * on (each one batch of at most `limits.rows` rows, with no checks, over `b`'s column set), until
+ * the span is full; `b` when `b`'s contig is no small one. A loop of its own, small: as the
+ * generator's loop over 100,000 contigs, it cost the main thread two optimising compiles of the
+ * generator, of 17-21 ms each, while the workers waited for their first spans.
+ */
+function spanEnd(table: BatchTable, b: number, limits: SpanLimits): number {
+  const set = table.set[b];
+  const most = limits.contigs;
+  let rows = 0;
+  let k = b;
+  for (; k < table.length; k++) {
+    const contigRows = table.rows[k] as number;
+    const small = contigRows > 0 && contigRows <= limits.rows && table.set[k] === set && table.contig[k + 1] !== table.contig[k] && !batchChecked(table, k);
+    const full = k > b && (most === undefined ? groupFull(k - b, rows) : k - b >= most);
+    if (!small || full || rows + contigRows > limits.rows) break;
+    rows += contigRows;
+  }
+  spanRows = rows;
+  return k;
 }
