@@ -233,14 +233,21 @@ function parseRows(
 }
 
 /** Parses complete lines into the columns of one chunk's row region. */
+/**
+ * The run lists of a worker's last parse task, for its next: a task's lists grow with its runs
+ * (2,000-6,000 for 100,000 contigs), and each growth is a new array, copied and its pages faulted
+ * in, in every task.
+ */
+let spareLists: { numbers: Int32List; names: Uint8Array } | undefined;
+
 export class ChunkParser {
   /**
    * The runs so far (`ContigRuns`: the open one's numbers are set as it closes), their names' UTF-8
    * bytes, a tab after each (made one string when the parse is done: `runs`), and whether all
    * are ASCII. The binding's loop adds runs to these itself.
    */
-  private readonly runNumbers = new Int32List(RUN_NUMBERS * 64);
-  private nameBytes = new Uint8Array(1 << 12);
+  private readonly runNumbers: Int32List;
+  private nameBytes: Uint8Array;
   private nameLength = 0;
   private asciiNames = true;
   /** Rows written so far. */
@@ -263,6 +270,12 @@ export class ChunkParser {
   private skipping = false;
 
   constructor(private readonly task: ParseTask) {
+    // The worker's lists of the last task, emptied (`release`): grown once a worker, not a task.
+    const lists = spareLists ?? { numbers: new Int32List(RUN_NUMBERS * 64), names: new Uint8Array(1 << 12) };
+    spareLists = undefined;
+    lists.numbers.length = 0;
+    this.runNumbers = lists.numbers;
+    this.nameBytes = lists.names;
     const { columns, rowStart, rowCapacity } = task;
     const refs = task.columnRefs;
     const count = refs ? refs.length / 2 : columns.length;
@@ -379,6 +392,11 @@ export class ChunkParser {
       runNumbers.reserve(RUN_NUMBERS * Math.max(64, count));
       this.reserveNames(Math.max(4096, this.nameLength) + 1025);
     }
+  }
+
+  /** Hands the run lists on to the worker's next task (after `runs`: the parser is done with them). */
+  release(): void {
+    spareLists = { numbers: this.runNumbers, names: this.nameBytes };
   }
 
   /** Runs so far. */
@@ -638,6 +656,15 @@ function countFields(buf: Uint8Array, start: number): number {
 /** Runs a parse task: reads its source and fills its row region. */
 export function runParseTask(task: ParseTask): ParseResult {
   const parser = new ChunkParser(task);
+  try {
+    return parseSource(task, parser);
+  } finally {
+    parser.release();
+  }
+}
+
+/** Runs `parser` over a parse task's source. */
+function parseSource(task: ParseTask, parser: ChunkParser): ParseResult {
   try {
     if (task.source.type === 'block') {
       const bytes = new Uint8Array(task.source.bytes, 0, task.source.length);
