@@ -109,14 +109,20 @@ describe('vcf and stats: errors', () => {
   });
 
   it('contig IDs: * and = anywhere but first, ASCII only (the names checked byte by byte)', () => {
-    for (const [name, ok] of [['*chr', false], ['=chr', false], ['chr\u00c4', false], ['', false], ['HLA-A*01:01=x', true], ['~!#$%&+./:;?@^_|-', true]] as const) {
+    for (const [name, ok] of [['*chr', false], ['=chr', false], ['chr\u00c4', false], ['', false], ['HLA-A*01:01=x', true], ['~!#$%&+./:;?@^_|-', true], ['c'.repeat(300), true]] as const) {
       const matrix = join(scratch.dir, 'names.tsv');
       writeFileSync(matrix, `CHROM\tPOS\tREF\ta\tb\nchr1\t3\tA\tA\tC\n${name}\t5\tA\tA\tC\n`);
       const out = join(scratch.dir, 'names.vcf');
       const run = runCli(['vcf', matrix, '-o', out, '-q']);
       if (ok) {
         assert.equal(run.status, 0, run.stderr);
-        assert.ok(readFileSync(out, 'utf8').includes(`\n##contig=<ID=chr1,length=3>\n##contig=<ID=${name},length=5>\n`), name);
+        const text = readFileSync(out, 'utf8');
+        assert.ok(text.includes(`\n##contig=<ID=chr1,length=3>\n##contig=<ID=${name},length=5>\n`), name);
+        assert.ok(text.endsWith(`\n${name}\t5\t.\tA\tC\t.\tPASS\t.\tGT\t0\t1\n`), `${name}: its record`);
+        // BGZF: each contig's records written by a task of its own (the plain output's by its span's).
+        const gz = join(scratch.dir, 'names.vcf.gz');
+        assert.equal(runCli(['vcf', matrix, '-o', gz, '-q']).status, 0);
+        assert.equal(withoutCommandLine(gunzipSync(readFileSync(gz)).toString('utf8')), withoutCommandLine(text), `${name}: BGZF`);
       } else {
         assert.equal(run.status, 1, name);
         // An empty name is the matrix's error: a line must name its contig.

@@ -164,7 +164,9 @@ function encodeTask(encoder: RecordEncoder, task: VcfTask, shared: SharedRows | 
   const columns: ContigColumns = { pos: views.pos, ref: views.ref, haplotypes };
   const fasta = task.fasta ? fastaBases(task.fasta) : undefined;
   try {
-    encoder.contig(columns, contigName.bytes, 0, contigName.write(task.contig));
+    // Written first: a long name gets `contigName` a larger buffer.
+    const length = contigName.write(task.contig);
+    encoder.contig(columns, contigName.bytes, 0, length);
     return encodeRows(encoder, codes, task, columns, task.from, task.to, fasta?.base);
   } finally {
     fasta?.close();
@@ -190,7 +192,8 @@ function ownRecords(encoder: RecordEncoder, task: VcfTask, shared: SharedRows, c
   const { views, row } = shared;
   const haplotypes = sharedColumns(views, task.columns);
   if (task.deletions !== 'star' && holdsDeletion(haplotypes, codes.deletion, row, row + rows)) return false;
-  encoder.contig({ pos: views.pos, ref: views.ref, haplotypes }, contigName.bytes, 0, contigName.write(task.contig));
+  const length = contigName.write(task.contig);
+  encoder.contig({ pos: views.pos, ref: views.ref, haplotypes }, contigName.bytes, 0, length);
   encoder.rows(row, row + rows);
   return true;
 }
