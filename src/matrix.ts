@@ -80,10 +80,9 @@ type TableBuilder = (layout: MatrixLayout, rows: number) => Arrow.Table;
 export class Matrix {
   /** Haplotype column names. */
   readonly samples: readonly string[];
-  /** Diploid pairs of haplotype columns: `LoadOptions.pairs`, or the automatic `<stem>a`/`<stem>b` pairs. */
-  readonly pairs: readonly HaplotypePair[];
   /** Sites (rows) in all. */
   readonly sites: number;
+  private pairsMade: readonly HaplotypePair[] | undefined;
   private contigsCache: readonly Contig[] | undefined;
   private tableCache: Arrow.Table | undefined;
   private readonly sortedContigs: (boolean | undefined)[] = [];
@@ -103,9 +102,17 @@ export class Matrix {
     pairs?: LoadOptions['pairs'],
   ) {
     this.samples = layout.samples;
-    this.pairs = resolvePairs(layout.samples, pairs ?? origin.pairs);
+    // Pairs given (or stored) are checked here, a bad one failing the load; the automatic ones
+    // are found when first read (100,000 columns: 170 ms, which `info` does not need).
+    const given = pairs ?? origin.pairs;
+    if (given !== undefined) this.pairsMade = resolvePairs(layout.samples, given);
     // From the batch table: a text load's batch objects are made only when read (layout/batch-table.ts).
     this.sites = tableRows(batchTable(layout));
+  }
+
+  /** Diploid pairs of haplotype columns: `LoadOptions.pairs`, or the automatic `<stem>a`/`<stem>b` pairs. */
+  get pairs(): readonly HaplotypePair[] {
+    return (this.pairsMade ??= resolvePairs(this.samples));
   }
 
   /** The contigs, one per batch of the layout (a region selection may cut a contig into several), in order: made when first asked for (the conversions need none). */

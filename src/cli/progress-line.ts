@@ -1,6 +1,8 @@
 // The text of one progress line, for a terminal (with a bar that takes the width the rest leaves)
 // and for a file or pipe (the same fields, no bar). Pure functions: the test checks them at any width.
 
+import { withThousands } from '../write/decimal.js';
+
 /** What a progress line shows: the phase, how far it is, and what has been done. */
 export interface ProgressState {
   /** The phase, padded by the caller so that bars of successive phases line up: `reading  `. */
@@ -94,7 +96,7 @@ export function formatBytes(bytes: number): string {
 
 /** A count with thousands separators: `300,000`. */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return withThousands(Math.round(n));
 }
 
 /** A count in three significant figures at most: `950`, `300k`, `1.25M`. */

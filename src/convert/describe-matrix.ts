@@ -9,6 +9,7 @@ import type { RecordBatchEntry } from '../read/arrow-file-index.js';
 import { detectInput, InputFormat } from '../read/input-format.js';
 import { plannedBuffers, readArrowMatrix } from '../read/load-arrow.js';
 import { contigRuns } from '../select/contig-runs.js';
+import { withThousands } from '../write/decimal.js';
 import { resolvePairs, type HaplotypePair } from './pairs.js';
 
 /** One column of the matrix and the bytes its values take in shared memory. */
@@ -92,17 +93,15 @@ function describe(m: {
   return {
     source: m.source,
     origin: { ...m.origin },
-    samples: [...m.samples],
+    samples: m.samples.slice(),
     pairs: resolvePairs(m.samples, stored),
     pairsFrom: stored === undefined ? 'automatic' : 'stored',
     contigs: m.contigs.map((contig) => ({ name: contig.name, sites: contig.sites })),
     sites,
     alleles: m.alleles,
-    columns: [
-      { name: 'POS', type: 'int32', bytes: 4 * sites },
-      { name: 'REF', type: 'uint8', bytes: sites },
-      ...m.samples.map((name): ColumnDescription => ({ name, type: 'uint8', bytes: sites })),
-    ],
+    columns: ([{ name: 'POS', type: 'int32', bytes: 4 * sites }, { name: 'REF', type: 'uint8', bytes: sites }] as ColumnDescription[]).concat(
+      m.samples.map((name): ColumnDescription => ({ name, type: 'uint8', bytes: sites })),
+    ),
     sharedBuffers: m.sharedBuffers,
     alleleDictionaryBytes: ALLELE_DICTIONARY_BYTES,
   };
@@ -110,21 +109,24 @@ function describe(m: {
 
 /** The description as aligned text for people. */
 export function formatDescription(d: MatrixDescription): string {
-  const n = new Intl.NumberFormat('en-US').format; // what toLocaleString('en-US') gives, without a formatter made per call (100,000 columns)
+  const n = withThousands;
   const from = d.origin.format === 'arrow' ? `packed .arrow of ${d.origin.sourceName} (${n(d.origin.sourceSize)} bytes)` : `${d.origin.format}, ${n(d.origin.sourceSize)} bytes`;
   const longest = (names: readonly { name: string }[]): number => names.reduce((most, { name }) => Math.max(most, name.length), 0);
   const nameWidth = Math.max(8, longest(d.contigs), longest(d.columns)) + 2;
+  // Lines per contig and per column pushed one by one: no spread of 100,000 of them.
   const lines = [
     `matrix    ${d.source} (${from})`,
     `samples   ${d.samples.length}: ${d.samples.join(' ')}`,
     `pairs     ${d.pairs.length} (${d.pairsFrom}): ${d.pairs.map((pair) => `${pair.name}=${pair.members.join('+')}`).join(' ') || '-'}`,
     `alleles   ${d.alleles.length}, by code: ${d.alleles.map((allele, code) => `${code}=${allele === '' ? '""' : allele}`).join(' ')}`,
     `contigs   ${d.contigs.length}, ${n(d.sites)} sites`,
-    ...d.contigs.map((contig) => `  ${contig.name.padEnd(nameWidth)}${n(contig.sites).padStart(15)} sites`),
-    'columns   bytes in memory',
-    ...d.columns.map((column) => `  ${column.name.padEnd(nameWidth)}${column.type.padEnd(6)}${n(column.bytes).padStart(15)}`),
+  ];
+  for (const contig of d.contigs) lines.push(`  ${contig.name.padEnd(nameWidth)}${n(contig.sites).padStart(15)} sites`);
+  lines.push('columns   bytes in memory');
+  for (const column of d.columns) lines.push(`  ${column.name.padEnd(nameWidth)}${column.type.padEnd(6)}${n(column.bytes).padStart(15)}`);
+  lines.push(
     `  ${'total'.padEnd(nameWidth)}${''.padEnd(6)}${n(d.columns.reduce((sum, column) => sum + column.bytes, 0)).padStart(15)}`,
     `shared    ${d.sharedBuffers.count} SharedArrayBuffer${d.sharedBuffers.count === 1 ? '' : 's'}, ${n(d.sharedBuffers.bytes)} bytes (columns with their padding${d.origin.format === 'arrow' ? ' and the file metadata' : ''}), allele dictionary ${n(d.alleleDictionaryBytes)} bytes`,
-  ];
+  );
   return lines.join('\n') + '\n';
 }
