@@ -99,7 +99,7 @@ async function measureSize(matrix: BenchMatrix, threads: number, reference: { ou
     // A forking approach's memory is its tree's summed PSS (RSS counts shared pages once per process).
     if (m.peakPssBytes !== undefined) m.peakRssBytes = m.peakPssBytes;
     const problem = failure(m);
-    log(`  ${approach.name.padEnd(11)} ${String(cell.threads).padStart(2)} thr ${warmup ? 'warm-up' : 'run    '} ${(m.wallMs / 1000).toFixed(2).padStart(7)} s ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(6)} MB${problem ? `  FAILED ${problem}` : ''}`);
+    log(`  ${approach.name.padEnd(11)} ${String(cell.threads).padStart(2)} thr ${warmup ? 'warm-up' : 'run    '} ${(m.wallMs / 1000).toFixed(2).padStart(7)} s ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(6)} MiB${problem ? `  FAILED ${problem}` : ''}`);
     if (problem) {
       Object.assign(cell, { status: CellStatus.failed, reason: problem });
       return;
