@@ -232,7 +232,6 @@ function parseRows(
   return p;
 }
 
-/** Parses complete lines into the columns of one chunk's row region. */
 /**
  * The run lists of a worker's last parse task, for its next: a task's lists grow with its runs
  * (2,000-6,000 for 100,000 contigs), and each growth is a new array, copied and its pages faulted
@@ -240,6 +239,7 @@ function parseRows(
  */
 let spareLists: { numbers: Int32List; names: Uint8Array } | undefined;
 
+/** Parses complete lines into the columns of one chunk's row region. */
 export class ChunkParser {
   /**
    * The runs so far (`ContigRuns`: the open one's numbers are set as it closes), their names' UTF-8

@@ -1,6 +1,6 @@
 // Numbers written as ASCII text straight into bytes, for text of many lines (the statistics
 // table, the VCF header's `##contig` lines, the VCF records' POS and allele indexes): no string
-// per number.
+// per number; and counts with their digits grouped for people (`info`, progress lines).
 
 const ZERO = 0x30;
 
