@@ -364,10 +364,10 @@ export function contigRanges(unit: ContigUnit, chunkRows: number): RangeTask[] {
 }
 
 /**
- * A loaded matrix's contigs in order: spans of small ones (each one batch of at most
- * `limits.rows` rows, a span at most `limits.rows` rows and `limits.contigs` contigs, or as many as
- * `groupFull` allows, over one column set; a packed matrix's checked batches go as units), units of the others. `first`: the
- * first contig's unit, made already.
+ * A loaded matrix's contigs in order: spans of small ones (each one batch of at most `limits.rows`
+ * rows, a span at most `limits.rows` rows and `limits.contigs` contigs, or as many as `groupFull`
+ * allows, over one column set: `spanEnd`; a packed matrix's checked batches go as units), units of
+ * the others. `first`: the first contig's unit, made already.
  */
 function* spanUnits(layout: MatrixLayout, limits: SpanLimits, first: ContigUnit): Generator<ContigUnit | ContigSpan> {
   // The batch table's numbers, not the batch objects (a text load makes none: layout/batch-table.ts).

@@ -177,8 +177,7 @@ export class ContigGrouping {
   /** The name of contig `contig`: that of its first run. */
   private nameOf(contig: number): string {
     const chunk = this.chunks[this.nameChunk[contig] as number] as GroupedChunk;
-    const start = (this.nameStart[contig] as number) - chunk.namesAt;
-    return chunk.runs.names.slice(start, start + (this.nameLength[contig] as number));
+    return nameIn(chunk.runs.names, chunk.namesAt, this.nameStart[contig] as number, this.nameLength[contig] as number);
   }
 
   /** Room for `more` contigs: the per-contig arrays grown, the table kept at most half full. */
@@ -330,6 +329,15 @@ export class ContigGrouping {
 }
 
 /**
+ * The name `length` characters long from character `start` of all chunks' names one after the
+ * other, in its chunk's names `text`, which start at character `textAt` of them.
+ */
+function nameIn(text: string, textAt: number, start: number, length: number): string {
+  const from = start - textAt;
+  return text.slice(from, from + length);
+}
+
+/**
  * Contig names where the parse put them (`ContigRuns.names`): contig `c`'s is run `run[c]` of
  * chunk `chunk[c]`, `length[c]` characters from character `start[c]` of the chunks' texts one
  * after the other (text `i` from `textsAt[i]`, a tab after each, `textsLength` in all).
@@ -359,8 +367,7 @@ class PlacedNames implements ContigNames {
 
   name(c: number): string {
     const chunk = this.chunk[c] as number;
-    const start = (this.start[c] as number) - (this.textsAt[chunk] as number);
-    return (this.texts[chunk] as string).slice(start, start + (this.length[c] as number));
+    return nameIn(this.texts[chunk] as string, this.textsAt[chunk] as number, this.start[c] as number, this.length[c] as number);
   }
 
   /** Each chunk's names split at once (one call a chunk, not a slice per name), each contig's taken from its chunk's. */

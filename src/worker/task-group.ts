@@ -159,10 +159,11 @@ export function spanGroup(head: WorkerTask, layout: MatrixLayout, first: number,
 const NO_RANGES = new Float64Array(0);
 
 /**
- * `group` with its `ranges` and `names`: a span's made from the layout's span table (in the
- * worker: `spanGroup`), set on the message itself; any other group as it came. Only a joined
- * span whose kernel's span form does not take it comes here (no binding, or alleles the binding
- * does not write), and the first contig of one that does (`tableSpanRows`).
+ * `group` with its `ranges` and `names`: a joined span's (`spanGroup`) made in the worker from the
+ * layout's span table and set on the message itself; any other group as it came. Of a joined
+ * span, only one its kernel's span form does not take comes here whole (the haplotype table and
+ * the statistics without the binding, or with alleles the binding does not write), and the first
+ * contig of one it takes (`tableSpanRows`).
  */
 export function withRanges(group: TaskGroup): TaskGroup {
   const { span } = group;
