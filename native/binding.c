@@ -1,5 +1,5 @@
 /*
- * genomatrix's optional native binding (loaded by src/native.ts), for seven jobs JavaScript cannot
+ * genomatrix's optional native binding (loaded by src/native.ts), for eight jobs JavaScript cannot
  * do, or not as fast:
  *
  * - ISA-L's inflate (Intel's Intelligent Storage Acceleration Library, igzip), which inflates about
@@ -59,6 +59,18 @@
  *                                     (space included): runs gets the new run's first row, the
  *                                     last POS of the one before, the name's offset in buf and
  *                                     its length, and the line is read against it.
+ *
+ * - The load's grouping of the parse's contig runs by contig, and the plan of where their rows go
+ *   (src/read/group-contigs.ts, whose own loops do the same without it).
+ *
+ *   groupRuns(numbers, contigs, table, hashes, rows, nameChunk, nameRun, nameStart, nameLength, state)
+ *                                     a chunk's runs grouped by their name hash; stops where a
+ *                                     contig has a run's hash, for the caller to compare the names
+ *   hashTable(hashes, count, table)   the contigs' hashes into a new table
+ *   placeContigs(rows, count, starts, sizes, next, alignment)
+ *                                     each contig's first row: how many have rows
+ *   chunkMoves(numbers, contigs, next, from, state, out)
+ *                                     a chunk's runs' row moves: how many closed
  */
 #define NAPI_VERSION 8
 #include <isa-l/igzip_lib.h>
@@ -558,6 +570,242 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
   state[9] = (double)run_start;
   state[10] = no_room;
   return NULL;
+}
+
+/*
+ * The load's grouping of the parse's contig runs and its plan (src/read/group-contigs.ts
+ * `ContigGrouping`), the same numbers as its own loops: run on the main thread once per contig
+ * and per run, mostly before V8 has optimised them, those loops held it 50-65 ms for 100,000
+ * contigs of 4 sites while the workers waited for it (docs/internals.md).
+ */
+
+/* The Int32Array or Float64Array `value` (`type`), at least `length` long; 0 (thrown) when it is not. */
+static int numbers_of(napi_env env, napi_value value, napi_typedarray_type type, size_t length, void **data, size_t *actual) {
+  napi_typedarray_type got;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &got, actual, data, &buffer, &offset) != napi_ok || got != type) {
+    napi_throw_type_error(env, NULL, type == napi_int32_array ? "expected an Int32Array" : "expected a Float64Array");
+    return 0;
+  }
+  if (*actual < length) {
+    napi_throw_range_error(env, NULL, "contig grouping: an array is too short");
+    return 0;
+  }
+  return 1;
+}
+
+/*
+ * groupRuns(numbers, contigs, table, hashes, rows, nameChunk, nameRun, nameStart, nameLength, state):
+ * a chunk's runs (RUN_NUMBERS numbers each in `numbers`) grouped by contig from run state[0] on,
+ * each run's contig number into `contigs`. A contig is found by its name hash in `table` (open
+ * addressing, a power of two long: contig + 1, 0 for an empty slot); a run whose hash no contig
+ * has is a new contig, whose hash, rows, and name's place (the chunk state[3], the run, its first
+ * character state[4] + its offset in the chunk's names, its length) go to the per-contig arrays.
+ * A contig with the run's hash may have another name: the call stops there, with state[0] the
+ * run, state[1] the slot and state[7] the contig, for the caller to compare the names; it calls
+ * again with state[8] set to the contig when they match (-1 when not: the probe goes on after
+ * the slot). state: [0] run, [1] slot to probe from (-1: the hash's own), [2] contigs, [3] chunk,
+ * [4] chunk's first name character, [5] longest name, [6] rows kept, [7] out: the contig to
+ * compare (-1: all runs done), [8] in: the contig run state[0] was found to be (-1: none).
+ * The caller has made room for one contig a run left.
+ */
+static napi_value group_runs(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  void *numbers_data, *contigs_data, *table_data, *hashes_data, *rows_data, *chunk_data, *run_data, *start_data, *length_data, *state_data;
+  size_t numbers_length, contigs_length, table_length, hashes_length, rows_length, chunk_length, run_length, start_length, length_length, state_length;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 10) {
+    napi_throw_type_error(env, NULL, "groupRuns(numbers, contigs, table, hashes, rows, nameChunk, nameRun, nameStart, nameLength, state)");
+    return NULL;
+  }
+  if (!numbers_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length) || !numbers_of(env, argv[9], napi_float64_array, 9, &state_data, &state_length)) return NULL;
+  double *state = state_data;
+  const size_t n = numbers_length / RUN_NUMBERS;
+  size_t k = (size_t)state[0], count = (size_t)state[2];
+  if (state[0] < 0 || k > n || state[2] < 0) {
+    napi_throw_range_error(env, NULL, "groupRuns: state out of range");
+    return NULL;
+  }
+  /* Room for a new contig for each run left. */
+  const size_t room = count + (n - k);
+  if (!numbers_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !numbers_of(env, argv[2], napi_int32_array, 2 * room, &table_data, &table_length) ||
+      !numbers_of(env, argv[3], napi_int32_array, room, &hashes_data, &hashes_length) || !numbers_of(env, argv[4], napi_float64_array, room, &rows_data, &rows_length) ||
+      !numbers_of(env, argv[5], napi_int32_array, room, &chunk_data, &chunk_length) || !numbers_of(env, argv[6], napi_int32_array, room, &run_data, &run_length) ||
+      !numbers_of(env, argv[7], napi_float64_array, room, &start_data, &start_length) || !numbers_of(env, argv[8], napi_float64_array, room, &length_data, &length_length)) return NULL;
+  const size_t mask = table_length - 1;
+  double slot = state[1], matched = state[8];
+  if ((table_length & mask) != 0 || slot >= (double)table_length || matched >= (double)count) {
+    napi_throw_range_error(env, NULL, "groupRuns: state out of range");
+    return NULL;
+  }
+  const int32_t *numbers = numbers_data;
+  int32_t *contigs = contigs_data, *table = table_data, *hashes = hashes_data, *name_chunk = chunk_data, *name_run = run_data;
+  double *rows = rows_data, *name_start = start_data, *name_length = length_data;
+  const int32_t chunk = (int32_t)state[3];
+  const double names_at = state[4];
+  double longest = state[5], kept = state[6];
+  state[7] = -1;
+  if (matched >= 0 && k < n) {
+    const int32_t *run = numbers + RUN_NUMBERS * k;
+    const double run_rows = run[3] < 0 ? run[0] : 0;
+    rows[(size_t)matched] += run_rows;
+    kept += run_rows;
+    contigs[k++] = (int32_t)matched;
+    slot = -1;
+  }
+  state[8] = -1;
+  for (; k < n; k++) {
+    const int32_t *run = numbers + RUN_NUMBERS * k;
+    const int32_t hash = run[4];
+    size_t i = slot >= 0 ? (size_t)slot : (size_t)(uint32_t)hash & mask;
+    slot = -1;
+    while (table[i] != 0 && hashes[table[i] - 1] != hash) i = (i + 1) & mask;
+    if (table[i] != 0) {
+      state[1] = (double)i;
+      state[7] = table[i] - 1;
+      break;
+    }
+    const double run_rows = run[3] < 0 ? run[0] : 0;
+    const size_t contig = count++;
+    table[i] = (int32_t)count;
+    hashes[contig] = hash;
+    rows[contig] = run_rows;
+    name_chunk[contig] = chunk;
+    name_run[contig] = (int32_t)k;
+    name_start[contig] = names_at + run[5];
+    name_length[contig] = run[6];
+    if (run[6] > longest) longest = run[6];
+    contigs[k] = (int32_t)contig;
+    kept += run_rows;
+  }
+  state[0] = (double)k;
+  state[2] = (double)count;
+  state[5] = longest;
+  state[6] = kept;
+  return NULL;
+}
+
+/* hashTable(hashes, count, table): the first `count` contigs' hashes into the empty `table` (as groupRuns finds them). */
+static napi_value hash_table(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  void *hashes_data, *table_data;
+  size_t hashes_length, table_length;
+  uint32_t count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_get_value_uint32(env, argv[1], &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "hashTable(hashes, count, table)");
+    return NULL;
+  }
+  if (!numbers_of(env, argv[0], napi_int32_array, count, &hashes_data, &hashes_length) || !numbers_of(env, argv[2], napi_int32_array, 2 * (size_t)count, &table_data, &table_length)) return NULL;
+  const size_t mask = table_length - 1;
+  if ((table_length & mask) != 0) {
+    napi_throw_range_error(env, NULL, "hashTable: the table's length is not a power of two");
+    return NULL;
+  }
+  const int32_t *hashes = hashes_data;
+  int32_t *table = table_data;
+  for (size_t contig = 0; contig < count; contig++) {
+    size_t i = (size_t)(uint32_t)hashes[contig] & mask;
+    while (table[i] != 0) i = (i + 1) & mask;
+    table[i] = (int32_t)(contig + 1);
+  }
+  return NULL;
+}
+
+/*
+ * placeContigs(rows, count, starts, sizes, next, alignment): each of the first `count` contigs with
+ * rows gets its first row and rows at the next index of `starts` and `sizes`, and its first row in
+ * `next` (indexed by contig); one of `alignment` rows or more starts on a multiple of it. Returns
+ * how many got rows.
+ */
+static napi_value place_contigs(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  void *rows_data, *starts_data, *sizes_data, *next_data;
+  size_t rows_length, starts_length, sizes_length, next_length;
+  uint32_t count, alignment;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_uint32(env, argv[1], &count) != napi_ok ||
+      napi_get_value_uint32(env, argv[5], &alignment) != napi_ok || alignment == 0) {
+    napi_throw_type_error(env, NULL, "placeContigs(rows, count, starts, sizes, next, alignment)");
+    return NULL;
+  }
+  if (!numbers_of(env, argv[0], napi_float64_array, count, &rows_data, &rows_length) || !numbers_of(env, argv[2], napi_float64_array, count, &starts_data, &starts_length) ||
+      !numbers_of(env, argv[3], napi_float64_array, count, &sizes_data, &sizes_length) || !numbers_of(env, argv[4], napi_float64_array, count, &next_data, &next_length)) return NULL;
+  const double *rows = rows_data;
+  double *starts = starts_data, *sizes = sizes_data, *next = next_data;
+  size_t placed = 0;
+  double dest = 0;
+  for (size_t contig = 0; contig < count; contig++) {
+    const double total = rows[contig];
+    if (total == 0) continue;
+    if (total >= alignment) dest = ceil(dest / alignment) * alignment;
+    next[contig] = dest;
+    starts[placed] = dest;
+    sizes[placed++] = total;
+    dest += total;
+  }
+  return number(env, (double)placed);
+}
+
+/*
+ * chunkMoves(numbers, contigs, next, from, state, out): the moves of a chunk's runs (rows from row
+ * `from` of the parse regions on), in file order: each run with rows goes to its contig's next row
+ * (`next`, advanced), one move for runs that follow each other in the file and in the plan. state:
+ * the open move's source, target and rows (target -1: none yet), then 1 while the moves are in
+ * target order (0 after); a move closed is written to `out`, three numbers each (source, target,
+ * rows). Returns how many were closed; `out` has room for one a run.
+ */
+static napi_value chunk_moves(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  void *numbers_data, *contigs_data, *next_data, *state_data, *out_data;
+  size_t numbers_length, contigs_length, next_length, state_length, out_length;
+  double from;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_get_value_double(env, argv[3], &from) != napi_ok) {
+    napi_throw_type_error(env, NULL, "chunkMoves(numbers, contigs, next, from, state, out)");
+    return NULL;
+  }
+  if (!numbers_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length)) return NULL;
+  const size_t n = numbers_length / RUN_NUMBERS;
+  if (!numbers_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !numbers_of(env, argv[2], napi_float64_array, 0, &next_data, &next_length) ||
+      !numbers_of(env, argv[4], napi_float64_array, 4, &state_data, &state_length) || !numbers_of(env, argv[5], napi_float64_array, 3 * n, &out_data, &out_length)) return NULL;
+  const int32_t *numbers = numbers_data, *contigs = contigs_data;
+  double *next = next_data, *state = state_data, *out = out_data;
+  double src = state[0], dest = state[1], rows = state[2], ordered = state[3];
+  size_t closed = 0;
+  for (size_t k = 0; k < n; k++) {
+    const int32_t *run = numbers + RUN_NUMBERS * k;
+    const double count = run[0];
+    if (count > 0 && run[3] < 0) {
+      const int32_t contig = contigs[k];
+      if (contig < 0 || (size_t)contig >= next_length) {
+        napi_throw_range_error(env, NULL, "chunkMoves: a run's contig is out of range");
+        return NULL;
+      }
+      const double to = next[contig];
+      next[contig] = to + count;
+      if (src + rows == from && dest + rows == to) rows += count;
+      else {
+        if (dest >= 0) {
+          out[3 * closed] = src;
+          out[3 * closed + 1] = dest;
+          out[3 * closed + 2] = rows;
+          closed++;
+        }
+        if (to < dest) ordered = 0;
+        src = from;
+        dest = to;
+        rows = count;
+      }
+    }
+    from += count;
+  }
+  state[0] = src;
+  state[1] = dest;
+  state[2] = rows;
+  state[3] = ordered;
+  return number(env, (double)closed);
 }
 
 /*
@@ -1241,6 +1489,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "haplotypeLines", NULL, haplotype_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "statsLines", NULL, stats_lines, NULL, NULL, NULL, napi_enumerable, NULL },
     { "exitNow", NULL, exit_now, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "groupRuns", NULL, group_runs, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "hashTable", NULL, hash_table, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "placeContigs", NULL, place_contigs, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "chunkMoves", NULL, chunk_moves, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

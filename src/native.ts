@@ -4,7 +4,8 @@
 // - libdeflate's deflate for BGZF output (write/bgzf.ts; node:zlib without it);
 // - huge pages for large new shared memory (`sharedBuffer`; 4 KiB pages without it);
 // - the text parse's common lines (`parseLines`, worker/parse-chunk.ts; its own loop reads every
-//   line without it);
+//   line without it), and the grouping of its contig runs (`groupRuns`, read/group-contigs.ts;
+//   its own loops without it);
 // - the haplotype table's lines for one-byte alleles (`haplotypeLines`, worker/haplotype-chunk.ts;
 //   its own loop writes them without it);
 // - the statistics of a span's small contigs and their lines (`statsLines`, worker/stats-chunk.ts;
@@ -60,6 +61,21 @@ export interface Binding {
    * called and heterozygous sites, added to.
    */
   statsLines?(views: object, tasks: Float64Array, names: Uint8Array, middles: Uint8Array, middleEnds: Int32Array, alleles: Int32Array, at: number, state: Float64Array, sum: Float64Array): void;
+  /**
+   * The grouping's loop over a chunk's runs (read/group-contigs.ts `ContigGrouping`): from run
+   * `state[0]` on, each run's contig into `contigs`, found by its hash in `table` or added to the
+   * per-contig arrays; stops at a contig of the run's hash for the caller to compare the names
+   * (`state[7]`, `state[1]` its slot), and goes on with `state[8]` the contig they matched, or -1.
+   * state = [run, slot to probe from or -1, contigs, chunk, chunk's first name character, longest
+   * name, rows kept, contig to compare or -1 (out), matched contig or -1 (in)].
+   */
+  groupRuns?(numbers: Int32Array, contigs: Int32Array, table: Int32Array, hashes: Int32Array, rows: Float64Array, nameChunk: Int32Array, nameRun: Int32Array, nameStart: Float64Array, nameLength: Float64Array, state: Float64Array): void;
+  /** The first `count` contigs' hashes into the empty `table`, as `groupRuns` finds them. */
+  hashTable?(hashes: Int32Array, count: number, table: Int32Array): void;
+  /** The plan's first rows of the first `count` contigs (read/group-contigs.ts `ContigGrouping.plan`): how many have rows. */
+  placeContigs?(rows: Float64Array, count: number, starts: Float64Array, sizes: Float64Array, next: Float64Array, alignment: number): number;
+  /** A chunk's runs' moves (`ContigGrouping.plan`), three numbers each into `out`; state = the open move's source, target (-1: none), rows, then 1 while in target order: how many moves closed. */
+  chunkMoves?(numbers: Int32Array, contigs: Int32Array, next: Float64Array, from: number, state: Float64Array, out: Float64Array): number;
   /** Ends the process at once with exit status `code` (`_exit`): nothing buffered in it is written, no `exit` event runs. */
   exitNow?(code: number): never;
 }
@@ -77,6 +93,12 @@ export const binding = loadBinding();
 
 /** The binding's parse of common lines, unless `GENOMATRIX_NATIVE_PARSE=0` (the parse's own loop then reads every line). */
 export const nativeParse = process.env.GENOMATRIX_NATIVE_PARSE === '0' ? undefined : binding;
+
+/** The binding's grouping of the parse's contig runs, unless `GENOMATRIX_NATIVE_PARSE=0` (the grouping's own loops then run). */
+export const nativeGrouping: GroupingBinding | undefined = nativeParse?.groupRuns && nativeParse.hashTable && nativeParse.placeContigs && nativeParse.chunkMoves ? (nativeParse as GroupingBinding) : undefined;
+
+/** The binding's functions that group contig runs. */
+export type GroupingBinding = Required<Pick<Binding, 'groupRuns' | 'hashTable' | 'placeContigs' | 'chunkMoves'>>;
 
 /**
  * The binding's haplotype lines for one-byte alleles and statistics of small contigs, unless

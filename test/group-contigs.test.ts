@@ -9,6 +9,7 @@ import { Int32List } from '../src/layout/int32-list.js';
 import { RUN_NUMBERS, runName, runNames } from '../src/worker/messages.js';
 import { runParseTask } from '../src/worker/parse-chunk.js';
 import { runPlaceTask } from '../src/worker/place-task.js';
+import { nativeGrouping } from '../src/native.js';
 
 /** A plan's contigs as objects: each name with its final row range. */
 function placements(plan: RowPlan): { name: string; start: number; rows: number }[] {
@@ -35,6 +36,9 @@ function store(capacity: number, runs: { src: number; rows: number; label: numbe
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
+/** The grouping's own loops, and the binding's when it is built: each test of the plan runs both. */
+const ways = [{ way: 'own loops', native: null }, ...(nativeGrouping ? [{ way: 'binding', native: nativeGrouping }] : [])];
+
 describe('grouping contig runs', () => {
   it('moves runs left in place when contigs are not split; a contig under 64 rows follows the previous one unpadded', async () => {
     const runs = [
@@ -58,7 +62,7 @@ describe('grouping contig runs', () => {
     assert.deepEqual([pos[0], pos[99], pos[100], pos[119], pos[120], pos[149], pos[192], pos[255]], [1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
-  it('plans contigs as worked out the plain way, sorted or not, with runs without rows', () => {
+  it(`plans contigs as worked out the plain way, sorted or not, with runs without rows (${ways.map((w) => w.way).join(', ')})`, () => {
     // The plan worked out the plain way: contigs in order of first appearance, each one's runs in
     // order, a contig of 64 rows or more from a multiple of 64, moves merged where they continue.
     const oracle = (runs: { contig: string; src: number; rows: number }[]) => {
@@ -112,33 +116,47 @@ describe('grouping contig runs', () => {
         runs.push({ contig, src, rows });
         src += rows;
       }
-      const plan = planContigs(runs, src);
       const expected = oracle(runs);
-      assert.deepEqual(placements(plan), expected.placed, `trial ${trial}`);
-      assert.deepEqual(plan.moves, expected.moves, `trial ${trial}`);
-      assert.equal(plan.extent, expected.extent, `trial ${trial}`);
+      for (const { way, native } of ways) {
+        const plan = planContigs(runs, src, native);
+        assert.deepEqual(placements(plan), expected.placed, `trial ${trial}, ${way}`);
+        assert.deepEqual(plan.moves, expected.moves, `trial ${trial}, ${way}`);
+        assert.equal(plan.extent, expected.extent, `trial ${trial}, ${way}`);
+      }
     }
   });
 
-  it('finds contigs by their name hash: names of one hash stay apart, a contig met again is grouped, the table grows', () => {
-    const grouping = new ContigGrouping();
-    grouping.add('a', 0, 10, 7);
-    grouping.add('b', 10, 10, 7); // the same hash, another name
-    grouping.add('c', 20, 10, 7);
-    grouping.add('a', 30, 5, 7); // back to a, after b and c
-    grouping.add('skipped', 35, 0, 7); // met, no rows
-    assert.deepEqual(grouping.names, ['a', 'b', 'c', 'skipped']);
-    assert.equal(grouping.has('skipped'), false, 'has() hashes the name itself: stringHash, not 7');
-    assert.deepEqual(placements(grouping.plan(100)), [{ name: 'a', start: 0, rows: 15 }, { name: 'b', start: 15, rows: 10 }, { name: 'c', start: 25, rows: 10 }]);
-    // 3,000 contigs (the table starts at 1,024 slots), then each met again: grouped, none added.
-    const many = new ContigGrouping();
-    for (let i = 0; i < 3000; i++) many.add(`s${i}`, i, 1);
-    for (let i = 0; i < 3000; i++) many.add(`s${i}`, 3000 + i, 1);
-    assert.equal(many.names.length, 3000);
-    assert.ok(many.has('s2999') && many.has('s0') && !many.has('s3000'));
-    const plan = many.plan(6000);
-    assert.deepEqual(placements(plan)[2999], { name: 's2999', start: 5998, rows: 2 });
-  });
+  for (const { way, native } of ways) {
+    it(`finds contigs by their name hash: names of one hash stay apart, a contig met again is grouped, the table grows (${way})`, () => {
+      const grouping = new ContigGrouping(0, native);
+      grouping.add('a', 0, 10, 7);
+      grouping.add('b', 10, 10, 7); // the same hash, another name
+      grouping.add('c', 20, 10, 7);
+      grouping.add('a', 30, 5, 7); // back to a, after b and c
+      grouping.add('skipped', 35, 0, 7); // met, no rows
+      assert.deepEqual(grouping.names, ['a', 'b', 'c', 'skipped']);
+      assert.equal(grouping.has('skipped'), false, 'has() hashes the name itself: stringHash, not 7');
+      assert.deepEqual(placements(grouping.plan(100)), [{ name: 'a', start: 0, rows: 15 }, { name: 'b', start: 15, rows: 10 }, { name: 'c', start: 25, rows: 10 }]);
+      // One chunk of runs all of one hash: each found again after the others in the same call.
+      const chunk = new ContigGrouping(0, native);
+      const names = ['a', 'b', 'a', 'c', 'b', 'c'];
+      const numbers = new Int32Array(RUN_NUMBERS * names.length);
+      names.forEach((_, k) => numbers.set([k + 1, 0, 0, -1, 7, 2 * k, 1], RUN_NUMBERS * k));
+      chunk.addRuns({ names: names.join('\t'), numbers }, 0);
+      assert.deepEqual(chunk.names, ['a', 'b', 'c']);
+      const grouped = chunk.plan(21);
+      assert.deepEqual(placements(grouped), [{ name: 'a', start: 0, rows: 4 }, { name: 'b', start: 4, rows: 7 }, { name: 'c', start: 11, rows: 10 }]);
+      assert.deepEqual(grouped.moves, [{ src: 0, dest: 0, rows: 1 }, { src: 3, dest: 1, rows: 3 }, { src: 1, dest: 4, rows: 2 }, { src: 10, dest: 6, rows: 5 }, { src: 6, dest: 11, rows: 4 }, { src: 15, dest: 15, rows: 6 }]);
+      // 3,000 contigs (the table starts at 128 slots), then each met again: grouped, none added.
+      const many = new ContigGrouping(0, native);
+      for (let i = 0; i < 3000; i++) many.add(`s${i}`, i, 1);
+      for (let i = 0; i < 3000; i++) many.add(`s${i}`, 3000 + i, 1);
+      assert.equal(many.names.length, 3000);
+      assert.ok(many.has('s2999') && many.has('s0') && !many.has('s3000'));
+      const plan = many.plan(6000);
+      assert.deepEqual(placements(plan)[2999], { name: 's2999', start: 5998, rows: 2 });
+    });
+  }
 
   it('an int32 list keeps every entry as it grows, and copies them to shared memory of their own', () => {
     const list = new Int32List(2);

@@ -5,6 +5,7 @@
 import { stringBytes, type ContigNames, type NameBytes } from '../layout/contig-names.js';
 import { sharedFloat64 } from '../layout/shared-numbers.js';
 import { COLUMN_ALIGNMENT, type BufferRef } from '../layout/matrix-layout.js';
+import { nativeGrouping, type GroupingBinding } from '../native.js';
 import { stringHash } from '../layout/name-hash.js';
 import { RUN_NUMBERS, runName, runNames, type ContigRuns, type PlaceTask } from '../worker/messages.js';
 import { allocateColumnStore, columnWidth, type ColumnStore, type Segment } from './column-store.js';
@@ -70,6 +71,11 @@ interface GroupedChunk {
  * more than the workers' whole parse of their runs. A contig's name stays where its first run's
  * is, in its chunk's names (`ContigRuns.names`): a string is made of it only to tell two contigs
  * of one hash apart, or when the layout's names are read.
+ *
+ * With the binding (`nativeGrouping`), its loops over the runs and the contigs run instead of
+ * these, on the same arrays: 100,000 contigs' runs grouped and planned by these loops held the
+ * main thread 50-65 ms, by the binding's 25-29 ms, most of it the first touch of the arrays'
+ * memory (docs/internals.md, "Loops that run before they are optimised").
  */
 export class ContigGrouping {
   private readonly chunks: GroupedChunk[] = [];
@@ -93,8 +99,17 @@ export class ContigGrouping {
   private table = new Int32Array(128);
   private keptRows = 0;
 
-  /** `expectedChunks`: the chunks the load will add, when known (the table is sized ahead for them). */
-  constructor(private readonly expectedChunks = 0) {}
+  /** The binding's state for `groupRuns` (see `addNative`). */
+  private readonly nativeState = new Float64Array(9);
+
+  /**
+   * `expectedChunks`: the chunks the load will add, when known (the table is sized ahead for them);
+   * `native`: the binding's loops (null: this class's own).
+   */
+  constructor(
+    private readonly expectedChunks = 0,
+    private readonly native: GroupingBinding | null = nativeGrouping ?? null,
+  ) {}
 
   /** Every contig met, in order of first appearance. */
   get names(): string[] {
@@ -135,6 +150,7 @@ export class ContigGrouping {
     this.chunks.push({ runs, src, contigs, namesAt });
     this.namesLength += runs.names.length + 1;
     this.reserve(n);
+    if (this.native) return this.addNative(this.native, runs, contigs, chunk, namesAt);
     const { table, hashes, rows, nameChunk, nameRun, nameStart, nameLength } = this;
     const mask = table.length - 1;
     let count = this.count;
@@ -174,6 +190,26 @@ export class ContigGrouping {
     this.longestName = longest;
   }
 
+  /**
+   * `addRuns` by the binding's loop, which stops where a contig has the hash of a run (its
+   * `state[7]`) for the names to be compared here; it goes on with the run as that contig when
+   * they match, else with the next slot of the table.
+   */
+  private addNative(native: GroupingBinding, runs: ContigRuns, contigs: Int32Array, chunk: number, namesAt: number): void {
+    const state = this.nativeState;
+    state.set([0, -1, this.count, chunk, namesAt, this.longestName, 0, -1, -1]);
+    for (;;) {
+      native.groupRuns(runs.numbers, contigs, this.table, this.hashes, this.rows, this.nameChunk, this.nameRun, this.nameStart, this.nameLength, state);
+      const contig = state[7] as number;
+      if (contig < 0) break;
+      if (this.nameOf(contig) === runName(runs, state[0] as number)) state[8] = contig;
+      else state[1] = ((state[1] as number) + 1) & (this.table.length - 1);
+    }
+    this.count = state[2] as number;
+    this.longestName = state[5] as number;
+    this.keptRows += state[6] as number;
+  }
+
   /** The name of contig `contig`: that of its first run. */
   private nameOf(contig: number): string {
     const chunk = this.chunks[this.nameChunk[contig] as number] as GroupedChunk;
@@ -183,8 +219,17 @@ export class ContigGrouping {
   /** Room for `more` contigs: the per-contig arrays grown, the table kept at most half full. */
   private reserve(more: number): void {
     const needed = this.count + more;
+    if (needed <= this.hashes.length && 2 * needed <= this.table.length) return;
+    // Sized for the contigs the chunks still to come would add at this chunk's rate, at most 16
+    // times those needed now: each larger array is new memory, whose first touch costs more than
+    // the loops that fill it (3 ms a MiB here; 100,000 contigs grouped by the binding into arrays
+    // grown twofold: 25-27 ms of the main thread, sized ahead 15-21 ms), and each new table a pass
+    // over every contig met. The table, whose entries go anywhere in it, at most half full; the arrays, which
+    // fill from their start, are only touched as far as they hold contigs.
+    const remaining = Math.max(1, this.expectedChunks - this.chunks.length + 1);
+    const expected = Math.max(needed, Math.min(16 * needed, this.count + more * remaining));
     if (needed > this.hashes.length) {
-      const size = Math.max(needed, 2 * this.hashes.length);
+      const size = Math.max(expected, 2 * this.hashes.length);
       this.hashes = grown(this.hashes, new Int32Array(size));
       this.rows = grown(this.rows, new Float64Array(size));
       this.nameChunk = grown(this.nameChunk, new Int32Array(size));
@@ -193,20 +238,18 @@ export class ContigGrouping {
       this.nameLength = grown(this.nameLength, sharedFloat64(size));
     }
     if (2 * needed <= this.table.length) return;
-    // Each new table is a pass over every contig met, run before V8 has optimised it (100,000
-    // contigs' five new tables: 31 ms in a profile of a run): sized for the contigs the chunks
-    // still to come would add at this chunk's rate, at most 8 times those needed now.
-    const remaining = Math.max(1, this.expectedChunks - this.chunks.length + 1);
-    const expected = Math.min(8 * needed, this.count + more * remaining);
     let size = this.table.length;
-    while (2 * Math.max(needed, expected) > size) size *= 2;
+    while (2 * expected > size) size *= 2;
     const table = new Int32Array(size);
-    const mask = size - 1;
-    const { hashes } = this;
-    for (let contig = 0; contig < this.count; contig++) {
-      let i = (hashes[contig] as number) & mask;
-      while (table[i] !== 0) i = (i + 1) & mask;
-      table[i] = contig + 1;
+    if (this.native) this.native.hashTable(this.hashes, this.count, table);
+    else {
+      const mask = size - 1;
+      const { hashes } = this;
+      for (let contig = 0; contig < this.count; contig++) {
+        let i = (hashes[contig] as number) & mask;
+        while (table[i] !== 0) i = (i + 1) & mask;
+        table[i] = contig + 1;
+      }
     }
     this.table = table;
   }
@@ -226,12 +269,21 @@ export class ContigGrouping {
     // In shared memory: they become the layout's batch table (layout/batch-table.ts).
     const starts = sharedFloat64(this.count);
     const sizes = sharedFloat64(this.count);
-    // Int32 when the rows fit: a float64 read is a new heap number to code not yet optimised.
-    const next = this.keptRows < 2 ** 31 - 2 * COLUMN_ALIGNMENT * this.count ? new Int32Array(this.count) : new Float64Array(this.count);
-    const count = this.place(starts, sizes, next);
+    // Each contig's next row, as the moves are planned.
+    let count: number;
+    let moves: RowMove[];
+    if (this.native) {
+      const next = new Float64Array(this.count);
+      count = this.native.placeContigs(this.rows, this.count, starts, sizes, next, COLUMN_ALIGNMENT);
+      moves = this.nativeMoves(this.native, next);
+    } else {
+      // Int32 when the rows fit: a float64 read is a new heap number to code not yet optimised.
+      const next = this.keptRows < 2 ** 31 - 2 * COLUMN_ALIGNMENT * this.count ? new Int32Array(this.count) : new Float64Array(this.count);
+      count = this.place(starts, sizes, next);
+      moves = this.moves(next);
+    }
     const dest = count === 0 ? 0 : (starts[count - 1] as number) + (sizes[count - 1] as number);
     const names = this.plannedNames(count);
-    const moves = this.moves(next);
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
     let laterSrc = Infinity;
@@ -325,6 +377,21 @@ export class ContigGrouping {
     }
     if (dest >= 0) moves.push({ src, dest, rows });
     return ordered ? moves : inTargetOrder(moves);
+  }
+
+  /** `moves` by the binding's loop, a call a chunk. */
+  private nativeMoves(native: GroupingBinding, next: Float64Array): RowMove[] {
+    const moves: RowMove[] = [];
+    // The open move (source, target, rows) and whether the moves are in target order so far.
+    const state = Float64Array.of(0, -1, 0, 1);
+    const out = new Float64Array(3 * this.chunks.reduce((most, chunk) => Math.max(most, chunk.contigs.length), 0));
+    for (const chunk of this.chunks) {
+      const closed = native.chunkMoves(chunk.runs.numbers, chunk.contigs, next, chunk.src, state, out);
+      for (let i = 0; i < 3 * closed; i += 3) moves.push({ src: out[i] as number, dest: out[i + 1] as number, rows: out[i + 2] as number });
+    }
+    const [src, dest, rows] = state as unknown as [number, number, number];
+    if (dest >= 0) moves.push({ src, dest, rows });
+    return state[3] === 1 ? moves : inTargetOrder(moves);
   }
 }
 
@@ -434,8 +501,8 @@ function contigRuns(runs: readonly { contig: string; rows: number; hash?: number
 }
 
 /** The plan of `runs` (see `ContigGrouping.plan`): contigs in order of first appearance, each one row range. */
-export function planContigs(runs: readonly PlacedRun[], capacity: number): RowPlan {
-  const grouping = new ContigGrouping();
+export function planContigs(runs: readonly PlacedRun[], capacity: number, native: GroupingBinding | null = nativeGrouping ?? null): RowPlan {
+  const grouping = new ContigGrouping(0, native);
   // Runs that follow each other are added as one chunk's, as a parse result's are.
   let from = 0;
   for (let k = 1; k <= runs.length; k++) {
