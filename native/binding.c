@@ -33,6 +33,9 @@
  *                                     four numbers a task in tasks: first row, rows, name offset
  *                                     and length; state = [N code, - code] in, [offset after the
  *                                     lines, lines] out
+ *   tableTasks(row, rows, contig, nameStart, nameLength, first, tasks)
+ *                                     the four numbers of each task of a span table's batches
+ *                                     from first: the rows the views must hold, or -1
  *   statsLines(views, tasks, names, middles, middleEnds, alleles, at, state, sum)
  *                                     each task's statistics lines from out[at] (tasks and names as
  *                                     for haplotypeLines), its counts added to sum; state = [N code,
@@ -809,6 +812,50 @@ static napi_value chunk_moves(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * tableTasks(row, rows, contig, nameStart, nameLength, first, tasks): the four numbers a task of
+ * haplotypeLines and statsLines takes (its first row from the first batch's, rows, name offset and
+ * length) for each batch from `first` of a span table (src/layout/batch-table.ts `SpanTable`), one
+ * task per four numbers of `tasks` (src/worker/task-group.ts `tableNumbers`, whose loop does the
+ * same without it). Returns the rows the views must hold, or -1 when a batch starts before the
+ * first one's rows.
+ */
+static napi_value table_tasks(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  void *row_data, *rows_data, *contig_data, *start_data, *length_data, *tasks_data;
+  size_t row_length, rows_length, contig_length, start_length, length_length, tasks_length;
+  uint32_t first;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 || napi_get_value_uint32(env, argv[5], &first) != napi_ok) {
+    napi_throw_type_error(env, NULL, "tableTasks(row, rows, contig, nameStart, nameLength, first, tasks)");
+    return NULL;
+  }
+  if (!numbers_of(env, argv[6], napi_float64_array, 0, &tasks_data, &tasks_length)) return NULL;
+  const size_t count = tasks_length / 4, end = (size_t)first + count;
+  if (!numbers_of(env, argv[0], napi_float64_array, end, &row_data, &row_length) || !numbers_of(env, argv[1], napi_float64_array, end, &rows_data, &rows_length) ||
+      !numbers_of(env, argv[2], napi_float64_array, end, &contig_data, &contig_length) || !numbers_of(env, argv[3], napi_float64_array, 0, &start_data, &start_length) ||
+      !numbers_of(env, argv[4], napi_float64_array, start_length, &length_data, &length_length)) return NULL;
+  const double *row = row_data, *rows = rows_data, *contig = contig_data, *name_start = start_data, *name_length = length_data;
+  double *tasks = tasks_data;
+  const double start = count > 0 ? row[first] : 0;
+  double most = 0;
+  for (size_t k = 0; k < count; k++) {
+    const size_t b = first + k;
+    const double from = row[b] - start, c = contig[b];
+    if (from < 0) return number(env, -1);
+    if (!(c >= 0 && c < (double)start_length)) {
+      napi_throw_range_error(env, NULL, "tableTasks: a batch's contig has no name");
+      return NULL;
+    }
+    tasks[4 * k] = from;
+    tasks[4 * k + 1] = rows[b];
+    tasks[4 * k + 2] = name_start[(size_t)c];
+    tasks[4 * k + 3] = name_length[(size_t)c];
+    if (from + rows[b] > most) most = from + rows[b];
+  }
+  return number(env, most);
+}
+
+/*
  * A task's views for haplotypeLines and statsLines: its columns (row 0 of each at the views' first
  * row), the pairs' columns and the output the lines go to; the JavaScript side keeps those arrays
  * alive as long as the views.
@@ -1493,6 +1540,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "hashTable", NULL, hash_table, NULL, NULL, NULL, napi_enumerable, NULL },
     { "placeContigs", NULL, place_contigs, NULL, NULL, NULL, napi_enumerable, NULL },
     { "chunkMoves", NULL, chunk_moves, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "tableTasks", NULL, table_tasks, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

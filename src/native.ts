@@ -9,7 +9,8 @@
 // - the haplotype table's lines for one-byte alleles (`haplotypeLines`, worker/haplotype-chunk.ts;
 //   its own loop writes them without it);
 // - the statistics of a span's small contigs and their lines (`statsLines`, worker/stats-chunk.ts;
-//   its own loops count and write them without it);
+//   its own loops count and write them without it), and the numbers of a span's tasks for both
+//   (`tableTasks`, worker/task-group.ts);
 // - ending the command line's process at once (`exitNow`, cli/cli.ts).
 
 import { createRequire } from 'node:module';
@@ -76,6 +77,13 @@ export interface Binding {
   placeContigs?(rows: Float64Array, count: number, starts: Float64Array, sizes: Float64Array, next: Float64Array, alignment: number): number;
   /** A chunk's runs' moves (`ContigGrouping.plan`), three numbers each into `out`; state = the open move's source, target (-1: none), rows, then 1 while in target order: how many moves closed. */
   chunkMoves?(numbers: Int32Array, contigs: Int32Array, next: Float64Array, from: number, state: Float64Array, out: Float64Array): number;
+  /**
+   * The four numbers `haplotypeLines` and `statsLines` take a task (first row from the first
+   * batch's, rows, name offset and length) for each batch from `first` of a span table
+   * (layout/batch-table.ts `SpanTable`), `tasks.length / 4` of them: the rows the views must hold,
+   * or -1 when a batch starts before the first one's rows.
+   */
+  tableTasks?(row: Float64Array, rows: Float64Array, contig: Float64Array, nameStart: Float64Array, nameLength: Float64Array, first: number, tasks: Float64Array): number;
   /** Ends the process at once with exit status `code` (`_exit`): nothing buffered in it is written, no `exit` event runs. */
   exitNow?(code: number): never;
 }
@@ -105,6 +113,12 @@ export type GroupingBinding = Required<Pick<Binding, 'groupRuns' | 'hashTable' |
  * `GENOMATRIX_NATIVE_ENCODE=0` (the kernels' own loops then count and write every line).
  */
 export const nativeEncode = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.haplotypeLines || !binding.statsLines || !binding.rowViews ? undefined : binding;
+
+/** The binding's numbers of a span table's tasks (`tableTasks`), unless `GENOMATRIX_NATIVE_ENCODE=0`. */
+export const nativeSpanTasks: SpanTasksBinding | undefined = process.env.GENOMATRIX_NATIVE_ENCODE === '0' || !binding?.tableTasks ? undefined : (binding as SpanTasksBinding);
+
+/** The binding's function that makes the numbers of a span table's tasks. */
+export type SpanTasksBinding = Required<Pick<Binding, 'tableTasks'>>;
 
 /** Buffers at least this large get huge pages (a huge page is 2 MiB; a smaller buffer holds none). */
 const HUGE_PAGE_BYTES = 4 << 20;

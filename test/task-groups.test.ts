@@ -20,7 +20,9 @@ import { vcfConversion, VcfDeletions } from '../src/convert/vcf.js';
 import { vcfAlleleTables } from '../src/convert/vcf-alleles.js';
 import type { WorkerTask } from '../src/worker/kernels.js';
 import type { TransferredChunk, VcfTask } from '../src/worker/messages.js';
-import { restoreTasks, spanRows, taskGroup } from '../src/worker/task-group.js';
+import { restoreTasks, spanRows, tableNumbers, taskGroup } from '../src/worker/task-group.js';
+import { spanTable } from '../src/layout/batch-table.js';
+import { nativeSpanTasks, type SpanTasksBinding } from '../src/native.js';
 import { runVcfJoined, runVcfSpan, runVcfTask } from '../src/worker/vcf-chunk.js';
 import type { OutputSink } from '../src/write/output-sink.js';
 import { generate, scratchDir } from './helpers.js';
@@ -187,6 +189,32 @@ describe('task groups of small contigs', () => {
       const again = restoreTasks(structuredClone(taskGroup(shuffled, 'joined')));
       assert.deepEqual(chunk(runVcfJoined(again.tasks as VcfTask[], again.shared)), alone(shuffled), 'joined form, out of order');
     }
+  });
+
+  it(`a span table's task numbers: as worked out from the table, by the own loop${nativeSpanTasks ? ' and by the binding' : ''}`, () => {
+    const table = spanTable(matrix.layout);
+    const ways: (SpanTasksBinding | null)[] = [null, ...(nativeSpanTasks ? [nativeSpanTasks] : [])];
+    const count = table.rows.length;
+    assert.equal(count, 302);
+    for (const first of [0, 1, 150, count - 1]) {
+      const expected: Float64Array = new Float64Array(4 * (count - first));
+      let rows = 0;
+      for (let b = first; b < count; b++) {
+        const c = table.contig[b] as number;
+        const from = (table.row[b] as number) - (table.row[first] as number);
+        expected.set([from, table.rows[b] as number, table.nameStart[c] as number, table.nameLength[c] as number], 4 * (b - first));
+        rows = Math.max(rows, from + (table.rows[b] as number));
+      }
+      for (const native of ways) {
+        const out: Float64Array = new Float64Array(4 * (count - first));
+        assert.equal(tableNumbers(table, first, out, native), rows, `from batch ${first}`);
+        assert.deepEqual(out, expected, `from batch ${first}`);
+      }
+    }
+    // A batch before the first one's rows: not a span of this table's order.
+    const row = Float64Array.from(table.row);
+    row[2] = (row[1] as number) - 1;
+    for (const native of ways) assert.equal(tableNumbers({ ...table, row }, 1, new Float64Array(8), native), -1);
   });
 
   it('statistics: the same counts per contig as one task per range (kept counts: no spans)', async () => {
