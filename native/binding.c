@@ -718,9 +718,10 @@ static napi_value hash_table(napi_env env, napi_callback_info info) {
 
 /*
  * placeContigs(rows, count, starts, sizes, next, alignment): each of the first `count` contigs with
- * rows gets its first row and rows at the next index of `starts` and `sizes`, and its first row in
- * `next` (indexed by contig); one of `alignment` rows or more starts on a multiple of it. Returns
- * how many got rows.
+ * rows gets its first row and rows at the next index of `starts` and `sizes` (which may be `rows`
+ * itself: each is read before its index is written), and its first row in `next` (indexed by
+ * contig; -1 for one without rows); one of `alignment` rows or more starts on a multiple of it.
+ * Returns how many got rows.
  */
 static napi_value place_contigs(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -741,7 +742,10 @@ static napi_value place_contigs(napi_env env, napi_callback_info info) {
   double dest = 0;
   for (size_t contig = 0; contig < count; contig++) {
     const double total = rows[contig];
-    if (total == 0) continue;
+    if (total == 0) {
+      next[contig] = -1;
+      continue;
+    }
     if (total >= alignment) dest = ceil(dest / alignment) * alignment;
     next[contig] = dest;
     starts[placed] = dest;

@@ -34,6 +34,10 @@ export interface RowPlan {
   names: ContigNames;
   starts: Float64Array;
   rows: Float64Array;
+  /** The sum of `rows`. */
+  sites: number;
+  /** 0, 1, ... up to the last contig's index, in shared memory (the batch table's contig of each batch: layout/batch-table.ts). */
+  contigs: Float64Array;
   /** In the order they must run when done in place. */
   moves: RowMove[];
   /** Rows the buffers need, alignment padding included. */
@@ -87,7 +91,8 @@ export class ContigGrouping {
    * as the span tasks read them: `PlacedNames.bytes`).
    */
   private hashes = new Int32Array(64);
-  private rows = new Float64Array(64);
+  /** In shared memory: the plan's rows, in place (`plan`). */
+  private rows = sharedFloat64(64);
   private nameChunk = new Int32Array(64);
   private nameRun = new Int32Array(64);
   private nameStart = sharedFloat64(64);
@@ -231,7 +236,7 @@ export class ContigGrouping {
     if (needed > this.hashes.length) {
       const size = Math.max(expected, 2 * this.hashes.length);
       this.hashes = grown(this.hashes, new Int32Array(size));
-      this.rows = grown(this.rows, new Float64Array(size));
+      this.rows = grown(this.rows, sharedFloat64(size));
       this.nameChunk = grown(this.nameChunk, new Int32Array(size));
       this.nameRun = grown(this.nameRun, new Int32Array(size));
       this.nameStart = grown(this.nameStart, sharedFloat64(size));
@@ -254,6 +259,9 @@ export class ContigGrouping {
     this.table = table;
   }
 
+  /** Whether `plan` ran: it takes the grouping's rows for its own. */
+  private planned = false;
+
   /** Whether any run has rows. */
   get empty(): boolean {
     return this.keptRows === 0;
@@ -266,24 +274,30 @@ export class ContigGrouping {
    * move per column (native-layout/README.md, "Alignment"). `capacity`: rows of the parse regions.
    */
   plan(capacity: number): RowPlan {
-    // In shared memory: they become the layout's batch table (layout/batch-table.ts).
+    if (this.planned) throw new Error('a contig grouping is planned once');
+    this.planned = true;
+    // In shared memory: they become the layout's batch table (layout/batch-table.ts). The sizes
+    // are the grouping's rows, moved down over the contigs without rows: new memory costs more
+    // here than the loops that fill it (see `reserve`), so the plan makes as little as it can.
     const starts = sharedFloat64(this.count);
-    const sizes = sharedFloat64(this.count);
-    // Each contig's next row, as the moves are planned.
+    const sizes = this.rows;
+    // Each contig's next row as the moves are planned (-1: no rows), then the contigs' numbers.
     let count: number;
     let moves: RowMove[];
+    let next: Int32Array | Float64Array;
     if (this.native) {
-      const next = new Float64Array(this.count);
+      next = sharedFloat64(this.count);
       count = this.native.placeContigs(this.rows, this.count, starts, sizes, next, COLUMN_ALIGNMENT);
       moves = this.nativeMoves(this.native, next);
     } else {
       // Int32 when the rows fit: a float64 read is a new heap number to code not yet optimised.
-      const next = this.keptRows < 2 ** 31 - 2 * COLUMN_ALIGNMENT * this.count ? new Int32Array(this.count) : new Float64Array(this.count);
+      next = this.keptRows < 2 ** 31 - 2 * COLUMN_ALIGNMENT * this.count ? new Int32Array(this.count) : sharedFloat64(this.count);
       count = this.place(starts, sizes, next);
       moves = this.moves(next);
     }
     const dest = count === 0 ? 0 : (starts[count - 1] as number) + (sizes[count - 1] as number);
-    const names = this.plannedNames(count);
+    const names = this.plannedNames(count, next);
+    const contigs = contigNumbers(next instanceof Float64Array && next.buffer instanceof SharedArrayBuffer ? next.subarray(0, count) : sharedFloat64(count));
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
     let laterSrc = Infinity;
@@ -292,11 +306,14 @@ export class ContigGrouping {
       if (later.dest + later.rows > laterSrc) inPlace = false;
       laterSrc = Math.min(laterSrc, later.src);
     }
-    return { names, starts: starts.subarray(0, count), rows: sizes.subarray(0, count), moves, extent: dest, inPlace };
+    return { names, starts: starts.subarray(0, count), rows: sizes.subarray(0, count), sites: this.keptRows, contigs, moves, extent: dest, inPlace };
   }
 
-  /** The names of the `count` contigs with rows (all of them, unless a selection skipped some), where they are. */
-  private plannedNames(count: number): ContigNames {
+  /**
+   * The names of the `count` contigs with rows (all of them, unless a selection skipped some),
+   * where they are; `next`: -1 for each contig without rows.
+   */
+  private plannedNames(count: number, next: Int32Array | Float64Array): ContigNames {
     const texts = this.chunks.map((chunk) => chunk.runs.names);
     const textsAt = this.chunks.map((chunk) => chunk.namesAt);
     if (count === this.count) {
@@ -308,7 +325,7 @@ export class ContigGrouping {
     const lengthOf = sharedFloat64(count);
     let longest = 0;
     for (let contig = 0, i = 0; contig < this.count; contig++) {
-      if ((this.rows[contig] as number) === 0) continue;
+      if ((next[contig] as number) < 0) continue;
       chunkOf[i] = this.nameChunk[contig] as number;
       runOf[i] = this.nameRun[contig] as number;
       startOf[i] = this.nameStart[contig] as number;
@@ -320,8 +337,9 @@ export class ContigGrouping {
 
   /**
    * The plan's pass over the contigs (see `plan`): each contig with rows gets its first row and
-   * rows at the next index of `starts` and `sizes`, and its first row in `next` (indexed by
-   * contig); returns how many.
+   * rows at the next index of `starts` and `sizes` (which may be the grouping's `rows`: each is
+   * read before its index is written), and its first row in `next` (indexed by contig; -1 for a
+   * contig without rows); returns how many.
    */
   private place(starts: Float64Array, sizes: Float64Array, next: Int32Array | Float64Array): number {
     const { rows } = this;
@@ -329,7 +347,10 @@ export class ContigGrouping {
     let dest = 0;
     for (let contig = 0; contig < this.count; contig++) {
       const total = rows[contig] as number;
-      if (total === 0) continue;
+      if (total === 0) {
+        next[contig] = -1;
+        continue;
+      }
       if (total >= COLUMN_ALIGNMENT) dest = Math.ceil(dest / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
       next[contig] = dest;
       starts[count] = dest;
@@ -469,6 +490,12 @@ function pickNames(runs: readonly string[][], chunk: Int32Array, run: Int32Array
   const names = new Array<string>(chunk.length);
   for (let c = 0; c < chunk.length; c++) names[c] = (runs[chunk[c] as number] as string[])[run[c] as number] as string;
   return names;
+}
+
+/** `numbers` set to 0, 1, ...: a loop of its own, compiled alone. */
+function contigNumbers(numbers: Float64Array): Float64Array {
+  for (let i = 0; i < numbers.length; i++) numbers[i] = i;
+  return numbers;
 }
 
 /** `values` copied to the start of `into`. */

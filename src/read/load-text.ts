@@ -106,7 +106,7 @@ export async function loadText(input: InputFile, pool: WorkerPool, options: Text
   // numbers, its batch objects made only if something reads them (layout/batch-table.ts).
   const count = plan.names.count;
   const sets = [{ pos: store.columns[0] as BufferRef, ref: store.columns[1] as BufferRef, haplotypes: store.columns.slice(2) }];
-  const table = { length: count, contig: contigNumbers(count), rows: plan.rows, row: plan.starts, set: sharedFloat64(count), sets };
+  const table = { length: count, contig: plan.contigs, rows: plan.rows, row: plan.starts, set: sharedFloat64(count), sets, sites: plan.sites };
   const layout = tableLayout({ version: LAYOUT_VERSION, buffers: store.buffers, alleles: alleles.buffer, samples: header.samples, contigs: [] }, table);
   // Its names made strings only when read (layout/contig-names.ts).
   lazyContigs(layout, plan.names);
@@ -153,16 +153,6 @@ async function parseChunks(input: InputFile, pool: WorkerPool, alleles: AlleleDi
     options.onProgress?.({ bytes, totalBytes: input.size, sites });
   }
   return { parsed, grouping };
-}
-
-/**
- * 0, 1, ... `count` - 1: batch i is contig i. A loop in a function of its own: inside `loadText`,
- * 100,000 contigs made V8 compile `loadText` mid-loop and throw the code away after it.
- */
-function contigNumbers(count: number): Float64Array {
-  const numbers = sharedFloat64(count);
-  for (let i = 0; i < count; i++) numbers[i] = i;
-  return numbers;
 }
 
 /**
