@@ -405,12 +405,15 @@ let spanRows = 0;
  */
 function spanEnd(table: BatchTable, b: number, limits: SpanLimits): number {
   const set = table.set[b];
+  // A text load's batches share one column set and carry no checks: their numbers not read.
+  const oneSet = table.sets.length === 1;
+  const checked = table.objects !== undefined;
   const most = limits.contigs;
   let rows = 0;
   let k = b;
   for (; k < table.length; k++) {
     const contigRows = table.rows[k] as number;
-    const small = contigRows > 0 && contigRows <= limits.rows && table.set[k] === set && table.contig[k + 1] !== table.contig[k] && !batchChecked(table, k);
+    const small = contigRows > 0 && contigRows <= limits.rows && (oneSet || table.set[k] === set) && table.contig[k + 1] !== table.contig[k] && !(checked && batchChecked(table, k));
     const full = k > b && (most === undefined ? groupFull(k - b, rows) : k - b >= most);
     if (!small || full || rows + contigRows > limits.rows) break;
     rows += contigRows;
