@@ -7,6 +7,8 @@
  * Options:
  *   --out FILE            output path (required); `-` writes to stdout
  *   --contigs N           number of contigs, named chr1..chrN (default 4)
+ *   --name-digits N       contig numbers zero-padded to N digits (chr000001...): names of one
+ *                         length, so matrices of different contig counts are the same bytes
  *   --sites N             sites (rows) per contig (default 1000000)
  *   --haplotypes N        haplotype columns (default 31): pairs 1a 1b 2a 2b ...
  *                         for floor(N/2) pairs, plus an outgroup column `out` if N is odd
@@ -67,6 +69,7 @@ interface Options {
   header: boolean;
   headerOut: string | undefined;
   splitContigs: boolean;
+  nameDigits: number;
 }
 
 function usage(message?: string): never {
@@ -74,7 +77,7 @@ function usage(message?: string): never {
   process.stderr.write(
     'usage: node dist/scripts/generate-matrix.js --out FILE [--contigs N] [--sites N] [--haplotypes N]\n' +
       '       [--seed N] [--snp-rate F] [--missing-rate F] [--deletion-rate F] [--gzip] [--no-header]\n' +
-      '       [--header-out FILE] [--split-contigs]\n',
+      '       [--header-out FILE] [--split-contigs] [--name-digits N]\n',
   );
   process.exit(2);
 }
@@ -114,6 +117,7 @@ function parseOptions(argv: string[]): Options {
         'no-header': { type: 'boolean' },
         'header-out': { type: 'string' },
         'split-contigs': { type: 'boolean' },
+        'name-digits': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -136,6 +140,7 @@ function parseOptions(argv: string[]): Options {
     header: v['no-header'] !== true,
     headerOut: v['header-out'],
     splitContigs: v['split-contigs'] === true,
+    nameDigits: parseIntOpt('name-digits', v['name-digits'], 0, 0, 9),
   };
   if (opts.missingRate + opts.deletionRate > 1) usage('--missing-rate + --deletion-rate must not exceed 1');
   return opts;
@@ -319,7 +324,7 @@ async function main(): Promise<void> {
   const sink = makeSink(opts, tmpPath, counter);
 
   const gens: ContigGen[] = [];
-  for (let c = 0; c < opts.contigs; c++) gens.push(new ContigGen(`chr${c + 1}`, opts.seed, c));
+  for (let c = 0; c < opts.contigs; c++) gens.push(new ContigGen(`chr${String(c + 1).padStart(opts.nameDigits, '0')}`, opts.seed, c));
 
   const snpTh = threshold(opts.snpRate);
   const missTh = threshold(opts.missingRate);

@@ -51,6 +51,19 @@ describe('benchmark harness', () => {
     }
   });
 
+  it("the generator's --name-digits: every contig name as long, the rows otherwise the same bytes", () => {
+    const padded = join(scratch.dir, 'padded.tsv');
+    generate(padded, ['--contigs', '3', '--sites', '700', '--haplotypes', '9', '--seed', '5', '--split-contigs', '--name-digits', '4']);
+    const plain = readFileSync(matrix, 'utf8').split('\n');
+    const lines = readFileSync(padded, 'utf8').split('\n');
+    assert.equal(lines.length, plain.length);
+    assert.deepEqual(new Set(lines.slice(1, -1).map((line) => line.slice(0, line.indexOf('\t')))), new Set(['chr0001', 'chr0002', 'chr0003']));
+    assert.deepEqual(
+      lines.map((line) => line.replace(/^chr0*/, 'chr')),
+      plain,
+    );
+  });
+
   it('sums the PSS of a process tree: a forked child is counted', async () => {
     const out = join(scratch.dir, 'pss.txt');
     const script = "const { spawn } = require('node:child_process'); const a = Buffer.alloc(48 << 20, 1); const c = spawn(process.execPath, ['-e', 'const b = Buffer.alloc(48 << 20, 2); setTimeout(() => {}, 600)'], { stdio: 'inherit' }); c.on('exit', () => console.log(a[3]));";

@@ -12,6 +12,8 @@ export interface MatrixShape {
   contigs: number;
   haplotypes: number;
   seed: number;
+  /** Contig numbers zero-padded to this many digits (the generator's `--name-digits`), if any. */
+  nameDigits?: number;
 }
 
 /** A generated matrix on disk. */
@@ -29,11 +31,13 @@ export const SEED_SHAPE = { contigs: 4, haplotypes: 31, seed: 1 } as const;
 export function benchMatrix(dataDir: string, generator: string, shape: MatrixShape, log: (line: string) => void): BenchMatrix {
   if (shape.sites % shape.contigs !== 0) throw new Error(`--sizes: ${shape.sites} sites do not split evenly over ${shape.contigs} contigs`);
   mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, `matrix-${shape.contigs}x${shape.sites / shape.contigs}-h${shape.haplotypes}-seed${shape.seed}.tsv`);
+  const digits = shape.nameDigits ? `-d${shape.nameDigits}` : '';
+  const path = join(dataDir, `matrix-${shape.contigs}x${shape.sites / shape.contigs}-h${shape.haplotypes}-seed${shape.seed}${digits}.tsv`);
   if (!existsSync(path)) {
     log(`generating ${path}`);
     const args = ['--out', path, '--contigs', String(shape.contigs), '--sites', String(shape.sites / shape.contigs)];
     args.push('--haplotypes', String(shape.haplotypes), '--seed', String(shape.seed));
+    if (shape.nameDigits) args.push('--name-digits', String(shape.nameDigits));
     const result = spawnSync(process.execPath, [generator, ...args], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`generator failed: ${result.stderr}`);
   }

@@ -110,8 +110,8 @@ export function scenarios(context: ScenarioContext, sizes: ScenarioSizes, only: 
   const node = process.execPath;
   const cli = join(root, 'dist', 'src', 'cli', 'main.js');
   const generator = join(root, 'dist', 'scripts', 'generate-matrix.js');
-  const matrix = (sites: number, contigs: number, haplotypes: number): BenchMatrix =>
-    benchMatrix(dataDir, generator, { sites, contigs, haplotypes, seed: 1 }, log);
+  const matrix = (sites: number, contigs: number, haplotypes: number, nameDigits = 0): BenchMatrix =>
+    benchMatrix(dataDir, generator, { sites, contigs, haplotypes, seed: 1, nameDigits }, log);
   const out = (name: string): string => join(outDir, name);
   const t = ['--threads', String(threads)];
   const genomatrix = (name: string, label: string, args: string[], extra: Partial<ScenarioCommand> = {}): ScenarioCommand => {
@@ -187,10 +187,12 @@ export function scenarios(context: ScenarioContext, sizes: ScenarioSizes, only: 
     });
   }
   if (only.includes('contigs')) {
-    // The same bytes as one contig and as many.
+    // The same bytes as one contig and as many: every contig's name as long (chr000001 for
+    // 100,000 contigs, and for one), so the text and the output differ only in where contigs change.
     const contigCommands: ScenarioCommand[] = [];
+    const nameDigits = String(Math.max(...sizes.contigCounts)).length;
     for (const count of sizes.contigCounts) {
-      const m = matrix(sizes.contigSites, count, 31);
+      const m = matrix(sizes.contigSites, count, 31, nameDigits);
       // Past 20,000 contigs only haplotype and vcf, the linear-cost targets (stats writes some 190 lines per contig: 75 MB at 20,000).
       for (const job of count > 20_000 ? (['haplotype', 'vcf'] as const) : (['haplotype', 'vcf', 'stats', 'pack'] as const)) {
         const output = out(`${job}-c${count}.out`);
