@@ -225,14 +225,17 @@ export class ContigGrouping {
   private reserve(more: number): void {
     const needed = this.count + more;
     if (needed <= this.hashes.length && 2 * needed <= this.table.length) return;
-    // Sized for the contigs the chunks still to come would add at this chunk's rate, at most 16
-    // times those needed now: each larger array is new memory, whose first touch costs more than
-    // the loops that fill it (3 ms a MiB here; 100,000 contigs grouped by the binding into arrays
-    // grown twofold: 25-27 ms of the main thread, sized ahead 15-21 ms), and each new table a pass
-    // over every contig met. The table, whose entries go anywhere in it, at most half full; the arrays, which
-    // fill from their start, are only touched as far as they hold contigs.
+    // Sized for the contigs the chunks still to come would add at this chunk's rate (at most 16
+    // times those needed now), and a chunk's more: each chunk reserves room for all its runs, the
+    // first of which often goes on with the last chunk's contig (100,000 contigs in 16 chunks
+    // asked for one more than 16 times the first's, and the last chunk copied them all). Each
+    // larger array is new memory, whose first touch costs more than the loops that fill it (3 ms
+    // a MiB here; 100,000 contigs grouped by the binding into arrays grown twofold: 25-27 ms of
+    // the main thread, sized ahead 15-21 ms), and each new table a pass over every contig met.
+    // The table, whose entries go anywhere in it, at most half full; the arrays, which fill from
+    // their start, are only touched as far as they hold contigs.
     const remaining = Math.max(1, this.expectedChunks - this.chunks.length + 1);
-    const expected = Math.max(needed, Math.min(16 * needed, this.count + more * remaining));
+    const expected = Math.max(needed, Math.min(16 * needed, this.count + more * remaining) + more);
     if (needed > this.hashes.length) {
       const size = Math.max(expected, 2 * this.hashes.length);
       this.hashes = grown(this.hashes, new Int32Array(size));
