@@ -79,9 +79,29 @@ function failure(m: Measurement): string | undefined {
   return `${m.signal ? `killed by ${m.signal}` : `exit code ${m.exitCode}`}: ${m.stderrTail.split('\n').slice(-2).join(' ').slice(0, 200)}`;
 }
 
-/** Measures every chosen approach on one matrix with one thread count: warm-ups, then the runs round-robin. */
-async function measureSize(matrix: BenchMatrix, threads: number, reference: { output?: string }): Promise<ResultCell[]> {
-  const cells: { approach: Approach; cell: ResultCell; output: string }[] = [];
+/** An approach's cell of the sites table, and where its output goes. */
+interface CellEntry {
+  approach: Approach;
+  cell: ResultCell;
+  output: string;
+}
+
+/** Slow baselines of a matrix still to run (`measureSize`), and the output theirs is compared with. */
+interface Deferred {
+  matrix: BenchMatrix;
+  entries: CellEntry[];
+  reference: { output?: string };
+}
+
+/**
+ * Measures every chosen approach on one matrix with one thread count: warm-ups, then the runs
+ * round-robin. A slow baseline (`maxRuns`: pandas + Pool, some 8 GB) is only given its cell: it
+ * runs after every other measurement of the bench (`runSlow`). Run among the rounds, it left the
+ * machine's memory in another state for all that followed (the seed shape's peak 10 MiB higher in
+ * the rounds after it; bench/README.md).
+ */
+async function measureSize(matrix: BenchMatrix, threads: number, reference: { output?: string }): Promise<{ cells: ResultCell[]; slow: Deferred }> {
+  const cells: CellEntry[] = [];
   for (const approach of chosen) {
     if (!approach.threaded && threads !== threadCounts[threadCounts.length - 1]) continue;
     const cellThreads = approach.threaded ? threads : 1;
@@ -91,29 +111,42 @@ async function measureSize(matrix: BenchMatrix, threads: number, reference: { ou
     if (reason) Object.assign(cell, { status: CellStatus.unavailable, reason });
     cells.push({ approach, cell, output: join(outputDir, `${approach.name}-${matrix.sites}-t${cellThreads}.tsv`) });
   }
-  const measure = async (entry: (typeof cells)[number], warmup: boolean): Promise<void> => {
-    const { approach, cell, output } = entry;
-    if (cell.status !== CellStatus.ok) return;
-    const [command, commandArgs] = approach.command(matrix.path, cell.threads);
-    const m = await measureCommand(command, commandArgs, { stdoutFile: output, intervalMs, timeoutMs, pss: approach.pss ?? false });
-    // A forking approach's memory is its tree's summed PSS (RSS counts shared pages once per process).
-    if (m.peakPssBytes !== undefined) m.peakRssBytes = m.peakPssBytes;
-    const problem = failure(m);
-    log(`  ${approach.name.padEnd(11)} ${String(cell.threads).padStart(2)} thr ${warmup ? 'warm-up' : 'run    '} ${(m.wallMs / 1000).toFixed(2).padStart(7)} s ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(6)} MiB${problem ? `  FAILED ${problem}` : ''}`);
-    if (problem) {
-      Object.assign(cell, { status: CellStatus.failed, reason: problem });
-      return;
-    }
-    if (warmup) cell.warmup = m;
-    else cell.runs.push(m);
-  };
-  // A slow baseline with `maxRuns` gets no warm-up (the others have warmed the page cache) and at most that many runs.
-  for (const entry of cells) if (entry.approach.maxRuns === undefined) await measure(entry, true);
+  const interleaved = cells.filter((entry) => entry.approach.maxRuns === undefined);
+  for (const entry of interleaved) await measure(matrix, entry, true);
   for (let run = 0; run < runs; run++) {
-    for (const entry of cells) if (run < (entry.approach.maxRuns ?? runs)) await measure(entry, false);
+    for (const entry of interleaved) await measure(matrix, entry, false);
   }
+  await settle(matrix, interleaved, reference);
+  return { cells: cells.map((entry) => entry.cell), slow: { matrix, entries: cells.filter((entry) => entry.approach.maxRuns !== undefined), reference } };
+}
 
-  for (const { approach, cell, output } of cells) {
+/** The slow baselines of a measured size: no warm-up (the others have warmed the page cache), at most `maxRuns` runs. */
+async function runSlow({ matrix, entries, reference }: Deferred): Promise<void> {
+  for (const entry of entries) for (let run = 0; run < Math.min(entry.approach.maxRuns ?? runs, runs); run++) await measure(matrix, entry, false);
+  await settle(matrix, entries, reference);
+}
+
+/** One run of an approach's command on `matrix` into its cell (a warm-up's kept apart). */
+async function measure(matrix: BenchMatrix, entry: CellEntry, warmup: boolean): Promise<void> {
+  const { approach, cell, output } = entry;
+  if (cell.status !== CellStatus.ok) return;
+  const [command, commandArgs] = approach.command(matrix.path, cell.threads);
+  const m = await measureCommand(command, commandArgs, { stdoutFile: output, intervalMs, timeoutMs, pss: approach.pss ?? false });
+  // A forking approach's memory is its tree's summed PSS (RSS counts shared pages once per process).
+  if (m.peakPssBytes !== undefined) m.peakRssBytes = m.peakPssBytes;
+  const problem = failure(m);
+  log(`  ${approach.name.padEnd(11)} ${String(cell.threads).padStart(2)} thr ${warmup ? 'warm-up' : 'run    '} ${(m.wallMs / 1000).toFixed(2).padStart(7)} s ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(6)} MiB${problem ? `  FAILED ${problem}` : ''}`);
+  if (problem) {
+    Object.assign(cell, { status: CellStatus.failed, reason: problem });
+    return;
+  }
+  if (warmup) cell.warmup = m;
+  else cell.runs.push(m);
+}
+
+/** The measured cells' figures, and each one's output compared with genomatrix's (the first is the reference). */
+async function settle(matrix: BenchMatrix, entries: CellEntry[], reference: { output?: string }): Promise<void> {
+  for (const { approach, cell, output } of entries) {
     if (cell.status !== CellStatus.ok) continue;
     cell.wallMs = spread(cell.runs.map((m) => m.wallMs));
     cell.peakRssBytes = spread(cell.runs.map((m) => m.peakRssBytes));
@@ -133,7 +166,6 @@ async function measureSize(matrix: BenchMatrix, threads: number, reference: { ou
       log(`\n*** OUTPUT MISMATCH: ${approach.name} (${cell.threads} threads) differs from genomatrix at line ${d?.line} ***\n  genomatrix: ${d?.expected}\n  ${approach.name}: ${d?.actual}\n`);
     }
   }
-  return cells.map((entry) => entry.cell);
 }
 
 async function main(): Promise<void> {
@@ -150,14 +182,18 @@ async function main(): Promise<void> {
     speedups: [],
   };
   log(`bench: sizes ${sizes.join(', ')} sites; threads ${threadCounts.join(', ')}; ${runs} runs after 1 warm-up; load average ${machine.loadAverageAtStart.toFixed(2)}`);
+  // The slow baselines of each size, run last (see `measureSize`); each size's outputs kept until then.
+  const deferred: Deferred[] = [];
   for (const sites of sizes) {
     const matrix = benchMatrix(args['data-dir'], join(root, 'dist', 'scripts', 'generate-matrix.js'), { sites, ...shape }, log);
     results.matrices.push({ sites, file: matrix.path.replace(root, ''), bytes: matrix.bytes, contigs: matrix.contigs, haplotypes: matrix.haplotypes });
     log(`${sites} sites (${(matrix.bytes / 2 ** 20).toFixed(0)} MB): ${matrix.path}`);
     const reference: { output?: string } = {};
-    for (const threads of threadCounts) results.cells.push(...(await measureSize(matrix, threads, reference)));
-    rmSync(outputDir, { recursive: true, force: true });
-    mkdirSync(outputDir, { recursive: true });
+    for (const threads of threadCounts) {
+      const { cells, slow } = await measureSize(matrix, threads, reference);
+      results.cells.push(...cells);
+      deferred.push(slow);
+    }
     // Saved after every size, so that a long run cut short keeps what it measured.
     if (sites !== sizes[sizes.length - 1]) saveResults(results, true);
   }
@@ -175,6 +211,8 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     saveResults(results, true);
   }
+  for (const slow of deferred) await runSlow(slow);
+  rmSync(outputDir, { recursive: true, force: true });
   const report = saveResults(results, false);
   if (args.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else process.stdout.write(report + '\n');
