@@ -37,3 +37,24 @@ test('a contig whose POS decreases makes the pieces unsorted', () => {
   assert.equal(whole.sorted, false);
   assert.deepEqual(whole.pieces, [{ source: 0, start: 0, rows: 4 }]);
 });
+
+test("a batch table's contigs added at once: the same pieces, total and order check as one at a time", () => {
+  // Rows 0-2, 3-4 (adjacent), 6-9 (after a gap), and 10-12 whose POS falls: then unsorted.
+  const pos = Int32Array.of(1, 2, 3, 10, 11, 7, 1, 2, 3, 4, 9, 8, 12);
+  const row = Float64Array.of(0, 3, 6, 10);
+  const rows = Float64Array.of(3, 2, 4, 3);
+  for (const [first, count, sorted] of [
+    [0, 3, true],
+    [1, 3, false],
+    [0, 4, false],
+  ] as const) {
+    const one = new RowPieces<string>();
+    for (let k = first; k < first + count; k++) one.add('a', pos, row[k] as number, rows[k] as number);
+    const all = new RowPieces<string>();
+    all.addAll('a', pos, row, rows, first, count);
+    assert.deepEqual(all.pieces, one.pieces, `contigs ${first}-${first + count - 1}`);
+    assert.equal(all.total, one.total);
+    assert.equal(all.sorted, sorted);
+    assert.equal(one.sorted, sorted);
+  }
+});

@@ -29,4 +29,26 @@ export class RowPieces<S> {
     if (last && last.source === source && last.start + last.rows === start) last.rows += rows;
     else this.pieces.push({ source, start, rows });
   }
+
+  /**
+   * Contigs `[first, first + count)` of a batch table's numbers (`row`: each one's first row,
+   * `rows`: its rows), all of `source`, as `add` adds each: one loop with no call per contig (a
+   * span of thousands of small contigs added a call each took the main thread 13 ms for 20,000
+   * contigs, most of it before V8 had optimised the loop; profiles of `pack`).
+   */
+  addAll(source: S, pos: Int32Array, row: Float64Array, rows: Float64Array, first: number, count: number): void {
+    let sorted = this.sorted;
+    let total = this.total;
+    let last = this.pieces[this.pieces.length - 1];
+    for (let k = first; k < first + count; k++) {
+      const start = row[k] as number;
+      const n = rows[k] as number;
+      for (let r = start + 1; sorted && r < start + n; r++) if ((pos[r] as number) < (pos[r - 1] as number)) sorted = false;
+      total += n;
+      if (last && last.source === source && last.start + last.rows === start) last.rows += n;
+      else this.pieces.push((last = { source, start, rows: n }));
+    }
+    this.sorted = sorted;
+    this.total = total;
+  }
 }
