@@ -106,6 +106,8 @@ export class ContigGrouping {
 
   /** The binding's state for `groupRuns` (see `addNative`). */
   private readonly nativeState = new Float64Array(9);
+  /** Whether `plan` ran: it takes the grouping's rows for its own. */
+  private planned = false;
 
   /**
    * `expectedChunks`: the chunks the load will add, when known (the table is sized ahead for them);
@@ -261,9 +263,6 @@ export class ContigGrouping {
     }
     this.table = table;
   }
-
-  /** Whether `plan` ran: it takes the grouping's rows for its own. */
-  private planned = false;
 
   /** Whether any run has rows. */
   get empty(): boolean {
