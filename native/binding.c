@@ -625,11 +625,11 @@ static napi_value group_runs(napi_env env, napi_callback_info info) {
   if (!numbers_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length) || !numbers_of(env, argv[9], napi_float64_array, 9, &state_data, &state_length)) return NULL;
   double *state = state_data;
   const size_t n = numbers_length / RUN_NUMBERS;
-  size_t k = (size_t)state[0], count = (size_t)state[2];
-  if (state[0] < 0 || k > n || state[2] < 0) {
+  if (!(state[0] >= 0 && state[0] <= (double)n && state[2] >= 0 && state[2] <= INT32_MAX && state[3] >= 0 && state[3] <= INT32_MAX)) {
     napi_throw_range_error(env, NULL, "groupRuns: state out of range");
     return NULL;
   }
+  size_t k = (size_t)state[0], count = (size_t)state[2];
   /* Room for a new contig for each run left. */
   const size_t room = count + (n - k);
   if (!numbers_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !numbers_of(env, argv[2], napi_int32_array, 2 * room, &table_data, &table_length) ||
@@ -689,7 +689,7 @@ static napi_value group_runs(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* hashTable(hashes, count, table): the first `count` contigs' hashes into the empty `table` (as groupRuns finds them). */
+/* hashTable(hashes, count, table): `table` emptied, then the first `count` contigs' hashes into it (as groupRuns finds them). */
 static napi_value hash_table(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -708,6 +708,7 @@ static napi_value hash_table(napi_env env, napi_callback_info info) {
   }
   const int32_t *hashes = hashes_data;
   int32_t *table = table_data;
+  memset(table, 0, table_length * sizeof *table);
   for (size_t contig = 0; contig < count; contig++) {
     size_t i = (size_t)(uint32_t)hashes[contig] & mask;
     while (table[i] != 0) i = (i + 1) & mask;
