@@ -148,15 +148,28 @@ static int stream_run(stream_t *s, uint8_t *src, size_t src_length, uint8_t *dst
   return 0;
 }
 
-static int bytes_of(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
-  napi_typedarray_type type;
+/* The typed array `value` of `type`, at least `length` long: its data and length; 0 (thrown) when it is not. */
+static int array_of(napi_env env, napi_value value, napi_typedarray_type type, size_t length, void **data, size_t *actual) {
+  napi_typedarray_type got;
   napi_value buffer;
   size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) != napi_ok || type != expected) {
-    napi_throw_type_error(env, NULL, expected == napi_uint32_array ? "expected a Uint32Array" : "expected a Uint8Array");
+  if (napi_get_typedarray_info(env, value, &got, actual, data, &buffer, &offset) != napi_ok || got != type) {
+    napi_throw_type_error(env, NULL,
+                          type == napi_uint32_array  ? "expected a Uint32Array"
+                          : type == napi_int32_array ? "expected an Int32Array"
+                          : type == napi_float64_array ? "expected a Float64Array"
+                                                       : "expected a Uint8Array");
+    return 0;
+  }
+  if (*actual < length) {
+    napi_throw_range_error(env, NULL, "an array is too short");
     return 0;
   }
   return 1;
+}
+
+static int bytes_of(napi_env env, napi_value value, napi_typedarray_type expected, void **data, size_t *length) {
+  return array_of(env, value, expected, 0, data, length);
 }
 
 /* The data of the `count` Uint8Arrays of `array` into `columns`, each at least `rows` long; 0 (thrown) when one is not. */
@@ -582,22 +595,6 @@ static napi_value parse_lines(napi_env env, napi_callback_info info) {
  * contigs of 4 sites while the workers waited for it (docs/internals.md).
  */
 
-/* The Int32Array or Float64Array `value` (`type`), at least `length` long; 0 (thrown) when it is not. */
-static int numbers_of(napi_env env, napi_value value, napi_typedarray_type type, size_t length, void **data, size_t *actual) {
-  napi_typedarray_type got;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &got, actual, data, &buffer, &offset) != napi_ok || got != type) {
-    napi_throw_type_error(env, NULL, type == napi_int32_array ? "expected an Int32Array" : "expected a Float64Array");
-    return 0;
-  }
-  if (*actual < length) {
-    napi_throw_range_error(env, NULL, "contig grouping: an array is too short");
-    return 0;
-  }
-  return 1;
-}
-
 /*
  * groupRuns(numbers, contigs, table, hashes, rows, nameChunk, nameRun, nameStart, nameLength, state):
  * a chunk's runs (RUN_NUMBERS numbers each in `numbers`) grouped by contig from run state[0] on,
@@ -622,7 +619,7 @@ static napi_value group_runs(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "groupRuns(numbers, contigs, table, hashes, rows, nameChunk, nameRun, nameStart, nameLength, state)");
     return NULL;
   }
-  if (!numbers_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length) || !numbers_of(env, argv[9], napi_float64_array, 9, &state_data, &state_length)) return NULL;
+  if (!array_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length) || !array_of(env, argv[9], napi_float64_array, 9, &state_data, &state_length)) return NULL;
   double *state = state_data;
   const size_t n = numbers_length / RUN_NUMBERS;
   if (!(state[0] >= 0 && state[0] <= (double)n && state[2] >= 0 && state[2] <= INT32_MAX && state[3] >= 0 && state[3] <= INT32_MAX)) {
@@ -632,10 +629,10 @@ static napi_value group_runs(napi_env env, napi_callback_info info) {
   size_t k = (size_t)state[0], count = (size_t)state[2];
   /* Room for a new contig for each run left. */
   const size_t room = count + (n - k);
-  if (!numbers_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !numbers_of(env, argv[2], napi_int32_array, 2 * room, &table_data, &table_length) ||
-      !numbers_of(env, argv[3], napi_int32_array, room, &hashes_data, &hashes_length) || !numbers_of(env, argv[4], napi_float64_array, room, &rows_data, &rows_length) ||
-      !numbers_of(env, argv[5], napi_int32_array, room, &chunk_data, &chunk_length) || !numbers_of(env, argv[6], napi_int32_array, room, &run_data, &run_length) ||
-      !numbers_of(env, argv[7], napi_float64_array, room, &start_data, &start_length) || !numbers_of(env, argv[8], napi_float64_array, room, &length_data, &length_length)) return NULL;
+  if (!array_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !array_of(env, argv[2], napi_int32_array, 2 * room, &table_data, &table_length) ||
+      !array_of(env, argv[3], napi_int32_array, room, &hashes_data, &hashes_length) || !array_of(env, argv[4], napi_float64_array, room, &rows_data, &rows_length) ||
+      !array_of(env, argv[5], napi_int32_array, room, &chunk_data, &chunk_length) || !array_of(env, argv[6], napi_int32_array, room, &run_data, &run_length) ||
+      !array_of(env, argv[7], napi_float64_array, room, &start_data, &start_length) || !array_of(env, argv[8], napi_float64_array, room, &length_data, &length_length)) return NULL;
   const size_t mask = table_length - 1;
   double slot = state[1], matched = state[8];
   if ((table_length & mask) != 0 || slot >= (double)table_length || matched >= (double)count) {
@@ -700,7 +697,7 @@ static napi_value hash_table(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "hashTable(hashes, count, table)");
     return NULL;
   }
-  if (!numbers_of(env, argv[0], napi_int32_array, count, &hashes_data, &hashes_length) || !numbers_of(env, argv[2], napi_int32_array, 2 * (size_t)count, &table_data, &table_length)) return NULL;
+  if (!array_of(env, argv[0], napi_int32_array, count, &hashes_data, &hashes_length) || !array_of(env, argv[2], napi_int32_array, 2 * (size_t)count, &table_data, &table_length)) return NULL;
   const size_t mask = table_length - 1;
   if ((table_length & mask) != 0) {
     napi_throw_range_error(env, NULL, "hashTable: the table's length is not a power of two");
@@ -735,8 +732,8 @@ static napi_value place_contigs(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "placeContigs(rows, count, starts, sizes, next, alignment)");
     return NULL;
   }
-  if (!numbers_of(env, argv[0], napi_float64_array, count, &rows_data, &rows_length) || !numbers_of(env, argv[2], napi_float64_array, count, &starts_data, &starts_length) ||
-      !numbers_of(env, argv[3], napi_float64_array, count, &sizes_data, &sizes_length) || !numbers_of(env, argv[4], napi_float64_array, count, &next_data, &next_length)) return NULL;
+  if (!array_of(env, argv[0], napi_float64_array, count, &rows_data, &rows_length) || !array_of(env, argv[2], napi_float64_array, count, &starts_data, &starts_length) ||
+      !array_of(env, argv[3], napi_float64_array, count, &sizes_data, &sizes_length) || !array_of(env, argv[4], napi_float64_array, count, &next_data, &next_length)) return NULL;
   const double *rows = rows_data;
   double *starts = starts_data, *sizes = sizes_data, *next = next_data;
   size_t placed = 0;
@@ -774,10 +771,10 @@ static napi_value chunk_moves(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "chunkMoves(numbers, contigs, next, from, state, out)");
     return NULL;
   }
-  if (!numbers_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length)) return NULL;
+  if (!array_of(env, argv[0], napi_int32_array, 0, &numbers_data, &numbers_length)) return NULL;
   const size_t n = numbers_length / RUN_NUMBERS;
-  if (!numbers_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !numbers_of(env, argv[2], napi_float64_array, 0, &next_data, &next_length) ||
-      !numbers_of(env, argv[4], napi_float64_array, 4, &state_data, &state_length) || !numbers_of(env, argv[5], napi_float64_array, 3 * n, &out_data, &out_length)) return NULL;
+  if (!array_of(env, argv[1], napi_int32_array, n, &contigs_data, &contigs_length) || !array_of(env, argv[2], napi_float64_array, 0, &next_data, &next_length) ||
+      !array_of(env, argv[4], napi_float64_array, 4, &state_data, &state_length) || !array_of(env, argv[5], napi_float64_array, 3 * n, &out_data, &out_length)) return NULL;
   const int32_t *numbers = numbers_data, *contigs = contigs_data;
   double *next = next_data, *state = state_data, *out = out_data;
   double src = state[0], dest = state[1], rows = state[2], ordered = state[3];
@@ -834,11 +831,11 @@ static napi_value table_tasks(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "tableTasks(row, rows, contig, nameStart, nameLength, first, tasks)");
     return NULL;
   }
-  if (!numbers_of(env, argv[6], napi_float64_array, 0, &tasks_data, &tasks_length)) return NULL;
+  if (!array_of(env, argv[6], napi_float64_array, 0, &tasks_data, &tasks_length)) return NULL;
   const size_t count = tasks_length / 4, end = (size_t)first + count;
-  if (!numbers_of(env, argv[0], napi_float64_array, end, &row_data, &row_length) || !numbers_of(env, argv[1], napi_float64_array, end, &rows_data, &rows_length) ||
-      !numbers_of(env, argv[2], napi_float64_array, end, &contig_data, &contig_length) || !numbers_of(env, argv[3], napi_float64_array, 0, &start_data, &start_length) ||
-      !numbers_of(env, argv[4], napi_float64_array, start_length, &length_data, &length_length)) return NULL;
+  if (!array_of(env, argv[0], napi_float64_array, end, &row_data, &row_length) || !array_of(env, argv[1], napi_float64_array, end, &rows_data, &rows_length) ||
+      !array_of(env, argv[2], napi_float64_array, end, &contig_data, &contig_length) || !array_of(env, argv[3], napi_float64_array, 0, &start_data, &start_length) ||
+      !array_of(env, argv[4], napi_float64_array, start_length, &length_data, &length_length)) return NULL;
   const double *row = row_data, *rows = rows_data, *contig = contig_data, *name_start = start_data, *name_length = length_data;
   double *tasks = tasks_data;
   const double start = count > 0 ? row[first] : 0;

@@ -299,7 +299,8 @@ export class ContigGrouping {
     }
     const dest = count === 0 ? 0 : (starts[count - 1] as number) + (sizes[count - 1] as number);
     const names = this.plannedNames(count, next);
-    const contigs = contigNumbers(next instanceof Float64Array && next.buffer instanceof SharedArrayBuffer ? next.subarray(0, count) : sharedFloat64(count));
+    // A Float64Array `next` is in shared memory (both branches above): its memory serves again.
+    const contigs = contigNumbers(next instanceof Float64Array ? next.subarray(0, count) : sharedFloat64(count));
     // In place is safe when no move writes over the source of a move that runs after it.
     let inPlace = dest <= capacity;
     let laterSrc = Infinity;
